@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AffinityConfig(AppConfig):
+    verbose_name = "Affinity groups"
+    name = "affinity"

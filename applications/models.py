@@ -1,0 +1,661 @@
+"""Rounds, applications, eligibility, review and decisions.
+
+Statuses are ``TextChoices`` with an explicit transition table; the one service
+that moves a status (``applications.services.application_transition``) checks it
+and writes the audit row.
+"""
+
+import secrets
+import zoneinfo
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from dashmentor.choices import USState
+from dashmentor.models import TIME_ZONE_CHOICES, Organization, validate_time_zone
+
+
+def default_reminder_offsets():
+    return [7, 1]
+
+
+class Round(models.Model):
+    """One call for applications, with its window, awards and contract dates."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True)
+    opens_at = models.DateTimeField(help_text="When the application form opens.")
+    closes_at = models.DateTimeField(
+        help_text="The exact closing time; no submission is accepted from this "
+        "second on. Entered and shown in the round's time zone."
+    )
+    time_zone = models.CharField(
+        max_length=64,
+        choices=TIME_ZONE_CHOICES,
+        default=settings.PORTAL_DEFAULT_TIME_ZONE,
+        validators=[validate_time_zone],
+    )
+    award_amount = models.DecimalField(
+        max_digits=10, decimal_places=2, default=Decimal("5000.00")
+    )
+    awards_count = models.PositiveIntegerField(
+        "number of awards", default=30, help_text="The most organizations funded."
+    )
+    contract_start = models.DateField()
+    contract_end = models.DateField()
+    blind_review = models.BooleanField(
+        default=False,
+        help_text="External reviewers do not see the fields marked identifying.",
+    )
+    reviews_per_application = models.PositiveSmallIntegerField(default=3)
+    reviewer_cap = models.PositiveIntegerField(
+        default=25, help_text="The most applications assigned to one reviewer."
+    )
+    disagreement_threshold = models.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("1.50"),
+        help_text="Flag an application when reviewers' weighted totals differ by "
+        "more than this many points on the rubric's scale.",
+    )
+    deadline_reminder_days = models.JSONField(
+        default=default_reminder_offsets,
+        blank=True,
+        help_text="Days before the deadline when unfinished drafts get a reminder.",
+    )
+    waitlist_offer_days = models.PositiveSmallIntegerField(default=7)
+    quiet_missed_events = models.PositiveSmallIntegerField(
+        default=2, help_text="A mentee who missed this many events in a row is quiet."
+    )
+    quiet_days = models.PositiveSmallIntegerField(
+        default=28, help_text="A mentee who logged nothing for this many days is quiet."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-closes_at"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("applications:round-detail", args=[self.slug])
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def is_open(self, at=None) -> bool:
+        """Whether a submission at ``at`` (default now) is accepted.
+
+        The window is half-open: the opening second is in, the closing second
+        is out, so "3:30 pm" means nothing is accepted at 3:30:00.
+        """
+        at = at or timezone.now()
+        return self.opens_at <= at < self.closes_at
+
+    def closes_at_local(self):
+        return timezone.localtime(self.closes_at, self.zone)
+
+    def opens_at_local(self):
+        return timezone.localtime(self.opens_at, self.zone)
+
+
+class Question(models.Model):
+    """A selection question of a round, shown with help text and a word limit."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="questions")
+    key = models.SlugField(max_length=60)
+    order = models.PositiveSmallIntegerField(default=0)
+    prompt = models.TextField()
+    help_text = models.TextField(blank=True)
+    word_limit = models.PositiveIntegerField(default=300)
+    required = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["round", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "key"], name="question_unique_key")
+        ]
+
+    def __str__(self):
+        return self.prompt[:80]
+
+
+class Application(models.Model):
+    """An organization's application to a round."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        UNDER_REVIEW = "under_review", "Under review"
+        DECIDED = "decided", "Decided"
+
+    # Which moves are allowed; everything else is refused by the service.
+    TRANSITIONS = {
+        Status.DRAFT: {Status.SUBMITTED},
+        Status.SUBMITTED: {Status.WITHDRAWN, Status.UNDER_REVIEW, Status.DECIDED},
+        Status.WITHDRAWN: {Status.SUBMITTED},
+        Status.UNDER_REVIEW: {Status.DECIDED, Status.SUBMITTED},
+        Status.DECIDED: {Status.UNDER_REVIEW},
+    }
+
+    class Collaboration(models.TextChoices):
+        MEMBER = "member", "We are a member of an existing community or regional collaboration"
+        CAN_CONVENE = "convene", "We can convene a multi-sector community collaboration"
+        NEITHER = "neither", "Neither yet"
+
+    class AllIn(models.TextChoices):
+        HAS_PROFILE = "has", "We have an All In profile"
+        AGREES = "agrees", "We agree to create one as a condition of acceptance"
+        NO = "no", "We do not want one"
+
+    class Eligibility(models.TextChoices):
+        PENDING = "pending", "Not screened"
+        ELIGIBLE = "eligible", "Eligible"
+        NEEDS_REVIEW = "needs_review", "Needs review"
+        INELIGIBLE = "ineligible", "Ineligible"
+
+    round = models.ForeignKey(
+        Round, on_delete=models.PROTECT, related_name="applications"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="applications"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="applications_created",
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    collaboration_name = models.CharField(max_length=255, blank=True)
+    collaboration_status = models.CharField(
+        "collaboration", max_length=10, choices=Collaboration.choices, blank=True
+    )
+    collaboration_description = models.TextField(blank=True)
+    learning_goal = models.TextField(blank=True)
+    all_in_profile = models.CharField(
+        "All In profile", max_length=10, choices=AllIn.choices, blank=True
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    first_submitted_at = models.DateTimeField(null=True, blank=True)
+    # Denormalized for the staff list: kept by the services that change them,
+    # indexed so that 20,000 rows filter and sort without scanning reviews.
+    eligibility = models.CharField(
+        max_length=20,
+        choices=Eligibility.choices,
+        default=Eligibility.PENDING,
+        db_index=True,
+    )
+    sectors_index = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Partner sectors as ',code,code,' for filtering.",
+    )
+    state = models.CharField(max_length=2, choices=USState.choices, blank=True)
+    first_preference = models.ForeignKey(
+        "cohorts.Mentorship",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviews_assigned = models.PositiveSmallIntegerField(default=0)
+    reviews_done = models.PositiveSmallIntegerField(default=0)
+    score_mean = models.DecimalField(
+        max_digits=8, decimal_places=3, null=True, blank=True
+    )
+    score_spread = models.DecimalField(
+        max_digits=8, decimal_places=3, null=True, blank=True
+    )
+    score_normalized = models.DecimalField(
+        max_digits=8, decimal_places=3, null=True, blank=True
+    )
+    disagreement = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "organization"], name="application_one_per_org_round"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["round", "status"]),
+            models.Index(fields=["round", "eligibility"]),
+            models.Index(fields=["round", "-score_normalized"]),
+            models.Index(fields=["round", "-score_mean"]),
+            models.Index(fields=["round", "state"]),
+            models.Index(fields=["round", "first_preference"]),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} — {self.round}"
+
+    def get_absolute_url(self):
+        return reverse("applications:application-detail", args=[self.pk])
+
+    def can_move_to(self, status) -> bool:
+        return status in self.TRANSITIONS.get(self.status, set())
+
+
+class Contact(models.Model):
+    """A primary or secondary contact, or a team member taking part."""
+
+    class Kind(models.TextChoices):
+        PRIMARY = "primary", "Primary contact"
+        SECONDARY = "secondary", "Secondary contact"
+        TEAM = "team", "Team member"
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="contacts"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    name = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, blank=True)
+    email = models.EmailField()
+    phone = models.CharField(max_length=40, blank=True)
+    from_lead_organization = models.BooleanField(
+        default=True, help_text="Staff of the applicant organization."
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["application", "kind", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "kind"],
+                condition=models.Q(kind__in=["primary", "secondary"]),
+                name="contact_one_primary_one_secondary",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_kind_display()})"
+
+
+class Partner(models.Model):
+    """A partner organization of the applicant's collaboration."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="partners"
+    )
+    name = models.CharField(max_length=255)
+    organization = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="partnerships",
+        help_text="The partner as a known organization, for conflict checks.",
+    )
+    sectors = models.JSONField(
+        default=list, help_text="Sector codes from dashmentor.choices.Sector."
+    )
+    role = models.TextField("role in the collaboration", blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["application", "order", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class Answer(models.Model):
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="answers"
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="answers"
+    )
+    text = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "question"], name="answer_one_per_question"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.application_id}/{self.question_id}"
+
+
+class Preference(models.Model):
+    """A mentorship the applicant ranked; rank 1 is its first choice."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="preferences"
+    )
+    mentorship = models.ForeignKey(
+        "cohorts.Mentorship", on_delete=models.CASCADE, related_name="preferences"
+    )
+    rank = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["application", "rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "rank"], name="preference_unique_rank"
+            ),
+            models.UniqueConstraint(
+                fields=["application", "mentorship"],
+                name="preference_unique_mentorship",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.rank}. {self.mentorship}"
+
+
+class EligibilityResult(models.Model):
+    """One of the call's five eligibility criteria, screened at submission."""
+
+    class Outcome(models.TextChoices):
+        PASS = "pass", "Pass"
+        FAIL = "fail", "Fail"
+        NEEDS_REVIEW = "needs_review", "Needs review"
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="eligibility_results"
+    )
+    criterion = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    outcome = models.CharField(max_length=15, choices=Outcome.choices)
+    reason = models.TextField()
+    override_outcome = models.CharField(
+        max_length=15, choices=Outcome.choices, blank=True
+    )
+    override_justification = models.TextField(blank=True)
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    overridden_at = models.DateTimeField(null=True, blank=True)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["application", "criterion"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "criterion"], name="eligibility_one_per_criterion"
+            )
+        ]
+
+    def __str__(self):
+        return f"Criterion {self.criterion}: {self.effective_outcome}"
+
+    @property
+    def effective_outcome(self) -> str:
+        return self.override_outcome or self.outcome
+
+
+class Criterion(models.Model):
+    """A selection criterion of a round's rubric, with a weight and a scale."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="criteria")
+    key = models.SlugField(max_length=60)
+    order = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    weight = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("1.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    scale_min = models.SmallIntegerField(default=1)
+    scale_max = models.SmallIntegerField(default=5)
+    required = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["round", "order", "id"]
+        verbose_name_plural = "criteria"
+        constraints = [
+            models.UniqueConstraint(fields=["round", "key"], name="criterion_unique_key"),
+            models.CheckConstraint(
+                condition=models.Q(scale_max__gt=models.F("scale_min")),
+                name="criterion_scale_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Conflict(models.Model):
+    """A reviewer's conflict of interest with an organization or application."""
+
+    class Kind(models.TextChoices):
+        SAME_ORGANIZATION = "same_org", "Same organization"
+        PARTNER = "partner", "Partner in the application's collaboration"
+        FUNDER = "funder", "Funder"
+        FORMER_COLLEAGUE = "colleague", "Former colleague"
+        OTHER = "other", "Other (declared)"
+
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conflicts"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    organization = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reviewer_conflicts",
+    )
+    application = models.ForeignKey(
+        Application,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="conflicts",
+    )
+    note = models.TextField(blank=True)
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(organization__isnull=False)
+                | models.Q(application__isnull=False),
+                name="conflict_names_org_or_application",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer}: {self.get_kind_display()}"
+
+
+class ReviewAssignment(models.Model):
+    class Status(models.TextChoices):
+        ASSIGNED = "assigned", "Assigned"
+        IN_PROGRESS = "in_progress", "In progress"
+        SUBMITTED = "submitted", "Submitted"
+        CONFLICT = "conflict", "Conflict declared"
+        REMOVED = "removed", "Removed"
+
+    TRANSITIONS = {
+        Status.ASSIGNED: {Status.IN_PROGRESS, Status.SUBMITTED, Status.CONFLICT, Status.REMOVED},
+        Status.IN_PROGRESS: {Status.SUBMITTED, Status.CONFLICT, Status.REMOVED},
+        Status.SUBMITTED: {Status.IN_PROGRESS},
+        Status.CONFLICT: set(),
+        Status.REMOVED: {Status.ASSIGNED},
+    }
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="assignments"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="review_assignments",
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.ASSIGNED, db_index=True
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    assigned_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["application", "assigned_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "reviewer"], name="assignment_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["reviewer", "status"])]
+
+    def __str__(self):
+        return f"{self.reviewer} → {self.application}"
+
+
+class Review(models.Model):
+    """A reviewer's scores for one assignment."""
+
+    assignment = models.OneToOneField(
+        ReviewAssignment, on_delete=models.CASCADE, related_name="review"
+    )
+    overall_comment = models.TextField(blank=True)
+    weighted_total = models.DecimalField(
+        max_digits=8, decimal_places=3, null=True, blank=True
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Review of {self.assignment}"
+
+
+class Score(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.PROTECT, related_name="scores"
+    )
+    value = models.SmallIntegerField()
+    comment = models.TextField(blank=True)
+    shareable = models.BooleanField(
+        default=False, help_text="May be shared with the applicant, unsigned."
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "criterion"], name="score_one_per_criterion"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.criterion}: {self.value}"
+
+
+class Decision(models.Model):
+    class Outcome(models.TextChoices):
+        ACCEPT = "accept", "Accept"
+        WAITLIST = "waitlist", "Waitlist"
+        DECLINE = "decline", "Decline"
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="decision"
+    )
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, db_index=True)
+    note = models.TextField(blank=True)
+    share_feedback = models.BooleanField(
+        default=False,
+        help_text="Send the reviewers' shareable comments with the decision.",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+    released_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    def __str__(self):
+        return f"{self.get_outcome_display()}: {self.application}"
+
+
+class Award(models.Model):
+    """The money and contract for a placed organization."""
+
+    class Status(models.TextChoices):
+        OFFERED = "offered", "Offered"
+        ACCEPTED = "accepted", "Accepted"
+        CONTRACTED = "contracted", "Contracted"
+        ENDED = "ended", "Ended"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        DECLINED = "declined", "Declined"
+
+    TRANSITIONS = {
+        Status.OFFERED: {Status.ACCEPTED, Status.DECLINED, Status.WITHDRAWN},
+        Status.ACCEPTED: {Status.CONTRACTED, Status.WITHDRAWN},
+        Status.CONTRACTED: {Status.ENDED, Status.WITHDRAWN},
+        Status.ENDED: set(),
+        Status.WITHDRAWN: set(),
+        Status.DECLINED: set(),
+    }
+    # An award in one of these holds a seat in its mentorship.
+    ACTIVE = (Status.OFFERED, Status.ACCEPTED, Status.CONTRACTED, Status.ENDED)
+
+    application = models.OneToOneField(
+        Application, on_delete=models.PROTECT, related_name="award"
+    )
+    mentorship = models.ForeignKey(
+        "cohorts.Mentorship", on_delete=models.PROTECT, related_name="awards"
+    )
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    contract_start = models.DateField()
+    contract_end = models.DateField()
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.OFFERED, db_index=True
+    )
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    from_waitlist = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["mentorship", "status"])]
+
+    def __str__(self):
+        return f"Award to {self.application.organization}"
+
+    @property
+    def organization(self):
+        return self.application.organization
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)

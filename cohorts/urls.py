@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cohorts"
+
+urlpatterns = [
+    path("mentor/", views.mentor_home, name="mentor-home"),
+    path("mentee/", views.mentee_home, name="mentee-home"),
+    path("program/", views.program_dashboard, name="program-dashboard"),
+    path("<int:pk>/", views.cohort_detail, name="cohort-detail"),
+]

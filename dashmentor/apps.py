@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DashmentorConfig(AppConfig):
+    name = "dashmentor"
+    verbose_name = "People and organizations"

@@ -1,0 +1,62 @@
+"""The health endpoint: the database, the cache and the broker, each up or down."""
+
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+
+
+def check_database() -> tuple[bool, str]:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        return True, connection.vendor
+    except Exception as exc:  # any failure means down; say which
+        return False, f"{type(exc).__name__}: {exc}"[:200]
+
+
+def check_cache() -> tuple[bool, str]:
+    key = f"health:{uuid.uuid4().hex}"
+    try:
+        cache.set(key, "ok", timeout=5)
+        ok = cache.get(key) == "ok"
+        cache.delete(key)
+        backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+        return ok, backend if ok else f"{backend}: value not read back"
+    except Exception as exc:
+        return False, f"{type(exc).__name__}: {exc}"[:200]
+
+
+def check_broker() -> tuple[bool, str]:
+    from dashmentor.celery import app
+
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return True, "in process (no broker configured)"
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=3)
+            conn.default_channel  # noqa: B018 - opens the channel
+        return True, conn.transport_cls if isinstance(conn.transport_cls, str) else "redis"
+    except Exception as exc:
+        return False, f"{type(exc).__name__}: {exc}"[:200]
+
+
+@never_cache
+def health(request):
+    """Answer 200 when everything is up, 503 otherwise, with each part's state."""
+    checks = {
+        "database": check_database(),
+        "cache": check_cache(),
+        "broker": check_broker(),
+    }
+    body = {
+        name: {"status": "up" if ok else "down", "detail": detail}
+        for name, (ok, detail) in checks.items()
+    }
+    healthy = all(ok for ok, _ in checks.values())
+    body["status"] = "up" if healthy else "down"
+    return JsonResponse(body, status=200 if healthy else 503)

@@ -1,0 +1,241 @@
+"""People, organizations and the audit log: what every app stands on."""
+
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+
+from .choices import Sector, USState
+
+TIME_ZONE_CHOICES = sorted(
+    (name, name.replace("_", " "))
+    for name in zoneinfo.available_timezones()
+    if "/" in name and not name.startswith(("Etc/", "posix/", "right/", "SystemV/"))
+)
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"“{value}” is not a known time zone.")
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        email = self.normalize_email(email).lower()
+        user = self.model(email=email, **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person. The e-mail address is the login.
+
+    Roles are not a field: a user is program staff when ``is_staff`` is set, a
+    reviewer when ``is_reviewer`` is set, a mentor through a mentorship, a mentee
+    through a cohort membership, an applicant through an applicant organization.
+    ``dashmentor.roles`` reads them all in one place.
+    """
+
+    email = models.EmailField("e-mail address", unique=True)
+    full_name = models.CharField(max_length=200)
+    title = models.CharField("job title", max_length=200, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    time_zone = models.CharField(
+        max_length=64,
+        choices=TIME_ZONE_CHOICES,
+        default=settings.PORTAL_DEFAULT_TIME_ZONE,
+        validators=[validate_time_zone],
+    )
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(
+        "program staff",
+        default=False,
+        help_text="Program office staff: the admin and every staff page.",
+    )
+    is_reviewer = models.BooleanField(
+        "reviewer",
+        default=False,
+        help_text="May be assigned applications to score.",
+    )
+    is_external_reviewer = models.BooleanField(
+        default=False,
+        help_text="An invited reviewer from outside the program office; "
+        "sees blinded applications when the round is blind.",
+    )
+    email_confirmed_at = models.DateTimeField(null=True, blank=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+    calendar_token = models.CharField(max_length=64, blank=True, db_index=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name", "email"]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class Organization(models.Model):
+    """An applicant, mentor or partner organization."""
+
+    class Kind(models.TextChoices):
+        APPLICANT = "applicant", "Applicant organization"
+        MENTOR = "mentor", "Mentor organization"
+        PARTNER = "partner", "Partner organization"
+        FUNDER = "funder", "Funder"
+
+    class OrgType(models.TextChoices):
+        PUBLIC = "public", "Public entity"
+        NONPROFIT = "501c3", "501(c)(3) nonprofit"
+        OTHER = "other", "Other"
+
+    name = models.CharField("legal name", max_length=255)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.APPLICANT)
+    org_type = models.CharField(
+        "organization type", max_length=10, choices=OrgType.choices, blank=True
+    )
+    sector = models.CharField(
+        "primary sector",
+        max_length=40,
+        choices=Sector.choices,
+        blank=True,
+        help_text="The sector the organization itself works in.",
+    )
+    ein = models.CharField(
+        "EIN",
+        max_length=10,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^\d{2}-\d{7}$", "Enter the EIN as nine digits, like 12-3456789."
+            )
+        ],
+        help_text="Employer Identification Number, like 12-3456789.",
+    )
+    address_line1 = models.CharField("address", max_length=255, blank=True)
+    address_line2 = models.CharField("address (line 2)", max_length=255, blank=True)
+    city = models.CharField(max_length=120, blank=True)
+    state = models.CharField(
+        "state or territory", max_length=2, choices=USState.choices, blank=True
+    )
+    postal_code = models.CharField("ZIP code", max_length=20, blank=True)
+    country = models.CharField(max_length=80, default="United States", blank=True)
+    website = models.URLField(blank=True)
+    description = models.TextField(blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="organizations"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["kind", "name"])]
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's place in an organization."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", "Administrator"
+        MEMBER = "member", "Member"
+        MENTOR = "mentor", "Mentor"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization"], name="membership_unique_user_org"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} in {self.organization} ({self.get_role_display()})"
+
+
+class AuditEvent(models.Model):
+    """Who did what to which record, with the values before and after."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(max_length=80, db_index=True)
+    content_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    object_id = models.CharField(max_length=64, blank=True)
+    target = GenericForeignKey("content_type", "object_id")
+    object_repr = models.CharField(max_length=255, blank=True)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "created_at"])]
+
+    def __str__(self):
+        who = self.actor or "system"
+        return f"{self.created_at:%Y-%m-%d %H:%M} {who}: {self.action} {self.object_repr}"

@@ -1,0 +1,36 @@
+"""Writes shared by every app: the audit log."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from .models import AuditEvent
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    target: models.Model | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
+    note: str = "",
+) -> AuditEvent:
+    """Record who did what to which record, with the values before and after."""
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        content_type=ContentType.objects.get_for_model(target) if target else None,
+        object_id=str(target.pk) if target is not None else "",
+        object_repr=str(target)[:255] if target is not None else "",
+        before=before or {},
+        after=after or {},
+        note=note,
+    )
+
+
+def audit_trail(target: models.Model):
+    """The audit rows of one record, newest first, with their actors."""
+    return AuditEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(target),
+        object_id=str(target.pk),
+    ).select_related("actor")
