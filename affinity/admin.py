@@ -2,7 +2,6 @@ from django.contrib import admin
 
 from .models import Cycle, Group
 
-
 admin.site.register(Cycle)
 
 

@@ -94,7 +94,9 @@ class GroupMember(models.Model):
     class Meta:
         ordering = ["group", "requested_at"]
         constraints = [
-            models.UniqueConstraint(fields=["group", "user"], name="group_member_unique")
+            models.UniqueConstraint(
+                fields=["group", "user"], name="group_member_unique"
+            )
         ]
 
     def __str__(self):
@@ -127,7 +129,9 @@ class Meeting(models.Model):
 
 
 class MeetingAttendance(models.Model):
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="attendance"
+    )
     member = models.ForeignKey(
         GroupMember, on_delete=models.CASCADE, related_name="attendance"
     )
@@ -154,16 +158,22 @@ class LeaderCheckIn(models.Model):
         MIDPOINT = "midpoint", "Midpoint check-in"
         FINAL = "final", "Final check-in"
 
-    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="leader_check_ins")
+    group = models.ForeignKey(
+        Group, on_delete=models.CASCADE, related_name="leader_check_ins"
+    )
     kind = models.CharField(max_length=12, choices=Kind.choices)
     held_on = models.DateField()
     notes = models.TextField(blank=True)
-    attendees = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["group", "held_on"]
         constraints = [
-            models.UniqueConstraint(fields=["group", "kind"], name="leader_check_in_unique")
+            models.UniqueConstraint(
+                fields=["group", "kind"], name="leader_check_in_unique"
+            )
         ]
 
     def __str__(self):
@@ -173,9 +183,13 @@ class LeaderCheckIn(models.Model):
 class Drawing(models.Model):
     """The gift-card drawing of a group: drawn once, reproducible from its seed."""
 
-    group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="drawing")
+    group = models.OneToOneField(
+        Group, on_delete=models.PROTECT, related_name="drawing"
+    )
     seed = models.CharField(max_length=64)
-    eligible = models.JSONField(help_text="The eligible people, in the order drawn from.")
+    eligible = models.JSONField(
+        help_text="The eligible people, in the order drawn from."
+    )
     winners = models.JSONField()
     winners_wanted = models.PositiveSmallIntegerField(default=2)
     note = models.TextField(blank=True)

@@ -44,7 +44,9 @@ class SignupForm(forms.ModelForm):
         if p1 and p2 and p1 != p2:
             self.add_error("password2", "The two passwords differ.")
         if p1:
-            user = User(email=cleaned.get("email", ""), full_name=cleaned.get("full_name", ""))
+            user = User(
+                email=cleaned.get("email", ""), full_name=cleaned.get("full_name", "")
+            )
             try:
                 password_validation.validate_password(p1, user)
             except forms.ValidationError as exc:

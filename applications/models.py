@@ -147,7 +147,10 @@ class Application(models.Model):
     }
 
     class Collaboration(models.TextChoices):
-        MEMBER = "member", "We are a member of an existing community or regional collaboration"
+        MEMBER = (
+            "member",
+            "We are a member of an existing community or regional collaboration",
+        )
         CAN_CONVENE = "convene", "We can convene a multi-sector community collaboration"
         NEITHER = "neither", "Neither yet"
 
@@ -394,7 +397,8 @@ class EligibilityResult(models.Model):
         ordering = ["application", "criterion"]
         constraints = [
             models.UniqueConstraint(
-                fields=["application", "criterion"], name="eligibility_one_per_criterion"
+                fields=["application", "criterion"],
+                name="eligibility_one_per_criterion",
             )
         ]
 
@@ -428,7 +432,9 @@ class Criterion(models.Model):
         ordering = ["round", "order", "id"]
         verbose_name_plural = "criteria"
         constraints = [
-            models.UniqueConstraint(fields=["round", "key"], name="criterion_unique_key"),
+            models.UniqueConstraint(
+                fields=["round", "key"], name="criterion_unique_key"
+            ),
             models.CheckConstraint(
                 condition=models.Q(scale_max__gt=models.F("scale_min")),
                 name="criterion_scale_ordered",
@@ -499,7 +505,12 @@ class ReviewAssignment(models.Model):
         REMOVED = "removed", "Removed"
 
     TRANSITIONS = {
-        Status.ASSIGNED: {Status.IN_PROGRESS, Status.SUBMITTED, Status.CONFLICT, Status.REMOVED},
+        Status.ASSIGNED: {
+            Status.IN_PROGRESS,
+            Status.SUBMITTED,
+            Status.CONFLICT,
+            Status.REMOVED,
+        },
         Status.IN_PROGRESS: {Status.SUBMITTED, Status.CONFLICT, Status.REMOVED},
         Status.SUBMITTED: {Status.IN_PROGRESS},
         Status.CONFLICT: set(),

@@ -21,6 +21,8 @@ def assignment_list_for_reviewer(*, reviewer):
 def application_list_for_staff():
     return (
         Application.objects.exclude(status=Application.Status.DRAFT)
-        .select_related("organization", "round", "first_preference__mentor_organization")
+        .select_related(
+            "organization", "round", "first_preference__mentor_organization"
+        )
         .order_by("-score_normalized", "organization__name")
     )

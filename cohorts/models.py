@@ -12,7 +12,9 @@ from dashmentor.models import Organization
 class Mentorship(models.Model):
     """A mentor-led cohort of a round, on one topic, with a capacity."""
 
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="mentorships")
+    round = models.ForeignKey(
+        Round, on_delete=models.CASCADE, related_name="mentorships"
+    )
     mentor_organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="mentorships"
     )
@@ -31,7 +33,9 @@ class Mentorship(models.Model):
     class Meta:
         ordering = ["round", "order", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["round", "slug"], name="mentorship_unique_slug")
+            models.UniqueConstraint(
+                fields=["round", "slug"], name="mentorship_unique_slug"
+            )
         ]
 
     def __str__(self):
@@ -53,8 +57,12 @@ class PlacementRun(models.Model):
         COMMITTED = "committed", "Committed"
         DISCARDED = "discarded", "Discarded"
 
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="placement_runs")
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PREVIEW)
+    round = models.ForeignKey(
+        Round, on_delete=models.CASCADE, related_name="placement_runs"
+    )
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.PREVIEW
+    )
     objective = models.JSONField(default=list, blank=True)
     objective_text = models.TextField(blank=True)
     created_by = models.ForeignKey(
@@ -80,7 +88,9 @@ class PlacementRun(models.Model):
 class PlacementEntry(models.Model):
     """Where one applicant lands in a run, and why."""
 
-    run = models.ForeignKey(PlacementRun, on_delete=models.CASCADE, related_name="entries")
+    run = models.ForeignKey(
+        PlacementRun, on_delete=models.CASCADE, related_name="entries"
+    )
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="placement_entries"
     )
@@ -114,7 +124,9 @@ class PlacementConstraint(models.Model):
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="placement_constraints"
     )
-    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="+")
+    mentorship = models.ForeignKey(
+        Mentorship, on_delete=models.CASCADE, related_name="+"
+    )
     kind = models.CharField(max_length=10, choices=Kind.choices)
     note = models.TextField(blank=True)
     created_by = models.ForeignKey(
@@ -199,7 +211,9 @@ class WorkPlan(models.Model):
     MIN_GOALS = 1
     MAX_GOALS = 2
 
-    award = models.OneToOneField(Award, on_delete=models.CASCADE, related_name="workplan")
+    award = models.OneToOneField(
+        Award, on_delete=models.CASCADE, related_name="workplan"
+    )
     status = models.CharField(
         max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
@@ -218,7 +232,9 @@ class WorkPlanVersion(models.Model):
         APPROVED = "approved", "Approved"
         CHANGES_REQUESTED = "changes", "Changes requested"
 
-    workplan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="versions")
+    workplan = models.ForeignKey(
+        WorkPlan, on_delete=models.CASCADE, related_name="versions"
+    )
     number = models.PositiveIntegerField()
     snapshot = models.JSONField()
     submitted_by = models.ForeignKey(
@@ -251,7 +267,9 @@ class WorkPlanVersion(models.Model):
 
 
 class Goal(models.Model):
-    workplan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="goals")
+    workplan = models.ForeignKey(
+        WorkPlan, on_delete=models.CASCADE, related_name="goals"
+    )
     order = models.PositiveSmallIntegerField(default=1)
     title = models.CharField(max_length=255)
     description = models.TextField(blank=True)
@@ -274,7 +292,9 @@ class Activity(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
     title = models.CharField(max_length=255)
     target_date = models.DateField()
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLANNED)
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.PLANNED
+    )
 
     class Meta:
         ordering = ["goal", "target_date", "order", "id"]
@@ -287,7 +307,9 @@ class Activity(models.Model):
 class SuccessGoal(models.Model):
     """The individual success goal: what capacity the organization will build."""
 
-    award = models.OneToOneField(Award, on_delete=models.CASCADE, related_name="success_goal")
+    award = models.OneToOneField(
+        Award, on_delete=models.CASCADE, related_name="success_goal"
+    )
     statement = models.TextField()
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -313,7 +335,9 @@ class Measure(models.Model):
 
 
 class ProgressEntry(models.Model):
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="progress")
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="progress"
+    )
     date = models.DateField()
     value = models.DecimalField(max_digits=12, decimal_places=2)
     note = models.TextField(blank=True)
@@ -376,7 +400,9 @@ class Attendance(models.Model):
         ABSENT = "absent", "Absent"
         EXCUSED = "excused", "Excused"
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="attendance")
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="attendance"
+    )
     member = models.ForeignKey(
         CohortMember, on_delete=models.CASCADE, related_name="attendance"
     )
@@ -388,7 +414,9 @@ class Attendance(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["event", "member"], name="attendance_unique")
+            models.UniqueConstraint(
+                fields=["event", "member"], name="attendance_unique"
+            )
         ]
         indexes = [models.Index(fields=["member", "status"])]
 
@@ -414,8 +442,12 @@ class ActionPeriod(models.Model):
 
 
 class ActionLog(models.Model):
-    period = models.ForeignKey(ActionPeriod, on_delete=models.CASCADE, related_name="logs")
-    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="action_logs")
+    period = models.ForeignKey(
+        ActionPeriod, on_delete=models.CASCADE, related_name="logs"
+    )
+    award = models.ForeignKey(
+        Award, on_delete=models.CASCADE, related_name="action_logs"
+    )
     did = models.TextField("what we did")
     next_steps = models.TextField("what we will do next", blank=True)
     author = models.ForeignKey(
@@ -442,7 +474,9 @@ class ActionLog(models.Model):
 class CheckInNote(models.Model):
     """A mentor's record of a check-in call."""
 
-    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="check_in_notes")
+    award = models.ForeignKey(
+        Award, on_delete=models.CASCADE, related_name="check_in_notes"
+    )
     event = models.ForeignKey(
         Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="notes"
     )
@@ -484,7 +518,9 @@ class PersonnelChange(models.Model):
     person_email = models.EmailField()
     effective_on = models.DateField()
     note = models.TextField(blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REPORTED)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.REPORTED
+    )
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -19,8 +19,10 @@ def mentorships_visible_to(user):
 
 def get_mentorship_for_user(user, pk) -> Mentorship:
     try:
-        return mentorships_visible_to(user).select_related(
-            "mentor_organization", "round"
-        ).get(pk=pk)
+        return (
+            mentorships_visible_to(user)
+            .select_related("mentor_organization", "round")
+            .get(pk=pk)
+        )
     except Mentorship.DoesNotExist:
         raise Http404("No such cohort.")

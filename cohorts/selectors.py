@@ -25,10 +25,12 @@ def cohort_memberships_for_mentee(*, user):
 
 
 def mentorship_roster(*, mentorship):
-    return mentorship.awards.filter(status__in=Award.ACTIVE).select_related(
-        "application__organization"
-    ).prefetch_related(
-        Prefetch("members", queryset=CohortMember.objects.filter(active=True))
+    return (
+        mentorship.awards.filter(status__in=Award.ACTIVE)
+        .select_related("application__organization")
+        .prefetch_related(
+            Prefetch("members", queryset=CohortMember.objects.filter(active=True))
+        )
     )
 
 

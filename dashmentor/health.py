@@ -40,7 +40,9 @@ def check_broker() -> tuple[bool, str]:
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=3)
             conn.default_channel  # noqa: B018 - opens the channel
-        return True, conn.transport_cls if isinstance(conn.transport_cls, str) else "redis"
+        return True, conn.transport_cls if isinstance(
+            conn.transport_cls, str
+        ) else "redis"
     except Exception as exc:
         return False, f"{type(exc).__name__}: {exc}"[:200]
 

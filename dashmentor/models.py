@@ -3,7 +3,11 @@
 import zoneinfo
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.auth.models import (
+    AbstractBaseUser,
+    BaseUserManager,
+    PermissionsMixin,
+)
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -238,4 +242,6 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         who = self.actor or "system"
-        return f"{self.created_at:%Y-%m-%d %H:%M} {who}: {self.action} {self.object_repr}"
+        return (
+            f"{self.created_at:%Y-%m-%d %H:%M} {who}: {self.action} {self.object_repr}"
+        )

@@ -6,7 +6,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
 
-RATE_LIMITED_MESSAGE = "Too many attempts from your address. Please wait a while and try again."
+RATE_LIMITED_MESSAGE = (
+    "Too many attempts from your address. Please wait a while and try again."
+)
 
 
 def client_ip(request) -> str:

@@ -57,7 +57,9 @@ def _compute_roles(user) -> frozenset[Role]:
     flags = (
         User.objects.filter(pk=user.pk)
         .annotate(
-            leads=Exists(user.mentorships_led.through.objects.filter(user_id=OuterRef("pk"))),
+            leads=Exists(
+                user.mentorships_led.through.objects.filter(user_id=OuterRef("pk"))
+            ),
             mentor_member=Exists(
                 Membership.objects.filter(
                     user_id=OuterRef("pk"),

@@ -42,7 +42,7 @@ TESTING = "pytest" in sys.modules or env_bool("DJANGO_TESTING")
 
 DEBUG = env_bool("DJANGO_DEBUG", default=not PRODUCTION)
 
-_DEV_SECRET_KEY = "dev-only-insecure-key-never-used-in-production-0123456789"
+_DEV_SECRET_KEY = "dev-only-insecure-key-never-used-in-production-0123456789"  # noqa: S105 - refused in production below
 SECRET_KEY = env("SECRET_KEY") or env("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
     if PRODUCTION:
@@ -139,6 +139,9 @@ else:
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": BASE_DIR / env("SQLITE_NAME", "db.sqlite3"),
         "OPTIONS": {"timeout": 20},
+        # A file, not memory, so that a worker process started by a test sees
+        # the same test database.
+        "TEST": {"NAME": BASE_DIR / "test-db.sqlite3"},
     }
 DATABASES = {"default": _db}
 USING_POSTGRES = _db["ENGINE"].endswith("postgresql")
@@ -256,7 +259,9 @@ else:
     EMAIL_BACKEND = env(
         "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
     )
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "DASH Mentor Program <noreply@dash.test>")
+DEFAULT_FROM_EMAIL = env(
+    "DEFAULT_FROM_EMAIL", "DASH Mentor Program <noreply@dash.test>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PROGRAM_OFFICE_EMAIL = env("PROGRAM_OFFICE_EMAIL", "program-office@dash.test")
 
@@ -331,10 +336,15 @@ if PRODUCTION:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # --- the program --------------------------------------------------------------------

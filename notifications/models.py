@@ -67,7 +67,7 @@ class Message(models.Model):
     idempotency_key = models.CharField(
         max_length=255,
         unique=True,
-        help_text="(kind, recipient, subject of the message): a duplicate cannot exist.",
+        help_text="(kind, recipient, subject of the message): no duplicate.",
     )
     status = models.CharField(
         max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True
@@ -107,7 +107,9 @@ class ReminderRule(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["round", "kind"], name="reminder_rule_unique")
+            models.UniqueConstraint(
+                fields=["round", "kind"], name="reminder_rule_unique"
+            )
         ]
 
     def __str__(self):
@@ -127,7 +129,9 @@ class Preference(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "kind"], name="notification_pref_unique")
+            models.UniqueConstraint(
+                fields=["user", "kind"], name="notification_pref_unique"
+            )
         ]
 
     def __str__(self):

@@ -94,7 +94,9 @@ class Survey(models.Model):
     required = models.BooleanField(
         default=True, help_text="Invitations are always sent, whatever preferences say."
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
     min_group_size = models.PositiveSmallIntegerField(
         default=settings.SURVEY_MIN_GROUP_SIZE,
         help_text="Reports hide any breakdown with fewer respondents than this.",
@@ -128,7 +130,9 @@ class Survey(models.Model):
 
 
 class Section(models.Model):
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="sections")
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="sections"
+    )
     order = models.PositiveSmallIntegerField(default=0)
     title = models.CharField(max_length=255)
     description = models.TextField(blank=True)
@@ -149,15 +153,21 @@ class Question(models.Model):
         SHORT_TEXT = "short_text", "Short text"
         LONG_TEXT = "long_text", "Long text"
 
-    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
+    section = models.ForeignKey(
+        Section, on_delete=models.CASCADE, related_name="questions"
+    )
     order = models.PositiveSmallIntegerField(default=0)
     key = models.SlugField(max_length=60, blank=True)
     kind = models.CharField(max_length=12, choices=Kind.choices)
     prompt = models.TextField()
     help_text = models.TextField(blank=True)
     required = models.BooleanField(default=True)
-    min_value = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
-    max_value = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    min_value = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    max_value = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True
+    )
     likert_labels = models.JSONField(default=default_likert_labels, blank=True)
 
     class Meta:
@@ -168,7 +178,9 @@ class Question(models.Model):
 
 
 class Choice(models.Model):
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="choices"
+    )
     order = models.PositiveSmallIntegerField(default=0)
     label = models.CharField(max_length=255)
     value = models.SlugField(max_length=60)
@@ -176,7 +188,9 @@ class Choice(models.Model):
     class Meta:
         ordering = ["question", "order", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["question", "value"], name="choice_unique_value")
+            models.UniqueConstraint(
+                fields=["question", "value"], name="choice_unique_value"
+            )
         ]
 
     def __str__(self):
@@ -198,7 +212,9 @@ class Invitation(models.Model):
     answer as someone else, and the token itself is 256 random bits.
     """
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations")
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="invitations"
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -229,7 +245,9 @@ class Invitation(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["survey", "email"], name="invitation_unique")
+            models.UniqueConstraint(
+                fields=["survey", "email"], name="invitation_unique"
+            )
         ]
         indexes = [models.Index(fields=["survey", "completed_on"])]
 
@@ -250,7 +268,9 @@ class Response(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="responses"
+    )
     segment = models.ForeignKey(
         "cohorts.Mentorship",
         null=True,
@@ -280,8 +300,12 @@ class Response(models.Model):
 
 class Answer(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="answers"
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="answers"
+    )
     number = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     text = models.TextField(blank=True)
     choices = models.JSONField(default=list, blank=True)
@@ -301,7 +325,9 @@ class Answer(models.Model):
 class ReportCache(models.Model):
     """A survey report computed once, shown with its "as of" time."""
 
-    survey = models.OneToOneField(Survey, on_delete=models.CASCADE, related_name="report")
+    survey = models.OneToOneField(
+        Survey, on_delete=models.CASCADE, related_name="report"
+    )
     computed_at = models.DateTimeField()
     data = models.JSONField(default=dict)
 

@@ -1,0 +1,46 @@
+# The two commands of the README: `make run` and `make test`. Each sets up
+# everything it needs from a fresh clone (virtual environment, packages,
+# front-end assets, database) and is safe to run again.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup assets lint worker beat bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+setup: $(STAMP) node_modules/.package-lock.json
+
+assets: node_modules/.package-lock.json
+
+run: setup
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+worker: setup
+	$(BIN)/celery -A dashmentor worker --loglevel=INFO
+
+beat: setup
+	$(BIN)/celery -A dashmentor beat --loglevel=INFO
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3 test-db.sqlite3
