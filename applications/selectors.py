@@ -1,4 +1,4 @@
-from .models import Application, ReviewAssignment
+from .models import Application
 
 
 def application_list_for_applicant(*, user):
@@ -6,23 +6,4 @@ def application_list_for_applicant(*, user):
         Application.objects.filter(organization__memberships__user=user)
         .select_related("round", "organization", "decision")
         .order_by("-round__closes_at")
-    )
-
-
-def assignment_list_for_reviewer(*, reviewer):
-    return (
-        ReviewAssignment.objects.filter(reviewer=reviewer)
-        .exclude(status=ReviewAssignment.Status.REMOVED)
-        .select_related("application__organization", "application__round")
-        .order_by("status", "assigned_at")
-    )
-
-
-def application_list_for_staff():
-    return (
-        Application.objects.exclude(status=Application.Status.DRAFT)
-        .select_related(
-            "organization", "round", "first_preference__mentor_organization"
-        )
-        .order_by("-score_normalized", "organization__name")
     )

@@ -1,6 +1,10 @@
+"""The applicant side (applications/views.py) and the review desk
+(applications/review_views.py) share the ``applications`` namespace."""
+
 from django.urls import path
 
 from . import views
+from .review_urls import urlpatterns as review_urlpatterns
 
 app_name = "applications"
 
@@ -9,6 +13,5 @@ urlpatterns = [
     path("my/", views.applicant_home, name="applicant-home"),
     path("rounds/<slug:slug>/", views.round_detail, name="round-detail"),
     path("applications/<int:pk>/", views.application_detail, name="application-detail"),
-    path("reviews/", views.reviewer_queue, name="reviewer-queue"),
-    path("staff/applications/", views.staff_review_list, name="staff-review-list"),
+    *review_urlpatterns,
 ]

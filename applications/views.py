@@ -51,21 +51,3 @@ def application_detail(request, pk):
     return render(
         request, "applications/application_detail.html", {"application": application}
     )
-
-
-@role_required(Role.REVIEWER)
-def reviewer_queue(request):
-    assignments = selectors.assignment_list_for_reviewer(reviewer=request.user)
-    return render(
-        request, "applications/reviewer_queue.html", {"assignments": assignments}
-    )
-
-
-@role_required(Role.STAFF)
-def staff_review_list(request):
-    applications = selectors.application_list_for_staff()
-    return render(
-        request,
-        "applications/staff_review_list.html",
-        {"applications": applications[:200]},
-    )

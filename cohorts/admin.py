@@ -1,24 +1,3 @@
-from django.contrib import admin
+"""Admin pages: placement and awards in placement_admin, the year in year_admin."""
 
-from .models import (
-    CohortMember,
-    Event,
-    Mentorship,
-    PersonnelChange,
-    WorkPlan,
-)
-
-
-@admin.register(Mentorship)
-class MentorshipAdmin(admin.ModelAdmin):
-    list_display = ["topic", "mentor_organization", "round", "capacity"]
-    list_filter = ["round"]
-    search_fields = ["topic", "mentor_organization__name"]
-    filter_horizontal = ["mentors"]
-    prepopulated_fields = {"slug": ["topic"]}
-
-
-admin.site.register(CohortMember, raw_id_fields=["award", "user"])
-admin.site.register(WorkPlan)
-admin.site.register(Event)
-admin.site.register(PersonnelChange)
+from . import placement_admin, year_admin  # noqa: F401 - registers the models

@@ -1,4 +1,4 @@
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 
 from applications.models import Award
 
@@ -21,16 +21,6 @@ def cohort_memberships_for_mentee(*, user):
         "award__mentorship__mentor_organization",
         "award__mentorship__round",
         "award__application__organization",
-    )
-
-
-def mentorship_roster(*, mentorship):
-    return (
-        mentorship.awards.filter(status__in=Award.ACTIVE)
-        .select_related("application__organization")
-        .prefetch_related(
-            Prefetch("members", queryset=CohortMember.objects.filter(active=True))
-        )
     )
 
 

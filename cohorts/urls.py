@@ -1,12 +1,9 @@
-from django.urls import path
+"""Placement and awards (placement_urls) and the mentorship year (year_urls)
+share the ``cohorts`` namespace."""
 
-from . import views
+from .placement_urls import urlpatterns as placement_urlpatterns
+from .year_urls import urlpatterns as year_urlpatterns
 
 app_name = "cohorts"
 
-urlpatterns = [
-    path("mentor/", views.mentor_home, name="mentor-home"),
-    path("mentee/", views.mentee_home, name="mentee-home"),
-    path("program/", views.program_dashboard, name="program-dashboard"),
-    path("<int:pk>/", views.cohort_detail, name="cohort-detail"),
-]
+urlpatterns = [*placement_urlpatterns, *year_urlpatterns]

@@ -3,7 +3,6 @@ from django.shortcuts import render
 from dashmentor.roles import Role, role_required
 
 from . import selectors
-from .permissions import get_mentorship_for_user
 
 
 @role_required(Role.MENTOR)
@@ -23,15 +22,4 @@ def program_dashboard(request):
     mentorships = selectors.mentorship_list_for_staff()
     return render(
         request, "cohorts/program_dashboard.html", {"mentorships": mentorships}
-    )
-
-
-@role_required(Role.STAFF, Role.MENTOR, Role.MENTEE)
-def cohort_detail(request, pk):
-    mentorship = get_mentorship_for_user(request.user, pk)
-    roster = selectors.mentorship_roster(mentorship=mentorship)
-    return render(
-        request,
-        "cohorts/mentorship_detail.html",
-        {"mentorship": mentorship, "roster": roster},
     )
