@@ -131,7 +131,7 @@ def validate_answers(
     return cleaned, errors
 
 
-# --- suppression ---------------------------------------------------------------
+# --- suppression ---
 
 
 @dataclass(frozen=True)
@@ -178,7 +178,7 @@ def suppress_cells(counts: Mapping, k: int) -> Suppression:
     return Suppression(frozenset(primary), frozenset(complementary))
 
 
-# --- statistics ------------------------------------------------------------------
+# --- statistics ---
 
 
 @dataclass(frozen=True)
@@ -232,7 +232,7 @@ def change(before: float | None, after: float | None) -> float | None:
     return after - before
 
 
-# --- chart geometry -----------------------------------------------------------------
+# --- chart geometry ---
 
 
 @dataclass(frozen=True)

@@ -118,7 +118,7 @@ def _check_unlocked(survey: Survey) -> None:
         raise ValidationError(LOCKED)
 
 
-# --- building ----------------------------------------------------------------
+# --- building ---
 
 SURVEY_FIELDS = (
     "title",
@@ -377,7 +377,7 @@ def survey_copy(*, survey: Survey, by) -> Survey:
     return copy
 
 
-# --- opening, closing and dispatch ---------------------------------------------------
+# --- opening, closing and dispatch ---
 
 
 @transaction.atomic
@@ -625,7 +625,7 @@ def invitation_links_redact() -> int:
     return count
 
 
-# --- answering ------------------------------------------------------------------
+# --- answering ---
 
 
 def _raw_for(specs, raw) -> dict[str, list[str]]:
@@ -751,7 +751,7 @@ def _queue_release(survey_id: int) -> None:
     survey_release_task.delay(survey_id)
 
 
-# --- release of anonymous answers -----------------------------------------------
+# --- release of anonymous answers ---
 
 
 def segment_of(survey_id: int, response: Response) -> int | None:
