@@ -38,11 +38,17 @@ def add_questions(survey: Survey) -> dict[str, Question]:
     section = SectionFactory(survey=survey, title="Your mentorship so far")
     q = {}
     q["likert"] = Question.objects.create(
-        section=section, order=1, kind="likert", key="useful",
+        section=section,
+        order=1,
+        kind="likert",
+        key="useful",
         prompt="The mentorship has been useful to our collaboration.",
     )
     q["single"] = Question.objects.create(
-        section=section, order=2, kind="single", key="calls",
+        section=section,
+        order=2,
+        kind="single",
+        key="calls",
         prompt="How often do you talk with your mentor?",
     )
     for i, (label, value) in enumerate(
@@ -50,26 +56,41 @@ def add_questions(survey: Survey) -> dict[str, Question]:
     ):
         Choice.objects.create(question=q["single"], order=i, label=label, value=value)
     q["multiple"] = Question.objects.create(
-        section=section, order=3, kind="multiple", key="helped", required=False,
+        section=section,
+        order=3,
+        kind="multiple",
+        key="helped",
+        required=False,
         prompt="What helped most?",
     )
     for i, (label, value) in enumerate(
         [("Webinars", "webinars"), ("Check-ins", "check-ins"), ("Peers", "peers")], 1
     ):
-        Choice.objects.create(
-            question=q["multiple"], order=i, label=label, value=value
-        )
+        Choice.objects.create(question=q["multiple"], order=i, label=label, value=value)
     q["number"] = Question.objects.create(
-        section=section, order=4, kind="number", key="hours", required=False,
+        section=section,
+        order=4,
+        kind="number",
+        key="hours",
+        required=False,
         prompt="Hours a month spent on the work plan",
-        min_value=Decimal("0"), max_value=Decimal("200"),
+        min_value=Decimal("0"),
+        max_value=Decimal("200"),
     )
     q["short_text"] = Question.objects.create(
-        section=section, order=5, kind="short_text", key="word", required=False,
+        section=section,
+        order=5,
+        kind="short_text",
+        key="word",
+        required=False,
         prompt="One word for the mentorship",
     )
     q["long_text"] = Question.objects.create(
-        section=section, order=6, kind="long_text", key="change", required=False,
+        section=section,
+        order=6,
+        kind="long_text",
+        key="change",
+        required=False,
         prompt="What would you change?",
     )
     return q

@@ -107,7 +107,9 @@ def test_scan_sends_the_nearest_due_reminder_and_closes_overdue_surveys(
     open_survey, django_capture_on_commit_callbacks
 ):
     survey, _q, cohorts = open_survey
-    services.invitations_send(survey=survey, emails=[u.email for u in cohorts["big"][1]])
+    services.invitations_send(
+        survey=survey, emails=[u.email for u in cohorts["big"][1]]
+    )
     survey.reminder_days = [3, 1]
     survey.closes_at = timezone.now() + dt.timedelta(hours=20)
     survey.save()
@@ -125,7 +127,9 @@ def test_scan_sends_the_nearest_due_reminder_and_closes_overdue_surveys(
     assert survey.status == Survey.Status.CLOSED and done["closed"] == 1
 
 
-def test_scan_opens_a_scheduled_survey_when_due(staff_user, django_capture_on_commit_callbacks):
+def test_scan_opens_a_scheduled_survey_when_due(
+    staff_user, django_capture_on_commit_callbacks
+):
     survey = SurveyFactory(opens_at=timezone.now() + dt.timedelta(hours=2))
     add_questions(survey)
     services.survey_schedule(survey=survey, by=staff_user)
@@ -218,8 +222,9 @@ def test_close_releases_the_rest_and_forgets_cohorts_that_stay_hidden(
 
 
 def test_named_survey_keeps_organization_and_day(invite, submit, mentee_user):
-    survey = SurveyFactory(kind=Survey.Kind.CAPACITY, anonymous=False,
-                           status=Survey.Status.OPEN)
+    survey = SurveyFactory(
+        kind=Survey.Kind.CAPACITY, anonymous=False, status=Survey.Status.OPEN
+    )
     q = add_questions(survey)
     member = mentee_user.cohort_memberships.get()
     org = member.award.application.organization
@@ -255,8 +260,11 @@ def test_questions_lock_once_answers_exist_and_copy_makes_a_new_version(
     assert selectors.survey_is_locked(survey)
     with pytest.raises(ValidationError) as exc:
         services.question_save(
-            section=q["likert"].section, question=q["likert"], by=staff_user,
-            kind="likert", prompt="Changed",
+            section=q["likert"].section,
+            question=q["likert"],
+            by=staff_user,
+            kind="likert",
+            prompt="Changed",
         )
     assert exc.value.messages == [services.LOCKED]
     with pytest.raises(ValidationError):
@@ -266,7 +274,12 @@ def test_questions_lock_once_answers_exist_and_copy_makes_a_new_version(
     copied = Question.objects.filter(section__survey=copy)
     assert copied.count() == 6
     assert set(copied.values_list("key", flat=True)) == {
-        "useful", "calls", "helped", "hours", "word", "change"
+        "useful",
+        "calls",
+        "helped",
+        "hours",
+        "word",
+        "change",
     }
     assert not selectors.survey_is_locked(copy)
 
@@ -275,21 +288,37 @@ def test_question_builder_validates_choices_and_bounds(open_survey, staff_user):
     survey, q, _ = open_survey
     section = q["likert"].section
     with pytest.raises(ValidationError) as exc:
-        services.question_save(section=section, by=staff_user, kind="single",
-                               prompt="Pick", choices_text="Only one")
+        services.question_save(
+            section=section,
+            by=staff_user,
+            kind="single",
+            prompt="Pick",
+            choices_text="Only one",
+        )
     assert exc.value.message_dict["choices_text"] == [services.NEEDS_CHOICES]
     from decimal import Decimal
 
     with pytest.raises(ValidationError) as exc:
-        services.question_save(section=section, by=staff_user, kind="number",
-                               prompt="N", min_value=Decimal(5), max_value=Decimal(1))
+        services.question_save(
+            section=section,
+            by=staff_user,
+            kind="number",
+            prompt="N",
+            min_value=Decimal(5),
+            max_value=Decimal(1),
+        )
     assert exc.value.message_dict["max_value"] == [services.BOUNDS_ORDER]
     made = services.question_save(
-        section=section, by=staff_user, kind="multiple", prompt="Which?",
+        section=section,
+        by=staff_user,
+        kind="multiple",
+        prompt="Which?",
         choices_text="Data\nData\nPeople",
     )
     assert list(made.choices.values_list("value", flat=True)) == [
-        "data", "data-2", "people"
+        "data",
+        "data-2",
+        "people",
     ]
     services.question_move(question=made, direction="up", by=staff_user)
     made.refresh_from_db()
