@@ -93,6 +93,7 @@ def _answer(request, invitation, action_url):
                 "message": services.ALREADY_SUBMITTED,
                 "done": True,
             },
+            status=409 if request.method == "POST" else 200,
         )
     if not survey.is_accepting():
         not_yet = survey.status == Survey.Status.DRAFT or (
