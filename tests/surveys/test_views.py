@@ -1,8 +1,8 @@
 """Pages: answering by link or signed in, the builder, reports and their CSV."""
 
 import csv
-import html as htmllib
 import datetime as dt
+import html as htmllib
 import io
 
 import pytest
