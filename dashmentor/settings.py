@@ -236,6 +236,9 @@ STORAGES = {
         )
     },
 }
+# Without a collected STATIC_ROOT (development, tests) serve from the finders.
+WHITENOISE_USE_FINDERS = not PRODUCTION or TESTING
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 MEDIA_ROOT = BASE_DIR / "media"
 MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
