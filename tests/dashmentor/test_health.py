@@ -1,0 +1,45 @@
+import pytest
+from django.urls import reverse
+
+
+@pytest.mark.django_db
+def test_health_reports_each_part_up(client):
+    """Database, cache and broker are each reported up."""
+    response = client.get(reverse("health"))
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "up"
+    assert {body[k]["status"] for k in ("database", "cache", "broker")} == {"up"}
+
+
+@pytest.mark.django_db
+def test_health_reports_a_down_broker_and_answers_503(client, settings):
+    """With the broker unreachable the endpoint says which part is down."""
+    from dashmentor.celery import app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    old = app.conf.broker_url
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    try:
+        response = client.get(reverse("health"))
+    finally:
+        app.conf.broker_url = old
+    assert response.status_code == 503
+    body = response.json()
+    assert body["broker"]["status"] == "down"
+    assert body["database"]["status"] == "up"
+    assert body["status"] == "down"
+
+
+@pytest.mark.django_db
+def test_health_reports_a_down_cache(client, settings):
+    """A cache that cannot be reached is reported down, with a 503."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    response = client.get(reverse("health"))
+    assert response.json()["cache"]["status"] == "down"
+    assert response.status_code == 503
