@@ -15,15 +15,8 @@ def test_health_reports_each_part_up(client):
 @pytest.mark.django_db
 def test_health_reports_a_down_broker_and_answers_503(client, settings):
     """With the broker unreachable the endpoint says which part is down."""
-    from dashmentor.celery import app
-
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    old = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    try:
-        response = client.get(reverse("health"))
-    finally:
-        app.conf.broker_url = old
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    response = client.get(reverse("health"))
     assert response.status_code == 503
     body = response.json()
     assert body["broker"]["status"] == "down"
@@ -43,3 +36,12 @@ def test_health_reports_a_down_cache(client, settings):
     response = client.get(reverse("health"))
     assert response.json()["cache"]["status"] == "down"
     assert response.status_code == 503
+
+
+@pytest.mark.django_db
+def test_health_reports_a_reachable_redis_broker_up(client, settings, redis_server_url):
+    """With a real Redis broker the endpoint dials it and reports it up."""
+    settings.CELERY_BROKER_URL = redis_server_url
+    response = client.get(reverse("health"))
+    assert response.status_code == 200
+    assert response.json()["broker"] == {"status": "up", "detail": "redis"}
