@@ -28,9 +28,9 @@ HIDDEN_ALL = (
     "can be picked out."
 )
 WAITING = (
-    "{n} more responses are sealed and wait to be released together with others "
-    "(at least {k} at a time, or at the close), so that no single new response "
-    "can be matched to a person who just answered."
+    "Not shown yet: {n} newer response(s), kept sealed until they can be released "
+    "together with others (at least {k} at a time, or at the close), so that no "
+    "single new response can be matched to a person who just answered."
 )
 NO_COHORT = "Cohorts hidden or not recorded"
 
