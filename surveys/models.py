@@ -4,7 +4,10 @@ For an anonymous survey, ``Invitation`` records that a person completed it (for
 reminders and response rates) and ``Response`` holds the answers. Nothing joins
 them: no foreign key, no shared id (responses and answers have random UUID keys,
 so not even their order of insertion maps to the invitations), no time finer
-than the day on either side, no IP address or user agent anywhere.
+than the day on either side, no IP address or user agent anywhere. An
+anonymous response carries no day at all (``submitted_on`` stays empty), its
+cohort only sealed, and answers are released in groups with their rows
+rewritten in random order: ``surveys/services.py`` explains each channel.
 """
 
 import hashlib

@@ -50,6 +50,7 @@ import re
 import uuid
 from decimal import Decimal
 
+from cryptography.exceptions import InvalidTag
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -759,7 +760,12 @@ def segment_of(survey_id: int, response: Response) -> int | None:
     if response.segment_id is not None:
         return response.segment_id
     if response.segment_sealed:
-        return sealing.unseal(survey_id, response.segment_sealed)
+        try:
+            return sealing.unseal(survey_id, response.segment_sealed)
+        except (InvalidTag, ValueError):
+            # Sealed under another key (e.g. imported from another portal):
+            # counted in the totals, in no cohort.
+            return None
     return None
 
 
