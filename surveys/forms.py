@@ -19,6 +19,7 @@ AUDIENCE_LIST = "List at least one e-mail address, one a line."
 BAD_EMAIL = "“{value}” is not an e-mail address."
 BAD_REMINDERS = "Give whole numbers of days from 1 to 60, separated by commas."
 GROUP_TOO_SMALL = "Use at least 3, or small groups could be picked out."
+DATE_RANGE = "Enter a date between the years 2000 and 2100."
 
 
 def _dt_widget():
@@ -91,6 +92,18 @@ class SurveyForm(forms.ModelForm):
                 raise forms.ValidationError(BAD_REMINDERS)
             days.append(int(part))
         return sorted(set(days), reverse=True)
+
+    def _plausible(self, name):
+        value = self.cleaned_data.get(name)
+        if value is not None and not 2000 <= value.year <= 2100:
+            raise forms.ValidationError(DATE_RANGE)
+        return value
+
+    def clean_opens_at(self):
+        return self._plausible("opens_at")
+
+    def clean_closes_at(self):
+        return self._plausible("closes_at")
 
     def clean_min_group_size(self):
         value = self.cleaned_data["min_group_size"]
