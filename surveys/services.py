@@ -528,7 +528,7 @@ def survey_remind(*, survey: Survey, days: int) -> int:
     for invitation_id in pending.values_list("pk", flat=True):
         with transaction.atomic():
             invitation = (
-                Invitation.objects.select_for_update()
+                Invitation.objects.select_for_update(of=("self",))
                 .select_related("user")
                 .filter(pk=invitation_id, completed_on__isnull=True)
                 .first()
