@@ -203,7 +203,7 @@ class EventForm(forms.Form):
         min_value=15, max_value=600, initial=60, label="Length (minutes)"
     )
     location = forms.CharField(max_length=255, required=False, label="Place")
-    link = forms.URLField(required=False, label="Video link")
+    link = forms.URLField(required=False, label="Video link", assume_scheme="https")
     agenda = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
     def __init__(self, *args, mentorship, zone_name: str, **kwargs):
@@ -234,7 +234,7 @@ class SeriesForm(forms.Form):
     minutes = forms.IntegerField(
         min_value=15, max_value=600, initial=60, label="Length (minutes)"
     )
-    link = forms.URLField(required=False, label="Video link")
+    link = forms.URLField(required=False, label="Video link", assume_scheme="https")
     location = forms.CharField(max_length=255, required=False, label="Place")
     agenda = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
