@@ -35,14 +35,14 @@ def feed_events(user):
 
 
 def feed_meetings(user):
-    """Meetings of the affinity groups ``user`` is an admitted member of."""
+    """Meetings of the affinity groups ``user`` is an admitted member of or leads."""
     from affinity.models import GroupMember, Meeting
 
+    admitted = GroupMember.objects.filter(
+        user=user, status=GroupMember.Status.ADMITTED
+    ).values("group_id")
     return (
-        Meeting.objects.filter(
-            group__members__user=user,
-            group__members__status=GroupMember.Status.ADMITTED,
-        )
+        Meeting.objects.filter(Q(group_id__in=admitted) | Q(group__leaders=user))
         .distinct()
         .select_related("group")
         .order_by("starts_at")
