@@ -434,13 +434,14 @@ def _events(mentorship, mentor, awards, start: dt.date, today: dt.date):
 def _attendance(mentorship, mentor, awards, now):
     past = list(mentorship.events.filter(starts_at__lt=now).order_by("starts_at"))
     cohort_events = [e for e in past if e.award_id is None]
-    last_two = {e.pk for e in cohort_events[-2:]}
+    # The quiet organization stopped coming from the second-last webinar on.
+    quiet_since = cohort_events[-2].starts_at if len(cohort_events) >= 2 else now
     for event in past:
         for index, award in enumerate(awards):
             if event.award_id and event.award_id != award.pk:
                 continue
             for member in award.members.filter(active=True):
-                if index == QUIET_INDEX and event.pk in last_two:
+                if index == QUIET_INDEX and event.starts_at >= quiet_since:
                     status = Attendance.Status.ABSENT
                 elif member.role == "secondary" and event.pk % 3 == 0:
                     status = Attendance.Status.EXCUSED

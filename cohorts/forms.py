@@ -95,7 +95,7 @@ class BaseActivityFormSet(forms.BaseFormSet):
 
 
 ActivityFormSet = forms.formset_factory(
-    ActivityForm, formset=BaseActivityFormSet, extra=2, can_delete=True
+    ActivityForm, formset=BaseActivityFormSet, extra=3, can_delete=True
 )
 
 

@@ -45,6 +45,16 @@ from .permissions import (
 YEAR_ROLES = (Role.STAFF, Role.MENTOR, Role.MENTEE)
 
 
+def _render(request, template: str, context: dict, **kwargs):
+    """Render with the viewer's roles as plain flags for breadcrumbs and links."""
+    context = {
+        "viewer_is_staff": has_role(request.user, Role.STAFF),
+        "viewer_is_mentor": has_role(request.user, Role.MENTOR),
+        **context,
+    }
+    return render(request, template, context, **kwargs)
+
+
 def _error_messages(exc: ValidationError) -> list[str]:
     return list(exc.messages)
 
@@ -89,7 +99,7 @@ def mentor_home(request):
         if mentorship
         else []
     )
-    return render(
+    return _render(
         request,
         "cohorts/mentor_home.html",
         {
@@ -141,7 +151,7 @@ def mentee_home(request):
                 "success_goal": getattr(award, "success_goal", None),
             }
         )
-    return render(
+    return _render(
         request,
         "cohorts/mentee_home.html",
         {
@@ -165,7 +175,7 @@ def program_dashboard(request):
     else:
         round_ = selectors.default_round(rounds, timezone.localdate())
     summaries = selectors.program_summary(round_=round_) if round_ else []
-    return render(
+    return _render(
         request,
         "cohorts/program_dashboard.html",
         {
@@ -192,7 +202,7 @@ def year_overview(request, award_pk):
         award.mentorship_id, []
     )
     row = next((r for r in row if r.award.pk == award.pk), None)
-    return render(
+    return _render(
         request,
         "cohorts/year_overview.html",
         {
@@ -240,7 +250,7 @@ def workplan_detail(request, award_pk):
             [{"title": g.title, "activities": list(g.activities.all())} for g in goals]
         ),
     }
-    return render(request, "cohorts/workplan_detail.html", context)
+    return _render(request, "cohorts/workplan_detail.html", context)
 
 
 def _editable_award(request, award_pk):
@@ -307,7 +317,7 @@ def goal_edit(request, award_pk, goal_pk=None):
         formset = forms.ActivityFormSet(
             initial=initial_acts, form_kwargs=dates, prefix="act"
         )
-    return render(
+    return _render(
         request,
         "cohorts/goal_form.html",
         {
@@ -423,7 +433,7 @@ def workplan_version(request, award_pk, number):
                 else (name.replace("_", " "), old, new)
                 for name, old, new in activity.fields
             ]
-    return render(
+    return _render(
         request,
         "cohorts/workplan_version.html",
         {
@@ -463,7 +473,7 @@ def workplan_timeline(request, award_pk):
             previous = min(activity.target_date, end)
         goals.append({"goal": goal, "items": items})
     today = timezone.localdate()
-    return render(
+    return _render(
         request,
         "cohorts/workplan_timeline.html",
         {
@@ -512,7 +522,7 @@ def success_goal(request, award_pk):
             initial={"statement": goal.statement} if goal else None
         )
         formset = forms.MeasureFormSet(initial=initial, prefix="measure")
-    return render(
+    return _render(
         request,
         "cohorts/successgoal_detail.html",
         {
@@ -540,7 +550,7 @@ def progress_create(request, award_pk):
         else:
             messages.success(request, "The progress entry is recorded.")
             return redirect("cohorts:success-goal", award.pk)
-    return render(
+    return _render(
         request,
         "cohorts/progress_form.html",
         {**_year_context(request, award, "goal"), "form": form},
@@ -575,7 +585,7 @@ def action_logs(request, award_pk):
                 return redirect("cohorts:action-logs", award.pk)
     elif request.method == "POST":
         raise PermissionDenied("Only the organization's people write its log.")
-    return render(
+    return _render(
         request,
         "cohorts/actionlog_list.html",
         {
@@ -626,7 +636,7 @@ def checkin_note_create(request, award_pk):
         else:
             messages.success(request, "The check-in notes are saved.")
             return redirect("cohorts:year-overview", award.pk)
-    return render(
+    return _render(
         request,
         "cohorts/checkinnote_form.html",
         {**_year_context(request, award, "overview"), "form": form},
@@ -637,7 +647,7 @@ def checkin_note_create(request, award_pk):
 def check_in_notes(request, award_pk):
     """Check-in notes of an organization: all for mentors, shared ones for it."""
     award = get_award_for_user(request.user, award_pk)
-    return render(
+    return _render(
         request,
         "cohorts/checkinnote_list.html",
         {
@@ -668,7 +678,7 @@ def personnel_report(request, award_pk):
                 "update your contacts.",
             )
             return redirect("cohorts:personnel-report", award.pk)
-    return render(
+    return _render(
         request,
         "cohorts/personnelchange_form.html",
         {
@@ -685,7 +695,7 @@ def personnel_report(request, award_pk):
 @role_required(Role.STAFF)
 def personnel_list(request):
     """Staff: reported personnel changes to apply, and the latest applied."""
-    return render(
+    return _render(
         request,
         "cohorts/personnelchange_list.html",
         {
@@ -731,7 +741,7 @@ def event_list(request, mentorship_pk):
         selectors.events_for_cohort(mentorship=mentorship, award_ids=award_ids)
     )
     now = timezone.now()
-    return render(
+    return _render(
         request,
         "cohorts/event_list.html",
         {
@@ -774,7 +784,7 @@ def event_create(request, mentorship_pk):
         else:
             messages.success(request, f"“{event.title}” is scheduled.")
             return redirect("cohorts:event-detail", event.pk)
-    return render(
+    return _render(
         request, "cohorts/event_form.html", {"mentorship": mentorship, "form": form}
     )
 
@@ -811,7 +821,7 @@ def event_series(request, mentorship_pk):
             ]
             if not preview:
                 form.add_error("first", rules.ERR_SERIES_EMPTY)
-    return render(
+    return _render(
         request,
         "cohorts/event_series.html",
         {"mentorship": mentorship, "form": form, "preview": preview, "round": round_},
@@ -822,7 +832,7 @@ def event_series(request, mentorship_pk):
 def event_detail(request, pk):
     event = get_event_for_user(request.user, pk)
     manager = can_manage_events(request.user, event.mentorship)
-    return render(
+    return _render(
         request,
         "cohorts/event_detail.html",
         {
@@ -866,7 +876,7 @@ def event_attendance(request, pk):
             messages.success(request, f"Attendance of {count} people is recorded.")
             return redirect("cohorts:event-detail", event.pk)
     rows = [(m, form[f"member_{m.pk}"]) for m in members]
-    return render(
+    return _render(
         request,
         "cohorts/attendance_form.html",
         {
@@ -888,7 +898,7 @@ def calendar_settings(request):
     """The user's personal feed address, to copy into a calendar program."""
     token = services.calendar_token_get(user=request.user)
     url = request.build_absolute_uri(reverse("cohorts:calendar-feed", args=[token]))
-    return render(
+    return _render(
         request,
         "cohorts/calendar_settings.html",
         {
