@@ -154,6 +154,14 @@ class SignupForm(forms.ModelForm):
 class OrganizationForm(forms.ModelForm):
     """The applicant organization's profile."""
 
+    website = forms.URLField(
+        required=False,
+        assume_scheme="https",
+        max_length=200,
+        help_text="Like https://example.org",
+        widget=forms.URLInput(attrs={"placeholder": "https://", "autocomplete": "url"}),
+    )
+
     class Meta:
         model = Organization
         fields = [
@@ -184,7 +192,6 @@ class OrganizationForm(forms.ModelForm):
             "to be eligible.",
             "state": "Choose “Outside the United States” if that is where you are "
             "based.",
-            "website": "Starting with https://",
         }
         widgets = {
             "name": forms.TextInput(attrs={"autocomplete": "organization"}),
@@ -193,7 +200,6 @@ class OrganizationForm(forms.ModelForm):
             "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
             "postal_code": forms.TextInput(attrs={"autocomplete": "postal-code"}),
             "country": forms.TextInput(attrs={"autocomplete": "country-name"}),
-            "website": forms.URLInput(attrs={"placeholder": "https://"}),
         }
 
     def __init__(self, *args, **kwargs):

@@ -396,6 +396,10 @@ def application_print(request, pk):
             "primary": next((c for c in contacts if c.kind == "primary"), None),
             "secondary": next((c for c in contacts if c.kind == "secondary"), None),
             "team": [c for c in contacts if c.kind == "team"],
+            "partners": [
+                (p, [rules.sector_label(code) for code in p.sectors])
+                for p in application.partners.all()
+            ],
             "is_staff_view": request.user.is_staff,
             "criteria": rules.CRITERIA,
             "status_label": selectors.applicant_status(application)[1],
