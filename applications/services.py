@@ -12,7 +12,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from dashmentor.models import Membership, Organization, User
 from dashmentor.roles import forget_roles
@@ -630,6 +630,10 @@ def application_submit(*, application: Application, by: User, now=None) -> Appli
     return locked
 
 
+def _when(moment, zone) -> str:
+    return dateformat.format(timezone.localtime(moment, zone), "l, F j, Y, g:i A T")
+
+
 def _send_submission_confirmation(application: Application, by: User) -> None:
     round_ = application.round
     recipients = {by.email.lower(): by}
@@ -646,8 +650,10 @@ def _send_submission_confirmation(application: Application, by: User) -> None:
             context={
                 "organization": application.organization.name,
                 "round_name": round_.name,
-                "submitted_at": timezone.localtime(application.submitted_at, zone),
-                "closes_at": timezone.localtime(round_.closes_at, zone),
+                # Formatted here: the template's date filter would convert
+                # back to the zone active where the e-mail is rendered.
+                "submitted_at": _when(application.submitted_at, zone),
+                "closes_at": _when(round_.closes_at, zone),
                 "version": application.version,
                 "path": reverse(
                     "applications:application-detail", args=[application.pk]
