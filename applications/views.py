@@ -23,6 +23,11 @@ from .permissions import get_application_for_applicant, get_application_for_user
 SAVED = "Saved. You can come back and finish at any time before the deadline."
 
 
+def _posted(request):
+    """The POST data to bind a form to; an empty POST still binds (and fails)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _first_error(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
@@ -35,7 +40,7 @@ def signup(request):
     """Create an applicant account and send the e-mail confirmation link."""
     if request.user.is_authenticated:
         return redirect(home_url(request.user))
-    form = forms.SignupForm(request.POST or None)
+    form = forms.SignupForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         user = services.applicant_signup(form=form)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -85,7 +90,7 @@ def email_confirmation_resend(request):
 def organization_edit(request):
     """Create or edit the applicant organization's profile."""
     organization = services.applicant_organization(request.user)
-    form = forms.OrganizationForm(request.POST or None, instance=organization)
+    form = forms.OrganizationForm(_posted(request), instance=organization)
     if request.method == "POST" and form.is_valid():
         try:
             services.organization_save(
@@ -253,7 +258,7 @@ def application_section(request, pk, section):
         ):
             messages.error(request, services.DEADLINE_PASSED)
         return redirect(application)
-    form = _section_form(section, application, request.POST or None)
+    form = _section_form(section, application, _posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             _section_save(section, application, form, request.user)
@@ -298,7 +303,7 @@ def application_submit(request, pk):
     application = get_application_for_applicant(
         request.user, pk, selectors.application_full_queryset()
     )
-    form = forms.SubmitForm(request.POST or None)
+    form = forms.SubmitForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.application_submit(application=application, by=request.user)
