@@ -53,7 +53,7 @@ ORG = {
 }
 
 
-# --- sign-up, confirmation, organization ------------------------------------------------
+# --- sign-up, confirmation, organization ---
 
 
 @pytest.mark.django_db
@@ -168,7 +168,7 @@ def test_an_organization_outside_the_us_is_accepted_with_its_country(client_as):
     assert Organization.objects.get(name=ORG["name"]).country == "Canada"
 
 
-# --- starting and filling in ------------------------------------------------------------
+# --- starting and filling in ---
 
 
 @pytest.mark.django_db
@@ -398,7 +398,7 @@ def test_a_preference_repeat_is_refused_with_a_clear_message(client_as, draft):
     assert list(draft.preferences.values_list("mentorship_id", flat=True)) == before
 
 
-# --- submitting -------------------------------------------------------------------------
+# --- submitting ---
 
 
 @pytest.mark.django_db
@@ -528,7 +528,7 @@ def test_the_form_shows_the_closing_time_in_the_rounds_zone(client_as, applicant
     assert 'data-deadline="2099-12-23T12:30:00-08:00"' in page
 
 
-# --- access -----------------------------------------------------------------------------
+# --- access ---
 
 
 @pytest.mark.django_db
@@ -589,7 +589,7 @@ def test_staff_read_but_do_not_fill_in(client_as, staff_user, draft):
     assert client.get(section_url(draft, "goal")).status_code == 403
 
 
-# --- staff override -------------------------------------------------------------------
+# --- staff override ---
 
 
 @pytest.mark.django_db
@@ -639,7 +639,7 @@ def test_an_applicant_cannot_reach_the_override_page(client_as, draft):
     assert draft.eligibility_results.get(criterion=1).override_outcome == ""
 
 
-# --- fixed query counts -----------------------------------------------------------------
+# --- fixed query counts ---
 
 
 def grow(application, n):
