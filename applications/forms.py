@@ -242,6 +242,21 @@ class OrganizationForm(forms.ModelForm):
 # --- contacts and team ---------------------------------------------------------
 
 
+class RemovableRowsFormSet(forms.BaseFormSet):
+    """Label the delete box for what it does."""
+
+    remove_label = "Remove this row"
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = self.remove_label
+
+
+class TeamBaseFormSet(RemovableRowsFormSet):
+    remove_label = "Remove this team member"
+
+
 class ContactForm(forms.Form):
     """The primary or secondary contact; blanks are allowed in a draft."""
 
@@ -289,7 +304,12 @@ class TeamMemberForm(forms.Form):
 
 
 TeamFormSet = forms.formset_factory(
-    TeamMemberForm, extra=1, can_delete=True, max_num=30, validate_max=True
+    TeamMemberForm,
+    formset=TeamBaseFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=30,
+    validate_max=True,
 )
 
 
@@ -444,7 +464,9 @@ class PartnerForm(forms.Form):
         return cleaned
 
 
-class BasePartnerFormSet(forms.BaseFormSet):
+class BasePartnerFormSet(RemovableRowsFormSet):
+    remove_label = "Remove this partner"
+
     def clean(self):
         if any(self.errors):
             return
