@@ -144,6 +144,30 @@ EXPECTED: dict[str, tuple] = {
         lambda w: [w.other["application"].pk],
         only({"applicant": GONE, "staff": OK}),
     ),
+    "applications:email-confirm": (lambda w: ["bad-token"], everyone("400")),
+    "applications:email-confirmation-resend": (None, everyone(NOT_ALLOWED)),
+    "applications:organization": (None, only({"applicant": OK})),
+    "applications:start": (lambda w: [w.other["round"].slug], everyone(NOT_ALLOWED)),
+    "applications:application-section": (
+        lambda w: [w.other["application"].pk, "goal"],
+        only({"applicant": GONE}),
+    ),
+    "applications:application-submit": (
+        lambda w: [w.other["application"].pk],
+        only({"applicant": GONE}),
+    ),
+    "applications:application-withdraw": (
+        lambda w: [w.other["application"].pk],
+        everyone(NOT_ALLOWED),
+    ),
+    "applications:application-print": (
+        lambda w: [w.other["application"].pk],
+        only({"applicant": GONE, "staff": OK}),
+    ),
+    "applications:eligibility-override": (
+        lambda w: [w.other["application"].pk],
+        STAFF_ONLY,
+    ),
     "applications:reviewer-queue": (None, only({"reviewer": OK})),
     "applications:staff-review-list": (None, STAFF_ONLY),
     "cohorts:cohort-detail": (
