@@ -29,12 +29,17 @@ class MeetingForm(forms.ModelForm):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
 
+    link = forms.URLField(
+        label="Meeting link",
+        required=False,
+        assume_scheme="https",
+        help_text="The video-call link members use to join.",
+    )
+
     class Meta:
         model = Meeting
         fields = ["title", "starts_at", "agenda", "link"]
         widgets = {"agenda": forms.Textarea(attrs={"rows": 5})}
-        labels = {"link": "Meeting link"}
-        help_texts = {"link": "The video-call link members use to join."}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
