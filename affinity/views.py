@@ -7,6 +7,7 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -131,16 +132,18 @@ def meeting_detail(request, pk, meeting_pk):
     """A meeting's agenda for all; its link and notes for members and leaders."""
     group = _group_or_404(pk)
     meeting = permissions.get_meeting_of_group(group, meeting_pk)
-    return render(
-        request,
-        "affinity/meeting_detail.html",
-        {
-            "group": group,
-            "meeting": meeting,
-            "manage": permissions.can_manage_group(request.user, group),
-            "read_notes": permissions.can_read_notes(request.user, group),
-        },
-    )
+    manage = permissions.can_manage_group(request.user, group)
+    context = {
+        "group": group,
+        "meeting": meeting,
+        "manage": manage,
+        "read_notes": permissions.can_read_notes(request.user, group),
+    }
+    if manage:
+        context["attendance"] = meeting.attendance.aggregate(
+            recorded=Count("pk"), present=Count("pk", filter=Q(present=True))
+        )
+    return render(request, "affinity/meeting_detail.html", context)
 
 
 # --- Leaders' and staff pages -----------------------------------------------------
