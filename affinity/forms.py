@@ -9,7 +9,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils import timezone
 
-from .models import GroupMember, LeaderCheckIn, Meeting
+from .models import Group, GroupMember, LeaderCheckIn, Meeting
 from .services import ATTENDANCE_NOT_MEMBER
 
 
@@ -18,6 +18,46 @@ def _helper(label: str) -> FormHelper:
     helper.form_tag = False
     helper.add_input(Submit("submit", label))
     return helper
+
+
+class GroupForm(forms.ModelForm):
+    """What the leaders draft for the participants."""
+
+    class Meta:
+        model = Group
+        fields = [
+            "description",
+            "learning_goals",
+            "expectations_before",
+            "expectations_during",
+            "expectations_after",
+            "cadence",
+            "capacity",
+        ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 4})
+            for name in [
+                "description",
+                "learning_goals",
+                "expectations_before",
+                "expectations_during",
+                "expectations_after",
+            ]
+        }
+        labels = {
+            "expectations_before": "Expectations before meetings",
+            "expectations_during": "Expectations during meetings",
+            "expectations_after": "Expectations after meetings",
+        }
+        help_texts = {
+            "learning_goals": "One goal a line; participants read these to "
+            "decide whether to join.",
+            "capacity": "Requests beyond it go on the waitlist.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("Save the group page")
 
 
 class MeetingForm(forms.ModelForm):

@@ -44,6 +44,9 @@ GROUP_FULL = (
     "The group is full ({capacity} members). Raise its capacity or wait for "
     "someone to leave; the request can go on the waitlist meanwhile."
 )
+CAPACITY_BELOW_MEMBERS = (
+    "The group already has {count} members; the capacity cannot be lower."
+)
 NOT_LEAVABLE = "You are not in this group, so there is nothing to leave."
 ATTENDANCE_NOT_MEMBER = (
     "{name} is not a member of this group; attendance is recorded only for "
@@ -209,6 +212,48 @@ def membership_leave(*, member: GroupMember, by) -> GroupMember:
         after={"status": member.status},
     )
     return member
+
+
+# --- The group's page ------------------------------------------------------------
+
+GROUP_EDITABLE = (
+    "description",
+    "learning_goals",
+    "expectations_before",
+    "expectations_during",
+    "expectations_after",
+    "cadence",
+    "capacity",
+)
+
+
+@transaction.atomic
+def group_update(*, group: Group, by, **fields) -> Group:
+    """Change what the leaders draft: description, goals, expectations, cadence,
+    capacity. The capacity cannot fall below the admitted members."""
+    group = _lock_group(group)
+    capacity = fields.get("capacity", group.capacity)
+    admitted = _admitted_count(group)
+    if capacity < admitted:
+        raise ValidationError(
+            {"capacity": CAPACITY_BELOW_MEMBERS.format(count=admitted)}
+        )
+    before = {name: getattr(group, name) for name in fields}
+    for name, value in fields.items():
+        if name not in GROUP_EDITABLE:
+            raise ValueError(f"{name} is not editable here")
+        setattr(group, name, value)
+    group.save(update_fields=list(fields))
+    changed = {k: v for k, v in fields.items() if before[k] != v}
+    if changed:
+        audit_record(
+            actor=by,
+            action="affinity.group_update",
+            target=group,
+            before={k: before[k] for k in changed},
+            after=changed,
+        )
+    return group
 
 
 # --- Meetings, notes, attendance --------------------------------------------------

@@ -9,6 +9,7 @@ urlpatterns = [
     path("reports/", views.report, name="report"),
     path("reports/<slug:which>.csv", views.report_csv, name="report-csv"),
     path("<int:pk>/", views.group_detail, name="group-detail"),
+    path("<int:pk>/edit/", views.group_edit, name="group-edit"),
     path("<int:pk>/join/", views.group_join, name="join"),
     path("<int:pk>/leave/", views.group_leave, name="leave"),
     path("<int:pk>/roster/", views.roster, name="roster"),

@@ -20,6 +20,7 @@ from .forms import (
     AttendanceForm,
     CheckInForm,
     GroupEmailForm,
+    GroupForm,
     MeetingForm,
     MeetingNotesForm,
 )
@@ -147,6 +148,26 @@ def meeting_detail(request, pk, meeting_pk):
 
 
 # --- Leaders' and staff pages -----------------------------------------------------
+
+
+@login_required
+def group_edit(request, pk):
+    """Leaders and staff draft the goals, expectations, cadence and capacity."""
+    group = permissions.get_group_for_manager(request.user, pk)
+    form = GroupForm(request.POST or None, instance=group)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.group_update(
+                group=Group.objects.get(pk=group.pk),
+                by=request.user,
+                **{name: form.cleaned_data[name] for name in form.Meta.fields},
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "The group page is updated.")
+            return redirect(group)
+    return render(request, "affinity/group_form.html", {"group": group, "form": form})
 
 
 @login_required

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from affinity import services
 from tests.factories import CohortMemberFactory, MentorshipFactory, UserFactory
 
 from .factories import GroupFactory, GroupMemberFactory, MeetingFactory
@@ -86,3 +87,45 @@ def test_the_group_page_runs_fixed_queries(
     with django_assert_max_num_queries(12):
         page = client.get(group.get_absolute_url())
     assert len(page.context["meetings"]) == meetings
+
+
+def test_leaders_draft_goals_and_expectations(client_as, group, leader):
+    response = client_as(leader).post(
+        reverse("affinity:group-edit", args=[group.pk]),
+        {
+            "description": "Health and housing data, together.",
+            "learning_goals": "Map our data.\nShare one dataset.",
+            "expectations_before": "Read the pre-read.",
+            "expectations_during": "Bring a challenge.",
+            "expectations_after": "Try one idea.",
+            "cadence": "Monthly",
+            "capacity": 25,
+        },
+    )
+    assert response.status_code == 302
+    group.refresh_from_db()
+    assert group.learning_goals == "Map our data.\nShare one dataset."
+    assert group.capacity == 25
+
+
+def test_capacity_below_the_members_is_refused_next_to_the_field(
+    client_as, group, leader
+):
+    for _ in range(3):
+        GroupMemberFactory(group=group)
+    response = client_as(leader).post(
+        reverse("affinity:group-edit", args=[group.pk]),
+        {"description": "x", "cadence": "Monthly", "capacity": 2},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["capacity"] == [
+        services.CAPACITY_BELOW_MEMBERS.format(count=3)
+    ]
+    assert response.content.decode().count("the capacity cannot be lower") == 1
+    group.refresh_from_db()
+    assert group.capacity == 5 and group.description != "x"
+
+
+def test_a_member_cannot_edit_the_group_page(client_as, group, member):
+    url = reverse("affinity:group-edit", args=[group.pk])
+    assert client_as(member.user).post(url, {"capacity": 99}).status_code == 403
