@@ -73,17 +73,24 @@ class GroupMember(models.Model):
         DECLINED = "declined", "Declined"
         LEFT = "left", "Left"
 
-    # Who may move a membership where: leaders and support staff decide a
-    # request or a waitlist place; the member may leave or withdraw; someone
-    # declined or gone may ask again.
+    # Where a membership may move: leaders and support staff admit, waitlist
+    # or decline; the person leaves (or withdraws a request, which counts as
+    # leaving); someone declined or gone may ask again, and lands on the
+    # waitlist when the group is full.
     TRANSITIONS = {
-        Status.REQUESTED: {Status.ADMITTED, Status.WAITLISTED, Status.DECLINED},
-        Status.WAITLISTED: {Status.ADMITTED, Status.DECLINED},
+        Status.REQUESTED: {
+            Status.ADMITTED,
+            Status.WAITLISTED,
+            Status.DECLINED,
+            Status.LEFT,
+        },
+        Status.WAITLISTED: {Status.ADMITTED, Status.DECLINED, Status.LEFT},
         Status.ADMITTED: {Status.LEFT},
-        Status.DECLINED: {Status.REQUESTED},
-        Status.LEFT: {Status.REQUESTED},
+        Status.DECLINED: {Status.REQUESTED, Status.WAITLISTED},
+        Status.LEFT: {Status.REQUESTED, Status.WAITLISTED},
     }
-    # A member may leave from these (withdrawing a request counts as leaving).
+    # The moves the leaders and staff make; the others are the person's own.
+    DECISIONS = (Status.ADMITTED, Status.WAITLISTED, Status.DECLINED)
     LEAVABLE = (Status.REQUESTED, Status.WAITLISTED, Status.ADMITTED)
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="members")

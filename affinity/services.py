@@ -155,9 +155,9 @@ def membership_decide(*, member: GroupMember, status: str, by) -> GroupMember:
     member = GroupMember.objects.select_for_update().get(pk=member.pk)
     current = GroupMember.Status(member.status)
     target = GroupMember.Status(status)
-    if target not in GroupMember.TRANSITIONS.get(current, set()) or target in (
-        GroupMember.Status.LEFT,
-        GroupMember.Status.REQUESTED,
+    if (
+        target not in GroupMember.TRANSITIONS.get(current, set())
+        or target not in GroupMember.DECISIONS
     ):
         raise ValidationError(
             MEMBERSHIP_BAD_MOVE.format(current=current.label, target=target.label)
@@ -198,7 +198,8 @@ def membership_decide(*, member: GroupMember, status: str, by) -> GroupMember:
 def membership_leave(*, member: GroupMember, by) -> GroupMember:
     """Leave a group, or withdraw a request or a waitlist place."""
     member = GroupMember.objects.select_for_update().get(pk=member.pk)
-    if member.status not in GroupMember.LEAVABLE:
+    allowed = GroupMember.TRANSITIONS.get(GroupMember.Status(member.status), set())
+    if GroupMember.Status.LEFT not in allowed:
         raise ValidationError(NOT_LEAVABLE)
     before = member.status
     member.status = GroupMember.Status.LEFT

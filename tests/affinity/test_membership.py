@@ -1,6 +1,7 @@
 """Joining, admitting, waitlisting and leaving, through the pages people use."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -154,3 +155,28 @@ def test_the_roster_lists_people_with_their_organization(client_as, group, leade
     page = client_as(leader).get(reverse("affinity:roster", args=[group.pk]))
     assert page.status_code == 200
     assert "Housing Authority of Elm" in page.content.decode()
+
+
+def test_an_admitted_member_cannot_be_sent_back_to_the_waitlist(group, leader, member):
+    """Decisions follow the transition table; a bad move says which."""
+    with pytest.raises(ValidationError) as exc:
+        services.membership_decide(member=member, status="waitlisted", by=leader)
+    assert exc.value.messages == [
+        services.MEMBERSHIP_BAD_MOVE.format(current="Member", target="Waitlisted")
+    ]
+
+
+def test_someone_who_left_cannot_leave_again(group, member):
+    services.membership_leave(member=member, by=member.user)
+    with pytest.raises(ValidationError) as exc:
+        services.membership_leave(member=member, by=member.user)
+    assert exc.value.messages == [services.NOT_LEAVABLE]
+
+
+def test_asking_again_after_a_decline_goes_to_the_waitlist_when_full(outsider):
+    group = GroupFactory(capacity=1)
+    declined = GroupMemberFactory(group=group, user=outsider, status="declined")
+    GroupMemberFactory(group=group)
+    member, text = services.membership_request(group=group, user=outsider)
+    assert member.pk == declined.pk
+    assert (member.status, text) == ("waitlisted", services.JOIN_WAITLISTED)
