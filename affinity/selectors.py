@@ -439,10 +439,10 @@ def exit_figures(survey: Survey) -> rules.ExitFigures:
         ).values_list("pk", "value")
     )
     pairs = defaultdict(dict)
-    for response_id, key, choices in Answer.objects.filter(
+    for response_id, key, choices, text in Answer.objects.filter(
         response__survey=survey, question__key__in=keys
-    ).values_list("response_id", "question__key", "choices"):
-        pairs[response_id][key] = _choice_value(choices, by_id)
+    ).values_list("response_id", "question__key", "choices", "text"):
+        pairs[response_id][key] = _choice_value(choices or text or None, by_id)
     return rules.exit_figures(
         ((p.get(keys[0]), p.get(keys[1])) for p in pairs.values()),
         min_group_size=survey.min_group_size,
