@@ -92,6 +92,14 @@ def world(db):
         name="2021", starts_on=dt.date(2021, 1, 1), ends_on=dt.date(2021, 12, 31)
     )
     group = Group.objects.create(cycle=cycle, topic="Data law", slug="data-law")
+    from affinity.models import GroupMember, Meeting
+
+    meeting = Meeting.objects.create(
+        group=group, title="Kickoff", starts_at=timezone.now()
+    )
+    group_member = GroupMember.objects.create(
+        group=group, user=factories.UserFactory(), status="requested"
+    )
     survey = Survey.objects.create(
         title="Midpoint",
         kind=Survey.Kind.MIDPOINT,
@@ -110,6 +118,8 @@ def world(db):
             starts_at=timezone.now(),
         ),
         "group": group,
+        "meeting": meeting,
+        "group_member": group_member,
         "survey": survey,
         "round": round_,
         "application": other_application,
@@ -181,6 +191,41 @@ EXPECTED: dict[str, tuple] = {
     "surveys:staff-survey-list": (None, STAFF_ONLY),
     "affinity:group-list": (None, signed_in(OK)),
     "affinity:group-detail": (lambda w: [w.other["group"].pk], signed_in(OK)),
+    "affinity:group-edit": (lambda w: [w.other["group"].pk], STAFF_ONLY),
+    "affinity:join": (lambda w: [w.other["group"].pk], signed_in(NOT_ALLOWED)),
+    "affinity:leave": (lambda w: [w.other["group"].pk], signed_in(NOT_ALLOWED)),
+    "affinity:roster": (lambda w: [w.other["group"].pk], STAFF_ONLY),
+    "affinity:roster-decide": (
+        lambda w: [w.other["group"].pk, w.other["group_member"].pk],
+        signed_in(NOT_ALLOWED),
+    ),
+    "affinity:meeting-create": (lambda w: [w.other["group"].pk], STAFF_ONLY),
+    "affinity:meeting-detail": (
+        lambda w: [w.other["group"].pk, w.other["meeting"].pk],
+        signed_in(OK),
+    ),
+    "affinity:meeting-edit": (
+        lambda w: [w.other["group"].pk, w.other["meeting"].pk],
+        STAFF_ONLY,
+    ),
+    "affinity:meeting-notes": (
+        lambda w: [w.other["group"].pk, w.other["meeting"].pk],
+        STAFF_ONLY,
+    ),
+    "affinity:attendance": (
+        lambda w: [w.other["group"].pk, w.other["meeting"].pk],
+        STAFF_ONLY,
+    ),
+    "affinity:checkins": (lambda w: [w.other["group"].pk], STAFF_ONLY),
+    "affinity:checkin": (lambda w: [w.other["group"].pk, "midpoint"], STAFF_ONLY),
+    "affinity:email": (lambda w: [w.other["group"].pk], STAFF_ONLY),
+    "affinity:surveys-create": (
+        lambda w: [w.other["group"].pk],
+        signed_in(NOT_ALLOWED),
+    ),
+    "affinity:drawing": (lambda w: [w.other["group"].pk], signed_in(OK)),
+    "affinity:report": (None, STAFF_ONLY),
+    "affinity:report-csv": (lambda w: ["attendance"], STAFF_ONLY),
     "surveys:survey-report": (lambda w: [w.other["survey"].pk], STAFF_ONLY),
     "surveys:answer": (lambda w: ["not-a-real-token"], everyone(GONE)),
     "surveys:answer-signed-in": (lambda w: [w.other["survey"].pk], signed_in(GONE)),
