@@ -38,9 +38,7 @@ def applicant(
         )
     if contacts:
         factories.ContactFactory(application=application, kind=Contact.Kind.PRIMARY)
-        factories.ContactFactory(
-            application=application, kind=Contact.Kind.SECONDARY
-        )
+        factories.ContactFactory(application=application, kind=Contact.Kind.SECONDARY)
     return application
 
 

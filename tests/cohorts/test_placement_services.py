@@ -119,9 +119,7 @@ def test_move_into_a_full_cohort_is_refused_naming_it(round_, staff):
     second = applicant(round_, prefs=[b], score="2")
     run = services.placement_preview(round=round_, by=staff)
     with pytest.raises(ValidationError) as exc:
-        services.placement_entry_move(
-            entry=_entry(run, second), mentorship=a, by=staff
-        )
+        services.placement_entry_move(entry=_entry(run, second), mentorship=a, by=staff)
     assert exc.value.messages == [
         services.COHORT_FULL.format(cohort=a.short_name, capacity=1)
     ]
@@ -263,9 +261,7 @@ def test_award_move_refuses_a_full_cohort(round_, staff):
     assert AuditEvent.objects.get(action="award.move").note == "Better fit"
 
 
-def test_award_transitions_follow_the_table_and_withdrawal_frees_members(
-    round_, staff
-):
+def test_award_transitions_follow_the_table_and_withdrawal_frees_members(round_, staff):
     member = factories.CohortMemberFactory(
         award__application__round=round_, award__status=Award.Status.OFFERED
     )
@@ -281,9 +277,7 @@ def test_award_transitions_follow_the_table_and_withdrawal_frees_members(
     assert not member.active and member.left_at
     assert not has_role(User.objects.get(pk=member.user_id), Role.MENTEE)
     actions = list(
-        AuditEvent.objects.filter(action="award.status").values_list(
-            "after", flat=True
-        )
+        AuditEvent.objects.filter(action="award.status").values_list("after", flat=True)
     )
     assert {"status": "withdrawn"} in actions
 
