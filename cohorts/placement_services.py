@@ -5,8 +5,10 @@ active award to a mentorship (commit, moving an award, a waitlist offer) first
 locks that mentorship's row with ``SELECT ... FOR UPDATE``, then counts the
 active awards and refuses when the cohort is full. Two such writes on the same
 mentorship run one after the other, so a cohort never holds more than its
-capacity. Writes that lock several mentorships lock them in id order, so two of
-them cannot deadlock.
+capacity. Writes that lock several mentorships lock them in id order, and every
+lock names its own table only (``of=("self",)``): without it PostgreSQL would
+also lock the rows that ``select_related`` joins, such as an award's current
+mentorship, in an order that can deadlock against a commit.
 """
 
 from __future__ import annotations
@@ -83,7 +85,7 @@ def _cohort_name(mentorship: Mentorship | None) -> str:
 def _lock_mentorships(ids) -> dict[int, Mentorship]:
     """Lock mentorship rows in id order and return them with their held seats."""
     locked = list(
-        Mentorship.objects.select_for_update()
+        Mentorship.objects.select_for_update(of=("self",))
         .filter(pk__in=set(ids))
         .select_related("mentor_organization")
         .order_by("id")
@@ -169,7 +171,9 @@ def placement_preview(*, round: Round, by) -> PlacementRun:
 
 def _lock_preview(run: PlacementRun) -> PlacementRun:
     run = (
-        PlacementRun.objects.select_for_update().select_related("round").get(pk=run.pk)
+        PlacementRun.objects.select_for_update(of=("self",))
+        .select_related("round")
+        .get(pk=run.pk)
     )
     if run.status != PlacementRun.Status.PREVIEW:
         raise ValidationError(
@@ -539,7 +543,7 @@ def award_move(*, award: Award, mentorship: Mentorship, by, note: str = "") -> A
     capacity.
     """
     award = (
-        Award.objects.select_for_update()
+        Award.objects.select_for_update(of=("self",))
         .select_related("application__organization", "mentorship")
         .get(pk=award.pk)
     )
@@ -585,7 +589,7 @@ def award_transition(*, award: Award, status: str, by, note: str = "") -> Award:
     waitlisted applicant for that seat.
     """
     award = (
-        Award.objects.select_for_update()
+        Award.objects.select_for_update(of=("self",))
         .select_related("application__organization", "mentorship")
         .get(pk=award.pk)
     )
@@ -632,7 +636,7 @@ def waitlist_offer(
     now = now or timezone.now()
     target = _lock_mentorships([mentorship.pk])[mentorship.pk]
     application = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("organization", "round")
         .get(pk=application.pk)
     )

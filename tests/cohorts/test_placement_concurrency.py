@@ -92,5 +92,5 @@ def test_a_commit_racing_moves_never_overfills_a_cohort():
         assert not Award.objects.filter(application__in=placed).exists()
         assert active.count() == 3
     else:
-        assert run.status == PlacementRun.Status.COMMITTED
+        assert run.status == PlacementRun.Status.COMMITTED, repr(results)
         assert sum(isinstance(r, Award) for r in results[1:]) == 1
