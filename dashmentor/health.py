@@ -5,7 +5,7 @@ import uuid
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 
 
@@ -62,3 +62,8 @@ def health(request):
     healthy = all(ok for ok, _ in checks.values())
     body["status"] = "up" if healthy else "down"
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+def live(request):
+    """Answer "ok" without touching anything: liveness, and the benchmark's floor."""
+    return HttpResponse("ok", content_type="text/plain")

@@ -45,3 +45,12 @@ def test_health_reports_a_reachable_redis_broker_up(client, settings, redis_serv
     response = client.get(reverse("health"))
     assert response.status_code == 200
     assert response.json()["broker"] == {"status": "up", "detail": "redis"}
+
+
+@pytest.mark.django_db
+def test_liveness_answers_without_the_database(client, django_assert_num_queries):
+    """The liveness probe does no query at all."""
+    with django_assert_num_queries(0):
+        response = client.get(reverse("health-live"))
+    assert response.status_code == 200
+    assert response.content == b"ok"

@@ -27,6 +27,8 @@ CLEARED = [
     "DJANGO_SECRET_KEY",
     "ALLOWED_HOSTS",
     "DJANGO_DEBUG",
+    # Set by the browser tests for their own process; never in deployment.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 ]
 
 
