@@ -66,6 +66,8 @@ CONSTRAINT_NOT_ACCEPTED = "Only accepted applicants can be pinned."
 CONSTRAINT_EXISTS = "{name} already has a rule for {cohort}; remove it first."
 CONSTRAINT_ONE_PIN = "{name} is already pinned to {cohort}; remove that pin first."
 CONSTRAINT_PIN_FULL = "{cohort} is full of pins: it has capacity {capacity}."
+NOT_YOUR_AWARD = "Only the organization's primary or secondary contact can answer."
+OFFER_EXPIRED = "This offer expired on {date}; the program office can tell you more."
 INVITATION_INVALID = (
     "This invitation link is not valid any more. If you have already set your "
     "password, sign in; otherwise ask the program office for a new invitation."
@@ -620,6 +622,30 @@ def award_transition(*, award: Award, status: str, by, note: str = "") -> Award:
         note=note,
     )
     return award
+
+
+@transaction.atomic
+def award_respond(*, award: Award, accept: bool, by, now=None) -> Award:
+    """Let the organization's primary or secondary contact accept or decline.
+
+    An offer past its expiry cannot be accepted any more; declining frees the
+    seat for the waitlist.
+    """
+    now = now or timezone.now()
+    is_contact = award.members.filter(
+        user=by,
+        active=True,
+        role__in=[CohortMember.Role.PRIMARY, CohortMember.Role.SECONDARY],
+    ).exists()
+    if not is_contact:
+        raise ValidationError(NOT_YOUR_AWARD)
+    if accept and award.offer_expires_at and award.offer_expires_at <= now:
+        local = timezone.localtime(award.offer_expires_at, by.zone)
+        raise ValidationError(OFFER_EXPIRED.format(date=f"{local:%B %-d, %Y}"))
+    status = Award.Status.ACCEPTED if accept else Award.Status.DECLINED
+    return award_transition(
+        award=award, status=status, by=by, note="Answered by the organization."
+    )
 
 
 @transaction.atomic

@@ -41,4 +41,5 @@ urlpatterns = [
     path(RUN + "commit/", views.placement_commit, name="placement-commit"),
     path(RUN + "discard/", views.placement_discard, name="placement-discard"),
     path("staff/awards/<int:award_id>/", views.award_detail, name="award-detail"),
+    path("awards/<int:award_id>/answer/", views.award_respond, name="award-respond"),
 ]

@@ -332,8 +332,45 @@ def cohort_detail(request, pk):
             "held": sum(1 for a in roster if a.status in Award.ACTIVE),
             "mentors": mentorship.mentors.order_by("full_name"),
             "is_staff": request.user.is_staff,
+            "my_offers": [
+                a
+                for a in roster
+                if a.status == Award.Status.OFFERED
+                and any(
+                    m.user_id == request.user.pk and m.role in ("primary", "secondary")
+                    for m in a.members.all()
+                )
+            ],
         },
     )
+
+
+@require_POST
+@role_required(Role.MENTEE)
+def award_respond(request, award_id):
+    """A mentee contact accepts or declines its organization's offered award."""
+    award = get_object_or_404(
+        Award.objects.select_related(
+            "application__organization", "mentorship"
+        ).distinct(),
+        pk=award_id,
+        members__user=request.user,
+        members__active=True,
+    )
+    try:
+        services.award_respond(
+            award=award, accept=request.POST.get("answer") == "accept", by=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        award.refresh_from_db()
+        messages.success(
+            request, f"Thank you: the award is {award.get_status_display().lower()}."
+        )
+    if award.status in services.LEAVING:
+        return redirect("home")
+    return redirect("cohorts:cohort-detail", pk=award.mentorship_id)
 
 
 def invitation_accept(request, token):

@@ -294,3 +294,51 @@ def test_moving_an_award_into_a_full_cohort_shows_the_refusal(staff_client, roun
     )
     award.refresh_from_db()
     assert award.mentorship == other
+
+
+def test_a_mentee_contact_accepts_its_offer_and_others_cannot(
+    client_as, round_, django_capture_on_commit_callbacks
+):
+    """The primary contact sees the offer on the cohort page and accepts it; a
+    mentee of another organization cannot answer it (404)."""
+    (m,) = mentorships(round_, [3])
+    app = applicant(round_, prefs=[m])
+    run = services.placement_preview(round=round_, by=None)
+    (award,) = services.placement_commit(run=run, by=None)
+    primary = User.objects.get(email=app.contacts.get(kind="primary").email)
+    outsider = factories.CohortMemberFactory(
+        award__application__round=round_, award__mentorship=m
+    ).user
+    url = reverse("cohorts:award-respond", args=[award.pk])
+    assert client_as(outsider).post(url, {"answer": "decline"}).status_code == 404
+    mentee = client_as(primary)
+    page = mentee.get(reverse("cohorts:cohort-detail", args=[m.pk])).content.decode()
+    assert "Your award offer" in page
+    response = mentee.post(url, {"answer": "accept"})
+    assert response.status_code == 302
+    award.refresh_from_db()
+    assert award.status == Award.Status.ACCEPTED
+
+
+def test_an_expired_offer_cannot_be_accepted(client_as, round_):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    (m,) = mentorships(round_, [3])
+    waiting = applicant(round_, prefs=[m], outcome=Decision.Outcome.WAITLIST)
+    award = services.waitlist_offer(
+        application=waiting,
+        mentorship=m,
+        by=None,
+        now=timezone.now() - dt.timedelta(days=30),
+    )
+    primary = User.objects.get(email=waiting.contacts.get(kind="primary").email)
+    response = client_as(primary).post(
+        reverse("cohorts:award-respond", args=[award.pk]),
+        {"answer": "accept"},
+        follow=True,
+    )
+    assert "This offer expired on" in response.content.decode()
+    award.refresh_from_db()
+    assert award.status == Award.Status.OFFERED
