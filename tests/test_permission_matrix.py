@@ -45,6 +45,8 @@ def only(allowed: dict, others=DENY, anonymous=LOGIN):
 
 
 STAFF_ONLY = only({"staff": OK})
+# Another cohort's mentee organization: its mentor and mentee get 404.
+YEAR_OTHER = only({"mentor": GONE, "mentee": GONE, "staff": OK})
 
 
 @dataclass
@@ -98,7 +100,15 @@ def world(db):
         opens_at=timezone.now(),
         closes_at=timezone.now() + dt.timedelta(days=7),
     )
+    from cohorts.models import Event
+
     other = {
+        "event": Event.objects.create(
+            mentorship=theirs,
+            kind=Event.Kind.WEBINAR,
+            title="Their webinar",
+            starts_at=timezone.now(),
+        ),
         "group": group,
         "survey": survey,
         "round": round_,
@@ -148,6 +158,90 @@ EXPECTED: dict[str, tuple] = {
     "affinity:group-list": (None, signed_in(OK)),
     "affinity:group-detail": (lambda w: [w.other["group"].pk], signed_in(OK)),
     "surveys:survey-report": (lambda w: [w.other["survey"].pk], STAFF_ONLY),
+    "surveys:answer": (lambda w: ["not-a-real-token"], everyone(GONE)),
+    "surveys:answer-signed-in": (lambda w: [w.other["survey"].pk], signed_in(GONE)),
+    "surveys:thanks": (lambda w: [w.other["survey"].pk], everyone(OK)),
+    "surveys:survey-create": (None, STAFF_ONLY),
+    "surveys:survey-builder": (lambda w: [w.other["survey"].pk], STAFF_ONLY),
+    "surveys:survey-edit": (lambda w: [w.other["survey"].pk], STAFF_ONLY),
+    "surveys:survey-open": (lambda w: [w.other["survey"].pk], everyone(NOT_ALLOWED)),
+    "surveys:survey-schedule": (
+        lambda w: [w.other["survey"].pk],
+        everyone(NOT_ALLOWED),
+    ),
+    "surveys:survey-close": (lambda w: [w.other["survey"].pk], everyone(NOT_ALLOWED)),
+    "surveys:survey-copy": (lambda w: [w.other["survey"].pk], everyone(NOT_ALLOWED)),
+    "surveys:section-create": (lambda w: [w.other["survey"].pk], STAFF_ONLY),
+    "surveys:section-edit": (lambda w: [999999], only({"staff": GONE})),
+    "surveys:section-delete": (lambda w: [999999], everyone(NOT_ALLOWED)),
+    "surveys:section-move": (lambda w: [999999], everyone(NOT_ALLOWED)),
+    "surveys:question-create": (lambda w: [999999], only({"staff": GONE})),
+    "surveys:question-edit": (lambda w: [999999], only({"staff": GONE})),
+    "surveys:question-delete": (lambda w: [999999], everyone(NOT_ALLOWED)),
+    "surveys:question-move": (lambda w: [999999], everyone(NOT_ALLOWED)),
+    "surveys:survey-report-csv": (lambda w: [w.other["survey"].pk], STAFF_ONLY),
+    "surveys:capacity-compare": (lambda w: [w.other["survey"].pk], STAFF_ONLY),
+    "surveys:capacity-compare-csv": (lambda w: [w.other["survey"].pk], STAFF_ONLY),
+    "cohorts:year-overview": (lambda w: [w.other["award"].pk], YEAR_OTHER),
+    "cohorts:workplan-detail": (lambda w: [w.other["award"].pk], YEAR_OTHER),
+    "cohorts:workplan-timeline": (lambda w: [w.other["award"].pk], YEAR_OTHER),
+    "cohorts:workplan-version": (
+        lambda w: [w.other["award"].pk, 1],
+        {**YEAR_OTHER, "staff": GONE},
+    ),
+    "cohorts:goal-create": (lambda w: [w.other["award"].pk], YEAR_OTHER),
+    "cohorts:goal-edit": (
+        lambda w: [w.other["award"].pk, 999999],
+        {**YEAR_OTHER, "staff": GONE},
+    ),
+    "cohorts:goal-delete": (
+        lambda w: [w.other["award"].pk, 999999],
+        everyone(NOT_ALLOWED),
+    ),
+    "cohorts:activity-status": (
+        lambda w: [w.other["award"].pk, 999999],
+        everyone(NOT_ALLOWED),
+    ),
+    "cohorts:workplan-submit": (
+        lambda w: [w.other["award"].pk],
+        everyone(NOT_ALLOWED),
+    ),
+    "cohorts:workplan-review": (
+        lambda w: [w.other["award"].pk],
+        everyone(NOT_ALLOWED),
+    ),
+    "cohorts:success-goal": (lambda w: [w.other["award"].pk], YEAR_OTHER),
+    "cohorts:progress-create": (lambda w: [w.other["award"].pk], YEAR_OTHER),
+    "cohorts:action-logs": (lambda w: [w.other["award"].pk], YEAR_OTHER),
+    "cohorts:log-comment": (
+        lambda w: [w.other["award"].pk, 999999],
+        everyone(NOT_ALLOWED),
+    ),
+    "cohorts:checkin-notes": (lambda w: [w.other["award"].pk], YEAR_OTHER),
+    "cohorts:checkin-note-create": (
+        lambda w: [w.other["award"].pk],
+        only({"mentor": GONE, "staff": OK}),
+    ),
+    "cohorts:personnel-report": (lambda w: [w.other["award"].pk], YEAR_OTHER),
+    "cohorts:personnel-list": (None, STAFF_ONLY),
+    "cohorts:personnel-apply": (lambda w: [999999], everyone(NOT_ALLOWED)),
+    "cohorts:event-list": (lambda w: [w.other["mentorship"].pk], YEAR_OTHER),
+    "cohorts:event-create": (
+        lambda w: [w.other["mentorship"].pk],
+        only({"mentor": GONE, "staff": OK}),
+    ),
+    "cohorts:event-series": (
+        lambda w: [w.other["mentorship"].pk],
+        only({"mentor": GONE, "staff": OK}),
+    ),
+    "cohorts:event-detail": (lambda w: [w.other["event"].pk], YEAR_OTHER),
+    "cohorts:event-attendance": (
+        lambda w: [w.other["event"].pk],
+        only({"mentor": GONE, "staff": OK}),
+    ),
+    "cohorts:calendar": (None, signed_in(OK)),
+    "cohorts:calendar-reset": (None, everyone(NOT_ALLOWED)),
+    "cohorts:calendar-feed": (lambda w: ["x" * 43], everyone(GONE)),
 }
 
 

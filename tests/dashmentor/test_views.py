@@ -103,3 +103,13 @@ def test_mentor_cannot_open_another_cohort(client_as, mentor_user):
         reverse("cohorts:cohort-detail", args=[other.pk])
     )
     assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_navigation_shows_each_roles_own_links(client_as, mentor_user, staff_user):
+    """The navigation carries the links of the signed-in user's roles."""
+    page = client_as(mentor_user).get(reverse("cohorts:mentor-home")).content.decode()
+    assert reverse("cohorts:mentor-home") in page
+    assert reverse("staff-home") not in page
+    page = client_as(staff_user).get(reverse("staff-home")).content.decode()
+    assert reverse("applications:staff-review-list") in page
