@@ -116,9 +116,9 @@ class PageParser(HTMLParser):
             elif a.get("name") and kind not in ("file", "button", "reset"):
                 self._form["fields"].append([a["name"], a.get("value", ""), kind])
         elif tag == "button":
-            if (a.get("type") or "submit") == "submit" and a.get("name"):
-                if self._form["submit"] is None:
-                    self._form["submit"] = (a["name"], a.get("value", ""))
+            submit = (a.get("type") or "submit") == "submit" and a.get("name")
+            if submit and self._form["submit"] is None:
+                self._form["submit"] = (a["name"], a.get("value", ""))
         elif tag == "textarea" and a.get("name"):
             self._textarea = [a["name"], "", "textarea"]
             self._form["fields"].append(self._textarea)
