@@ -1,0 +1,113 @@
+"""Every page each demo role can reach from its home passes axe-core.
+
+Over the seeded demo program, each role signs in through the form and follows
+the links of its pages (a bounded breadth-first crawl: a few pages of each
+kind, never the admin, sign-out or file downloads). axe-core runs on every
+page: no serious or critical violation. A screenshot of each page is saved.
+
+A page with a known violation in a template that is being fixed goes in
+``KNOWN`` with the reason; the sweep then reports it without failing, and fails
+as soon as the page is clean so the entry is removed.
+"""
+
+import re
+from collections import Counter
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from django.core.management import call_command
+
+from dashmentor.models import User
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PASSWORD = "a-long-demo-test-passphrase"
+ROLES = [
+    "staff@dash.test",
+    "reviewer@dash.test",
+    "mentor.civic@dash.test",
+    "mentee@dash.test",
+    "applicant@dash.test",
+]
+SKIP = re.compile(
+    r"^/admin/|/logout|\.csv|\.ics|/export|/download|/calendar/feed|/media/"
+    r"|/static/|/health|^mailto:"
+)
+PAGES_PER_PATTERN = 2
+MAX_PAGES = 45
+
+# URL pattern (digits as N) → why it is known to fail. Empty when all is well.
+KNOWN: dict[str, str] = {
+    "/cohorts/year/N/workplan/": "btn-sm outline buttons on the grey card-header "
+    "fall under 4.5:1 contrast (cohorts/workplan_detail.html, goal card headers)",
+    "/surveys/staff/N/": "btn-sm outline buttons on the grey card-header fall "
+    "under 4.5:1 contrast (surveys/survey_detail.html, section card headers)",
+    "/cohorts/mentor/": "links and secondary text in a table-warning row fall "
+    "under 4.5:1 contrast (cohorts/mentor_home.html, quiet mentee rows)",
+}
+
+
+def pattern_of(path: str) -> str:
+    return re.sub(r"\d+", "N", path.split("?")[0])
+
+
+def internal(base: str, href: str, origin: str) -> str | None:
+    url = urljoin(base, href)
+    parts = urlsplit(url)
+    if f"{parts.scheme}://{parts.netloc}" != origin:
+        return None
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    return None if SKIP.search(path) else path
+
+
+@pytest.mark.parametrize("email", ROLES)
+def test_every_page_a_role_reaches_passes_axe(
+    email, browser_page, live_url, shot, axe_check, sign_in, monkeypatch
+):
+    monkeypatch.setenv("DEMO_PASSWORD", PASSWORD)
+    call_command("seed_demo", verbosity=0)
+    user = User.objects.get(email=email)
+    user.set_password(PASSWORD)
+    user.save()
+    page = browser_page
+    sign_in(page, user, PASSWORD)
+    assert "/accounts/login/" not in page.url, f"{email} could not sign in"
+    origin = live_url.rstrip("/")
+
+    queue, seen, patterns = ["/home/"], set(), Counter()
+    failures, known_clean, visited = [], [], []
+    while queue and len(visited) < MAX_PAGES:
+        path = queue.pop(0)
+        if path in seen:
+            continue
+        seen.add(path)
+        pattern = pattern_of(path)
+        patterns[pattern] += 1
+        if patterns[pattern] > PAGES_PER_PATTERN:
+            continue
+        response = page.goto(path)
+        if response is None or response.status != 200:
+            continue
+        if "html" not in (response.headers.get("content-type") or ""):
+            continue
+        here = urlsplit(page.url).path
+        visited.append(here)
+        shot(page, pattern.strip("/").replace("/", "_") or "home")
+        try:
+            axe_check(page, label=f"{email}-{here}")
+        except AssertionError as exc:
+            if pattern_of(here) not in KNOWN:
+                failures.append(str(exc))
+        else:
+            if pattern_of(here) in KNOWN:
+                known_clean.append(pattern_of(here))
+        for href in page.eval_on_selector_all(
+            "a[href]", "els => els.map(e => e.getAttribute('href'))"
+        ):
+            target = internal(page.url, href, origin)
+            if target and target not in seen:
+                queue.append(target)
+
+    assert len(visited) > 3, f"{email} reached only {visited}"
+    assert not failures, "\n\n".join(failures)
+    assert not known_clean, f"These pages are clean now; empty KNOWN: {known_clean}"
