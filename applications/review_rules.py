@@ -297,9 +297,7 @@ def plan_assignments(
     shortfalls: dict[int, int] = {}
 
     def eligible(need: AssignmentNeed) -> list[int]:
-        return [
-            r for r in reviewers if r not in need.excluded and loads[r] < cap
-        ]
+        return [r for r in reviewers if r not in need.excluded and loads[r] < cap]
 
     order = sorted(
         (n for n in needs if n.needed > 0),
