@@ -236,6 +236,9 @@ STORAGES = {
         )
     },
 }
+# Without a collected STATIC_ROOT (development, tests) serve from the finders.
+WHITENOISE_USE_FINDERS = not PRODUCTION or TESTING
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 MEDIA_ROOT = BASE_DIR / "media"
 MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -267,7 +270,9 @@ PROGRAM_OFFICE_EMAIL = env("PROGRAM_OFFICE_EMAIL", "program-office@dash.test")
 
 # --- Celery -------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Tests run tasks in process too, even with a broker configured; the tests that
+# start a real worker turn this off for their own duration.
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL or TESTING
 CELERY_TASK_EAGER_PROPAGATES = True
 if not CELERY_BROKER_URL:
     # Embedded default: tasks run in process; the broker URL is never dialled.
