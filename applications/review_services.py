@@ -198,7 +198,7 @@ class AutoAssignResult:
 
 @transaction.atomic
 def review_assign_auto(
-    *, round: Round, by, per_application: int | None = None
+    *, round: Round, by, per_application: int | None = None, notify: bool = True
 ) -> AutoAssignResult:
     """Give each eligible application of the round ``k`` active reviewers.
 
@@ -269,7 +269,7 @@ def review_assign_auto(
         },
     )
     round_recompute(round=round)
-    if plan.pairs:
+    if plan.pairs and notify:
         _assignment_notify(round, {r for _, r in plan.pairs})
     return AutoAssignResult(
         created=len(plan.pairs),
