@@ -5,8 +5,8 @@ through the review services so they are audited exactly as on the staff pages.
 """
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.forms.models import BaseInlineFormSet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
@@ -116,10 +116,21 @@ class PartnerInline(admin.TabularInline):
     raw_id_fields = ["organization"]
 
 
+class EligibilityOverrideFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", {})
+            justification = (data.get("override_justification") or "").strip()
+            if data.get("override_outcome") and not justification:
+                form.add_error("override_justification", services.OVERRIDE_JUSTIFY)
+
+
 class EligibilityInline(admin.TabularInline):
     """Screening results; an override is saved through the audited service."""
 
     model = EligibilityResult
+    formset = EligibilityOverrideFormSet
     extra = 0
     can_delete = False
     fields = [
@@ -328,23 +339,23 @@ class ApplicationAdmin(admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not EligibilityResult:
             return super().save_formset(request, form, formset, change)
+        # The formset validated the justification; the service writes the
+        # override, re-derives eligibility and records the audit row.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = (
+            [],
+            [],
+            [],
+        )
         for f in formset.forms:
             if not f.has_changed() or f.instance.pk is None:
                 continue
-            try:
-                services.eligibility_override(
-                    result=f.instance,
-                    outcome=f.cleaned_data.get("override_outcome") or "",
-                    justification=f.cleaned_data.get("override_justification") or "",
-                    by=request.user,
-                )
-            except ValidationError as exc:
-                self.message_user(
-                    request,
-                    f"Criterion {f.instance.criterion}: {exc.messages[0]}",
-                    level=messages.ERROR,
-                )
-                transaction.set_rollback(True)
+            services.eligibility_override(
+                result=f.instance,
+                outcome=f.cleaned_data.get("override_outcome") or "",
+                justification=f.cleaned_data.get("override_justification") or "",
+                by=request.user,
+            )
+            formset.changed_objects.append((f.instance, f.changed_data))
 
     @admin.action(description="Release decisions of the selected (e-mails once)")
     def release_decisions(self, request, queryset):

@@ -320,7 +320,7 @@ def reviewer_loads_table(*, round: Round):
                     review_assignments__status=ReviewAssignment.Status.SUBMITTED,
                 ),
             ),
-            conflicts=Count(
+            conflicts_declared=Count(
                 "review_assignments",
                 filter=Q(
                     review_assignments__application__round=round,

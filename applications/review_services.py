@@ -54,6 +54,7 @@ DECISION_CHANGED = (
 DECISION_RELEASED = "This decision has been released to the applicant; it is final."
 DECISION_NOT_OPEN = "Only submitted applications can be decided."
 OVERRIDE_JUSTIFY = "Say why you override the screening result."
+NO_RUBRIC = "This round has no rubric yet; the program office will add it."
 
 ACTIVE = (
     ReviewAssignment.Status.ASSIGNED,
@@ -469,6 +470,8 @@ def review_save(
     was_submitted = assignment.status == ReviewAssignment.Status.SUBMITTED
     final = submit or was_submitted
     criteria = criteria_specs(application.round)
+    if not criteria:
+        raise ValidationError(NO_RUBRIC)
     values = {cid: s.value for cid, s in scores.items()}
     errors = rules.score_errors(criteria, values, final=final)
     if errors:

@@ -414,3 +414,21 @@ def test_the_rubric_page_saves_weights_and_rescores(client_as, staff_user, assig
         services.round_aggregate(round_).applications[assignment.application_id].mean
         == 3.0
     )
+
+
+def test_every_staff_page_renders_for_staff(client_as, staff_user, assignment):
+    """The review desk's staff pages open, with the round's figures."""
+    rf.submit_review(assignment, [3, 4, 5, 4])
+    round_ = assignment.application.round
+    client = client_as(staff_user)
+    for url in (
+        reverse("applications:staff-review-list"),
+        reverse("applications:staff-round-review", args=[round_.slug]),
+        reverse("applications:staff-ranked", args=[round_.slug]),
+        reverse("applications:staff-rubric", args=[round_.slug]),
+        reverse(
+            "applications:staff-application-review", args=[assignment.application_id]
+        ),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
