@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from dashmentor.choices import Sector
-from dashmentor.services import audit_trail
 
 from . import review_selectors as selectors
 from . import review_services as services
@@ -333,7 +332,8 @@ class ApplicationAdmin(admin.ModelAdmin):
         if not obj.pk:
             return "—"
         return render_to_string(
-            "applications/staff_audit_trail.html", {"trail": audit_trail(obj)[:200]}
+            "applications/staff_audit_trail.html",
+            {"trail": selectors.audit_lines(obj)},
         )
 
     def save_formset(self, request, form, formset, change):

@@ -408,6 +408,34 @@ def review_file(application: Application) -> dict:
 
 
 # --------------------------------------------------------------------------
+# The audit trail, in words
+
+ACTION_LABELS = {
+    "application.status": "Status changed",
+    "eligibility.override": "Eligibility overridden",
+    "eligibility.overridden": "Eligibility overridden",
+    "review.assign": "Reviewer assigned",
+    "review.unassign": "Reviewer removed",
+    "review.reassign": "Reassigned after a conflict",
+    "review.conflict_declared": "Conflict of interest declared",
+    "review.submitted": "Review submitted",
+    "review.scores_changed": "Submitted scores changed",
+    "decision.record": "Decision recorded",
+    "decision.release": "Decision released and e-mailed",
+}
+
+
+def audit_lines(obj, *, limit: int = 200) -> list:
+    """The record's audit rows, newest first, each with a readable label."""
+    from dashmentor.services import audit_trail
+
+    rows = list(audit_trail(obj)[:limit])
+    for row in rows:
+        row.label = ACTION_LABELS.get(row.action, row.action)
+    return rows
+
+
+# --------------------------------------------------------------------------
 # Feedback and the applicant's decision
 
 

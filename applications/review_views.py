@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dashmentor.roles import Role, role_required
-from dashmentor.services import audit_trail
 
 from . import review_selectors as selectors
 from . import review_services as services
@@ -314,6 +313,9 @@ def staff_review_list(request):
         "applications/staff_review_list.html",
         {
             "sort_links": _sort_links(request, sort),
+            "filters_active": any(
+                request.GET.get(f) for f in filterset.filters if f in request.GET
+            ),
             "export_query": _query(request, export="csv", page=None),
             "round": round_,
             "rounds": Round.objects.order_by("-closes_at"),
@@ -428,7 +430,7 @@ def _render_review_file(
             "decision_form": decision_form,
             "assign_form": assign_form or AssignForm(),
             "eligibility_results": results,
-            "trail": audit_trail(application)[:100],
+            "trail": selectors.audit_lines(application, limit=100),
             "feedback": selectors.shared_feedback([application]).get(
                 application.pk, []
             ),

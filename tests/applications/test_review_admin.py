@@ -55,8 +55,8 @@ def test_the_application_page_shows_who_changed_what(client_as, admin_user):
         )
     )
     html = response.content.decode()
-    assert "review.scores_changed" in html
-    assert "decision.record" in html
+    assert "Submitted scores changed" in html
+    assert "Decision recorded" in html
     assert "Strong but late" in html
     assert "Ad Min" in html
 

@@ -64,9 +64,11 @@ def test_a_reviewer_scores_saves_comes_back_and_submits(
     page.goto("/apply/reviews/")
     assert page.get_by_text("In progress").is_visible()
     page.get_by_role("link", name="Continue").click()
-    assert page.get_by_role("group", name="1. Responsiveness").get_by_label(
-        "4", exact=True
-    ).is_checked()
+    assert (
+        page.get_by_role("group", name="1. Responsiveness")
+        .get_by_label("4", exact=True)
+        .is_checked()
+    )
 
     # Submitting with a missing score is refused next to the criterion.
     page.once("dialog", lambda d: d.accept())
