@@ -181,14 +181,16 @@ def _round_from_request(request) -> Round | None:
     return selectors.default_round()
 
 
+# The list's columns, in its order (the review counts and the decision's
+# release state split into their own cells).
 CSV_HEADER = [
     "Position",
     "Organization",
+    "Organization type",
     "State",
     "Partner sectors",
     "First preference",
     "Eligibility",
-    "Status",
     "Reviews done",
     "Reviews assigned",
     "Mean score",
@@ -213,11 +215,11 @@ def _csv_row(position: int, a: Application) -> list[str]:
         for v in [
             position,
             a.organization.name,
+            a.organization.get_org_type_display(),
             a.state,
             "; ".join(selectors.sectors_of(a)),
             a.first_preference.short_name if a.first_preference else "",
             a.get_eligibility_display(),
-            a.get_status_display(),
             a.reviews_done,
             a.reviews_assigned,
             a.score_mean,

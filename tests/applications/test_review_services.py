@@ -449,3 +449,37 @@ def test_an_accepted_applicant_gets_no_reviewer_comments(
         services.decision_release(round=round_, by=staff)
     assert "Great" not in mail.outbox[0].body
     assert "accepted" in mail.outbox[0].body
+
+
+def test_the_applicant_panel_shows_the_released_decision_and_feedback(
+    staff, django_capture_on_commit_callbacks
+):
+    from django.template.loader import render_to_string
+
+    round_ = factories.RoundFactory()
+    rf.rubric(round_)
+    app = rf.SubmittedApplicationFactory(round=round_)
+    a = rf.AssignmentFactory(application=app)
+    rf.submit_review(
+        a, [2, 2, 2, 2], comments={"equity": "Involve residents."}, shareable={"equity"}
+    )
+    services.decision_record(
+        application=app,
+        outcome="waitlist",
+        share_feedback=True,
+        by=staff,
+        seen_version=0,
+    )
+    html = render_to_string(
+        "applications/review_decision_panel.html",
+        {"applicant_decision": selectors.decision_for_applicant(app)},
+    )
+    assert html.strip() == ""
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decision_release(round=round_, by=staff)
+    html = render_to_string(
+        "applications/review_decision_panel.html",
+        {"applicant_decision": selectors.decision_for_applicant(app)},
+    )
+    assert "Waitlisted" in html and "Involve residents." in html
+    assert a.reviewer.full_name not in html
