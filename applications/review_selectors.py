@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 
 from dashmentor.choices import Sector
@@ -249,17 +250,30 @@ def application_list_for_staff(*, round: Round | None = None):
 class RankedGroup:
     mentorship: object
     rows: list[Application] = field(default_factory=list)
+    total: int = 0
 
     @property
     def capacity(self) -> int:
         return getattr(self.mentorship, "capacity", 0) or 0
 
+    @property
+    def key(self):
+        return self.mentorship.pk if self.mentorship else "none"
 
-def ranked_by_preference(*, round: Round, include_ineligible: bool = False):
-    """Applications grouped by first-choice mentorship, best normalized first.
 
-    Two queries whatever the size: the mentorships, then the applications.
-    Rank is the place within the group; rows without a score come last.
+RANKED_PER_GROUP = 50
+
+
+def ranked_by_preference(
+    *, round: Round, limit: int | None = RANKED_PER_GROUP, only=None
+) -> list[RankedGroup]:
+    """Eligible applications grouped by first-choice mentorship, best
+    normalized score first, with their rank inside the group.
+
+    Three queries whatever the size: the mentorships, the group sizes and the
+    rows. The rank is computed by the database (a window function), so only
+    the top ``limit`` of each group is loaded; ``only`` (a mentorship id, or
+    ``"none"``) shows one whole group instead.
     """
     from cohorts.models import Mentorship
 
@@ -268,34 +282,45 @@ def ranked_by_preference(*, round: Round, include_ineligible: bool = False):
         "mentor_organization"
     ):
         groups[m.pk] = RankedGroup(mentorship=m)
-    qs = application_list_for_staff(round=round)
-    if not include_ineligible:
-        qs = qs.filter(eligibility=Application.Eligibility.ELIGIBLE)
     none_group = RankedGroup(mentorship=None)
-    for app in qs.order_by(
-        "first_preference_id",
-        "-score_normalized",
-        "-score_mean",
-        "organization__name",
-        "pk",
+    base = Application.objects.filter(
+        round=round, eligibility=Application.Eligibility.ELIGIBLE
+    ).exclude(status__in=[Application.Status.DRAFT, Application.Status.WITHDRAWN])
+    for pref, n in (
+        base.order_by()
+        .values_list("first_preference_id")
+        .annotate(n=Count("pk"))
+        .values_list("first_preference_id", "n")
     ):
-        group = groups.get(app.first_preference_id, none_group)
-        group.rows.append(app)
-    result = [g for g in groups.values()]
-    if none_group.rows:
-        result.append(none_group)
-    for g in result:
-        g.rows.sort(
-            key=lambda a: (
-                a.score_normalized is None,
-                -(a.score_normalized or 0),
-                -(a.score_mean or 0),
-                a.organization.name,
-            )
+        groups.get(pref, none_group).total = n
+    qs = application_list_for_staff(round=round).filter(pk__in=base.values("pk"))
+    if only == "none":
+        qs = qs.filter(first_preference__isnull=True)
+    elif only is not None:
+        qs = qs.filter(first_preference_id=only)
+    qs = qs.annotate(
+        rank=Window(
+            RowNumber(),
+            partition_by=[F("first_preference_id")],
+            order_by=[
+                F("score_normalized").desc(nulls_last=True),
+                F("score_mean").desc(nulls_last=True),
+                F("organization__name").asc(),
+                F("pk").asc(),
+            ],
         )
-        for i, app in enumerate(g.rows, start=1):
-            app.rank = i
-            app.within_capacity = i <= g.capacity
+    )
+    if limit is not None and only is None:
+        qs = qs.filter(rank__lte=limit)
+    for app in qs.order_by("first_preference_id", "rank"):
+        group = groups.get(app.first_preference_id, none_group)
+        app.within_capacity = app.rank <= group.capacity
+        group.rows.append(app)
+    result = list(groups.values())
+    if none_group.total:
+        result.append(none_group)
+    if only is not None:
+        result = [g for g in result if str(g.key) == str(only)]
     return result
 
 

@@ -607,14 +607,22 @@ def staff_release(request, slug):
 def staff_ranked(request, slug):
     """Eligible applications ranked within each first-choice mentorship."""
     round_ = get_object_or_404(Round, slug=slug)
-    groups = selectors.ranked_by_preference(round=round_)
+    only = request.GET.get("mentorship") or None
+    if only is not None and only != "none" and not only.isdigit():
+        only = None
+    groups = selectors.ranked_by_preference(round=round_, only=only)
     for g in groups:
         for a in g.rows:
             a.current_decision = a.decision if _has_decision(a) else None
     return render(
         request,
         "applications/staff_ranked.html",
-        {"round": round_, "groups": groups},
+        {
+            "round": round_,
+            "groups": groups,
+            "only": only,
+            "per_group": selectors.RANKED_PER_GROUP,
+        },
     )
 
 

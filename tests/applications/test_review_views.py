@@ -432,3 +432,22 @@ def test_every_staff_page_renders_for_staff(client_as, staff_user, assignment):
     ):
         response = client.get(url)
         assert response.status_code == 200, url
+
+
+def test_the_ranked_view_ranks_within_each_first_choice(client_as, staff_user):
+    """Each mentorship lists its first-choice applicants best first, the top
+    50 by default, and one group in full on demand."""
+    round_ = factories.RoundFactory()
+    rf.bulk_round(round_, applications=180, decided=False)
+    client = client_as(staff_user)
+    url = reverse("applications:staff-ranked", args=[round_.slug])
+    groups = client.get(url).context["groups"]
+    assert [len(g.rows) for g in groups] == [50, 50, 50]
+    assert [g.total for g in groups] == [60, 60, 60]
+    for g in groups:
+        scores = [a.score_normalized for a in g.rows]
+        assert scores == sorted(scores, reverse=True)
+        assert [a.rank for a in g.rows] == list(range(1, 51))
+        assert all(a.first_preference_id == g.mentorship.pk for a in g.rows)
+    one = client.get(url, {"mentorship": groups[1].mentorship.pk}).context["groups"]
+    assert len(one) == 1 and len(one[0].rows) == 60
