@@ -616,24 +616,23 @@ def round_recompute(*, round: Round) -> int:
 def round_rescore(*, round: Round, by=None) -> int:
     """Recompute each review's weighted total after the rubric changed."""
     criteria = criteria_specs(round)
-    reviews = list(
-        Review.objects.filter(assignment__application__round=round).prefetch_related(
-            "scores"
-        )
-    )
+    values: dict[int, dict[int, int]] = defaultdict(dict)
+    for review_id, criterion_id, value in Score.objects.filter(
+        review__assignment__application__round=round
+    ).values_list("review_id", "criterion_id", "value"):
+        values[review_id][criterion_id] = value
     changed = []
-    for review in reviews:
-        total = rules.weighted_total(
-            criteria, {s.criterion_id: s.value for s in review.scores.all()}
-        )
-        if total != review.weighted_total:
-            review.weighted_total = total
-            changed.append(review)
+    for review_id, old in Review.objects.filter(
+        assignment__application__round=round
+    ).values_list("pk", "weighted_total"):
+        total = rules.weighted_total(criteria, values.get(review_id, {}))
+        if total != old:
+            changed.append((review_id, total))
     # Totals take few distinct values: one UPDATE per value is far cheaper
     # than a CASE over tens of thousands of rows.
     by_total: dict = defaultdict(list)
-    for review in changed:
-        by_total[review.weighted_total].append(review.pk)
+    for review_id, total in changed:
+        by_total[total].append(review_id)
     for total, ids in by_total.items():
         for start in range(0, len(ids), 500):
             Review.objects.filter(pk__in=ids[start : start + 500]).update(
