@@ -215,7 +215,9 @@ PORTAL_DEFAULT_TIME_ZONE = "America/New_York"
 
 # --- static files -------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = (
+    Path(env("STATIC_ROOT")) if env("STATIC_ROOT") else BASE_DIR / "staticfiles"
+)
 NODE_MODULES = BASE_DIR / "node_modules"
 # Front-end packages come from the npm registry at set-up (npm ci); the portal
 # serves them itself, so it works with no internet.

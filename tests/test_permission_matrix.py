@@ -1,0 +1,356 @@
+"""Every URL the portal serves, requested as every role, against others' objects.
+
+The URL list comes from the resolver, so a new URL cannot be forgotten: a URL
+with no row in ``EXPECTED`` fails the test. Where a URL takes an id, the id is
+that of an object of *another* organization or cohort than the requesting
+user's, so the table says what a curious user gets when it edits the address bar.
+
+Answers: ``OK`` (200), ``LOGIN`` (redirect to sign-in), ``DENY`` (403), ``GONE``
+(404), ``REDIRECT`` (another redirect), ``NOT_ALLOWED`` (405: a POST-only URL).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from tests import factories
+
+OK, LOGIN, DENY, GONE, REDIRECT, NOT_ALLOWED = (
+    "200",
+    "login",
+    "403",
+    "404",
+    "302",
+    "405",
+)
+ROLES = ("anonymous", "applicant", "reviewer", "mentor", "mentee", "staff")
+
+
+def everyone(code):
+    return dict.fromkeys(ROLES, code)
+
+
+def signed_in(code, anonymous=LOGIN):
+    return {**everyone(code), "anonymous": anonymous}
+
+
+def only(allowed: dict, others=DENY, anonymous=LOGIN):
+    """``allowed`` roles as given, the other signed-in roles ``others``."""
+    return {**everyone(others), "anonymous": anonymous, **allowed}
+
+
+STAFF_ONLY = only({"staff": OK})
+# Another cohort's mentee organization: its mentor and mentee get 404.
+YEAR_OTHER = only({"mentor": GONE, "mentee": GONE, "staff": OK})
+
+
+@dataclass
+class World:
+    """Each role's own things, and things of another organization or cohort."""
+
+    users: dict
+    other: dict
+
+
+@pytest.fixture
+def world(db):
+    round_ = factories.RoundFactory()
+    mine = factories.MentorshipFactory(round=round_)
+    theirs = factories.MentorshipFactory(round=round_)
+    mentor = factories.UserFactory(email="mentor@example.org")
+    mine.mentors.add(mentor)
+    mentee = factories.CohortMemberFactory(
+        award__application__round=round_,
+        award__mentorship=mine,
+        user__email="mentee@example.org",
+    ).user
+    other_member = factories.CohortMemberFactory(
+        award__application__round=round_,
+        award__mentorship=theirs,
+        user__email="other-mentee@example.org",
+    )
+    applicant = factories.UserFactory(email="applicant@example.org")
+    factories.ApplicationFactory(round=round_, created_by=applicant)
+    other_application = factories.ApplicationFactory(round=round_)
+    users = {
+        "anonymous": None,
+        "applicant": applicant,
+        "reviewer": factories.ReviewerFactory(email="reviewer@example.org"),
+        "mentor": mentor,
+        "mentee": mentee,
+        "staff": factories.StaffFactory(email="staff@example.org"),
+    }
+    from affinity.models import Cycle, Group
+    from surveys.models import Survey
+
+    cycle = Cycle.objects.create(
+        name="2021", starts_on=dt.date(2021, 1, 1), ends_on=dt.date(2021, 12, 31)
+    )
+    group = Group.objects.create(cycle=cycle, topic="Data law", slug="data-law")
+    from affinity.models import GroupMember, Meeting
+
+    meeting = Meeting.objects.create(
+        group=group, title="Kickoff", starts_at=timezone.now()
+    )
+    group_member = GroupMember.objects.create(
+        group=group, user=factories.UserFactory(), status="requested"
+    )
+    survey = Survey.objects.create(
+        title="Midpoint",
+        kind=Survey.Kind.MIDPOINT,
+        round=round_,
+        audience=Survey.Audience.ROUND,
+        opens_at=timezone.now(),
+        closes_at=timezone.now() + dt.timedelta(days=7),
+    )
+    from cohorts.models import Event
+
+    other = {
+        "event": Event.objects.create(
+            mentorship=theirs,
+            kind=Event.Kind.WEBINAR,
+            title="Their webinar",
+            starts_at=timezone.now(),
+        ),
+        "group": group,
+        "meeting": meeting,
+        "group_member": group_member,
+        "survey": survey,
+        "round": round_,
+        "application": other_application,
+        "mentorship": theirs,
+        "award": other_member.award,
+        "member": other_member,
+        "now": timezone.now() + dt.timedelta(days=1),
+    }
+    return World(users=users, other=other)
+
+
+# name -> (arguments built from the world, expected answer per role)
+EXPECTED: dict[str, tuple] = {
+    "public-home": (None, everyone(OK)),
+    "home": (None, signed_in(REDIRECT)),
+    "staff-home": (None, STAFF_ONLY),
+    "health": (None, everyone(OK)),
+    "health-live": (None, everyone(OK)),
+    "login": (None, {**everyone(REDIRECT), "anonymous": OK}),
+    "logout": (None, everyone(NOT_ALLOWED)),
+    "password_reset": (None, everyone(OK)),
+    "password_reset_done": (None, everyone(OK)),
+    "password_reset_confirm": (lambda w: ["MQ", "bad-token"], everyone(OK)),
+    "password_reset_complete": (None, everyone(OK)),
+    "password_change": (None, signed_in(OK)),
+    "password_change_done": (None, signed_in(OK)),
+    "notifications:preferences": (None, signed_in(OK)),
+    "applications:signup": (None, {**everyone(REDIRECT), "anonymous": OK}),
+    "applications:applicant-home": (None, only({"applicant": OK, "staff": OK})),
+    "applications:round-detail": (lambda w: [w.other["round"].slug], everyone(OK)),
+    "applications:application-detail": (
+        lambda w: [w.other["application"].pk],
+        only({"applicant": GONE, "staff": OK}),
+    ),
+    "applications:email-confirm": (lambda w: ["bad-token"], everyone("400")),
+    "applications:email-confirmation-resend": (None, everyone(NOT_ALLOWED)),
+    "applications:organization": (None, only({"applicant": OK})),
+    "applications:start": (lambda w: [w.other["round"].slug], everyone(NOT_ALLOWED)),
+    "applications:application-section": (
+        lambda w: [w.other["application"].pk, "goal"],
+        only({"applicant": GONE}),
+    ),
+    "applications:application-submit": (
+        lambda w: [w.other["application"].pk],
+        only({"applicant": GONE}),
+    ),
+    "applications:application-withdraw": (
+        lambda w: [w.other["application"].pk],
+        everyone(NOT_ALLOWED),
+    ),
+    "applications:application-print": (
+        lambda w: [w.other["application"].pk],
+        only({"applicant": GONE, "staff": OK}),
+    ),
+    "applications:eligibility-override": (
+        lambda w: [w.other["application"].pk],
+        STAFF_ONLY,
+    ),
+    "applications:reviewer-queue": (None, only({"reviewer": OK})),
+    "applications:staff-review-list": (None, STAFF_ONLY),
+    "cohorts:cohort-detail": (
+        lambda w: [w.other["mentorship"].pk],
+        only({"mentor": GONE, "mentee": GONE, "staff": OK}),
+    ),
+    "cohorts:mentor-home": (None, only({"mentor": OK})),
+    "cohorts:mentee-home": (None, only({"mentee": OK})),
+    "cohorts:program-dashboard": (None, STAFF_ONLY),
+    "surveys:my-surveys": (None, signed_in(OK)),
+    "surveys:staff-survey-list": (None, STAFF_ONLY),
+    "affinity:group-list": (None, signed_in(OK)),
+    "affinity:group-detail": (lambda w: [w.other["group"].pk], signed_in(OK)),
+    "affinity:group-edit": (lambda w: [w.other["group"].pk], STAFF_ONLY),
+    "affinity:join": (lambda w: [w.other["group"].pk], signed_in(NOT_ALLOWED)),
+    "affinity:leave": (lambda w: [w.other["group"].pk], signed_in(NOT_ALLOWED)),
+    "affinity:roster": (lambda w: [w.other["group"].pk], STAFF_ONLY),
+    "affinity:roster-decide": (
+        lambda w: [w.other["group"].pk, w.other["group_member"].pk],
+        signed_in(NOT_ALLOWED),
+    ),
+    "affinity:meeting-create": (lambda w: [w.other["group"].pk], STAFF_ONLY),
+    "affinity:meeting-detail": (
+        lambda w: [w.other["group"].pk, w.other["meeting"].pk],
+        signed_in(OK),
+    ),
+    "affinity:meeting-edit": (
+        lambda w: [w.other["group"].pk, w.other["meeting"].pk],
+        STAFF_ONLY,
+    ),
+    "affinity:meeting-notes": (
+        lambda w: [w.other["group"].pk, w.other["meeting"].pk],
+        STAFF_ONLY,
+    ),
+    "affinity:attendance": (
+        lambda w: [w.other["group"].pk, w.other["meeting"].pk],
+        STAFF_ONLY,
+    ),
+    "affinity:checkins": (lambda w: [w.other["group"].pk], STAFF_ONLY),
+    "affinity:checkin": (lambda w: [w.other["group"].pk, "midpoint"], STAFF_ONLY),
+    "affinity:email": (lambda w: [w.other["group"].pk], STAFF_ONLY),
+    "affinity:surveys-create": (
+        lambda w: [w.other["group"].pk],
+        signed_in(NOT_ALLOWED),
+    ),
+    "affinity:drawing": (lambda w: [w.other["group"].pk], signed_in(OK)),
+    "affinity:report": (None, STAFF_ONLY),
+    "affinity:report-csv": (lambda w: ["attendance"], STAFF_ONLY),
+    "surveys:survey-report": (lambda w: [w.other["survey"].pk], STAFF_ONLY),
+    "surveys:answer": (lambda w: ["not-a-real-token"], everyone(GONE)),
+    "surveys:answer-signed-in": (lambda w: [w.other["survey"].pk], signed_in(GONE)),
+    "surveys:thanks": (lambda w: [w.other["survey"].pk], everyone(OK)),
+    "surveys:survey-create": (None, STAFF_ONLY),
+    "surveys:survey-builder": (lambda w: [w.other["survey"].pk], STAFF_ONLY),
+    "surveys:survey-edit": (lambda w: [w.other["survey"].pk], STAFF_ONLY),
+    "surveys:survey-open": (lambda w: [w.other["survey"].pk], everyone(NOT_ALLOWED)),
+    "surveys:survey-schedule": (
+        lambda w: [w.other["survey"].pk],
+        everyone(NOT_ALLOWED),
+    ),
+    "surveys:survey-close": (lambda w: [w.other["survey"].pk], everyone(NOT_ALLOWED)),
+    "surveys:survey-copy": (lambda w: [w.other["survey"].pk], everyone(NOT_ALLOWED)),
+    "surveys:section-create": (lambda w: [w.other["survey"].pk], STAFF_ONLY),
+    "surveys:section-edit": (lambda w: [999999], only({"staff": GONE})),
+    "surveys:section-delete": (lambda w: [999999], everyone(NOT_ALLOWED)),
+    "surveys:section-move": (lambda w: [999999], everyone(NOT_ALLOWED)),
+    "surveys:question-create": (lambda w: [999999], only({"staff": GONE})),
+    "surveys:question-edit": (lambda w: [999999], only({"staff": GONE})),
+    "surveys:question-delete": (lambda w: [999999], everyone(NOT_ALLOWED)),
+    "surveys:question-move": (lambda w: [999999], everyone(NOT_ALLOWED)),
+    "surveys:survey-report-csv": (lambda w: [w.other["survey"].pk], STAFF_ONLY),
+    "surveys:capacity-compare": (lambda w: [w.other["survey"].pk], STAFF_ONLY),
+    "surveys:capacity-compare-csv": (lambda w: [w.other["survey"].pk], STAFF_ONLY),
+    "cohorts:year-overview": (lambda w: [w.other["award"].pk], YEAR_OTHER),
+    "cohorts:workplan-detail": (lambda w: [w.other["award"].pk], YEAR_OTHER),
+    "cohorts:workplan-timeline": (lambda w: [w.other["award"].pk], YEAR_OTHER),
+    "cohorts:workplan-version": (
+        lambda w: [w.other["award"].pk, 1],
+        {**YEAR_OTHER, "staff": GONE},
+    ),
+    "cohorts:goal-create": (lambda w: [w.other["award"].pk], YEAR_OTHER),
+    "cohorts:goal-edit": (
+        lambda w: [w.other["award"].pk, 999999],
+        {**YEAR_OTHER, "staff": GONE},
+    ),
+    "cohorts:goal-delete": (
+        lambda w: [w.other["award"].pk, 999999],
+        everyone(NOT_ALLOWED),
+    ),
+    "cohorts:activity-status": (
+        lambda w: [w.other["award"].pk, 999999],
+        everyone(NOT_ALLOWED),
+    ),
+    "cohorts:workplan-submit": (
+        lambda w: [w.other["award"].pk],
+        everyone(NOT_ALLOWED),
+    ),
+    "cohorts:workplan-review": (
+        lambda w: [w.other["award"].pk],
+        everyone(NOT_ALLOWED),
+    ),
+    "cohorts:success-goal": (lambda w: [w.other["award"].pk], YEAR_OTHER),
+    "cohorts:progress-create": (lambda w: [w.other["award"].pk], YEAR_OTHER),
+    "cohorts:action-logs": (lambda w: [w.other["award"].pk], YEAR_OTHER),
+    "cohorts:log-comment": (
+        lambda w: [w.other["award"].pk, 999999],
+        everyone(NOT_ALLOWED),
+    ),
+    "cohorts:checkin-notes": (lambda w: [w.other["award"].pk], YEAR_OTHER),
+    "cohorts:checkin-note-create": (
+        lambda w: [w.other["award"].pk],
+        only({"mentor": GONE, "staff": OK}),
+    ),
+    "cohorts:personnel-report": (lambda w: [w.other["award"].pk], YEAR_OTHER),
+    "cohorts:personnel-list": (None, STAFF_ONLY),
+    "cohorts:personnel-apply": (lambda w: [999999], everyone(NOT_ALLOWED)),
+    "cohorts:event-list": (lambda w: [w.other["mentorship"].pk], YEAR_OTHER),
+    "cohorts:event-create": (
+        lambda w: [w.other["mentorship"].pk],
+        only({"mentor": GONE, "staff": OK}),
+    ),
+    "cohorts:event-series": (
+        lambda w: [w.other["mentorship"].pk],
+        only({"mentor": GONE, "staff": OK}),
+    ),
+    "cohorts:event-detail": (lambda w: [w.other["event"].pk], YEAR_OTHER),
+    "cohorts:event-attendance": (
+        lambda w: [w.other["event"].pk],
+        only({"mentor": GONE, "staff": OK}),
+    ),
+    "cohorts:calendar": (None, signed_in(OK)),
+    "cohorts:calendar-reset": (None, everyone(NOT_ALLOWED)),
+    "cohorts:calendar-feed": (lambda w: ["x" * 43], everyone(GONE)),
+}
+
+
+def url_names(resolver=None, prefix="") -> list[tuple[str, URLPattern]]:
+    """Every named URL of the portal (the admin's own pages aside)."""
+    resolver = resolver or get_resolver()
+    found = []
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.app_name == "admin":
+                continue
+            ns = entry.namespace
+            found += url_names(entry, f"{prefix}{ns}:" if ns else prefix)
+        elif entry.name:
+            found.append((prefix + entry.name, entry))
+    return found
+
+
+def test_every_url_has_a_row_in_the_table():
+    """A URL added without saying who may open it fails here."""
+    missing = sorted({name for name, _ in url_names()} - set(EXPECTED))
+    assert not missing, f"add these URLs to EXPECTED: {missing}"
+
+
+def answer(response) -> str:
+    if response.status_code in (301, 302):
+        location = response["Location"]
+        return LOGIN if "/accounts/login/" in location else REDIRECT
+    return str(response.status_code)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_exactly_the_expected_answer_everywhere(world, client, role):
+    user = world.users[role]
+    if user is not None:
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    wrong = []
+    for name, (args, expected) in sorted(EXPECTED.items()):
+        url = reverse(name, args=args(world) if args else None)
+        got = answer(client.get(url))
+        if got != expected[role]:
+            wrong.append(f"{name} ({url}): expected {expected[role]}, got {got}")
+    assert not wrong, f"as {role}:\n" + "\n".join(wrong)
