@@ -439,6 +439,7 @@ ACTION_LABELS = {
     "application.status": "Status changed",
     "eligibility.override": "Eligibility overridden",
     "eligibility.overridden": "Eligibility overridden",
+    "eligibility.override_cleared": "Eligibility override cleared",
     "review.assign": "Reviewer assigned",
     "review.unassign": "Reviewer removed",
     "review.reassign": "Reassigned after a conflict",

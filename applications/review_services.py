@@ -24,6 +24,7 @@ from notifications.models import Kind
 from notifications.services import message_enqueue
 
 from . import review_rules as rules
+from . import services as applicant_services
 from .models import (
     Application,
     Conflict,
@@ -37,6 +38,7 @@ from .models import (
     Round,
     Score,
 )
+from .services import JUSTIFICATION_REQUIRED, application_transition
 
 # Messages the services raise; tests and views use the same constants.
 NOT_A_REVIEWER = "{name} is not a reviewer."
@@ -53,7 +55,7 @@ DECISION_CHANGED = (
 )
 DECISION_RELEASED = "This decision has been released to the applicant; it is final."
 DECISION_NOT_OPEN = "Only submitted applications can be decided."
-OVERRIDE_JUSTIFY = "Say why you override the screening result."
+OVERRIDE_JUSTIFY = JUSTIFICATION_REQUIRED
 NO_RUBRIC = "This round has no rubric yet; the program office will add it."
 
 ACTIVE = (
@@ -71,8 +73,9 @@ REVIEWABLE_STATUSES = (Application.Status.SUBMITTED, Application.Status.UNDER_RE
 def _move_statuses(applications: Sequence[Application], to: str, *, by, note: str):
     """Move applications to ``to`` where the transition table allows it.
 
-    Done in bulk with one audit row per moved application, because an
-    auto-assignment can start the review of thousands at once.
+    The bulk twin of ``applications.services.application_transition``, with
+    the same audit row per moved application, because an auto-assignment can
+    start the review of thousands at once.
     """
     moved = [a for a in applications if a.status != to and a.can_move_to(to)]
     if not moved:
@@ -309,9 +312,13 @@ def review_assign(*, application: Application, reviewer: User, by) -> ReviewAssi
         assignment.assigned_by = by
         assignment.assigned_at = timezone.now()
         assignment.save(update_fields=["status", "assigned_by", "assigned_at"])
-    _move_statuses(
-        [application], Application.Status.UNDER_REVIEW, by=by, note="Reviewer assigned."
-    )
+    if application.can_move_to(Application.Status.UNDER_REVIEW):
+        application_transition(
+            application=application,
+            to=Application.Status.UNDER_REVIEW,
+            by=by,
+            note="Reviewer assigned.",
+        )
     audit_record(
         actor=by,
         action="review.assign",
@@ -658,28 +665,38 @@ def round_rescore(*, round: Round, by=None) -> int:
 def eligibility_override(
     *, result: EligibilityResult, outcome: str, justification: str, by
 ) -> EligibilityResult:
-    """Override one screening result (``""`` clears it) and re-derive the
-    application's eligibility, recording both before and after."""
+    """Override one screening result, or clear the override with ``""``.
+
+    An override goes through the applicant side's audited service (one rule
+    for the overall eligibility); clearing one is recorded here, before and
+    after, so every change of the gate is on the application's history.
+    """
+    justification = (justification or "").strip()
+    if outcome:
+        if not justification:
+            raise ValidationError({"override_justification": OVERRIDE_JUSTIFY})
+        return applicant_services.eligibility_override(
+            result=result, outcome=outcome, justification=justification, by=by
+        )
     result = (
         EligibilityResult.objects.select_for_update()
         .select_related("application")
         .get(pk=result.pk)
     )
-    justification = justification.strip()
-    if outcome and not justification:
-        raise ValidationError({"override_justification": OVERRIDE_JUSTIFY})
+    if not result.override_outcome:
+        return result
     application = result.application
     before = {
         "criterion": result.criterion,
         "outcome": result.effective_outcome,
-        "override": result.override_outcome,
-        "justification": result.override_justification,
+        "override_outcome": result.override_outcome,
+        "override_justification": result.override_justification,
         "eligibility": application.eligibility,
     }
-    result.override_outcome = outcome
-    result.override_justification = justification if outcome else ""
-    result.overridden_by = by if outcome else None
-    result.overridden_at = timezone.now() if outcome else None
+    result.override_outcome = ""
+    result.override_justification = ""
+    result.overridden_by = None
+    result.overridden_at = None
     result.save(
         update_fields=[
             "override_outcome",
@@ -696,17 +713,14 @@ def eligibility_override(
     application.save(update_fields=["eligibility", "updated_at"])
     audit_record(
         actor=by,
-        action="eligibility.override",
+        action="eligibility.override_cleared",
         target=application,
         before=before,
         after={
             "criterion": result.criterion,
             "outcome": result.effective_outcome,
-            "override": result.override_outcome,
-            "justification": result.override_justification,
             "eligibility": application.eligibility,
         },
-        note=justification,
     )
     return result
 
@@ -944,10 +958,13 @@ def decision_release(
             after={"released": True, "outcome": decision.outcome, "to": to_email},
         )
     Decision.objects.bulk_update(to_release, ["released_at"])
-    _move_statuses(
-        [d.application for d in to_release],
-        Application.Status.DECIDED,
-        by=by,
-        note="Decision released.",
-    )
+    for decision in to_release:
+        application = decision.application
+        if application.can_move_to(Application.Status.DECIDED):
+            application_transition(
+                application=application,
+                to=Application.Status.DECIDED,
+                by=by,
+                note="Decision released.",
+            )
     return len(to_release)

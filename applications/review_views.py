@@ -141,8 +141,8 @@ def _has_review(assignment) -> bool:
     return True
 
 
-@role_required(Role.REVIEWER)
 @require_POST
+@role_required(Role.REVIEWER)
 def review_conflict(request, application_id):
     """The reviewer declares a conflict; the application goes to someone else."""
     assignment = selectors.assignment_get_for_reviewer(
@@ -332,8 +332,8 @@ def staff_review_list(request):
     )
 
 
-@role_required(Role.STAFF)
 @require_POST
+@role_required(Role.STAFF)
 def staff_bulk_decision(request):
     """Decide the ticked applications; rows decided meanwhile are reported."""
     form = BulkDecisionForm(request.POST)
@@ -447,8 +447,8 @@ def staff_application_review(request, pk):
     return _render_review_file(request, _staff_application(pk))
 
 
-@role_required(Role.STAFF)
 @require_POST
+@role_required(Role.STAFF)
 def staff_decide(request, pk):
     application = _staff_application(pk)
     form = DecisionForm(request.POST)
@@ -484,8 +484,8 @@ def staff_decide(request, pk):
     return _render_review_file(request, application, decision_form=form, status=400)
 
 
-@role_required(Role.STAFF)
 @require_POST
+@role_required(Role.STAFF)
 def staff_assign(request, pk):
     application = _staff_application(pk)
     form = AssignForm(request.POST)
@@ -504,8 +504,8 @@ def staff_assign(request, pk):
     return _render_review_file(request, application, assign_form=form, status=400)
 
 
-@role_required(Role.STAFF)
 @require_POST
+@role_required(Role.STAFF)
 def staff_unassign(request, pk):
     assignment = get_object_or_404(ReviewAssignment, pk=pk)
     try:
@@ -519,8 +519,8 @@ def staff_unassign(request, pk):
     )
 
 
-@role_required(Role.STAFF)
 @require_POST
+@role_required(Role.STAFF)
 def staff_eligibility_override(request, pk):
     result = get_object_or_404(
         EligibilityResult.objects.select_related("application"), pk=pk
@@ -573,8 +573,8 @@ def staff_round_review(request, slug):
     )
 
 
-@role_required(Role.STAFF)
 @require_POST
+@role_required(Role.STAFF)
 def staff_auto_assign(request, slug):
     round_ = get_object_or_404(Round, slug=slug)
     result = services.review_assign_auto(round=round_, by=request.user)
@@ -589,8 +589,8 @@ def staff_auto_assign(request, slug):
     return redirect("applications:staff-round-review", slug=slug)
 
 
-@role_required(Role.STAFF)
 @require_POST
+@role_required(Role.STAFF)
 def staff_release(request, slug):
     round_ = get_object_or_404(Round, slug=slug)
     count = services.decision_release(round=round_, by=request.user)

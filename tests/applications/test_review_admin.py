@@ -121,6 +121,6 @@ def test_an_override_in_the_admin_goes_through_the_audited_service(
     assert response.status_code == 302, response.context["errors"]
     app.refresh_from_db()
     assert app.eligibility == "eligible"
-    event = AuditEvent.objects.get(action="eligibility.override")
+    event = AuditEvent.objects.get(action="eligibility.overridden")
     assert event.actor == admin_user
     assert event.note == "Checked the partner list by phone."

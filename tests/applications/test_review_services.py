@@ -311,10 +311,18 @@ def test_an_override_needs_a_justification_and_is_audited(staff):
     )
     app.refresh_from_db()
     assert app.eligibility == "eligible"
-    event = AuditEvent.objects.get(action="eligibility.override")
+    event = AuditEvent.objects.get(action="eligibility.overridden")
     assert event.actor == staff
-    assert event.before["eligibility"] == "ineligible"
+    assert event.before["outcome"] == "fail"
     assert event.after["eligibility"] == "eligible"
+    # Clearing the override puts the screening back, on the record too.
+    services.eligibility_override(
+        result=results[2], outcome="", justification="", by=staff
+    )
+    app.refresh_from_db()
+    assert app.eligibility == "ineligible"
+    cleared = AuditEvent.objects.get(action="eligibility.override_cleared")
+    assert cleared.before["override_outcome"] == "pass"
 
 
 # --------------------------------------------------------------------------
