@@ -174,16 +174,20 @@ def seed(ctx) -> None:
             submit=True,
         )
         scored += 1
-    # The demo reviewer's first open assignment is half done.
-    if left_for_reviewer and criteria:
+    # The demo reviewer's first open assignment is half done (once).
+    has_draft = ReviewAssignment.objects.filter(
+        application__round=round_,
+        reviewer=users.get("reviewer"),
+        status=ReviewAssignment.Status.IN_PROGRESS,
+    ).exists()
+    if left_for_reviewer and criteria and not has_draft:
         draft = left_for_reviewer[0]
-        if not hasattr(draft, "review"):
-            services.review_save(
-                assignment=draft,
-                scores={criteria[0].pk: services.ScoreInput(3)},
-                overall_comment="",
-                by=draft.reviewer,
-            )
+        services.review_save(
+            assignment=draft,
+            scores={criteria[0].pk: services.ScoreInput(3)},
+            overall_comment="",
+            by=draft.reviewer,
+        )
 
     decided = 0
     if not Decision.objects.filter(application__round=round_).exists():

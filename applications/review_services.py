@@ -261,17 +261,18 @@ def review_assign_auto(
         by=by,
         note="Reviewers assigned.",
     )
-    audit_record(
-        actor=by,
-        action="review.auto_assign",
-        target=round,
-        after={
-            "created": len(plan.pairs),
-            "per_application": k,
-            "cap": round.reviewer_cap,
-            "short": sum(plan.shortfalls.values()),
-        },
-    )
+    if plan.pairs:
+        audit_record(
+            actor=by,
+            action="review.auto_assign",
+            target=round,
+            after={
+                "created": len(plan.pairs),
+                "per_application": k,
+                "cap": round.reviewer_cap,
+                "short": sum(plan.shortfalls.values()),
+            },
+        )
     round_recompute(round=round)
     if plan.pairs and notify:
         _assignment_notify(round, {r for _, r in plan.pairs})
