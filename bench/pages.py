@@ -52,12 +52,25 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def bench_secret_key() -> str:
+    """The benchmark database's secret key, kept (git-ignored) between runs.
+
+    Anonymous survey answers are sealed under a key derived from it, so a run
+    against an already seeded database must use the key it was seeded with.
+    """
+    path = RESULTS / "secret-key"
+    if not path.exists():
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(64))
+    return path.read_text().strip()
+
+
 def production_env(static_root: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE="dashmentor.settings",
         DJANGO_PRODUCTION="1",
-        SECRET_KEY=env.get("SECRET_KEY") or secrets.token_urlsafe(64),
+        SECRET_KEY=env.get("SECRET_KEY") or bench_secret_key(),
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="0",
         STATIC_ROOT=static_root,
