@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -40,13 +41,20 @@ def main() -> None:
         if role:
             client.force_login(USERS[role].first())
         client.get(path, secure=True)
+        started = time.perf_counter()
         with CaptureQueriesContext(connection) as queries:
             response = client.get(path, secure=True)
+        elapsed = (time.perf_counter() - started) * 1000
         counts[label] = {"queries": len(queries), "status": response.status_code}
         if "-v" in sys.argv:
-            print(f"--- {label}: {len(queries)}", file=sys.stderr)
-            for q in queries:
-                print("   ", q["sql"][:200], file=sys.stderr)
+            sql_ms = sum(float(q["time"]) for q in queries) * 1000
+            print(
+                f"--- {label}: {len(queries)} queries, {elapsed:.0f} ms "
+                f"({sql_ms:.0f} ms in SQL)",
+                file=sys.stderr,
+            )
+            for q in sorted(queries, key=lambda q: -float(q["time"]))[:4]:
+                print(f"   {float(q['time']) * 1000:7.1f} ms", q["sql"][:300], file=sys.stderr)
     print(json.dumps(counts))
 
 
