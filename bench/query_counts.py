@@ -54,7 +54,11 @@ def main() -> None:
                 file=sys.stderr,
             )
             for q in sorted(queries, key=lambda q: -float(q["time"]))[:4]:
-                print(f"   {float(q['time']) * 1000:7.1f} ms", q["sql"][:300], file=sys.stderr)
+                print(
+                    f"   {float(q['time']) * 1000:7.1f} ms",
+                    q["sql"][:300],
+                    file=sys.stderr,
+                )
     print(json.dumps(counts))
 
 
