@@ -639,14 +639,21 @@ class Award(models.Model):
         ENDED = "ended", "Ended"
         WITHDRAWN = "withdrawn", "Withdrawn"
         DECLINED = "declined", "Declined"
+        EXPIRED = "expired", "Offer expired"
 
     TRANSITIONS = {
-        Status.OFFERED: {Status.ACCEPTED, Status.DECLINED, Status.WITHDRAWN},
+        Status.OFFERED: {
+            Status.ACCEPTED,
+            Status.DECLINED,
+            Status.WITHDRAWN,
+            Status.EXPIRED,
+        },
         Status.ACCEPTED: {Status.CONTRACTED, Status.WITHDRAWN},
         Status.CONTRACTED: {Status.ENDED, Status.WITHDRAWN},
         Status.ENDED: set(),
         Status.WITHDRAWN: set(),
         Status.DECLINED: set(),
+        Status.EXPIRED: set(),
     }
     # An award in one of these holds a seat in its mentorship.
     ACTIVE = (Status.OFFERED, Status.ACCEPTED, Status.CONTRACTED, Status.ENDED)

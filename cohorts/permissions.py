@@ -23,6 +23,16 @@ def mentorships_visible_to(user):
     ).distinct()
 
 
+def can_see_cohort_contacts(user, mentorship) -> bool:
+    """Staff and the cohort's mentors see mentees' contacts and award status.
+
+    Mentees see which organizations are their cohort peers, not their contacts.
+    """
+    if has_role(user, Role.STAFF):
+        return True
+    return mentorship.mentors.filter(pk=user.pk).exists()
+
+
 def get_mentorship_for_user(user, pk) -> Mentorship:
     try:
         return (

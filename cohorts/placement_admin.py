@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from .models import CohortMember, Mentorship
+from .models import (
+    CohortMember,
+    Mentorship,
+    PlacementConstraint,
+    PlacementEntry,
+    PlacementRun,
+)
 
 
 @admin.register(Mentorship)
@@ -13,3 +19,49 @@ class MentorshipAdmin(admin.ModelAdmin):
 
 
 admin.site.register(CohortMember, raw_id_fields=["award", "user"])
+
+
+class PlacementEntryInline(admin.TabularInline):
+    model = PlacementEntry
+    fields = ["application", "mentorship", "choice", "score", "explanation"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PlacementRun)
+class PlacementRunAdmin(admin.ModelAdmin):
+    """Runs are read here; they are computed and committed on the staff pages."""
+
+    list_display = ["pk", "round", "status", "created_by", "created_at", "committed_at"]
+    list_filter = ["round", "status"]
+    readonly_fields = [
+        "round",
+        "status",
+        "objective_text",
+        "created_by",
+        "created_at",
+        "committed_by",
+        "committed_at",
+    ]
+    exclude = ["objective"]
+    inlines = [PlacementEntryInline]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(PlacementConstraint)
+class PlacementConstraintAdmin(admin.ModelAdmin):
+    list_display = ["application", "kind", "mentorship", "created_by", "created_at"]
+    list_filter = ["kind", "mentorship__round"]
+    raw_id_fields = ["application", "mentorship"]
+    readonly_fields = ["created_by"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

@@ -301,6 +301,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 10,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Task modules that autodiscovery (which reads <app>/tasks.py) does not find.
+CELERY_IMPORTS = ["cohorts.placement_tasks"]
 CELERY_MAX_COUNTDOWN = 300  # seconds; longer waits are rows that beat picks up
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {
@@ -310,6 +312,10 @@ CELERY_BEAT_SCHEDULE = {
     "reminders-scan": {
         "task": "notifications.tasks.reminders_scan_task",
         "schedule": 300.0,
+    },
+    "award-offers-expire": {
+        "task": "cohorts.placement_tasks.award_offers_expire_task",
+        "schedule": 3600.0,
     },
     "surveys-scan": {
         "task": "surveys.tasks.surveys_scan_task",

@@ -108,9 +108,12 @@ def world(db):
         opens_at=timezone.now(),
         closes_at=timezone.now() + dt.timedelta(days=7),
     )
-    from cohorts.models import Event
+    from cohorts.models import Event, PlacementEntry, PlacementRun
 
+    run = PlacementRun.objects.create(round=round_)
     other = {
+        "run": run,
+        "entry": PlacementEntry.objects.create(run=run, application=other_application),
         "event": Event.objects.create(
             mentorship=theirs,
             kind=Event.Kind.WEBINAR,
@@ -185,6 +188,45 @@ EXPECTED: dict[str, tuple] = {
         only({"mentor": GONE, "mentee": GONE, "staff": OK}),
     ),
     "cohorts:mentor-home": (None, only({"mentor": OK})),
+    "cohorts:invitation-accept": (lambda w: ["not-a-token"], everyone("400")),
+    "cohorts:placement-rounds": (None, STAFF_ONLY),
+    "cohorts:placement-round": (lambda w: [w.other["round"].pk], STAFF_ONLY),
+    "cohorts:placement-compute": (
+        lambda w: [w.other["round"].pk],
+        everyone(NOT_ALLOWED),
+    ),
+    "cohorts:placement-constraints": (lambda w: [w.other["round"].pk], STAFF_ONLY),
+    "cohorts:placement-constraint-delete": (
+        lambda w: [w.other["round"].pk, 1],
+        everyone(NOT_ALLOWED),
+    ),
+    "cohorts:award-list": (lambda w: [w.other["round"].pk], STAFF_ONLY),
+    "cohorts:award-detail": (lambda w: [w.other["award"].pk], STAFF_ONLY),
+    "cohorts:award-respond": (
+        lambda w: [w.other["award"].pk],
+        everyone(NOT_ALLOWED),
+    ),
+    "cohorts:placement-waitlist": (lambda w: [w.other["round"].pk], STAFF_ONLY),
+    "cohorts:placement-waitlist-offer": (
+        lambda w: [w.other["round"].pk],
+        everyone(NOT_ALLOWED),
+    ),
+    "cohorts:placement-mentorship": (
+        lambda w: [w.other["round"].pk, w.other["run"].pk, w.other["mentorship"].pk],
+        STAFF_ONLY,
+    ),
+    "cohorts:placement-entry": (
+        lambda w: [w.other["round"].pk, w.other["run"].pk, w.other["entry"].pk],
+        STAFF_ONLY,
+    ),
+    "cohorts:placement-commit": (
+        lambda w: [w.other["round"].pk, w.other["run"].pk],
+        everyone(NOT_ALLOWED),
+    ),
+    "cohorts:placement-discard": (
+        lambda w: [w.other["round"].pk, w.other["run"].pk],
+        everyone(NOT_ALLOWED),
+    ),
     "cohorts:mentee-home": (None, only({"mentee": OK})),
     "cohorts:program-dashboard": (None, STAFF_ONLY),
     "surveys:my-surveys": (None, signed_in(OK)),
