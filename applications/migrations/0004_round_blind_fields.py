@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0002_initial'),
+        ('applications', '0003_award_status_expired'),
     ]
 
     operations = [
