@@ -5,7 +5,9 @@ and an aiosmtpd server on loopback ports, and kill them the way production
 loses them.
 """
 
+import os
 import random
+import signal
 
 import pytest
 from django.db import transaction
@@ -124,19 +126,18 @@ def test_worker_killed_at_a_random_moment_loses_nothing(
 
 
 def test_pool_process_killed_hands_its_batch_back_at_once(
-    celery_broker, smtp_server, celery_worker_proc
+    celery_broker, smtp_server, celery_worker_proc, celery_beat_proc
 ):
     """When the pool process dies mid-batch, the worker gives the task back
     (``task_reject_on_worker_lost``); the new pool process finishes the batch,
     and the one message in flight is sent by the sweep: each recipient once."""
     smtp_server.hold_at_rcpt(20)
-    worker = celery_worker_proc(celery_broker, smtp_server)
+    # Beat runs apart, so that the worker's only child is its pool process.
+    celery_beat_proc(celery_broker)
+    worker = celery_worker_proc(celery_broker, smtp_server, beat=False)
     addresses = enqueue_many(50)
     wait_until(smtp_server.handler.held.is_set, 60, what="the 20th message in flight")
     (child,) = worker.children()
-    import os
-    import signal
-
     os.kill(child, signal.SIGKILL)
     smtp_server.handler.release.set()
 
@@ -151,8 +152,8 @@ def test_smtp_refusing_for_a_while_messages_are_retried_then_delivered(
 ):
     """The mail server answers 451 for a few seconds: every message is retried
     with backoff and delivered once the server accepts again; none is lost."""
-    smtp_server.refuse(seconds=4)
     celery_worker_proc(celery_broker, smtp_server)
+    smtp_server.refuse(seconds=5)
     addresses = enqueue_many(20)
     wait_until(lambda: smtp_server.handler.refused >= 20, 30, what="20 refusals")
     assert Message.objects.filter(attempts__gte=1).exclude(last_error="").exists()
@@ -168,8 +169,8 @@ def test_smtp_refusing_for_good_marks_the_message_failed_for_staff(
     celery_broker, smtp_server, celery_worker_proc
 ):
     """After the last attempt a message is "failed" with the server's answer."""
-    smtp_server.refuse(seconds=600)
     celery_worker_proc(celery_broker, smtp_server, OUTBOX_MAX_ATTEMPTS=3)
+    smtp_server.refuse(seconds=600)
     enqueue_many(2)
     wait_until(
         lambda: Message.objects.filter(status=Message.Status.FAILED).count() == 2,

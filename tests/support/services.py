@@ -271,6 +271,10 @@ class SMTPServer:
 
 @pytest.fixture
 def smtp_server():
+    import logging
+
+    # aiosmtpd logs every command at INFO: thousands of lines per test.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     server = SMTPServer().start()
     yield server
     server.stop()
@@ -280,10 +284,12 @@ def smtp_server():
 
 
 def _reset_celery_connections(app) -> None:
-    if app._pool is not None:
-        app._pool.force_close_all()
+    """Forget pooled broker connections, so the next task uses the new URL."""
+    from kombu import pools
+
     app._pool = None
     app.amqp._producer_pool = None
+    pools.reset()
 
 
 @pytest.fixture
