@@ -214,9 +214,10 @@ class _PendingBatch:
 def outbox_dispatch(message_ids: Iterable[int], *, countdown: int | None = None):
     """Hand messages to Celery in batches; return how many batches went out.
 
-    Rows are marked ``queued`` once the broker took the task. When the broker
-    cannot be reached the rows stay ``pending`` and the sweep hands them out
-    when it is back: the event that wrote them has committed and is not undone.
+    Rows are marked ``queued`` before the task is published (a worker may run
+    it at once) and put back to ``pending`` if the broker cannot be reached:
+    then they wait for the sweep, which hands them out when it is back. The
+    event that wrote them has committed and is not undone.
     """
     from .tasks import message_send_batch_task
 
@@ -237,9 +238,16 @@ def outbox_dispatch(message_ids: Iterable[int], *, countdown: int | None = None)
         }
         if countdown:
             options["countdown"] = min(countdown, settings.CELERY_MAX_COUNTDOWN)
+        stamp = timezone.now()
+        Message.objects.filter(pk__in=chunk, status=Message.Status.PENDING).update(
+            status=Message.Status.QUEUED, queued_at=stamp
+        )
         try:
             message_send_batch_task.apply_async(args=[chunk], **options)
         except Exception as exc:  # kombu raises several kinds when Redis is down
+            Message.objects.filter(
+                pk__in=chunk, status=Message.Status.QUEUED, queued_at=stamp
+            ).update(status=Message.Status.PENDING)
             logger.warning(
                 "outbox: broker unreachable, %d message(s) wait for the sweep: %s",
                 len(chunk),
@@ -247,9 +255,6 @@ def outbox_dispatch(message_ids: Iterable[int], *, countdown: int | None = None)
             )
             continue
         sent_batches += 1
-        Message.objects.filter(pk__in=chunk, status=Message.Status.PENDING).update(
-            status=Message.Status.QUEUED, queued_at=timezone.now()
-        )
     return sent_batches
 
 
