@@ -1,3 +1,5 @@
+import datetime as dt
+
 import factory
 
 from notifications.models import Kind, Message
@@ -15,3 +17,48 @@ class MessageFactory(factory.django.DjangoModelFactory):
         lambda o: f"{o.kind}:{o.to_email}:{o.subject}"
     )
     status = Message.Status.SENT
+
+
+class WorkPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cohorts.WorkPlan"
+
+    award = factory.SubFactory("tests.factories.AwardFactory")
+    status = "draft"
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cohorts.Event"
+
+    mentorship = factory.SubFactory("tests.factories.MentorshipFactory")
+    kind = "webinar"
+    title = factory.Sequence(lambda n: f"Cohort webinar {n}")
+    link = "https://meet.example.org/dash"
+
+
+class CycleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "affinity.Cycle"
+        django_get_or_create = ("name",)
+
+    name = "2030 cycle"
+    starts_on = dt.date(2030, 1, 1)
+    ends_on = dt.date(2030, 12, 31)
+
+
+class GroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "affinity.Group"
+
+    cycle = factory.SubFactory(CycleFactory)
+    topic = factory.Sequence(lambda n: f"Data sharing {n}")
+    slug = factory.Sequence(lambda n: f"group-{n}")
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "affinity.Meeting"
+
+    group = factory.SubFactory(GroupFactory)
+    title = factory.Sequence(lambda n: f"Group meeting {n}")
