@@ -209,3 +209,47 @@ def test_redis_down_when_the_event_happens_the_row_waits_and_is_sent_later(
     finally:
         app.conf.broker_url, app.conf.task_always_eager = saved
         _reset_celery_connections(app)
+
+
+def test_two_beats_firing_the_reminder_scan_send_each_reminder_once(
+    celery_broker, smtp_server, celery_worker_proc, celery_beat_proc
+):
+    """Two beat processes, each firing the reminder scan every second, and a
+    worker running two scans at a time: each member of the drafting
+    organization receives the deadline reminder once."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from applications.models import Application
+    from dashmentor.models import Membership
+    from tests import factories
+
+    now = timezone.now()
+    round_ = factories.RoundFactory(
+        opens_at=now - dt.timedelta(days=20), closes_at=now + dt.timedelta(days=6)
+    )
+    draft = factories.ApplicationFactory(round=round_, created_by__email="lead@x.org")
+    Membership.objects.create(
+        user=factories.UserFactory(email="second@x.org"),
+        organization=draft.organization,
+    )
+    Application.objects.filter(pk=draft.pk).update(
+        created_at=now - dt.timedelta(days=10)
+    )
+
+    fast = {"REMINDERS_SCAN_SECONDS": "1"}
+    worker = celery_worker_proc(celery_broker, smtp_server, beat=False, concurrency=2)
+    celery_beat_proc(celery_broker, **fast)
+    celery_beat_proc(celery_broker, **fast)
+
+    smtp_server.wait_for(2, timeout=60)
+
+    def scans_run():
+        return worker.log(tail=None).count("reminders_scan_task") // 2  # received, succeeded
+
+    # Let both beats fire several more scans after the first delivery.
+    already = scans_run()
+    wait_until(lambda: scans_run() >= already + 6, 30, what="six more scans")
+    assert smtp_server.count_by_recipient() == {"lead@x.org": 1, "second@x.org": 1}
+    assert Message.objects.filter(kind=Kind.DEADLINE_REMINDER).count() == 2

@@ -361,8 +361,9 @@ class CeleryProcess:
             fh.seek(self._mark)
             return line.encode() in fh.read()
 
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")[-8000:]
+    def log(self, tail: int | None = 8000) -> str:
+        text = self.log_path.read_text(errors="replace")
+        return text[-tail:] if tail else text
 
     def children(self) -> list[int]:
         """Pids of the pool processes (direct children of the main process)."""
