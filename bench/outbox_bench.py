@@ -189,7 +189,8 @@ def main() -> int:
     total = delivered - started
     print(f"  enqueue (render + insert, in the caller): {enqueued - started:7.2f} s")
     print(f"  first enqueue to last delivery:           {total:7.2f} s")
-    print(f"  throughput:                               {args.messages / total:7.1f} messages/s")
+    rate = args.messages / total
+    print(f"  throughput:                               {rate:7.1f} messages/s")
     print(f"  delivered {len(smtp.messages)}, distinct recipients {len(counts)}")
     print(f"  duplicates: {duplicates}   losses: {losses}   unknown: {strangers}")
     print(f"  rows not marked sent: {not_sent}")

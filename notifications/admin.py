@@ -134,7 +134,10 @@ class MessageAdmin(ProgramStaffAccess, admin.ModelAdmin):
         "body_html",
     ]
     fieldsets = [
-        (None, {"fields": ["kind", "subject", "recipient", "to_email", "history_link"]}),
+        (
+            None,
+            {"fields": ["kind", "subject", "recipient", "to_email", "history_link"]},
+        ),
         (
             "Delivery",
             {
@@ -167,7 +170,9 @@ class MessageAdmin(ProgramStaffAccess, admin.ModelAdmin):
     @admin.display(description="history")
     def history_link(self, obj):
         return format_html(
-            '<a href="{}">Every message to {}</a>', history_url(obj.to_email), obj.to_email
+            '<a href="{}">Every message to {}</a>',
+            history_url(obj.to_email),
+            obj.to_email,
         )
 
     @admin.display(description="status", ordering="status")
@@ -185,7 +190,9 @@ class MessageAdmin(ProgramStaffAccess, admin.ModelAdmin):
 
     @admin.display(description="last error")
     def error_short(self, obj):
-        return (obj.last_error[:80] + "…") if len(obj.last_error) > 80 else obj.last_error
+        return (
+            (obj.last_error[:80] + "…") if len(obj.last_error) > 80 else obj.last_error
+        )
 
     @admin.action(description="Resend the selected failed messages")
     def resend_failed(self, request, queryset):

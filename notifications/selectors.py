@@ -14,6 +14,4 @@ def message_list_for_user(*, user):
 
 def preferences_for_user(*, user) -> dict[str, bool]:
     """Kind → enabled, for the kinds the user has an opinion about."""
-    return dict(
-        Preference.objects.filter(user=user).values_list("kind", "enabled")
-    )
+    return dict(Preference.objects.filter(user=user).values_list("kind", "enabled"))

@@ -485,9 +485,7 @@ def outbox_sweep(*, now=None, limit: int = 5000) -> SweepResult:
     twice.
     """
     now = now or timezone.now()
-    stuck_before = now - dt.timedelta(
-        seconds=settings.OUTBOX_STUCK_AFTER_SECONDS
-    )
+    stuck_before = now - dt.timedelta(seconds=settings.OUTBOX_STUCK_AFTER_SECONDS)
     result = SweepResult()
 
     stale_sending = list(

@@ -74,7 +74,9 @@ def test_seven_day_reminder_goes_once_to_each_member_of_the_drafting_org(
     assert lead.idempotency_key.endswith(f"deadline:{draft.round.pk}:{draft.pk}:7d")
     assert "closes in 6 days" in lead.subject
     assert "3:30 PM (America/New York)" in lead.body_text
-    assert "12:30 PM (America/Los Angeles)" in messages["colleague@example.org"].body_text
+    assert (
+        "12:30 PM (America/Los Angeles)" in messages["colleague@example.org"].body_text
+    )
     assert f"/apply/applications/{draft.pk}/" in lead.body_text
     assert len(mail.outbox) == 2
 
@@ -87,9 +89,10 @@ def test_one_day_reminder_follows_and_nothing_after_the_deadline(draft, time_mac
     reminders_scan()
     at(CLOSES + dt.timedelta(minutes=1), time_machine)
     reminders_scan()
-    keys = sorted(k.rsplit(":", 1)[1] for k in deadline_messages().values_list(
-        "idempotency_key", flat=True
-    ))
+    keys = sorted(
+        k.rsplit(":", 1)[1]
+        for k in deadline_messages().values_list("idempotency_key", flat=True)
+    )
     assert keys == ["1d", "1d", "7d", "7d"]
 
 
@@ -192,7 +195,9 @@ def test_event_reminder_a_day_before_to_active_mentees_and_mentors(time_machine)
     other = factories.CohortMemberFactory(user__email="other@example.org")
     starts = dt.datetime(2030, 4, 10, 17, tzinfo=dt.UTC)
     webinar = EventFactory(mentorship=mentorship, starts_at=starts)
-    EventFactory(mentorship=other.award.mentorship, starts_at=starts + dt.timedelta(days=5))
+    EventFactory(
+        mentorship=other.award.mentorship, starts_at=starts + dt.timedelta(days=5)
+    )
     check_in = EventFactory(
         mentorship=mentorship, kind="check_in", award=award_a, starts_at=starts
     )
@@ -204,7 +209,9 @@ def test_event_reminder_a_day_before_to_active_mentees_and_mentors(time_machine)
     reminders_scan()
     reminders_scan()
     sent = Message.objects.filter(kind=Kind.EVENT_REMINDER)
-    webinar_to = {m.to_email for m in sent if f"event:{webinar.pk}:" in m.idempotency_key}
+    webinar_to = {
+        m.to_email for m in sent if f"event:{webinar.pk}:" in m.idempotency_key
+    }
     check_in_to = {
         m.to_email for m in sent if f"event:{check_in.pk}:" in m.idempotency_key
     }

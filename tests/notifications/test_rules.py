@@ -30,10 +30,15 @@ def test_due_stage_is_the_latest_passed_offset_before_the_deadline(before, stage
 def test_a_stage_that_began_before_the_thing_existed_is_not_owed():
     now = DUE - dt.timedelta(days=3)
     since = DUE - dt.timedelta(days=5)
-    assert rules.due_stage(due_at=DUE, now=now, offsets_days=[7, 1], since=since) is None
+    assert (
+        rules.due_stage(due_at=DUE, now=now, offsets_days=[7, 1], since=since) is None
+    )
     assert (
         rules.due_stage(
-            due_at=DUE, now=DUE - dt.timedelta(hours=2), offsets_days=[7, 1], since=since
+            due_at=DUE,
+            now=DUE - dt.timedelta(hours=2),
+            offsets_days=[7, 1],
+            since=since,
         )
         == 1
     )

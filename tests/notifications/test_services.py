@@ -46,10 +46,9 @@ def test_message_is_sent_after_commit_with_text_html_and_a_stable_message_id(
     django_capture_on_commit_callbacks,
 ):
     """The row is written in the transaction and sent once it commits."""
-    with django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():
-            message = notice()
-            assert mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        message = notice()
+        assert mail.outbox == []
     message.refresh_from_db()
     assert message.status == Message.Status.SENT
     assert message.sent_at is not None and message.attempts == 1
@@ -63,10 +62,13 @@ def test_message_is_sent_after_commit_with_text_html_and_a_stable_message_id(
 
 def test_rolled_back_event_writes_and_sends_nothing(django_capture_on_commit_callbacks):
     """A request that fails after writing a message queues nothing."""
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            notice()
-            raise RuntimeError("the decision failed")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        notice()
+        raise RuntimeError("the decision failed")
     assert callbacks == []
     assert Message.objects.count() == 0
     assert mail.outbox == []
@@ -109,10 +111,12 @@ def test_one_transaction_of_many_messages_is_sent_in_batches_over_few_connection
 ):
     """A group e-mail to 120 people is three batch tasks, one connection each."""
     settings.OUTBOX_BATCH_SIZE = 50
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with transaction.atomic():
-            for n in range(120):
-                notice(to=f"member{n}@example.org", key=f"g:{n}")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        transaction.atomic(),
+    ):
+        for n in range(120):
+            notice(to=f"member{n}@example.org", key=f"g:{n}")
     assert len(callbacks) == 1
     assert len(mail.outbox) == 120
     assert refusing.opened == 3

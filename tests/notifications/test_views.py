@@ -124,7 +124,10 @@ def test_staff_resend_a_failed_message_and_it_is_delivered(
     """The resend action gives a failed message fresh attempts, with an audit row;
     a message that is not failed is left alone with a warning."""
     failed = MessageFactory(
-        status=Message.Status.FAILED, attempts=8, last_error="550 no", to_email="f@x.org"
+        status=Message.Status.FAILED,
+        attempts=8,
+        last_error="550 no",
+        to_email="f@x.org",
     )
     sent = MessageFactory(to_email="s@x.org")
     with django_capture_on_commit_callbacks(execute=True):
@@ -139,7 +142,10 @@ def test_staff_resend_a_failed_message_and_it_is_delivered(
     failed.refresh_from_db()
     assert failed.status == Message.Status.SENT and failed.attempts == 1
     assert [m.to for m in mail.outbox] == [["f@x.org"]]
-    assert AuditEvent.objects.filter(action="message.resend", actor=staff_user).count() == 1
+    assert (
+        AuditEvent.objects.filter(action="message.resend", actor=staff_user).count()
+        == 1
+    )
 
 
 def test_message_detail_is_read_only_and_links_to_the_history(client_as, staff_user):
@@ -215,7 +221,9 @@ def test_password_reset_ignores_the_preference_to_stop_email(
     client, applicant_user, django_capture_on_commit_callbacks
 ):
     """Essential kinds cannot be turned off, even by a stray preference row."""
-    Preference.objects.create(user=applicant_user, kind=Kind.PASSWORD_RESET, enabled=False)
+    Preference.objects.create(
+        user=applicant_user, kind=Kind.PASSWORD_RESET, enabled=False
+    )
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("password_reset"), {"email": applicant_user.email})
     assert len(mail.outbox) == 1

@@ -188,9 +188,8 @@ def test_redis_down_when_the_event_happens_the_row_waits_and_is_sent_later(
 ):
     """With Redis down, the event still commits and its message waits as a
     pending row; when Redis is back, the beat's sweep hands it to the worker."""
-    from tests.support.services import _reset_celery_connections
-
     from dashmentor.celery import app
+    from tests.support.services import _reset_celery_connections
 
     saved = (app.conf.broker_url, app.conf.task_always_eager)
     app.conf.broker_url, app.conf.task_always_eager = redis_server.url, False
@@ -246,7 +245,9 @@ def test_two_beats_firing_the_reminder_scan_send_each_reminder_once(
     smtp_server.wait_for(2, timeout=60)
 
     def scans_run():
-        return worker.log(tail=None).count("reminders_scan_task") // 2  # received, succeeded
+        return (
+            worker.log(tail=None).count("reminders_scan_task") // 2
+        )  # received, succeeded
 
     # Let both beats fire several more scans after the first delivery.
     already = scans_run()
