@@ -11,7 +11,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-@app.task(name="dashmentor.ping")
+@app.task(name="dashmentor.ping", ignore_result=False)
 def ping(value: str = "pong") -> str:
     """Answer the value back: the health check and the worker test use it."""
     return value

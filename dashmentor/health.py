@@ -5,7 +5,7 @@ import uuid
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 
 
@@ -34,15 +34,15 @@ def check_cache() -> tuple[bool, str]:
 def check_broker() -> tuple[bool, str]:
     from dashmentor.celery import app
 
-    if settings.CELERY_TASK_ALWAYS_EAGER:
+    url = settings.CELERY_BROKER_URL
+    if url.startswith("memory://"):
         return True, "in process (no broker configured)"
     try:
-        with app.connection_for_write() as conn:
+        with app.connection_for_write(url) as conn:
             conn.ensure_connection(max_retries=1, timeout=3)
             conn.default_channel  # noqa: B018 - opens the channel
-        return True, conn.transport_cls if isinstance(
-            conn.transport_cls, str
-        ) else "redis"
+            transport = conn.transport.driver_type
+        return True, transport
     except Exception as exc:
         return False, f"{type(exc).__name__}: {exc}"[:200]
 
@@ -62,3 +62,8 @@ def health(request):
     healthy = all(ok for ok, _ in checks.values())
     body["status"] = "up" if healthy else "down"
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+def live(request):
+    """Answer "ok" without touching anything: liveness, and the benchmark's floor."""
+    return HttpResponse("ok", content_type="text/plain")

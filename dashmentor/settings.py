@@ -215,7 +215,9 @@ PORTAL_DEFAULT_TIME_ZONE = "America/New_York"
 
 # --- static files -------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = (
+    Path(env("STATIC_ROOT")) if env("STATIC_ROOT") else BASE_DIR / "staticfiles"
+)
 NODE_MODULES = BASE_DIR / "node_modules"
 # Front-end packages come from the npm registry at set-up (npm ci); the portal
 # serves them itself, so it works with no internet.
@@ -236,6 +238,9 @@ STORAGES = {
         )
     },
 }
+# Without a collected STATIC_ROOT (development, tests) serve from the finders.
+WHITENOISE_USE_FINDERS = not PRODUCTION or TESTING
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 MEDIA_ROOT = BASE_DIR / "media"
 MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -267,7 +272,9 @@ PROGRAM_OFFICE_EMAIL = env("PROGRAM_OFFICE_EMAIL", "program-office@dash.test")
 
 # --- Celery -------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Tests run tasks in process too, even with a broker configured; the tests that
+# start a real worker turn this off for their own duration.
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL or TESTING
 CELERY_TASK_EAGER_PROPAGATES = True
 if not CELERY_BROKER_URL:
     # Embedded default: tasks run in process; the broker URL is never dialled.

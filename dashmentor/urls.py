@@ -20,6 +20,7 @@ urlpatterns = [
     path("home/", views.home, name="home"),
     path("staff/", views.staff_home, name="staff-home"),
     path("health/", health.health, name="health"),
+    path("health/live/", health.live, name="health-live"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

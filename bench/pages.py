@@ -1,0 +1,335 @@
+"""Measure every page of the portal under gunicorn, against PostgreSQL and Redis.
+
+One command (see the README):
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/dashmentor_bench \\
+    REDIS_URL=redis://127.0.0.1:6379/13 .venv/bin/python bench/pages.py
+
+It creates and migrates the database if needed, seeds the large program
+(bench/seed_large.py), collects static files, starts gunicorn (2 workers) with
+production settings, signs in one user per role by creating their sessions, and
+then, for each page:
+
+- latency at a fixed rate (open loop): requests are *scheduled* every 1/rate
+  seconds whatever the answers do, and each latency is measured from its
+  scheduled time, so a slow answer that delays the next request is counted
+  (no coordinated omission); median, p95 and p99;
+- saturation throughput: as many requests as the server takes, from 8
+  concurrent connections, for a few seconds; requests per second.
+
+It prints one table, with each page's ratio to the floor (a view that does
+nothing), and writes it as JSON to bench/results/pages.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import datetime as dt
+import json
+import os
+import platform
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+RESULTS = ROOT / "bench" / "results"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def production_env(static_root: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="dashmentor.settings",
+        DJANGO_PRODUCTION="1",
+        SECRET_KEY=env.get("SECRET_KEY") or secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="0",
+        STATIC_ROOT=static_root,
+        AXES_ENABLED="0",
+        LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+def ensure_database(url: str) -> None:
+    import psycopg2
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = psycopg2.connect(
+        host=parts.hostname,
+        port=parts.port or 5432,
+        user=parts.username or "postgres",
+        password=parts.password,
+        dbname="postgres",
+    )
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if not cur.fetchone():
+            cur.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+
+
+def run(cmd: list[str], env: dict) -> None:
+    subprocess.run(cmd, cwd=ROOT, env=env, check=True)
+
+
+def make_sessions(env: dict) -> dict[str, str]:
+    """Session cookies of one user per role, made in the database directly."""
+    code = r"""
+import json, django
+django.setup()
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from dashmentor.models import User
+picks = {
+    "staff": User.objects.filter(email="bench-staff@dash.test"),
+    "mentor": User.objects.filter(email__startswith="bench-mentor").order_by("-pk"),
+    "applicant": User.objects.filter(email="bench-applicant1@dash.test"),
+    "mentee": User.objects.filter(email="bench-mentee0@dash.test"),
+}
+out = {}
+for role, qs in picks.items():
+    user = qs.first()
+    if user is None:
+        continue
+    s = SessionStore()
+    s[SESSION_KEY] = str(user.pk)
+    s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    s[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    s.create()
+    out[role] = s.session_key
+print(json.dumps(out))
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def page_paths(env: dict) -> list[tuple[str, str, str | None]]:
+    """(label, path, role) of the pages measured, resolved in the database."""
+    code = r"""
+import json, django
+django.setup()
+from bench.targets import targets
+print(json.dumps(targets()))
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return [tuple(t) for t in json.loads(result.stdout.strip().splitlines()[-1])]
+
+
+async def fetch(host: str, port: int, path: str, cookie: str | None) -> int:
+    reader, writer = await asyncio.open_connection(host, port)
+    headers = [
+        f"GET {path} HTTP/1.1",
+        f"Host: {host}",
+        "Connection: close",
+        "X-Forwarded-Proto: https",
+    ]
+    if cookie:
+        headers.append(f"Cookie: sessionid={cookie}")
+    writer.write(("\r\n".join(headers) + "\r\n\r\n").encode())
+    await writer.drain()
+    status_line = await reader.readline()
+    await reader.read()  # the server closes after the response
+    writer.close()
+    with contextlib.suppress(OSError):
+        await writer.wait_closed()
+    return int(status_line.split()[1])
+
+
+async def open_loop(host, port, path, cookie, rate: float, seconds: float):
+    """Latencies (ms) measured from each request's scheduled start."""
+    n = int(rate * seconds)
+    start = time.perf_counter()
+    latencies: list[float] = []
+    statuses: list[int] = []
+
+    async def one(k: int):
+        scheduled = start + k / rate
+        delay = scheduled - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        status = await fetch(host, port, path, cookie)
+        latencies.append((time.perf_counter() - scheduled) * 1000)
+        statuses.append(status)
+
+    await asyncio.gather(*(one(k) for k in range(n)))
+    return latencies, statuses
+
+
+async def saturation(host, port, path, cookie, seconds: float, concurrency: int):
+    done = 0
+    deadline = time.perf_counter() + seconds
+
+    async def worker():
+        nonlocal done
+        while time.perf_counter() < deadline:
+            await fetch(host, port, path, cookie)
+            done += 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return done / (time.perf_counter() - started)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Measure every page under gunicorn.")
+    parser.add_argument(
+        "--rate", type=float, default=10.0, help="requests/s, open loop"
+    )
+    parser.add_argument(
+        "--seconds", type=float, default=15.0, help="per page, open loop"
+    )
+    parser.add_argument("--saturation-seconds", type=float, default=5.0)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--only", help="measure only pages whose label contains this")
+    args = parser.parse_args()
+
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        sys.exit(
+            "Set DATABASE_URL to a PostgreSQL database, e.g. "
+            "postgres://postgres@127.0.0.1:5432/dashmentor_bench"
+        )
+    ensure_database(url)
+    static_root = tempfile.mkdtemp(prefix="dashmentor-static-")
+    env = production_env(static_root)
+    run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], env)
+    run([sys.executable, "bench/seed_large.py"], env)
+    run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], env)
+    sessions = make_sessions(env)
+    targets = page_paths(env)
+    if args.only:
+        targets = [t for t in targets if args.only in t[0]]
+
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "dashmentor.wsgi:application",
+            "--workers",
+            str(args.workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        rows = []
+        for label, path, role in targets:
+            cookie = sessions.get(role) if role else None
+            status = asyncio.run(fetch("127.0.0.1", port, path, cookie))
+            for _ in range(5):  # warm up both workers
+                asyncio.run(fetch("127.0.0.1", port, path, cookie))
+            latencies, statuses = asyncio.run(
+                open_loop("127.0.0.1", port, path, cookie, args.rate, args.seconds)
+            )
+            rps = asyncio.run(
+                saturation(
+                    "127.0.0.1",
+                    port,
+                    path,
+                    cookie,
+                    args.saturation_seconds,
+                    args.concurrency,
+                )
+            )
+            rows.append(
+                {
+                    "page": label,
+                    "path": path,
+                    "role": role,
+                    "status": status,
+                    "non_200": sum(1 for s in statuses if s != 200),
+                    "median_ms": round(statistics.median(latencies), 1),
+                    "p95_ms": round(percentile(latencies, 95), 1),
+                    "p99_ms": round(percentile(latencies, 99), 1),
+                    "saturation_rps": round(rps, 1),
+                }
+            )
+            print(f"measured {label}", file=sys.stderr)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+    floor = next((r for r in rows if r["page"] == "floor"), rows[0])
+    for r in rows:
+        r["median_vs_floor"] = round(r["median_ms"] / max(floor["median_ms"], 0.01), 1)
+    header = (
+        f"{'page':<34}{'status':>7}{'median':>9}{'p95':>9}{'p99':>9}"
+        f"{'rps':>8}{'x floor':>9}"
+    )
+    print(header)
+    print("-" * len(header))
+    for r in rows:
+        print(
+            f"{r['page']:<34}{r['status']:>7}{r['median_ms']:>8.1f}ms"
+            f"{r['p95_ms']:>7.1f}ms{r['p99_ms']:>7.1f}ms{r['saturation_rps']:>8.1f}"
+            f"{r['median_vs_floor']:>8.1f}x"
+        )
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    report = {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+        },
+        "settings": vars(args),
+        "pages": rows,
+    }
+    (RESULTS / "pages.json").write_text(json.dumps(report, indent=2))
+    print(f"\nWritten to {RESULTS / 'pages.json'}")
+
+
+if __name__ == "__main__":
+    main()

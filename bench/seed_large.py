@@ -1,0 +1,499 @@
+"""Seed a large program quickly with bulk inserts, for the page benchmark.
+
+Sizes (defaults): 10 rounds of 2,000 applications (20,000), 3 reviews each
+(60,000, with a score per criterion), 5 mentorships a round (50), 1,500 mentees,
+30,000 events and 30,000 attendance rows, 100,000 survey answers, 40 affinity
+groups. Run against PostgreSQL: ``python bench/seed_large.py`` (uses
+DATABASE_URL). The people it makes share the password printed at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import sys
+import time
+import uuid
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dashmentor.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth.hashers import make_password  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from affinity.models import Cycle, Group, GroupMember, Meeting, MeetingAttendance  # noqa: E402
+from applications.models import (  # noqa: E402
+    Application,
+    Award,
+    Contact,
+    Criterion,
+    Decision,
+    EligibilityResult,
+    Partner,
+    Preference,
+    Review,
+    ReviewAssignment,
+    Round,
+    Score,
+)
+from cohorts.models import Attendance, CohortMember, Event, Mentorship  # noqa: E402
+from dashmentor.choices import Sector, USState  # noqa: E402
+from dashmentor.demo import CRITERIA  # noqa: E402
+from dashmentor.models import Membership, Organization, User  # noqa: E402
+from surveys.models import Answer, Invitation, Question, Response, Section, Survey  # noqa: E402
+
+BATCH = 5000
+PASSWORD = "bench-password-not-secret"  # noqa: S105 - a throwaway benchmark database
+SECTORS = [s.value for s in Sector]
+STATES = [s.value for s in USState if s.value != "XX"]
+
+
+def bulk(model, rows):
+    return model.objects.bulk_create(rows, batch_size=BATCH)
+
+
+def seed(*, rounds: int, per_round: int, seed: int) -> dict:
+    rng = random.Random(seed)
+    now = timezone.now()
+    password = make_password(PASSWORD)
+    counts = {}
+
+    staff = User.objects.create(
+        email="bench-staff@dash.test",
+        full_name="Bench Staff",
+        password=password,
+        is_staff=True,
+        is_superuser=True,
+        is_reviewer=True,
+    )
+    reviewers = bulk(
+        User,
+        [
+            User(
+                email=f"bench-reviewer{i}@dash.test",
+                full_name=f"Reviewer {i}",
+                password=password,
+                is_reviewer=True,
+            )
+            for i in range(60)
+        ],
+    )
+    mentor_orgs = bulk(
+        Organization,
+        [
+            Organization(name=f"Bench Mentor Org {i}", kind="mentor", org_type="501c3")
+            for i in range(5)
+        ],
+    )
+    mentors = bulk(
+        User,
+        [
+            User(
+                email=f"bench-mentor{i}@dash.test",
+                full_name=f"Mentor {i}",
+                password=password,
+            )
+            for i in range(rounds * 5)
+        ],
+    )
+    orgs = bulk(
+        Organization,
+        [
+            Organization(
+                name=f"Bench Collaborative {i}",
+                kind="applicant",
+                org_type=rng.choice(["public", "501c3"]),
+                sector=rng.choice(SECTORS),
+                state=rng.choice(STATES),
+                ein=f"{10 + i % 89:02d}-{1000000 + i:07d}",
+            )
+            for i in range(per_round)
+        ],
+    )
+    applicants = bulk(
+        User,
+        [
+            User(
+                email=f"bench-applicant{i}@dash.test",
+                full_name=f"Applicant {i}",
+                password=password,
+                email_confirmed_at=now,
+            )
+            for i in range(per_round)
+        ],
+    )
+    bulk(
+        Membership,
+        [
+            Membership(user=u, organization=o, role="admin")
+            for u, o in zip(applicants, orgs, strict=True)
+        ],
+    )
+
+    round_objs, mentorships, criteria = [], [], {}
+    for r in range(rounds):
+        closes = now - dt.timedelta(days=365 * (rounds - 1 - r)) + dt.timedelta(days=20)
+        round_ = Round.objects.create(
+            name=f"Bench round {r + 1}",
+            slug=f"bench-{r + 1}",
+            opens_at=closes - dt.timedelta(days=30),
+            closes_at=closes,
+            contract_start=(closes + dt.timedelta(days=40)).date(),
+            contract_end=(closes + dt.timedelta(days=340)).date(),
+        )
+        round_objs.append(round_)
+        criteria[round_.pk] = bulk(
+            Criterion,
+            [
+                Criterion(round=round_, key=key, order=i, name=name, weight=Decimal(w))
+                for i, (key, name, w) in enumerate(CRITERIA)
+            ],
+        )
+        for m in range(5):
+            mentorship = Mentorship.objects.create(
+                round=round_,
+                mentor_organization=mentor_orgs[m],
+                topic=f"Bench topic {m}",
+                slug=f"bench-topic-{m}",
+                capacity=6,
+            )
+            mentorship.mentors.add(mentors[r * 5 + m])
+            mentorships.append(mentorship)
+    counts["rounds"] = len(round_objs)
+    counts["mentorships"] = len(mentorships)
+
+    apps_rows = []
+    for round_ in round_objs:
+        round_ms = [m for m in mentorships if m.round_id == round_.pk]
+        for i, org in enumerate(orgs):
+            apps_rows.append(
+                Application(
+                    round=round_,
+                    organization=org,
+                    created_by=applicants[i],
+                    status=rng.choice(["submitted", "under_review", "decided"]),
+                    collaboration_name=f"Coalition {i}",
+                    collaboration_status="member",
+                    learning_goal="Link health and housing data for our county.",
+                    all_in_profile="has",
+                    submitted_at=round_.closes_at - dt.timedelta(days=2),
+                    eligibility=rng.choice(
+                        ["eligible"] * 8 + ["ineligible", "needs_review"]
+                    ),
+                    sectors_index="," + ",".join(rng.sample(SECTORS, 3)) + ",",
+                    state=org.state,
+                    first_preference=rng.choice(round_ms),
+                    reviews_assigned=3,
+                    reviews_done=3,
+                    score_mean=Decimal(f"{rng.uniform(1, 5):.3f}"),
+                    score_spread=Decimal(f"{rng.uniform(0, 2):.3f}"),
+                    score_normalized=Decimal(f"{rng.gauss(0, 1):.3f}"),
+                    disagreement=rng.random() < 0.1,
+                )
+            )
+    applications = bulk(Application, apps_rows)
+    counts["applications"] = len(applications)
+
+    contacts, partners, prefs, elig = [], [], [], []
+    for a in applications:
+        contacts += [
+            Contact(
+                application=a,
+                kind="primary",
+                name="Primary Person",
+                email=f"p{a.pk}@example.org",
+            ),
+            Contact(
+                application=a,
+                kind="secondary",
+                name="Second Person",
+                email=f"s{a.pk}@example.org",
+            ),
+        ]
+        partners += [
+            Partner(application=a, name=f"Partner {k}", sectors=rng.sample(SECTORS, 2))
+            for k in range(2)
+        ]
+        round_ms = [m for m in mentorships if m.round_id == a.round_id]
+        prefs += [
+            Preference(application=a, mentorship=m, rank=k + 1)
+            for k, m in enumerate(rng.sample(round_ms, 3))
+        ]
+        elig += [
+            EligibilityResult(application=a, criterion=c, outcome="pass", reason="ok")
+            for c in range(1, 6)
+        ]
+    bulk(Contact, contacts)
+    bulk(Partner, partners)
+    bulk(Preference, prefs)
+    bulk(EligibilityResult, elig)
+
+    assignments = bulk(
+        ReviewAssignment,
+        [
+            ReviewAssignment(application=a, reviewer=rv, status="submitted")
+            for a in applications
+            for rv in rng.sample(reviewers, 3)
+        ],
+    )
+    reviews = bulk(
+        Review,
+        [
+            Review(
+                assignment=asg,
+                overall_comment="Solid application.",
+                weighted_total=Decimal(f"{rng.uniform(1, 5):.3f}"),
+                submitted_at=now,
+            )
+            for asg in assignments
+        ],
+    )
+    counts["reviews"] = len(reviews)
+    app_round = {a.pk: a.round_id for a in applications}
+    asg_app = {asg.pk: asg.application_id for asg in assignments}
+    scores = []
+    for rv in reviews:
+        for c in criteria[app_round[asg_app[rv.assignment_id]]]:
+            scores.append(Score(review=rv, criterion=c, value=rng.randint(1, 5)))
+        if len(scores) >= 50_000:
+            bulk(Score, scores)
+            counts["scores"] = counts.get("scores", 0) + len(scores)
+            scores = []
+    bulk(Score, scores)
+    counts["scores"] = counts.get("scores", 0) + len(scores)
+
+    # Awards and mentees: 30 accepted per round, 5 people each = 1,500 mentees.
+    decisions, awards = [], []
+    by_round: dict[int, list[Application]] = {}
+    for a in applications:
+        by_round.setdefault(a.round_id, []).append(a)
+    for round_ in round_objs:
+        round_ms = [m for m in mentorships if m.round_id == round_.pk]
+        for k, a in enumerate(by_round[round_.pk][:30]):
+            decisions.append(
+                Decision(
+                    application=a, outcome="accept", decided_by=staff, released_at=now
+                )
+            )
+            awards.append(
+                Award(
+                    application=a,
+                    mentorship=round_ms[k % 5],
+                    amount=round_.award_amount,
+                    contract_start=round_.contract_start,
+                    contract_end=round_.contract_end,
+                    status="contracted",
+                )
+            )
+    bulk(Decision, decisions)
+    awards = bulk(Award, awards)
+    mentee_users = bulk(
+        User,
+        [
+            User(
+                email=f"bench-mentee{i}@dash.test",
+                full_name=f"Mentee {i}",
+                password=password,
+            )
+            for i in range(len(awards) * 5)
+        ],
+    )
+    members = bulk(
+        CohortMember,
+        [
+            CohortMember(
+                award=award,
+                user=mentee_users[i * 5 + j],
+                name=f"Mentee {i * 5 + j}",
+                email=mentee_users[i * 5 + j].email,
+                role=["primary", "secondary", "colleague", "colleague", "partner"][j],
+                joined_at=now,
+            )
+            for i, award in enumerate(awards)
+            for j in range(5)
+        ],
+    )
+    counts["mentees"] = len(members)
+
+    events = []
+    for m in mentorships:
+        start = now - dt.timedelta(days=300)
+        for k in range(600):
+            events.append(
+                Event(
+                    mentorship=m,
+                    kind=rng.choice(["webinar", "check_in"]),
+                    title=f"Session {k}",
+                    starts_at=start + dt.timedelta(hours=12 * k),
+                )
+            )
+    events = bulk(Event, events)
+    counts["events"] = len(events)
+    members_by_ms: dict[int, list[CohortMember]] = {}
+    award_ms = {a.pk: a.mentorship_id for a in awards}
+    for cm in members:
+        members_by_ms.setdefault(award_ms[cm.award_id], []).append(cm)
+    attendance, seen = [], set()
+    while len(attendance) < 30_000:
+        event = rng.choice(events)
+        member = rng.choice(members_by_ms[event.mentorship_id])
+        if (event.pk, member.pk) in seen:
+            continue
+        seen.add((event.pk, member.pk))
+        attendance.append(
+            Attendance(
+                event=event,
+                member=member,
+                status=rng.choice(["present", "present", "absent"]),
+            )
+        )
+    bulk(Attendance, attendance)
+    counts["attendance"] = len(attendance)
+
+    # Surveys: one anonymous midpoint survey per round, 10 questions,
+    # 1,000 responses per round = 100,000 answers.
+    answers = []
+    for round_ in round_objs:
+        survey = Survey.objects.create(
+            title=f"Midpoint survey {round_.name}",
+            kind="midpoint",
+            round=round_,
+            audience="round",
+            opens_at=round_.closes_at,
+            status="closed",
+            closes_at=round_.closes_at + dt.timedelta(days=30),
+        )
+        section = Section.objects.create(survey=survey, title="The program")
+        questions = bulk(
+            Question,
+            [
+                Question(
+                    section=section, order=k, kind="likert", prompt=f"Statement {k}"
+                )
+                for k in range(10)
+            ],
+        )
+        round_ms = [m for m in mentorships if m.round_id == round_.pk]
+        responses = bulk(
+            Response,
+            [
+                Response(
+                    id=uuid.uuid4(),
+                    survey=survey,
+                    segment=rng.choice(round_ms),
+                    submitted_on=round_.closes_at.date(),
+                )
+                for _ in range(1000)
+            ],
+        )
+        for resp in responses:
+            answers += [
+                Answer(
+                    id=uuid.uuid4(), response=resp, question=q, number=rng.randint(1, 5)
+                )
+                for q in questions
+            ]
+        bulk(
+            Invitation,
+            [
+                Invitation(
+                    survey=survey,
+                    email=u.email,
+                    user=u,
+                    token_hash=uuid.uuid4().hex + uuid.uuid4().hex,
+                    completed_on=round_.closes_at.date(),
+                )
+                for u in mentee_users[:150]
+            ],
+        )
+        if len(answers) >= 50_000:
+            bulk(Answer, answers)
+            counts["survey_answers"] = counts.get("survey_answers", 0) + len(answers)
+            answers = []
+    bulk(Answer, answers)
+    counts["survey_answers"] = counts.get("survey_answers", 0) + len(answers)
+
+    cycle = Cycle.objects.create(
+        name="Bench cycle",
+        starts_on=now.date(),
+        ends_on=(now + dt.timedelta(days=300)).date(),
+    )
+    groups = bulk(
+        Group,
+        [
+            Group(
+                cycle=cycle,
+                topic=f"Bench topic group {g}",
+                slug=f"bench-group-{g}",
+                capacity=60,
+            )
+            for g in range(40)
+        ],
+    )
+    counts["affinity_groups"] = len(groups)
+    gmembers = bulk(
+        GroupMember,
+        [
+            GroupMember(group=g, user=u, status="admitted")
+            for g in groups
+            for u in rng.sample(applicants, 25)
+        ],
+    )
+    meetings = bulk(
+        Meeting,
+        [
+            Meeting(
+                group=g, title=f"Meeting {k}", starts_at=now + dt.timedelta(days=30 * k)
+            )
+            for g in groups
+            for k in range(10)
+        ],
+    )
+    gm_by_group: dict[int, list[GroupMember]] = {}
+    for gm in gmembers:
+        gm_by_group.setdefault(gm.group_id, []).append(gm)
+    bulk(
+        MeetingAttendance,
+        [
+            MeetingAttendance(
+                meeting=mt, member=gm, present=rng.random() < 0.7 - mt.pk % 10 * 0.05
+            )
+            for mt in meetings
+            for gm in gm_by_group[mt.group_id]
+        ],
+    )
+    return counts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--per-round", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    if Round.objects.filter(slug__startswith="bench-").exists():
+        print("The benchmark program is already seeded.")
+        return
+    started = time.perf_counter()
+    with transaction.atomic():
+        counts = seed(rounds=args.rounds, per_round=args.per_round, seed=args.seed)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    elapsed = time.perf_counter() - started
+    for name, n in counts.items():
+        print(f"{name:>16}: {n:>9,}")
+    print(f"Seeded in {elapsed:.1f} s. Password of every bench account: {PASSWORD}")
+
+
+if __name__ == "__main__":
+    main()
