@@ -39,23 +39,6 @@ def all_sent(count: int):
     return Message.objects.filter(status=Message.Status.SENT).count() == count
 
 
-def test_a_task_sent_to_redis_is_run_by_a_real_worker(
-    celery_broker, celery_worker_proc
-):
-    """The worker answers a ping task through Redis (the health of the queue)."""
-    from dashmentor.celery import ping
-
-    celery_worker_proc(celery_broker, beat=False, CELERY_RESULT_BACKEND=celery_broker)
-    from dashmentor.celery import app
-
-    app.conf.result_backend = celery_broker
-    try:
-        result = ping.apply_async(args=["hello"], ignore_result=False)
-        assert result.get(timeout=30) == "hello"
-    finally:
-        app.conf.result_backend = None
-
-
 def test_messages_written_in_a_transaction_reach_the_smtp_server_once(
     celery_broker, smtp_server, celery_worker_proc
 ):
