@@ -1,5 +1,7 @@
 """All In affinity groups: cycles, groups, members, meetings and the drawing."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -71,6 +73,26 @@ class GroupMember(models.Model):
         DECLINED = "declined", "Declined"
         LEFT = "left", "Left"
 
+    # Where a membership may move: leaders and support staff admit, waitlist
+    # or decline; the person leaves (or withdraws a request, which counts as
+    # leaving); someone declined or gone may ask again, and lands on the
+    # waitlist when the group is full.
+    TRANSITIONS = {
+        Status.REQUESTED: {
+            Status.ADMITTED,
+            Status.WAITLISTED,
+            Status.DECLINED,
+            Status.LEFT,
+        },
+        Status.WAITLISTED: {Status.ADMITTED, Status.DECLINED, Status.LEFT},
+        Status.ADMITTED: {Status.LEFT},
+        Status.DECLINED: {Status.REQUESTED, Status.WAITLISTED},
+        Status.LEFT: {Status.REQUESTED, Status.WAITLISTED},
+    }
+    # The moves the leaders and staff make; the others are the person's own.
+    DECISIONS = (Status.ADMITTED, Status.WAITLISTED, Status.DECLINED)
+    LEAVABLE = (Status.REQUESTED, Status.WAITLISTED, Status.ADMITTED)
+
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="members")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -101,6 +123,10 @@ class GroupMember(models.Model):
 
     def __str__(self):
         return f"{self.user} in {self.group}"
+
+    @property
+    def is_admitted(self) -> bool:
+        return self.status == self.Status.ADMITTED
 
 
 class Meeting(models.Model):
@@ -200,3 +226,30 @@ class Drawing(models.Model):
 
     def __str__(self):
         return f"Drawing of {self.group}"
+
+
+class GroupEmail(models.Model):
+    """An e-mail from staff or a leader to a group's admitted members.
+
+    ``token`` comes from the form, so a double submit finds the first row
+    instead of sending the message twice.
+    """
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="emails")
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    recipients = models.PositiveIntegerField(
+        default=0, help_text="Members the message was queued for."
+    )
+    queued_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.subject} to {self.group}"

@@ -1,9 +1,88 @@
+"""Forms of the applicant side. They validate and say what is wrong next to the
+field; the views hand the cleaned data to a service.
+
+A draft may be saved half-filled: fields the call requires are reported as
+missing on the checklist, not refused here. What is refused here is what is
+wrong: a malformed e-mail, phone or EIN, an answer over its word limit, a
+partner listed twice, a mentorship ranked twice.
+"""
+
+import re
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import password_validation
 
-from dashmentor.models import User
+from dashmentor.choices import Sector, USState
+from dashmentor.models import Organization, User
+
+from . import rules
+from .models import Application, EligibilityResult
+
+EIN_INVALID = "Enter the EIN as nine digits, like 12-3456789."
+PHONE_INVALID = "Enter a phone number with its area code, like 614-555-0100."
+COUNTRY_REQUIRED = "Name the country where your organization is based."
+DUPLICATE_PARTNER = (
+    "“{name}” is listed twice. List each partner once and tick all of its sectors."
+)
+PARTNER_NEEDS_SECTOR = "Tick at least one sector for this partner."
+PARTNER_NEEDS_NAME = "Give the partner organization's name."
+DUPLICATE_PREFERENCE = (
+    "You already ranked this mentorship {rank}. Pick a different one, or leave "
+    "this choice empty."
+)
+OVER_WORD_LIMIT = (
+    "This answer has {count} words; the limit is {limit}. Shorten it by {over} word{s}."
+)
+DUPLICATE_CONTACT = "{email} is already listed; list each person once."
+TEAM_NEEDS_NAME = "Give this team member's name."
+TEAM_NEEDS_EMAIL = "Give this team member's e-mail address."
+CONFIRM_REQUIRED = "Tick the box to confirm before you submit."
+
+ORDINALS = [
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+]
+
+_PHONE_RE = re.compile(r"^[0-9+().\-\s/x]+$", re.IGNORECASE)
+
+
+def check_word_limit(text: str, limit: int) -> str:
+    count = rules.count_words(text)
+    if count > limit:
+        over = count - limit
+        raise forms.ValidationError(
+            OVER_WORD_LIMIT.format(
+                count=count, limit=limit, over=over, s="" if over == 1 else "s"
+            )
+        )
+    return text
+
+
+def clean_phone(value: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        return value
+    digits = sum(ch.isdigit() for ch in value)
+    if not _PHONE_RE.match(value) or digits < 7 or digits > 15:
+        raise forms.ValidationError(PHONE_INVALID)
+    return value
+
+
+def _no_form_tag(form) -> FormHelper:
+    helper = FormHelper(form)
+    helper.form_tag = False
+    helper.disable_csrf = True
+    return helper
 
 
 class SignupForm(forms.ModelForm):
@@ -22,11 +101,22 @@ class SignupForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["full_name", "email", "title", "time_zone"]
-        labels = {"full_name": "Your name"}
+        labels = {"full_name": "Your name", "time_zone": "Your time zone"}
+        help_texts = {
+            "email": "We will send a link to this address to confirm it.",
+            "time_zone": "Times are shown to you in this zone; deadlines also "
+            "name the round's own zone.",
+        }
+        widgets = {
+            "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "title": forms.TextInput(attrs={"autocomplete": "organization-title"}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.attrs = {"data-submit-once": ""}
         self.helper.add_input(Submit("submit", "Create my account"))
 
     def clean_email(self):
@@ -59,3 +149,560 @@ class SignupForm(forms.ModelForm):
         if commit:
             user.save()
         return user
+
+
+class OrganizationForm(forms.ModelForm):
+    """The applicant organization's profile."""
+
+    website = forms.URLField(
+        required=False,
+        assume_scheme="https",
+        max_length=200,
+        help_text="Like https://example.org",
+        widget=forms.URLInput(attrs={"placeholder": "https://", "autocomplete": "url"}),
+    )
+
+    class Meta:
+        model = Organization
+        fields = [
+            "name",
+            "org_type",
+            "sector",
+            "ein",
+            "address_line1",
+            "address_line2",
+            "city",
+            "state",
+            "postal_code",
+            "country",
+            "website",
+        ]
+        labels = {
+            "name": "Legal name",
+            "org_type": "Organization type",
+            "sector": "Your organization's own sector",
+            "ein": "EIN (Employer Identification Number)",
+            "state": "State or territory",
+        }
+        help_texts = {
+            "org_type": "The call is open to public entities and 501(c)(3) nonprofits.",
+            "sector": "The sector your organization works in. Your partners must "
+            "cover two or more other sectors.",
+            "ein": "Nine digits, like 12-3456789. A 501(c)(3) nonprofit needs it "
+            "to be eligible.",
+            "state": "Choose “Outside the United States” if that is where you are "
+            "based.",
+        }
+        widgets = {
+            "name": forms.TextInput(attrs={"autocomplete": "organization"}),
+            "address_line1": forms.TextInput(attrs={"autocomplete": "address-line1"}),
+            "address_line2": forms.TextInput(attrs={"autocomplete": "address-line2"}),
+            "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
+            "postal_code": forms.TextInput(attrs={"autocomplete": "postal-code"}),
+            "country": forms.TextInput(attrs={"autocomplete": "country-name"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("org_type", "sector", "state"):
+            self.fields[name].required = True
+        self.fields["org_type"].widget = forms.RadioSelect(
+            choices=Organization.OrgType.choices
+        )
+        self.fields["org_type"].choices = Organization.OrgType.choices
+        self.fields["state"].choices = [("", "Choose…"), *USState.choices]
+        self.fields["sector"].choices = [("", "Choose…"), *Sector.choices]
+        self.fields["ein"].validators = []
+        self.fields["ein"].max_length = None
+        self.fields["ein"].widget.attrs.pop("maxlength", None)
+        self.fields["ein"].widget.attrs["inputmode"] = "numeric"
+        self.helper = _no_form_tag(self)
+
+    def clean_ein(self):
+        value = (self.cleaned_data.get("ein") or "").strip()
+        if not value:
+            return ""
+        normalized = rules.normalize_ein(value)
+        if normalized is None:
+            raise forms.ValidationError(EIN_INVALID)
+        return normalized
+
+    def clean(self):
+        cleaned = super().clean()
+        state = cleaned.get("state")
+        country = (cleaned.get("country") or "").strip()
+        if state == USState.OUTSIDE:
+            if not country or country.lower() in {"united states", "usa", "us"}:
+                self.add_error("country", COUNTRY_REQUIRED)
+        elif state and not country:
+            cleaned["country"] = "United States"
+        return cleaned
+
+
+# --- contacts and team ---------------------------------------------------------
+
+
+class RemovableRowsFormSet(forms.BaseFormSet):
+    """Label the delete box for what it does."""
+
+    remove_label = "Remove this row"
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = self.remove_label
+
+
+class TeamBaseFormSet(RemovableRowsFormSet):
+    remove_label = "Remove this team member"
+
+
+class ContactForm(forms.Form):
+    """The primary or secondary contact; blanks are allowed in a draft."""
+
+    name = forms.CharField(max_length=200, required=False)
+    title = forms.CharField(max_length=200, required=False)
+    email = forms.EmailField(label="E-mail", required=False)
+    phone = forms.CharField(max_length=40, required=False)
+    from_lead_organization = forms.BooleanField(
+        label="Works for our organization (the lead organization)",
+        required=False,
+        initial=True,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs["autocomplete"] = "off"
+        self.fields["phone"].widget.attrs["inputmode"] = "tel"
+        self.helper = _no_form_tag(self)
+
+    def clean_phone(self):
+        return clean_phone(self.cleaned_data.get("phone"))
+
+    def is_blank(self) -> bool:
+        data = self.cleaned_data
+        return not any(data.get(f) for f in ("name", "title", "email", "phone"))
+
+
+class TeamMemberForm(forms.Form):
+    name = forms.CharField(max_length=200, required=False)
+    title = forms.CharField(max_length=200, required=False)
+    email = forms.EmailField(label="E-mail", required=False)
+    from_lead_organization = forms.BooleanField(
+        label="Staff of our organization", required=False, initial=True
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        filled = any(cleaned.get(f) for f in ("name", "title", "email"))
+        if self.has_changed() and not cleaned.get("DELETE") and filled:
+            if not cleaned.get("name"):
+                self.add_error("name", TEAM_NEEDS_NAME)
+            if not cleaned.get("email") and "email" not in self.errors:
+                self.add_error("email", TEAM_NEEDS_EMAIL)
+        return cleaned
+
+
+TeamFormSet = forms.formset_factory(
+    TeamMemberForm,
+    formset=TeamBaseFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=30,
+    validate_max=True,
+)
+
+
+class ContactsSection:
+    """The primary and secondary contacts and the team, validated together."""
+
+    def __init__(self, application, data=None):
+        contacts = list(application.contacts.all())
+        by_kind = {c.kind: c for c in contacts if c.kind in ("primary", "secondary")}
+        team = [c for c in contacts if c.kind == "team"]
+
+        def initial(contact):
+            if contact is None:
+                return {"from_lead_organization": True}
+            return {
+                "name": contact.name,
+                "title": contact.title,
+                "email": contact.email,
+                "phone": contact.phone,
+                "from_lead_organization": contact.from_lead_organization,
+            }
+
+        self.primary = ContactForm(
+            data, prefix="primary", initial=initial(by_kind.get("primary"))
+        )
+        self.secondary = ContactForm(
+            data, prefix="secondary", initial=initial(by_kind.get("secondary"))
+        )
+        self.team = TeamFormSet(
+            data,
+            prefix="team",
+            initial=[
+                {
+                    "name": c.name,
+                    "title": c.title,
+                    "email": c.email,
+                    "from_lead_organization": c.from_lead_organization,
+                }
+                for c in team
+            ],
+        )
+
+    def is_valid(self) -> bool:
+        valid = all(
+            [self.primary.is_valid(), self.secondary.is_valid(), self.team.is_valid()]
+        )
+        if not valid:
+            return False
+        seen = set()
+        forms_in_order = [self.primary, self.secondary, *self._team_forms()]
+        for form in forms_in_order:
+            email = (form.cleaned_data.get("email") or "").lower()
+            if not email:
+                continue
+            if email in seen:
+                form.add_error("email", DUPLICATE_CONTACT.format(email=email))
+                valid = False
+            seen.add(email)
+        return valid
+
+    def _team_forms(self):
+        return [
+            f
+            for f in self.team.forms
+            if f.has_changed()
+            and not f.cleaned_data.get("DELETE")
+            and f.cleaned_data.get("name")
+        ]
+
+    def service_kwargs(self) -> dict:
+        def row(form, with_phone=True):
+            data = {
+                "name": form.cleaned_data.get("name", ""),
+                "title": form.cleaned_data.get("title", ""),
+                "email": form.cleaned_data.get("email", ""),
+                "from_lead_organization": bool(
+                    form.cleaned_data.get("from_lead_organization")
+                ),
+            }
+            if with_phone:
+                data["phone"] = form.cleaned_data.get("phone", "")
+            return data
+
+        return {
+            "primary": None if self.primary.is_blank() else row(self.primary),
+            "secondary": None if self.secondary.is_blank() else row(self.secondary),
+            "team": [row(f, with_phone=False) for f in self._team_forms()],
+        }
+
+    @property
+    def errors(self) -> bool:
+        return bool(
+            self.primary.errors
+            or self.secondary.errors
+            or any(self.team.errors)
+            or self.team.non_form_errors()
+        )
+
+
+# --- collaboration and partners ----------------------------------------------------
+
+
+class CollaborationForm(forms.ModelForm):
+    class Meta:
+        model = Application
+        fields = [
+            "collaboration_name",
+            "collaboration_status",
+            "collaboration_description",
+        ]
+        labels = {
+            "collaboration_name": "Name of the collaboration",
+            "collaboration_status": "Your organization and the collaboration",
+            "collaboration_description": "About the collaboration (optional)",
+        }
+        help_texts = {
+            "collaboration_name": "The community or regional collaboration you "
+            "lead or take part in, or the one you will convene.",
+        }
+        widgets = {
+            "collaboration_status": forms.RadioSelect,
+            "collaboration_description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["collaboration_status"].choices = Application.Collaboration.choices
+        self.helper = _no_form_tag(self)
+
+
+class PartnerForm(forms.Form):
+    name = forms.CharField(label="Partner organization", max_length=255, required=False)
+    sectors = forms.MultipleChoiceField(
+        choices=Sector.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "sector-choices"}),
+        help_text="Tick every sector the partner works in.",
+    )
+    role = forms.CharField(
+        label="Role in the collaboration (optional)",
+        required=False,
+        widget=forms.TextInput,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.has_changed() and not cleaned.get("DELETE"):
+            if cleaned.get("sectors") and not cleaned.get("name"):
+                self.add_error("name", PARTNER_NEEDS_NAME)
+            if cleaned.get("name") and not cleaned.get("sectors"):
+                self.add_error("sectors", PARTNER_NEEDS_SECTOR)
+        return cleaned
+
+
+class BasePartnerFormSet(RemovableRowsFormSet):
+    remove_label = "Remove this partner"
+
+    def clean(self):
+        if any(self.errors):
+            return
+        seen = set()
+        for form in self.forms:
+            if not form.has_changed() or form.cleaned_data.get("DELETE"):
+                continue
+            name = form.cleaned_data.get("name", "")
+            key = " ".join(name.lower().split())
+            if not key:
+                continue
+            if key in seen:
+                form.add_error("name", DUPLICATE_PARTNER.format(name=name))
+            seen.add(key)
+        if any(self.errors):
+            raise forms.ValidationError(
+                "A partner is listed twice; see the message next to it."
+            )
+
+    def partners(self) -> list[dict]:
+        return [
+            {
+                "name": f.cleaned_data["name"].strip(),
+                "sectors": f.cleaned_data["sectors"],
+                "role": f.cleaned_data.get("role", ""),
+            }
+            for f in self.forms
+            if f.has_changed()
+            and not f.cleaned_data.get("DELETE")
+            and f.cleaned_data.get("name")
+        ]
+
+
+PartnerFormSet = forms.formset_factory(
+    PartnerForm,
+    formset=BasePartnerFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=50,
+    validate_max=True,
+)
+
+
+class CollaborationSection:
+    def __init__(self, application, data=None):
+        self.form = CollaborationForm(data, instance=application, prefix="collab")
+        partners = list(application.partners.all())
+        self.partners = PartnerFormSet(
+            data,
+            prefix="partners",
+            initial=[
+                {"name": p.name, "sectors": p.sectors, "role": p.role} for p in partners
+            ],
+        )
+        if partners:
+            self.partners.extra = 1
+
+    def is_valid(self) -> bool:
+        return all([self.form.is_valid(), self.partners.is_valid()])
+
+    def service_kwargs(self) -> dict:
+        return {
+            "name": self.form.cleaned_data["collaboration_name"],
+            "status": self.form.cleaned_data["collaboration_status"],
+            "description": self.form.cleaned_data["collaboration_description"],
+            "partners": self.partners.partners(),
+        }
+
+
+# --- single-field sections ---------------------------------------------------------
+
+
+class GoalForm(forms.Form):
+    learning_goal = forms.CharField(
+        label="Your learning goal for the mentorship",
+        required=False,
+        widget=forms.Textarea(
+            attrs={"rows": 6, "data-word-limit": str(rules.GOAL_WORD_LIMIT)}
+        ),
+        help_text="What does your collaboration want to learn or be able to do "
+        "by the end of the ten months? Be specific: a clearly defined goal is "
+        f"the first eligibility criterion. Up to {rules.GOAL_WORD_LIMIT} words.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _no_form_tag(self)
+
+    def clean_learning_goal(self):
+        return check_word_limit(
+            self.cleaned_data.get("learning_goal", "").strip(), rules.GOAL_WORD_LIMIT
+        )
+
+    def service_kwargs(self) -> dict:
+        return {"data": {"learning_goal": self.cleaned_data["learning_goal"]}}
+
+
+class AllInForm(forms.Form):
+    all_in_profile = forms.ChoiceField(
+        label="Your organization's All In profile",
+        choices=Application.AllIn.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="You do not need an All In profile to apply, but accepted "
+        "mentees join the All In online community (allin.healthdoers.org) as a "
+        "condition of acceptance.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _no_form_tag(self)
+
+    def service_kwargs(self) -> dict:
+        return {"data": {"all_in_profile": self.cleaned_data["all_in_profile"]}}
+
+
+class QuestionsForm(forms.Form):
+    """One textarea per question of the round, each with its word limit."""
+
+    def __init__(self, *args, questions, answers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        for number, question in enumerate(self.questions, start=1):
+            self.fields[f"q_{question.pk}"] = forms.CharField(
+                label=f"{number}. {question.prompt}",
+                required=False,
+                initial=answers.get(question.pk, ""),
+                help_text=" ".join(
+                    part
+                    for part in [
+                        question.help_text,
+                        f"Up to {question.word_limit} words"
+                        + ("." if question.required else " (optional)."),
+                    ]
+                    if part
+                ),
+                widget=forms.Textarea(
+                    attrs={"rows": 6, "data-word-limit": str(question.word_limit)}
+                ),
+            )
+        self.helper = _no_form_tag(self)
+
+    def clean(self):
+        cleaned = super().clean()
+        for question in self.questions:
+            name = f"q_{question.pk}"
+            text = (cleaned.get(name) or "").strip()
+            try:
+                cleaned[name] = check_word_limit(text, question.word_limit)
+            except forms.ValidationError as exc:
+                self.add_error(name, exc)
+        return cleaned
+
+    def service_kwargs(self) -> dict:
+        return {
+            "answers": {
+                q.pk: self.cleaned_data.get(f"q_{q.pk}", "") for q in self.questions
+            }
+        }
+
+
+class PreferencesForm(forms.Form):
+    """The round's mentorships ranked: first choice, second choice, ..."""
+
+    def __init__(self, *args, mentorships, ranked_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        mentorships = list(mentorships)
+        self.count = len(mentorships)
+        choices = [("", "— no choice —")] + [
+            (m.pk, f"{m.mentor_organization.name}: {m.topic}") for m in mentorships
+        ]
+        for i in range(self.count):
+            ordinal = ORDINALS[i] if i < len(ORDINALS) else f"#{i + 1}"
+            self.fields[f"choice_{i + 1}"] = forms.TypedChoiceField(
+                label=f"{ordinal.capitalize()} choice",
+                choices=choices,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                initial=ranked_ids[i] if i < len(ranked_ids) else None,
+            )
+        self.helper = _no_form_tag(self)
+
+    def clean(self):
+        cleaned = super().clean()
+        seen = {}
+        for i in range(self.count):
+            name = f"choice_{i + 1}"
+            mentorship_id = cleaned.get(name)
+            if mentorship_id is None:
+                continue
+            if mentorship_id in seen:
+                self.add_error(
+                    name,
+                    DUPLICATE_PREFERENCE.format(
+                        rank=f"as your {ORDINALS[seen[mentorship_id]]} choice"
+                    ),
+                )
+            else:
+                seen[mentorship_id] = i
+        return cleaned
+
+    def service_kwargs(self) -> dict:
+        ids = [
+            self.cleaned_data[f"choice_{i + 1}"]
+            for i in range(self.count)
+            if self.cleaned_data.get(f"choice_{i + 1}") is not None
+        ]
+        return {"mentorship_ids": ids}
+
+
+class SubmitForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="I confirm that the information in this application is accurate "
+        "and that I may submit it for my organization.",
+        error_messages={"required": CONFIRM_REQUIRED},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _no_form_tag(self)
+
+
+class EligibilityOverrideForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Outcome to record",
+        choices=EligibilityResult.Outcome.choices,
+        widget=forms.RadioSelect,
+    )
+    justification = forms.CharField(
+        label="Justification",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why the screening result is overridden. Kept with your name.",
+        error_messages={"required": "Write why you override the screening result."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _no_form_tag(self)

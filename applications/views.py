@@ -1,40 +1,141 @@
+"""The applicant side: sign-up and e-mail confirmation, the organization profile,
+the application form in sections, submission, withdrawal, the status page and
+the printable copy; and the staff page that overrides a screening result."""
+
 from django.contrib import messages
 from django.contrib.auth import login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
 from dashmentor.ratelimit import ratelimit
 from dashmentor.roles import Role, home_url, role_required
+from dashmentor.services import audit_trail
 
-from . import selectors
-from .forms import SignupForm
-from .models import Round
-from .permissions import get_application_for_user
+from . import forms, rules, selectors, services
+from .models import Application, EligibilityResult, Round
+from .permissions import get_application_for_applicant, get_application_for_user
+
+SAVED = "Saved. You can come back and finish at any time before the deadline."
+
+
+def _posted(request):
+    """The POST data to bind a form to; an empty POST still binds (and fails)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _first_error(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+# --- accounts ---
 
 
 @ratelimit("signup")
 def signup(request):
-    """Create an applicant account; the e-mail is confirmed before submission."""
+    """Create an applicant account and send the e-mail confirmation link."""
     if request.user.is_authenticated:
         return redirect(home_url(request.user))
-    form = SignupForm(request.POST or None)
+    form = forms.SignupForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        user = services.applicant_signup(form=form)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, "Welcome! Your account is ready.")
-        return redirect("applications:applicant-home")
+        messages.success(
+            request,
+            f"Welcome! We sent a confirmation link to {user.email}. Meanwhile, "
+            "tell us about your organization.",
+        )
+        return redirect("applications:organization")
     return render(request, "registration/signup.html", {"form": form})
+
+
+def email_confirm(request, token):
+    """Open the link from the confirmation e-mail: the address is confirmed."""
+    try:
+        user = services.email_confirm(token=token)
+    except ValidationError as exc:
+        return render(
+            request,
+            "registration/email_confirm.html",
+            {"error": _first_error(exc)},
+            status=400,
+        )
+    return render(request, "registration/email_confirm.html", {"confirmed": user})
+
+
+@require_POST
+@ratelimit("signup")
+@role_required(Role.APPLICANT, Role.STAFF)
+def email_confirmation_resend(request):
+    if request.user.email_confirmed:
+        messages.info(request, "Your e-mail address is already confirmed.")
+    else:
+        services.email_confirmation_send(user=request.user)
+        messages.success(
+            request,
+            f"We sent a new confirmation link to {request.user.email}. It is valid "
+            "for seven days.",
+        )
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        target = reverse("applications:applicant-home")
+    return redirect(target)
+
+
+@role_required(Role.APPLICANT)
+def organization_edit(request):
+    """Create or edit the applicant organization's profile."""
+    organization = services.applicant_organization(request.user)
+    form = forms.OrganizationForm(_posted(request), instance=organization)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_save(
+                user=request.user,
+                data={f: form.cleaned_data[f] for f in form.Meta.fields},
+                organization=services.applicant_organization(request.user),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Your organization's profile is saved.")
+            target = request.GET.get("next", "")
+            if url_has_allowed_host_and_scheme(target, {request.get_host()}):
+                return redirect(target)
+            return redirect("applications:applicant-home")
+    return render(
+        request,
+        "applications/organization_form.html",
+        {"form": form, "organization": organization},
+    )
+
+
+# --- applicant home and rounds ---
 
 
 @role_required(Role.APPLICANT, Role.STAFF)
 def applicant_home(request):
-    applications = selectors.application_list_for_applicant(user=request.user)
+    """The applicant's applications, its organization and the open rounds."""
     now = timezone.now()
-    open_rounds = Round.objects.filter(opens_at__lte=now, closes_at__gt=now)
+    applications = list(selectors.application_list_for_applicant(user=request.user))
+    by_round = {a.round_id: a for a in applications}
+    open_rounds = [
+        (round_, by_round.get(round_.pk))
+        for round_ in selectors.round_list_open(now=now)
+    ]
+    rows = [(a, selectors.applicant_status(a)) for a in applications]
     return render(
         request,
         "applications/applicant_home.html",
-        {"applications": applications, "open_rounds": open_rounds},
+        {
+            "rows": rows,
+            "open_rounds": open_rounds,
+            "organization": services.applicant_organization(request.user),
+            "now": now,
+        },
     )
 
 
@@ -42,12 +143,331 @@ def round_detail(request, slug):
     round_ = get_object_or_404(
         Round.objects.prefetch_related("mentorships__mentor_organization"), slug=slug
     )
-    return render(request, "applications/round_detail.html", {"round": round_})
+    application = None
+    if request.user.is_authenticated:
+        application = (
+            Application.objects.filter(
+                round=round_, organization__memberships__user=request.user
+            )
+            .only("pk", "status")
+            .first()
+        )
+    return render(
+        request,
+        "applications/round_detail.html",
+        {
+            "round": round_,
+            "application": application,
+            "is_open": round_.is_open(),
+            "questions": round_.questions.all(),
+        },
+    )
+
+
+@require_POST
+@role_required(Role.APPLICANT)
+def application_start(request, slug):
+    """Start (or return to) the organization's application to a round."""
+    round_ = get_object_or_404(Round, slug=slug)
+    if services.applicant_organization(request.user) is None:
+        messages.info(request, services.NO_ORGANIZATION)
+        start = reverse("applications:round-detail", args=[slug])
+        return redirect(f"{reverse('applications:organization')}?next={start}")
+    try:
+        application = services.application_start(round=round_, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, _first_error(exc))
+        return redirect(round_)
+    return redirect("applications:application-section", application.pk, "contacts")
+
+
+# --- the form, one section per page ---
+
+
+def _section_form(key, application, data=None):
+    if key == "organization":
+        return forms.OrganizationForm(data, instance=application.organization)
+    if key == "contacts":
+        return forms.ContactsSection(application, data)
+    if key == "collaboration":
+        return forms.CollaborationSection(application, data)
+    if key == "goal":
+        return forms.GoalForm(
+            data, initial={"learning_goal": application.learning_goal}
+        )
+    if key == "questions":
+        return forms.QuestionsForm(
+            data,
+            questions=application.round.questions.all(),
+            answers={a.question_id: a.text for a in application.answers.all()},
+        )
+    if key == "all-in":
+        return forms.AllInForm(
+            data, initial={"all_in_profile": application.all_in_profile}
+        )
+    if key == "preferences":
+        return forms.PreferencesForm(
+            data,
+            mentorships=application.round.mentorships.select_related(
+                "mentor_organization"
+            ),
+            ranked_ids=[p.mentorship_id for p in application.preferences.all()],
+        )
+    raise Http404("No such section.")
+
+
+def _section_save(key, application, form, by):
+    if key == "organization":
+        data = {f: form.cleaned_data[f] for f in form.Meta.fields}
+        return services.application_organization_save(
+            application=application, by=by, data=data
+        )
+    service = {
+        "contacts": services.application_contacts_save,
+        "collaboration": services.application_collaboration_save,
+        "goal": services.application_fields_save,
+        "all-in": services.application_fields_save,
+        "questions": services.application_answers_save,
+        "preferences": services.application_preferences_save,
+    }[key]
+    return service(application=application, by=by, **form.service_kwargs())
+
+
+def _next_section(key):
+    keys = [k for k, _ in rules.SECTIONS]
+    index = keys.index(key)
+    return keys[index + 1] if index + 1 < len(keys) else None
+
+
+@role_required(Role.APPLICANT)
+def application_section(request, pk, section):
+    """One section of the application: fill it in, save it as a draft."""
+    if section not in rules.SECTION_TITLES:
+        raise Http404("No such section.")
+    application = get_application_for_applicant(
+        request.user, pk, selectors.application_full_queryset()
+    )
+    if not services.application_is_editable(application):
+        if application.status == Application.Status.SUBMITTED and (
+            application.round.is_open()
+        ):
+            messages.info(request, services.NOT_EDITABLE)
+        elif application.status in (
+            Application.Status.DRAFT,
+            Application.Status.WITHDRAWN,
+        ):
+            messages.error(request, services.DEADLINE_PASSED)
+        return redirect(application)
+    form = _section_form(section, application, _posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            _section_save(section, application, form, request.user)
+        except ValidationError as exc:
+            messages.error(request, _first_error(exc))
+        else:
+            messages.success(request, SAVED)
+            following = _next_section(section)
+            if "continue" in request.POST:
+                if following:
+                    return redirect(
+                        "applications:application-section", application.pk, following
+                    )
+                return redirect("applications:application-submit", application.pk)
+            return redirect("applications:application-section", application.pk, section)
+        # The service refused: show the saved state again.
+        application = get_application_for_applicant(
+            request.user, pk, selectors.application_full_queryset()
+        )
+    elif request.method == "POST":
+        messages.error(
+            request,
+            "Nothing was saved: please correct the fields marked below.",
+        )
+    return render(
+        request,
+        "applications/application_form.html",
+        {
+            "application": application,
+            "section": section,
+            "section_title": rules.SECTION_TITLES[section],
+            "sections": selectors.application_sections(application=application),
+            "form": form,
+            "next_section": _next_section(section),
+        },
+    )
+
+
+@role_required(Role.APPLICANT)
+def application_submit(request, pk):
+    """Review what is missing, then submit."""
+    application = get_application_for_applicant(
+        request.user, pk, selectors.application_full_queryset()
+    )
+    form = forms.SubmitForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_submit(application=application, by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                "Your application is submitted. We sent a confirmation to "
+                f"{request.user.email}.",
+            )
+            return redirect(application)
+    sections = selectors.application_sections(application=application)
+    return render(
+        request,
+        "applications/application_submit.html",
+        {
+            "application": application,
+            "sections": sections,
+            "missing": [s for s in sections if s.missing],
+            "form": form,
+            "editable": services.application_is_editable(application),
+        },
+    )
+
+
+@require_POST
+@role_required(Role.APPLICANT)
+def application_withdraw(request, pk):
+    """Withdraw a submitted application before the deadline, to edit it."""
+    application = get_application_for_applicant(request.user, pk)
+    try:
+        services.application_withdraw(application=application, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, _first_error(exc))
+    else:
+        messages.success(
+            request,
+            "Your application is withdrawn. Make your changes and submit it again "
+            "before the deadline.",
+        )
+    return redirect(application)
 
 
 @role_required(Role.APPLICANT, Role.STAFF)
 def application_detail(request, pk):
-    application = get_application_for_user(request.user, pk)
+    """The status page: where the application stands and what to do next."""
+    application = get_application_for_user(
+        request.user, pk, selectors.application_full_queryset()
+    )
+    sections = selectors.application_sections(application=application)
+    status_code, status_label = selectors.applicant_status(application)
     return render(
-        request, "applications/application_detail.html", {"application": application}
+        request,
+        "applications/application_detail.html",
+        {
+            "application": application,
+            "sections": sections,
+            "missing_count": sum(len(s.missing) for s in sections),
+            "status_code": status_code,
+            "status_label": status_label,
+            "editable": services.application_is_editable(application),
+            "is_open": application.round.is_open(),
+            "steps": _steps(status_code),
+        },
+    )
+
+
+def _steps(status_code):
+    order = ["draft", "submitted", "under_review", "decided"]
+    labels = ["Draft", "Submitted", "Under review", "Decision"]
+    current = order.index(status_code) if status_code in order else 0
+    return [
+        {"label": label, "done": i < current, "current": i == current}
+        for i, label in enumerate(labels)
+    ]
+
+
+@role_required(Role.APPLICANT, Role.STAFF)
+def application_print(request, pk):
+    """A printable copy of the whole application (and, for staff, its
+    screening)."""
+    application = get_application_for_user(
+        request.user, pk, selectors.application_full_queryset()
+    )
+    answers = {a.question_id: a.text for a in application.answers.all()}
+    qa = [(q, answers.get(q.pk, "")) for q in application.round.questions.all()]
+    contacts = list(application.contacts.all())
+    return render(
+        request,
+        "applications/application_print.html",
+        {
+            "application": application,
+            "qa": qa,
+            "primary": next((c for c in contacts if c.kind == "primary"), None),
+            "secondary": next((c for c in contacts if c.kind == "secondary"), None),
+            "team": [c for c in contacts if c.kind == "team"],
+            "partners": [
+                (p, [rules.sector_label(code) for code in p.sectors])
+                for p in application.partners.all()
+            ],
+            "is_staff_view": request.user.is_staff,
+            "criteria": rules.CRITERIA,
+            "status_label": selectors.applicant_status(application)[1],
+        },
+    )
+
+
+# --- staff: override a screening result ---
+
+
+@role_required(Role.STAFF)
+def eligibility_override(request, pk):
+    """Staff override one criterion's outcome with a written justification."""
+    if not request.user.is_staff:
+        raise PermissionDenied
+    application = get_application_for_user(
+        request.user, pk, selectors.application_full_queryset()
+    )
+    results = list(application.eligibility_results.all())
+    forms_by_criterion = {
+        r.criterion: forms.EligibilityOverrideForm(
+            prefix=f"c{r.criterion}",
+            initial={"outcome": r.effective_outcome},
+        )
+        for r in results
+    }
+    if request.method == "POST":
+        criterion = request.POST.get("criterion", "")
+        result = next((r for r in results if str(r.criterion) == criterion), None)
+        if result is None:
+            raise Http404("No such screening result.")
+        form = forms.EligibilityOverrideForm(
+            request.POST, prefix=f"c{result.criterion}"
+        )
+        forms_by_criterion[result.criterion] = form
+        if form.is_valid():
+            try:
+                services.eligibility_override(
+                    result=result,
+                    outcome=form.cleaned_data["outcome"],
+                    justification=form.cleaned_data["justification"],
+                    by=request.user,
+                )
+            except ValidationError as exc:
+                form.add_error("justification", exc)
+            else:
+                messages.success(
+                    request, f"Criterion {result.criterion}: override recorded."
+                )
+                return redirect("applications:eligibility-override", application.pk)
+    history = [
+        e for e in audit_trail(application) if e.action == "eligibility.overridden"
+    ]
+    return render(
+        request,
+        "applications/eligibility_override_form.html",
+        {
+            "application": application,
+            "rows": [
+                (r, rules.CRITERIA[r.criterion], forms_by_criterion[r.criterion])
+                for r in results
+            ],
+            "history": history,
+            "Outcome": EligibilityResult.Outcome,
+        },
     )

@@ -10,6 +10,8 @@ def portal(request):
     return {
         "portal_roles": [role for role in ROLE_ORDER if role in roles],
         "portal_role": primary_role(user) if roles else None,
-        "Role": Role,
+        # A mapping, not the class: templates call callables, and calling the
+        # enum class fails, which would hide every role link.
+        "Role": {role.name: role for role in Role},
         "PROGRAM_OFFICE_EMAIL": settings.PROGRAM_OFFICE_EMAIL,
     }

@@ -16,6 +16,7 @@ these rows yet (a new instance, or one restored from before the round).
 
 from __future__ import annotations
 
+import copy
 import json
 from collections import OrderedDict
 
@@ -220,7 +221,7 @@ def round_import(*, data: dict) -> int:
             user = User.objects.create(password=unusable, **fields)
             written += 1
         user_map[row["pk"]] = user.pk
-    records = data["records"]
+    records = copy.deepcopy(data["records"])
     _remap_users(records, user_map)
     for obj in serializers.deserialize("json", json.dumps(records)):
         obj.save()

@@ -1,9 +1,146 @@
-from django.contrib import admin
+"""Admin for surveys: settings, structure and invitations, never single responses.
 
-from .models import Survey
+Responses and answers are not registered here at all: staff read answers only
+as aggregates on the report page, which hides small groups. Questions are
+read-only once a survey has responses; the "copy" action makes a new version.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+
+from . import selectors, services
+from .models import Choice, Invitation, Question, Section, Survey
+
+
+class LockedInlineMixin:
+    def _locked(self, obj):
+        return obj is not None and selectors.survey_is_locked(obj)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not self._locked(obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self._locked(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._locked(obj)
+
+
+class SectionInline(LockedInlineMixin, admin.TabularInline):
+    model = Section
+    extra = 0
+    fields = ["order", "title", "description"]
+    show_change_link = True
 
 
 @admin.register(Survey)
 class SurveyAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "audience", "status", "anonymous", "opens_at"]
     list_filter = ["kind", "status", "anonymous"]
+    search_fields = ["title"]
+    inlines = [SectionInline]
+    readonly_fields = ["status", "opened_at", "copied_from", "created_by", "created_at"]
+    actions = ["copy_surveys", "close_surveys"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and selectors.survey_is_locked(obj):
+            fields.append("anonymous")
+        return fields
+
+    @admin.action(description="Copy into new draft surveys")
+    def copy_surveys(self, request, queryset):
+        for survey in queryset:
+            services.survey_copy(survey=survey, by=request.user)
+        messages.success(request, f"Copied {queryset.count()} survey(s).")
+
+    @admin.action(description="Close the selected open surveys")
+    def close_surveys(self, request, queryset):
+        for survey in queryset.filter(status=Survey.Status.OPEN):
+            try:
+                services.survey_close(survey=survey, by=request.user)
+            except ValidationError as exc:
+                messages.error(request, f"{survey}: {' '.join(exc.messages)}")
+
+
+class QuestionInline(admin.StackedInline):
+    model = Question
+    extra = 0
+    fields = [
+        "order",
+        "kind",
+        "prompt",
+        "help_text",
+        "required",
+        "key",
+        "min_value",
+        "max_value",
+        "likert_labels",
+    ]
+    show_change_link = True
+
+    def _locked(self, obj):
+        return obj is not None and selectors.survey_is_locked(obj.survey)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not self._locked(obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self._locked(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._locked(obj)
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["title", "survey", "order"]
+    list_select_related = ["survey"]
+    inlines = [QuestionInline]
+
+
+class ChoiceInline(admin.TabularInline):
+    model = Choice
+    extra = 0
+
+    def _locked(self, obj):
+        return obj is not None and selectors.survey_is_locked(obj.section.survey)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not self._locked(obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self._locked(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._locked(obj)
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["prompt", "kind", "section", "required"]
+    list_select_related = ["section__survey"]
+    inlines = [ChoiceInline]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Who was invited and who completed: the completion record, no answers."""
+
+    list_display = ["email", "survey", "mentorship", "created_on", "completed_on"]
+    list_filter = ["survey"]
+    list_select_related = ["survey", "mentorship__mentor_organization"]
+    search_fields = ["email"]
+    fields = [
+        "survey",
+        "email",
+        "user",
+        "organization",
+        "mentorship",
+        "created_on",
+        "completed_on",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False

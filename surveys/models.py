@@ -4,7 +4,10 @@ For an anonymous survey, ``Invitation`` records that a person completed it (for
 reminders and response rates) and ``Response`` holds the answers. Nothing joins
 them: no foreign key, no shared id (responses and answers have random UUID keys,
 so not even their order of insertion maps to the invitations), no time finer
-than the day on either side, no IP address or user agent anywhere.
+than the day on either side, no IP address or user agent anywhere. An
+anonymous response carries no day at all (``submitted_on`` stays empty), its
+cohort only sealed, and answers are released in groups with their rows
+rewritten in random order: ``surveys/services.py`` explains each channel.
 """
 
 import hashlib
@@ -96,6 +99,10 @@ class Survey(models.Model):
     )
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    scheduled = models.BooleanField(
+        default=False,
+        help_text="A draft that opens by itself at its opening time.",
     )
     min_group_size = models.PositiveSmallIntegerField(
         default=settings.SURVEY_MIN_GROUP_SIZE,
@@ -288,7 +295,14 @@ class Response(models.Model):
         on_delete=models.SET_NULL,
         related_name="response",
     )
-    submitted_on = models.DateField()
+    # Non-anonymous surveys only; an anonymous response carries no date at all
+    # (its day could be matched against ``Invitation.completed_on``).
+    submitted_on = models.DateField(null=True, blank=True)
+    # Anonymous surveys only: the cohort, encrypted with the portal's survey key
+    # (see ``surveys/sealing.py``), so that a database reader cannot narrow a
+    # response down to the few people of one cohort. Reports open it in memory
+    # and hide small cohorts; the close wipes it from cohorts that stay hidden.
+    segment_sealed = models.TextField(blank=True)
 
     class Meta:
         # No ordering by time: there is none finer than the day.
@@ -296,6 +310,28 @@ class Response(models.Model):
 
     def __str__(self):
         return f"Response to {self.survey}"
+
+
+class PendingResponse(models.Model):
+    """An anonymous response held, encrypted, until enough others join it.
+
+    Answers of an anonymous survey are not written as ``Response`` rows one by
+    one (a single new row next to a single new completion would name its
+    author); they wait here, sealed, and are released together once at least
+    ``min_group_size`` are waiting, or when the survey closes.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="pending_responses"
+    )
+    payload = models.TextField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"Sealed response to {self.survey}"
 
 
 class Answer(models.Model):

@@ -152,6 +152,7 @@ ROLE_EMAILS = {
     "applicant": "applicant@dash.test",
     "reviewer": "reviewer@dash.test",
     "mentor": "mentor.civic@dash.test",
+    "mentee": "mentee@dash.test",
     "staff": "staff@dash.test",
 }
 

@@ -45,6 +45,8 @@ def only(allowed: dict, others=DENY, anonymous=LOGIN):
 
 
 STAFF_ONLY = only({"staff": OK})
+# Another cohort's mentee organization: its mentor and mentee get 404.
+YEAR_OTHER = only({"mentor": GONE, "mentee": GONE, "staff": OK})
 
 
 @dataclass
@@ -90,6 +92,14 @@ def world(db):
         name="2021", starts_on=dt.date(2021, 1, 1), ends_on=dt.date(2021, 12, 31)
     )
     group = Group.objects.create(cycle=cycle, topic="Data law", slug="data-law")
+    from affinity.models import GroupMember, Meeting
+
+    meeting = Meeting.objects.create(
+        group=group, title="Kickoff", starts_at=timezone.now()
+    )
+    group_member = GroupMember.objects.create(
+        group=group, user=factories.UserFactory(), status="requested"
+    )
     survey = Survey.objects.create(
         title="Midpoint",
         kind=Survey.Kind.MIDPOINT,
@@ -98,8 +108,18 @@ def world(db):
         opens_at=timezone.now(),
         closes_at=timezone.now() + dt.timedelta(days=7),
     )
+    from cohorts.models import Event
+
     other = {
+        "event": Event.objects.create(
+            mentorship=theirs,
+            kind=Event.Kind.WEBINAR,
+            title="Their webinar",
+            starts_at=timezone.now(),
+        ),
         "group": group,
+        "meeting": meeting,
+        "group_member": group_member,
         "survey": survey,
         "round": round_,
         "application": other_application,
@@ -134,6 +154,30 @@ EXPECTED: dict[str, tuple] = {
         lambda w: [w.other["application"].pk],
         only({"applicant": GONE, "staff": OK}),
     ),
+    "applications:email-confirm": (lambda w: ["bad-token"], everyone("400")),
+    "applications:email-confirmation-resend": (None, everyone(NOT_ALLOWED)),
+    "applications:organization": (None, only({"applicant": OK})),
+    "applications:start": (lambda w: [w.other["round"].slug], everyone(NOT_ALLOWED)),
+    "applications:application-section": (
+        lambda w: [w.other["application"].pk, "goal"],
+        only({"applicant": GONE}),
+    ),
+    "applications:application-submit": (
+        lambda w: [w.other["application"].pk],
+        only({"applicant": GONE}),
+    ),
+    "applications:application-withdraw": (
+        lambda w: [w.other["application"].pk],
+        everyone(NOT_ALLOWED),
+    ),
+    "applications:application-print": (
+        lambda w: [w.other["application"].pk],
+        only({"applicant": GONE, "staff": OK}),
+    ),
+    "applications:eligibility-override": (
+        lambda w: [w.other["application"].pk],
+        STAFF_ONLY,
+    ),
     "applications:reviewer-queue": (None, only({"reviewer": OK})),
     "applications:staff-review-list": (None, STAFF_ONLY),
     "cohorts:cohort-detail": (
@@ -147,7 +191,126 @@ EXPECTED: dict[str, tuple] = {
     "surveys:staff-survey-list": (None, STAFF_ONLY),
     "affinity:group-list": (None, signed_in(OK)),
     "affinity:group-detail": (lambda w: [w.other["group"].pk], signed_in(OK)),
+    "affinity:group-edit": (lambda w: [w.other["group"].pk], STAFF_ONLY),
+    "affinity:join": (lambda w: [w.other["group"].pk], signed_in(NOT_ALLOWED)),
+    "affinity:leave": (lambda w: [w.other["group"].pk], signed_in(NOT_ALLOWED)),
+    "affinity:roster": (lambda w: [w.other["group"].pk], STAFF_ONLY),
+    "affinity:roster-decide": (
+        lambda w: [w.other["group"].pk, w.other["group_member"].pk],
+        signed_in(NOT_ALLOWED),
+    ),
+    "affinity:meeting-create": (lambda w: [w.other["group"].pk], STAFF_ONLY),
+    "affinity:meeting-detail": (
+        lambda w: [w.other["group"].pk, w.other["meeting"].pk],
+        signed_in(OK),
+    ),
+    "affinity:meeting-edit": (
+        lambda w: [w.other["group"].pk, w.other["meeting"].pk],
+        STAFF_ONLY,
+    ),
+    "affinity:meeting-notes": (
+        lambda w: [w.other["group"].pk, w.other["meeting"].pk],
+        STAFF_ONLY,
+    ),
+    "affinity:attendance": (
+        lambda w: [w.other["group"].pk, w.other["meeting"].pk],
+        STAFF_ONLY,
+    ),
+    "affinity:checkins": (lambda w: [w.other["group"].pk], STAFF_ONLY),
+    "affinity:checkin": (lambda w: [w.other["group"].pk, "midpoint"], STAFF_ONLY),
+    "affinity:email": (lambda w: [w.other["group"].pk], STAFF_ONLY),
+    "affinity:surveys-create": (
+        lambda w: [w.other["group"].pk],
+        signed_in(NOT_ALLOWED),
+    ),
+    "affinity:drawing": (lambda w: [w.other["group"].pk], signed_in(OK)),
+    "affinity:report": (None, STAFF_ONLY),
+    "affinity:report-csv": (lambda w: ["attendance"], STAFF_ONLY),
     "surveys:survey-report": (lambda w: [w.other["survey"].pk], STAFF_ONLY),
+    "surveys:answer": (lambda w: ["not-a-real-token"], everyone(GONE)),
+    "surveys:answer-signed-in": (lambda w: [w.other["survey"].pk], signed_in(GONE)),
+    "surveys:thanks": (lambda w: [w.other["survey"].pk], everyone(OK)),
+    "surveys:survey-create": (None, STAFF_ONLY),
+    "surveys:survey-builder": (lambda w: [w.other["survey"].pk], STAFF_ONLY),
+    "surveys:survey-edit": (lambda w: [w.other["survey"].pk], STAFF_ONLY),
+    "surveys:survey-open": (lambda w: [w.other["survey"].pk], everyone(NOT_ALLOWED)),
+    "surveys:survey-schedule": (
+        lambda w: [w.other["survey"].pk],
+        everyone(NOT_ALLOWED),
+    ),
+    "surveys:survey-close": (lambda w: [w.other["survey"].pk], everyone(NOT_ALLOWED)),
+    "surveys:survey-copy": (lambda w: [w.other["survey"].pk], everyone(NOT_ALLOWED)),
+    "surveys:section-create": (lambda w: [w.other["survey"].pk], STAFF_ONLY),
+    "surveys:section-edit": (lambda w: [999999], only({"staff": GONE})),
+    "surveys:section-delete": (lambda w: [999999], everyone(NOT_ALLOWED)),
+    "surveys:section-move": (lambda w: [999999], everyone(NOT_ALLOWED)),
+    "surveys:question-create": (lambda w: [999999], only({"staff": GONE})),
+    "surveys:question-edit": (lambda w: [999999], only({"staff": GONE})),
+    "surveys:question-delete": (lambda w: [999999], everyone(NOT_ALLOWED)),
+    "surveys:question-move": (lambda w: [999999], everyone(NOT_ALLOWED)),
+    "surveys:survey-report-csv": (lambda w: [w.other["survey"].pk], STAFF_ONLY),
+    "surveys:capacity-compare": (lambda w: [w.other["survey"].pk], STAFF_ONLY),
+    "surveys:capacity-compare-csv": (lambda w: [w.other["survey"].pk], STAFF_ONLY),
+    "cohorts:year-overview": (lambda w: [w.other["award"].pk], YEAR_OTHER),
+    "cohorts:workplan-detail": (lambda w: [w.other["award"].pk], YEAR_OTHER),
+    "cohorts:workplan-timeline": (lambda w: [w.other["award"].pk], YEAR_OTHER),
+    "cohorts:workplan-version": (
+        lambda w: [w.other["award"].pk, 1],
+        {**YEAR_OTHER, "staff": GONE},
+    ),
+    "cohorts:goal-create": (lambda w: [w.other["award"].pk], YEAR_OTHER),
+    "cohorts:goal-edit": (
+        lambda w: [w.other["award"].pk, 999999],
+        {**YEAR_OTHER, "staff": GONE},
+    ),
+    "cohorts:goal-delete": (
+        lambda w: [w.other["award"].pk, 999999],
+        everyone(NOT_ALLOWED),
+    ),
+    "cohorts:activity-status": (
+        lambda w: [w.other["award"].pk, 999999],
+        everyone(NOT_ALLOWED),
+    ),
+    "cohorts:workplan-submit": (
+        lambda w: [w.other["award"].pk],
+        everyone(NOT_ALLOWED),
+    ),
+    "cohorts:workplan-review": (
+        lambda w: [w.other["award"].pk],
+        everyone(NOT_ALLOWED),
+    ),
+    "cohorts:success-goal": (lambda w: [w.other["award"].pk], YEAR_OTHER),
+    "cohorts:progress-create": (lambda w: [w.other["award"].pk], YEAR_OTHER),
+    "cohorts:action-logs": (lambda w: [w.other["award"].pk], YEAR_OTHER),
+    "cohorts:log-comment": (
+        lambda w: [w.other["award"].pk, 999999],
+        everyone(NOT_ALLOWED),
+    ),
+    "cohorts:checkin-notes": (lambda w: [w.other["award"].pk], YEAR_OTHER),
+    "cohorts:checkin-note-create": (
+        lambda w: [w.other["award"].pk],
+        only({"mentor": GONE, "staff": OK}),
+    ),
+    "cohorts:personnel-report": (lambda w: [w.other["award"].pk], YEAR_OTHER),
+    "cohorts:personnel-list": (None, STAFF_ONLY),
+    "cohorts:personnel-apply": (lambda w: [999999], everyone(NOT_ALLOWED)),
+    "cohorts:event-list": (lambda w: [w.other["mentorship"].pk], YEAR_OTHER),
+    "cohorts:event-create": (
+        lambda w: [w.other["mentorship"].pk],
+        only({"mentor": GONE, "staff": OK}),
+    ),
+    "cohorts:event-series": (
+        lambda w: [w.other["mentorship"].pk],
+        only({"mentor": GONE, "staff": OK}),
+    ),
+    "cohorts:event-detail": (lambda w: [w.other["event"].pk], YEAR_OTHER),
+    "cohorts:event-attendance": (
+        lambda w: [w.other["event"].pk],
+        only({"mentor": GONE, "staff": OK}),
+    ),
+    "cohorts:calendar": (None, signed_in(OK)),
+    "cohorts:calendar-reset": (None, everyone(NOT_ALLOWED)),
+    "cohorts:calendar-feed": (lambda w: ["x" * 43], everyone(GONE)),
 }
 
 

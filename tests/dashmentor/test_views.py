@@ -5,10 +5,11 @@ from tests import factories
 
 
 @pytest.mark.django_db
-def test_public_home_lists_open_round_with_deadline_in_round_zone(client):
-    """The front page shows an open round's deadline in the round's time zone."""
+def test_public_home_lists_open_round_with_deadline_in_round_zone(client_as):
+    """The deadline is shown in the round's zone, whatever the viewer's zone."""
     round_ = factories.RoundFactory(name="Spring round")
-    response = client.get(reverse("public-home"))
+    viewer = factories.UserFactory(time_zone="Asia/Tokyo")
+    response = client_as(viewer).get(reverse("public-home"))
     assert response.status_code == 200
     assert "Spring round" in response.content.decode()
     assert "3:30 PM" in response.content.decode()
@@ -103,3 +104,13 @@ def test_mentor_cannot_open_another_cohort(client_as, mentor_user):
         reverse("cohorts:cohort-detail", args=[other.pk])
     )
     assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_navigation_shows_each_roles_own_links(client_as, mentor_user, staff_user):
+    """The navigation carries the links of the signed-in user's roles."""
+    page = client_as(mentor_user).get(reverse("cohorts:mentor-home")).content.decode()
+    assert reverse("cohorts:mentor-home") in page
+    assert reverse("staff-home") not in page
+    page = client_as(staff_user).get(reverse("staff-home")).content.decode()
+    assert reverse("applications:staff-review-list") in page

@@ -9,6 +9,8 @@ from dashmentor import demo
 # Each app may add demo data in <app>/demo.py with a seed(ctx) function.
 DEMO_MODULES = [
     "applications.demo",
+    "applications.review_demo",
+    "cohorts.placement_demo",
     "cohorts.demo",
     "surveys.demo",
     "affinity.demo",

@@ -1,0 +1,571 @@
+"""Demo data of the affinity groups: the 2021 cycle of eight All In groups.
+
+Leaders (DASH mentors among them) and support staff, members inside the
+mentorship program (the seeded mentees) and outside it (All In members of
+several organization types and sectors), eight monthly meetings with notes and
+attendance that tapers in some groups, leaders' check-ins, final surveys with
+completions, a mentee exit survey, and one drawing already made. Idempotent:
+rows are found by natural keys and only what is missing is created.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.utils import timezone
+
+from cohorts.models import CohortMember
+from dashmentor.demo import EASTERN, DemoContext, ensure_org, ensure_user
+from dashmentor.models import Membership, Organization
+from surveys.models import (
+    Answer,
+    Choice,
+    Invitation,
+    Question,
+    Response,
+    Section,
+    Survey,
+    hash_token,
+    new_invitation_token,
+)
+
+from . import rules, services
+from .models import (
+    Cycle,
+    Drawing,
+    Group,
+    GroupEmail,
+    GroupMember,
+    LeaderCheckIn,
+    Meeting,
+    MeetingAttendance,
+)
+
+CYCLE_NAME = "2021"
+CYCLE_START = dt.date(2021, 3, 1)
+CYCLE_END = dt.date(2021, 10, 31)
+
+# (slug, topic, leader keys (mentors) or expert names, tapers, capacity,
+# description, learning goals)
+GROUPS = [
+    (
+        "health-housing",
+        "Leveraging Health and Housing Data",
+        ["mentor-csh"],
+        False,
+        20,
+        "Practitioners in the housing sector and their health partners "
+        "integrating homelessness, housing and health data to improve outcomes "
+        "for vulnerable populations.",
+        "Map the data each partner holds and who may share it.\n"
+        "Learn how coordinated entry and housing prioritization use linked data.\n"
+        "Leave with one data-sharing step to model for the rest of our partners.",
+    ),
+    (
+        "behavioral-health",
+        "Behavioral Health Data Integration",
+        ["Dr. Renee Calloway"],
+        True,
+        20,
+        "Bringing behavioral health data into community data sharing while "
+        "respecting 42 CFR Part 2 and the people the data describe.",
+        "Understand consent models for behavioral health data.\n"
+        "Compare integration approaches that worked elsewhere.",
+    ),
+    (
+        "care-coordination",
+        "Care Coordination and Community Information Exchange",
+        ["mentor-211-san-diego", "mentor-united-way"],
+        False,
+        20,
+        "For United Ways, 211s and their partners coordinating care across "
+        "health and social services.",
+        "Design a referral workflow with closed-loop feedback.\n"
+        "Learn sustainable business models for 211 data partnerships.",
+    ),
+    (
+        "data-law",
+        "Data Law and Governance",
+        ["Marcus Oyelaran, JD"],
+        True,
+        20,
+        "The legal side of sharing data: HIPAA, FERPA, data-sharing agreements "
+        "and governance structures, in plain language.",
+        "Draft the outline of a data-sharing agreement.\n"
+        "Know which questions to bring to counsel.",
+    ),
+    (
+        "community-indicators",
+        "Community Indicator Dashboards",
+        ["mentor-civic-canopy", "mentor-pitt-ucsur"],
+        False,
+        20,
+        "Choosing, building and sustaining community indicator dashboards that "
+        "residents and partners actually use.",
+        "Select indicators with the community, not for it.\n"
+        "Get to quality data and keep the dashboard current.",
+    ),
+    (
+        "community-voice",
+        "Centering Community Voice and Engaging People with Lived Expertise",
+        ["Ana Lucía Ferreira"],
+        True,
+        12,
+        "Partnering authentically with community members around measurement, "
+        "with the Consultancy Challenge as our method.",
+        "Practice co-creating measures with people with lived expertise.\n"
+        "Normalize that this work is hard and cannot be done in silos.",
+    ),
+    (
+        "reimagining-technology",
+        "Re-Imagining Technology for Community Health",
+        ["Theo Brandt"],
+        True,
+        20,
+        "Open standards and resource directories: what technology serves "
+        "people, and how to get there together.",
+        "Understand open referral data standards.\n"
+        "Identify one assumption about technology to test.",
+    ),
+    (
+        "accountable-communities",
+        "Accountable Communities of Health",
+        ["mentor-elevate-health", "mentor-core"],
+        False,
+        20,
+        "Governance, community voice and sustainable business models for "
+        "accountable communities of health.",
+        "Compare governance structures.\nExplore resiliency funds and shared savings.",
+    ),
+]
+
+EXPECTATIONS = (
+    "Read the short pre-read and answer the pre-assessment survey.",
+    "Come with a challenge from your own work; cameras on when you can; share "
+    "the floor.",
+    "Try one idea before the next meeting and keep talking in the All In "
+    "Online Community.",
+)
+
+# Organizations of the All In members outside the program: (name, type, sector).
+MEMBER_ORGS = [
+    ("Lakeshore Housing Authority", "public", "housing"),
+    ("Mesa County Public Health", "public", "public_health"),
+    ("Harbor Behavioral Health Partners", "501c3", "behavioral_health"),
+    ("Valley Community Clinic", "501c3", "health_care"),
+    ("Prairie United Way", "501c3", "human_services"),
+    ("Northside Community Development Corp.", "501c3", "community_development"),
+    ("Three Rivers School District", "public", "education"),
+    ("Metro Transit Data Office", "public", "transportation"),
+    ("Cedar Data Cooperative", "other", "private_sector"),
+    ("Riverside Reentry Network", "501c3", "criminal_justice"),
+    ("Coastal Health System", "other", "health_care"),
+    ("Pine Ridge Tribal Health", "public", "public_health"),
+]
+FIRST = [
+    "Avery", "Blake", "Carmen", "Devon", "Elena", "Farah", "Gabe", "Hana",
+    "Isaac", "Jada", "Kiran", "Luis", "Maya", "Nia", "Omar", "Priya", "Quinn",
+    "Rosa", "Sami", "Tess", "Uma", "Vic", "Wen", "Xavi", "Yara", "Zane",
+    "Bea", "Cole", "Dina", "Eli",
+]  # fmt: skip
+LAST = [
+    "Nguyen", "Okoro", "Patel", "Reyes", "Schmidt", "Tanaka", "Walker",
+    "Yilmaz", "Zhou", "Abbott", "Baptiste", "Castillo", "Delgado", "Ellison",
+    "Fischer",
+]  # fmt: skip
+
+MEETING_TOPICS = [
+    "Kickoff: goals and expectations",
+    "Mapping our data",
+    "Case study from a peer",
+    "Consultancy challenge",
+    "Midpoint reflection",
+    "Guest expert conversation",
+    "Putting it into practice",
+    "Closing: what we learned and what's next",
+]
+
+
+def _at(day: dt.date, hour: int) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, hour, tzinfo=EASTERN)
+
+
+def _user_for_expert(ctx: DemoContext, name: str):
+    local = "".join(c for c in name.lower().split(",")[0] if c.isalpha() or c == " ")
+    local = ".".join(p for p in local.split() if p not in {"dr", "jd"})
+    user = ensure_user(
+        ctx,
+        f"expert-{local}",
+        f"{local}@experts.test",
+        name,
+        title="Subject-matter expert",
+    )
+    return user
+
+
+def _all_in_members(ctx: DemoContext) -> list:
+    orgs = []
+    for name, org_type, sector in MEMBER_ORGS:
+        orgs.append(
+            ensure_org(
+                name,
+                kind=Organization.Kind.PARTNER,
+                org_type=org_type,
+                sector=sector,
+                state="OH",
+            )
+        )
+    members = []
+    for i in range(30):
+        first, last = FIRST[i], LAST[i % len(LAST)]
+        user = ensure_user(
+            ctx,
+            f"allin-{i + 1:02d}",
+            f"{first.lower()}.{last.lower()}@allin.test",
+            f"{first} {last}",
+            title="All In member",
+        )
+        if i < 28:  # two members have not named an organization
+            Membership.objects.get_or_create(
+                user=user,
+                organization=orgs[i % len(orgs)],
+                defaults={"role": Membership.Role.MEMBER},
+            )
+        members.append(user)
+    ctx.users["participant"] = members[0]
+    return members
+
+
+def _mentees_by_collaboration() -> list[list]:
+    """Active mentees with accounts, grouped by their award (collaboration)."""
+    by_award: dict[int, list] = {}
+    for member in (
+        CohortMember.objects.filter(active=True, user__isnull=False)
+        .select_related("user")
+        .order_by("award_id", "pk")
+    ):
+        by_award.setdefault(member.award_id, []).append(member.user)
+    return list(by_award.values())
+
+
+def _admit(group, user, staff, status=GroupMember.Status.ADMITTED):
+    member, created = GroupMember.objects.get_or_create(
+        group=group,
+        user=user,
+        defaults={
+            "status": status,
+            "requested_at": _at(CYCLE_START - dt.timedelta(days=20), 10),
+            "decided_at": (
+                _at(CYCLE_START - dt.timedelta(days=10), 10)
+                if status != GroupMember.Status.REQUESTED
+                else None
+            ),
+            "decided_by": staff if status != GroupMember.Status.REQUESTED else None,
+        },
+    )
+    return member
+
+
+def _meetings(group, rng, tapers, staff, week: int) -> None:
+    admitted = list(
+        GroupMember.objects.filter(group=group, status=GroupMember.Status.ADMITTED)
+    )
+    for i, title in enumerate(MEETING_TOPICS):
+        day = dt.date(2021, 3 + i, 8 + (week % 3) * 7)
+        meeting, _ = Meeting.objects.get_or_create(
+            group=group,
+            title=title,
+            defaults={
+                "starts_at": _at(day, 13 if i % 2 == 0 else 14),
+                "agenda": f"1. Check-in round\n2. {title}\n3. One thing to try "
+                "before next month",
+                "link": f"https://meet.example.org/allin-{group.slug}",
+            },
+        )
+        if not meeting.notes_html:
+            meeting.notes_html = rules.sanitize_notes(
+                f"<p><strong>{title}.</strong> {len(admitted)} members on the "
+                "roster.</p><ul><li>Peers shared where they are stuck and what "
+                "worked.</li><li>Action: post one resource in the Online "
+                "Community.</li></ul>"
+            )
+            meeting.notes_updated_by = group.leaders.first() or staff
+            meeting.notes_updated_at = meeting.starts_at + dt.timedelta(days=1)
+            meeting.save()
+        if MeetingAttendance.objects.filter(meeting=meeting).exists():
+            continue
+        # Steady groups hover near 80%; tapering ones fall from 90% to ~35%
+        # after the summer, as the program saw.
+        rate = (0.9 - 0.08 * i) if tapers else (0.82 - 0.02 * (i % 3))
+        MeetingAttendance.objects.bulk_create(
+            [
+                MeetingAttendance(
+                    meeting=meeting,
+                    member=m,
+                    present=rng.random() < rate,
+                    recorded_by=staff,
+                    recorded_at=meeting.starts_at + dt.timedelta(hours=2),
+                )
+                for m in admitted
+            ]
+        )
+
+
+def _check_ins(group, staff) -> None:
+    people = list(group.leaders.all()) + list(group.support_staff.all())
+    for kind, day, notes in [
+        (
+            LeaderCheckIn.Kind.ORIENTATION,
+            dt.date(2021, 2, 17),
+            "Training and orientation: roles of leaders and support staff, Zoom "
+            "rooms and breakouts, the participant expectations, the surveys.",
+        ),
+        (
+            LeaderCheckIn.Kind.MIDPOINT,
+            dt.date(2021, 6, 23),
+            "Attendance is dipping as summer starts; shorter agendas and a "
+            "reminder the day before. Online Community uptake is low: plan a "
+            "101 session.",
+        ),
+        (
+            LeaderCheckIn.Kind.FINAL,
+            dt.date(2021, 11, 10),
+            "What resonated: the consultancy challenge and peer case studies. "
+            "For next cycle: year-round meetings and clearer value of the "
+            "Online Community.",
+        ),
+    ]:
+        checkin, created = LeaderCheckIn.objects.get_or_create(
+            group=group, kind=kind, defaults={"held_on": day, "notes": notes}
+        )
+        if created:
+            checkin.attendees.set(people)
+
+
+def _final_survey(group, staff, rng, completion_rate) -> None:
+    if not group.final_survey_id:
+        services.group_surveys_create(group=group, by=staff)
+        group.refresh_from_db()
+        for survey in (group.pre_survey, group.final_survey):
+            survey.status = Survey.Status.CLOSED
+            survey.opened_at = survey.opens_at
+            survey.save(update_fields=["status", "opened_at"])
+    survey = group.final_survey
+    if survey.invitations.exists():
+        return
+    admitted = GroupMember.objects.filter(
+        group=group, status=GroupMember.Status.ADMITTED
+    ).select_related("user")
+    completed = 0
+    for member in admitted:
+        done = rng.random() < completion_rate
+        Invitation.objects.create(
+            survey=survey,
+            user=member.user,
+            email=member.user.email,
+            token_hash=hash_token(new_invitation_token()),
+            created_on=survey.opens_at.date(),
+            completed_on=survey.opens_at.date() + dt.timedelta(days=7)
+            if done
+            else None,
+        )
+        completed += done
+    questions = {q.key: q for q in Question.objects.filter(section__survey=survey)}
+    for _ in range(completed):
+        response = Response.objects.create(
+            survey=survey, submitted_on=survey.opens_at.date() + dt.timedelta(days=7)
+        )
+        Answer.objects.bulk_create(
+            [
+                Answer(response=response, question=questions["goals_met"],
+                       number=rng.choice([3, 4, 4, 5, 5])),
+                Answer(response=response, question=questions["connections"],
+                       number=rng.choice([3, 4, 5, 5])),
+                Answer(response=response, question=questions["continue"],
+                       choices=[rng.choice(["yes", "yes", "maybe", "no"])]),
+            ]
+        )  # fmt: skip
+
+
+def _exit_survey(ctx: DemoContext, staff) -> Survey:
+    """The mentees' exit survey with its two affinity questions, answered by 43.
+
+    The split follows the program's reported figures: 37% took part and plan
+    to continue, 35% have not taken part and plan to join.
+    """
+    survey, created = Survey.objects.get_or_create(
+        title="Mentee exit survey, 2021",
+        kind=Survey.Kind.EXIT,
+        defaults={
+            "description": "Program feedback at the end of the mentorship year.",
+            "round": ctx.rounds.get("historical"),
+            "audience": Survey.Audience.ROUND,
+            "opens_at": _at(dt.date(2021, 11, 15), 9),
+            "closes_at": _at(dt.date(2021, 12, 10), 17),
+            "anonymous": True,
+            "status": Survey.Status.CLOSED,
+            "created_by": staff,
+        },
+    )
+    if not created:
+        return survey
+    section = Section.objects.create(survey=survey, order=1, title="Affinity groups")
+    questions = {}
+    for order, (key, prompt, choices) in enumerate(
+        [
+            (
+                rules.PARTICIPATION_KEY,
+                "Did you take part in an All In Affinity Group this year?",
+                [
+                    (rules.TOOK_PART, "I took part"),
+                    (rules.DID_NOT_TAKE_PART, "I did not take part"),
+                ],
+            ),
+            (
+                rules.PLANS_KEY,
+                "Do you plan to take part in future Affinity Group rounds?",
+                [
+                    (rules.PLAN_CONTINUE, "I plan to continue"),
+                    (rules.PLAN_JOIN, "I plan to join"),
+                    (rules.NO_PLANS, "No plans"),
+                ],
+            ),
+        ],
+        start=1,
+    ):
+        question = Question.objects.create(
+            section=section, order=order, key=key, kind="single", prompt=prompt
+        )
+        for c_order, (value, label) in enumerate(choices, start=1):
+            Choice.objects.create(
+                question=question, order=c_order, value=value, label=label
+            )
+        questions[key] = question
+    pairs = (
+        [(rules.TOOK_PART, rules.PLAN_CONTINUE)] * 16
+        + [(rules.TOOK_PART, rules.NO_PLANS)] * 3
+        + [(rules.DID_NOT_TAKE_PART, rules.PLAN_JOIN)] * 15
+        + [(rules.DID_NOT_TAKE_PART, rules.NO_PLANS)] * 9
+    )
+    for participation, plans in pairs:
+        response = Response.objects.create(
+            survey=survey, submitted_on=dt.date(2021, 12, 1)
+        )
+        Answer.objects.create(
+            response=response,
+            question=questions[rules.PARTICIPATION_KEY],
+            choices=[participation],
+        )
+        Answer.objects.create(
+            response=response, question=questions[rules.PLANS_KEY], choices=[plans]
+        )
+    return survey
+
+
+def seed(ctx: DemoContext) -> None:
+    staff, staff2 = ctx.users["staff"], ctx.users["staff2"]
+    cycle, _ = Cycle.objects.get_or_create(
+        name=CYCLE_NAME, defaults={"starts_on": CYCLE_START, "ends_on": CYCLE_END}
+    )
+    outsiders = _all_in_members(ctx)
+    collaborations = _mentees_by_collaboration()
+    groups = []
+    for index, (slug, topic, leads, tapers, capacity, description, goals) in enumerate(
+        GROUPS
+    ):
+        group, created = Group.objects.get_or_create(
+            cycle=cycle,
+            slug=slug,
+            defaults={
+                "topic": topic,
+                "description": description,
+                "learning_goals": goals,
+                "expectations_before": EXPECTATIONS[0],
+                "expectations_during": EXPECTATIONS[1],
+                "expectations_after": EXPECTATIONS[2],
+                "cadence": "Monthly, second or third week",
+                "capacity": capacity,
+            },
+        )
+        if created:
+            leaders = [
+                ctx.users[k] if k in ctx.users else _user_for_expert(ctx, k)
+                for k in leads
+                if k in ctx.users or not k.startswith("mentor-")
+            ]
+            group.leaders.set(leaders)
+            group.support_staff.set([staff2] + ([staff] if index % 3 == 0 else []))
+        groups.append((group, tapers))
+
+    # Members: the same people every run (a seeded generator), mentees from
+    # about two thirds of the collaborations, each in one or two groups.
+    rng = random.Random(2021)  # noqa: S311 - demo data, not security
+    for group, _ in groups:
+        pool = rng.sample(outsiders, k=min(group.capacity - 3, 11))
+        for user in pool:
+            _admit(group, user, staff2)
+    for i, people in enumerate(collaborations):
+        if i % 3 == 2:
+            continue  # this collaboration did not take part
+        for j, user in enumerate(people):
+            group = groups[(i + j) % len(groups)][0]
+            if group.members.filter(status=GroupMember.Status.ADMITTED).count() < (
+                group.capacity
+            ):
+                _admit(group, user, staff2)
+            if j == 0 and i % 2 == 0:
+                _admit(groups[(i + 3) % len(groups)][0], user, staff2)
+    mentee = ctx.users.get("mentee")
+    if mentee is not None:
+        _admit(groups[4][0], mentee, staff2)
+    # The participant is in three groups; a few requests wait on the roster;
+    # one group is full with a waitlist.
+    for k in (0, 2, 4):
+        _admit(groups[k][0], ctx.users["participant"], staff2)
+    health = groups[0][0]
+    for user in outsiders[-3:]:
+        if not GroupMember.objects.filter(group=health, user=user).exists():
+            _admit(health, user, staff2, status=GroupMember.Status.REQUESTED)
+    voice = groups[5][0]
+    for user in outsiders:
+        if voice.members.filter(status=GroupMember.Status.ADMITTED).count() >= (
+            voice.capacity
+        ):
+            break
+        _admit(voice, user, staff2)
+    for user in outsiders[-2:]:
+        if not GroupMember.objects.filter(group=voice, user=user).exists():
+            _admit(voice, user, staff2, status=GroupMember.Status.WAITLISTED)
+
+    for week, (group, tapers) in enumerate(groups):
+        group_rng = random.Random(group.slug)  # noqa: S311 - demo data
+        _meetings(group, group_rng, tapers, staff2, week)
+        _check_ins(group, staff2)
+        _final_survey(group, staff, group_rng, 0.45 if tapers else 0.7)
+        GroupEmail.objects.get_or_create(
+            group=group,
+            subject="Welcome, and our first meeting",
+            defaults={
+                "body": "Welcome to the group! Our kickoff is in two weeks; the "
+                "link and agenda are on the group page.",
+                "sent_by": staff2,
+                "created_at": _at(CYCLE_START - dt.timedelta(days=7), 10),
+                "recipients": group.members.filter(
+                    status=GroupMember.Status.ADMITTED
+                ).count(),
+                "queued_at": _at(CYCLE_START - dt.timedelta(days=7), 10),
+            },
+        )
+    if not Drawing.objects.filter(group=health).exists():
+        drawing = services.drawing_draw(group=health, by=staff)
+        Drawing.objects.filter(pk=drawing.pk).update(
+            drawn_at=_at(dt.date(2021, 11, 22), 11)
+        )
+    exit_survey = _exit_survey(ctx, staff)
+    ctx.log.append(
+        f"Affinity groups: cycle {cycle.name}, {len(groups)} groups, "
+        f"{GroupMember.objects.filter(group__cycle=cycle).count()} memberships, "
+        f"{len(collaborations)} mentee collaborations available, exit survey "
+        f"“{exit_survey.title}”; as of {timezone.localdate():%Y-%m-%d}."
+    )

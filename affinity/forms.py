@@ -1,0 +1,156 @@
+"""Forms of the group pages; each validates, and the view calls one service."""
+
+from __future__ import annotations
+
+import uuid
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils import timezone
+
+from .models import Group, GroupMember, LeaderCheckIn, Meeting
+from .services import ATTENDANCE_NOT_MEMBER
+
+
+def _helper(label: str) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.add_input(Submit("submit", label))
+    return helper
+
+
+class GroupForm(forms.ModelForm):
+    """What the leaders draft for the participants."""
+
+    class Meta:
+        model = Group
+        fields = [
+            "description",
+            "learning_goals",
+            "expectations_before",
+            "expectations_during",
+            "expectations_after",
+            "cadence",
+            "capacity",
+        ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 4})
+            for name in [
+                "description",
+                "learning_goals",
+                "expectations_before",
+                "expectations_during",
+                "expectations_after",
+            ]
+        }
+        labels = {
+            "expectations_before": "Expectations before meetings",
+            "expectations_during": "Expectations during meetings",
+            "expectations_after": "Expectations after meetings",
+        }
+        help_texts = {
+            "learning_goals": "One goal a line; participants read these to "
+            "decide whether to join.",
+            "capacity": "Requests beyond it go on the waitlist.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("Save the group page")
+
+
+class MeetingForm(forms.ModelForm):
+    starts_at = forms.DateTimeField(
+        label="Starts at",
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+        ),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+    link = forms.URLField(
+        label="Meeting link",
+        required=False,
+        assume_scheme="https",
+        help_text="The video-call link members use to join.",
+    )
+
+    class Meta:
+        model = Meeting
+        fields = ["title", "starts_at", "agenda", "link"]
+        widgets = {"agenda": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        zone = timezone.get_current_timezone_name()
+        self.fields["starts_at"].help_text = f"In your time zone ({zone})."
+        self.helper = _helper("Save meeting")
+
+
+class MeetingNotesForm(forms.Form):
+    notes = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text="Type plain text (blank lines make paragraphs) or simple HTML: "
+        "paragraphs, bold, italics, lists, headings, links. Anything else, "
+        "scripts included, is removed when you save.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("Save notes")
+
+
+class AttendanceForm(forms.Form):
+    """One checkbox per member on the roster; only roster ids are valid."""
+
+    present = forms.TypedMultipleChoiceField(
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        label="Present",
+    )
+
+    def __init__(self, *args, roster: list[GroupMember], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.roster = roster
+        field = self.fields["present"]
+        field.choices = [(m.pk, str(m.user)) for m in roster]
+        field.error_messages["invalid_choice"] = ATTENDANCE_NOT_MEMBER.format(
+            name="Member %(value)s"
+        )
+
+
+class CheckInForm(forms.ModelForm):
+    class Meta:
+        model = LeaderCheckIn
+        fields = ["held_on", "attendees", "notes"]
+        widgets = {
+            "held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "attendees": forms.CheckboxSelectMultiple,
+            "notes": forms.Textarea(attrs={"rows": 8}),
+        }
+        labels = {"held_on": "Held on", "attendees": "Who took part"}
+        help_texts = {
+            "notes": "What worked, pain points, ideas, best practices to keep."
+        }
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = people
+        self.fields["attendees"].required = False
+        self.helper = _helper("Save check-in")
+
+
+class GroupEmailForm(forms.Form):
+    token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+    subject = forms.CharField(max_length=200)
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="Plain text. Each member gets it with a link to the group page.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("Send to the group")

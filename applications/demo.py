@@ -1,0 +1,369 @@
+"""Demo applications: the demo applicant's draft in the open round, and about
+sixty submitted applications from varied organizations, screened by the same
+service a real submission uses.
+
+Idempotent: organizations are found by name and applications by (round,
+organization); only what is missing is created and submitted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.utils import timezone
+
+from dashmentor.models import Membership, Organization, User
+from notifications.models import Kind, Message
+
+from . import services
+from .models import Application, Contact
+
+# (place, state, country) — a territory or two and one organization abroad.
+PLACES = [
+    ("Riverside", "CA", ""),
+    ("Lakewood", "CO", ""),
+    ("Fairview", "TN", ""),
+    ("Greenville", "SC", ""),
+    ("Springfield", "IL", ""),
+    ("Franklin", "MA", ""),
+    ("Clinton", "IA", ""),
+    ("Madison", "WI", ""),
+    ("Georgetown", "TX", ""),
+    ("Salem", "OR", ""),
+    ("Bristol", "CT", ""),
+    ("Dover", "DE", ""),
+    ("Ashland", "KY", ""),
+    ("Burlington", "VT", ""),
+    ("Manchester", "NH", ""),
+    ("Oxford", "MS", ""),
+    ("Jackson", "WY", ""),
+    ("Marion", "IN", ""),
+    ("Auburn", "AL", ""),
+    ("Milford", "MI", ""),
+    ("Kingston", "NY", ""),
+    ("Newport", "RI", ""),
+    ("Hudson", "OH", ""),
+    ("Clayton", "MO", ""),
+    ("Dayton", "NV", ""),
+    ("Lexington", "NC", ""),
+    ("Winchester", "VA", ""),
+    ("Albany", "GA", ""),
+    ("Columbia", "MD", ""),
+    ("Arlington", "WA", ""),
+    ("Bellevue", "NE", ""),
+    ("Cheyenne", "WY", ""),
+    ("Fargo", "ND", ""),
+    ("Rapid City", "SD", ""),
+    ("Anchorage", "AK", ""),
+    ("Hilo", "HI", ""),
+    ("Boise", "ID", ""),
+    ("Billings", "MT", ""),
+    ("Santa Fe", "NM", ""),
+    ("Tucson", "AZ", ""),
+    ("Provo", "UT", ""),
+    ("Tulsa", "OK", ""),
+    ("Wichita", "KS", ""),
+    ("Little Rock", "AR", ""),
+    ("Baton Rouge", "LA", ""),
+    ("Duluth", "MN", ""),
+    ("Erie", "PA", ""),
+    ("Trenton", "NJ", ""),
+    ("Wheeling", "WV", ""),
+    ("Portland", "ME", ""),
+    ("Washington", "DC", ""),
+    ("Orlando", "FL", ""),
+    ("San Juan", "PR", ""),
+    ("Hagåtña", "GU", ""),
+    ("Charlotte Amalie", "VI", ""),
+    ("Toronto", "XX", "Canada"),
+    ("Akron", "OH", ""),
+    ("Flint", "MI", ""),
+    ("Yakima", "WA", ""),
+    ("Macon", "GA", ""),
+]
+
+# (name pattern, organization type, own sector)
+KINDS = [
+    ("{place} County Health Department", "public", "public_health"),
+    ("{place} Community Health Collaborative", "501c3", "human_services"),
+    ("United Way of {place}", "501c3", "human_services"),
+    ("{place} Regional Medical Center", "501c3", "health_care"),
+    ("{place} Housing Authority", "public", "housing"),
+    ("{place} Behavioral Health Network", "501c3", "behavioral_health"),
+    ("{place} Community Development Corporation", "501c3", "community_development"),
+    ("{place} Education Partnership", "501c3", "education"),
+    ("{place} Public Library", "public", "education"),
+]
+# A few organizations that are neither public nor 501(c)(3): criterion 2 fails.
+OTHER_TYPE = {17, 44}
+
+PARTNER_KINDS = [
+    ("{place} Food Bank", ["human_services"]),
+    ("{place} Public Schools", ["education"]),
+    ("{place} Police Department", ["public_safety"]),
+    ("{place} Transit Agency", ["transportation"]),
+    ("{place} Community Hospital", ["health_care"]),
+    ("{place} Housing Coalition", ["housing"]),
+    ("{place} County Jail Reentry Program", ["criminal_justice"]),
+    ("{place} Chamber of Commerce", ["private_sector"]),
+    ("{place} Mental Health Center", ["behavioral_health"]),
+    ("{place} Public Health District", ["public_health"]),
+    ("{place} Neighborhood Development Fund", ["community_development"]),
+    ("{place} 2-1-1", ["human_services", "other"]),
+]
+
+GOALS = [
+    "Build a shared data agreement between our partners so that housing, "
+    "shelter and emergency-department records can be matched for people "
+    "experiencing homelessness, and use the result to prioritize supportive "
+    "housing placements.",
+    "Plan a community information exchange with our 2-1-1, clinics and social "
+    "service agencies, including governance, consent and a closed-loop referral "
+    "workflow that partners agree to pilot.",
+    "Design a community health indicator dashboard with residents and partners, "
+    "choosing indicators that reflect equity and agreeing how each partner will "
+    "share the underlying data every quarter.",
+    "Link school attendance, child welfare and public health data to understand "
+    "chronic absence and design a joint response with families who have lived "
+    "experience of these systems.",
+    "Learn how to integrate jail and behavioral health data to find frequent "
+    "utilizers and coordinate care on release, and write the data-sharing "
+    "agreements this requires.",
+]
+SHORT_GOALS = ["Learn more about data.", "Data sharing plan for county partners."]
+
+ANSWER_OPENINGS = [
+    "Our collaboration has worked for three years on",
+    "Partners across the county have asked us to lead",
+    "We began with a small pilot on",
+    "Residents with lived experience shaped our work on",
+    "After a community health needs assessment we focused on",
+]
+ANSWER_TOPICS = [
+    "housing stability and health",
+    "care coordination for frequent emergency users",
+    "food insecurity among seniors",
+    "chronic school absence",
+    "reentry after incarceration",
+    "maternal and infant health",
+]
+ANSWER_ENDINGS = [
+    "A mentor would help us turn agreements into a working data flow.",
+    "We need peers who have solved the governance questions we face now.",
+    "We will share templates and lessons through All In and our newsletter.",
+    "Our board has committed staff time to sustain the work after the program.",
+    "We pay community members for their time on our design team.",
+]
+
+TITLES = ["Executive Director", "Program Manager", "Data Analyst", "Director of Policy"]
+FIRST = ["Alex", "Jordan", "Sam", "Taylor", "Morgan", "Casey", "Riley", "Jamie"]
+LAST = ["Nguyen", "Garcia", "Smith", "Johnson", "Okafor", "Patel", "Kim", "Lopez"]
+
+
+def seed(ctx) -> None:
+    """The demo applicant's draft and ~60 submitted, screened applications."""
+    round_ = ctx.rounds["open"]
+    _seed_demo_draft(ctx, round_)
+    rng = random.Random(20191223)  # noqa: S311 - reproducible demo data
+    mentorships = list(ctx.mentorships["open"].values())
+    now = timezone.now()
+    applications = []
+    created = 0
+    for i, (place, state, country) in enumerate(PLACES):
+        pattern, org_type, sector = KINDS[i % len(KINDS)]
+        if i in OTHER_TYPE:
+            pattern, org_type, sector = ("{place} Data Cooperative", "other", "other")
+        name = pattern.format(place=place)
+        org = _ensure_org(i, name, org_type, sector, place, state, country)
+        application = Application.objects.filter(round=round_, organization=org).first()
+        if application is None:
+            user = _ensure_user(i, org)
+            application = _build_application(
+                i, rng, round_, org, user, place, mentorships
+            )
+            when = max(
+                round_.opens_at + dt.timedelta(hours=1),
+                now - dt.timedelta(hours=rng.randint(1, 13 * 24)),
+            )
+            services.application_submit(application=application, by=user, now=when)
+            created += 1
+        applications.append(application)
+    # The demo's own confirmation e-mails are not sent to invented addresses.
+    Message.objects.filter(
+        kind=Kind.SUBMISSION_CONFIRMATION,
+        to_email__endswith="@applicants.dash.test",
+        status=Message.Status.PENDING,
+    ).update(status=Message.Status.SUPPRESSED, last_error="demo data: not sent")
+    ctx.applications = [Application.objects.get(pk=a.pk) for a in applications]
+    ctx.log.append(
+        f"applications: {len(applications)} submitted in the open round "
+        f"({created} new), and the demo applicant's draft."
+    )
+
+
+def _ensure_org(i, name, org_type, sector, place, state, country) -> Organization:
+    org = Organization.objects.filter(name=name).first()
+    if org is not None:
+        return org
+    # A few nonprofits forget their EIN: criterion 2 then fails.
+    ein = (
+        "" if org_type == "501c3" and i % 18 == 5 else f"{10 + i:02d}-{4200000 + i:07d}"
+    )
+    return Organization.objects.create(
+        name=name,
+        kind=Organization.Kind.APPLICANT,
+        org_type=org_type,
+        sector=sector,
+        ein=ein if org_type != "public" else "",
+        address_line1=f"{100 + i} Main Street",
+        city=place,
+        state=state,
+        country=country or "United States",
+        postal_code="" if state == "XX" else f"{10000 + i * 37:05d}",
+        website=f"https://{name.lower().replace(' ', '-')[:40]}.example.org",
+    )
+
+
+def _ensure_user(i, org) -> User:
+    email = f"lead{i:02d}@applicants.dash.test"
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User(
+            email=email,
+            full_name=f"{FIRST[i % len(FIRST)]} {LAST[(i * 3) % len(LAST)]}",
+            title=TITLES[i % len(TITLES)],
+            email_confirmed_at=timezone.now(),
+        )
+        user.set_unusable_password()  # demo applicants do not sign in
+        user.save()
+    Membership.objects.get_or_create(
+        user=user, organization=org, defaults={"role": Membership.Role.ADMIN}
+    )
+    return user
+
+
+def _answer(rng, org_name, limit):
+    text = (
+        f"{rng.choice(ANSWER_OPENINGS)} {rng.choice(ANSWER_TOPICS)} with "
+        f"{org_name} and its partners. {rng.choice(ANSWER_ENDINGS)} "
+        f"{rng.choice(ANSWER_ENDINGS)}"
+    )
+    return " ".join(text.split()[:limit])
+
+
+def _build_application(i, rng, round_, org, user, place, mentorships):
+    application = Application.objects.create(
+        round=round_,
+        organization=org,
+        created_by=user,
+        collaboration_name=f"Healthy {place} Partnership",
+        # Every fifteenth collaboration is neither a member nor a convener.
+        collaboration_status=(
+            "neither" if i % 15 == 7 else ("convene" if i % 4 == 0 else "member")
+        ),
+        learning_goal=(SHORT_GOALS[i % 2] if i % 13 == 3 else GOALS[i % len(GOALS)]),
+        all_in_profile="has" if i % 3 == 0 else "agrees",
+        state=org.state,
+    )
+    Contact.objects.bulk_create(
+        [
+            Contact(
+                application=application,
+                kind=Contact.Kind.PRIMARY,
+                name=user.full_name,
+                title=user.title,
+                email=user.email,
+                phone=f"555-01{i:02d}",
+            ),
+            Contact(
+                application=application,
+                kind=Contact.Kind.SECONDARY,
+                name=f"{FIRST[(i + 3) % len(FIRST)]} {LAST[(i + 1) % len(LAST)]}",
+                title="Program Coordinator",
+                email=f"second{i:02d}@applicants.dash.test",
+                phone=f"555-02{i:02d}",
+            ),
+        ]
+    )
+    # Partners: usually three in varied sectors; every eleventh in only one
+    # other sector, and health-care applicants sometimes lean on health care.
+    count = 1 if i % 11 == 4 else rng.randint(2, 4)
+    kinds = rng.sample(PARTNER_KINDS, count)
+    if org.sector == "health_care" and i % 2 == 1:
+        kinds = [PARTNER_KINDS[4], PARTNER_KINDS[5]]
+    partners = [
+        {"name": pattern.format(place=place), "sectors": sectors, "role": ""}
+        for pattern, sectors in kinds
+    ]
+    services.application_collaboration_save(
+        application=application,
+        by=user,
+        name=application.collaboration_name,
+        status=application.collaboration_status,
+        description="",
+        partners=partners,
+    )
+    services.application_answers_save(
+        application=application,
+        by=user,
+        answers={
+            q.pk: _answer(rng, org.name, q.word_limit) for q in round_.questions.all()
+        },
+    )
+    ranked = rng.sample(mentorships, rng.randint(1, min(4, len(mentorships))))
+    services.application_preferences_save(
+        application=application, by=user, mentorship_ids=[m.pk for m in ranked]
+    )
+    return application
+
+
+def _seed_demo_draft(ctx, round_) -> None:
+    """Morgan Hale's draft: some sections done, some missing, to continue."""
+    user = ctx.users["applicant"]
+    if Application.objects.filter(
+        round=round_, organization__memberships__user=user
+    ).exists():
+        return
+    application = services.application_start(round=round_, by=user)
+    services.application_contacts_save(
+        application=application,
+        by=user,
+        primary={
+            "name": user.full_name,
+            "title": user.title,
+            "email": user.email,
+            "phone": "740-555-0142",
+            "from_lead_organization": True,
+        },
+        secondary={
+            "name": "Devon Park",
+            "title": "Epidemiologist",
+            "email": "devon.park@riverbend.example.org",
+            "phone": "740-555-0143",
+            "from_lead_organization": True,
+        },
+        team=[],
+    )
+    services.application_collaboration_save(
+        application=application,
+        by=user,
+        name="Riverbend Health Equity Alliance",
+        status="member",
+        description="Twelve partners meeting monthly since 2017.",
+        partners=[
+            {
+                "name": "Riverbend Housing Authority",
+                "sectors": ["housing"],
+                "role": "Shares shelter and voucher data",
+            },
+            {
+                "name": "Riverbend City Schools",
+                "sectors": ["education"],
+                "role": "Attendance and school nurse data",
+            },
+        ],
+    )
+    services.application_fields_save(
+        application=application, by=user, data={"learning_goal": GOALS[0]}
+    )

@@ -1,0 +1,391 @@
+"""Pure rules of the application: word counts, EINs, completeness and the call's
+five eligibility criteria. No ORM and no request: the services build the plain
+inputs below from the database and store what these functions return.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from dashmentor.choices import US_TERRITORIES, Sector, USState
+
+PASS = "pass"  # noqa: S105 - an outcome, not a password
+FAIL = "fail"
+NEEDS_REVIEW = "needs_review"
+
+ELIGIBLE = "eligible"
+INELIGIBLE = "ineligible"
+
+HEALTH_CARE = Sector.HEALTH_CARE.value
+OUTSIDE_US = USState.OUTSIDE.value
+
+# A learning goal shorter than this is not a goal at all ("TBD", "learn more").
+GOAL_MIN_WORDS = 5
+# A goal this short may be clear, but a person should read it.
+GOAL_REVIEW_BELOW_WORDS = 15
+GOAL_WORD_LIMIT = 200
+# The call expects at least two staff of the lead organization in the program.
+MIN_LEAD_STAFF = 2
+# Partners must cover at least this many sectors other than the applicant's own.
+MIN_OTHER_SECTORS = 2
+
+CRITERIA = {
+    1: "A clearly defined learning goal",
+    2: "Public entity or 501(c)(3) nonprofit",
+    3: "Based in the United States or its territories",
+    4: "Member of a collaboration, or able to convene one",
+    5: "Active relationships in two or more other sectors",
+}
+
+_EIN_RE = re.compile(r"^\s*(\d{2})-?(\d{7})\s*$")
+_WORD_RE = re.compile(r"\S+")
+
+
+def count_words(text: str) -> int:
+    """Count words the way the live counter in the browser does: runs of
+    non-space characters."""
+    return len(_WORD_RE.findall(text or ""))
+
+
+def normalize_ein(value: str) -> str | None:
+    """Return the EIN as ``12-3456789``, or None when it is not nine digits."""
+    match = _EIN_RE.match(value or "")
+    if not match:
+        return None
+    return f"{match.group(1)}-{match.group(2)}"
+
+
+def sector_label(code: str) -> str:
+    try:
+        return Sector(code).label
+    except ValueError:
+        return code
+
+
+def _join(words: list[str]) -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    if len(words) == 2:
+        return f"{words[0]} and {words[1]}"
+    return ", ".join(words[:-1]) + f" and {words[-1]}"
+
+
+@dataclass(frozen=True)
+class ScreeningInput:
+    """What the five criteria look at, read from an application."""
+
+    learning_goal: str = ""
+    org_type: str = ""  # "public", "501c3", "other" or ""
+    ein: str = ""
+    state: str = ""  # a USState code, "XX" outside the US, "" unknown
+    country: str = ""
+    collaboration_status: str = ""  # "member", "convene", "neither" or ""
+    org_sector: str = ""
+    partner_sectors: tuple[tuple[str, ...], ...] = ()
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    criterion: int
+    outcome: str
+    reason: str
+
+
+def screen_learning_goal(inp: ScreeningInput) -> CriterionResult:
+    words = count_words(inp.learning_goal)
+    distinct = len({w.lower() for w in _WORD_RE.findall(inp.learning_goal or "")})
+    if words == 0:
+        return CriterionResult(1, FAIL, "No learning goal was given.")
+    if words < GOAL_MIN_WORDS or distinct < GOAL_MIN_WORDS:
+        return CriterionResult(
+            1,
+            FAIL,
+            f"The learning goal has only {words} word{'s' if words != 1 else ''}; "
+            "it is too short to be a clearly defined goal.",
+        )
+    if words < GOAL_REVIEW_BELOW_WORDS:
+        return CriterionResult(
+            1,
+            NEEDS_REVIEW,
+            f"The learning goal is short ({words} words); staff should check that "
+            "it is clearly defined.",
+        )
+    return CriterionResult(1, PASS, f"A learning goal of {words} words was given.")
+
+
+def screen_org_type(inp: ScreeningInput) -> CriterionResult:
+    if inp.org_type == "public":
+        return CriterionResult(2, PASS, "The applicant is a public entity.")
+    if inp.org_type == "501c3":
+        if not inp.ein:
+            return CriterionResult(
+                2,
+                FAIL,
+                "The applicant says it is a 501(c)(3) nonprofit but gave no EIN.",
+            )
+        if normalize_ein(inp.ein) is None:
+            return CriterionResult(
+                2,
+                NEEDS_REVIEW,
+                f"The EIN “{inp.ein}” is not nine digits; staff should check it.",
+            )
+        return CriterionResult(
+            2, PASS, f"The applicant is a 501(c)(3) nonprofit with EIN {inp.ein}."
+        )
+    if inp.org_type == "other":
+        return CriterionResult(
+            2,
+            FAIL,
+            "The applicant is neither a public entity nor a 501(c)(3) nonprofit.",
+        )
+    return CriterionResult(
+        2, NEEDS_REVIEW, "The organization type was not given; staff should check it."
+    )
+
+
+def screen_location(inp: ScreeningInput) -> CriterionResult:
+    if inp.state == OUTSIDE_US:
+        where = f" ({inp.country})" if inp.country else ""
+        return CriterionResult(
+            3,
+            FAIL,
+            f"The applicant is based outside the United States{where}; the call "
+            "is open to organizations in the United States and its territories.",
+        )
+    if inp.state in US_TERRITORIES:
+        return CriterionResult(
+            3,
+            PASS,
+            f"The applicant is based in {USState(inp.state).label}, a US territory.",
+        )
+    if inp.state in USState.values:
+        return CriterionResult(
+            3, PASS, f"The applicant is based in {USState(inp.state).label}."
+        )
+    return CriterionResult(
+        3,
+        NEEDS_REVIEW,
+        "The applicant's state or territory was not given; staff should check it.",
+    )
+
+
+def screen_collaboration(inp: ScreeningInput) -> CriterionResult:
+    if inp.collaboration_status == "member":
+        return CriterionResult(
+            4,
+            PASS,
+            "The applicant is a member of an existing community or regional "
+            "collaboration.",
+        )
+    if inp.collaboration_status == "convene":
+        return CriterionResult(
+            4, PASS, "The applicant can convene a multi-sector community collaboration."
+        )
+    if inp.collaboration_status == "neither":
+        return CriterionResult(
+            4,
+            FAIL,
+            "The applicant is not a member of a collaboration and cannot convene one.",
+        )
+    return CriterionResult(
+        4,
+        FAIL,
+        "The applicant did not say whether it belongs to a collaboration or can "
+        "convene one.",
+    )
+
+
+def other_sectors(org_sector: str, partner_sectors) -> list[str]:
+    """The distinct partner sectors other than the applicant's own, in the
+    call's order."""
+    seen = {code for sectors in partner_sectors for code in sectors}
+    seen.discard(org_sector)
+    return [code for code in Sector.values if code in seen]
+
+
+def screen_sectors(inp: ScreeningInput) -> CriterionResult:
+    others = other_sectors(inp.org_sector, inp.partner_sectors)
+    labels = [sector_label(code).lower() for code in others]
+    health_care = inp.org_sector == HEALTH_CARE
+    if len(others) >= MIN_OTHER_SECTORS:
+        besides = " besides health care" if health_care else " other than its own"
+        return CriterionResult(
+            5,
+            PASS,
+            f"Partners in {len(others)} sectors{besides} ({_join(labels)}).",
+        )
+    required = "two are required"
+    if health_care:
+        required += ", and a health-care applicant needs two besides health care"
+    if not others:
+        has_partners = any(inp.partner_sectors)
+        what = (
+            "Partners in no other sector"
+            if has_partners
+            else "No partner organizations were named"
+        )
+        return CriterionResult(5, FAIL, f"{what}; {required}.")
+    return CriterionResult(
+        5,
+        FAIL,
+        f"Partners in only one other sector ({labels[0]}); {required}.",
+    )
+
+
+def screen(inp: ScreeningInput) -> list[CriterionResult]:
+    """Screen an application against the call's five criteria, in order."""
+    return [
+        screen_learning_goal(inp),
+        screen_org_type(inp),
+        screen_location(inp),
+        screen_collaboration(inp),
+        screen_sectors(inp),
+    ]
+
+
+def overall_eligibility(outcomes) -> str:
+    """Ineligible if any criterion fails, needs review if any needs review,
+    eligible only when all pass."""
+    outcomes = list(outcomes)
+    if not outcomes:
+        return "pending"
+    if FAIL in outcomes:
+        return INELIGIBLE
+    if NEEDS_REVIEW in outcomes:
+        return NEEDS_REVIEW
+    return ELIGIBLE
+
+
+# --- completeness ---
+
+
+@dataclass(frozen=True)
+class ContactInput:
+    kind: str
+    name: str = ""
+    title: str = ""
+    email: str = ""
+    phone: str = ""
+    from_lead_organization: bool = True
+
+
+@dataclass(frozen=True)
+class QuestionInput:
+    key: str
+    prompt: str
+    required: bool
+    word_limit: int
+    answer: str = ""
+
+
+@dataclass(frozen=True)
+class DraftInput:
+    """A snapshot of everything the application form asks for."""
+
+    org_name: str = ""
+    org_type: str = ""
+    org_sector: str = ""
+    org_state: str = ""
+    org_country: str = ""
+    contacts: tuple[ContactInput, ...] = ()
+    collaboration_name: str = ""
+    collaboration_status: str = ""
+    partners: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (name, sectors)
+    learning_goal: str = ""
+    questions: tuple[QuestionInput, ...] = ()
+    all_in_profile: str = ""
+    preferences: int = 0
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+SECTIONS = [
+    ("organization", "Organization"),
+    ("contacts", "Contacts and team"),
+    ("collaboration", "Collaboration and partners"),
+    ("goal", "Learning goal"),
+    ("questions", "Selection questions"),
+    ("all-in", "All In profile"),
+    ("preferences", "Mentorship preferences"),
+]
+SECTION_TITLES = dict(SECTIONS)
+
+
+def completeness(draft: DraftInput) -> list[Section]:
+    """Each section of the form with what is still missing from it.
+
+    Missing is about what was not given: an ineligible answer (an organization
+    outside the US, partners in one sector) is complete and goes to screening.
+    """
+    sections = {key: Section(key, title) for key, title in SECTIONS}
+
+    org = sections["organization"].missing
+    if not draft.org_name.strip():
+        org.append("The organization's legal name")
+    if not draft.org_type:
+        org.append("The organization type")
+    if not draft.org_sector:
+        org.append("The organization's primary sector")
+    if not draft.org_state:
+        org.append("The state or territory (or “Outside the United States”)")
+
+    contacts = sections["contacts"].missing
+    by_kind = {c.kind: c for c in draft.contacts if c.kind in ("primary", "secondary")}
+    for kind, label in (("primary", "primary"), ("secondary", "secondary")):
+        contact = by_kind.get(kind)
+        if contact is None:
+            contacts.append(f"The {label} contact")
+            continue
+        for attr, what in (
+            ("name", "name"),
+            ("title", "title"),
+            ("email", "e-mail"),
+            ("phone", "phone"),
+        ):
+            if not getattr(contact, attr).strip():
+                contacts.append(f"The {label} contact's {what}")
+    lead_staff = sum(1 for c in draft.contacts if c.from_lead_organization)
+    if lead_staff < MIN_LEAD_STAFF:
+        contacts.append(
+            "At least two people from your organization who will take part "
+            f"(you have {lead_staff})"
+        )
+
+    collab = sections["collaboration"].missing
+    if not draft.collaboration_name.strip():
+        collab.append("The collaboration's name")
+    if not draft.collaboration_status:
+        collab.append("Whether you are a member of a collaboration or can convene one")
+    if not draft.partners:
+        collab.append("At least one partner organization with its sectors")
+
+    goal = sections["goal"].missing
+    if not draft.learning_goal.strip():
+        goal.append("The learning goal")
+    elif count_words(draft.learning_goal) > GOAL_WORD_LIMIT:
+        goal.append(f"The learning goal is over {GOAL_WORD_LIMIT} words")
+
+    questions = sections["questions"].missing
+    for number, q in enumerate(draft.questions, start=1):
+        if q.required and not q.answer.strip():
+            questions.append(f"An answer to question {number}")
+        elif count_words(q.answer) > q.word_limit:
+            questions.append(f"Question {number} is over {q.word_limit} words")
+
+    if not draft.all_in_profile:
+        sections["all-in"].missing.append("Your answer about the All In profile")
+
+    if draft.preferences < 1:
+        sections["preferences"].missing.append("At least one ranked mentorship")
+
+    return list(sections.values())

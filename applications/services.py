@@ -1,0 +1,687 @@
+"""Every write of the applicant side: sign-up confirmation, the organization
+profile, the application's sections, submission, withdrawal, screening and the
+staff override of a screening result.
+
+Services are keyword-only, atomic, never take a request, and raise
+``ValidationError`` with the module constants below, which the tests assert.
+"""
+
+from __future__ import annotations
+
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import dateformat, timezone
+
+from dashmentor.models import Membership, Organization, User
+from dashmentor.roles import forget_roles
+from dashmentor.services import audit_record
+from notifications.models import Kind
+from notifications.services import message_enqueue
+
+from . import rules
+from .models import (
+    Answer,
+    Application,
+    Contact,
+    EligibilityResult,
+    Partner,
+    Preference,
+    Question,
+    Round,
+)
+
+DEADLINE_PASSED = (
+    "The deadline for this round has passed: applications can no longer be "
+    "submitted or changed."
+)
+NOT_OPEN_YET = "This round is not open for applications yet."
+NOT_EDITABLE = (
+    "This application has been submitted. Withdraw it first to make changes "
+    "(you can submit it again before the deadline)."
+)
+INCOMPLETE = "The application is not complete yet: {missing}."
+EMAIL_NOT_CONFIRMED = (
+    "Please confirm your e-mail address before you submit: open the link we sent "
+    "you, or ask for a new one."
+)
+ALREADY_SUBMITTED = "This application has already been submitted."
+CANNOT_WITHDRAW = "Only a submitted application can be withdrawn."
+TRANSITION_REFUSED = "An application cannot move from “{from_}” to “{to}”."
+NO_ORGANIZATION = "Create your organization's profile before you start an application."
+CONFIRMATION_INVALID = (
+    "This confirmation link is not valid. It may be mistyped or for another "
+    "address; ask for a new one from your page."
+)
+CONFIRMATION_EXPIRED = (
+    "This confirmation link has expired. Sign in and ask for a new one."
+)
+JUSTIFICATION_REQUIRED = "Write why you override the screening result."
+DUPLICATE_PREFERENCE = "Each mentorship can be ranked only once."
+PREFERENCE_OTHER_ROUND = "That mentorship is not part of this round."
+
+CONFIRMATION_SALT = "applications.email-confirmation"
+CONFIRMATION_MAX_AGE = 60 * 60 * 24 * 7  # a week
+
+
+# --- e-mail confirmation ---
+
+
+def email_confirmation_token(user: User) -> str:
+    """A signed token naming the user and the address it confirms."""
+    return signing.dumps({"u": user.pk, "e": user.email}, salt=CONFIRMATION_SALT)
+
+
+@transaction.atomic
+def email_confirmation_send(*, user: User, now=None):
+    """Queue the confirmation link. Repeated asks within the same minute send
+    one e-mail (the outbox key holds the minute)."""
+    now = now or timezone.now()
+    token = email_confirmation_token(user)
+    path = reverse("applications:email-confirm", args=[token])
+    return message_enqueue(
+        kind=Kind.EMAIL_CONFIRMATION,
+        to_email=user.email,
+        subject="Confirm your e-mail address for the DASH Mentor Portal",
+        template="applications_email_confirmation",
+        context={"path": path, "name": user.get_short_name(), "days": 7},
+        key=f"confirm:{user.pk}:{int(now.timestamp()) // 60}",
+        recipient=user,
+    )
+
+
+@transaction.atomic
+def email_confirm(*, token: str) -> User:
+    """Mark the address in ``token`` as confirmed; return its user."""
+    try:
+        data = signing.loads(
+            token, salt=CONFIRMATION_SALT, max_age=CONFIRMATION_MAX_AGE
+        )
+    except signing.SignatureExpired:
+        raise ValidationError(CONFIRMATION_EXPIRED)
+    except signing.BadSignature:
+        raise ValidationError(CONFIRMATION_INVALID)
+    user = (
+        User.objects.select_for_update()
+        .filter(pk=data.get("u"), email__iexact=data.get("e", ""))
+        .first()
+    )
+    if user is None:
+        raise ValidationError(CONFIRMATION_INVALID)
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = timezone.now()
+        user.save(update_fields=["email_confirmed_at"])
+        audit_record(actor=user, action="user.email_confirmed", target=user)
+    return user
+
+
+@transaction.atomic
+def applicant_signup(*, form) -> User:
+    """Create the account from a valid sign-up form and send the confirmation."""
+    user = form.save()
+    audit_record(actor=user, action="user.signed_up", target=user)
+    email_confirmation_send(user=user)
+    return user
+
+
+# --- the organization ---
+
+ORG_FIELDS = [
+    "name",
+    "org_type",
+    "sector",
+    "ein",
+    "address_line1",
+    "address_line2",
+    "city",
+    "state",
+    "postal_code",
+    "country",
+    "website",
+]
+
+
+def applicant_organization(user) -> Organization | None:
+    """The applicant organization the user belongs to (the first, by name)."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Organization.objects.filter(
+            memberships__user=user, kind=Organization.Kind.APPLICANT
+        )
+        .order_by("name", "pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def organization_save(
+    *, user: User, data: dict, organization: Organization | None = None
+) -> Organization:
+    """Create the user's applicant organization, or update it."""
+    if organization is None:
+        organization = Organization(kind=Organization.Kind.APPLICANT)
+        before = {}
+    else:
+        before = {f: getattr(organization, f) for f in ORG_FIELDS}
+    for name in ORG_FIELDS:
+        if name in data:
+            setattr(organization, name, data[name])
+    organization.full_clean()
+    created = organization.pk is None
+    organization.save()
+    if created:
+        Membership.objects.create(
+            user=user, organization=organization, role=Membership.Role.ADMIN
+        )
+        forget_roles(user)
+    after = {f: getattr(organization, f) for f in ORG_FIELDS}
+    changed = {k: v for k, v in after.items() if before.get(k) != v}
+    if changed:
+        audit_record(
+            actor=user,
+            action="organization.created" if created else "organization.updated",
+            target=organization,
+            before={k: before.get(k) for k in changed} if before else {},
+            after=changed,
+        )
+    return organization
+
+
+# --- drafts ---
+
+
+def _check_open(round_: Round, now=None) -> None:
+    now = now or timezone.now()
+    if now < round_.opens_at:
+        raise ValidationError(NOT_OPEN_YET)
+    if not round_.is_open(now):
+        raise ValidationError(DEADLINE_PASSED)
+
+
+def application_is_editable(application: Application, now=None) -> bool:
+    return application.status in (
+        Application.Status.DRAFT,
+        Application.Status.WITHDRAWN,
+    ) and application.round.is_open(now or timezone.now())
+
+
+def _lock_editable(application: Application, now=None) -> Application:
+    """Lock the row and check that the applicant may still change it."""
+    locked = (
+        Application.objects.select_for_update()
+        .select_related("round", "organization")
+        .get(pk=application.pk)
+    )
+    _check_open(locked.round, now)
+    if locked.status not in (Application.Status.DRAFT, Application.Status.WITHDRAWN):
+        raise ValidationError(NOT_EDITABLE)
+    return locked
+
+
+@transaction.atomic
+def application_start(*, round: Round, by: User, now=None) -> Application:
+    """Return the organization's application to the round, creating a draft."""
+    organization = applicant_organization(by)
+    if organization is None:
+        raise ValidationError(NO_ORGANIZATION)
+    existing = Application.objects.filter(round=round, organization=organization)
+    application = existing.first()
+    if application is not None:
+        return application
+    _check_open(round, now)
+    application, created = Application.objects.get_or_create(
+        round=round,
+        organization=organization,
+        defaults={"created_by": by, "state": organization.state},
+    )
+    if created:
+        audit_record(actor=by, action="application.started", target=application)
+        # Start the contacts with the person applying, which most people are.
+        Contact.objects.create(
+            application=application,
+            kind=Contact.Kind.PRIMARY,
+            name=by.full_name,
+            title=by.title,
+            email=by.email,
+            phone=by.phone,
+        )
+    return application
+
+
+@transaction.atomic
+def application_organization_save(
+    *, application: Application, by: User, data: dict, now=None
+) -> Organization:
+    """Update the organization profile from inside an editable application."""
+    locked = _lock_editable(application, now)
+    return organization_save(user=by, data=data, organization=locked.organization)
+
+
+@transaction.atomic
+def application_contacts_save(
+    *,
+    application: Application,
+    by: User,
+    primary: dict | None,
+    secondary: dict | None,
+    team: list[dict],
+    now=None,
+) -> Application:
+    """Replace the contacts and team members with the given ones."""
+    locked = _lock_editable(application, now)
+    locked.contacts.all().delete()
+    rows = []
+    if primary:
+        rows.append(Contact(application=locked, kind=Contact.Kind.PRIMARY, **primary))
+    if secondary:
+        rows.append(
+            Contact(application=locked, kind=Contact.Kind.SECONDARY, **secondary)
+        )
+    rows += [
+        Contact(application=locked, kind=Contact.Kind.TEAM, order=i, **member)
+        for i, member in enumerate(team)
+    ]
+    Contact.objects.bulk_create(rows)
+    _touch(locked)
+    return locked
+
+
+@transaction.atomic
+def application_collaboration_save(
+    *,
+    application: Application,
+    by: User,
+    name: str,
+    status: str,
+    description: str,
+    partners: list[dict],
+    now=None,
+) -> Application:
+    """Save the collaboration and replace its partner organizations."""
+    locked = _lock_editable(application, now)
+    locked.collaboration_name = name
+    locked.collaboration_status = status
+    locked.collaboration_description = description
+    locked.save(
+        update_fields=[
+            "collaboration_name",
+            "collaboration_status",
+            "collaboration_description",
+            "updated_at",
+        ]
+    )
+    locked.partners.all().delete()
+    Partner.objects.bulk_create(
+        Partner(
+            application=locked,
+            name=p["name"],
+            sectors=list(p["sectors"]),
+            role=p.get("role", ""),
+            order=i,
+        )
+        for i, p in enumerate(partners)
+    )
+    _touch(locked)
+    return locked
+
+
+@transaction.atomic
+def application_fields_save(
+    *, application: Application, by: User, data: dict, now=None
+) -> Application:
+    """Save plain fields of the application (the learning goal, All In)."""
+    allowed = {"learning_goal", "all_in_profile"}
+    locked = _lock_editable(application, now)
+    for name, value in data.items():
+        if name not in allowed:
+            raise ValueError(f"{name} is not a field a section saves")
+        setattr(locked, name, value)
+    locked.save(update_fields=[*data, "updated_at"])
+    _touch(locked)
+    return locked
+
+
+@transaction.atomic
+def application_answers_save(
+    *, application: Application, by: User, answers: dict[int, str], now=None
+) -> Application:
+    """Save the answers to the round's questions, keyed by question id."""
+    locked = _lock_editable(application, now)
+    questions = {q.pk: q for q in Question.objects.filter(round=locked.round_id)}
+    for question_id, text in answers.items():
+        question = questions.get(question_id)
+        if question is None:
+            continue
+        if rules.count_words(text) > question.word_limit:
+            raise ValidationError(
+                f"The answer to “{question.prompt[:60]}” is over "
+                f"{question.word_limit} words."
+            )
+        Answer.objects.update_or_create(
+            application=locked, question=question, defaults={"text": text}
+        )
+    _touch(locked)
+    return locked
+
+
+@transaction.atomic
+def application_preferences_save(
+    *, application: Application, by: User, mentorship_ids: list[int], now=None
+) -> Application:
+    """Replace the ranked preferences: the first id is the first choice."""
+    locked = _lock_editable(application, now)
+    if len(set(mentorship_ids)) != len(mentorship_ids):
+        raise ValidationError(DUPLICATE_PREFERENCE)
+    valid = set(locked.round.mentorships.values_list("pk", flat=True))
+    if not set(mentorship_ids) <= valid:
+        raise ValidationError(PREFERENCE_OTHER_ROUND)
+    locked.preferences.all().delete()
+    Preference.objects.bulk_create(
+        Preference(application=locked, mentorship_id=m, rank=rank)
+        for rank, m in enumerate(mentorship_ids, start=1)
+    )
+    locked.first_preference_id = mentorship_ids[0] if mentorship_ids else None
+    locked.save(update_fields=["first_preference", "updated_at"])
+    _touch(locked)
+    return locked
+
+
+def _touch(application: Application) -> None:
+    """Mark the draft as changed now (bulk writes do not touch ``updated_at``)."""
+    Application.objects.filter(pk=application.pk).update(updated_at=timezone.now())
+
+
+# --- completeness and screening ---
+
+
+def draft_input(application: Application) -> rules.DraftInput:
+    """Read everything the completeness rule needs, in a fixed number of queries."""
+    org = application.organization
+    contacts = tuple(
+        rules.ContactInput(
+            kind=c.kind,
+            name=c.name,
+            title=c.title,
+            email=c.email,
+            phone=c.phone,
+            from_lead_organization=c.from_lead_organization,
+        )
+        for c in application.contacts.all()
+    )
+    answers = {a.question_id: a.text for a in application.answers.all()}
+    questions = tuple(
+        rules.QuestionInput(
+            key=q.key,
+            prompt=q.prompt,
+            required=q.required,
+            word_limit=q.word_limit,
+            answer=answers.get(q.pk, ""),
+        )
+        for q in application.round.questions.all()
+    )
+    return rules.DraftInput(
+        org_name=org.name,
+        org_type=org.org_type,
+        org_sector=org.sector,
+        org_state=org.state,
+        org_country=org.country,
+        contacts=contacts,
+        collaboration_name=application.collaboration_name,
+        collaboration_status=application.collaboration_status,
+        partners=tuple((p.name, tuple(p.sectors)) for p in application.partners.all()),
+        learning_goal=application.learning_goal,
+        questions=questions,
+        all_in_profile=application.all_in_profile,
+        preferences=len(application.preferences.all()),
+    )
+
+
+def screening_input(application: Application) -> rules.ScreeningInput:
+    org = application.organization
+    return rules.ScreeningInput(
+        learning_goal=application.learning_goal,
+        org_type=org.org_type,
+        ein=org.ein,
+        state=org.state,
+        country=org.country,
+        collaboration_status=application.collaboration_status,
+        org_sector=org.sector,
+        partner_sectors=tuple(tuple(p.sectors) for p in application.partners.all()),
+    )
+
+
+def _refresh_eligibility(application: Application, rows=None) -> str:
+    """Recompute the denormalized overall eligibility from the stored rows."""
+    if rows is None:
+        rows = EligibilityResult.objects.filter(application=application)
+    outcomes = [r.effective_outcome for r in rows]
+    application.eligibility = rules.overall_eligibility(outcomes)
+    Application.objects.filter(pk=application.pk).update(
+        eligibility=application.eligibility
+    )
+    return application.eligibility
+
+
+@transaction.atomic
+def eligibility_screen(*, application: Application, now=None) -> list:
+    """Screen the application against the five criteria and store each result.
+
+    A staff override survives a new screening only when the computed outcome
+    it overrode is unchanged; otherwise the new answers are screened afresh.
+    """
+    now = now or timezone.now()
+    results = rules.screen(screening_input(application))
+    existing = {
+        r.criterion: r
+        for r in EligibilityResult.objects.filter(application=application)
+    }
+    stored = []
+    for result in results:
+        row = existing.get(result.criterion)
+        if row is None:
+            row = EligibilityResult(application=application, criterion=result.criterion)
+        elif row.override_outcome and row.outcome != result.outcome:
+            row.override_outcome = ""
+            row.override_justification = ""
+            row.overridden_by = None
+            row.overridden_at = None
+        row.outcome = result.outcome
+        row.reason = result.reason
+        row.computed_at = now
+        row.save()
+        stored.append(row)
+    _refresh_eligibility(application, stored)
+    return stored
+
+
+@transaction.atomic
+def eligibility_override(
+    *, result: EligibilityResult, outcome: str, justification: str, by: User
+) -> EligibilityResult:
+    """Record staff's outcome for one criterion, with who and why."""
+    justification = (justification or "").strip()
+    if not justification:
+        raise ValidationError(JUSTIFICATION_REQUIRED)
+    if outcome not in EligibilityResult.Outcome.values:
+        raise ValidationError(f"“{outcome}” is not an outcome.")
+    row = EligibilityResult.objects.select_for_update().get(pk=result.pk)
+    before = {
+        "outcome": row.effective_outcome,
+        "override_outcome": row.override_outcome,
+        "override_justification": row.override_justification,
+    }
+    row.override_outcome = outcome
+    row.override_justification = justification
+    row.overridden_by = by
+    row.overridden_at = timezone.now()
+    row.save()
+    application = row.application
+    _refresh_eligibility(application)
+    audit_record(
+        actor=by,
+        action="eligibility.overridden",
+        target=application,
+        before=before,
+        after={
+            "criterion": row.criterion,
+            "outcome": outcome,
+            "eligibility": application.eligibility,
+        },
+        note=justification,
+    )
+    return row
+
+
+# --- status ---
+
+
+@transaction.atomic
+def application_transition(
+    *, application: Application, to: str, by: User | None, note: str = ""
+) -> Application:
+    """Move the application to ``to`` if the transition table allows it."""
+    if not application.can_move_to(to):
+        raise ValidationError(
+            TRANSITION_REFUSED.format(
+                from_=application.get_status_display(),
+                to=Application.Status(to).label,
+            )
+        )
+    before = application.status
+    application.status = to
+    application.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=by,
+        action="application.status",
+        target=application,
+        before={"status": before},
+        after={"status": to},
+        note=note,
+    )
+    return application
+
+
+def _missing_text(sections) -> str:
+    items = [item for s in sections for item in s.missing]
+    return "; ".join(items)
+
+
+@transaction.atomic
+def application_submit(*, application: Application, by: User, now=None) -> Application:
+    """Submit the application: check the e-mail, the deadline and completeness,
+    screen it, and send the confirmation.
+
+    The row is locked first, so a double click submits once: the second request
+    waits, then finds the application submitted and returns it unchanged.
+    """
+    now = now or timezone.now()
+    locked = (
+        Application.objects.select_for_update()
+        .select_related("round", "organization")
+        .get(pk=application.pk)
+    )
+    if locked.status == Application.Status.SUBMITTED:
+        return locked
+    if locked.status not in (Application.Status.DRAFT, Application.Status.WITHDRAWN):
+        raise ValidationError(ALREADY_SUBMITTED)
+    if not by.email_confirmed:
+        raise ValidationError(EMAIL_NOT_CONFIRMED)
+    _check_open(locked.round, now)
+    sections = rules.completeness(draft_input(locked))
+    if any(s.missing for s in sections):
+        raise ValidationError(INCOMPLETE.format(missing=_missing_text(sections)))
+
+    resubmission = locked.status == Application.Status.WITHDRAWN
+    if resubmission:
+        locked.version += 1
+    partners = list(locked.partners.all())
+    locked.sectors_index = (
+        ","
+        + ",".join(rules.other_sectors("", [tuple(p.sectors) for p in partners]))
+        + ","
+        if partners
+        else ""
+    )
+    locked.state = locked.organization.state
+    first = locked.preferences.order_by("rank").first()
+    locked.first_preference_id = first.mentorship_id if first else None
+    locked.submitted_at = now
+    locked.first_submitted_at = locked.first_submitted_at or now
+    locked.save(
+        update_fields=[
+            "version",
+            "sectors_index",
+            "state",
+            "first_preference",
+            "submitted_at",
+            "first_submitted_at",
+        ]
+    )
+    eligibility_screen(application=locked, now=now)
+    application_transition(
+        application=locked,
+        to=Application.Status.SUBMITTED,
+        by=by,
+        note="resubmitted" if resubmission else "",
+    )
+    _send_submission_confirmation(locked, by)
+    return locked
+
+
+def _when(moment, zone) -> str:
+    return dateformat.format(timezone.localtime(moment, zone), "l, F j, Y, g:i A T")
+
+
+def _send_submission_confirmation(application: Application, by: User) -> None:
+    round_ = application.round
+    recipients = {by.email.lower(): by}
+    primary = application.contacts.filter(kind=Contact.Kind.PRIMARY).first()
+    if primary and primary.email.lower() not in recipients:
+        recipients[primary.email.lower()] = None
+    for email, user in recipients.items():
+        zone = user.zone if user else round_.zone
+        message_enqueue(
+            kind=Kind.SUBMISSION_CONFIRMATION,
+            to_email=email,
+            subject=f"We received your application to {round_.name}",
+            template="applications_submitted",
+            context={
+                "organization": application.organization.name,
+                "round_name": round_.name,
+                # Formatted here: the template's date filter would convert
+                # back to the zone active where the e-mail is rendered.
+                "submitted_at": _when(application.submitted_at, zone),
+                "closes_at": _when(round_.closes_at, zone),
+                "version": application.version,
+                "path": reverse(
+                    "applications:application-detail", args=[application.pk]
+                ),
+                "print_path": reverse(
+                    "applications:application-print", args=[application.pk]
+                ),
+            },
+            key=f"submitted:{application.pk}:{application.version}",
+            recipient=user,
+        )
+
+
+@transaction.atomic
+def application_withdraw(
+    *, application: Application, by: User, now=None
+) -> Application:
+    """Withdraw a submitted application before the deadline, to edit it."""
+    locked = (
+        Application.objects.select_for_update()
+        .select_related("round")
+        .get(pk=application.pk)
+    )
+    if locked.status == Application.Status.WITHDRAWN:
+        return locked
+    if locked.status != Application.Status.SUBMITTED:
+        raise ValidationError(CANNOT_WITHDRAW)
+    _check_open(locked.round, now)
+    return application_transition(
+        application=locked, to=Application.Status.WITHDRAWN, by=by
+    )

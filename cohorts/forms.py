@@ -1,0 +1,338 @@
+"""Forms of the mentorship year. They validate; the services decide and save."""
+
+import datetime as dt
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils import timezone
+
+from . import rules, services
+from .models import (
+    ActionPeriod,
+    Activity,
+    Attendance,
+    CheckInNote,
+    Event,
+    Measure,
+    PersonnelChange,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(
+    attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+)
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+
+
+def _helper(label: str | None, *, form_tag: bool = True) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = form_tag
+    helper.attrs = {"data-submit-once": ""}
+    if label:
+        helper.add_input(Submit("submit", label))
+    return helper
+
+
+# --- work plan ---------------------------------------------------------------
+
+
+class GoalForm(forms.Form):
+    title = forms.CharField(
+        max_length=255,
+        label="Goal",
+        help_text="What the organization sets out to achieve this year.",
+    )
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(None, form_tag=False)
+
+
+class ActivityForm(forms.Form):
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    title = forms.CharField(max_length=255, label="Activity")
+    target_date = forms.DateField(widget=DATE, label="Target date")
+    status = forms.ChoiceField(choices=Activity.Status.choices, initial="planned")
+
+    def __init__(self, *args, contract_start=None, contract_end=None, **kwargs):
+        self.contract_start, self.contract_end = contract_start, contract_end
+        super().__init__(*args, **kwargs)
+
+    def clean_target_date(self):
+        day = self.cleaned_data["target_date"]
+        if self.contract_start and self.contract_end:
+            problem = rules.activity_date_error(
+                day, self.contract_start, self.contract_end
+            )
+            if problem:
+                raise forms.ValidationError(problem)
+        return day
+
+
+class BaseActivityFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        kept = [
+            f for f in self.forms if f.cleaned_data and not self._should_delete_form(f)
+        ]
+        if not kept:
+            raise forms.ValidationError("A goal needs at least one activity.")
+
+    def activities(self) -> list[dict]:
+        items = []
+        for form in self.forms:
+            if not form.cleaned_data:
+                continue
+            item = dict(form.cleaned_data)
+            item["delete"] = bool(item.pop("DELETE", False))
+            items.append(item)
+        return items
+
+
+ActivityFormSet = forms.formset_factory(
+    ActivityForm, formset=BaseActivityFormSet, extra=3, can_delete=True
+)
+
+
+class ActivityStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Activity.Status.choices)
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve the plan"), ("changes", "Ask for changes")],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="Required when you ask for changes; the mentee receives it by "
+        "e-mail.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("Send my review")
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("decision") == "changes"
+            and not cleaned.get("comment", "").strip()
+        ):
+            self.add_error("comment", services.ERR_COMMENT_REQUIRED)
+        return cleaned
+
+
+# --- success goal ------------------------------------------------------------
+
+
+class SuccessGoalForm(forms.Form):
+    statement = forms.CharField(
+        label="Our success goal",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What capacity, knowledge or work the organization will build by "
+        "the end of the mentorship.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(None, form_tag=False)
+
+
+class MeasureForm(forms.Form):
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    name = forms.CharField(max_length=255, label="Measure")
+    unit = forms.CharField(max_length=60, required=False)
+    baseline = forms.DecimalField(max_digits=12, decimal_places=2, initial=0)
+    target = forms.DecimalField(max_digits=12, decimal_places=2)
+
+
+MeasureFormSet = forms.formset_factory(MeasureForm, extra=1, can_delete=True)
+
+
+def measure_items(formset) -> list[dict]:
+    items = []
+    for form in formset.forms:
+        if not form.cleaned_data:
+            continue
+        item = dict(form.cleaned_data)
+        item["delete"] = bool(item.pop("DELETE", False))
+        items.append(item)
+    return items
+
+
+class ProgressForm(forms.Form):
+    measure = forms.ModelChoiceField(
+        queryset=Measure.objects.none(),
+        error_messages={"invalid_choice": services.ERR_MEASURE_OTHER_ORG},
+    )
+    date = forms.DateField(widget=DATE, initial=timezone.localdate)
+    value = forms.DecimalField(max_digits=12, decimal_places=2)
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, award, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["measure"].queryset = Measure.objects.filter(
+            success_goal__award=award
+        )
+        self.helper = _helper("Add progress")
+
+
+# --- events ------------------------------------------------------------------
+
+
+class EventForm(forms.Form):
+    kind = forms.ChoiceField(choices=Event.Kind.choices)
+    title = forms.CharField(max_length=255)
+    award = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="Mentee organization",
+        help_text="For a check-in call only.",
+    )
+    starts_at = forms.DateTimeField(
+        widget=DATETIME, input_formats=DATETIME_FORMATS, label="Starts"
+    )
+    minutes = forms.IntegerField(
+        min_value=15, max_value=600, initial=60, label="Length (minutes)"
+    )
+    location = forms.CharField(max_length=255, required=False, label="Place")
+    link = forms.URLField(required=False, label="Video link", assume_scheme="https")
+    agenda = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+    def __init__(self, *args, mentorship, zone_name: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        from applications.models import Award
+
+        self.fields["award"].queryset = mentorship.awards.filter(
+            status__in=Award.ACTIVE
+        ).select_related("application__organization")
+        self.fields["award"].label_from_instance = lambda a: a.organization.name
+        self.fields["starts_at"].help_text = f"In your time zone, {zone_name}."
+        self.helper = _helper("Schedule the event")
+
+
+class SeriesForm(forms.Form):
+    title = forms.CharField(
+        max_length=200,
+        initial="Cohort webinar",
+        help_text="Each webinar is numbered after it: “Cohort webinar 1”, …",
+    )
+    first = forms.DateField(widget=DATE, label="First webinar on")
+    cadence = forms.ChoiceField(choices=rules.Cadence.CHOICES)
+    at = forms.TimeField(
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        initial=dt.time(14, 0),
+        label="Time",
+    )
+    minutes = forms.IntegerField(
+        min_value=15, max_value=600, initial=60, label="Length (minutes)"
+    )
+    link = forms.URLField(required=False, label="Video link", assume_scheme="https")
+    location = forms.CharField(max_length=255, required=False, label="Place")
+    agenda = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, zone_name: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["at"].help_text = f"In the round's time zone, {zone_name}."
+        self.helper = _helper(None, form_tag=False)
+
+
+class AttendanceForm(forms.Form):
+    """One status per expected member; every posted ``member_<id>`` is kept so
+    that the service can refuse someone who is not in the cohort."""
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = list(members)
+        for member in self.members:
+            self.fields[f"member_{member.pk}"] = forms.ChoiceField(
+                choices=Attendance.Status.choices,
+                widget=forms.RadioSelect,
+                required=False,
+                label=member.name,
+            )
+
+    def statuses(self) -> dict[int, str]:
+        result = {}
+        for key, value in self.data.items():
+            if key.startswith("member_") and value:
+                try:
+                    result[int(key.removeprefix("member_"))] = value
+                except ValueError:
+                    continue
+        return result
+
+
+# --- logs, notes, personnel ------------------------------------------------
+
+
+class ActionLogForm(forms.Form):
+    period = forms.ModelChoiceField(queryset=ActionPeriod.objects.none())
+    did = forms.CharField(label="What we did", widget=forms.Textarea(attrs={"rows": 4}))
+    next_steps = forms.CharField(
+        label="What we will do next",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+    def __init__(self, *args, periods, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].queryset = periods
+        self.helper = _helper("Add to the log")
+
+
+class LogCommentForm(forms.Form):
+    comment = forms.CharField(
+        label="Mentor's comment", widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CheckInNoteForm(forms.ModelForm):
+    class Meta:
+        model = CheckInNote
+        fields = [
+            "held_on",
+            "event",
+            "attendees",
+            "notes",
+            "follow_ups",
+            "shared_with_mentee",
+        ]
+        widgets = {
+            "held_on": DATE,
+            "attendees": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 5}),
+            "follow_ups": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {"held_on": "Call held on", "event": "Scheduled call"}
+
+    def __init__(self, *args, award, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["event"].queryset = Event.objects.filter(
+            award=award, kind=Event.Kind.CHECK_IN
+        )
+        self.fields["event"].required = False
+        self.helper = _helper("Save the notes")
+
+
+class PersonnelChangeForm(forms.ModelForm):
+    class Meta:
+        model = PersonnelChange
+        fields = ["kind", "person_name", "person_email", "effective_on", "note"]
+        widgets = {"effective_on": DATE, "note": forms.Textarea(attrs={"rows": 3})}
+        labels = {
+            "kind": "What changes",
+            "person_name": "Person's name",
+            "person_email": "Person's e-mail",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("Report the change")

@@ -1,0 +1,751 @@
+"""Every write of the mentorship year.
+
+Services are keyword-only, run in one transaction, return the model they
+changed, write an audit row for decisions, and raise ``ValidationError`` with a
+module-constant message when a rule refuses the change (nothing is saved then).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+
+from dashmentor.services import audit_record
+from notifications.models import Kind
+from notifications.services import message_enqueue
+
+from . import rules
+from .models import (
+    ActionLog,
+    ActionPeriod,
+    Activity,
+    Attendance,
+    CheckInNote,
+    CohortMember,
+    Event,
+    Goal,
+    Measure,
+    PersonnelChange,
+    ProgressEntry,
+    SuccessGoal,
+    WorkPlan,
+    WorkPlanVersion,
+)
+
+ERR_PLAN_LOCKED = (
+    "Your work plan is with your mentor for review; you can change it again once "
+    "the mentor has answered."
+)
+ERR_BAD_TRANSITION = "A work plan that is “{status}” cannot be {action}."
+ERR_NOTHING_TO_REVIEW = "There is no submitted version awaiting review."
+ERR_COMMENT_REQUIRED = "Say what should change, so the mentee knows what to do."
+ERR_MEASURE_OTHER_ORG = "This measure belongs to another organization's goal."
+ERR_PROGRESS_FUTURE = "A progress entry cannot be dated in the future."
+ERR_NOT_IN_COHORT = "{name} is not a member of this cohort; attendance not recorded."
+ERR_BAD_ATTENDANCE = "“{status}” is not an attendance status."
+ERR_CHECK_IN_NEEDS_ORG = "A check-in call is with one mentee organization: choose it."
+ERR_ORG_NOT_IN_COHORT = "This organization is not in this cohort."
+ERR_EVENT_END_BEFORE_START = "The end must come after the start."
+ERR_PERIOD_OTHER_COHORT = "This action period belongs to another cohort."
+ERR_PERIOD_NOT_STARTED = "This action period has not started yet."
+ERR_EVENT_OTHER_ORG = "This call is not a check-in with this organization."
+ERR_CHANGE_APPLIED = "This change was already applied."
+ERR_NO_SUCH_PERSON = "No active member of this organization has the e-mail {email}."
+
+DEFAULT_PLAN_DUE_DAYS = 30
+RESUBMIT_DAYS = 14
+
+
+def _date(value: dt.date) -> str:
+    return value.isoformat()
+
+
+# --- work plan ---------------------------------------------------------------
+
+
+@transaction.atomic
+def workplan_get_or_create(*, award) -> WorkPlan:
+    """The award's work plan, created as a draft due a month into the contract."""
+    workplan, _ = WorkPlan.objects.get_or_create(
+        award=award,
+        defaults={
+            "due_on": award.contract_start + dt.timedelta(days=DEFAULT_PLAN_DUE_DAYS)
+        },
+    )
+    return workplan
+
+
+def _check_editable(workplan: WorkPlan) -> None:
+    if workplan.status == WorkPlan.Status.SUBMITTED:
+        raise ValidationError(ERR_PLAN_LOCKED)
+
+
+@transaction.atomic
+def goal_save(
+    *,
+    workplan: WorkPlan,
+    goal: Goal | None = None,
+    title: str,
+    description: str = "",
+    activities: list[dict],
+    by,
+) -> Goal:
+    """Create or change a goal and its activities in one step.
+
+    ``activities`` holds dicts with ``title``, ``target_date``, ``status`` and,
+    for an existing activity, ``id``; an existing activity with ``delete`` set is
+    removed. A third goal, a target date outside the contract, or a plan under
+    review is refused and nothing is saved.
+    """
+    workplan = WorkPlan.objects.select_for_update().get(pk=workplan.pk)
+    _check_editable(workplan)
+    award = workplan.award
+    if goal is None:
+        problem = rules.goal_count_error(workplan.goals.count(), adding=True)
+        if problem:
+            raise ValidationError(problem)
+    errors = {}
+    for index, item in enumerate(activities):
+        if item.get("delete"):
+            continue
+        problem = rules.activity_date_error(
+            item["target_date"], award.contract_start, award.contract_end
+        )
+        if problem:
+            errors[f"activity-{index}"] = problem
+    if errors:
+        raise ValidationError(errors)
+    if goal is None:
+        order = (workplan.goals.aggregate(m=Max("order"))["m"] or 0) + 1
+        goal = Goal.objects.create(
+            workplan=workplan, order=order, title=title, description=description
+        )
+    else:
+        goal.title, goal.description = title, description
+        goal.save(update_fields=["title", "description"])
+    existing = {a.pk: a for a in goal.activities.all()}
+    for order, item in enumerate(activities):
+        activity = existing.get(item.get("id"))
+        if item.get("delete"):
+            if activity:
+                activity.delete()
+            continue
+        if activity is None:
+            activity = Activity(goal=goal)
+        activity.order = order
+        activity.title = item["title"]
+        activity.target_date = item["target_date"]
+        activity.status = item.get("status") or Activity.Status.PLANNED
+        activity.save()
+    workplan.save(update_fields=["updated_at"])
+    return goal
+
+
+@transaction.atomic
+def goal_delete(*, goal: Goal, by) -> None:
+    """Remove a goal and its activities (a plan under review stays as it is)."""
+    workplan = WorkPlan.objects.select_for_update().get(pk=goal.workplan_id)
+    _check_editable(workplan)
+    goal.delete()
+    workplan.save(update_fields=["updated_at"])
+
+
+@transaction.atomic
+def activity_status_set(*, activity: Activity, status: str, by) -> Activity:
+    """Mark how an activity stands; allowed in every state of the plan."""
+    if status not in Activity.Status.values:
+        raise ValidationError("Choose a status from the list.")
+    activity.status = status
+    activity.save(update_fields=["status"])
+    return activity
+
+
+def workplan_snapshot(workplan: WorkPlan) -> dict:
+    """The plan's goals and activities as plain JSON, for a version."""
+    goals = workplan.goals.prefetch_related("activities")
+    return {
+        "goals": [
+            {
+                "id": goal.pk,
+                "title": goal.title,
+                "description": goal.description,
+                "activities": [
+                    {
+                        "id": a.pk,
+                        "title": a.title,
+                        "target_date": _date(a.target_date),
+                        "status": a.status,
+                    }
+                    for a in goal.activities.all()
+                ],
+            }
+            for goal in goals
+        ]
+    }
+
+
+def _move(workplan: WorkPlan, status: str, action: str) -> None:
+    if status not in WorkPlan.TRANSITIONS.get(workplan.status, set()):
+        raise ValidationError(
+            ERR_BAD_TRANSITION.format(
+                status=workplan.get_status_display(), action=action
+            )
+        )
+    workplan.status = status
+
+
+@transaction.atomic
+def workplan_submit(*, workplan: WorkPlan, by) -> WorkPlanVersion:
+    """Send the plan to the mentors: keep a numbered copy, e-mail the mentors.
+
+    Refused with one or more messages when the plan has no goal, more than two,
+    or a goal without an activity. Submitting twice makes one version: the second
+    call finds the plan already submitted and is refused.
+    """
+    workplan = WorkPlan.objects.select_for_update().get(pk=workplan.pk)
+    before = workplan.status
+    _move(workplan, WorkPlan.Status.SUBMITTED, "submitted")
+    snapshot = workplan_snapshot(workplan)
+    errors = rules.submission_errors(snapshot["goals"])
+    if errors:
+        raise ValidationError(errors)
+    number = (workplan.versions.aggregate(m=Max("number"))["m"] or 0) + 1
+    version = WorkPlanVersion.objects.create(
+        workplan=workplan, number=number, snapshot=snapshot, submitted_by=by
+    )
+    workplan.save(update_fields=["status", "updated_at"])
+    award = workplan.award
+    audit_record(
+        actor=by,
+        action="workplan.submit",
+        target=workplan,
+        before={"status": before},
+        after={"status": workplan.status, "version": number},
+    )
+    path = reverse("cohorts:workplan-detail", args=[award.pk])
+    for mentor in award.mentorship.mentors.all():
+        message_enqueue(
+            kind=Kind.WORKPLAN_REVIEW,
+            to_email=mentor.email,
+            subject=f"Work plan to review: {award.application.organization.name}",
+            template="cohorts_year_workplan_submitted",
+            context={"award": award, "version": version, "path": path},
+            key=f"workplan-submitted:{version.pk}",
+            recipient=mentor,
+        )
+    return version
+
+
+@transaction.atomic
+def workplan_review(
+    *, workplan: WorkPlan, approve: bool, comment: str, by
+) -> WorkPlanVersion:
+    """Record the mentor's decision on the latest version and tell the mentees.
+
+    Asking for changes needs a comment and gives the mentee two more weeks
+    (the plan's ``due_on``, which drives the reminders).
+    """
+    workplan = WorkPlan.objects.select_for_update().get(pk=workplan.pk)
+    version = workplan.versions.filter(
+        decision=WorkPlanVersion.Decision.PENDING
+    ).first()
+    if version is None or workplan.status != WorkPlan.Status.SUBMITTED:
+        raise ValidationError(ERR_NOTHING_TO_REVIEW)
+    comment = comment.strip()
+    if not approve and not comment:
+        raise ValidationError({"comment": ERR_COMMENT_REQUIRED})
+    before = workplan.status
+    if approve:
+        _move(workplan, WorkPlan.Status.APPROVED, "approved")
+        version.decision = WorkPlanVersion.Decision.APPROVED
+    else:
+        _move(workplan, WorkPlan.Status.CHANGES_REQUESTED, "sent back")
+        version.decision = WorkPlanVersion.Decision.CHANGES_REQUESTED
+        workplan.due_on = timezone.localdate() + dt.timedelta(days=RESUBMIT_DAYS)
+    version.mentor_comment = comment
+    version.decided_by = by
+    version.decided_at = timezone.now()
+    version.save()
+    workplan.save(update_fields=["status", "due_on", "updated_at"])
+    audit_record(
+        actor=by,
+        action="workplan.review",
+        target=workplan,
+        before={"status": before},
+        after={"status": workplan.status, "version": version.number},
+        note=comment,
+    )
+    award = workplan.award
+    path = reverse("cohorts:workplan-detail", args=[award.pk])
+    members = CohortMember.objects.filter(
+        award=award, active=True, user__isnull=False
+    ).select_related("user")
+    for member in members:
+        message_enqueue(
+            kind=Kind.WORKPLAN_REVIEW,
+            to_email=member.user.email,
+            subject=(
+                "Your work plan is approved"
+                if approve
+                else "Your mentor asks for changes to your work plan"
+            ),
+            template="cohorts_year_workplan_review",
+            context={
+                "award": award,
+                "version": version,
+                "approved": approve,
+                "path": path,
+                "due_on": workplan.due_on,
+            },
+            key=f"workplan-review:{version.pk}",
+            recipient=member.user,
+        )
+    return version
+
+
+# --- success goal ----------------------------------------------------------
+
+
+@transaction.atomic
+def success_goal_save(
+    *, award, statement: str, measures: list[dict], by
+) -> SuccessGoal:
+    """Write the success goal's statement and its measures.
+
+    ``measures`` holds dicts with ``name``, ``unit``, ``baseline``, ``target``
+    and, for an existing measure, ``id``; with ``delete`` set it is removed
+    (with its progress entries).
+    """
+    goal, _ = SuccessGoal.objects.update_or_create(
+        award=award, defaults={"statement": statement}
+    )
+    existing = {m.pk: m for m in goal.measures.all()}
+    for order, item in enumerate(measures):
+        measure = existing.get(item.get("id"))
+        if item.get("delete"):
+            if measure:
+                measure.delete()
+            continue
+        if measure is None:
+            measure = Measure(success_goal=goal)
+        measure.order = order
+        measure.name = item["name"]
+        measure.unit = item.get("unit", "")
+        measure.baseline = item.get("baseline") or Decimal(0)
+        measure.target = item["target"]
+        measure.save()
+    return goal
+
+
+@transaction.atomic
+def progress_record(
+    *, award, measure: Measure, date: dt.date, value: Decimal, note: str = "", by
+) -> ProgressEntry:
+    """Add a dated value to one of the award's own measures."""
+    if measure.success_goal.award_id != award.pk:
+        raise ValidationError({"measure": ERR_MEASURE_OTHER_ORG})
+    if date > timezone.localdate():
+        raise ValidationError({"date": ERR_PROGRESS_FUTURE})
+    return ProgressEntry.objects.create(
+        measure=measure, date=date, value=value, note=note, recorded_by=by
+    )
+
+
+# --- events and attendance -------------------------------------------------
+
+
+def _contract_check(mentorship, starts_at: dt.datetime) -> None:
+    round_ = mentorship.round
+    day = timezone.localtime(starts_at, round_.zone).date()
+    if day < round_.contract_start or day > round_.contract_end:
+        raise ValidationError(
+            {
+                "starts_at": rules.ERR_EVENT_OUTSIDE_CONTRACT.format(
+                    start=f"{round_.contract_start:%b %-d, %Y}",
+                    end=f"{round_.contract_end:%b %-d, %Y}",
+                )
+            }
+        )
+
+
+@transaction.atomic
+def event_create(
+    *,
+    mentorship,
+    kind: str,
+    title: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime | None = None,
+    location: str = "",
+    link: str = "",
+    agenda: str = "",
+    award=None,
+    by,
+) -> Event:
+    """Schedule one event of a cohort, inside the contract period.
+
+    A check-in call is with one mentee organization of the cohort; the other
+    kinds are for the whole cohort. Cohort webinars re-cut the action periods.
+    """
+    _contract_check(mentorship, starts_at)
+    if ends_at and ends_at <= starts_at:
+        raise ValidationError({"ends_at": ERR_EVENT_END_BEFORE_START})
+    if kind == Event.Kind.CHECK_IN:
+        if award is None:
+            raise ValidationError({"award": ERR_CHECK_IN_NEEDS_ORG})
+        if award.mentorship_id != mentorship.pk:
+            raise ValidationError({"award": ERR_ORG_NOT_IN_COHORT})
+    else:
+        award = None
+    event = Event.objects.create(
+        mentorship=mentorship,
+        kind=kind,
+        title=title,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        location=location,
+        link=link,
+        agenda=agenda,
+        award=award,
+        created_by=by,
+    )
+    if kind in (Event.Kind.KICKOFF, Event.Kind.WEBINAR):
+        action_periods_sync(mentorship=mentorship)
+    return event
+
+
+def series_preview(*, mentorship, first: dt.date, cadence: str) -> list[dt.date]:
+    """The dates a webinar series would get, skipping days with a cohort event."""
+    round_ = mentorship.round
+    taken = {
+        timezone.localtime(t, round_.zone).date()
+        for t in mentorship.events.filter(award__isnull=True).values_list(
+            "starts_at", flat=True
+        )
+    }
+    return rules.cadence_dates(
+        first=first,
+        cadence=cadence,
+        start=round_.contract_start,
+        end=round_.contract_end,
+        taken=taken,
+    )
+
+
+@transaction.atomic
+def event_series_create(
+    *,
+    mentorship,
+    title: str,
+    first: dt.date,
+    cadence: str,
+    at: dt.time,
+    minutes: int = 60,
+    link: str = "",
+    location: str = "",
+    agenda: str = "",
+    by,
+) -> list[Event]:
+    """Create a cohort webinar series at ``cadence`` inside the contract dates.
+
+    Times are taken in the round's time zone. Dates follow
+    ``rules.cadence_dates``: none outside the contract, none on a day that
+    already has a cohort event. The action periods are re-cut after.
+    """
+    days = series_preview(mentorship=mentorship, first=first, cadence=cadence)
+    if not days:
+        raise ValidationError({"first": rules.ERR_SERIES_EMPTY})
+    zone = mentorship.round.zone
+    events = []
+    for number, day in enumerate(days, start=1):
+        starts = dt.datetime.combine(day, at, tzinfo=zone)
+        events.append(
+            Event.objects.create(
+                mentorship=mentorship,
+                kind=Event.Kind.WEBINAR,
+                title=f"{title} {number}",
+                starts_at=starts,
+                ends_at=starts + dt.timedelta(minutes=minutes),
+                link=link,
+                location=location,
+                agenda=agenda,
+                created_by=by,
+            )
+        )
+    action_periods_sync(mentorship=mentorship)
+    audit_record(
+        actor=by,
+        action="events.series",
+        target=mentorship,
+        after={"cadence": cadence, "dates": [d.isoformat() for d in days]},
+    )
+    return events
+
+
+@transaction.atomic
+def action_periods_sync(*, mentorship) -> list[ActionPeriod]:
+    """Make the action periods the stretches between the cohort's webinars.
+
+    Periods are found by their first day; a period whose webinar is gone is
+    removed unless mentees have logged in it.
+    """
+    round_ = mentorship.round
+    days = [
+        timezone.localtime(t, round_.zone).date()
+        for t in mentorship.events.filter(
+            kind__in=[Event.Kind.KICKOFF, Event.Kind.WEBINAR]
+        ).values_list("starts_at", flat=True)
+    ]
+    wanted = rules.periods_between(days, round_.contract_end)
+    existing = {p.starts_on: p for p in mentorship.action_periods.all()}
+    periods = []
+    for number, (start, end) in enumerate(wanted, start=1):
+        title = f"Action period {number}"
+        period = existing.pop(start, None)
+        if period is None:
+            period = ActionPeriod.objects.create(
+                mentorship=mentorship, title=title, starts_on=start, ends_on=end
+            )
+        elif (period.ends_on, period.title) != (end, title):
+            period.ends_on, period.title = end, title
+            period.save(update_fields=["ends_on", "title"])
+        periods.append(period)
+    for stale in existing.values():
+        if not stale.logs.exists():
+            stale.delete()
+    return periods
+
+
+def attendance_members(event: Event):
+    """Who is expected at an event: the cohort's active mentees (one org for a
+    check-in)."""
+    qs = CohortMember.objects.filter(active=True, award__mentorship=event.mentorship)
+    if event.award_id:
+        qs = qs.filter(award_id=event.award_id)
+    return qs.select_related("award__application__organization").order_by(
+        "award__application__organization__name", "role", "name"
+    )
+
+
+@transaction.atomic
+def attendance_record(*, event: Event, statuses: dict[int, str], by) -> int:
+    """Record who came to ``event``, one status per member, in one step.
+
+    A member who is not expected at the event (another cohort, another
+    organization's check-in, inactive) refuses the whole form: nothing saved.
+    Recording twice updates the same rows. Returns the number of rows written.
+    """
+    allowed = {m.pk: m for m in attendance_members(event)}
+    for member_id, status in statuses.items():
+        if member_id not in allowed:
+            member = CohortMember.objects.filter(pk=member_id).first()
+            name = member.name if member else f"Member {member_id}"
+            raise ValidationError(ERR_NOT_IN_COHORT.format(name=name))
+        if status not in Attendance.Status.values:
+            raise ValidationError(ERR_BAD_ATTENDANCE.format(status=status))
+    now = timezone.now()
+    for member_id, status in statuses.items():
+        Attendance.objects.update_or_create(
+            event=event,
+            member_id=member_id,
+            defaults={"status": status, "recorded_by": by, "recorded_at": now},
+        )
+    audit_record(
+        actor=by,
+        action="event.attendance",
+        target=event,
+        after={str(k): v for k, v in statuses.items()},
+    )
+    return len(statuses)
+
+
+# --- action logs and check-in notes ---------------------------------------
+
+
+@transaction.atomic
+def action_log_create(
+    *, award, period: ActionPeriod, did: str, next_steps: str = "", by
+) -> ActionLog:
+    """The mentee's log of what it did in an action period and what comes next."""
+    if period.mentorship_id != award.mentorship_id:
+        raise ValidationError({"period": ERR_PERIOD_OTHER_COHORT})
+    if period.starts_on > timezone.localdate():
+        raise ValidationError({"period": ERR_PERIOD_NOT_STARTED})
+    return ActionLog.objects.create(
+        period=period, award=award, did=did, next_steps=next_steps, author=by
+    )
+
+
+@transaction.atomic
+def action_log_comment(*, log: ActionLog, comment: str, by) -> ActionLog:
+    """The mentor's comment on a log (a new comment replaces the last)."""
+    log.mentor_comment = comment
+    log.commented_by = by
+    log.commented_at = timezone.now()
+    log.save(update_fields=["mentor_comment", "commented_by", "commented_at"])
+    return log
+
+
+@transaction.atomic
+def checkin_note_create(
+    *,
+    award,
+    held_on: dt.date,
+    notes: str,
+    attendees: str = "",
+    follow_ups: str = "",
+    shared_with_mentee: bool = True,
+    event: Event | None = None,
+    by,
+) -> CheckInNote:
+    """The mentor's record of a check-in call with one mentee organization."""
+    if event is not None and (
+        event.kind != Event.Kind.CHECK_IN or event.award_id != award.pk
+    ):
+        raise ValidationError({"event": ERR_EVENT_OTHER_ORG})
+    return CheckInNote.objects.create(
+        award=award,
+        event=event,
+        author=by,
+        held_on=held_on,
+        attendees=attendees,
+        notes=notes,
+        follow_ups=follow_ups,
+        shared_with_mentee=shared_with_mentee,
+    )
+
+
+# --- personnel changes -------------------------------------------------------
+
+
+@transaction.atomic
+def personnel_change_report(
+    *,
+    award,
+    kind: str,
+    person_name: str,
+    person_email: str,
+    effective_on: dt.date,
+    note: str = "",
+    by,
+) -> PersonnelChange:
+    """Record a change of the mentee team and tell the program office."""
+    change = PersonnelChange.objects.create(
+        award=award,
+        kind=kind,
+        person_name=person_name,
+        person_email=person_email.lower(),
+        effective_on=effective_on,
+        note=note,
+        reported_by=by,
+    )
+    audit_record(
+        actor=by,
+        action="personnel.report",
+        target=change,
+        after={"kind": kind, "email": change.person_email},
+    )
+    message_enqueue(
+        kind=Kind.PERSONNEL_CHANGE,
+        to_email=settings.PROGRAM_OFFICE_EMAIL,
+        subject=(
+            f"Personnel change at {award.application.organization.name}: "
+            f"{change.get_kind_display().lower()}"
+        ),
+        template="cohorts_year_personnel_change",
+        context={
+            "award": award,
+            "change": change,
+            "reported_by": by,
+            "path": reverse("cohorts:personnel-list"),
+        },
+        key=f"personnel:{change.pk}",
+    )
+    return change
+
+
+def _member_by_email(award, email: str) -> CohortMember | None:
+    return CohortMember.objects.filter(award=award, email__iexact=email).first()
+
+
+@transaction.atomic
+def personnel_change_apply(*, change: PersonnelChange, by) -> PersonnelChange:
+    """Update the organization's contacts from a reported change.
+
+    Someone leaves: the member is made inactive. Someone joins: a colleague is
+    added (linked to an account with that e-mail if there is one). A new primary
+    or secondary contact takes the role; the one who held it becomes a
+    colleague. The change is kept, marked applied, with who applied it.
+    """
+    from dashmentor.models import User
+
+    change = PersonnelChange.objects.select_for_update().get(pk=change.pk)
+    if change.status == PersonnelChange.Status.APPLIED:
+        raise ValidationError(ERR_CHANGE_APPLIED)
+    award = change.award
+    member = _member_by_email(award, change.person_email)
+    now = timezone.now()
+    if change.kind == PersonnelChange.Kind.LEAVES:
+        if member is None or not member.active:
+            raise ValidationError(ERR_NO_SUCH_PERSON.format(email=change.person_email))
+        member.active, member.left_at = False, now
+        member.save(update_fields=["active", "left_at"])
+    else:
+        if member is None:
+            member = CohortMember(award=award, email=change.person_email)
+        member.name = change.person_name
+        member.active, member.left_at = True, None
+        member.user = (
+            member.user
+            or User.objects.filter(email__iexact=change.person_email).first()
+        )
+        member.joined_at = member.joined_at or now
+        if change.kind in (
+            PersonnelChange.Kind.PRIMARY,
+            PersonnelChange.Kind.SECONDARY,
+        ):
+            role = change.kind
+            CohortMember.objects.filter(award=award, role=role, active=True).exclude(
+                pk=member.pk
+            ).update(role=CohortMember.Role.COLLEAGUE)
+            member.role = role
+        elif not member.pk:
+            member.role = CohortMember.Role.COLLEAGUE
+        member.save()
+    change.status = PersonnelChange.Status.APPLIED
+    change.applied_by, change.applied_at = by, now
+    change.save(update_fields=["status", "applied_by", "applied_at"])
+    audit_record(
+        actor=by,
+        action="personnel.apply",
+        target=change,
+        after={"member": member.pk, "role": member.role, "active": member.active},
+    )
+    return change
+
+
+# --- calendar feed -----------------------------------------------------------
+
+
+def calendar_token_get(*, user) -> str:
+    """The user's secret feed token, made on first use."""
+    if not user.calendar_token:
+        return calendar_token_reset(user=user)
+    return user.calendar_token
+
+
+@transaction.atomic
+def calendar_token_reset(*, user) -> str:
+    """Replace the feed token: the old feed address stops working."""
+    user.calendar_token = secrets.token_urlsafe(32)
+    user.save(update_fields=["calendar_token"])
+    audit_record(actor=user, action="calendar.reset", target=user)
+    return user.calendar_token

@@ -1,0 +1,220 @@
+"""Forms of the survey builder. Answer forms are rendered from the questions and
+validated by ``rules.validate_answers`` (see ``views.answer``)."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils import timezone
+
+from . import rules
+from .models import Question, Survey
+
+CLOSE_BEFORE_OPEN = "The survey must close after it opens."
+AUDIENCE_ROUND = "Choose the round whose mentees are invited."
+AUDIENCE_COHORT = "Choose the cohort (mentorship) whose mentees are invited."
+AUDIENCE_GROUP = "Choose the affinity group whose members are invited."
+AUDIENCE_LIST = "List at least one e-mail address, one a line."
+BAD_EMAIL = "“{value}” is not an e-mail address."
+BAD_REMINDERS = "Give whole numbers of days from 1 to 60, separated by commas."
+GROUP_TOO_SMALL = "Use at least 3, or small groups could be picked out."
+DATE_RANGE = "Enter a date between the years 2000 and 2100."
+
+
+def _dt_widget():
+    return forms.DateTimeInput(
+        attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+    )
+
+
+class SurveyForm(forms.ModelForm):
+    reminder_days_text = forms.CharField(
+        label="Reminders (days before the close)",
+        required=False,
+        help_text="For example “3, 1”. Only people who have not answered get them.",
+    )
+
+    class Meta:
+        model = Survey
+        fields = [
+            "title",
+            "kind",
+            "description",
+            "round",
+            "audience",
+            "audience_mentorship",
+            "audience_group",
+            "audience_emails",
+            "opens_at",
+            "closes_at",
+            "anonymous",
+            "required",
+            "min_group_size",
+        ]
+        widgets = {
+            "opens_at": _dt_widget(),
+            "closes_at": _dt_widget(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "audience_emails": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {
+            "audience_mentorship": "Cohort (for a one-cohort audience)",
+            "audience_group": "Affinity group (for a group audience)",
+            "round": "Round (for an all-mentees audience)",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        zone = timezone.get_current_timezone_name()
+        for name in ("opens_at", "closes_at"):
+            self.fields[name].help_text = f"In your time zone, {zone}."
+        self.fields["audience_mentorship"].queryset = self.fields[
+            "audience_mentorship"
+        ].queryset.select_related("mentor_organization", "round")
+        if self.instance.pk:
+            self.initial["reminder_days_text"] = ", ".join(
+                str(d) for d in self.instance.reminder_days or []
+            )
+        else:
+            self.initial.setdefault("reminder_days_text", "3, 1")
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("save", "Save survey"))
+
+    def clean_reminder_days_text(self):
+        text = self.cleaned_data.get("reminder_days_text", "")
+        days = []
+        for part in text.replace(";", ",").split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if not part.isdigit() or not 1 <= int(part) <= 60:
+                raise forms.ValidationError(BAD_REMINDERS)
+            days.append(int(part))
+        return sorted(set(days), reverse=True)
+
+    def _plausible(self, name):
+        value = self.cleaned_data.get(name)
+        if value is not None and not 2000 <= value.year <= 2100:
+            raise forms.ValidationError(DATE_RANGE)
+        return value
+
+    def clean_opens_at(self):
+        return self._plausible("opens_at")
+
+    def clean_closes_at(self):
+        return self._plausible("closes_at")
+
+    def clean_min_group_size(self):
+        value = self.cleaned_data["min_group_size"]
+        if value < 3:
+            raise forms.ValidationError(GROUP_TOO_SMALL)
+        return value
+
+    def clean(self):
+        data = super().clean()
+        opens, closes = data.get("opens_at"), data.get("closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("closes_at", CLOSE_BEFORE_OPEN)
+        audience = data.get("audience")
+        needs = {
+            Survey.Audience.ROUND: ("round", AUDIENCE_ROUND),
+            Survey.Audience.COHORT: ("audience_mentorship", AUDIENCE_COHORT),
+            Survey.Audience.AFFINITY_GROUP: ("audience_group", AUDIENCE_GROUP),
+            Survey.Audience.LIST: ("audience_emails", AUDIENCE_LIST),
+        }
+        if audience in needs:
+            name, message = needs[audience]
+            if not data.get(name) and name not in self.errors:
+                self.add_error(name, message)
+        if audience == Survey.Audience.LIST and data.get("audience_emails"):
+            validator = forms.EmailField()
+            for line in data["audience_emails"].replace(",", "\n").splitlines():
+                if line.strip():
+                    try:
+                        validator.clean(line.strip())
+                    except forms.ValidationError:
+                        self.add_error(
+                            "audience_emails", BAD_EMAIL.format(value=line.strip())
+                        )
+                        break
+        if audience == Survey.Audience.COHORT and data.get("audience_mentorship"):
+            data["round"] = data.get("round") or data["audience_mentorship"].round
+        return data
+
+    def service_fields(self) -> dict:
+        fields = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        fields["reminder_days"] = self.cleaned_data["reminder_days_text"]
+        return fields
+
+
+class SectionForm(forms.Form):
+    title = forms.CharField(max_length=255)
+    description = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("save", "Save section"))
+
+
+class QuestionForm(forms.Form):
+    kind = forms.ChoiceField(choices=Question.Kind.choices)
+    prompt = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    help_text = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    required = forms.BooleanField(required=False, initial=True)
+    choices_text = forms.CharField(
+        label="Options (single and multiple choice)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One option a line, in the order shown.",
+    )
+    likert_labels_text = forms.CharField(
+        label="Scale labels (Likert)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Five lines, for 1 to 5. Empty: strongly disagree … strongly agree.",
+    )
+    min_value = forms.DecimalField(
+        label="Smallest allowed (number)",
+        required=False,
+        max_digits=12,
+        decimal_places=2,
+    )
+    max_value = forms.DecimalField(
+        label="Largest allowed (number)",
+        required=False,
+        max_digits=12,
+        decimal_places=2,
+    )
+    key = forms.SlugField(
+        required=False,
+        max_length=60,
+        help_text="Matches the same question across versions (e.g. before and "
+        "after). Made from the prompt when empty.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("save", "Save question"))
+
+    @classmethod
+    def initial_for(cls, question: Question) -> dict:
+        return {
+            "kind": question.kind,
+            "prompt": question.prompt,
+            "help_text": question.help_text,
+            "required": question.required,
+            "choices_text": "\n".join(c.label for c in question.choices.all()),
+            "likert_labels_text": "\n".join(question.likert_labels or [])
+            if question.kind == rules.LIKERT
+            else "",
+            "min_value": question.min_value,
+            "max_value": question.max_value,
+            "key": question.key,
+        }

@@ -1,0 +1,458 @@
+"""Survey reports: response rates, distributions, breakdowns, comparisons, CSV.
+
+A report reads a fixed number of queries whatever the number of responses. For
+an anonymous survey it shows aggregates only: no response is listed with
+anything about its author, text answers come in the order of their random keys
+(not of arrival), and any cohort breakdown with fewer than ``min_group_size``
+respondents is hidden, with the cells that would reveal it (see
+``rules.suppress_cells``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+
+from cohorts.models import Mentorship
+
+from . import charts, rules, selectors, services
+from .models import Answer, Invitation, PendingResponse, Response, Survey
+
+HIDDEN_ALL = (
+    "Answers are not shown yet: {n} people have answered, and this anonymous "
+    "survey shows results only once at least {k} have, so that no one's answers "
+    "can be picked out."
+)
+WAITING = (
+    "Not shown yet: {n} newer response(s), kept sealed until they can be released "
+    "together with others (at least {k} at a time, or at the close), so that no "
+    "single new response can be matched to a person who just answered."
+)
+NO_COHORT = "Cohorts hidden or not recorded"
+
+
+@dataclass
+class RateRow:
+    label: str
+    invited: int
+    completed: int
+
+    @property
+    def rate(self) -> float:
+        return rules.percent(self.completed, self.invited)
+
+
+@dataclass
+class QuestionReport:
+    number: int
+    section: str
+    prompt: str
+    kind: str
+    kind_label: str
+    answered: int
+    rows: list[tuple[str, int, float]] = field(default_factory=list)
+    chart: str = ""
+    mean: float | None = None
+    summary: rules.NumberSummary | None = None
+    texts: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class BreakdownRow:
+    label: str
+    respondents: int | None
+    means: list[float | None]
+    reason: str = ""
+
+
+@dataclass
+class SurveyReport:
+    survey: Survey
+    k: int
+    invited: int
+    completed: int
+    rate_rows: list[RateRow]
+    released: int
+    waiting: int
+    hidden_message: str
+    questions: list[QuestionReport]
+    likert_headers: list[tuple[int, str]]
+    breakdown: list[BreakdownRow]
+    suppression_note: str
+
+    @property
+    def rate(self) -> float:
+        return rules.percent(self.completed, self.invited)
+
+    @property
+    def waiting_message(self) -> str:
+        if self.survey.anonymous and self.waiting and not self.hidden_message:
+            return WAITING.format(n=self.waiting, k=self.k)
+        return ""
+
+
+def survey_report(survey: Survey) -> SurveyReport:
+    """Compute everything the report page and its CSV show."""
+    k = survey.min_group_size
+    sections = selectors.survey_structure(survey)
+    # Response rates per cohort, from the completion records.
+    rate_data = list(
+        Invitation.objects.filter(survey=survey)
+        .values("mentorship_id")
+        .annotate(
+            invited=Count("id"),
+            completed=Count("id", filter=Q(completed_on__isnull=False)),
+        )
+        .order_by("mentorship_id")
+    )
+    responses = list(
+        Response.objects.filter(survey=survey).values(
+            "id", "segment_id", "segment_sealed", "organization__name"
+        )
+    )
+    segments = {r["id"]: services.segment_of(survey.pk, _Row(r)) for r in responses}
+    names = {
+        m.pk: m.short_name
+        for m in Mentorship.objects.filter(
+            pk__in={r["mentorship_id"] for r in rate_data} | set(segments.values())
+        ).select_related("mentor_organization")
+    }
+    rate_rows = [
+        RateRow(
+            names.get(r["mentorship_id"], "Not in a cohort"),
+            r["invited"],
+            r["completed"],
+        )
+        for r in rate_data
+    ]
+    rate_rows.sort(key=lambda row: row.label)
+    invited = sum(r.invited for r in rate_rows)
+    completed = sum(r.completed for r in rate_rows)
+    waiting = (
+        PendingResponse.objects.filter(survey=survey).count() if survey.anonymous else 0
+    )
+    released = len(responses)
+    hidden_message = ""
+    if survey.anonymous and released < k:
+        hidden_message = HIDDEN_ALL.format(n=released + waiting, k=k)
+
+    answers_by_q: dict[int, list[dict]] = defaultdict(list)
+    org_of = {r["id"]: r["organization__name"] or "" for r in responses}
+    if not hidden_message:
+        for a in (
+            Answer.objects.filter(response__survey=survey)
+            .values("response_id", "question_id", "number", "text", "choices")
+            .order_by("id")
+        ):
+            answers_by_q[a["question_id"]].append(a)
+
+    questions: list[QuestionReport] = []
+    likert_questions = []
+    number = 0
+    for section in sections:
+        for q in section.questions.all():
+            number += 1
+            given = answers_by_q.get(q.pk, [])
+            qr = QuestionReport(
+                number=number,
+                section=section.title,
+                prompt=q.prompt,
+                kind=q.kind,
+                kind_label=q.get_kind_display(),
+                answered=len(given),
+            )
+            if q.kind == rules.LIKERT:
+                labels = list(q.likert_labels or [])
+                counts = rules.distribution(
+                    (int(a["number"]) for a in given), rules.LIKERT_POINTS
+                )
+                qr.rows = [
+                    (
+                        f"{p} {labels[p - 1]}" if len(labels) == 5 else str(p),
+                        n,
+                        rules.percent(n, len(given)),
+                    )
+                    for p, n in counts
+                ]
+                qr.mean = rules.likert_mean(counts)
+                likert_questions.append((number, q, given))
+            elif q.kind in rules.CHOICE_KINDS:
+                choices = list(q.choices.all())
+                counts = dict(
+                    rules.distribution(
+                        (v for a in given for v in a["choices"]),
+                        [c.value for c in choices],
+                    )
+                )
+                qr.rows = [
+                    (
+                        c.label,
+                        counts[c.value],
+                        rules.percent(counts[c.value], len(given)),
+                    )
+                    for c in choices
+                ]
+            elif q.kind == rules.NUMBER:
+                qr.summary = rules.number_summary(a["number"] for a in given)
+            else:
+                qr.texts = [
+                    (
+                        "" if survey.anonymous else org_of.get(a["response_id"], ""),
+                        a["text"],
+                    )
+                    for a in given
+                ]
+            if qr.rows and not hidden_message:
+                qr.chart = charts.bar_chart_svg(
+                    f"Question {number}: {q.prompt[:120]}",
+                    [(label, n) for label, n, _ in qr.rows],
+                )
+            questions.append(qr)
+
+    breakdown, note = _breakdown(
+        survey, k, segments, names, likert_questions, hidden_message
+    )
+    return SurveyReport(
+        survey=survey,
+        k=k,
+        invited=invited,
+        completed=completed,
+        rate_rows=rate_rows,
+        released=released,
+        waiting=waiting,
+        hidden_message=hidden_message,
+        questions=questions,
+        likert_headers=[(n, q.prompt) for n, q, _ in likert_questions],
+        breakdown=breakdown,
+        suppression_note=note,
+    )
+
+
+class _Row:
+    """Adapter so ``services.segment_of`` can read a ``values()`` row."""
+
+    def __init__(self, row: dict):
+        self.segment_id = row["segment_id"]
+        self.segment_sealed = row["segment_sealed"]
+
+
+def _breakdown(survey, k, segments, names, likert_questions, hidden_message):
+    if hidden_message or not any(s is not None for s in segments.values()):
+        return [], ""
+    respondents: dict = defaultdict(int)
+    for segment in segments.values():
+        respondents[segment] += 1
+    named = {s: n for s, n in respondents.items() if s is not None}
+    suppression = (
+        rules.suppress_cells(named, k)
+        if survey.anonymous
+        else rules.Suppression(frozenset(), frozenset())
+    )
+    rows = []
+    for segment in sorted(named, key=lambda s: names.get(s, "")):
+        label = names.get(segment, "Cohort")
+        if segment in suppression.hidden:
+            rows.append(
+                BreakdownRow(
+                    label,
+                    None,
+                    [None] * len(likert_questions),
+                    suppression.reason(segment, k),
+                )
+            )
+            continue
+        means = []
+        for _, _, given in likert_questions:
+            values = [
+                int(a["number"])
+                for a in given
+                if segments.get(a["response_id"]) == segment
+            ]
+            means.append(sum(values) / len(values) if values else None)
+        rows.append(BreakdownRow(label, named[segment], means))
+    if respondents.get(None):
+        rows.append(
+            BreakdownRow(
+                NO_COHORT,
+                None,
+                [None] * len(likert_questions),
+                "Answers of cohorts hidden at the close, counted in the totals only.",
+            )
+        )
+    note = ""
+    if suppression.hidden:
+        note = (
+            f"Cohorts with fewer than {k} respondents are hidden, and "
+            f"{'so is' if len(suppression.complementary) == 1 else 'so are'} "
+            f"{len(suppression.complementary)} more where the total would let "
+            "someone work the hidden figures out."
+            if suppression.complementary
+            else f"Cohorts with fewer than {k} respondents are hidden."
+        )
+    return rows, note
+
+
+def report_csv(report: SurveyReport) -> str:
+    """The report as CSV: the same figures and the same hidden cells."""
+    out = io.StringIO()
+    w = csv.writer(out)
+    s = report.survey
+    w.writerow(["section", "item", "label", "value", "percent", "note"])
+    w.writerow(["survey", s.title, s.get_kind_display(), "", "", ""])
+    w.writerow(
+        [
+            "response rate",
+            "all",
+            "completed of invited",
+            f"{report.completed}/{report.invited}",
+            report.rate,
+            "",
+        ]
+    )
+    for row in report.rate_rows:
+        w.writerow(
+            [
+                "response rate",
+                "cohort",
+                row.label,
+                f"{row.completed}/{row.invited}",
+                row.rate,
+                "",
+            ]
+        )
+    if report.hidden_message:
+        w.writerow(["answers", "", "", "", "", report.hidden_message])
+    for q in report.questions:
+        item = f"Q{q.number} {q.prompt}"
+        for label, n, pct in q.rows:
+            w.writerow([q.section, item, label, n, pct, ""])
+        if q.mean is not None:
+            w.writerow([q.section, item, "mean (1 to 5)", f"{q.mean:.2f}", "", ""])
+        if q.summary is not None and q.summary.n:
+            for name in ("n", "mean", "median", "minimum", "maximum", "stdev"):
+                value = getattr(q.summary, name)
+                w.writerow(
+                    [
+                        q.section,
+                        item,
+                        name,
+                        "" if value is None else f"{value:g}",
+                        "",
+                        "",
+                    ]
+                )
+        for org, text in q.texts:
+            w.writerow([q.section, item, org or "answer", text, "", ""])
+    for row in report.breakdown:
+        if row.respondents is None:
+            w.writerow(["by cohort", row.label, "respondents", "", "", row.reason])
+            continue
+        w.writerow(["by cohort", row.label, "respondents", row.respondents, "", ""])
+        for (number, _), mean in zip(report.likert_headers, row.means, strict=True):
+            w.writerow(
+                [
+                    "by cohort",
+                    row.label,
+                    f"Q{number} mean",
+                    "" if mean is None else f"{mean:.2f}",
+                    "",
+                    "",
+                ]
+            )
+    return out.getvalue()
+
+
+# --- capacity assessment: before and after ---
+
+
+@dataclass
+class Comparison:
+    before: Survey
+    after: Survey
+    org_rows: list[tuple[str, float | None, float | None, float | None]]
+    question_rows: list[tuple[str, float | None, float | None, float | None]]
+    overall: tuple[float | None, float | None, float | None]
+    org_chart: str
+    question_chart: str
+
+
+def _mean(values):
+    values = [v for v in values if v is not None]
+    return sum(values) / len(values) if values else None
+
+
+def _likert_by_org(survey: Survey):
+    """{organization name: {question key: [values]}} of a named survey."""
+    data: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    prompts: dict[str, str] = {}
+    for a in Answer.objects.filter(
+        response__survey=survey, question__kind=rules.LIKERT
+    ).values(
+        "number", "question__key", "question__prompt", "response__organization__name"
+    ):
+        org = a["response__organization__name"] or "No organization"
+        data[org][a["question__key"]].append(float(a["number"]))
+        prompts[a["question__key"]] = a["question__prompt"]
+    return data, prompts
+
+
+def capacity_comparison(*, before: Survey, after: Survey) -> Comparison:
+    """Mean Likert capacity scores per organization and per question, then and now.
+
+    Questions are matched by their key, which a copied survey keeps.
+    """
+    b_data, b_prompts = _likert_by_org(before)
+    a_data, a_prompts = _likert_by_org(after)
+    org_rows = []
+    for org in sorted(set(b_data) | set(a_data)):
+        bm = _mean([v for vs in b_data.get(org, {}).values() for v in vs])
+        am = _mean([v for vs in a_data.get(org, {}).values() for v in vs])
+        org_rows.append((org, bm, am, rules.change(bm, am)))
+    question_rows = []
+    for key in list(dict.fromkeys([*b_prompts, *a_prompts])):
+        bm = _mean([v for org in b_data.values() for v in org.get(key, [])])
+        am = _mean([v for org in a_data.values() for v in org.get(key, [])])
+        question_rows.append(
+            (a_prompts.get(key) or b_prompts.get(key), bm, am, rules.change(bm, am))
+        )
+    ob = _mean([v for org in b_data.values() for vs in org.values() for v in vs])
+    oa = _mean([v for org in a_data.values() for vs in org.values() for v in vs])
+    return Comparison(
+        before=before,
+        after=after,
+        org_rows=org_rows,
+        question_rows=question_rows,
+        overall=(ob, oa, rules.change(ob, oa)),
+        org_chart=charts.paired_chart_svg(
+            "Mean capacity score per organization, before and after",
+            [(o, b, a) for o, b, a, _ in org_rows],
+        )
+        if org_rows
+        else "",
+        question_chart=charts.paired_chart_svg(
+            "Mean score per question, all organizations, before and after",
+            [(p, b, a) for p, b, a, _ in question_rows],
+        )
+        if question_rows
+        else "",
+    )
+
+
+def comparison_csv(c: Comparison) -> str:
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(["level", "name", "before", "after", "change"])
+
+    def f(v):
+        return "" if v is None else f"{v:.2f}"
+
+    w.writerow(["overall", "all organizations", *map(f, c.overall)])
+    for org, b, a, d in c.org_rows:
+        w.writerow(["organization", org, f(b), f(a), f(d)])
+    for prompt, b, a, d in c.question_rows:
+        w.writerow(["question", prompt, f(b), f(a), f(d)])
+    return out.getvalue()
