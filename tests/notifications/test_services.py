@@ -324,3 +324,17 @@ def test_two_sweeps_at_once_send_nothing_twice(time_machine):
     outbox_sweep()
     services.message_send_batch(message_ids=[message.pk])
     assert len(mail.outbox) == 1
+
+
+def test_plain_text_is_not_html_escaped_but_the_html_part_is():
+    message = notice(body="Tom & Jerry's <group> meets at 5.")
+    assert "Tom & Jerry's <group> meets at 5." in message.body_text
+    assert "Tom &amp; Jerry&#x27;s &lt;group&gt;" in message.body_html
+
+
+def test_optional_messages_say_how_to_turn_them_off_and_essential_ones_do_not():
+    optional = notice(key="o")
+    essential = notice(key="e", kind=Kind.DECISION)
+    assert "/notifications/settings/" in optional.body_text
+    assert "/notifications/settings/" in optional.body_html
+    assert "/notifications/settings/" not in essential.body_text
