@@ -35,7 +35,6 @@ import hashlib
 import logging
 import smtplib
 import socket
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -176,39 +175,41 @@ def message_enqueue(
 
 # --- handing rows to Celery -----------------------------------------------------
 
-_local = threading.local()
-
 
 def _queue_after_commit(message_id: int) -> None:
-    """Add the row to the batch this transaction hands to Celery on commit.
+    """Queue the send of the row once the current transaction commits.
 
-    One callback per transaction collects every message the transaction wrote,
-    so a group e-mail to 80 people becomes two batch tasks, not 80 tasks. If the
-    transaction rolls back, Django drops the callback and nothing is queued.
+    Each message registers its own on-commit callback, so a rollback of the
+    savepoint that wrote it drops exactly its send. When the transaction
+    commits, the first of these callbacks to run takes every message of the
+    transaction still waiting after it and hands them out together, so a group
+    e-mail to 80 people becomes two batch tasks, not 80 tasks.
     """
-    pending = getattr(_local, "pending", None)
-    if pending is not None and pending.is_registered():
-        pending.ids.append(message_id)
-        return
-    batch = _PendingBatch(ids=[message_id])
-    _local.pending = batch
-    transaction.on_commit(batch.dispatch)
-    # In autocommit on_commit has already run; otherwise keep collecting.
+    transaction.on_commit(_SendAfterCommit(message_id))
 
 
-@dataclass
-class _PendingBatch:
-    ids: list[int] = field(default_factory=list)
-    done: bool = False
+class _SendAfterCommit:
+    def __init__(self, message_id: int):
+        self.message_id = message_id
+        self.done = False
 
-    def is_registered(self) -> bool:
-        if self.done or not connection.in_atomic_block:
-            return False
-        return any(entry[1] == self.dispatch for entry in connection.run_on_commit)
-
-    def dispatch(self) -> None:
-        self.done = True
-        outbox_dispatch(self.ids)
+    def __call__(self) -> None:
+        if self.done:
+            return
+        pending = connection.run_on_commit
+        # At a real commit Django has already taken this callback off the list,
+        # and the rest of the list is what the transaction registered after
+        # it; when a test runs captured callbacks, the list still holds it.
+        start = next((i + 1 for i, entry in enumerate(pending) if entry[1] is self), 0)
+        batch = [self]
+        batch += [
+            entry[1]
+            for entry in pending[start:]
+            if isinstance(entry[1], _SendAfterCommit) and not entry[1].done
+        ]
+        for callback in batch:
+            callback.done = True
+        outbox_dispatch([callback.message_id for callback in batch])
 
 
 def outbox_dispatch(message_ids: Iterable[int], *, countdown: int | None = None):

@@ -112,15 +112,31 @@ def test_one_transaction_of_many_messages_is_sent_in_batches_over_few_connection
     """A group e-mail to 120 people is three batch tasks, one connection each."""
     settings.OUTBOX_BATCH_SIZE = 50
     with (
-        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        django_capture_on_commit_callbacks(execute=True),
         transaction.atomic(),
     ):
         for n in range(120):
             notice(to=f"member{n}@example.org", key=f"g:{n}")
-    assert len(callbacks) == 1
     assert len(mail.outbox) == 120
     assert refusing.opened == 3
     assert Message.objects.filter(status=Message.Status.SENT).count() == 120
+
+
+def test_a_rolled_back_savepoint_drops_only_its_own_message(
+    django_capture_on_commit_callbacks,
+):
+    """A message written in a savepoint that rolls back is neither kept nor
+    sent; the rest of the transaction's messages are."""
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        notice(to="kept@example.org", key="k")
+        with pytest.raises(RuntimeError), transaction.atomic():
+            notice(to="dropped@example.org", key="d")
+            raise RuntimeError("this part failed")
+        notice(to="also-kept@example.org", key="a")
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "also-kept@example.org",
+        "kept@example.org",
+    ]
 
 
 def test_sending_a_sent_message_again_sends_nothing(django_capture_on_commit_callbacks):
