@@ -138,7 +138,9 @@ else:
     _db = {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": BASE_DIR / env("SQLITE_NAME", "db.sqlite3"),
-        "OPTIONS": {"timeout": 20},
+        # IMMEDIATE: a writer takes the lock when its transaction starts, so a
+        # worker process writing meanwhile waits instead of failing "locked".
+        "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
         # A file, not memory, so that a worker process started by a test sees
         # the same test database.
         "TEST": {"NAME": BASE_DIR / "test-db.sqlite3"},
