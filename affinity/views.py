@@ -10,12 +10,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
 from dashmentor.models import User
 from dashmentor.roles import Role, has_role, role_required
 
-from . import permissions, rules, selectors, services
+from . import permissions, rules, selectors, services, signals
 from .forms import (
     AttendanceForm,
     CheckInForm,
@@ -475,12 +476,24 @@ def report(request):
         {
             "cycles": cycles,
             "cycle": cycle,
-            "attendance": selectors.attendance_report(cycle=cycle),
-            "members": selectors.members_by_organization(cycle=cycle),
-            "crossover": selectors.crossover_report(cycle=cycle),
+            # Read only when the rendered report is not kept yet (see
+            # templates/affinity/report.html and affinity/signals.py).
+            "attendance": SimpleLazyObject(
+                lambda: selectors.attendance_report(cycle=cycle)
+            ),
+            "members": SimpleLazyObject(
+                lambda: selectors.members_by_organization(cycle=cycle)
+            ),
+            "crossover": SimpleLazyObject(
+                lambda: selectors.crossover_report(cycle=cycle)
+            ),
             "exit_surveys": exit_surveys,
             "exit_survey": exit_survey,
-            "exit": selectors.exit_figures(exit_survey) if exit_survey else None,
+            "exit": SimpleLazyObject(
+                lambda: selectors.exit_figures(exit_survey) if exit_survey else None
+            ),
+            "report_seconds": signals.REPORT_SECONDS,
+            "report_version": signals.report_version(),
         },
     )
 

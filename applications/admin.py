@@ -1,5 +1,20 @@
-from django.contrib import admin
+"""The program office's admin for rounds, applications and their review.
 
+Writes that carry rules (eligibility overrides, decisions, rubric weights) go
+through the review services so they are audited exactly as on the staff pages.
+"""
+
+from django.contrib import admin, messages
+from django.db import transaction
+from django.forms.models import BaseInlineFormSet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html
+
+from dashmentor.choices import Sector
+
+from . import review_selectors as selectors
+from . import review_services as services
 from .models import (
     Application,
     Award,
@@ -8,10 +23,12 @@ from .models import (
     Criterion,
     Decision,
     EligibilityResult,
+    Partner,
     Question,
     Review,
     ReviewAssignment,
     Round,
+    Score,
 )
 
 
@@ -23,14 +40,68 @@ class QuestionInline(admin.StackedInline):
 class CriterionInline(admin.TabularInline):
     model = Criterion
     extra = 0
+    fields = [
+        "order",
+        "key",
+        "name",
+        "weight",
+        "scale_min",
+        "scale_max",
+        "required",
+        "description",
+    ]
 
 
 @admin.register(Round)
 class RoundAdmin(admin.ModelAdmin):
-    list_display = ["name", "opens_at", "closes_at", "time_zone", "awards_count"]
+    list_display = [
+        "name",
+        "opens_at",
+        "closes_at",
+        "time_zone",
+        "awards_count",
+        "blind_review",
+        "review_links",
+    ]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [QuestionInline, CriterionInline]
     search_fields = ["name"]
+
+    @admin.display(description="Review")
+    def review_links(self, obj):
+        return format_html(
+            '<a href="{}">Review desk</a> · <a href="{}">Ranked</a>',
+            reverse("applications:staff-round-review", args=[obj.slug]),
+            reverse("applications:staff-ranked", args=[obj.slug]),
+        )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change:
+            # New weights change every weighted total and so every rank.
+            services.round_rescore(round=form.instance, by=request.user)
+
+
+@admin.register(Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "round",
+        "order",
+        "weight",
+        "scale_min",
+        "scale_max",
+        "required",
+    ]
+    list_editable = ["order", "weight", "required"]
+    list_filter = ["round"]
+    list_select_related = ["round"]
+    search_fields = ["name", "key"]
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            services.round_rescore(round=obj.round, by=request.user)
 
 
 class ContactInline(admin.TabularInline):
@@ -38,10 +109,134 @@ class ContactInline(admin.TabularInline):
     extra = 0
 
 
-class EligibilityInline(admin.TabularInline):
-    model = EligibilityResult
+class PartnerInline(admin.TabularInline):
+    model = Partner
     extra = 0
-    readonly_fields = ["criterion", "outcome", "reason", "computed_at"]
+    raw_id_fields = ["organization"]
+
+
+class EligibilityOverrideFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", {})
+            justification = (data.get("override_justification") or "").strip()
+            if data.get("override_outcome") and not justification:
+                form.add_error("override_justification", services.OVERRIDE_JUSTIFY)
+
+
+class EligibilityInline(admin.TabularInline):
+    """Screening results; an override is saved through the audited service."""
+
+    model = EligibilityResult
+    formset = EligibilityOverrideFormSet
+    extra = 0
+    can_delete = False
+    fields = [
+        "criterion",
+        "outcome",
+        "reason",
+        "override_outcome",
+        "override_justification",
+        "overridden_by",
+        "overridden_at",
+    ]
+    readonly_fields = [
+        "criterion",
+        "outcome",
+        "reason",
+        "overridden_by",
+        "overridden_at",
+    ]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class AssignmentInline(admin.TabularInline):
+    model = ReviewAssignment
+    extra = 0
+    can_delete = False
+    fields = ["reviewer", "status", "assigned_by", "assigned_at", "weighted_total"]
+    readonly_fields = fields
+    fk_name = "application"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("reviewer", "review")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Weighted total")
+    def weighted_total(self, obj):
+        review = getattr(obj, "review", None) if hasattr(obj, "review") else None
+        return review.weighted_total if review else "—"
+
+
+class SectorFilter(admin.SimpleListFilter):
+    title = "partner sector"
+    parameter_name = "sector"
+
+    def lookups(self, request, model_admin):
+        return Sector.choices
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(sectors_index__contains=f",{self.value()},")
+        return queryset
+
+
+class DecisionFilter(admin.SimpleListFilter):
+    title = "decision"
+    parameter_name = "decided"
+
+    def lookups(self, request, model_admin):
+        return [("none", "Not decided"), *Decision.Outcome.choices]
+
+    def queryset(self, request, queryset):
+        if self.value() == "none":
+            return queryset.filter(decision__isnull=True)
+        if self.value():
+            return queryset.filter(decision__outcome=self.value())
+        return queryset
+
+
+def _decide_action(outcome):
+    def action(modeladmin, request, queryset):
+        """Decide only undecided applications: a decision someone already made
+        is never replaced from a list without seeing it first."""
+        seen = {
+            pk: 0
+            for pk in queryset.filter(decision__isnull=True).values_list(
+                "pk", flat=True
+            )
+        }
+        skipped = queryset.exclude(pk__in=seen).count()
+        result = services.decision_record_bulk(
+            seen=seen, outcome=outcome, by=request.user
+        )
+        modeladmin.message_user(
+            request,
+            f"{len(result.decided)} application(s) decided "
+            f"“{Decision.Outcome(outcome).label}”; nothing is sent until release.",
+        )
+        if skipped or result.conflicts:
+            modeladmin.message_user(
+                request,
+                f"{skipped + len(result.conflicts)} already had a decision and were "
+                "left unchanged; open each to change it.",
+                level=messages.WARNING,
+            )
+        for application, reason in result.refused:
+            modeladmin.message_user(
+                request, f"{application}: {reason}", level=messages.ERROR
+            )
+
+    action.__name__ = f"decide_{outcome}"
+    action.short_description = (
+        f"Decide: {Decision.Outcome(outcome).label.lower()} (undecided only)"
+    )
+    return action
 
 
 @admin.register(Application)
@@ -49,22 +244,217 @@ class ApplicationAdmin(admin.ModelAdmin):
     list_display = [
         "organization",
         "round",
-        "status",
+        "state",
+        "sectors",
+        "first_preference_name",
         "eligibility",
-        "reviews_done",
+        "status",
+        "reviews",
         "score_mean",
         "score_normalized",
+        "score_spread",
+        "disagreement",
+        "decision_outcome",
     ]
-    list_filter = ["round", "status", "eligibility", "state"]
-    search_fields = ["organization__name", "collaboration_name"]
-    list_select_related = ["organization", "round"]
+    list_filter = [
+        "round",
+        "status",
+        "eligibility",
+        "disagreement",
+        DecisionFilter,
+        SectorFilter,
+        "organization__org_type",
+        "first_preference",
+        "state",
+    ]
+    search_fields = ["organization__name", "collaboration_name", "organization__city"]
+    list_select_related = [
+        "organization",
+        "round",
+        "first_preference__mentor_organization",
+        "decision",
+    ]
     show_full_result_count = False
-    inlines = [ContactInline, EligibilityInline]
+    list_per_page = 50
+    ordering = ["-score_normalized"]
+    inlines = [ContactInline, PartnerInline, EligibilityInline, AssignmentInline]
     raw_id_fields = ["organization", "created_by", "first_preference"]
+    readonly_fields = [
+        "reviews_assigned",
+        "reviews_done",
+        "score_mean",
+        "score_spread",
+        "score_normalized",
+        "disagreement",
+        "eligibility",
+        "decision_summary",
+        "history",
+    ]
+    actions = [
+        _decide_action(Decision.Outcome.ACCEPT),
+        _decide_action(Decision.Outcome.WAITLIST),
+        _decide_action(Decision.Outcome.DECLINE),
+        "release_decisions",
+    ]
+
+    @admin.display(description="sectors")
+    def sectors(self, obj):
+        return ", ".join(selectors.sectors_of(obj)) or "—"
+
+    @admin.display(description="first preference", ordering="first_preference")
+    def first_preference_name(self, obj):
+        return obj.first_preference.short_name if obj.first_preference else "—"
+
+    @admin.display(description="reviews", ordering="reviews_done")
+    def reviews(self, obj):
+        return f"{obj.reviews_done} of {obj.reviews_assigned}"
+
+    @admin.display(description="decision", ordering="decision__outcome")
+    def decision_outcome(self, obj):
+        try:
+            d = obj.decision
+        except Application.decision.RelatedObjectDoesNotExist:
+            return "—"
+        state = "released" if d.released_at else "internal"
+        return f"{d.get_outcome_display()} ({state})"
+
+    @admin.display(description="decision")
+    def decision_summary(self, obj):
+        url = reverse("applications:staff-application-review", args=[obj.pk])
+        return format_html(
+            '{} <a href="{}">Review file and decision</a>',
+            self.decision_outcome(obj) if obj.pk else "",
+            url,
+        )
+
+    @admin.display(description="history (eligibility overrides, scores, decisions)")
+    def history(self, obj):
+        if not obj.pk:
+            return "—"
+        return render_to_string(
+            "applications/staff_audit_trail.html",
+            {"trail": selectors.audit_lines(obj)},
+        )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not EligibilityResult:
+            return super().save_formset(request, form, formset, change)
+        # The formset validated the justification; the service writes the
+        # override, re-derives eligibility and records the audit row.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = (
+            [],
+            [],
+            [],
+        )
+        for f in formset.forms:
+            if not f.has_changed() or f.instance.pk is None:
+                continue
+            services.eligibility_override(
+                result=f.instance,
+                outcome=f.cleaned_data.get("override_outcome") or "",
+                justification=f.cleaned_data.get("override_justification") or "",
+                by=request.user,
+            )
+            formset.changed_objects.append((f.instance, f.changed_data))
+
+    @admin.action(description="Release decisions of the selected (e-mails once)")
+    def release_decisions(self, request, queryset):
+        decisions = Decision.objects.filter(application__in=queryset)
+        count = services.decision_release(decisions=decisions, by=request.user)
+        self.message_user(request, f"{count} decision(s) released and e-mailed.")
 
 
-admin.site.register(Conflict)
-admin.site.register(ReviewAssignment, raw_id_fields=["application", "reviewer"])
-admin.site.register(Review)
-admin.site.register(Decision, raw_id_fields=["application"])
+@admin.register(Conflict)
+class ConflictAdmin(admin.ModelAdmin):
+    list_display = [
+        "reviewer",
+        "kind",
+        "organization",
+        "application",
+        "declared_by",
+        "created_at",
+    ]
+    list_filter = ["kind"]
+    list_select_related = ["reviewer", "organization", "application__organization"]
+    search_fields = ["reviewer__full_name", "reviewer__email", "organization__name"]
+    raw_id_fields = ["reviewer", "organization", "application", "declared_by"]
+
+    def save_model(self, request, obj, form, change):
+        if not obj.declared_by_id:
+            obj.declared_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ReviewAssignment)
+class ReviewAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["application", "reviewer", "status", "assigned_at"]
+    list_filter = ["status", "application__round"]
+    list_select_related = [
+        "application__organization",
+        "application__round",
+        "reviewer",
+    ]
+    search_fields = ["reviewer__full_name", "application__organization__name"]
+    raw_id_fields = ["application", "reviewer", "assigned_by"]
+
+
+class ScoreInline(admin.TabularInline):
+    model = Score
+    extra = 0
+    can_delete = False
+    readonly_fields = ["criterion", "value", "comment", "shareable"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    """Reviews are read here; reviewers change them on their desk (audited)."""
+
+    list_display = ["assignment", "weighted_total", "submitted_at"]
+    list_select_related = [
+        "assignment__application__organization",
+        "assignment__application__round",
+        "assignment__reviewer",
+    ]
+    readonly_fields = [
+        "assignment",
+        "overall_comment",
+        "weighted_total",
+        "submitted_at",
+    ]
+    inlines = [ScoreInline]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Decision)
+class DecisionAdmin(admin.ModelAdmin):
+    """Decisions are read here; they are made on the staff pages or by the
+    application list's actions, which check for a concurrent decision."""
+
+    list_display = ["application", "outcome", "decided_by", "decided_at", "released_at"]
+    list_filter = ["outcome", ("released_at", admin.EmptyFieldListFilter)]
+    list_select_related = [
+        "application__organization",
+        "application__round",
+        "decided_by",
+    ]
+    readonly_fields = [
+        "application",
+        "outcome",
+        "note",
+        "share_feedback",
+        "decided_by",
+        "decided_at",
+        "released_at",
+        "version",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+
 admin.site.register(Award, raw_id_fields=["application"])

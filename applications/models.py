@@ -23,6 +23,10 @@ def default_reminder_offsets():
     return [7, 1]
 
 
+def default_blind_fields():
+    return ["organization", "contacts", "collaboration_name"]
+
+
 class Round(models.Model):
     """One call for applications, with its window, awards and contract dates."""
 
@@ -51,6 +55,13 @@ class Round(models.Model):
     blind_review = models.BooleanField(
         default=False,
         help_text="External reviewers do not see the fields marked identifying.",
+    )
+    blind_fields = models.JSONField(
+        "identifying fields",
+        default=default_blind_fields,
+        blank=True,
+        help_text="What external reviewers do not see when the review is blind: "
+        "organization, contacts, collaboration_name, partners.",
     )
     reviews_per_application = models.PositiveSmallIntegerField(default=3)
     reviewer_cap = models.PositiveIntegerField(

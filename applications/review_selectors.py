@@ -1,20 +1,531 @@
-from .models import Application, ReviewAssignment
+"""Reads of the review desk, shared by its views, the admin and the applicant
+side. Each list runs a fixed number of queries whatever its length."""
+
+from __future__ import annotations
+
+from collections import OrderedDict, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, Prefetch, Q, Window
+from django.db.models.functions import RowNumber
+from django.http import Http404
+
+from dashmentor.choices import Sector
+
+from . import review_rules as rules
+from .models import (
+    Answer,
+    Application,
+    Contact,
+    Criterion,
+    Decision,
+    Preference,
+    Review,
+    ReviewAssignment,
+    Round,
+    Score,
+)
+from .review_services import ACTIVE, round_aggregate
+
+SECTOR_LABELS = dict(Sector.choices)
+
+
+def sectors_of(application: Application) -> list[str]:
+    """The partner sectors' labels, from the denormalized index."""
+    codes = [c for c in (application.sectors_index or "").split(",") if c]
+    return [SECTOR_LABELS.get(c, c) for c in codes]
+
+
+# --------------------------------------------------------------------------
+# The reviewer's desk
 
 
 def assignment_list_for_reviewer(*, reviewer):
+    """The reviewer's open and done assignments, newest round first."""
     return (
-        ReviewAssignment.objects.filter(reviewer=reviewer)
-        .exclude(status=ReviewAssignment.Status.REMOVED)
-        .select_related("application__organization", "application__round")
-        .order_by("status", "assigned_at")
+        ReviewAssignment.objects.filter(reviewer=reviewer, status__in=ACTIVE)
+        .select_related("application__organization", "application__round", "review")
+        .order_by("-application__round__closes_at", "status", "assigned_at", "pk")
     )
 
 
-def application_list_for_staff():
+def reviewer_progress(assignments) -> dict:
+    assignments = list(assignments)
+    done = sum(a.status == ReviewAssignment.Status.SUBMITTED for a in assignments)
+    total = len(assignments)
+    return {
+        "done": done,
+        "total": total,
+        "percent": round(100 * done / total) if total else 0,
+    }
+
+
+def assignment_get_for_reviewer(*, reviewer, application_id: int) -> ReviewAssignment:
+    """The reviewer's open or done assignment on the application, else 404.
+
+    A reviewer never learns anything of an application it is not assigned to,
+    not even that it exists.
+    """
+    assignment = (
+        ReviewAssignment.objects.filter(
+            reviewer=reviewer, application_id=application_id, status__in=ACTIVE
+        )
+        .select_related("application__round", "application__organization")
+        .first()
+    )
+    if assignment is None:
+        raise Http404("No such assignment.")
+    return assignment
+
+
+def is_blind_for(viewer, round: Round) -> bool:
+    return bool(round.blind_review and getattr(viewer, "is_external_reviewer", False))
+
+
+@dataclass
+class ApplicationView:
+    """An application as one viewer may read it, identifying parts withheld
+    when the review is blind for that viewer."""
+
+    application: Application
+    blind: bool
+    withheld: list[str]
+    title: str
+    organization: dict | None
+    contacts: list[Contact]
+    collaboration_name: str | None
+    collaboration_status: str
+    collaboration_description: str
+    partners: list[dict]
+    learning_goal: str
+    answers: list[tuple[str, str, int]]
+    preferences: list[Preference]
+    all_in_profile: str
+
+
+def application_view(application: Application, *, viewer) -> ApplicationView:
+    """Read an application for a reviewer, applying the round's blind setting.
+
+    When blind, the fields staff marked identifying are left out, and their
+    values are also replaced wherever an answer mentions them.
+    """
+    round_ = application.round
+    blind = is_blind_for(viewer, round_)
+    hidden = set(round_.blind_fields or []) if blind else set()
+    org = application.organization
+    partners = list(application.partners.all().order_by("order", "pk"))
+    contacts = list(application.contacts.all())
+    names: list[str] = []
+    if "organization" in hidden:
+        names.append(org.name)
+    if "collaboration_name" in hidden:
+        names.append(application.collaboration_name)
+    if "contacts" in hidden:
+        names += [c.name for c in contacts] + [c.email for c in contacts]
+    if "partners" in hidden:
+        names += [p.name for p in partners]
+
+    def clean(text: str) -> str:
+        return rules.redact(text or "", names) if names else (text or "")
+
+    answers = [
+        (a.question.prompt, clean(a.text), a.question.word_limit)
+        for a in Answer.objects.filter(application=application)
+        .select_related("question")
+        .order_by("question__order", "question__pk")
+    ]
+    return ApplicationView(
+        application=application,
+        blind=blind,
+        withheld=[rules.BLIND_FIELDS[f] for f in rules.BLIND_FIELDS if f in hidden],
+        title=(
+            f"Application #{application.pk}" if "organization" in hidden else org.name
+        ),
+        organization=None
+        if "organization" in hidden
+        else {
+            "name": org.name,
+            "type": org.get_org_type_display(),
+            "ein": org.ein,
+            "city": org.city,
+            "state": org.get_state_display(),
+            "website": org.website,
+        },
+        contacts=[] if "contacts" in hidden else contacts,
+        collaboration_name=None
+        if "collaboration_name" in hidden
+        else application.collaboration_name,
+        collaboration_status=application.get_collaboration_status_display(),
+        collaboration_description=clean(application.collaboration_description),
+        partners=[
+            {
+                "name": None if "partners" in hidden else p.name,
+                "sectors": [SECTOR_LABELS.get(s, s) for s in p.sectors],
+                "role": clean(p.role),
+            }
+            for p in partners
+        ],
+        learning_goal=clean(application.learning_goal),
+        answers=answers,
+        preferences=list(
+            application.preferences.select_related(
+                "mentorship__mentor_organization"
+            ).order_by("rank")
+        ),
+        all_in_profile=application.get_all_in_profile_display(),
+    )
+
+
+@dataclass
+class PeerReview:
+    label: str
+    weighted_total: object
+    scores: dict[int, Score]
+    overall_comment: str
+
+
+def peer_reviews(assignment: ReviewAssignment) -> list[PeerReview] | None:
+    """Other reviewers' submitted reviews, unsigned; ``None`` until the
+    reviewer has submitted its own, so nobody anchors on another's scores."""
+    if assignment.status != ReviewAssignment.Status.SUBMITTED:
+        return None
+    reviews = (
+        Review.objects.filter(
+            assignment__application_id=assignment.application_id,
+            assignment__status=ReviewAssignment.Status.SUBMITTED,
+        )
+        .exclude(assignment=assignment)
+        .prefetch_related("scores")
+        .order_by("submitted_at", "pk")
+    )
+    return [
+        PeerReview(
+            label=f"Reviewer {chr(ord('A') + i)}",
+            weighted_total=r.weighted_total,
+            scores={s.criterion_id: s for s in r.scores.all()},
+            overall_comment=r.overall_comment,
+        )
+        for i, r in enumerate(reviews)
+    ]
+
+
+# --------------------------------------------------------------------------
+# Staff lists
+
+
+def default_round() -> Round | None:
+    """The round staff most likely review now: the latest with applications."""
     return (
+        Round.objects.filter(
+            applications__status__in=[
+                Application.Status.SUBMITTED,
+                Application.Status.UNDER_REVIEW,
+                Application.Status.DECIDED,
+            ]
+        )
+        .order_by("-closes_at")
+        .first()
+    )
+
+
+def application_list_for_staff(*, round: Round | None = None):
+    """Every non-draft application with what the review list shows, in one
+    query: the figures are denormalized on the application."""
+    qs = (
         Application.objects.exclude(status=Application.Status.DRAFT)
         .select_related(
-            "organization", "round", "first_preference__mentor_organization"
+            "organization",
+            "round",
+            "first_preference__mentor_organization",
+            "decision",
         )
-        .order_by("-score_normalized", "organization__name")
+        .order_by("-score_normalized", "organization__name", "pk")
     )
+    if round is not None:
+        qs = qs.filter(round=round)
+    return qs
+
+
+@dataclass
+class RankedGroup:
+    mentorship: object
+    rows: list[Application] = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def capacity(self) -> int:
+        return getattr(self.mentorship, "capacity", 0) or 0
+
+    @property
+    def key(self):
+        return self.mentorship.pk if self.mentorship else "none"
+
+
+RANKED_PER_GROUP = 50
+
+
+def ranked_by_preference(
+    *, round: Round, limit: int | None = RANKED_PER_GROUP, only=None
+) -> list[RankedGroup]:
+    """Eligible applications grouped by first-choice mentorship, best
+    normalized score first, with their rank inside the group.
+
+    Three queries whatever the size: the mentorships, the group sizes and the
+    rows. The rank is computed by the database (a window function), so only
+    the top ``limit`` of each group is loaded; ``only`` (a mentorship id, or
+    ``"none"``) shows one whole group instead.
+    """
+    from cohorts.models import Mentorship
+
+    groups: OrderedDict[object, RankedGroup] = OrderedDict()
+    for m in Mentorship.objects.filter(round=round).select_related(
+        "mentor_organization"
+    ):
+        groups[m.pk] = RankedGroup(mentorship=m)
+    none_group = RankedGroup(mentorship=None)
+    base = Application.objects.filter(
+        round=round, eligibility=Application.Eligibility.ELIGIBLE
+    ).exclude(status__in=[Application.Status.DRAFT, Application.Status.WITHDRAWN])
+    for pref, n in (
+        base.order_by()
+        .values_list("first_preference_id")
+        .annotate(n=Count("pk"))
+        .values_list("first_preference_id", "n")
+    ):
+        groups.get(pref, none_group).total = n
+    qs = application_list_for_staff(round=round).filter(pk__in=base.values("pk"))
+    if only == "none":
+        qs = qs.filter(first_preference__isnull=True)
+    elif only is not None:
+        qs = qs.filter(first_preference_id=only)
+    qs = qs.annotate(
+        rank=Window(
+            RowNumber(),
+            partition_by=[F("first_preference_id")],
+            order_by=[
+                F("score_normalized").desc(nulls_last=True),
+                F("score_mean").desc(nulls_last=True),
+                F("organization__name").asc(),
+                F("pk").asc(),
+            ],
+        )
+    )
+    if limit is not None and only is None:
+        qs = qs.filter(rank__lte=limit)
+    for app in qs.order_by("first_preference_id", "rank"):
+        group = groups.get(app.first_preference_id, none_group)
+        app.within_capacity = app.rank <= group.capacity
+        group.rows.append(app)
+    result = list(groups.values())
+    if none_group.total:
+        result.append(none_group)
+    if only is not None:
+        result = [g for g in result if str(g.key) == str(only)]
+    return result
+
+
+def reviewer_loads_table(*, round: Round):
+    """Each reviewer with its assignments in the round, by state."""
+    from dashmentor.models import User
+
+    return (
+        User.objects.filter(is_reviewer=True, is_active=True)
+        .annotate(
+            assigned=Count(
+                "review_assignments",
+                filter=Q(
+                    review_assignments__application__round=round,
+                    review_assignments__status__in=ACTIVE,
+                ),
+            ),
+            done=Count(
+                "review_assignments",
+                filter=Q(
+                    review_assignments__application__round=round,
+                    review_assignments__status=ReviewAssignment.Status.SUBMITTED,
+                ),
+            ),
+            conflicts_declared=Count(
+                "review_assignments",
+                filter=Q(
+                    review_assignments__application__round=round,
+                    review_assignments__status=ReviewAssignment.Status.CONFLICT,
+                ),
+            ),
+        )
+        .order_by("full_name", "email")
+    )
+
+
+def round_progress(*, round: Round) -> dict:
+    """The round's review funnel in one query."""
+    return Application.objects.filter(round=round).aggregate(
+        submitted=Count("pk", filter=~Q(status=Application.Status.DRAFT)),
+        eligible=Count(
+            "pk",
+            filter=Q(eligibility=Application.Eligibility.ELIGIBLE)
+            & ~Q(status=Application.Status.DRAFT),
+        ),
+        assigned=Count("pk", filter=Q(reviews_assigned__gt=0)),
+        complete=Count(
+            "pk",
+            filter=Q(reviews_done__gte=round.reviews_per_application),
+        ),
+        disagreements=Count("pk", filter=Q(disagreement=True)),
+        decided=Count("decision"),
+        unreleased=Count("decision", filter=Q(decision__released_at__isnull=True)),
+        released=Count("decision", filter=Q(decision__released_at__isnull=False)),
+    )
+
+
+# --------------------------------------------------------------------------
+# One application's review file, for staff
+
+
+@dataclass
+class ReviewLine:
+    assignment: ReviewAssignment
+    review: Review | None
+    scores: dict[int, Score]
+    total: float | None
+    calibration: rules.ReviewerCalibration | None
+    z: float | None
+
+
+def review_file(application: Application) -> dict:
+    """Everything that explains an application's rank: each review with its
+    scores, the reviewer's habit across the round and the resulting z-score."""
+    round_ = application.round
+    agg = round_aggregate(round_)
+    criteria = list(Criterion.objects.filter(round=round_).order_by("order", "pk"))
+    assignments = list(
+        ReviewAssignment.objects.filter(application=application)
+        .select_related("reviewer")
+        .prefetch_related(
+            Prefetch("review", queryset=Review.objects.prefetch_related("scores"))
+        )
+        .order_by("assigned_at", "pk")
+    )
+    lines = []
+    for a in assignments:
+        review = getattr(a, "review", None) if hasattr(a, "review") else None
+        scores = {s.criterion_id: s for s in review.scores.all()} if review else {}
+        submitted = a.status == ReviewAssignment.Status.SUBMITTED and review
+        total = (
+            float(review.weighted_total)
+            if submitted and review.weighted_total is not None
+            else None
+        )
+        cal = agg.reviewers.get(a.reviewer_id) if total is not None else None
+        z = (
+            rules.z_score(total, cal, agg.round_mean, agg.round_sd)
+            if cal is not None
+            else None
+        )
+        lines.append(ReviewLine(a, review, scores, total, cal, z))
+    return {
+        "criteria": criteria,
+        "lines": lines,
+        "aggregate": agg.applications.get(application.pk),
+        "round_mean": agg.round_mean,
+        "round_sd": agg.round_sd,
+    }
+
+
+# --------------------------------------------------------------------------
+# The audit trail, in words
+
+ACTION_LABELS = {
+    "application.status": "Status changed",
+    "eligibility.override": "Eligibility overridden",
+    "eligibility.overridden": "Eligibility overridden",
+    "eligibility.override_cleared": "Eligibility override cleared",
+    "review.assign": "Reviewer assigned",
+    "review.unassign": "Reviewer removed",
+    "review.reassign": "Reassigned after a conflict",
+    "review.conflict_declared": "Conflict of interest declared",
+    "review.submitted": "Review submitted",
+    "review.scores_changed": "Submitted scores changed",
+    "decision.record": "Decision recorded",
+    "decision.release": "Decision released and e-mailed",
+}
+
+
+def audit_lines(obj, *, limit: int = 200) -> list:
+    """The record's audit rows, newest first, each with a readable label."""
+    from dashmentor.services import audit_trail
+
+    rows = list(audit_trail(obj)[:limit])
+    for row in rows:
+        row.label = ACTION_LABELS.get(row.action, row.action)
+    return rows
+
+
+# --------------------------------------------------------------------------
+# Feedback and the applicant's decision
+
+
+@dataclass
+class FeedbackItem:
+    criterion: str
+    description: str
+    comments: list[str]
+
+
+def shared_feedback(applications) -> dict[int, list[FeedbackItem]]:
+    """Reviewers' comments marked shareable, grouped by rubric criterion.
+
+    No reviewer is named and comments keep no order that hints who wrote
+    them; only submitted reviews count.
+    """
+    ids = [a.pk for a in applications]
+    if not ids:
+        return {}
+    out: dict[int, OrderedDict[int, FeedbackItem]] = defaultdict(OrderedDict)
+    rows = (
+        Score.objects.filter(
+            review__assignment__application_id__in=ids,
+            review__assignment__status=ReviewAssignment.Status.SUBMITTED,
+            shareable=True,
+        )
+        .exclude(comment="")
+        .select_related("criterion")
+        .order_by(
+            "review__assignment__application_id",
+            "criterion__order",
+            "criterion_id",
+            "comment",
+        )
+        .values_list(
+            "review__assignment__application_id",
+            "criterion_id",
+            "criterion__name",
+            "criterion__description",
+            "comment",
+        )
+    )
+    for app_id, cid, name, description, comment in rows:
+        item = out[app_id].setdefault(cid, FeedbackItem(name, description, []))
+        item.comments.append(comment)
+    return {app_id: list(items.values()) for app_id, items in out.items()}
+
+
+@dataclass
+class ApplicantDecision:
+    decision: Decision
+    feedback: list[FeedbackItem]
+
+
+def decision_for_applicant(application: Application) -> ApplicantDecision | None:
+    """The released decision and, for a declined or waitlisted application
+    whose decision shares feedback, the reviewers' shareable comments.
+    ``None`` while nothing is released: internal decisions stay internal."""
+    decision = Decision.objects.filter(
+        application=application, released_at__isnull=False
+    ).first()
+    if decision is None:
+        return None
+    feedback = []
+    if decision.share_feedback and decision.outcome != Decision.Outcome.ACCEPT:
+        feedback = shared_feedback([application]).get(application.pk, [])
+    return ApplicantDecision(decision=decision, feedback=feedback)

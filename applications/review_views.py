@@ -1,23 +1,648 @@
-from django.shortcuts import render
+"""The reviewer's desk and the staff review pages.
+
+Each handler parses, authorizes, calls one service or selector and responds.
+Reviewers reach only their own assignments (anything else is a 404); staff
+pages need ``Role.STAFF``.
+"""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from dashmentor.roles import Role, role_required
 
-from . import review_selectors
+from . import review_selectors as selectors
+from . import review_services as services
+from .models import (
+    Application,
+    Criterion,
+    Decision,
+    EligibilityResult,
+    ReviewAssignment,
+    Round,
+)
+from .review_filters import SORTS, ApplicationFilter, sort_queryset
+from .review_forms import (
+    AssignForm,
+    BulkDecisionForm,
+    ConflictDeclareForm,
+    CriterionFormSet,
+    DecisionForm,
+    EligibilityOverrideForm,
+    ReviewForm,
+    RoundReviewSettingsForm,
+)
+
+PAGE_SIZE = 50
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None
+            for e in errors:
+                form.add_error(target, e)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+# --------------------------------------------------------------------------
+# Reviewer
 
 
 @role_required(Role.REVIEWER)
 def reviewer_queue(request):
-    assignments = review_selectors.assignment_list_for_reviewer(reviewer=request.user)
+    """The reviewer's assignments with its progress, open ones first."""
+    assignments = list(selectors.assignment_list_for_reviewer(reviewer=request.user))
+    for a in assignments:
+        a.view_title = (
+            f"Application #{a.application.pk}"
+            if selectors.is_blind_for(request.user, a.application.round)
+            and "organization" in (a.application.round.blind_fields or [])
+            else a.application.organization.name
+        )
     return render(
-        request, "applications/reviewer_queue.html", {"assignments": assignments}
+        request,
+        "applications/reviewer_queue.html",
+        {
+            "assignments": assignments,
+            "progress": selectors.reviewer_progress(assignments),
+        },
     )
+
+
+@role_required(Role.REVIEWER)
+def review_form(request, application_id):
+    """The application read-only beside the score form: save, come back, submit."""
+    assignment = selectors.assignment_get_for_reviewer(
+        reviewer=request.user, application_id=application_id
+    )
+    application = assignment.application
+    criteria = list(
+        Criterion.objects.filter(round=application.round).order_by("order", "pk")
+    )
+    review = getattr(assignment, "review", None) if _has_review(assignment) else None
+    form = ReviewForm(request.POST or None, criteria=criteria, review=review)
+    if request.method == "POST" and form.is_valid():
+        submit = request.POST.get("action") == "submit"
+        try:
+            services.review_save(
+                assignment=assignment,
+                scores=form.score_inputs(),
+                overall_comment=form.cleaned_data["overall_comment"],
+                by=request.user,
+                submit=submit,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            if submit:
+                messages.success(request, "Your review is submitted. Thank you!")
+                return redirect("applications:reviewer-queue")
+            messages.success(
+                request, "Saved. You can come back and finish it any time."
+            )
+            return redirect("applications:review-form", application_id=application.pk)
+    if request.method == "POST" and not form.is_valid():
+        messages.error(request, "Some scores need your attention; see below.")
+    assignment.refresh_from_db(fields=["status"])
+    return render(
+        request,
+        "applications/review_form.html",
+        {
+            "assignment": assignment,
+            "app_view": selectors.application_view(application, viewer=request.user),
+            "form": form,
+            "criteria": criteria,
+            "review": review,
+            "peers": selectors.peer_reviews(assignment),
+            "conflict_form": ConflictDeclareForm(),
+            "locked": Decision.objects.filter(application=application).exists(),
+        },
+    )
+
+
+def _has_review(assignment) -> bool:
+    try:
+        assignment.review  # noqa: B018 - the reverse one-to-one may be missing
+    except ReviewAssignment.review.RelatedObjectDoesNotExist:
+        return False
+    return True
+
+
+@require_POST
+@role_required(Role.REVIEWER)
+def review_conflict(request, application_id):
+    """The reviewer declares a conflict; the application goes to someone else."""
+    assignment = selectors.assignment_get_for_reviewer(
+        reviewer=request.user, application_id=application_id
+    )
+    form = ConflictDeclareForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say what the conflict is, then declare it again.")
+        return redirect("applications:review-form", application_id=application_id)
+    try:
+        services.conflict_declare(
+            assignment=assignment,
+            kind=form.cleaned_data["kind"],
+            note=form.cleaned_data["note"],
+            by=request.user,
+        )
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("applications:review-form", application_id=application_id)
+    messages.success(
+        request,
+        "Thank you for declaring the conflict. The application was taken off your "
+        "list and goes to another reviewer.",
+    )
+    return redirect("applications:reviewer-queue")
+
+
+# --------------------------------------------------------------------------
+# Staff: the review list
+
+
+def _round_from_request(request) -> Round | None:
+    value = request.GET.get("round") or request.POST.get("round")
+    if value and str(value).isdigit():
+        return Round.objects.filter(pk=value).first()
+    return selectors.default_round()
+
+
+# The list's columns, in its order (the review counts and the decision's
+# release state split into their own cells).
+CSV_HEADER = [
+    "Position",
+    "Organization",
+    "Organization type",
+    "State",
+    "Partner sectors",
+    "First preference",
+    "Eligibility",
+    "Reviews done",
+    "Reviews assigned",
+    "Mean score",
+    "Normalized score",
+    "Spread",
+    "Reviewers disagree",
+    "Decision",
+    "Released",
+]
+
+
+def _csv_safe(value) -> str:
+    """Keep spreadsheets from running a cell as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def _csv_row(position: int, a: Application) -> list[str]:
+    decision = getattr(a, "decision", None) if _has_decision(a) else None
+    return [
+        _csv_safe(v)
+        for v in [
+            position,
+            a.organization.name,
+            a.organization.get_org_type_display(),
+            a.state,
+            "; ".join(selectors.sectors_of(a)),
+            a.first_preference.short_name if a.first_preference else "",
+            a.get_eligibility_display(),
+            a.reviews_done,
+            a.reviews_assigned,
+            a.score_mean,
+            a.score_normalized,
+            a.score_spread,
+            "yes" if a.disagreement else "no",
+            decision.get_outcome_display() if decision else "",
+            "yes" if decision and decision.released_at else "no",
+        ]
+    ]
+
+
+def _has_decision(application) -> bool:
+    try:
+        application.decision  # noqa: B018
+    except Application.decision.RelatedObjectDoesNotExist:
+        return False
+    return True
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_response(rows, filename: str):
+    writer = csv.writer(_Echo())
+
+    def stream():
+        yield writer.writerow(CSV_HEADER)
+        for i, a in enumerate(rows, start=1):
+            yield writer.writerow(_csv_row(i, a))
+
+    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _query(request, **changes) -> str:
+    """The current query string with ``changes`` applied (None drops a key)."""
+    params = request.GET.copy()
+    for key, value in changes.items():
+        params.pop(key, None)
+        if value is not None:
+            params[key] = value
+    return params.urlencode()
+
+
+def _sort_links(request, current: str) -> dict:
+    """Per sort key: the link that sorts by it (again: reversed) and the
+    direction it is sorted now, for ``aria-sort``."""
+    links = {}
+    for key in SORTS:
+        if current == key:
+            target, state = f"-{key}", "descending"
+        elif current == f"-{key}":
+            target, state = key, "ascending"
+        else:
+            target, state = key, None
+        # Text columns read naturally A→Z, scores best-first; "state" says
+        # what the user sees.
+        if key in ("organization", "state", "submitted") and state:
+            state = "ascending" if state == "descending" else "descending"
+        links[key] = {"query": _query(request, sort=target, page=None), "state": state}
+    return links
 
 
 @role_required(Role.STAFF)
 def staff_review_list(request):
-    applications = review_selectors.application_list_for_staff()
+    """Every submitted application of a round with its review figures,
+    filtered, sorted, paginated, exportable and decidable in bulk."""
+    round_ = _round_from_request(request)
+    qs = selectors.application_list_for_staff(round=round_)
+    filterset = ApplicationFilter(request.GET or None, queryset=qs, round=round_)
+    filtered = filterset.qs if filterset.is_bound else qs
+    filtered, sort = sort_queryset(filtered, request.GET.get("sort", ""))
+    if request.GET.get("export") == "csv":
+        stamp = timezone.localdate().isoformat()
+        slug = round_.slug if round_ else "all"
+        return _csv_response(
+            filtered.iterator(chunk_size=1000), f"applications-{slug}-{stamp}.csv"
+        )
+    page = Paginator(filtered, PAGE_SIZE).get_page(request.GET.get("page"))
+    offset = (page.number - 1) * PAGE_SIZE
+    rows = []
+    for i, a in enumerate(page.object_list, start=offset + 1):
+        a.position = i
+        a.sectors = selectors.sectors_of(a)
+        a.current_decision = a.decision if _has_decision(a) else None
+        rows.append(a)
     return render(
         request,
         "applications/staff_review_list.html",
-        {"applications": applications[:200]},
+        {
+            "sort_links": _sort_links(request, sort),
+            "filters_active": any(
+                request.GET.get(f) for f in filterset.filters if f in request.GET
+            ),
+            "export_query": _query(request, export="csv", page=None),
+            "round": round_,
+            "rounds": Round.objects.order_by("-closes_at"),
+            "filter": filterset,
+            "page": page,
+            "rows": rows,
+            "sort": sort,
+            "sorts": SORTS,
+            "bulk_form": BulkDecisionForm(),
+            "progress": selectors.round_progress(round=round_) if round_ else None,
+        },
+    )
+
+
+@require_POST
+@role_required(Role.STAFF)
+def staff_bulk_decision(request):
+    """Decide the ticked applications; rows decided meanwhile are reported."""
+    form = BulkDecisionForm(request.POST)
+    back = request.POST.get("next") or reverse("applications:staff-review-list")
+    if not back.startswith("/"):
+        back = reverse("applications:staff-review-list")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+        return redirect(back)
+    result = services.decision_record_bulk(
+        seen=form.cleaned_data["pick"],
+        outcome=form.cleaned_data["outcome"],
+        note=form.cleaned_data["note"],
+        share_feedback=form.cleaned_data["share_feedback"],
+        by=request.user,
+    )
+    if result.decided:
+        messages.success(
+            request,
+            f"Recorded “{Decision.Outcome(form.cleaned_data['outcome']).label}” "
+            f"for {len(result.decided)} application(s). Nothing is sent until you "
+            "release decisions.",
+        )
+    if result.conflicts:
+        names = ", ".join(a.organization.name for a in result.conflicts)
+        messages.warning(
+            request,
+            f"Someone else decided {len(result.conflicts)} of them since you "
+            f"loaded the list; they were left as they are: {names}.",
+        )
+    for application, reason in result.refused:
+        messages.error(request, f"{application.organization.name}: {reason}")
+    return redirect(back)
+
+
+# --------------------------------------------------------------------------
+# Staff: one application's review file
+
+
+def _staff_application(pk) -> Application:
+    return get_object_or_404(
+        Application.objects.exclude(status=Application.Status.DRAFT).select_related(
+            "round", "organization", "first_preference__mentor_organization"
+        ),
+        pk=pk,
+    )
+
+
+def _render_review_file(
+    request,
+    application,
+    *,
+    decision_form=None,
+    assign_form=None,
+    override_errors=None,
+    status=200,
+):
+    decision = (
+        Decision.objects.filter(application=application)
+        .select_related("decided_by")
+        .first()
+    )
+    if decision_form is None:
+        decision_form = DecisionForm(
+            initial={
+                "seen_version": decision.version if decision else 0,
+                "outcome": decision.outcome if decision else None,
+                "note": decision.note if decision else "",
+                "share_feedback": decision.share_feedback if decision else False,
+            }
+        )
+    results = list(
+        EligibilityResult.objects.filter(application=application).select_related(
+            "overridden_by"
+        )
+    )
+    for r in results:
+        r.form = EligibilityOverrideForm(
+            prefix=f"elig{r.pk}",
+            initial={
+                "outcome": r.override_outcome,
+                "justification": r.override_justification,
+            },
+        )
+        r.errors = (override_errors or {}).get(r.pk, [])
+    return render(
+        request,
+        "applications/staff_application_review.html",
+        {
+            "application": application,
+            "file": selectors.review_file(application),
+            "app_view": selectors.application_view(application, viewer=request.user),
+            "decision": decision,
+            "decision_form": decision_form,
+            "assign_form": assign_form or AssignForm(),
+            "eligibility_results": results,
+            "trail": selectors.audit_lines(application, limit=100),
+            "feedback": selectors.shared_feedback([application]).get(
+                application.pk, []
+            ),
+        },
+        status=status,
+    )
+
+
+@role_required(Role.STAFF)
+def staff_application_review(request, pk):
+    """Explain an application's rank and decide it."""
+    return _render_review_file(request, _staff_application(pk))
+
+
+@require_POST
+@role_required(Role.STAFF)
+def staff_decide(request, pk):
+    application = _staff_application(pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.decision_record(
+                application=application,
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+                share_feedback=form.cleaned_data["share_feedback"],
+                by=request.user,
+                seen_version=form.cleaned_data["seen_version"],
+            )
+        except services.DecisionConflict as exc:
+            # Keep what this person chose, but against the version now seen,
+            # so saving again is a deliberate choice over the earlier one.
+            data = request.POST.copy()
+            data["seen_version"] = str(exc.decision.version)
+            form = DecisionForm(data)
+            form.is_valid()
+            form.add_error(None, exc.messages[0])
+            return _render_review_file(
+                request, application, decision_form=form, status=409
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                "Decision recorded. It stays internal until decisions are released.",
+            )
+            return redirect("applications:staff-application-review", pk=pk)
+    return _render_review_file(request, application, decision_form=form, status=400)
+
+
+@require_POST
+@role_required(Role.STAFF)
+def staff_assign(request, pk):
+    application = _staff_application(pk)
+    form = AssignForm(request.POST)
+    if form.is_valid():
+        try:
+            services.review_assign(
+                application=application,
+                reviewer=form.cleaned_data["reviewer"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"{form.cleaned_data['reviewer']} is assigned.")
+            return redirect("applications:staff-application-review", pk=pk)
+    return _render_review_file(request, application, assign_form=form, status=400)
+
+
+@require_POST
+@role_required(Role.STAFF)
+def staff_unassign(request, pk):
+    assignment = get_object_or_404(ReviewAssignment, pk=pk)
+    try:
+        services.review_unassign(assignment=assignment, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, f"{assignment.reviewer} was taken off.")
+    return redirect(
+        "applications:staff-application-review", pk=assignment.application_id
+    )
+
+
+@require_POST
+@role_required(Role.STAFF)
+def staff_eligibility_override(request, pk):
+    result = get_object_or_404(
+        EligibilityResult.objects.select_related("application"), pk=pk
+    )
+    form = EligibilityOverrideForm(request.POST, prefix=f"elig{result.pk}")
+    if form.is_valid():
+        try:
+            services.eligibility_override(
+                result=result,
+                outcome=form.cleaned_data["outcome"],
+                justification=form.cleaned_data["justification"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            return _render_review_file(
+                request,
+                _staff_application(result.application_id),
+                override_errors={result.pk: exc.messages},
+                status=400,
+            )
+        messages.success(request, f"Criterion {result.criterion} updated.")
+    return redirect("applications:staff-application-review", pk=result.application_id)
+
+
+# --------------------------------------------------------------------------
+# Staff: the round's review desk
+
+
+@role_required(Role.STAFF)
+def staff_round_review(request, slug):
+    """Set up the round's review, assign, watch progress, release decisions."""
+    round_ = get_object_or_404(Round, slug=slug)
+    form = RoundReviewSettingsForm(request.POST or None, instance=round_)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+            services.round_recompute(round=round_)
+        messages.success(request, "Review settings saved.")
+        return redirect("applications:staff-round-review", slug=slug)
+    return render(
+        request,
+        "applications/staff_round_review.html",
+        {
+            "round": round_,
+            "form": form,
+            "progress": selectors.round_progress(round=round_),
+            "loads": selectors.reviewer_loads_table(round=round_),
+            "criteria": Criterion.objects.filter(round=round_).order_by("order", "pk"),
+        },
+    )
+
+
+@require_POST
+@role_required(Role.STAFF)
+def staff_auto_assign(request, slug):
+    round_ = get_object_or_404(Round, slug=slug)
+    result = services.review_assign_auto(round=round_, by=request.user)
+    messages.success(request, f"{result.created} assignment(s) made.")
+    if result.shortfalls:
+        messages.warning(
+            request,
+            f"{len(result.shortfalls)} application(s) could not get all their "
+            "reviewers (conflicts or caps). Raise the cap or add reviewers, then "
+            "assign again.",
+        )
+    return redirect("applications:staff-round-review", slug=slug)
+
+
+@require_POST
+@role_required(Role.STAFF)
+def staff_release(request, slug):
+    round_ = get_object_or_404(Round, slug=slug)
+    count = services.decision_release(round=round_, by=request.user)
+    if count:
+        messages.success(
+            request, f"{count} decision(s) released; the applicants are e-mailed."
+        )
+    else:
+        messages.info(request, "There was no unreleased decision; nothing was sent.")
+    return redirect("applications:staff-round-review", slug=slug)
+
+
+@role_required(Role.STAFF)
+def staff_ranked(request, slug):
+    """Eligible applications ranked within each first-choice mentorship."""
+    round_ = get_object_or_404(Round, slug=slug)
+    only = request.GET.get("mentorship") or None
+    if only is not None and only != "none" and not only.isdigit():
+        only = None
+    groups = selectors.ranked_by_preference(round=round_, only=only)
+    for g in groups:
+        for a in g.rows:
+            a.current_decision = a.decision if _has_decision(a) else None
+    return render(
+        request,
+        "applications/staff_ranked.html",
+        {
+            "round": round_,
+            "groups": groups,
+            "only": only,
+            "per_group": selectors.RANKED_PER_GROUP,
+        },
+    )
+
+
+@role_required(Role.STAFF)
+def staff_rubric(request, slug):
+    """Edit the round's criteria; weighted totals follow the new weights."""
+    round_ = get_object_or_404(Round, slug=slug)
+    formset = CriterionFormSet(request.POST or None, instance=round_)
+    if request.method == "POST" and formset.is_valid():
+        with transaction.atomic():
+            formset.save()
+            changed = services.round_rescore(round=round_, by=request.user)
+        messages.success(
+            request,
+            "Rubric saved."
+            + (f" {changed} review total(s) recomputed." if changed else ""),
+        )
+        return redirect("applications:staff-rubric", slug=slug)
+    return render(
+        request,
+        "applications/staff_rubric.html",
+        {"round": round_, "formset": formset},
     )

@@ -16,7 +16,7 @@ from dashmentor.ratelimit import ratelimit
 from dashmentor.roles import Role, home_url, role_required
 from dashmentor.services import audit_trail
 
-from . import forms, rules, selectors, services
+from . import forms, review_selectors, rules, selectors, services
 from .models import Application, EligibilityResult, Round
 from .permissions import get_application_for_applicant, get_application_for_user
 
@@ -365,6 +365,9 @@ def application_detail(request, pk):
             "missing_count": sum(len(s.missing) for s in sections),
             "status_code": status_code,
             "status_label": status_label,
+            # The released decision and shared feedback only: the staff note
+            # on a decision is internal.
+            "applicant_decision": review_selectors.decision_for_applicant(application),
             "editable": services.application_is_editable(application),
             "is_open": application.round.is_open(),
             "steps": _steps(status_code),

@@ -18,7 +18,8 @@ then, for each page:
   concurrent connections, for a few seconds; requests per second.
 
 It prints one table, with each page's ratio to the floor (a view that does
-nothing), and writes it as JSON to bench/results/pages.json.
+nothing) and the SQL queries it runs (bench/query_counts.py), and writes it as
+JSON to bench/results/pages.json.
 """
 
 from __future__ import annotations
@@ -52,12 +53,25 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def bench_secret_key() -> str:
+    """The benchmark database's secret key, kept (git-ignored) between runs.
+
+    Anonymous survey answers are sealed under a key derived from it, so a run
+    against an already seeded database must use the key it was seeded with.
+    """
+    path = RESULTS / "secret-key"
+    if not path.exists():
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(64))
+    return path.read_text().strip()
+
+
 def production_env(static_root: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE="dashmentor.settings",
         DJANGO_PRODUCTION="1",
-        SECRET_KEY=env.get("SECRET_KEY") or secrets.token_urlsafe(64),
+        SECRET_KEY=env.get("SECRET_KEY") or bench_secret_key(),
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="0",
         STATIC_ROOT=static_root,
@@ -237,6 +251,15 @@ def main() -> None:
     run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], env)
     sessions = make_sessions(env)
     targets = page_paths(env)
+    counted = subprocess.run(
+        [sys.executable, "bench/query_counts.py"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    queries = json.loads(counted.stdout.strip().splitlines()[-1])
     if args.only:
         targets = [t for t in targets if args.only in t[0]]
 
@@ -294,6 +317,7 @@ def main() -> None:
                     "p95_ms": round(percentile(latencies, 95), 1),
                     "p99_ms": round(percentile(latencies, 99), 1),
                     "saturation_rps": round(rps, 1),
+                    "queries": queries.get(label, {}).get("queries"),
                 }
             )
             print(f"measured {label}", file=sys.stderr)
@@ -306,7 +330,7 @@ def main() -> None:
         r["median_vs_floor"] = round(r["median_ms"] / max(floor["median_ms"], 0.01), 1)
     header = (
         f"{'page':<34}{'status':>7}{'median':>9}{'p95':>9}{'p99':>9}"
-        f"{'rps':>8}{'x floor':>9}"
+        f"{'rps':>8}{'x floor':>9}{'queries':>9}"
     )
     print(header)
     print("-" * len(header))
@@ -314,7 +338,7 @@ def main() -> None:
         print(
             f"{r['page']:<34}{r['status']:>7}{r['median_ms']:>8.1f}ms"
             f"{r['p95_ms']:>7.1f}ms{r['p99_ms']:>7.1f}ms{r['saturation_rps']:>8.1f}"
-            f"{r['median_vs_floor']:>8.1f}x"
+            f"{r['median_vs_floor']:>8.1f}x{r['queries'] or 0:>9}"
         )
     RESULTS.mkdir(parents=True, exist_ok=True)
     report = {

@@ -50,6 +50,7 @@ from dashmentor.choices import Sector, USState  # noqa: E402
 from dashmentor.demo import CRITERIA  # noqa: E402
 from dashmentor.models import Membership, Organization, User  # noqa: E402
 from surveys.models import Answer, Invitation, Question, Response, Section, Survey  # noqa: E402
+from surveys.sealing import seal  # noqa: E402
 
 BATCH = 5000
 PASSWORD = "bench-password-not-secret"  # noqa: S105 - a throwaway benchmark database
@@ -175,17 +176,24 @@ def seed(*, rounds: int, per_round: int, seed: int) -> dict:
     for round_ in round_objs:
         round_ms = [m for m in mentorships if m.round_id == round_.pk]
         for i, org in enumerate(orgs):
+            # The first applicant's application to the open round is a draft,
+            # for the application form's page.
+            draft = round_ is round_objs[-1] and i == 1
             apps_rows.append(
                 Application(
                     round=round_,
                     organization=org,
                     created_by=applicants[i],
-                    status=rng.choice(["submitted", "under_review", "decided"]),
+                    status="draft"
+                    if draft
+                    else rng.choice(["submitted", "under_review", "decided"]),
                     collaboration_name=f"Coalition {i}",
                     collaboration_status="member",
                     learning_goal="Link health and housing data for our county.",
                     all_in_profile="has",
-                    submitted_at=round_.closes_at - dt.timedelta(days=2),
+                    submitted_at=None
+                    if draft
+                    else round_.closes_at - dt.timedelta(days=2),
                     eligibility=rng.choice(
                         ["eligible"] * 8 + ["ineligible", "needs_review"]
                     ),
@@ -383,14 +391,15 @@ def seed(*, rounds: int, per_round: int, seed: int) -> dict:
             ],
         )
         round_ms = [m for m in mentorships if m.round_id == round_.pk]
+        # As a release writes them: an anonymous response carries no day and
+        # its cohort only sealed (surveys/services.py: survey_release).
         responses = bulk(
             Response,
             [
                 Response(
                     id=uuid.uuid4(),
                     survey=survey,
-                    segment=rng.choice(round_ms),
-                    submitted_on=round_.closes_at.date(),
+                    segment_sealed=seal(survey.pk, rng.choice(round_ms).pk),
                 )
                 for _ in range(1000)
             ],
@@ -409,10 +418,11 @@ def seed(*, rounds: int, per_round: int, seed: int) -> dict:
                     survey=survey,
                     email=u.email,
                     user=u,
+                    mentorship=round_ms[k % len(round_ms)],
                     token_hash=uuid.uuid4().hex + uuid.uuid4().hex,
                     completed_on=round_.closes_at.date(),
                 )
-                for u in mentee_users[:150]
+                for k, u in enumerate(mentee_users[:150])
             ],
         )
         if len(answers) >= 50_000:

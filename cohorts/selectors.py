@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from applications.models import Award, Round
@@ -130,10 +130,11 @@ class MenteeRow:
         return None if self.goal_progress is None else round(self.goal_progress * 100)
 
 
-def _max_by(qs, key: str, value: str) -> dict:
-    return {
-        row[key]: row["m"] for row in qs.values(key).annotate(m=Max(value)).order_by()
-    }
+def _latest(qs, value: str) -> Subquery:
+    """The latest ``value`` of the rows of ``qs``, as a subquery column."""
+    return Subquery(
+        qs.filter(**{f"{value}__isnull": False}).order_by(f"-{value}").values(value)[:1]
+    )
 
 
 def _as_date(value):
@@ -152,16 +153,49 @@ def cohort_rows(*, mentorships, today: dt.date | None = None) -> dict[int, list]
     now = timezone.now()
     ids = [m.pk for m in mentorships]
     rounds = {m.pk: m.round for m in mentorships}
+    round_ids = {r.pk for r in rounds.values()}
+    # The latest of each kind of record, as columns of the awards' own query
+    # (one query, however many mentees).
     awards = list(
         Award.objects.filter(mentorship_id__in=ids, status__in=Award.ACTIVE)
         .select_related("application__organization", "workplan")
+        .annotate(
+            last_note=_latest(
+                CheckInNote.objects.filter(award=OuterRef("pk")), "held_on"
+            ),
+            last_log=_latest(
+                ActionLog.objects.filter(award=OuterRef("pk")), "created_at"
+            ),
+            last_progress=_latest(
+                ProgressEntry.objects.filter(
+                    measure__success_goal__award=OuterRef("pk")
+                ),
+                "created_at",
+            ),
+            last_submitted=_latest(
+                WorkPlanVersion.objects.filter(workplan__award=OuterRef("pk")),
+                "submitted_at",
+            ),
+        )
         .order_by("application__organization__name")
     )
     award_ids = [a.pk for a in awards]
-    members = list(
-        CohortMember.objects.filter(award_id__in=award_ids, active=True).order_by(
-            "role", "name"
+    # Each member with the surveys they completed in the cohort's rounds (or
+    # in no round), counted from completion records only.
+    completed_surveys = (
+        Invitation.objects.filter(
+            user_id=OuterRef("user_id"), completed_on__isnull=False
         )
+        .filter(Q(survey__round_id__in=round_ids) | Q(survey__round__isnull=True))
+        .order_by()
+        .values("user_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    members = list(
+        CohortMember.objects.filter(award_id__in=award_ids, active=True)
+        .annotate(surveys_done=Subquery(completed_surveys))
+        .order_by("role", "name")
     )
     members_by_award = defaultdict(list)
     for member in members:
@@ -178,22 +212,10 @@ def cohort_rows(*, mentorships, today: dt.date | None = None) -> dict[int, list]
     ).values("event_id", "member__award_id", "status"):
         statuses[(row["event_id"], row["member__award_id"])].append(row["status"])
 
-    notes = _max_by(
-        CheckInNote.objects.filter(award_id__in=award_ids), "award_id", "held_on"
-    )
-    logs = _max_by(
-        ActionLog.objects.filter(award_id__in=award_ids), "award_id", "created_at"
-    )
-    progress_logged = _max_by(
-        ProgressEntry.objects.filter(measure__success_goal__award_id__in=award_ids),
-        "measure__success_goal__award_id",
-        "created_at",
-    )
-    submitted = _max_by(
-        WorkPlanVersion.objects.filter(workplan__award_id__in=award_ids),
-        "workplan__award_id",
-        "submitted_at",
-    )
+    notes = {a.pk: a.last_note for a in awards if a.last_note}
+    logs = {a.pk: a.last_log for a in awards}
+    progress_logged = {a.pk: a.last_progress for a in awards}
+    submitted = {a.pk: a.last_submitted for a in awards}
     latest_value = (
         ProgressEntry.objects.filter(measure=OuterRef("pk"))
         .order_by("-date", "-id")
@@ -208,18 +230,7 @@ def cohort_rows(*, mentorships, today: dt.date | None = None) -> dict[int, list]
         progress[row["success_goal__award_id"]].append(
             rules.measure_progress(row["baseline"], row["target"], row["latest"])
         )
-    user_ids = {m.user_id for m in members if m.user_id}
-    round_ids = {r.pk for r in rounds.values()}
-    surveys = {
-        row["user_id"]: row["n"]
-        for row in Invitation.objects.filter(
-            user_id__in=user_ids, completed_on__isnull=False
-        )
-        .filter(Q(survey__round_id__in=round_ids) | Q(survey__round__isnull=True))
-        .values("user_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    }
+    surveys = {m.user_id: m.surveys_done or 0 for m in members if m.user_id}
 
     rows = defaultdict(list)
     for award in awards:

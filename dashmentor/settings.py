@@ -138,7 +138,9 @@ else:
     _db = {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": BASE_DIR / env("SQLITE_NAME", "db.sqlite3"),
-        "OPTIONS": {"timeout": 20},
+        # IMMEDIATE: a writer takes the lock when its transaction starts, so a
+        # worker process writing meanwhile waits instead of failing "locked".
+        "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
         # A file, not memory, so that a worker process started by a test sees
         # the same test database.
         "TEST": {"NAME": BASE_DIR / "test-db.sqlite3"},
@@ -304,14 +306,15 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Task modules that autodiscovery (which reads <app>/tasks.py) does not find.
 CELERY_IMPORTS = ["cohorts.placement_tasks"]
 CELERY_MAX_COUNTDOWN = 300  # seconds; longer waits are rows that beat picks up
+# The intervals can be shortened by the fault tests, which run a real beat.
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {
         "task": "notifications.tasks.outbox_sweep_task",
-        "schedule": 60.0,
+        "schedule": float(env_int("OUTBOX_SWEEP_SECONDS", 60)),
     },
     "reminders-scan": {
         "task": "notifications.tasks.reminders_scan_task",
-        "schedule": 300.0,
+        "schedule": float(env_int("REMINDERS_SCAN_SECONDS", 300)),
     },
     "award-offers-expire": {
         "task": "cohorts.placement_tasks.award_offers_expire_task",
@@ -324,9 +327,17 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- notifications --------------------------------------------------------------
+# Messages sent over one SMTP connection by one task.
 OUTBOX_BATCH_SIZE = env_int("OUTBOX_BATCH_SIZE", 50)
+# A row "queued" or "sending" for longer than this was lost by a dead worker and
+# is handed out again by the sweep. It must stay well above the longest honest
+# send (EMAIL_TIMEOUT per SMTP step), or a slow send could be repeated.
 OUTBOX_STUCK_AFTER_SECONDS = env_int("OUTBOX_STUCK_AFTER_SECONDS", 300)
+# After this many failed attempts a message is marked failed for staff to see.
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
+# Retry n waits base * 2**(n-1) seconds, never more than the cap.
+OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 30)
+OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 3600)
 
 # --- security -------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

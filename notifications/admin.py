@@ -1,10 +1,275 @@
-from django.contrib import admin
+"""The outbox for staff: every message, its fate, and a resend for failures."""
 
-from .models import Message
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from dashmentor.roles import Role, has_role
+
+from . import rules, services
+from .models import Kind, Message, Preference, ReminderRule
+
+STATUS_BADGES = {
+    Message.Status.SENT: ("#1a7f37", "✓ Sent"),
+    Message.Status.FAILED: ("#b42318", "✗ Failed"),
+    Message.Status.SUPPRESSED: ("#57606a", "Turned off by the person"),
+    Message.Status.SENDING: ("#9a6700", "… Sending"),
+    Message.Status.QUEUED: ("#9a6700", "… Queued"),
+    Message.Status.PENDING: ("#9a6700", "… Waiting"),
+}
+
+
+class PersonFilter(admin.SimpleListFilter):
+    """One person's message history, by address or account."""
+
+    title = "person"
+    parameter_name = "person"
+
+    def lookups(self, request, model_admin):
+        value = self.value()
+        return [(value, value)] if value else []
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(to_email__iexact=value) | Q(recipient__email__iexact=value)
+        )
+
+
+class ErrorFilter(admin.SimpleListFilter):
+    title = "last attempt"
+    parameter_name = "error"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Had an error"), ("no", "No error")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(last_error="")
+        if self.value() == "no":
+            return queryset.filter(last_error="")
+        return queryset
+
+
+class ProgramStaffAccess:
+    """Program staff (``is_staff``) run the outbox without per-model grants."""
+
+    staff_may_edit = False
+
+    def _staff(self, request) -> bool:
+        return has_role(request.user, Role.STAFF)
+
+    def has_module_permission(self, request):
+        return self._staff(request) or super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._staff(request) or super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return self.staff_may_edit and self._staff(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self.staff_may_edit and self._staff(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.staff_may_edit and self._staff(request)
+
+
+def history_url(email: str) -> str:
+    return (
+        reverse("admin:notifications_message_changelist")
+        + "?"
+        + urlencode({"person": email})
+    )
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "kind", "to_email", "subject", "status", "attempts"]
-    list_filter = ["status", "kind"]
-    search_fields = ["to_email", "subject"]
+class MessageAdmin(ProgramStaffAccess, admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "kind",
+        "recipient_link",
+        "subject",
+        "status_badge",
+        "attempts",
+        "sent_at",
+        "error_short",
+    ]
+    list_filter = [PersonFilter, "status", "kind", ErrorFilter, "created_at"]
+    search_fields = [
+        "to_email",
+        "subject",
+        "idempotency_key",
+        "recipient__email",
+        "recipient__full_name",
+    ]
+    date_hierarchy = "created_at"
+    list_select_related = ["recipient"]
+    list_per_page = 50
+    # Viewable, never edited: what was sent is a record. Staff may resend.
+    actions = ["resend_failed"]
+    readonly_fields = [
+        "kind",
+        "recipient",
+        "to_email",
+        "history_link",
+        "subject",
+        "status_badge",
+        "attempts",
+        "last_error",
+        "idempotency_key",
+        "created_at",
+        "queued_at",
+        "sending_started_at",
+        "next_attempt_at",
+        "sent_at",
+        "body_text",
+        "body_html",
+    ]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["kind", "subject", "recipient", "to_email", "history_link"]},
+        ),
+        (
+            "Delivery",
+            {
+                "fields": [
+                    "status_badge",
+                    "attempts",
+                    "last_error",
+                    "created_at",
+                    "queued_at",
+                    "sending_started_at",
+                    "next_attempt_at",
+                    "sent_at",
+                    "idempotency_key",
+                ]
+            },
+        ),
+        ("Content", {"fields": ["body_text", "body_html"]}),
+    ]
+
+    @admin.display(description="recipient", ordering="to_email")
+    def recipient_link(self, obj):
+        name = obj.recipient.full_name if obj.recipient else ""
+        return format_html(
+            '<a href="{}" title="Every message to this person">{}</a>{}',
+            history_url(obj.to_email),
+            obj.to_email,
+            format_html("<br><small>{}</small>", name) if name else "",
+        )
+
+    @admin.display(description="history")
+    def history_link(self, obj):
+        return format_html(
+            '<a href="{}">Every message to {}</a>',
+            history_url(obj.to_email),
+            obj.to_email,
+        )
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, obj):
+        colour, label = STATUS_BADGES.get(obj.status, ("#57606a", obj.status))
+        if obj.status == Message.Status.PENDING and obj.next_attempt_at:
+            when = timezone.localtime(obj.next_attempt_at)
+            label = f"… Retry at {when:%b %d %H:%M %Z}"
+        return format_html(
+            '<span style="color:#fff;background:{};padding:2px 6px;'
+            'border-radius:4px;white-space:nowrap">{}</span>',
+            colour,
+            label,
+        )
+
+    @admin.display(description="last error")
+    def error_short(self, obj):
+        return (
+            (obj.last_error[:80] + "…") if len(obj.last_error) > 80 else obj.last_error
+        )
+
+    @admin.action(description="Resend the selected failed messages")
+    def resend_failed(self, request, queryset):
+        resent = skipped = 0
+        for message in queryset:
+            try:
+                services.message_resend(message=message, by=request.user)
+            except ValueError:
+                skipped += 1
+                continue
+            resent += 1
+        if resent:
+            self.message_user(
+                request,
+                f"{resent} message(s) queued to be sent again.",
+                messages.SUCCESS,
+            )
+        if skipped:
+            self.message_user(
+                request,
+                f"{skipped} message(s) skipped: {services.RESEND_ONLY_FAILED}",
+                messages.WARNING,
+            )
+
+
+REMINDER_KINDS = [
+    (kind.value, kind.label)
+    for kind in (
+        Kind.DEADLINE_REMINDER,
+        Kind.WORKPLAN_REMINDER,
+        Kind.EVENT_REMINDER,
+        Kind.AWARD_MILESTONE,
+    )
+]
+
+
+class ReminderRuleForm(forms.ModelForm):
+    kind = forms.ChoiceField(choices=REMINDER_KINDS)
+    offsets_days = forms.CharField(
+        label="days before",
+        help_text="When the reminders go out, in days before the date, e.g. 7, 1.",
+    )
+
+    class Meta:
+        model = ReminderRule
+        fields = ["round", "kind", "offsets_days", "active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["round"].help_text = "Leave empty for the default of every round."
+        if self.instance.pk:
+            self.initial["offsets_days"] = ", ".join(
+                str(d) for d in self.instance.offsets_days
+            )
+
+    def clean_offsets_days(self):
+        try:
+            return rules.normalize_offsets(self.cleaned_data["offsets_days"])
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc))
+
+
+@admin.register(ReminderRule)
+class ReminderRuleAdmin(ProgramStaffAccess, admin.ModelAdmin):
+    staff_may_edit = True
+    form = ReminderRuleForm
+    list_display = ["kind", "round", "offsets_display", "active"]
+    list_filter = ["kind", "active", "round"]
+
+    @admin.display(description="days before")
+    def offsets_display(self, obj):
+        return ", ".join(str(d) for d in obj.offsets_days) or "—"
+
+
+@admin.register(Preference)
+class PreferenceAdmin(ProgramStaffAccess, admin.ModelAdmin):
+    list_display = ["user", "kind", "enabled"]
+    list_filter = ["kind", "enabled"]
+    search_fields = ["user__email", "user__full_name"]
+    raw_id_fields = ["user"]

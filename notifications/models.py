@@ -39,6 +39,9 @@ ESSENTIAL_KINDS = frozenset(
         Kind.WAITLIST_OFFER,
         Kind.SURVEY_INVITATION,
         Kind.PERSONNEL_CHANGE,
+        # What another part of the portal sends as "general" cannot be judged
+        # optional from here, so it is always sent.
+        Kind.GENERAL,
     }
 )
 

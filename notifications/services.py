@@ -4,28 +4,112 @@
 row is unique on its idempotency key, so the same message cannot exist twice;
 the send is queued only after the transaction commits, so a rolled-back request
 sends nothing.
+
+The life of a row::
+
+    pending ──(handed to Celery)──▶ queued ──(claimed by a worker)──▶ sending
+       ▲                              │                                  │
+       │   retry later (backoff)      │                    SMTP accepted │
+       └──────────────────────────────┴──────── failure ◀────────────────┤
+                                                   │                     ▼
+                                     too many ─▶ failed                 sent
+
+Delivery guarantee: at least once, and exactly once except in one window. A
+worker claims a row (``sending``) with a conditional UPDATE before it talks to
+the SMTP server, and marks it ``sent`` with one UPDATE right after the server's
+250 reply to the end of the message. A worker that dies before that reply has
+not handed the message over (an SMTP server keeps nothing it has not
+acknowledged), so the sweep sends the row again: nothing is lost. A worker that
+dies in the gap between the server's 250 and the commit of the ``sent`` UPDATE
+(one single-row UPDATE in autocommit, well under a millisecond on a local
+database) leaves a row that looks unsent, and the sweep sends it a second time.
+That gap is the only way to a duplicate, at most one message per killed worker
+process, and both copies carry the same ``Message-ID`` header (derived from the
+row), so mail systems that collapse identical Message-IDs show it once.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import logging
+import smtplib
+import socket
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q
+from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .models import ESSENTIAL_KINDS, Message, Preference
+from . import rules
+from .models import ESSENTIAL_KINDS, Kind, Message, Preference
+
+logger = logging.getLogger(__name__)
+
+RESEND_ONLY_FAILED = "Only a failed message can be resent."
+ERROR_WORKER_LOST = (
+    "The worker stopped while sending; the message was handed out again."
+)
+ERROR_STALE_CLAIM = "The claim on this message expired before the send began."
+PREFERENCE_ESSENTIAL = "This kind of message is always sent and cannot be turned off."
 
 
 def idempotency_key(kind: str, to_email: str, subject_key: str) -> str:
-    """The key of (kind, recipient, what the message is about)."""
-    return f"{kind}:{to_email.lower()}:{subject_key}"[:255]
+    """The key of (kind, recipient, what the message is about).
+
+    Keys longer than the column keep their start and end a hash of the whole,
+    so two long keys never collide by truncation.
+    """
+    full = f"{kind}:{to_email.strip().lower()}:{subject_key}"
+    if len(full) <= 255:
+        return full
+    digest = hashlib.sha256(full.encode()).hexdigest()[:32]
+    return f"{full[:222]}:{digest}"
 
 
 def wants(user, kind: str) -> bool:
+    """Whether ``user`` receives messages of ``kind`` (essential ones always)."""
     if kind in ESSENTIAL_KINDS or user is None:
         return True
     return not Preference.objects.filter(user=user, kind=kind, enabled=False).exists()
+
+
+def _zone_for(recipient, context: dict):
+    zone = getattr(recipient, "zone", None)
+    if zone is not None:
+        return zone
+    name = context.get("time_zone") or settings.PORTAL_DEFAULT_TIME_ZONE
+    return rules.zone_or_default(name)
+
+
+def _render(template: str, ctx: dict, zone) -> tuple[str, str]:
+    """Render the text part and the HTML part, times in ``zone``.
+
+    Templates show aware datetimes in the active time zone, so rendering under
+    the recipient's zone is what puts every time of the e-mail in that zone,
+    whatever page or worker triggered it.
+    """
+    with timezone.override(zone):
+        body_text = render_to_string(f"emails/{template}.txt", ctx)
+        try:
+            body_html = render_to_string(f"emails/{template}.html", ctx)
+        except TemplateDoesNotExist:
+            body_html = render_to_string(
+                "emails/notifications_from_text.html",
+                {**ctx, "body_text": _strip_footer(body_text)},
+            )
+    return body_text.strip() + "\n", body_html
+
+
+def _strip_footer(body_text: str) -> str:
+    # The text footer starts with a dash line; the HTML layout has its own.
+    head, _sep, _tail = body_text.partition("\n—\n")
+    return head.strip()
 
 
 def message_enqueue(
@@ -41,30 +125,42 @@ def message_enqueue(
     """Write the message row (or return the existing one with the same key).
 
     ``template`` names ``templates/emails/<template>.txt`` and, if present,
-    ``.html``; both get ``context`` plus ``recipient`` and ``site_url``.
+    ``.html`` (without one, the HTML part is the text in the e-mail layout);
+    both get ``context`` plus ``recipient``, ``site_url`` and
+    ``preferences_url``, rendered with times in the recipient's time zone.
     ``key`` says what the message is about (e.g. ``"survey:12"``): with the
-    kind and the address it makes the idempotency key.
+    kind and the address it makes the idempotency key, so a second call with
+    the same three returns the first message and sends nothing more.
+
+    Call it inside the transaction of the event: the send is queued only when
+    that transaction commits.
     """
     full_key = idempotency_key(kind, to_email, key)
     existing = Message.objects.filter(idempotency_key=full_key).first()
     if existing is not None:
         return existing
-    ctx = {**context, "recipient": recipient, "site_url": settings.SITE_URL}
-    body_text = render_to_string(f"emails/{template}.txt", ctx)
-    try:
-        body_html = render_to_string(f"emails/{template}.html", ctx)
-    except Exception:  # the HTML part is optional
-        body_html = ""
+    ctx = {
+        **context,
+        "recipient": recipient,
+        "site_url": settings.SITE_URL,
+        "preferences_url": settings.SITE_URL + "/notifications/settings/",
+        "essential": kind in ESSENTIAL_KINDS,
+    }
+    zone = _zone_for(recipient, context)
+    ctx["time_zone_name"] = zone.key.replace("_", " ")
+    body_text, body_html = _render(template, ctx, zone)
     status = (
         Message.Status.PENDING if wants(recipient, kind) else Message.Status.SUPPRESSED
     )
     try:
+        # A savepoint, so that losing the race to a concurrent insert of the
+        # same key leaves the caller's transaction usable.
         with transaction.atomic():
             message = Message.objects.create(
                 kind=kind,
                 recipient=recipient,
-                to_email=to_email,
-                subject=subject,
+                to_email=to_email.strip(),
+                subject=subject[:255],
                 body_text=body_text,
                 body_html=body_html,
                 idempotency_key=full_key,
@@ -73,39 +169,419 @@ def message_enqueue(
     except IntegrityError:
         return Message.objects.get(idempotency_key=full_key)
     if status == Message.Status.PENDING:
-        transaction.on_commit(lambda: _queue(message.pk))
+        _queue_after_commit(message.pk)
     return message
 
 
-def _queue(message_id: int) -> None:
-    from .tasks import message_send_task
-
-    message_send_task.delay(message_id)
+# --- handing rows to Celery -----------------------------------------------------
 
 
-def message_send(*, message_id: int) -> Message | None:
-    """Send one pending message once; a row already sent is left alone."""
-    with transaction.atomic():
-        message = Message.objects.select_for_update().filter(pk=message_id).first()
-        if message is None or message.status in (
-            Message.Status.SENT,
-            Message.Status.SUPPRESSED,
-        ):
-            return message
-        message.status = Message.Status.SENDING
-        message.sending_started_at = timezone.now()
-        message.attempts += 1
-        message.save(update_fields=["status", "sending_started_at", "attempts"])
+def _queue_after_commit(message_id: int) -> None:
+    """Queue the send of the row once the current transaction commits.
+
+    Each message registers its own on-commit callback, so a rollback of the
+    savepoint that wrote it drops exactly its send. When the transaction
+    commits, the first of these callbacks to run takes every message of the
+    transaction still waiting after it and hands them out together, so a group
+    e-mail to 80 people becomes two batch tasks, not 80 tasks.
+    """
+    transaction.on_commit(_SendAfterCommit(message_id))
+
+
+class _SendAfterCommit:
+    def __init__(self, message_id: int):
+        self.message_id = message_id
+        self.done = False
+
+    def __call__(self) -> None:
+        if self.done:
+            return
+        pending = connection.run_on_commit
+        # At a real commit Django has already taken this callback off the list,
+        # and the rest of the list is what the transaction registered after
+        # it; when a test runs captured callbacks, the list still holds it.
+        start = next((i + 1 for i, entry in enumerate(pending) if entry[1] is self), 0)
+        batch = [self]
+        batch += [
+            entry[1]
+            for entry in pending[start:]
+            if isinstance(entry[1], _SendAfterCommit) and not entry[1].done
+        ]
+        for callback in batch:
+            callback.done = True
+        outbox_dispatch([callback.message_id for callback in batch])
+
+
+def outbox_dispatch(message_ids: Iterable[int], *, countdown: int | None = None):
+    """Hand messages to Celery in batches; return how many batches went out.
+
+    Rows are marked ``queued`` before the task is published (a worker may run
+    it at once) and put back to ``pending`` if the broker cannot be reached:
+    then they wait for the sweep, which hands them out when it is back. The
+    event that wrote them has committed and is not undone.
+    """
+    from .tasks import message_send_batch_task
+
+    ids = list(dict.fromkeys(message_ids))
+    size = max(1, settings.OUTBOX_BATCH_SIZE)
+    sent_batches = 0
+    for start in range(0, len(ids), size):
+        chunk = ids[start : start + size]
+        options = {
+            "retry": True,
+            # Fail fast when Redis is down: the row waits in the database.
+            "retry_policy": {
+                "max_retries": 2,
+                "interval_start": 0,
+                "interval_step": 0.2,
+                "interval_max": 0.5,
+            },
+        }
+        if countdown:
+            options["countdown"] = min(countdown, settings.CELERY_MAX_COUNTDOWN)
+        stamp = timezone.now()
+        Message.objects.filter(pk__in=chunk, status=Message.Status.PENDING).update(
+            status=Message.Status.QUEUED, queued_at=stamp
+        )
+        try:
+            message_send_batch_task.apply_async(args=[chunk], **options)
+        except Exception as exc:  # kombu raises several kinds when Redis is down
+            Message.objects.filter(
+                pk__in=chunk, status=Message.Status.QUEUED, queued_at=stamp
+            ).update(status=Message.Status.PENDING)
+            logger.warning(
+                "outbox: broker unreachable, %d message(s) wait for the sweep: %s",
+                len(chunk),
+                exc,
+            )
+            continue
+        sent_batches += 1
+    return sent_batches
+
+
+# --- sending --------------------------------------------------------------------
+
+
+def _message_id_header(message: Message) -> str:
+    """A Message-ID that is the same for every attempt of the same row."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("> ") or "localhost"
+    digest = hashlib.sha256(message.idempotency_key.encode()).hexdigest()[:20]
+    return f"<outbox.{message.pk}.{digest}@{domain}>"
+
+
+def _email_for(message: Message, conn) -> EmailMultiAlternatives:
     email = EmailMultiAlternatives(
         subject=message.subject,
         body=message.body_text,
         to=[message.to_email],
+        connection=conn,
+        headers={
+            "Message-ID": _message_id_header(message),
+            "X-Outbox-Key": message.idempotency_key,
+        },
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
-    email.send()
-    Message.objects.filter(pk=message.pk).update(
-        status=Message.Status.SENT, sent_at=timezone.now(), last_error=""
+    return email
+
+
+def _claim(message_id: int, now) -> bool:
+    """Take the row for this worker; False when it is not ours to send."""
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    return bool(
+        Message.objects.filter(
+            due,
+            pk=message_id,
+            status__in=[Message.Status.PENDING, Message.Status.QUEUED],
+        ).update(
+            status=Message.Status.SENDING,
+            sending_started_at=now,
+            attempts=F("attempts") + 1,
+        )
     )
+
+
+def _mark_sent(message_id: int, claimed_at) -> None:
+    # The one statement between the server's acceptance and a safe state: keep
+    # it a single-row UPDATE on the primary key, in autocommit.
+    Message.objects.filter(
+        pk=message_id, status=Message.Status.SENDING, sending_started_at=claimed_at
+    ).update(status=Message.Status.SENT, sent_at=timezone.now(), last_error="")
+
+
+def retry_delay(attempts: int) -> int:
+    """Seconds before attempt ``attempts + 1``: exponential, capped."""
+    return rules.backoff_seconds(
+        attempts,
+        base=settings.OUTBOX_RETRY_BASE_SECONDS,
+        cap=settings.OUTBOX_RETRY_MAX_SECONDS,
+    )
+
+
+def _is_permanent(exc: Exception) -> bool:
+    """A 5xx answer about this message will not change on retry."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _msg in exc.recipients.values()]
+        return bool(codes) and all(500 <= code < 600 for code in codes)
+    if isinstance(exc, smtplib.SMTPResponseException) and not isinstance(
+        exc, smtplib.SMTPServerDisconnected
+    ):
+        return 500 <= exc.smtp_code < 600
+    return False
+
+
+def _mark_failed_attempt(message_id: int, claimed_at, exc: Exception) -> int | None:
+    """Record a failed attempt; return the retry delay, or None if given up."""
+    message = Message.objects.filter(
+        pk=message_id, status=Message.Status.SENDING, sending_started_at=claimed_at
+    ).first()
+    if message is None:
+        return None
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    if _is_permanent(exc) or message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+        Message.objects.filter(pk=message_id, status=Message.Status.SENDING).update(
+            status=Message.Status.FAILED, last_error=error, next_attempt_at=None
+        )
+        logger.error("outbox: message %s failed for good: %s", message_id, error)
+        return None
+    delay = retry_delay(message.attempts)
+    Message.objects.filter(pk=message_id, status=Message.Status.SENDING).update(
+        status=Message.Status.PENDING,
+        last_error=error,
+        next_attempt_at=timezone.now() + dt.timedelta(seconds=delay),
+    )
+    logger.warning(
+        "outbox: message %s attempt %s failed (%s); retry in %ss",
+        message_id,
+        message.attempts,
+        error,
+        delay,
+    )
+    return delay
+
+
+@dataclass
+class BatchResult:
+    sent: list[int] = field(default_factory=list)
+    retry: dict[int, int] = field(default_factory=dict)  # id -> delay seconds
+    failed: list[int] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)
+
+
+def _connection_broken(exc: Exception) -> bool:
+    """Whether the SMTP connection is unusable after ``exc``.
+
+    A refusal of one message (a 4xx or 5xx reply) leaves the session usable;
+    a dropped or timed-out connection does not.
+    """
+    if isinstance(exc, smtplib.SMTPServerDisconnected | socket.timeout):
+        return True
+    answered = (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused)
+    return isinstance(exc, OSError) and not isinstance(exc, answered)
+
+
+def message_send_batch(*, message_ids: Iterable[int]) -> BatchResult:
+    """Send each message of the batch that is still due, over one connection.
+
+    Each row is claimed just before its send and marked sent just after the
+    server accepts it, so a worker that dies mid-batch leaves at most one row in
+    ``sending`` and the rest ``queued``, both of which the sweep hands out again.
+    A row already sent, sending elsewhere, suppressed or failed is skipped:
+    running the same batch twice sends nothing twice.
+    """
+    result = BatchResult()
+    ids = list(dict.fromkeys(message_ids))
+    rows = {m.pk: m for m in Message.objects.filter(pk__in=ids)}
+    conn = None
+    try:
+        for message_id in ids:
+            message = rows.get(message_id)
+            now = timezone.now()
+            if message is None or not _claim(message_id, now):
+                result.skipped.append(message_id)
+                continue
+            try:
+                if conn is None:
+                    conn = get_connection(fail_silently=False)
+                    conn.open()
+                _email_for(message, conn).send()
+            except Exception as exc:
+                delay = _mark_failed_attempt(message_id, now, exc)
+                if delay is None:
+                    result.failed.append(message_id)
+                else:
+                    result.retry[message_id] = delay
+                if conn is not None and _connection_broken(exc):
+                    # Start the next message on a fresh connection.
+                    _close_quietly(conn)
+                    conn = None
+                continue
+            _mark_sent(message_id, now)
+            result.sent.append(message_id)
+    finally:
+        if conn is not None:
+            _close_quietly(conn)
+    return result
+
+
+def _close_quietly(conn) -> None:
+    try:
+        conn.close()
+    except Exception:  # the connection may already be gone
+        logger.debug("outbox: closing a broken SMTP connection failed", exc_info=True)
+
+
+def message_send(*, message_id: int) -> Message | None:
+    """Send one message if it is still due; a row already sent is left alone."""
+    message_send_batch(message_ids=[message_id])
+    return Message.objects.filter(pk=message_id).first()
+
+
+def schedule_retries(result: BatchResult) -> None:
+    """Queue the short retries now; longer ones wait in the database.
+
+    A retry due within ``CELERY_MAX_COUNTDOWN`` seconds goes to Celery with that
+    countdown; a later one is a row with ``next_attempt_at`` that the sweep
+    hands out when due, never a long ETA (which Redis would redeliver in a loop
+    after its visibility timeout).
+    """
+    from celery import current_app
+
+    if current_app.conf.task_always_eager:
+        # In process there is no delay to wait: the sweep retries when due.
+        return
+    by_delay: dict[int, list[int]] = {}
+    for message_id, delay in result.retry.items():
+        if delay <= settings.CELERY_MAX_COUNTDOWN:
+            by_delay.setdefault(delay, []).append(message_id)
+    for delay, ids in by_delay.items():
+        # One second late rather than early: a task that arrives before
+        # next_attempt_at finds the row not yet due and leaves it to the sweep.
+        outbox_dispatch(ids, countdown=delay + 1)
+
+
+# --- the sweep --------------------------------------------------------------------
+
+
+@dataclass
+class SweepResult:
+    pending: int = 0
+    stuck_queued: int = 0
+    stuck_sending: int = 0
+    given_up: int = 0
+
+
+def outbox_sweep(*, now=None, limit: int = 5000) -> SweepResult:
+    """Hand out again every message a dead worker or a down broker left behind.
+
+    - ``pending`` rows that are due (new rows whose hand-off failed, retries
+      whose time has come) are dispatched;
+    - ``queued`` rows handed out longer than ``OUTBOX_STUCK_AFTER_SECONDS`` ago
+      are dispatched again (their task was lost with a killed worker);
+    - ``sending`` rows claimed longer ago than that belong to a dead worker and
+      go back to ``pending`` (or ``failed`` after the last attempt).
+
+    Every change is a conditional UPDATE, and a worker claims a row before it
+    sends, so two sweeps at once, or a sweep racing a live worker, send nothing
+    twice.
+    """
+    now = now or timezone.now()
+    stuck_before = now - dt.timedelta(seconds=settings.OUTBOX_STUCK_AFTER_SECONDS)
+    result = SweepResult()
+
+    stale_sending = list(
+        Message.objects.filter(
+            status=Message.Status.SENDING, sending_started_at__lt=stuck_before
+        ).values_list("pk", "attempts")[:limit]
+    )
+    for message_id, attempts in stale_sending:
+        if attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+            changed = Message.objects.filter(
+                pk=message_id,
+                status=Message.Status.SENDING,
+                sending_started_at__lt=stuck_before,
+            ).update(status=Message.Status.FAILED, last_error=ERROR_WORKER_LOST)
+            result.given_up += changed
+            continue
+        result.stuck_sending += Message.objects.filter(
+            pk=message_id,
+            status=Message.Status.SENDING,
+            sending_started_at__lt=stuck_before,
+        ).update(
+            status=Message.Status.PENDING,
+            last_error=ERROR_WORKER_LOST,
+            next_attempt_at=None,
+        )
+
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    pending_ids = list(
+        Message.objects.filter(due, status=Message.Status.PENDING)
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    result.pending = len(pending_ids)
+
+    stuck_ids = list(
+        Message.objects.filter(
+            due, status=Message.Status.QUEUED, queued_at__lt=stuck_before
+        )
+        .order_by("queued_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    if stuck_ids:
+        # Move the clock first, so the next sweep waits a full timeout again.
+        result.stuck_queued = Message.objects.filter(
+            pk__in=stuck_ids, status=Message.Status.QUEUED
+        ).update(queued_at=now)
+    outbox_dispatch([*pending_ids, *stuck_ids])
+    return result
+
+
+# --- staff and user actions ---------------------------------------------------------
+
+
+def message_resend(*, message: Message, by) -> Message:
+    """Give a failed message a fresh set of attempts and queue it after commit."""
+    from dashmentor.services import audit_record
+
+    with transaction.atomic():
+        changed = Message.objects.filter(
+            pk=message.pk, status=Message.Status.FAILED
+        ).update(
+            status=Message.Status.PENDING,
+            attempts=0,
+            next_attempt_at=None,
+            sending_started_at=None,
+        )
+        if not changed:
+            raise ValueError(RESEND_ONLY_FAILED)
+        audit_record(
+            actor=by,
+            action="message.resend",
+            target=message,
+            before={"status": Message.Status.FAILED, "last_error": message.last_error},
+            after={"status": Message.Status.PENDING},
+        )
+        _queue_after_commit(message.pk)
     message.refresh_from_db()
     return message
+
+
+def preferences_update(*, user, time_zone: str, disabled_kinds: Iterable[str]):
+    """Save the user's time zone and which optional kinds they turned off."""
+    disabled = set(disabled_kinds)
+    refused = disabled & ESSENTIAL_KINDS
+    if refused:
+        raise ValueError(PREFERENCE_ESSENTIAL)
+    with transaction.atomic():
+        if user.time_zone != time_zone:
+            user.time_zone = time_zone
+            user.save(update_fields=["time_zone"])
+        for kind in OPTIONAL_KINDS:
+            Preference.objects.update_or_create(
+                user=user, kind=kind, defaults={"enabled": kind not in disabled}
+            )
+    return user
+
+
+OPTIONAL_KINDS = [kind for kind in Kind.values if kind not in ESSENTIAL_KINDS]

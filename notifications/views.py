@@ -1,7 +1,48 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+
+from dashmentor.views import PasswordResetView as RateLimitedPasswordResetView
+
+from . import selectors, services
+from .forms import ESSENTIAL_LABELS, OutboxPasswordResetForm, PreferencesForm
+from .services import OPTIONAL_KINDS
 
 
 @login_required
 def preferences(request):
-    return render(request, "notifications/preferences.html", {})
+    """The user's time zone, the e-mails they may turn off, and their history."""
+    user = request.user
+    if request.method == "POST":
+        form = PreferencesForm(request.POST)
+        if form.is_valid():
+            services.preferences_update(
+                user=user,
+                time_zone=form.cleaned_data["time_zone"],
+                disabled_kinds=form.disabled_kinds,
+            )
+            messages.success(request, "Your settings are saved.")
+            return redirect("notifications:preferences")
+    else:
+        enabled = selectors.preferences_for_user(user=user)
+        form = PreferencesForm(
+            initial={
+                "time_zone": user.time_zone,
+                "receive": [k for k in OPTIONAL_KINDS if enabled.get(k, True)],
+            }
+        )
+    history = Paginator(selectors.message_list_for_user(user=user), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "notifications/preferences.html",
+        {"form": form, "essential": ESSENTIAL_LABELS, "history": history},
+    )
+
+
+class PasswordResetView(RateLimitedPasswordResetView):
+    """The rate-limited reset page, its e-mail sent through the outbox."""
+
+    form_class = OutboxPasswordResetForm

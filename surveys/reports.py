@@ -11,16 +11,28 @@ respondents is hidden, with the cells that would reveal it (see
 from __future__ import annotations
 
 import csv
+import dataclasses
+import datetime as dt
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from cohorts.models import Mentorship
 
 from . import charts, rules, selectors, services
-from .models import Answer, Invitation, PendingResponse, Response, Survey
+from .models import (
+    Answer,
+    Invitation,
+    PendingResponse,
+    ReportCache,
+    Response,
+    Survey,
+)
 
 HIDDEN_ALL = (
     "Answers are not shown yet: {n} people have answered, and this anonymous "
@@ -229,6 +241,82 @@ def survey_report(survey: Survey) -> SurveyReport:
         likert_headers=[(n, q.prompt) for n, q, _ in likert_questions],
         breakdown=breakdown,
         suppression_note=note,
+    )
+
+
+# --- the report computed once, kept until something it reads changes ---
+
+# Bumped when the stored shape of a report changes, so old rows are recomputed.
+CACHE_VERSION = 1
+
+
+def _report_to_data(report: SurveyReport) -> dict:
+    data = {f.name: getattr(report, f.name) for f in dataclasses.fields(report)}
+    data.pop("survey")
+    data["rate_rows"] = [dataclasses.asdict(r) for r in report.rate_rows]
+    data["questions"] = [dataclasses.asdict(q) for q in report.questions]
+    data["breakdown"] = [dataclasses.asdict(b) for b in report.breakdown]
+    return {"version": CACHE_VERSION, "report": data}
+
+
+def _report_from_data(survey: Survey, data: dict) -> SurveyReport:
+    d = dict(data["report"])
+    questions = []
+    for q in d.pop("questions"):
+        q = dict(q)
+        q["rows"] = [tuple(r) for r in q["rows"]]
+        q["texts"] = [tuple(t) for t in q["texts"]]
+        # Built by charts.py, where every text part is escaped.
+        q["chart"] = mark_safe(q["chart"])  # noqa: S308
+        if q["summary"] is not None:
+            q["summary"] = rules.NumberSummary(**q["summary"])
+        questions.append(QuestionReport(**q))
+    return SurveyReport(
+        survey=survey,
+        rate_rows=[RateRow(**r) for r in d.pop("rate_rows")],
+        questions=questions,
+        breakdown=[BreakdownRow(**b) for b in d.pop("breakdown")],
+        likert_headers=[tuple(h) for h in d.pop("likert_headers")],
+        **d,
+    )
+
+
+def cached_survey_report(survey: Survey) -> tuple[SurveyReport, dt.datetime]:
+    """The survey's report and the time it is "as of".
+
+    The report reads every released answer (and opens every sealed cohort),
+    so it is computed once and kept in ``ReportCache``; anything it reads
+    (a release, a completion, a change to the survey or its questions) marks
+    the kept one stale (``report_invalidate``) and the next view computes it
+    again. A computation that a change overtook is shown but not kept.
+    """
+    row = ReportCache.objects.filter(survey=survey).first()
+    if row and row.data.get("version") == CACHE_VERSION and "report" in row.data:
+        return _report_from_data(survey, row.data), row.computed_at
+    started = timezone.now()
+    report = survey_report(survey)
+    data = _report_to_data(report)
+    if row is None:
+        try:
+            with transaction.atomic():
+                ReportCache.objects.create(
+                    survey=survey, computed_at=started, data=data
+                )
+        except IntegrityError:
+            pass  # another view kept its own computation meanwhile
+    else:
+        # Kept only if nothing marked the row since it was read: a change
+        # moves ``computed_at``.
+        ReportCache.objects.filter(pk=row.pk, computed_at=row.computed_at).update(
+            computed_at=started, data=data
+        )
+    return report, started
+
+
+def report_invalidate(survey_id: int) -> None:
+    """Mark the kept report of a survey stale: the next view recomputes it."""
+    ReportCache.objects.filter(survey_id=survey_id).update(
+        computed_at=timezone.now(), data={"stale": True}
     )
 
 

@@ -843,3 +843,6 @@ def _rewrite(survey: Survey, rows) -> None:
     answers.sort(key=lambda a: a.id)
     Response.objects.bulk_create(responses, batch_size=500)
     Answer.objects.bulk_create(answers, batch_size=500)
+    from .reports import report_invalidate
+
+    report_invalidate(survey.pk)

@@ -461,7 +461,7 @@ def question_move(request, pk):
 @role_required(Role.STAFF)
 def survey_report(request, pk):
     survey = permissions.get_survey_for_staff(pk)
-    report = reports.survey_report(survey)
+    report, as_of = reports.cached_survey_report(survey)
     baselines = (
         list(selectors.capacity_baselines(survey)[:1])
         if survey.kind == Survey.Kind.CAPACITY and not survey.anonymous
@@ -470,7 +470,12 @@ def survey_report(request, pk):
     return render(
         request,
         "surveys/survey_report.html",
-        {"survey": survey, "report": report, "has_baseline": bool(baselines)},
+        {
+            "survey": survey,
+            "report": report,
+            "as_of": as_of,
+            "has_baseline": bool(baselines),
+        },
     )
 
 
@@ -484,7 +489,8 @@ def _csv(text: str, filename: str) -> HttpResponse:
 def survey_report_csv(request, pk):
     survey = permissions.get_survey_for_staff(pk)
     return _csv(
-        reports.report_csv(reports.survey_report(survey)), f"survey-{pk}-report.csv"
+        reports.report_csv(reports.cached_survey_report(survey)[0]),
+        f"survey-{pk}-report.csv",
     )
 
 

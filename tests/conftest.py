@@ -7,6 +7,9 @@ from django.conf import settings
 
 from tests import factories
 
+# Real Redis, SMTP and Celery processes for the tests that need them.
+pytest_plugins = ["tests.support.services"]
+
 
 def pytest_collection_modifyitems(config, items):
     """Skip PostgreSQL-only tests on SQLite, saying what is missing."""

@@ -183,6 +183,47 @@ EXPECTED: dict[str, tuple] = {
     ),
     "applications:reviewer-queue": (None, only({"reviewer": OK})),
     "applications:staff-review-list": (None, STAFF_ONLY),
+    "applications:review-form": (
+        lambda w: [w.other["application"].pk],
+        only({"reviewer": GONE}),
+    ),
+    "applications:review-conflict": (
+        lambda w: [w.other["application"].pk],
+        everyone(NOT_ALLOWED),
+    ),
+    # A draft is not in review: staff get 404 on its review file.
+    "applications:staff-application-review": (
+        lambda w: [w.other["application"].pk],
+        only({"staff": GONE}),
+    ),
+    "applications:staff-decide": (
+        lambda w: [w.other["application"].pk],
+        everyone(NOT_ALLOWED),
+    ),
+    "applications:staff-assign": (
+        lambda w: [w.other["application"].pk],
+        everyone(NOT_ALLOWED),
+    ),
+    "applications:staff-unassign": (lambda w: [1], everyone(NOT_ALLOWED)),
+    "applications:staff-eligibility-override": (
+        lambda w: [1],
+        everyone(NOT_ALLOWED),
+    ),
+    "applications:staff-bulk-decision": (None, everyone(NOT_ALLOWED)),
+    "applications:staff-round-review": (
+        lambda w: [w.other["round"].slug],
+        STAFF_ONLY,
+    ),
+    "applications:staff-auto-assign": (
+        lambda w: [w.other["round"].slug],
+        everyone(NOT_ALLOWED),
+    ),
+    "applications:staff-release": (
+        lambda w: [w.other["round"].slug],
+        everyone(NOT_ALLOWED),
+    ),
+    "applications:staff-ranked": (lambda w: [w.other["round"].slug], STAFF_ONLY),
+    "applications:staff-rubric": (lambda w: [w.other["round"].slug], STAFF_ONLY),
     "cohorts:cohort-detail": (
         lambda w: [w.other["mentorship"].pk],
         only({"mentor": GONE, "mentee": GONE, "staff": OK}),

@@ -1,0 +1,226 @@
+"""Demo review data for the open round: reviewers assigned, most reviews in,
+one harsh and one lenient reviewer, a few disagreements and a declared
+conflict, and some internal decisions waiting to be released.
+
+Runs after ``applications.demo`` (which submits the round's applications).
+Idempotent: it assigns only what is missing, scores only assignments not yet
+scored, and decides only when the round has no decision yet.
+"""
+
+from __future__ import annotations
+
+import random
+
+from django.db.models import Q
+
+from . import review_services as services
+from .models import (
+    Application,
+    Conflict,
+    Criterion,
+    Decision,
+    ReviewAssignment,
+)
+
+# How each demo reviewer scores, on top of an application's own quality:
+# Robin Ames (the "reviewer" account) is harsh, Dana Liu is lenient.
+BIAS = {"reviewer": -0.9, "reviewer2": 0.0, "reviewer3": 0.8, "reviewer4": 0.1}
+# The demo reviewer keeps a few applications to do, one of them half done.
+LEAVE_OPEN_FOR_REVIEWER = 3
+
+COMMENTS = {
+    "need": [
+        "The need for guidance is clear and specific.",
+        "Say more about what you have already tried.",
+    ],
+    "stakeholders": [
+        "Strong engagement of partners outside health care.",
+        "The housing partner's role is not yet defined.",
+    ],
+    "equity": [
+        "People with lived experience sit on the steering group: excellent.",
+        "Describe how community members will shape the work.",
+    ],
+    "sustainability": [
+        "The plan to keep the data-sharing agreement after the year is convincing.",
+        "Sustainability beyond the mentorship year is unclear.",
+    ],
+}
+
+
+def _submitted_applications(ctx, round_):
+    apps = getattr(ctx, "applications", None)
+    qs = Application.objects.filter(
+        round=round_,
+        status__in=[Application.Status.SUBMITTED, Application.Status.UNDER_REVIEW],
+    )
+    if apps:
+        qs = qs.filter(pk__in=[a.pk for a in apps])
+    return list(qs.select_related("organization").order_by("pk"))
+
+
+def _quality(application) -> float:
+    return random.Random(f"quality-{application.pk}").uniform(1.8, 4.7)
+
+
+def _score(rng, quality, bias, criterion) -> int:
+    value = round(quality + bias + rng.gauss(0, 0.45))
+    return max(criterion.scale_min, min(criterion.scale_max, value))
+
+
+def seed(ctx) -> None:
+    round_ = ctx.rounds.get("open")
+    staff = ctx.users.get("staff")
+    if round_ is None or staff is None:
+        return
+    applications = _submitted_applications(ctx, round_)
+    if not applications:
+        ctx.log.append("Review demo: no submitted application in the open round yet.")
+        return
+    keys = ["reviewer", "reviewer2", "reviewer3", "reviewer4", "reviewer5", "staff"]
+    users = {k: ctx.users[k] for k in keys if k in ctx.users}
+    by_user = {u.pk: k for k, u in users.items()}
+
+    # An organization-level conflict, recorded before anyone is assigned.
+    eligible = [
+        a for a in applications if a.eligibility == Application.Eligibility.ELIGIBLE
+    ]
+    if "reviewer4" in users and len(eligible) > 5:
+        Conflict.objects.get_or_create(
+            reviewer=users["reviewer4"],
+            organization=eligible[5].organization,
+            defaults={
+                "kind": Conflict.Kind.FUNDER,
+                "note": "Sits on the board of this applicant's main funder.",
+                "declared_by": staff,
+            },
+        )
+    result = services.review_assign_auto(round=round_, by=staff, notify=False)
+
+    # Reviewer 2 declares a conflict on its first assignment (once).
+    if (
+        "reviewer2" in users
+        and not Conflict.objects.filter(
+            reviewer=users["reviewer2"], application__round=round_
+        ).exists()
+    ):
+        first = (
+            ReviewAssignment.objects.filter(
+                reviewer=users["reviewer2"],
+                application__round=round_,
+                status=ReviewAssignment.Status.ASSIGNED,
+            )
+            .order_by("pk")
+            .first()
+        )
+        if first is not None:
+            services.conflict_declare(
+                assignment=first,
+                kind=Conflict.Kind.FORMER_COLLEAGUE,
+                note="I worked with the primary contact until last spring.",
+                by=users["reviewer2"],
+            )
+
+    criteria = list(Criterion.objects.filter(round=round_).order_by("order", "pk"))
+    open_assignments = list(
+        ReviewAssignment.objects.filter(
+            application__round=round_,
+            status=ReviewAssignment.Status.ASSIGNED,
+            application__decision__isnull=True,
+        )
+        .select_related("application")
+        .order_by("pk")
+    )
+    left_for_reviewer = [
+        a for a in open_assignments if by_user.get(a.reviewer_id) == "reviewer"
+    ][:LEAVE_OPEN_FOR_REVIEWER]
+    skip = {a.pk for a in left_for_reviewer}
+    # Some disagreement: on every seventh application one reviewer sees it
+    # very differently.
+    disagree = {a.pk for i, a in enumerate(eligible) if i % 7 == 3}
+    scored = 0
+    for assignment in open_assignments:
+        app = assignment.application
+        key = by_user.get(assignment.reviewer_id, "")
+        rng = random.Random(f"score-{app.pk}-{assignment.reviewer_id}")
+        if assignment.pk in skip:
+            continue
+        # About one review in twelve is still to do, spread over reviewers.
+        if rng.random() < 0.08:
+            continue
+        bias = BIAS.get(key, 0.0)
+        if app.pk in disagree and key in ("reviewer3", "staff"):
+            bias += 2.0 if _quality(app) < 3 else -2.0
+        scores = {}
+        for c in criteria:
+            value = _score(rng, _quality(app), bias, c)
+            comment, shareable = "", False
+            if c.key in COMMENTS and rng.random() < 0.5:
+                good = value >= 4
+                comment = COMMENTS[c.key][0 if good else 1]
+                shareable = rng.random() < 0.7
+            scores[c.pk] = services.ScoreInput(value, comment, shareable)
+        services.review_save(
+            assignment=assignment,
+            scores=scores,
+            overall_comment=rng.choice(
+                [
+                    "",
+                    "A thoughtful application from a collaboration ready to act.",
+                    "Promising, but the plan needs sharper goals.",
+                ]
+            ),
+            by=assignment.reviewer,
+            submit=True,
+        )
+        scored += 1
+    # The demo reviewer's first open assignment is half done (once).
+    has_draft = ReviewAssignment.objects.filter(
+        application__round=round_,
+        reviewer=users.get("reviewer"),
+        status=ReviewAssignment.Status.IN_PROGRESS,
+    ).exists()
+    if left_for_reviewer and criteria and not has_draft:
+        draft = left_for_reviewer[0]
+        services.review_save(
+            assignment=draft,
+            scores={criteria[0].pk: services.ScoreInput(3)},
+            overall_comment="",
+            by=draft.reviewer,
+        )
+
+    decided = 0
+    if not Decision.objects.filter(application__round=round_).exists():
+        complete = list(
+            Application.objects.filter(
+                round=round_,
+                eligibility=Application.Eligibility.ELIGIBLE,
+                reviews_done__gte=round_.reviews_per_application,
+            )
+            .exclude(Q(assignments__status__in=["assigned", "in_progress"]))
+            .order_by("-score_normalized")
+            .distinct()
+        )
+        plan = (
+            [(a, Decision.Outcome.ACCEPT) for a in complete[:8]]
+            + [(a, Decision.Outcome.WAITLIST) for a in complete[8:11]]
+            + [(a, Decision.Outcome.DECLINE) for a in complete[-4:]]
+        )
+        seen = set()
+        for application, outcome in plan:
+            if application.pk in seen:
+                continue
+            seen.add(application.pk)
+            services.decision_record(
+                application=application,
+                outcome=outcome,
+                note="Proposed at the review meeting.",
+                share_feedback=outcome != Decision.Outcome.ACCEPT,
+                by=staff,
+                seen_version=0,
+            )
+            decided += 1
+    ctx.log.append(
+        f"Review demo: {result.created} assignment(s), {scored} review(s) "
+        f"submitted, {decided} decision(s) recorded (not released)."
+    )

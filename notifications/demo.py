@@ -1,0 +1,95 @@
+"""Demo outbox: the reminder rules, and a few messages of each fate for staff.
+
+Idempotent: rules are found by (round, kind) and messages by idempotency key.
+"""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from . import rules
+from .models import Kind, Message, ReminderRule
+from .services import _render, idempotency_key
+
+
+def seed(ctx) -> None:
+    created_rules = 0
+    for kind, offsets in rules.DEFAULT_OFFSETS.items():
+        _rule, created = ReminderRule.objects.get_or_create(
+            round=None, kind=kind, defaults={"offsets_days": offsets}
+        )
+        created_rules += created
+    open_round = ctx.rounds.get("open")
+    if open_round is not None:
+        _rule, created = ReminderRule.objects.get_or_create(
+            round=open_round,
+            kind=Kind.DEADLINE_REMINDER,
+            defaults={"offsets_days": [14, 7, 1]},
+        )
+        created_rules += created
+
+    now = timezone.now()
+    samples = [
+        (
+            "applicant",
+            Kind.SUBMISSION_CONFIRMATION,
+            "We received your application",
+            Message.Status.SENT,
+            "",
+        ),
+        (
+            "applicant",
+            Kind.DEADLINE_REMINDER,
+            "Round closes in 7 days",
+            Message.Status.SUPPRESSED,
+            "",
+        ),
+        (
+            "mentor",
+            Kind.EVENT_REMINDER,
+            "Reminder: cohort webinar tomorrow",
+            Message.Status.SENT,
+            "",
+        ),
+        (
+            "reviewer",
+            Kind.REVIEW_ASSIGNMENT,
+            "Five applications to review",
+            Message.Status.FAILED,
+            "SMTPRecipientsRefused: {'reviewer': (550, b'5.1.1 Mailbox unavailable')}",
+        ),
+    ]
+    created_messages = 0
+    for n, (user_key, kind, subject, status, error) in enumerate(samples):
+        user = ctx.users.get(user_key)
+        if user is None:
+            continue
+        key = idempotency_key(kind, user.email, f"demo:{n}")
+        if Message.objects.filter(idempotency_key=key).exists():
+            continue
+        context = {
+            "recipient": user,
+            "site_url": "",
+            "body": f"{subject}. (A sample message of the demo outbox.)",
+            "essential": False,
+        }
+        body_text, body_html = _render("notifications_notice", context, user.zone)
+        Message.objects.create(
+            kind=kind,
+            recipient=user,
+            to_email=user.email,
+            subject=subject,
+            body_text=body_text,
+            body_html=body_html,
+            idempotency_key=key,
+            status=status,
+            attempts=8 if status == Message.Status.FAILED else 1,
+            last_error=error,
+            created_at=now - dt.timedelta(days=len(samples) - n),
+            sent_at=now if status == Message.Status.SENT else None,
+        )
+        created_messages += 1
+    ctx.log.append(
+        f"notifications: {created_rules} reminder rule(s), "
+        f"{created_messages} sample message(s) created"
+    )
