@@ -167,13 +167,16 @@ def test_smtp_refusing_for_good_marks_the_message_failed_for_staff(
 
 
 def test_redis_down_when_the_event_happens_the_row_waits_and_is_sent_later(
-    redis_server, smtp_server, celery_worker_proc
+    redis_server, smtp_server, celery_worker_proc, monkeypatch
 ):
     """With Redis down, the event still commits and its message waits as a
     pending row; when Redis is back, the beat's sweep hands it to the worker."""
     from dashmentor.celery import app
     from tests.support.services import _reset_celery_connections
 
+    # Celery reads a CELERY_BROKER_URL environment variable before its own
+    # configuration (CI sets one), so point both at the Redis this test stops.
+    monkeypatch.setenv("CELERY_BROKER_URL", redis_server.url)
     saved = (app.conf.broker_url, app.conf.task_always_eager)
     app.conf.broker_url, app.conf.task_always_eager = redis_server.url, False
     _reset_celery_connections(app)
