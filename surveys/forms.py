@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from . import rules
 from .models import Question, Survey
+from .services import SURVEY_FIELDS
 
 CLOSE_BEFORE_OPEN = "The survey must close after it opens."
 AUDIENCE_ROUND = "Choose the round whose mentees are invited."
@@ -37,21 +38,8 @@ class SurveyForm(forms.ModelForm):
 
     class Meta:
         model = Survey
-        fields = [
-            "title",
-            "kind",
-            "description",
-            "round",
-            "audience",
-            "audience_mentorship",
-            "audience_group",
-            "audience_emails",
-            "opens_at",
-            "closes_at",
-            "anonymous",
-            "required",
-            "min_group_size",
-        ]
+        # The service's list, less reminder_days, which the form parses itself.
+        fields = [f for f in SURVEY_FIELDS if f != "reminder_days"]
         widgets = {
             "opens_at": _dt_widget(),
             "closes_at": _dt_widget(),
