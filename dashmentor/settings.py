@@ -161,6 +161,10 @@ if REDIS_URL:
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "dashmentor"),
         }
     }
+    # Sessions read from Redis, kept in the database (dashmentor/sessions.py).
+    # Only with a shared cache: with a cache per process, a sign-out served by
+    # one worker would leave the session alive in the others.
+    SESSION_ENGINE = "dashmentor.sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
