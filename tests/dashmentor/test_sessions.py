@@ -56,9 +56,7 @@ def test_a_signed_out_session_signs_nobody_in_again(client):
     assert response.url.startswith(reverse("login"))
 
 
-def test_pages_are_served_from_the_database_while_the_cache_is_down(
-    client, settings
-):
+def test_pages_are_served_from_the_database_while_the_cache_is_down(client, settings):
     """A cache outage costs a query per request, not the signed-in pages."""
     user = factories.StaffFactory()
     sign_in(client, user)
