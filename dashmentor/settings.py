@@ -156,7 +156,8 @@ REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, reusing its Redis clients (dashmentor/cache.py).
+            "BACKEND": "dashmentor.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "dashmentor"),
         }
@@ -238,7 +239,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "dashmentor.storage.ManifestStaticFilesStorage"
             if PRODUCTION and not TESTING
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
