@@ -1,10 +1,15 @@
 """Sessions kept in the cache and the database (the engine used with Redis)."""
 
+import datetime as dt
+
 import pytest
+import time_machine
+from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from dashmentor.sessions import CACHE_SECONDS
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -66,3 +71,31 @@ def test_pages_are_served_from_the_database_while_the_cache_is_down(client, sett
     assert page.status_code == 200
     assert page.context["user"] == user
     assert len(session_queries(queries)) == 1
+
+
+def test_signing_in_and_out_works_while_the_cache_is_down(client, settings):
+    """The database alone carries the session: a cache outage locks nobody out."""
+    settings.CACHES = DEAD_REDIS
+    user = factories.StaffFactory()
+    sign_in(client, user)
+    assert client.get(reverse("staff-home")).context["user"] == user
+    cookie = client.cookies["sessionid"].value
+    assert client.post(reverse("logout")).status_code == 302
+    client.cookies["sessionid"] = cookie
+    assert client.get(reverse("staff-home")).status_code == 302
+
+
+def test_a_session_is_kept_in_the_cache_for_minutes_not_weeks(client, settings):
+    """A session deleted while the cache missed it lives on there minutes at most."""
+    # An in-process cache, whose clock the test can move.
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    }
+    sign_in(client, factories.StaffFactory())
+    # A sign-out whose cache delete failed: the row is gone, the copy is not.
+    Session.objects.all().delete()
+    assert client.get(reverse("staff-home")).status_code == 200
+    with time_machine.travel(dt.timedelta(seconds=CACHE_SECONDS + 1)):
+        response = client.get(reverse("staff-home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
