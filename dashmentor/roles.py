@@ -58,7 +58,8 @@ ROLE_HOME_URLS = {
 # a few milliseconds to build and plan) on every request. Every write that can
 # grant or remove one marks the user's entry changed (``roles_changed``, wired to
 # the models' signals in dashmentor/signals.py); the timeout bounds what a write
-# the signals do not see (a bulk ``update()``) could leave behind.
+# the signals do not see (a bulk ``update()``), or one made while the cache could
+# not be reached, could leave behind.
 ROLES_CACHE_TIMEOUT = 300
 # A changed entry holds this marker for a while instead of going: a request that
 # read the rows before the write committed cannot store its stale roles over it
@@ -160,19 +161,25 @@ def user_roles(user) -> frozenset[Role]:
 def roles_changed(user_ids) -> None:
     """Mark the cached roles of ``user_ids`` changed after a write that may change them.
 
-    The mark is written now and again when the transaction commits. If the cache
-    cannot be reached the error propagates and the write is rolled back: a stale
-    entry left behind would keep a removed role for the whole timeout.
+    The mark is written now and again when the transaction commits. A cache that
+    cannot be reached fails no write: its readers fall back to the query, and an
+    entry it kept through an outage expires within ``ROLES_CACHE_TIMEOUT``.
     """
     marks = {_roles_cache_key(pk): ROLES_CHANGED for pk in set(user_ids) if pk}
     if not marks:
         return
-    cache.set_many(marks, ROLES_CHANGED_TIMEOUT)
+
+    def mark():
+        try:
+            cache.set_many(marks, ROLES_CHANGED_TIMEOUT)
+        except Exception:
+            logger.error(
+                "Roles cache unwritable: %s kept", sorted(marks), exc_info=True
+            )
+
+    mark()
     if transaction.get_connection().in_atomic_block:
-        # After the commit the write stands whatever happens: log, do not raise.
-        transaction.on_commit(
-            lambda: cache.set_many(marks, ROLES_CHANGED_TIMEOUT), robust=True
-        )
+        transaction.on_commit(mark)
 
 
 def forget_roles(user) -> None:
