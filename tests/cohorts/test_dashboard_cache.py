@@ -6,6 +6,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
 from django.urls import reverse
 from django.utils import timezone
 
@@ -278,3 +280,23 @@ def test_kept_rows_say_the_same_as_rows_computed_now(client_as):
     computed = mentor_page(client).context["rows"]
     kept = mentor_page(client).context["rows"]
     assert kept == computed
+
+
+def test_the_rows_table_is_rendered_once_per_computation_of_the_rows(client_as):
+    """Later views show the table rendered with the rows; new rows, a new table."""
+    mentorship, mentor, (member,) = yf.cohort(1)
+    client = client_as(mentor)
+    first = mentor_page(client)
+
+    def table_key(page):
+        as_of = page.context["as_of"].isoformat()
+        return make_template_fragment_key("mentor_rows", [f"{mentorship.pk}:{as_of}"])
+
+    table = cache.get(table_key(first))
+    assert member.award.application.organization.name in table
+    cache.set(table_key(first), "<p>The table rendered before.</p>")
+    assert "The table rendered before." in mentor_page(client).content.decode()
+    client.post(REFRESH, {"cohort": mentorship.pk})
+    page = mentor_page(client).content.decode()
+    assert "The table rendered before." not in page
+    assert member.award.application.organization.name in page
