@@ -234,17 +234,17 @@ def year_overview(request, award_pk):
     """A mentee organization's year at a glance, for its mentors and staff."""
     award = get_award_for_user(request.user, award_pk)
     workplan = services.workplan_get_or_create(award=award)
-    signals = reports.cohort_signals(mentorships=[award.mentorship])
-    row = next(
-        (r for r in signals[award.mentorship_id].rows if r.award_id == award.pk),
-        None,
-    )
+    signals = reports.cohort_signals(mentorships=[award.mentorship])[
+        award.mentorship_id
+    ]
+    row = next((r for r in signals.rows if r.award_id == award.pk), None)
     return _render(
         request,
         "cohorts/year_overview.html",
         {
             **_year_context(request, award, "overview"),
             "row": row,
+            "as_of": signals.as_of,
             "workplan": workplan,
             "members": award.members.filter(active=True),
             "notes": selectors.check_in_notes_for(

@@ -300,3 +300,29 @@ def test_the_rows_table_is_rendered_once_per_computation_of_the_rows(client_as):
     page = mentor_page(client).content.decode()
     assert "The table rendered before." not in page
     assert member.award.application.organization.name in page
+
+
+def test_an_organizations_year_shows_its_kept_signals_and_their_time(client_as):
+    mentorship, mentor, (member, _) = yf.cohort(2)
+    event = yf.EventFactory(mentorship=mentorship)
+    client = client_as(mentor)
+    client.post(
+        reverse("cohorts:event-attendance", args=[event.pk]),
+        {f"member_{member.pk}": "present"},
+    )
+    page = client.get(reverse("cohorts:year-overview", args=[member.award_id]))
+    assert page.context["row"].award_id == member.award_id
+    assert page.context["row"].attendance_percent == 100
+    kept = DashboardCache.objects.get(mentorship=mentorship)
+    assert page.context["as_of"] == kept.computed_at
+    assert "As of <time" in page.content.decode()
+
+
+def test_a_cohort_made_without_a_kept_row_gets_one_on_its_first_view(client_as):
+    """Cohorts made in bulk (no signal) are kept from their first view on."""
+    mentorship, mentor, (member,) = yf.cohort(1)
+    DashboardCache.objects.filter(mentorship=mentorship).delete()
+    page = mentor_page(client_as(mentor))
+    assert [r.award_id for r in page.context["rows"]] == [member.award_id]
+    kept = DashboardCache.objects.get(mentorship=mentorship)
+    assert kept.data["rows"][0]["award_id"] == member.award_id
