@@ -5,6 +5,10 @@ cohort membership, or leading a mentorship. Every save and delete of those rows,
 from a service, the admin or an import, goes through here. A row whose person
 changes (the admin can move a membership to someone else) drops the cached roles
 of both people: the person a row was loaded with is kept when it is loaded.
+
+An organization's kind, which its members' roles also read, changes only in the
+admin (``OrganizationAdmin.save_model``): following every organization loaded
+would cost each page that lists applications with theirs.
 """
 
 from django.db.models.signals import (
@@ -20,9 +24,8 @@ from .roles import roles_changed
 
 def _remember(sender, instance, **kwargs) -> None:
     # Only what the row was loaded with: reading a deferred field would query.
-    for field in ("user_id", "kind"):
-        if field in instance.__dict__:
-            setattr(instance, f"_loaded_{field}", instance.__dict__[field])
+    if "user_id" in instance.__dict__:
+        instance._loaded_user_id = instance.__dict__["user_id"]
 
 
 def _person_row_saved(sender, instance, **kwargs) -> None:
@@ -32,13 +35,6 @@ def _person_row_saved(sender, instance, **kwargs) -> None:
 
 def _person_row_deleted(sender, instance, **kwargs) -> None:
     roles_changed([instance.user_id, getattr(instance, "_loaded_user_id", None)])
-
-
-def _organization_saved(sender, instance, created, **kwargs) -> None:
-    loaded = getattr(instance, "_loaded_kind", None)
-    if not created and loaded is not None and loaded != instance.kind:
-        roles_changed(instance.memberships.values_list("user_id", flat=True))
-    instance._loaded_kind = instance.kind
 
 
 def _mentors_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
@@ -60,17 +56,13 @@ def _mentorship_deleted(sender, instance, **kwargs) -> None:
 def connect() -> None:
     from cohorts.models import CohortMember, Mentorship
 
-    from .models import Membership, Organization
+    from .models import Membership
 
     for model in (Membership, CohortMember):
         uid = f"roles-{model._meta.label}"
         post_init.connect(_remember, sender=model, dispatch_uid=uid)
         post_save.connect(_person_row_saved, sender=model, dispatch_uid=uid)
         post_delete.connect(_person_row_deleted, sender=model, dispatch_uid=uid)
-    post_init.connect(_remember, sender=Organization, dispatch_uid="roles-org")
-    post_save.connect(
-        _organization_saved, sender=Organization, dispatch_uid="roles-org"
-    )
     m2m_changed.connect(
         _mentors_changed, sender=Mentorship.mentors.through, dispatch_uid="roles-m2m"
     )
