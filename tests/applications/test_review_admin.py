@@ -23,6 +23,9 @@ def test_the_changelist_runs_the_same_queries_at_two_sizes(client_as, admin_user
     rf.bulk_round(small, applications=5)
     rf.bulk_round(large, applications=120)
     client = client_as(admin_user)
+    # A user's roles are read once, then kept (dashmentor/roles.py): count pages
+    # as a running server serves them, not the first one after sign-in.
+    client.get(reverse("home"))
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
