@@ -35,12 +35,18 @@ import hashlib
 import logging
 import smtplib
 import socket
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import IntegrityError, connection, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    IntegrityError,
+    connections,
+    transaction,
+)
 from django.db.models import F, Q
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
@@ -180,45 +186,64 @@ def _queue_after_commit(message_id: int) -> None:
     """Queue the send of the row once the current transaction commits.
 
     Each message registers its own on-commit callback, so a rollback of the
-    savepoint that wrote it drops exactly its send. When the transaction
-    commits, the first of these callbacks to run takes every message of the
-    transaction still waiting after it and hands them out together, so a group
-    e-mail to 80 people becomes two batch tasks, not 80 tasks.
+    savepoint that wrote it drops exactly its send, and notes its id with the
+    connection. When the transaction commits, the first of these callbacks to
+    run hands out every id noted so far, in batches, and the others find their
+    id taken and do nothing: a group e-mail to 80 people becomes two batch
+    tasks, not 80. (Django takes the list of callbacks off the connection
+    before it runs them, so a callback cannot see the ones after it; the note
+    is how it knows them.) A noted id whose savepoint rolled back has no
+    pending row, and ``outbox_dispatch`` hands out only rows it moves from
+    pending to queued, so it is dropped there.
     """
+    _note_awaiting_commit(message_id)
     transaction.on_commit(_SendAfterCommit(message_id))
+
+
+# The ids noted by this connection's transaction, in order, for _SendAfterCommit.
+_awaiting_commit: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _note_awaiting_commit(message_id: int) -> None:
+    conn = connections[DEFAULT_DB_ALIAS]
+    noted = _awaiting_commit.get(conn)
+    if noted is None or not _has_send_callback(conn):
+        # No send of this transaction is waiting (its first message, or the
+        # earlier ones were rolled back): what is noted belongs to a
+        # transaction that rolled back, so start afresh.
+        noted = _awaiting_commit[conn] = {}
+    noted[message_id] = None
+
+
+def _has_send_callback(conn) -> bool:
+    # From the end, where this transaction's last message usually is.
+    return any(
+        isinstance(entry[1], _SendAfterCommit) for entry in reversed(conn.run_on_commit)
+    )
 
 
 class _SendAfterCommit:
     def __init__(self, message_id: int):
         self.message_id = message_id
-        self.done = False
 
     def __call__(self) -> None:
-        if self.done:
-            return
-        pending = connection.run_on_commit
-        # At a real commit Django has already taken this callback off the list,
-        # and the rest of the list is what the transaction registered after
-        # it; when a test runs captured callbacks, the list still holds it.
-        start = next((i + 1 for i, entry in enumerate(pending) if entry[1] is self), 0)
-        batch = [self]
-        batch += [
-            entry[1]
-            for entry in pending[start:]
-            if isinstance(entry[1], _SendAfterCommit) and not entry[1].done
-        ]
-        for callback in batch:
-            callback.done = True
-        outbox_dispatch([callback.message_id for callback in batch])
+        noted = _awaiting_commit.get(connections[DEFAULT_DB_ALIAS], {})
+        if self.message_id not in noted:
+            return  # an earlier callback of the same commit handed it out
+        message_ids = list(noted)
+        noted.clear()
+        outbox_dispatch(message_ids)
 
 
 def outbox_dispatch(message_ids: Iterable[int], *, countdown: int | None = None):
-    """Hand messages to Celery in batches; return how many batches went out.
+    """Hand pending messages to Celery in batches; return how many batches went out.
 
-    Rows are marked ``queued`` before the task is published (a worker may run
-    it at once) and put back to ``pending`` if the broker cannot be reached:
-    then they wait for the sweep, which hands them out when it is back. The
-    event that wrote them has committed and is not undone.
+    Each batch's rows move from ``pending`` to ``queued`` before its task is
+    published (a worker may run it at once), and the task carries only the rows
+    that moved: a row already queued, sending, sent or gone is not handed out
+    twice. If the broker cannot be reached the rows go back to ``pending`` and
+    wait for the sweep, which hands them out when it is back. The event that
+    wrote them has committed and is not undone.
     """
     from .tasks import message_send_batch_task
 
@@ -240,15 +265,21 @@ def outbox_dispatch(message_ids: Iterable[int], *, countdown: int | None = None)
         if countdown:
             options["countdown"] = min(countdown, settings.CELERY_MAX_COUNTDOWN)
         stamp = timezone.now()
-        Message.objects.filter(pk__in=chunk, status=Message.Status.PENDING).update(
-            status=Message.Status.QUEUED, queued_at=stamp
+        moved = Message.objects.filter(
+            pk__in=chunk, status=Message.Status.PENDING
+        ).update(status=Message.Status.QUEUED, queued_at=stamp)
+        if moved == 0:
+            continue
+        ours = Message.objects.filter(
+            pk__in=chunk, status=Message.Status.QUEUED, queued_at=stamp
         )
+        if moved < len(chunk):
+            moved_ids = set(ours.values_list("pk", flat=True))
+            chunk = [pk for pk in chunk if pk in moved_ids]
         try:
             message_send_batch_task.apply_async(args=[chunk], **options)
         except Exception as exc:  # kombu raises several kinds when Redis is down
-            Message.objects.filter(
-                pk__in=chunk, status=Message.Status.QUEUED, queued_at=stamp
-            ).update(status=Message.Status.PENDING)
+            ours.update(status=Message.Status.PENDING)
             logger.warning(
                 "outbox: broker unreachable, %d message(s) wait for the sweep: %s",
                 len(chunk),
@@ -529,10 +560,10 @@ def outbox_sweep(*, now=None, limit: int = 5000) -> SweepResult:
         .values_list("pk", flat=True)[:limit]
     )
     if stuck_ids:
-        # Move the clock first, so the next sweep waits a full timeout again.
+        # Back to pending, so that the dispatch below hands them out as new.
         result.stuck_queued = Message.objects.filter(
-            pk__in=stuck_ids, status=Message.Status.QUEUED
-        ).update(queued_at=now)
+            pk__in=stuck_ids, status=Message.Status.QUEUED, queued_at__lt=stuck_before
+        ).update(status=Message.Status.PENDING)
     outbox_dispatch([*pending_ids, *stuck_ids])
     return result
 

@@ -122,6 +122,50 @@ def test_one_transaction_of_many_messages_is_sent_in_batches_over_few_connection
     assert Message.objects.filter(status=Message.Status.SENT).count() == 120
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_transaction_of_many_messages_goes_out_in_batches(
+    settings, refusing
+):
+    """At a real commit (not captured callbacks), a group e-mail to 120 people
+    is three batch tasks, each sent over one SMTP connection."""
+    settings.OUTBOX_BATCH_SIZE = 50
+    with transaction.atomic():
+        for n in range(120):
+            notice(to=f"member{n}@example.org", key=f"g:{n}")
+    assert len(mail.outbox) == 120
+    assert refusing.opened == 3
+    assert Message.objects.filter(status=Message.Status.SENT).count() == 120
+
+
+@pytest.mark.django_db(transaction=True)
+def test_at_commit_the_task_carries_only_the_messages_that_were_kept(monkeypatch):
+    """A message whose savepoint rolled back is left out of the batch, and a
+    message of an earlier transaction that rolled back is not handed out by
+    the next commit."""
+    from notifications.tasks import message_send_batch_task
+
+    published = []
+    monkeypatch.setattr(
+        message_send_batch_task,
+        "apply_async",
+        lambda args, **options: published.append(args[0]),
+    )
+    with pytest.raises(RuntimeError), transaction.atomic():
+        notice(to="lost@example.org", key="lost")
+        raise RuntimeError("the whole request failed")
+    with transaction.atomic():
+        kept = notice(to="kept@example.org", key="k")
+        with pytest.raises(RuntimeError), transaction.atomic():
+            notice(to="dropped@example.org", key="d")
+            raise RuntimeError("this part failed")
+        also_kept = notice(to="also-kept@example.org", key="a")
+    assert published == [[kept.pk, also_kept.pk]]
+    assert sorted(Message.objects.values_list("to_email", "status")) == [
+        ("also-kept@example.org", Message.Status.QUEUED),
+        ("kept@example.org", Message.Status.QUEUED),
+    ]
+
+
 def test_a_rolled_back_savepoint_drops_only_its_own_message(
     django_capture_on_commit_callbacks,
 ):
