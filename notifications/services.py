@@ -196,13 +196,16 @@ def _queue_after_commit(message_id: int) -> None:
     Each message registers its own on-commit callback, so a rollback of the
     savepoint that wrote it drops exactly its send, and notes its id with the
     connection. When the transaction commits, the first of these callbacks to
-    run hands out every id noted so far, in batches, and the others find their
-    id taken and do nothing: a group e-mail to 80 people becomes two batch
-    tasks, not 80. (Django takes the list of callbacks off the connection
-    before it runs them, so a callback cannot see the ones after it; the note
-    is how it knows them.) A noted id whose savepoint rolled back has no
-    pending row, and ``outbox_dispatch`` hands out only rows it moves from
-    pending to queued, so it is dropped there.
+    run hands out its id and every id noted after it, in batches, and the
+    others find their id taken and do nothing: a group e-mail to 80 people
+    becomes two batch tasks, not 80. (Django takes the list of callbacks off
+    the connection before it runs them, so a callback cannot see the ones
+    after it; the note is how it knows them.) Callbacks run in the order they
+    were registered, so an id noted before the first one to run belongs to a
+    callback that will not run (rolled back, or in a test not captured) and is
+    left out; an id noted after it whose savepoint rolled back has no pending
+    row, and ``outbox_dispatch`` hands out only the rows it moves from pending
+    to queued, so it is dropped there.
     """
     _note_awaiting_commit(message_id)
     transaction.on_commit(_SendAfterCommit(message_id))
@@ -220,6 +223,9 @@ def _note_awaiting_commit(message_id: int) -> None:
         # earlier ones were rolled back): what is noted belongs to a
         # transaction that rolled back, so start afresh.
         noted = _awaiting_commit[conn] = {}
+    # Noted again (a message resent, or an id reused after a rollback): it
+    # belongs where its latest callback is.
+    noted.pop(message_id, None)
     noted[message_id] = None
 
 
@@ -240,7 +246,7 @@ class _SendAfterCommit:
             return  # an earlier callback of the same commit handed it out
         message_ids = list(noted)
         noted.clear()
-        outbox_dispatch(message_ids)
+        outbox_dispatch(message_ids[message_ids.index(self.message_id) :])
 
 
 def outbox_dispatch(message_ids: Iterable[int], *, countdown: int | None = None):
