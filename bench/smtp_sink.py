@@ -6,7 +6,7 @@ the ``Message-ID`` headers, separated by tabs. It reads the headers only (the
 tests' recording server parses every part, which costs more than the send),
 and runs apart so that the benchmark's own process does not share its CPU.
 
-    python bench/smtp_sink.py --port 2525 --record /tmp/received.tsv
+    python bench/smtp_sink.py --port 2525 --record received.tsv
 
 It prints "ready" once it listens, and stops on SIGTERM.
 """
