@@ -78,11 +78,16 @@ class RoundAdmin(admin.ModelAdmin):
             reverse("applications:staff-ranked", args=[obj.slug]),
         )
 
+    readonly_fields = ["totals_stale_since", "totals_computed_at"]
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        if change:
+        rubric_changed = any(
+            fs.has_changed() for fs in formsets if fs.model is Criterion
+        )
+        if change and (rubric_changed or "disagreement_threshold" in form.changed_data):
             # New weights change every weighted total and so every rank.
-            services.round_rescore(round=form.instance, by=request.user)
+            services.round_rescore_queue(round=form.instance, by=request.user)
 
 
 @admin.register(Criterion)
@@ -104,7 +109,7 @@ class CriterionAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         with transaction.atomic():
             super().save_model(request, obj, form, change)
-            services.round_rescore(round=obj.round, by=request.user)
+            services.round_rescore_queue(round=obj.round, by=request.user)
 
 
 class ContactInline(admin.TabularInline):

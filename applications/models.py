@@ -110,6 +110,20 @@ class Round(models.Model):
     quiet_days = models.PositiveSmallIntegerField(
         default=28, help_text="A mentee who logged nothing for this many days is quiet."
     )
+    # A rubric change recomputes every weighted total in the background; the
+    # staff pages say so while ``totals_stale_since`` is set.
+    totals_stale_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the rubric changed; empty once the totals are recomputed.",
+    )
+    totals_computed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the weighted totals and ranks were last recomputed.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -133,6 +147,10 @@ class Round(models.Model):
         """
         at = at or timezone.now()
         return self.opens_at <= at < self.closes_at
+
+    @property
+    def totals_recomputing(self) -> bool:
+        return self.totals_stale_since is not None
 
     def closes_at_local(self):
         return timezone.localtime(self.closes_at, self.zone)

@@ -571,7 +571,9 @@ def staff_round_review(request, slug):
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()
-            services.round_recompute(round=round_)
+            # The threshold sets every application's disagreement flag.
+            if "disagreement_threshold" in form.changed_data:
+                services.round_rescore_queue(round=round_, by=request.user)
         messages.success(request, "Review settings saved.")
         return redirect("applications:staff-round-review", slug=slug)
     return render(
@@ -647,13 +649,16 @@ def staff_rubric(request, slug):
     round_ = get_object_or_404(Round, slug=slug)
     formset = CriterionFormSet(request.POST or None, instance=round_)
     if request.method == "POST" and formset.is_valid():
+        if not formset.has_changed():
+            messages.info(request, "Nothing changed in the rubric.")
+            return redirect("applications:staff-rubric", slug=slug)
         with transaction.atomic():
             formset.save()
-            changed = services.round_rescore(round=round_, by=request.user)
+            services.round_rescore_queue(round=round_, by=request.user)
         messages.success(
             request,
-            "Rubric saved."
-            + (f" {changed} review total(s) recomputed." if changed else ""),
+            "Rubric saved. Every weighted total and rank is being recomputed "
+            "with the new weights; the lists show them in a few moments.",
         )
         return redirect("applications:staff-rubric", slug=slug)
     return render(
