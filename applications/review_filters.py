@@ -58,10 +58,9 @@ class ApplicationFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         choices=[c for c in Application.Status.choices if c[0] != "draft"]
     )
-    preference = django_filters.ModelChoiceFilter(
-        label="First preference",
-        field_name="first_preference",
-        queryset=Mentorship.objects.none(),
+    # Choices are the round's mentorships, read once (see __init__).
+    preference = django_filters.ChoiceFilter(
+        label="First preference", field_name="first_preference", choices=[]
     )
     sector = django_filters.ChoiceFilter(
         label="Partner sector", choices=Sector.choices, method="filter_sector"
@@ -93,7 +92,9 @@ class ApplicationFilter(django_filters.FilterSet):
         mentorships = Mentorship.objects.select_related("mentor_organization")
         if round is not None:
             mentorships = mentorships.filter(round=round)
-        self.filters["preference"].queryset = mentorships
+        self.filters["preference"].extra["choices"] = [
+            (str(m.pk), str(m)) for m in mentorships
+        ]
         for f in self.form.fields.values():
             css = "form-select form-select-sm"
             if isinstance(f.widget, forms.TextInput):
