@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 
-from dashmentor.choices import Sector
+from dashmentor.choices import Sector, USState
 
 from . import review_selectors as selectors
 from . import review_services as services
@@ -296,16 +296,21 @@ def _decide_action(outcome):
     return action
 
 
+STATE_LABELS = dict(USState.choices)
+ELIGIBILITY_LABELS = dict(Application.Eligibility.choices)
+STATUS_LABELS = dict(Application.Status.choices)
+
+
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
     list_display = [
         "organization",
         "round",
-        "state",
+        "state_name",
         "sectors",
         "first_preference_name",
-        "eligibility",
-        "status",
+        "eligibility_label",
+        "status_label",
         "reviews",
         "score_mean",
         "score_normalized",
@@ -369,6 +374,20 @@ class ApplicationAdmin(admin.ModelAdmin):
             obj.pk,
             str(obj),
         )
+
+    # Labels of the choice columns from dicts built once: the admin's own
+    # display flattens the field's choices (60 states) for every cell.
+    @admin.display(description="state", ordering="state")
+    def state_name(self, obj):
+        return STATE_LABELS.get(obj.state, obj.state) or "—"
+
+    @admin.display(description="eligibility", ordering="eligibility")
+    def eligibility_label(self, obj):
+        return ELIGIBILITY_LABELS.get(obj.eligibility, obj.eligibility)
+
+    @admin.display(description="status", ordering="status")
+    def status_label(self, obj):
+        return STATUS_LABELS.get(obj.status, obj.status)
 
     @admin.display(description="sectors")
     def sectors(self, obj):
