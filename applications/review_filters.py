@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 
 from cohorts.models import Mentorship
 from dashmentor.choices import Sector, USState
@@ -116,5 +116,9 @@ class ApplicationFilter(django_filters.FilterSet):
 
     def filter_decision(self, qs, name, value):
         if value == NO_DECISION:
-            return qs.filter(decision__isnull=True)
+            # NOT EXISTS rather than LEFT JOIN ... IS NULL, which PostgreSQL
+            # estimates at one row and plans as loops over every row.
+            return qs.exclude(
+                Exists(Decision.objects.filter(application=OuterRef("pk")))
+            )
         return qs.filter(decision__outcome=value) if value else qs

@@ -102,6 +102,14 @@ def test_the_changelist_lists_the_newest_first(client_as, admin_user):
     assert list(response.context["cl"].result_list) == apps[::-1]
 
 
+def test_the_not_decided_filter_lists_only_the_undecided(client_as, admin_user):
+    apps = rf.bulk_round(factories.RoundFactory(), applications=4)
+    response = client_as(admin_user).get(
+        reverse("admin:applications_application_changelist"), {"decided": "none"}
+    )
+    assert set(response.context["cl"].result_list) == set(apps[1::2])
+
+
 def test_a_weight_changed_in_the_admin_is_recomputed_in_the_background(
     client_as, admin_user, django_capture_on_commit_callbacks
 ):
