@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from applications import review_rules as rules
+from applications import review_services as services
 from applications.models import Application, Decision, ReviewAssignment, Round
 from dashmentor.models import AuditEvent
 from tests import factories
@@ -584,3 +585,24 @@ def test_the_list_shows_unscored_applications_after_the_scored(client_as, staff_
     assert rows[-1].pk == apps[0].pk
     scores = [a.score_normalized for a in rows[:-1]]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_the_ranked_view_shows_what_changed_since_it_was_last_seen(
+    client_as, staff_user
+):
+    """The ranked tables are kept rendered between views, but a decision or
+    a renamed organization shows on the next view."""
+    round_ = factories.RoundFactory()
+    apps = rf.bulk_round(round_, applications=6, decided=False)
+    client = client_as(staff_user)
+    url = reverse("applications:staff-ranked", args=[round_.slug])
+    before = client.get(url).content.decode()
+    assert "Waitlist" not in before
+    services.decision_record(
+        application=apps[0], outcome="waitlist", by=staff_user, seen_version=0
+    )
+    apps[1].organization.name = "Renamed Riverbend Alliance"
+    apps[1].organization.save()
+    after = client.get(url).content.decode()
+    assert "Waitlist" in after
+    assert "Renamed Riverbend Alliance" in after
