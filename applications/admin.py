@@ -225,10 +225,10 @@ class MentorshipListFilter(admin.RelatedFieldListFilter):
     def field_choices(self, field, request, model_admin):
         from cohorts.models import Mentorship
 
-        return [
-            (m.pk, str(m))
-            for m in Mentorship.objects.select_related("mentor_organization")
-        ]
+        mentorships = Mentorship.objects.select_related("mentor_organization").only(
+            "topic", "mentor_organization__name"
+        )
+        return [(m.pk, str(m)) for m in mentorships]
 
 
 class SectorFilter(admin.SimpleListFilter):
