@@ -147,3 +147,23 @@ def test_public_and_staff_home_stay_within_twelve_queries(
     _get(staff, reverse("staff-home"))
     with django_assert_max_num_queries(MAX_QUERIES):
         _get(staff, reverse("staff-home"))
+
+
+def test_admin_application_changelist_stays_within_fifteen_queries(
+    client_as, django_assert_max_num_queries
+):
+    """Unfiltered, as the benchmark opens it: every filter's choices come in
+    one query and the total from the table's statistics or one count,
+    whatever the rows behind (admin pages may run 15)."""
+    from tests.applications import review_factories as rf
+
+    client = client_as(factories.StaffFactory(is_superuser=True))
+    url = reverse("admin:applications_application_changelist")
+    counts = []
+    for size in (5, 120):
+        rf.bulk_round(factories.RoundFactory(), applications=size)
+        with django_assert_max_num_queries(15) as queries:
+            page = _get(client, url)
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1], counts
+    assert page.context["cl"].result_count == 125
