@@ -14,6 +14,7 @@ import enum
 import logging
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.mixins import AccessMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
@@ -117,6 +118,8 @@ def _query_data_roles(user_id) -> frozenset[Role]:
 
 def _data_roles(user) -> frozenset[Role]:
     """The mentor, mentee and applicant roles the data gives ``user``."""
+    if not settings.ROLES_CACHE_ENABLED:
+        return _query_data_roles(user.pk)
     key = _roles_cache_key(user.pk)
     try:
         cached = cache.get(key)

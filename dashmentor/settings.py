@@ -168,6 +168,13 @@ if REDIS_URL:
     SESSION_ENGINE = "dashmentor.sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Each user's roles are kept in the cache (dashmentor/roles.py) and marked
+# changed by the writes that change them. That mark must reach every process
+# serving pages: with a cache per process (no REDIS_URL) a production server's
+# other workers would keep a removed role until the entry expires, so there the
+# roles are read from the database on every page. A development server is one
+# process, so its own cache is enough.
+ROLES_CACHE_ENABLED = bool(REDIS_URL) or not PRODUCTION
 
 # --- authentication -----------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

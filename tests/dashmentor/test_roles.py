@@ -3,6 +3,7 @@
 from unittest import mock
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -190,3 +191,20 @@ def test_pages_are_served_while_the_cache_is_down(client_as, mentor_user, settin
         not in client.get(reverse("notifications:preferences")).content.decode()
     )
     assert client.get(MENTOR_HOME).status_code == 403
+
+
+@pytest.mark.parametrize("kept", [True, False])
+def test_without_a_shared_cache_a_stale_entry_left_by_another_process_is_not_read(
+    client_as, mentee_user, settings, kept
+):
+    """With a cache per process (production without REDIS_URL), roles are read fresh.
+
+    An entry another worker kept before a change it could not see marked must
+    not decide this worker's pages; with a shared cache the mark reaches it.
+    """
+    settings.ROLES_CACHE_ENABLED = kept
+    client = client_as(mentee_user)
+    # What another process could hold: the roles from before a withdrawal.
+    cache.set(roles._roles_cache_key(mentee_user.pk), [], 300)
+    status = client.get(MENTEE_HOME).status_code
+    assert status == (403 if kept else 200)
