@@ -7,8 +7,9 @@ from django.conf import settings
 
 from tests import factories
 
-# Real Redis, SMTP and Celery processes for the tests that need them.
-pytest_plugins = ["tests.support.services"]
+# Real Redis, SMTP and Celery processes for the tests that need them, and the
+# demo program seeded once per run.
+pytest_plugins = ["tests.support.services", "tests.support.demo"]
 
 
 def pytest_collection_modifyitems(config, items):

@@ -164,12 +164,12 @@ def row_counts() -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def demo_program(django_db_setup, django_db_blocker):
+def demo_program(demo_snapshot, django_db_blocker):
     with django_db_blocker.unblock():
-        call_command("seed_demo", verbosity=0)
+        demo_snapshot.restore()
     yield
     with django_db_blocker.unblock():
-        call_command("flush", interactive=False, verbosity=0)
+        call_command("flush", interactive=False, verbosity=0, reset_sequences=False)
 
 
 ROLE_EMAILS = {

@@ -19,7 +19,6 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
 from django.db import models
 from django.test import Client
 
@@ -263,9 +262,8 @@ def holds_payload() -> set[tuple[str, str, str]]:
     return found
 
 
-def test_text_users_write_is_shown_as_text_to_everyone_who_reads_it(monkeypatch):
-    monkeypatch.setenv("DEMO_PASSWORD", PASSWORD)
-    call_command("seed_demo", verbosity=0)
+def test_text_users_write_is_shown_as_text_to_everyone_who_reads_it(demo_snapshot):
+    demo_snapshot.restore()
     for user in User.objects.filter(email__in=ROLES):
         user.set_password(PASSWORD)
         user.save()

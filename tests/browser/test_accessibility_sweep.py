@@ -5,9 +5,10 @@ the links of its pages (a bounded breadth-first crawl: a few pages of each
 kind, never the admin, sign-out or file downloads). axe-core runs on every
 page: no serious or critical violation. A screenshot of each page is saved.
 
-The program is seeded once for the five roles and served by a live server of
-this module (seeding costs more than a role's crawl); the crawl only reads, and
-the tables are emptied when the module ends, as after any transactional test.
+The program is put in the database once for the five roles (from the run's
+demo snapshot) and served by a live server of this module; the crawl only
+reads, and the tables are emptied when the module ends, as after any
+transactional test.
 
 A page with a known violation in a template that is being fixed goes in
 ``KNOWN`` with the reason; the sweep then reports it without failing, and fails
@@ -64,16 +65,14 @@ def internal(base: str, href: str, origin: str) -> str | None:
 
 
 @pytest.fixture(scope="module")
-def demo_site(django_db_setup, django_db_blocker):
+def demo_site(demo_snapshot, django_db_blocker):
     """The seeded demo program behind a live server: (url, users by e-mail).
 
     Database access stays open for the module, as ``transactional_db`` opens it
     for a test, so that the server's thread reads the committed seed.
     """
     with django_db_blocker.unblock():
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setenv("DEMO_PASSWORD", PASSWORD)
-            call_command("seed_demo", verbosity=0)
+        demo_snapshot.restore()
         users = {user.email: user for user in User.objects.filter(email__in=ROLES)}
         for user in users.values():
             user.set_password(PASSWORD)
@@ -85,7 +84,7 @@ def demo_site(django_db_setup, django_db_blocker):
         finally:
             server._live_server_modified_settings.disable()
             server.stop()
-            call_command("flush", interactive=False, verbosity=0)
+            call_command("flush", interactive=False, verbosity=0, reset_sequences=False)
 
 
 @pytest.fixture
