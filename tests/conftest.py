@@ -4,8 +4,20 @@ import os
 
 import pytest
 from django.conf import settings
+from hypothesis import settings as hypothesis_settings
 
 from tests import factories
+
+# In CI every run draws the same examples (a failure there reproduces with
+# CI=true on any machine, and the run's time does not depend on the draw), keeps
+# no example database, and sets no per-example deadline: the machine is shared,
+# and what the properties check is not speed. Tests that set max_examples keep
+# theirs. Locally each run draws afresh.
+hypothesis_settings.register_profile(
+    "ci", derandomize=True, database=None, deadline=None
+)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 # Real Redis, SMTP and Celery processes for the tests that need them, and the
 # demo program seeded once per run.
