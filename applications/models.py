@@ -5,6 +5,7 @@ that moves a status (``applications.services.application_transition``) checks it
 and writes the audit row.
 """
 
+import copy
 import secrets
 import zoneinfo
 from decimal import Decimal
@@ -12,6 +13,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F, OrderBy
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,6 +27,28 @@ def default_reminder_offsets():
 
 def default_blind_fields():
     return ["organization", "contacts", "collaboration_name"]
+
+
+class SortIndex(models.Index):
+    """An index in the order a list sorts, unscored (NULL) rows last.
+
+    PostgreSQL walks an index for ``ORDER BY ... DESC NULLS LAST`` only when
+    the index says ``NULLS LAST`` too. SQLite cannot say it in an index (its
+    NULLs already sort last when descending), so there the same columns are
+    indexed without it.
+    """
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        if schema_editor.connection.vendor == "postgresql":
+            return super().create_sql(model, schema_editor, using, **kwargs)
+        plain = copy.copy(self)
+        plain.expressions = tuple(
+            OrderBy(e.expression, descending=e.descending)
+            if isinstance(e, OrderBy)
+            else e
+            for e in self.expressions
+        )
+        return models.Index.create_sql(plain, model, schema_editor, using, **kwargs)
 
 
 class Round(models.Model):
@@ -86,6 +110,20 @@ class Round(models.Model):
     quiet_days = models.PositiveSmallIntegerField(
         default=28, help_text="A mentee who logged nothing for this many days is quiet."
     )
+    # A rubric change recomputes every weighted total in the background; the
+    # staff pages say so while ``totals_stale_since`` is set.
+    totals_stale_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the rubric changed; empty once the totals are recomputed.",
+    )
+    totals_computed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the weighted totals and ranks were last recomputed.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -109,6 +147,10 @@ class Round(models.Model):
         """
         at = at or timezone.now()
         return self.opens_at <= at < self.closes_at
+
+    @property
+    def totals_recomputing(self) -> bool:
+        return self.totals_stale_since is not None
 
     def closes_at_local(self):
         return timezone.localtime(self.closes_at, self.zone)
@@ -245,13 +287,51 @@ class Application(models.Model):
                 fields=["round", "organization"], name="application_one_per_org_round"
             )
         ]
+        # The staff list and the ranked view read one round, filtered and
+        # sorted on these columns, best first with unscored rows last; each
+        # index matches a sort exactly (NULLS LAST included, or PostgreSQL
+        # cannot walk it) so that a page reads its 50 rows, not the round.
         indexes = [
             models.Index(fields=["round", "status"]),
-            models.Index(fields=["round", "eligibility"]),
-            models.Index(fields=["round", "-score_normalized"]),
-            models.Index(fields=["round", "-score_mean"]),
             models.Index(fields=["round", "state"]),
-            models.Index(fields=["round", "first_preference"]),
+            SortIndex(
+                F("round"),
+                F("score_normalized").desc(nulls_last=True),
+                name="application_round_normalized",
+            ),
+            SortIndex(
+                F("round"),
+                F("eligibility"),
+                F("score_normalized").desc(nulls_last=True),
+                name="application_elig_normalized",
+            ),
+            # The ranked view: one mentorship's first-choice applicants in
+            # rank order.
+            SortIndex(
+                F("round"),
+                F("first_preference"),
+                F("score_normalized").desc(nulls_last=True),
+                F("score_mean").desc(nulls_last=True),
+                name="application_choice_rank",
+            ),
+            SortIndex(
+                F("round"),
+                F("score_mean").desc(nulls_last=True),
+                name="application_round_mean",
+            ),
+            SortIndex(
+                F("round"),
+                F("score_spread").desc(nulls_last=True),
+                name="application_round_spread",
+            ),
+            models.Index(
+                F("round"), F("reviews_done").desc(), name="application_round_reviews"
+            ),
+            SortIndex(
+                F("round"),
+                F("submitted_at").asc(nulls_last=True),
+                name="application_round_submitted",
+            ),
         ]
 
     def __str__(self):

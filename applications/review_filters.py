@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 
 from cohorts.models import Mentorship
 from dashmentor.choices import Sector, USState
@@ -58,10 +58,9 @@ class ApplicationFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         choices=[c for c in Application.Status.choices if c[0] != "draft"]
     )
-    preference = django_filters.ModelChoiceFilter(
-        label="First preference",
-        field_name="first_preference",
-        queryset=Mentorship.objects.none(),
+    # Choices are the round's mentorships, read once (see __init__).
+    preference = django_filters.ChoiceFilter(
+        label="First preference", field_name="first_preference", choices=[]
     )
     sector = django_filters.ChoiceFilter(
         label="Partner sector", choices=Sector.choices, method="filter_sector"
@@ -93,7 +92,9 @@ class ApplicationFilter(django_filters.FilterSet):
         mentorships = Mentorship.objects.select_related("mentor_organization")
         if round is not None:
             mentorships = mentorships.filter(round=round)
-        self.filters["preference"].queryset = mentorships
+        self.filters["preference"].extra["choices"] = [
+            (str(m.pk), str(m)) for m in mentorships
+        ]
         for f in self.form.fields.values():
             css = "form-select form-select-sm"
             if isinstance(f.widget, forms.TextInput):
@@ -115,5 +116,9 @@ class ApplicationFilter(django_filters.FilterSet):
 
     def filter_decision(self, qs, name, value):
         if value == NO_DECISION:
-            return qs.filter(decision__isnull=True)
+            # NOT EXISTS rather than LEFT JOIN ... IS NULL, which PostgreSQL
+            # estimates at one row and plans as loops over every row.
+            return qs.exclude(
+                Exists(Decision.objects.filter(application=OuterRef("pk")))
+            )
         return qs.filter(decision__outcome=value) if value else qs

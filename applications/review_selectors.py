@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 
-from django.db.models import Count, F, Prefetch, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404
 
 from dashmentor.choices import Sector
@@ -228,6 +229,31 @@ def default_round() -> Round | None:
     )
 
 
+# What a row of the staff lists (the review list, its CSV export and the
+# ranked view) shows; the long texts and the round, which every row shares,
+# are left in the database.
+STAFF_ROW_FIELDS = [
+    "round_id",
+    "status",
+    "eligibility",
+    "sectors_index",
+    "state",
+    "submitted_at",
+    "reviews_assigned",
+    "reviews_done",
+    "score_mean",
+    "score_spread",
+    "score_normalized",
+    "disagreement",
+    "organization__name",
+    "organization__org_type",
+    "first_preference__mentor_organization__name",
+    "decision__outcome",
+    "decision__version",
+    "decision__released_at",
+]
+
+
 def application_list_for_staff(*, round: Round | None = None):
     """Every non-draft application with what the review list shows, in one
     query: the figures are denormalized on the application."""
@@ -235,10 +261,10 @@ def application_list_for_staff(*, round: Round | None = None):
         Application.objects.exclude(status=Application.Status.DRAFT)
         .select_related(
             "organization",
-            "round",
             "first_preference__mentor_organization",
             "decision",
         )
+        .only(*STAFF_ROW_FIELDS)
         .order_by("-score_normalized", "organization__name", "pk")
     )
     if round is not None:
@@ -263,6 +289,32 @@ class RankedGroup:
 
 RANKED_PER_GROUP = 50
 
+# What a row of the ranked view shows (its mentorship is its group's).
+RANKED_ROW_FIELDS = [
+    "first_preference_id",
+    "state",
+    "reviews_assigned",
+    "reviews_done",
+    "score_mean",
+    "score_spread",
+    "score_normalized",
+    "disagreement",
+    "organization__name",
+    "decision__outcome",
+    "decision__version",
+    "decision__released_at",
+]
+
+# The ranked view's order: best normalized score first, then the plain mean,
+# then by name; unscored applications last. The index
+# ``application_choice_rank`` holds the first two inside each mentorship.
+RANK_ORDER = [
+    F("score_normalized").desc(nulls_last=True),
+    F("score_mean").desc(nulls_last=True),
+    F("organization__name").asc(),
+    F("pk").asc(),
+]
+
 
 def ranked_by_preference(
     *, round: Round, limit: int | None = RANKED_PER_GROUP, only=None
@@ -271,9 +323,11 @@ def ranked_by_preference(
     normalized score first, with their rank inside the group.
 
     Three queries whatever the size: the mentorships, the group sizes and the
-    rows. The rank is computed by the database (a window function), so only
-    the top ``limit`` of each group is loaded; ``only`` (a mentorship id, or
-    ``"none"``) shows one whole group instead.
+    rows. Each group's top ``limit`` is chosen by its own subquery, which
+    reads the group on an index in rank order and stops at ``limit``, so a
+    round of any size loads and renders ``limit`` rows a group; ``only`` (a
+    mentorship id, or ``"none"``) shows one whole group instead. The rank is
+    the row's place in its group, counted as the rows come in rank order.
     """
     from cohorts.models import Mentorship
 
@@ -292,28 +346,36 @@ def ranked_by_preference(
         .annotate(n=Count("pk"))
         .values_list("first_preference_id", "n")
     ):
-        groups.get(pref, none_group).total = n
-    qs = application_list_for_staff(round=round).filter(pk__in=base.values("pk"))
-    if only == "none":
-        qs = qs.filter(first_preference__isnull=True)
-    elif only is not None:
-        qs = qs.filter(first_preference_id=only)
-    qs = qs.annotate(
-        rank=Window(
-            RowNumber(),
-            partition_by=[F("first_preference_id")],
-            order_by=[
-                F("score_normalized").desc(nulls_last=True),
-                F("score_mean").desc(nulls_last=True),
-                F("organization__name").asc(),
-                F("pk").asc(),
-            ],
+        groups.get(pref, none_group).total += n
+
+    def members(key):
+        # A first choice outside the round's mentorships counts as none.
+        if key == "none":
+            return base.exclude(first_preference__in=list(groups))
+        return base.filter(first_preference_id=key)
+
+    if only is not None:
+        chosen = Q(pk__in=members(only).values("pk"))
+    elif limit is None:
+        chosen = Q(pk__in=base.values("pk"))
+    else:
+        chosen = reduce(
+            or_,
+            (
+                Q(pk__in=members(key).order_by(*RANK_ORDER).values("pk")[:limit])
+                for key in [*groups, "none"]
+            ),
         )
+    rows = (
+        Application.objects.filter(round=round)
+        .filter(chosen)
+        .select_related("organization", "decision")
+        .only(*RANKED_ROW_FIELDS)
+        .order_by(*RANK_ORDER)
     )
-    if limit is not None and only is None:
-        qs = qs.filter(rank__lte=limit)
-    for app in qs.order_by("first_preference_id", "rank"):
+    for app in rows:
         group = groups.get(app.first_preference_id, none_group)
+        app.rank = len(group.rows) + 1
         app.within_capacity = app.rank <= group.capacity
         group.rows.append(app)
     result = list(groups.values())

@@ -621,8 +621,37 @@ def round_recompute(*, round: Round) -> int:
 
 
 @transaction.atomic
+def round_rescore_queue(*, round: Round, by=None) -> Round:
+    """Mark the round's totals stale and recompute them once this commits.
+
+    A rubric change moves every review's weighted total and so every rank:
+    at tens of thousands of reviews that takes seconds, so a task does it
+    (``round_rescore``) and the staff pages say the figures are being
+    recomputed until it has.
+    """
+    now = timezone.now()
+    Round.objects.filter(pk=round.pk).update(totals_stale_since=now)
+    round.totals_stale_since = now
+    by_id = by.pk if getattr(by, "is_authenticated", False) else None
+    transaction.on_commit(lambda: _queue_rescore(round.pk, by_id))
+    return round
+
+
+def _queue_rescore(round_id: int, by_id: int | None) -> None:
+    from .tasks import round_rescore_task
+
+    round_rescore_task.delay(round_id, by_id)
+
+
+@transaction.atomic
 def round_rescore(*, round: Round, by=None) -> int:
-    """Recompute each review's weighted total after the rubric changed."""
+    """Recompute each review's weighted total after the rubric changed, then
+    the round's aggregates; safe to run twice (only changes are written).
+
+    The round stops showing "being recomputed" only if its rubric did not
+    change again after this run read it; the later change's own run will.
+    """
+    started = timezone.now()
     criteria = criteria_specs(round)
     values: dict[int, dict[int, int]] = defaultdict(dict)
     for review_id, criterion_id, value in Score.objects.filter(
@@ -655,6 +684,10 @@ def round_rescore(*, round: Round, by=None) -> int:
             note="Weighted totals recomputed after a rubric change.",
         )
     round_recompute(round=round)
+    Round.objects.filter(pk=round.pk).update(totals_computed_at=timezone.now())
+    Round.objects.filter(pk=round.pk, totals_stale_since__lte=started).update(
+        totals_stale_since=None
+    )
     return len(changed)
 
 

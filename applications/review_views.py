@@ -8,6 +8,7 @@ pages need ``Role.STAFF``.
 from __future__ import annotations
 
 import csv
+import hashlib
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -258,6 +259,19 @@ def _csv_response(rows, filename: str):
     return response
 
 
+def _with_file_urls(rows):
+    """Give each row the address of its review file, from one ``reverse()``.
+
+    Reversing a route costs about as much as rendering the rest of a row, and
+    the ranked view shows hundreds of rows.
+    """
+    marker = "2147483647"
+    pattern = reverse("applications:staff-application-review", args=[int(marker)])
+    for a in rows:
+        a.file_url = pattern.replace(marker, str(a.pk))
+    return rows
+
+
 def _query(request, **changes) -> str:
     """The current query string with ``changes`` applied (None drops a key)."""
     params = request.GET.copy()
@@ -310,6 +324,7 @@ def staff_review_list(request):
         a.sectors = selectors.sectors_of(a)
         a.current_decision = a.decision if _has_decision(a) else None
         rows.append(a)
+    _with_file_urls(rows)
     return render(
         request,
         "applications/staff_review_list.html",
@@ -557,7 +572,9 @@ def staff_round_review(request, slug):
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()
-            services.round_recompute(round=round_)
+            # The threshold sets every application's disagreement flag.
+            if "disagreement_threshold" in form.changed_data:
+                services.round_rescore_queue(round=round_, by=request.user)
         messages.success(request, "Review settings saved.")
         return redirect("applications:staff-round-review", slug=slug)
     return render(
@@ -614,16 +631,50 @@ def staff_ranked(request, slug):
     for g in groups:
         for a in g.rows:
             a.current_decision = a.decision if _has_decision(a) else None
+        _with_file_urls(g.rows)
     return render(
         request,
         "applications/staff_ranked.html",
         {
             "round": round_,
             "groups": groups,
+            "groups_digest": _ranked_digest(groups),
             "only": only,
             "per_group": selectors.RANKED_PER_GROUP,
         },
     )
+
+
+def _ranked_digest(groups) -> str:
+    """A digest of everything the ranked tables show.
+
+    The tables are hundreds of rows; the template keeps them rendered under
+    this digest, so a page whose figures are unchanged is served from the
+    cache and any change (a score, a decision, a name) renders it anew:
+    never stale, with no invalidation to forget.
+    """
+    digest = hashlib.blake2b(digest_size=16)
+    for g in groups:
+        m = g.mentorship
+        group = (g.key, g.total, g.capacity, m and m.short_name, m and m.topic)
+        digest.update(repr(group).encode())
+        for a in g.rows:
+            decision = a.current_decision
+            row = (
+                a.pk,
+                a.rank,
+                a.organization.name,
+                a.state,
+                a.reviews_done,
+                a.reviews_assigned,
+                a.score_mean,
+                a.score_normalized,
+                a.score_spread,
+                a.disagreement,
+                decision and decision.outcome,
+            )
+            digest.update(repr(row).encode())
+    return digest.hexdigest()
 
 
 @role_required(Role.STAFF)
@@ -632,13 +683,16 @@ def staff_rubric(request, slug):
     round_ = get_object_or_404(Round, slug=slug)
     formset = CriterionFormSet(request.POST or None, instance=round_)
     if request.method == "POST" and formset.is_valid():
+        if not formset.has_changed():
+            messages.info(request, "Nothing changed in the rubric.")
+            return redirect("applications:staff-rubric", slug=slug)
         with transaction.atomic():
             formset.save()
-            changed = services.round_rescore(round=round_, by=request.user)
+            services.round_rescore_queue(round=round_, by=request.user)
         messages.success(
             request,
-            "Rubric saved."
-            + (f" {changed} review total(s) recomputed." if changed else ""),
+            "Rubric saved. Every weighted total and rank is being recomputed "
+            "with the new weights; the lists show them in a few moments.",
         )
         return redirect("applications:staff-rubric", slug=slug)
     return render(

@@ -539,3 +539,25 @@ class PersonnelChange(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.person_name}"
+
+
+class DashboardCache(models.Model):
+    """A cohort's dashboard rows computed once, shown with their "as of" time.
+
+    Kept as ``surveys.ReportCache`` keeps a survey's report (see
+    ``cohorts.reports``). ``version`` moves whenever a record the rows read
+    changes; ``data`` holds the rows and the version they were computed at.
+    """
+
+    mentorship = models.OneToOneField(
+        Mentorship,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="dashboard_cache",
+    )
+    version = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    def __str__(self):
+        return f"Dashboard of {self.mentorship_id} as of {self.computed_at}"

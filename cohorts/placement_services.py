@@ -41,6 +41,7 @@ from .models import (
     PlacementEntry,
     PlacementRun,
 )
+from .reports import dashboard_invalidate
 
 NOTHING_TO_PLACE = (
     "There is nobody to place: the round has no accepted application without an award."
@@ -569,6 +570,8 @@ def award_move(*, award: Award, mentorship: Mentorship, by, note: str = "") -> A
             COHORT_FULL.format(cohort=target.short_name, capacity=target.capacity)
         )
     before = {"mentorship": award.mentorship.short_name}
+    # The new cohort's rows are marked by the save; the old one's here.
+    dashboard_invalidate(mentorships=[award.mentorship_id])
     award.mentorship = target
     award.save(update_fields=["mentorship", "updated_at"])
     audit_record(

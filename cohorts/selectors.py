@@ -33,7 +33,7 @@ from .models import (
 def mentorship_list_for_mentor(*, user):
     return (
         Mentorship.objects.filter(mentors=user)
-        .select_related("round", "mentor_organization")
+        .select_related("round", "mentor_organization", "dashboard_cache")
         .annotate(
             mentee_count=Count("awards", filter=Q(awards__status__in=Award.ACTIVE))
         )
@@ -93,23 +93,25 @@ def default_round(rounds, today: dt.date):
 
 @dataclass
 class MenteeRow:
-    """One mentee organization on a dashboard, with its signals."""
+    """One mentee organization on a dashboard, with its signals.
 
-    award: Award
-    members: list = field(default_factory=list)
+    Plain values only, so that a cohort's rows are kept as JSON
+    (``cohorts.reports``) and read back without touching the database.
+    """
+
+    award_id: int
+    organization_name: str
+    member_names: list[str] = field(default_factory=list)
     workplan_status: str | None = None
     workplan_label: str = "Not started"
     last_check_in: dt.date | None = None
+    check_in_days_ago: int | None = None
     attendance_rate: float | None = None
     goal_progress: float | None = None
     surveys_completed: int = 0
     last_logged: dt.date | None = None
     quiet: rules.QuietVerdict = field(default_factory=lambda: rules.QuietVerdict(False))
-    recent: list = field(default_factory=list)
-
-    @property
-    def organization(self):
-        return self.award.application.organization
+    recent: list[str] = field(default_factory=list)
 
     @property
     def awaiting_review(self) -> bool:
@@ -129,6 +131,50 @@ class MenteeRow:
     def progress_percent(self):
         return None if self.goal_progress is None else round(self.goal_progress * 100)
 
+    def to_data(self) -> dict:
+        return {
+            "award_id": self.award_id,
+            "organization_name": self.organization_name,
+            "member_names": self.member_names,
+            "workplan_status": self.workplan_status,
+            "workplan_label": self.workplan_label,
+            "last_check_in": _iso(self.last_check_in),
+            "check_in_days_ago": self.check_in_days_ago,
+            "attendance_rate": self.attendance_rate,
+            "goal_progress": self.goal_progress,
+            "surveys_completed": self.surveys_completed,
+            "last_logged": _iso(self.last_logged),
+            "quiet_reasons": self.quiet.reasons,
+            "recent": self.recent,
+        }
+
+    @classmethod
+    def from_data(cls, data: dict) -> MenteeRow:
+        reasons = data["quiet_reasons"]
+        return cls(
+            award_id=data["award_id"],
+            organization_name=data["organization_name"],
+            member_names=data["member_names"],
+            workplan_status=data["workplan_status"],
+            workplan_label=data["workplan_label"],
+            last_check_in=_day(data["last_check_in"]),
+            check_in_days_ago=data["check_in_days_ago"],
+            attendance_rate=data["attendance_rate"],
+            goal_progress=data["goal_progress"],
+            surveys_completed=data["surveys_completed"],
+            last_logged=_day(data["last_logged"]),
+            quiet=rules.QuietVerdict(bool(reasons), reasons),
+            recent=data["recent"],
+        )
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _day(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
 
 def _latest(qs, value: str) -> Subquery:
     """The latest ``value`` of the rows of ``qs``, as a subquery column."""
@@ -137,31 +183,50 @@ def _latest(qs, value: str) -> Subquery:
     )
 
 
-def _as_date(value):
-    if isinstance(value, dt.datetime):
-        return timezone.localtime(value).date()
-    return value
+@dataclass
+class CohortRows:
+    """A cohort's rows, and when its next event starts: the rows change then,
+    as the event joins the past ones."""
+
+    rows: list[MenteeRow] = field(default_factory=list)
+    next_event_at: dt.datetime | None = None
 
 
-def cohort_rows(*, mentorships, today: dt.date | None = None) -> dict[int, list]:
+def cohort_rows(
+    *, mentorships, now: dt.datetime | None = None
+) -> dict[int, CohortRows]:
     """Dashboard rows of each cohort in ``mentorships``, keyed by mentorship id.
 
-    Runs the same dozen queries whatever the number of cohorts and mentees.
-    Surveys are counted from completion records only, never from answers.
+    Runs the same four queries whatever the number of cohorts, mentees, events
+    and attendance records, and reads each attendance record once. Days (the
+    last check-in, the last log, "today" of the quiet flag) are the round's,
+    in its time zone, so that every viewer sees the same rows. Surveys are
+    counted from completion records only, never from answers.
+    ``mentorships`` come with their ``round``.
     """
-    today = today or timezone.localdate()
-    now = timezone.now()
-    ids = [m.pk for m in mentorships]
-    rounds = {m.pk: m.round for m in mentorships}
-    round_ids = {r.pk for r in rounds.values()}
-    # The latest of each kind of record, as columns of the awards' own query
-    # (one query, however many mentees).
+    now = now or timezone.now()
+    by_id = {m.pk: m for m in mentorships}
+    # The events an organization is expected at: its cohort's, and its own
+    # check-in calls (not another organization's).
+    expected = Event.objects.filter(mentorship_id=OuterRef("mentorship_id")).filter(
+        Q(award__isnull=True) | Q(award_id=OuterRef("pk"))
+    )
+    # The latest of each kind of record, and the next event, as columns of
+    # the awards' own query (one query, however many mentees and events).
     awards = list(
-        Award.objects.filter(mentorship_id__in=ids, status__in=Award.ACTIVE)
-        .select_related("application__organization", "workplan")
+        Award.objects.filter(mentorship_id__in=by_id, status__in=Award.ACTIVE)
         .annotate(
             last_note=_latest(
                 CheckInNote.objects.filter(award=OuterRef("pk")), "held_on"
+            ),
+            last_call=_latest(
+                expected.filter(kind=Event.Kind.CHECK_IN, starts_at__lte=now),
+                "starts_at",
+            ),
+            next_event=Subquery(
+                expected.filter(starts_at__gt=now)
+                .order_by("starts_at")
+                .values("starts_at")[:1]
             ),
             last_log=_latest(
                 ActionLog.objects.filter(award=OuterRef("pk")), "created_at"
@@ -177,119 +242,156 @@ def cohort_rows(*, mentorships, today: dt.date | None = None) -> dict[int, list]
                 "submitted_at",
             ),
         )
-        .order_by("application__organization__name")
+        .order_by("application__organization__name", "pk")
+        .values(
+            "pk",
+            "mentorship_id",
+            "contract_start",
+            "application__organization__name",
+            "workplan__status",
+            "last_note",
+            "last_call",
+            "next_event",
+            "last_log",
+            "last_progress",
+            "last_submitted",
+        )
     )
-    award_ids = [a.pk for a in awards]
-    # Each member with the surveys they completed in the cohort's rounds (or
+    award_ids = [a["pk"] for a in awards]
+    # Each member with the surveys they completed in their cohort's round (or
     # in no round), counted from completion records only.
     completed_surveys = (
         Invitation.objects.filter(
             user_id=OuterRef("user_id"), completed_on__isnull=False
         )
-        .filter(Q(survey__round_id__in=round_ids) | Q(survey__round__isnull=True))
+        .filter(
+            Q(survey__round_id=OuterRef("award__mentorship__round_id"))
+            | Q(survey__round__isnull=True)
+        )
         .order_by()
         .values("user_id")
         .annotate(n=Count("id"))
         .values("n")
     )
-    members = list(
+    names = defaultdict(list)
+    surveys = defaultdict(dict)  # award -> {user: surveys completed}
+    for award_id, user_id, name, done in (
         CohortMember.objects.filter(award_id__in=award_ids, active=True)
         .annotate(surveys_done=Subquery(completed_surveys))
         .order_by("role", "name")
-    )
-    members_by_award = defaultdict(list)
-    for member in members:
-        members_by_award[member.award_id].append(member)
+        .values_list("award_id", "user_id", "name", "surveys_done")
+    ):
+        names[award_id].append(name)
+        if user_id:
+            surveys[award_id][user_id] = done or 0
 
-    events = list(
-        Event.objects.filter(mentorship_id__in=ids, starts_at__lte=now)
-        .order_by("-starts_at")
-        .values("id", "mentorship_id", "award_id", "kind", "starts_at")
-    )
-    statuses = defaultdict(list)  # (event, award) -> member statuses
-    for row in Attendance.objects.filter(
-        event__mentorship_id__in=ids, event__starts_at__lte=now
-    ).values("event_id", "member__award_id", "status"):
-        statuses[(row["event_id"], row["member__award_id"])].append(row["status"])
+    # What each organization's people did at each past event, newest event
+    # first. Events with nothing recorded count nowhere (not in the rate, not
+    # in the quiet run), so only the recorded ones are read.
+    recorded = defaultdict(dict)  # award -> {event: [member statuses]}
+    for event_id, mentorship_id, event_award_id, award_id, status in (
+        Attendance.objects.filter(
+            event__mentorship_id__in=by_id, event__starts_at__lte=now
+        )
+        .order_by("-event__starts_at", "-event_id")
+        .values_list(
+            "event_id",
+            "event__mentorship_id",
+            "event__award_id",
+            "member__award_id",
+            "status",
+        )
+    ):
+        recorded[award_id].setdefault(
+            (event_id, mentorship_id, event_award_id), []
+        ).append(status)
 
-    notes = {a.pk: a.last_note for a in awards if a.last_note}
-    logs = {a.pk: a.last_log for a in awards}
-    progress_logged = {a.pk: a.last_progress for a in awards}
-    submitted = {a.pk: a.last_submitted for a in awards}
     latest_value = (
         ProgressEntry.objects.filter(measure=OuterRef("pk"))
         .order_by("-date", "-id")
         .values("value")[:1]
     )
     progress = defaultdict(list)
-    for row in (
+    for award_id, baseline, target, latest in (
         Measure.objects.filter(success_goal__award_id__in=award_ids)
         .annotate(latest=Subquery(latest_value))
-        .values("success_goal__award_id", "baseline", "target", "latest")
+        .values_list("success_goal__award_id", "baseline", "target", "latest")
     ):
-        progress[row["success_goal__award_id"]].append(
-            rules.measure_progress(row["baseline"], row["target"], row["latest"])
-        )
-    surveys = {m.user_id: m.surveys_done or 0 for m in members if m.user_id}
+        progress[award_id].append(rules.measure_progress(baseline, target, latest))
 
-    rows = defaultdict(list)
+    days = {}  # round -> (zone, today)
+    cohorts = defaultdict(CohortRows)
     for award in awards:
-        round_ = rounds[award.mentorship_id]
-        expected = [
-            e
-            for e in events
-            if e["mentorship_id"] == award.mentorship_id
-            and e["award_id"] in (None, award.pk)
-        ]
+        pk, mentorship_id = award["pk"], award["mentorship_id"]
+        round_ = by_id[mentorship_id].round
+        if round_.pk not in days:
+            zone = round_.zone
+            days[round_.pk] = zone, timezone.localdate(now, zone)
+        zone, today = days[round_.pk]
+        # Only the records at the events this organization is expected at (not
+        # those of another cohort, before a move).
         org_statuses = [
-            rules.organization_status(statuses.get((e["id"], award.pk), []))
-            for e in expected
+            rules.organization_status(statuses)
+            for (_, event_mentorship, event_award), statuses in recorded[pk].items()
+            if event_mentorship == mentorship_id and event_award in (None, pk)
         ]
-        check_in_days = [
-            _as_date(e["starts_at"])
-            for e in expected
-            if e["kind"] == Event.Kind.CHECK_IN
-        ]
-        if award.pk in notes:
-            check_in_days.append(notes[award.pk])
-        logged = [
-            _as_date(v)
-            for v in (
-                logs.get(award.pk),
-                progress_logged.get(award.pk),
-                submitted.get(award.pk),
+        check_ins = [
+            day
+            for day in (
+                award["last_note"],
+                award["last_call"] and timezone.localdate(award["last_call"], zone),
             )
-            if v
+            if day
+        ]
+        logged = [
+            timezone.localdate(t, zone)
+            for t in (
+                award["last_log"],
+                award["last_progress"],
+                award["last_submitted"],
+            )
+            if t
         ]
         last_logged = max(logged) if logged else None
-        workplan = getattr(award, "workplan", None)
-        award_members = members_by_award[award.pk]
-        row = MenteeRow(
-            award=award,
-            members=award_members,
-            workplan_status=workplan.status if workplan else None,
-            workplan_label=workplan.get_status_display() if workplan else "Not started",
-            last_check_in=max(check_in_days) if check_in_days else None,
-            attendance_rate=rules.attendance_rate(org_statuses),
-            goal_progress=rules.mean(progress.get(award.pk, [])),
-            surveys_completed=sum(
-                surveys.get(uid, 0) for uid in {m.user_id for m in award_members}
-            ),
-            last_logged=last_logged,
-            quiet=rules.quiet_flag(
-                statuses_newest_first=org_statuses,
+        last_check_in = max(check_ins) if check_ins else None
+        status = award["workplan__status"]
+        cohort = cohorts[mentorship_id]
+        cohort.rows.append(
+            MenteeRow(
+                award_id=pk,
+                organization_name=award["application__organization__name"],
+                member_names=names[pk],
+                workplan_status=status,
+                workplan_label=(
+                    WorkPlan.Status(status).label if status else "Not started"
+                ),
+                last_check_in=last_check_in,
+                check_in_days_ago=(
+                    max(0, (today - last_check_in).days) if last_check_in else None
+                ),
+                attendance_rate=rules.attendance_rate(org_statuses),
+                goal_progress=rules.mean(progress.get(pk, [])),
+                surveys_completed=sum(surveys[pk].values()),
                 last_logged=last_logged,
-                since=award.contract_start,
-                today=today,
-                missed_events=round_.quiet_missed_events,
-                quiet_days=round_.quiet_days,
-            ),
-            recent=[s for s in org_statuses if s is not None][:5],
+                quiet=rules.quiet_flag(
+                    statuses_newest_first=org_statuses,
+                    last_logged=last_logged,
+                    since=award["contract_start"],
+                    today=today,
+                    missed_events=round_.quiet_missed_events,
+                    quiet_days=round_.quiet_days,
+                ),
+                recent=org_statuses[:5],
+            )
         )
-        rows[award.mentorship_id].append(row)
-    for cohort_rows_ in rows.values():
-        cohort_rows_.sort(key=lambda r: (not r.needs_attention, r.organization.name))
-    return rows
+        upcoming = award["next_event"]
+        if upcoming and (
+            cohort.next_event_at is None or upcoming < cohort.next_event_at
+        ):
+            cohort.next_event_at = upcoming
+    for cohort in cohorts.values():
+        cohort.rows.sort(key=lambda r: (not r.needs_attention, r.organization_name))
+    return cohorts
 
 
 @dataclass
@@ -348,16 +450,13 @@ class CohortSummary:
         return max(days) if days else None
 
 
-def program_summary(*, round_, today: dt.date | None = None) -> list[CohortSummary]:
-    """Every cohort of ``round_`` with its signals rolled up, in fixed queries."""
-    mentorships = list(
+def mentorship_list_for_round(*, round_):
+    return (
         Mentorship.objects.filter(round=round_)
-        .select_related("round", "mentor_organization")
+        .select_related("round", "mentor_organization", "dashboard_cache")
         .prefetch_related("mentors")
         .order_by("order", "id")
     )
-    rows = cohort_rows(mentorships=mentorships, today=today)
-    return [CohortSummary(m, rows.get(m.pk, [])) for m in mentorships]
 
 
 def personnel_changes_open():
@@ -462,6 +561,15 @@ def pending_invitations(*, user):
         )
         .select_related("survey")
         .order_by("survey__closes_at")
+    )
+
+
+def next_event(*, mentorship):
+    """The cohort's next event, or None."""
+    return (
+        mentorship.events.filter(starts_at__gte=timezone.now())
+        .order_by("starts_at")
+        .first()
     )
 
 

@@ -17,10 +17,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from applications.models import Round
 from dashmentor.models import User
 from dashmentor.roles import Role, has_role, role_required
 
-from . import calendar, forms, rules, selectors, services
+from . import calendar, forms, reports, rules, selectors, services
 from .models import (
     ActionLog,
     Activity,
@@ -40,6 +41,7 @@ from .permissions import (
     get_managed_mentorship,
     get_mentorship_for_user,
     is_mentee_of,
+    is_mentor_of,
 )
 
 YEAR_ROLES = (Role.STAFF, Role.MENTOR, Role.MENTEE)
@@ -94,11 +96,12 @@ def mentor_home(request):
             raise Http404("No such cohort.")
     else:
         mentorship = selectors.default_mentorship(mentorships, timezone.localdate())
-    rows = (
-        selectors.cohort_rows(mentorships=[mentorship]).get(mentorship.pk, [])
+    signals = (
+        reports.cohort_signals(mentorships=[mentorship])[mentorship.pk]
         if mentorship
-        else []
+        else None
     )
+    rows = signals.rows if signals else []
     return _render(
         request,
         "cohorts/mentor_home.html",
@@ -106,11 +109,18 @@ def mentor_home(request):
             "mentorships": mentorships,
             "mentorship": mentorship,
             "rows": rows,
+            "as_of": signals.as_of if signals else None,
+            "max_age_minutes": reports.MAX_AGE.seconds // 60,
+            # The rows' table is rendered once per computation of the rows.
+            "rows_key": f"{mentorship.pk}:{signals.as_of.isoformat()}"
+            if signals
+            else None,
+            "rows_seconds": reports.MAX_AGE.seconds,
             "quiet_count": sum(1 for r in rows if r.quiet.quiet),
             "review_count": sum(1 for r in rows if r.awaiting_review),
-            "upcoming": selectors.upcoming_events_for_user(user=request.user, limit=4)
+            "next_event": selectors.next_event(mentorship=mentorship)
             if mentorship
-            else [],
+            else None,
         },
     )
 
@@ -174,7 +184,7 @@ def program_dashboard(request):
             raise Http404("No such round.")
     else:
         round_ = selectors.default_round(rounds, timezone.localdate())
-    summaries = selectors.program_summary(round_=round_) if round_ else []
+    summaries, as_of = reports.program_summary(round_=round_) if round_ else ([], None)
     return _render(
         request,
         "cohorts/program_dashboard.html",
@@ -182,12 +192,38 @@ def program_dashboard(request):
             "rounds": rounds,
             "round": round_,
             "summaries": summaries,
+            "as_of": as_of,
+            "max_age_minutes": reports.MAX_AGE.seconds // 60,
             "quiet_total": sum(len(s.quiet_rows) for s in summaries),
             "review_total": sum(s.plans_awaiting_review for s in summaries),
             "mentee_total": sum(s.mentee_count for s in summaries),
             "open_changes": selectors.personnel_changes_open().count(),
         },
     )
+
+
+def _posted_id(request, name: str) -> int:
+    value = request.POST.get(name, "")
+    if not value.isdigit():
+        raise Http404(f"No such {name}.")
+    return int(value)
+
+
+@require_POST
+@role_required(Role.STAFF, Role.MENTOR)
+def dashboard_refresh(request):
+    """Compute a dashboard again now: a mentor's own cohort, or a round (staff)."""
+    if "round" in request.POST:
+        if not has_role(request.user, Role.STAFF):
+            raise PermissionDenied
+        round_ = get_object_or_404(Round, pk=_posted_id(request, "round"))
+        reports.dashboard_invalidate(mentorships=round_.mentorships.values("pk"))
+        return redirect(f"{reverse('cohorts:program-dashboard')}?round={round_.pk}")
+    mentorship = get_mentorship_for_user(request.user, _posted_id(request, "cohort"))
+    if not is_mentor_of(request.user, mentorship):
+        raise Http404("No such cohort.")
+    reports.dashboard_invalidate(mentorships=[mentorship.pk])
+    return redirect(f"{reverse('cohorts:mentor-home')}?cohort={mentorship.pk}")
 
 
 # --- one organization's year ---------------------------------------------
@@ -198,16 +234,17 @@ def year_overview(request, award_pk):
     """A mentee organization's year at a glance, for its mentors and staff."""
     award = get_award_for_user(request.user, award_pk)
     workplan = services.workplan_get_or_create(award=award)
-    row = selectors.cohort_rows(mentorships=[award.mentorship]).get(
-        award.mentorship_id, []
-    )
-    row = next((r for r in row if r.award.pk == award.pk), None)
+    signals = reports.cohort_signals(mentorships=[award.mentorship])[
+        award.mentorship_id
+    ]
+    row = next((r for r in signals.rows if r.award_id == award.pk), None)
     return _render(
         request,
         "cohorts/year_overview.html",
         {
             **_year_context(request, award, "overview"),
             "row": row,
+            "as_of": signals.as_of,
             "workplan": workplan,
             "members": award.members.filter(active=True),
             "notes": selectors.check_in_notes_for(

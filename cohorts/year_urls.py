@@ -8,6 +8,7 @@ urlpatterns = [
     path("mentor/", views.mentor_home, name="mentor-home"),
     path("mentee/", views.mentee_home, name="mentee-home"),
     path("program/", views.program_dashboard, name="program-dashboard"),
+    path("dashboard/refresh/", views.dashboard_refresh, name="dashboard-refresh"),
     path(year, views.year_overview, name="year-overview"),
     path(f"{year}workplan/", views.workplan_detail, name="workplan-detail"),
     path(f"{year}workplan/goals/new/", views.goal_edit, name="goal-create"),

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from .models import AuditEvent, Membership, Organization, User
+from .roles import roles_changed
 
 
 class MembershipInline(admin.TabularInline):
@@ -53,6 +54,12 @@ class OrganizationAdmin(admin.ModelAdmin):
     list_filter = ["kind", "org_type", "sector", "state"]
     search_fields = ["name", "ein"]
     inlines = [MembershipInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "kind" in form.changed_data:
+            # Its members' roles read the kind (a mentor organization's mentors).
+            roles_changed(obj.memberships.values_list("user_id", flat=True))
 
 
 @admin.register(AuditEvent)

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class DashmentorConfig(AppConfig):
     name = "dashmentor"
     verbose_name = "People and organizations"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

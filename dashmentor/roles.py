@@ -11,11 +11,15 @@ other role, who is about to create one). Every view that needs a role uses
 from __future__ import annotations
 
 import enum
+import logging
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.mixins import AccessMixin
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
@@ -50,15 +54,44 @@ ROLE_HOME_URLS = {
 }
 
 
-def _compute_roles(user) -> frozenset[Role]:
-    from cohorts.models import CohortMember
+# The roles that come from the data (not from the user's own flags) are kept in
+# the cache, so that a page does not pay for their query (four EXISTS subqueries,
+# a few milliseconds to build and plan) on every request. Every write that can
+# grant or remove one marks the user's entry changed (``roles_changed``, wired to
+# the models' signals in dashmentor/signals.py); the timeout bounds what a write
+# the signals do not see (a bulk ``update()``), or one made while the cache could
+# not be reached, could leave behind.
+ROLES_CACHE_TIMEOUT = 300
+# A changed entry holds this marker for a while instead of going: a request that
+# read the rows before the write committed cannot store its stale roles over it
+# (``cache.add`` only fills an empty key), and nothing is kept until it expires.
+ROLES_CHANGED = "changed"
+ROLES_CHANGED_TIMEOUT = 10
+_CACHE_PREFIX = "portal:roles:"
+_DATA_ROLES = {
+    "leads": Role.MENTOR,
+    "mentor_member": Role.MENTOR,
+    "mentee": Role.MENTEE,
+    "applicant": Role.APPLICANT,
+}
+
+logger = logging.getLogger(__name__)
+
+
+def _roles_cache_key(user_id) -> str:
+    return f"{_CACHE_PREFIX}{user_id}"
+
+
+def _query_data_roles(user_id) -> frozenset[Role]:
+    from cohorts.models import CohortMember, Mentorship
     from dashmentor.models import Membership, Organization, User
 
     flags = (
-        User.objects.filter(pk=user.pk)
+        User.objects.filter(pk=user_id)
+        .order_by()
         .annotate(
             leads=Exists(
-                user.mentorships_led.through.objects.filter(user_id=OuterRef("pk"))
+                Mentorship.mentors.through.objects.filter(user_id=OuterRef("pk"))
             ),
             mentor_member=Exists(
                 Membership.objects.filter(
@@ -77,25 +110,48 @@ def _compute_roles(user) -> frozenset[Role]:
                 )
             ),
         )
-        .values("leads", "mentor_member", "mentee", "applicant")
+        .values(*_DATA_ROLES)
         .first()
     ) or {}
-    roles = set()
+    return frozenset(role for flag, role in _DATA_ROLES.items() if flags.get(flag))
+
+
+def _data_roles(user) -> frozenset[Role]:
+    """The mentor, mentee and applicant roles the data gives ``user``."""
+    if not settings.ROLES_CACHE_ENABLED:
+        return _query_data_roles(user.pk)
+    key = _roles_cache_key(user.pk)
+    try:
+        cached = cache.get(key)
+    except Exception:  # the cache is an optimization: a down Redis costs a query
+        logger.warning("Roles cache unreadable", exc_info=True)
+        return _query_data_roles(user.pk)
+    if cached is not None and cached != ROLES_CHANGED:
+        return frozenset(Role(value) for value in cached)
+    roles = _query_data_roles(user.pk)
+    if cached is None:
+        try:
+            cache.add(key, sorted(roles), ROLES_CACHE_TIMEOUT)
+        except Exception:
+            logger.warning("Roles cache unwritable", exc_info=True)
+    return roles
+
+
+def _compute_roles(user) -> frozenset[Role]:
+    roles = set(_data_roles(user))
     if user.is_staff:
         roles.add(Role.STAFF)
     if user.is_reviewer:
         roles.add(Role.REVIEWER)
-    if flags.get("leads") or flags.get("mentor_member"):
-        roles.add(Role.MENTOR)
-    if flags.get("mentee"):
-        roles.add(Role.MENTEE)
-    if flags.get("applicant") or not roles:
+    if not roles:
+        # A signed-up user with no other role is about to create an applicant
+        # organization.
         roles.add(Role.APPLICANT)
     return frozenset(roles)
 
 
 def user_roles(user) -> frozenset[Role]:
-    """Return the user's roles, computed once per user object (one query)."""
+    """Return the user's roles: once per user object, from the cache if kept."""
     if user is None or not user.is_authenticated:
         return frozenset()
     cached = getattr(user, "_portal_roles", None)
@@ -105,10 +161,35 @@ def user_roles(user) -> frozenset[Role]:
     return cached
 
 
+def roles_changed(user_ids) -> None:
+    """Mark the cached roles of ``user_ids`` changed after a write that may change them.
+
+    The mark is written now and again when the transaction commits. A cache that
+    cannot be reached fails no write: its readers fall back to the query, and an
+    entry it kept through an outage expires within ``ROLES_CACHE_TIMEOUT``.
+    """
+    marks = {_roles_cache_key(pk): ROLES_CHANGED for pk in set(user_ids) if pk}
+    if not marks:
+        return
+
+    def mark():
+        try:
+            cache.set_many(marks, ROLES_CHANGED_TIMEOUT)
+        except Exception:
+            logger.error(
+                "Roles cache unwritable: %s kept", sorted(marks), exc_info=True
+            )
+
+    mark()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(mark)
+
+
 def forget_roles(user) -> None:
-    """Drop the cached roles after a change that grants or removes one."""
+    """Drop the roles cached for ``user`` after a change that grants or removes one."""
     if hasattr(user, "_portal_roles"):
         del user._portal_roles
+    roles_changed([user.pk])
 
 
 def has_role(user, *roles: Role) -> bool:

@@ -156,13 +156,25 @@ REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, reusing its Redis clients (dashmentor/cache.py).
+            "BACKEND": "dashmentor.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "dashmentor"),
         }
     }
+    # Sessions read from Redis, kept in the database (dashmentor/sessions.py).
+    # Only with a shared cache: with a cache per process, a sign-out served by
+    # one worker would leave the session alive in the others.
+    SESSION_ENGINE = "dashmentor.sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Each user's roles are kept in the cache (dashmentor/roles.py) and marked
+# changed by the writes that change them. That mark must reach every process
+# serving pages: with a cache per process (no REDIS_URL) a production server's
+# other workers would keep a removed role until the entry expires, so there the
+# roles are read from the database on every page. A development server is one
+# process, so its own cache is enough.
+ROLES_CACHE_ENABLED = bool(REDIS_URL) or not PRODUCTION
 
 # --- authentication -----------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -234,7 +246,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "dashmentor.storage.ManifestStaticFilesStorage"
             if PRODUCTION and not TESTING
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )

@@ -21,11 +21,18 @@ the SMTP server, and marks it ``sent`` with one UPDATE right after the server's
 not handed the message over (an SMTP server keeps nothing it has not
 acknowledged), so the sweep sends the row again: nothing is lost. A worker that
 dies in the gap between the server's 250 and the commit of the ``sent`` UPDATE
-(one single-row UPDATE in autocommit, well under a millisecond on a local
-database) leaves a row that looks unsent, and the sweep sends it a second time.
-That gap is the only way to a duplicate, at most one message per killed worker
-process, and both copies carry the same ``Message-ID`` header (derived from the
-row), so mail systems that collapse identical Message-IDs show it once.
+(one single-row UPDATE in autocommit: a round trip and the flush of the
+database's log to disk, a few milliseconds on a local database) leaves a row
+that looks unsent, and the sweep sends it a second time. That gap is the only
+way to a duplicate, at most one message per killed worker process, and both
+copies carry the same ``Message-ID`` header (derived from the row), so mail
+systems that collapse identical Message-IDs show it once.
+
+Throughput: the messages a transaction writes go to Celery in batches of
+``OUTBOX_BATCH_SIZE`` ids, one task each, and a worker sends a batch over one
+SMTP connection. Per message it costs two statements: the claim, which does
+not wait for the disk (see ``_claim`` for why that is safe), and the ``sent``
+mark, which does.
 """
 
 from __future__ import annotations
@@ -35,12 +42,19 @@ import hashlib
 import logging
 import smtplib
 import socket
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import IntegrityError, connection, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    IntegrityError,
+    connection,
+    connections,
+    transaction,
+)
 from django.db.models import F, Q
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
@@ -180,45 +194,70 @@ def _queue_after_commit(message_id: int) -> None:
     """Queue the send of the row once the current transaction commits.
 
     Each message registers its own on-commit callback, so a rollback of the
-    savepoint that wrote it drops exactly its send. When the transaction
-    commits, the first of these callbacks to run takes every message of the
-    transaction still waiting after it and hands them out together, so a group
-    e-mail to 80 people becomes two batch tasks, not 80 tasks.
+    savepoint that wrote it drops exactly its send, and notes its id with the
+    connection. When the transaction commits, the first of these callbacks to
+    run hands out its id and every id noted after it, in batches, and the
+    others find their id taken and do nothing: a group e-mail to 80 people
+    becomes two batch tasks, not 80. (Django takes the list of callbacks off
+    the connection before it runs them, so a callback cannot see the ones
+    after it; the note is how it knows them.) Callbacks run in the order they
+    were registered, so an id noted before the first one to run belongs to a
+    callback that will not run (rolled back, or in a test not captured) and is
+    left out; an id noted after it whose savepoint rolled back has no pending
+    row, and ``outbox_dispatch`` hands out only the rows it moves from pending
+    to queued, so it is dropped there.
     """
+    _note_awaiting_commit(message_id)
     transaction.on_commit(_SendAfterCommit(message_id))
+
+
+# The ids noted by this connection's transaction, in order, for _SendAfterCommit.
+_awaiting_commit: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _note_awaiting_commit(message_id: int) -> None:
+    conn = connections[DEFAULT_DB_ALIAS]
+    noted = _awaiting_commit.get(conn)
+    if noted is None or not _has_send_callback(conn):
+        # No send of this transaction is waiting (its first message, or the
+        # earlier ones were rolled back): what is noted belongs to a
+        # transaction that rolled back, so start afresh.
+        noted = _awaiting_commit[conn] = {}
+    # Noted again (a message resent, or an id reused after a rollback): it
+    # belongs where its latest callback is.
+    noted.pop(message_id, None)
+    noted[message_id] = None
+
+
+def _has_send_callback(conn) -> bool:
+    # From the end, where this transaction's last message usually is.
+    return any(
+        isinstance(entry[1], _SendAfterCommit) for entry in reversed(conn.run_on_commit)
+    )
 
 
 class _SendAfterCommit:
     def __init__(self, message_id: int):
         self.message_id = message_id
-        self.done = False
 
     def __call__(self) -> None:
-        if self.done:
-            return
-        pending = connection.run_on_commit
-        # At a real commit Django has already taken this callback off the list,
-        # and the rest of the list is what the transaction registered after
-        # it; when a test runs captured callbacks, the list still holds it.
-        start = next((i + 1 for i, entry in enumerate(pending) if entry[1] is self), 0)
-        batch = [self]
-        batch += [
-            entry[1]
-            for entry in pending[start:]
-            if isinstance(entry[1], _SendAfterCommit) and not entry[1].done
-        ]
-        for callback in batch:
-            callback.done = True
-        outbox_dispatch([callback.message_id for callback in batch])
+        noted = _awaiting_commit.get(connections[DEFAULT_DB_ALIAS], {})
+        if self.message_id not in noted:
+            return  # an earlier callback of the same commit handed it out
+        message_ids = list(noted)
+        noted.clear()
+        outbox_dispatch(message_ids[message_ids.index(self.message_id) :])
 
 
 def outbox_dispatch(message_ids: Iterable[int], *, countdown: int | None = None):
-    """Hand messages to Celery in batches; return how many batches went out.
+    """Hand pending messages to Celery in batches; return how many batches went out.
 
-    Rows are marked ``queued`` before the task is published (a worker may run
-    it at once) and put back to ``pending`` if the broker cannot be reached:
-    then they wait for the sweep, which hands them out when it is back. The
-    event that wrote them has committed and is not undone.
+    Each batch's rows move from ``pending`` to ``queued`` before its task is
+    published (a worker may run it at once), and the task carries only the rows
+    that moved: a row already queued, sending, sent or gone is not handed out
+    twice. If the broker cannot be reached the rows go back to ``pending`` and
+    wait for the sweep, which hands them out when it is back. The event that
+    wrote them has committed and is not undone.
     """
     from .tasks import message_send_batch_task
 
@@ -240,15 +279,21 @@ def outbox_dispatch(message_ids: Iterable[int], *, countdown: int | None = None)
         if countdown:
             options["countdown"] = min(countdown, settings.CELERY_MAX_COUNTDOWN)
         stamp = timezone.now()
-        Message.objects.filter(pk__in=chunk, status=Message.Status.PENDING).update(
-            status=Message.Status.QUEUED, queued_at=stamp
+        moved = Message.objects.filter(
+            pk__in=chunk, status=Message.Status.PENDING
+        ).update(status=Message.Status.QUEUED, queued_at=stamp)
+        if moved == 0:
+            continue
+        ours = Message.objects.filter(
+            pk__in=chunk, status=Message.Status.QUEUED, queued_at=stamp
         )
+        if moved < len(chunk):
+            moved_ids = set(ours.values_list("pk", flat=True))
+            chunk = [pk for pk in chunk if pk in moved_ids]
         try:
             message_send_batch_task.apply_async(args=[chunk], **options)
         except Exception as exc:  # kombu raises several kinds when Redis is down
-            Message.objects.filter(
-                pk__in=chunk, status=Message.Status.QUEUED, queued_at=stamp
-            ).update(status=Message.Status.PENDING)
+            ours.update(status=Message.Status.PENDING)
             logger.warning(
                 "outbox: broker unreachable, %d message(s) wait for the sweep: %s",
                 len(chunk),
@@ -286,7 +331,35 @@ def _email_for(message: Message, conn) -> EmailMultiAlternatives:
 
 
 def _claim(message_id: int, now) -> bool:
-    """Take the row for this worker; False when it is not ours to send."""
+    """Take the row for this worker; False when it is not ours to send.
+
+    On PostgreSQL the claim is one statement that commits without waiting for
+    its log record to reach the disk. Other workers see it at once all the same
+    (that is what keeps a row to one worker), and it needs no durability of its
+    own: the "sent" mark that follows commits with a flush, which writes the
+    log up to and including the claim, and a database crash that loses a claim
+    before that leaves the row queued, to be handed out again like the row of
+    a dead worker. Waiting for the disk, and the ORM's transaction around the
+    setting, cost as much as the send itself.
+    """
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            # Two statements in one query run as one transaction, to which
+            # the local setting applies; the row count is the UPDATE's.
+            cursor.execute(
+                _CLAIM_SQL,
+                [
+                    Message.Status.SENDING,
+                    now,
+                    message_id,
+                    Message.Status.PENDING,
+                    Message.Status.QUEUED,
+                    now,
+                ],
+            )
+            return cursor.rowcount == 1
+    # SQLite, or inside a caller's transaction, where a local setting would
+    # reach the caller's own writes too.
     due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     return bool(
         Message.objects.filter(
@@ -301,12 +374,44 @@ def _claim(message_id: int, now) -> bool:
     )
 
 
+# The table is Message's (``Message._meta.db_table``).
+_CLAIM_SQL = (
+    "SET LOCAL synchronous_commit TO OFF; "
+    "UPDATE notifications_message "
+    "SET status = %s, sending_started_at = %s, attempts = attempts + 1 "
+    "WHERE id = %s AND status IN (%s, %s) "
+    "AND (next_attempt_at IS NULL OR next_attempt_at <= %s)"
+)
+
+
 def _mark_sent(message_id: int, claimed_at) -> None:
     # The one statement between the server's acceptance and a safe state: keep
-    # it a single-row UPDATE on the primary key, in autocommit.
+    # it a single-row UPDATE on the primary key, in autocommit (which on
+    # PostgreSQL waits for the disk: synchronous_commit is on). Written out for
+    # PostgreSQL, where building it with the ORM took longer than running it.
+    sent_at = timezone.now()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _MARK_SENT_SQL,
+                [
+                    Message.Status.SENT,
+                    sent_at,
+                    message_id,
+                    Message.Status.SENDING,
+                    claimed_at,
+                ],
+            )
+        return
     Message.objects.filter(
         pk=message_id, status=Message.Status.SENDING, sending_started_at=claimed_at
-    ).update(status=Message.Status.SENT, sent_at=timezone.now(), last_error="")
+    ).update(status=Message.Status.SENT, sent_at=sent_at, last_error="")
+
+
+_MARK_SENT_SQL = (
+    "UPDATE notifications_message SET status = %s, sent_at = %s, last_error = '' "
+    "WHERE id = %s AND status = %s AND sending_started_at = %s"
+)
 
 
 def retry_delay(attempts: int) -> int:
@@ -529,10 +634,10 @@ def outbox_sweep(*, now=None, limit: int = 5000) -> SweepResult:
         .values_list("pk", flat=True)[:limit]
     )
     if stuck_ids:
-        # Move the clock first, so the next sweep waits a full timeout again.
+        # Back to pending, so that the dispatch below hands them out as new.
         result.stuck_queued = Message.objects.filter(
-            pk__in=stuck_ids, status=Message.Status.QUEUED
-        ).update(queued_at=now)
+            pk__in=stuck_ids, status=Message.Status.QUEUED, queued_at__lt=stuck_before
+        ).update(status=Message.Status.PENDING)
     outbox_dispatch([*pending_ids, *stuck_ids])
     return result
 

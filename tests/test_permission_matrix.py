@@ -270,6 +270,7 @@ EXPECTED: dict[str, tuple] = {
     ),
     "cohorts:mentee-home": (None, only({"mentee": OK})),
     "cohorts:program-dashboard": (None, STAFF_ONLY),
+    "cohorts:dashboard-refresh": (None, everyone(NOT_ALLOWED)),
     "surveys:my-surveys": (None, signed_in(OK)),
     "surveys:staff-survey-list": (None, STAFF_ONLY),
     "affinity:group-list": (None, signed_in(OK)),

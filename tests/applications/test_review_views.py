@@ -349,38 +349,49 @@ def test_csv_cells_cannot_run_as_formulas(client_as, staff_user):
     assert "'=HYPERLINK(1)" in body
 
 
-@pytest.mark.parametrize("name", ["staff-review-list", "staff-ranked"])
+@pytest.mark.parametrize(
+    "name,params",
+    [
+        ("staff-review-list", {"sort": "normalized"}),
+        (
+            "staff-review-list",
+            {"eligibility": "eligible", "sector": "housing", "sort": "-mean"},
+        ),
+        ("staff-ranked", {}),
+    ],
+)
 def test_lists_run_the_same_queries_at_10_and_500_applications(
-    client_as, staff_user, name, django_assert_num_queries
+    client_as, staff_user, name, params
 ):
-    """Three reviews each; the list and the ranked view cost no more queries
-    for 500 applications than for 10."""
+    """Three reviews each; the list (plain and filtered) and the ranked view
+    cost no more queries for 500 applications than for 10, and at most 12."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     small, large = factories.RoundFactory(), factories.RoundFactory()
     rf.bulk_round(small, applications=10)
     rf.bulk_round(large, applications=500)
     client = client_as(staff_user)
+    # A user's roles are read once, then kept (dashmentor/roles.py): count pages
+    # as a running server serves them, not the first one after sign-in.
+    client.get(reverse("home"))
     counts = []
     for r in (small, large):
         if name == "staff-ranked":
             url = reverse("applications:" + name, args=[r.slug])
-            params = {}
+            data = params
         else:
             url = reverse("applications:" + name)
-            params = {"round": r.pk, "sort": "normalized"}
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
+            data = {"round": r.pk, **params}
         with CaptureQueriesContext(connection) as ctx:
-            response = client.get(url, params)
+            response = client.get(url, data)
         assert response.status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1], counts
-    assert counts[1] <= 15
+    assert counts[1] <= 12, counts
 
 
-def test_the_rubric_page_saves_weights_and_rescores(client_as, staff_user, assignment):
-    round_: Round = assignment.application.round
-    rf.submit_review(assignment, [5, 1, 1, 1])
+def _rubric_post(round_, weights):
     criteria = list(round_.criteria.order_by("order", "pk"))
     data = {
         "criteria-TOTAL_FORMS": str(len(criteria)),
@@ -388,7 +399,7 @@ def test_the_rubric_page_saves_weights_and_rescores(client_as, staff_user, assig
         "criteria-MIN_NUM_FORMS": "0",
         "criteria-MAX_NUM_FORMS": "1000",
     }
-    for i, c in enumerate(criteria):
+    for i, (c, weight) in enumerate(zip(criteria, weights, strict=True)):
         data.update(
             {
                 f"criteria-{i}-id": str(c.pk),
@@ -397,23 +408,105 @@ def test_the_rubric_page_saves_weights_and_rescores(client_as, staff_user, assig
                 f"criteria-{i}-key": c.key,
                 f"criteria-{i}-name": c.name,
                 f"criteria-{i}-description": "",
-                f"criteria-{i}-weight": "3" if i == 0 else "1",
+                f"criteria-{i}-weight": weight,
                 f"criteria-{i}-scale_min": "1",
                 f"criteria-{i}-scale_max": "5",
                 f"criteria-{i}-required": "on",
             }
         )
-    response = client_as(staff_user).post(
-        reverse("applications:staff-rubric", args=[round_.slug]), data
-    )
+    return data
+
+
+RECOMPUTING = "being recomputed"
+
+
+def test_the_rubric_page_saves_weights_and_rescores_in_the_background(
+    client_as, staff_user, assignment, django_capture_on_commit_callbacks
+):
+    """Saving new weights answers at once; the totals and ranks follow in a
+    task, and until it has run every staff page of the round says so."""
+    round_: Round = assignment.application.round
+    rf.submit_review(assignment, [5, 1, 1, 1])
+    assignment.review.refresh_from_db()
+    before = assignment.review.weighted_total
+    client = client_as(staff_user)
+    url = reverse("applications:staff-rubric", args=[round_.slug])
+    with django_capture_on_commit_callbacks() as queued:
+        response = client.post(url, _rubric_post(round_, ["3", "1", "1", "1"]))
     assert response.status_code == 302, response.context["formset"].errors
+    assert len(queued) == 1
+    assignment.review.refresh_from_db()
+    assert assignment.review.weighted_total == before
+    for page in (
+        url,
+        reverse("applications:staff-ranked", args=[round_.slug]),
+        reverse("applications:staff-review-list") + f"?round={round_.pk}",
+        reverse("applications:staff-round-review", args=[round_.slug]),
+    ):
+        assert RECOMPUTING in client.get(page).content.decode(), page
+
+    queued[0]()  # the worker runs the task
+
     assignment.review.refresh_from_db()
     # (5×3 + 1 + 1 + 1) / 6
     assert str(assignment.review.weighted_total) == "3.000"
-    assert (
-        services.round_aggregate(round_).applications[assignment.application_id].mean
-        == 3.0
-    )
+    application = Application.objects.get(pk=assignment.application_id)
+    assert application.score_mean == assignment.review.weighted_total
+    page = client.get(url).content.decode()
+    assert RECOMPUTING not in page
+    assert "last recomputed" in page
+    assert AuditEvent.objects.filter(action="review.rescored").count() == 1
+
+
+def test_saving_an_unchanged_rubric_queues_no_recompute(
+    client_as, staff_user, assignment, django_capture_on_commit_callbacks
+):
+    round_: Round = assignment.application.round
+    weights = [str(c.weight) for c in round_.criteria.order_by("order", "pk")]
+    with django_capture_on_commit_callbacks() as queued:
+        response = client_as(staff_user).post(
+            reverse("applications:staff-rubric", args=[round_.slug]),
+            _rubric_post(round_, weights),
+        )
+    assert response.status_code == 302
+    assert queued == []
+    round_.refresh_from_db()
+    assert not round_.totals_recomputing
+
+
+def test_a_new_threshold_flags_disagreements_in_the_background(
+    client_as, staff_user, round_, django_capture_on_commit_callbacks
+):
+    """The review settings' threshold sets each application's disagreement
+    flag; the desk saves it at once and the flags follow in the task."""
+    split, agreed = rf.SubmittedApplicationFactory.create_batch(2, round=round_)
+    reviewers = [factories.ReviewerFactory() for _ in range(2)]
+    for application, scores in ((split, (5, 4)), (agreed, (3, 3))):
+        for reviewer, value in zip(reviewers, scores, strict=True):
+            rf.submit_review(
+                ReviewAssignment.objects.create(
+                    application=application, reviewer=reviewer
+                ),
+                [value] * 4,
+            )
+    assert not Application.objects.filter(round=round_, disagreement=True).exists()
+    client = client_as(staff_user)
+    url = reverse("applications:staff-round-review", args=[round_.slug])
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        response = client.post(
+            url,
+            {
+                "reviews_per_application": round_.reviews_per_application,
+                "reviewer_cap": round_.reviewer_cap,
+                "disagreement_threshold": "0.50",
+                "blind_fields": round_.blind_fields,
+            },
+        )
+    assert response.status_code == 302
+    assert len(queued) == 1
+    flagged = Application.objects.filter(round=round_, disagreement=True)
+    assert list(flagged) == [split]
+    assert RECOMPUTING not in client.get(url).content.decode()
 
 
 def test_every_staff_page_renders_for_staff(client_as, staff_user, assignment):
@@ -451,3 +544,68 @@ def test_the_ranked_view_ranks_within_each_first_choice(client_as, staff_user):
         assert all(a.first_preference_id == g.mentorship.pk for a in g.rows)
     one = client.get(url, {"mentorship": groups[1].mentorship.pk}).context["groups"]
     assert len(one) == 1 and len(one[0].rows) == 60
+
+
+def test_the_ranked_view_puts_the_unscored_last_and_leaves_out_the_ineligible(
+    client_as, staff_user
+):
+    """An application without scores ranks below every scored one of its
+    mentorship; an ineligible one is not ranked; one without a first choice
+    is ranked in its own group."""
+    round_ = factories.RoundFactory()
+    apps = rf.bulk_round(round_, applications=9, decided=False)
+    unscored, ineligible, no_choice = apps[0], apps[3], apps[1]
+    Application.objects.filter(pk=unscored.pk).update(
+        score_normalized=None, score_mean=None
+    )
+    Application.objects.filter(pk=ineligible.pk).update(
+        eligibility=Application.Eligibility.INELIGIBLE
+    )
+    Application.objects.filter(pk=no_choice.pk).update(first_preference=None)
+    groups = {
+        g.key: g
+        for g in client_as(staff_user)
+        .get(reverse("applications:staff-ranked", args=[round_.slug]))
+        .context["groups"]
+    }
+    first = groups[unscored.first_preference_id]
+    assert [a.pk for a in first.rows] == [apps[6].pk, unscored.pk]
+    assert [a.rank for a in first.rows] == [1, 2]
+    assert first.total == 2
+    assert [a.pk for a in groups["none"].rows] == [no_choice.pk]
+    assert groups["none"].total == 1
+
+
+def test_the_list_shows_unscored_applications_after_the_scored(client_as, staff_user):
+    round_ = factories.RoundFactory()
+    apps = rf.bulk_round(round_, applications=4, decided=False)
+    Application.objects.filter(pk=apps[0].pk).update(score_normalized=None)
+    rows = (
+        client_as(staff_user)
+        .get(reverse("applications:staff-review-list"), {"round": round_.pk})
+        .context["rows"]
+    )
+    assert rows[-1].pk == apps[0].pk
+    scores = [a.score_normalized for a in rows[:-1]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_the_ranked_view_shows_what_changed_since_it_was_last_seen(
+    client_as, staff_user
+):
+    """The ranked tables are kept rendered between views, but a decision or
+    a renamed organization shows on the next view."""
+    round_ = factories.RoundFactory()
+    apps = rf.bulk_round(round_, applications=6, decided=False)
+    client = client_as(staff_user)
+    url = reverse("applications:staff-ranked", args=[round_.slug])
+    before = client.get(url).content.decode()
+    assert "Waitlist" not in before
+    services.decision_record(
+        application=apps[0], outcome="waitlist", by=staff_user, seen_version=0
+    )
+    apps[1].organization.name = "Renamed Riverbend Alliance"
+    apps[1].organization.save()
+    after = client.get(url).content.decode()
+    assert "Waitlist" in after
+    assert "Renamed Riverbend Alliance" in after

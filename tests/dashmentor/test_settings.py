@@ -14,7 +14,8 @@ PROBE = (
     "'name': str(settings.DATABASES['default']['NAME']), "
     "'eager': settings.CELERY_TASK_ALWAYS_EAGER, 'broker': settings.CELERY_BROKER_URL, "
     "'email': settings.EMAIL_BACKEND, 'debug': settings.DEBUG, "
-    "'cache': settings.CACHES['default']['BACKEND']}))"
+    "'cache': settings.CACHES['default']['BACKEND'], "
+    "'session': settings.SESSION_ENGINE}))"
 )
 STRONG_KEY = "k" * 20 + "-production-secret-for-the-test-only-0123456789"
 CLEARED = [
@@ -61,6 +62,9 @@ def test_nothing_set_gives_sqlite_in_process_tasks_console_mail_and_debug():
     assert found["email"] == "django.core.mail.backends.console.EmailBackend"
     assert found["debug"] is True
     assert found["cache"].endswith("LocMemCache")
+    # A cache per process cannot hold sessions: a sign-out would not reach the
+    # other workers.
+    assert found["session"] == "django.contrib.sessions.backends.db"
 
 
 def test_urls_switch_to_postgresql_redis_and_smtp():
@@ -75,6 +79,7 @@ def test_urls_switch_to_postgresql_redis_and_smtp():
     assert found["eager"] is False
     assert found["broker"] == "redis://127.0.0.1:6379/3"
     assert found["cache"].endswith("RedisCache")
+    assert found["session"] == "dashmentor.sessions"
     assert found["email"] == "django.core.mail.backends.smtp.EmailBackend"
 
 

@@ -1,11 +1,13 @@
 """The outbox in process: rows, idempotency, batching, retries and the sweep."""
 
 import datetime as dt
+import threading
 import zoneinfo
 
 import pytest
 from django.core import mail
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from notifications import services
@@ -13,6 +15,7 @@ from notifications.models import Kind, Message, Preference
 from notifications.services import message_enqueue, outbox_sweep
 from tests import factories
 from tests.notifications.backends import RefusingBackend
+from tests.notifications.factories import MessageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -120,6 +123,50 @@ def test_one_transaction_of_many_messages_is_sent_in_batches_over_few_connection
     assert len(mail.outbox) == 120
     assert refusing.opened == 3
     assert Message.objects.filter(status=Message.Status.SENT).count() == 120
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_transaction_of_many_messages_goes_out_in_batches(
+    settings, refusing
+):
+    """At a real commit (not captured callbacks), a group e-mail to 120 people
+    is three batch tasks, each sent over one SMTP connection."""
+    settings.OUTBOX_BATCH_SIZE = 50
+    with transaction.atomic():
+        for n in range(120):
+            notice(to=f"member{n}@example.org", key=f"g:{n}")
+    assert len(mail.outbox) == 120
+    assert refusing.opened == 3
+    assert Message.objects.filter(status=Message.Status.SENT).count() == 120
+
+
+@pytest.mark.django_db(transaction=True)
+def test_at_commit_the_task_carries_only_the_messages_that_were_kept(monkeypatch):
+    """A message whose savepoint rolled back is left out of the batch, and a
+    message of an earlier transaction that rolled back is not handed out by
+    the next commit."""
+    from notifications.tasks import message_send_batch_task
+
+    published = []
+    monkeypatch.setattr(
+        message_send_batch_task,
+        "apply_async",
+        lambda args, **options: published.append(args[0]),
+    )
+    with pytest.raises(RuntimeError), transaction.atomic():
+        notice(to="lost@example.org", key="lost")
+        raise RuntimeError("the whole request failed")
+    with transaction.atomic():
+        kept = notice(to="kept@example.org", key="k")
+        with pytest.raises(RuntimeError), transaction.atomic():
+            notice(to="dropped@example.org", key="d")
+            raise RuntimeError("this part failed")
+        also_kept = notice(to="also-kept@example.org", key="a")
+    assert published == [[kept.pk, also_kept.pk]]
+    assert sorted(Message.objects.values_list("to_email", "status")) == [
+        ("also-kept@example.org", Message.Status.QUEUED),
+        ("kept@example.org", Message.Status.QUEUED),
+    ]
 
 
 def test_a_rolled_back_savepoint_drops_only_its_own_message(
@@ -340,6 +387,66 @@ def test_two_sweeps_at_once_send_nothing_twice(time_machine):
     outbox_sweep()
     services.message_send_batch(message_ids=[message.pk])
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_given_the_same_batch_at_once_send_each_message_once():
+    """Two workers handed the same 60 messages at the same moment (a task
+    delivered twice, or the sweep racing a worker): each row is claimed by one
+    of them, so each recipient gets one e-mail and each row counts one
+    attempt."""
+    messages = MessageFactory.create_batch(60, status=Message.Status.QUEUED)
+    ids = [message.pk for message in messages]
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def worker():
+        try:
+            barrier.wait()
+            results.append(services.message_send_batch(message_ids=ids))
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(sent.to[0] for sent in mail.outbox) == sorted(
+        message.to_email for message in messages
+    )
+    assert sorted(len(result.sent) + len(result.skipped) for result in results) == [
+        60,
+        60,
+    ]
+    assert set(Message.objects.values_list("status", "attempts")) == {
+        (Message.Status.SENT, 1)
+    }
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_only_the_claim_commits_without_waiting_for_the_disk():
+    """The claim does not wait for the database's log to reach the disk; the
+    "sent" mark, which ends the window in which a killed worker causes a
+    duplicate, still does, and so does everything the worker writes after."""
+    messages = MessageFactory.create_batch(3, status=Message.Status.QUEUED)
+    with CaptureQueriesContext(connection) as queries:
+        result = services.message_send_batch(message_ids=[m.pk for m in messages])
+    assert len(result.sent) == 3
+    statements = [query["sql"] for query in queries]
+    claims = [sql for sql in statements if "SET status = 'sending'" in sql]
+    marks = [sql for sql in statements if "SET status = 'sent'" in sql]
+    assert len(claims) == 3 and len(marks) == 3
+    assert all(sql.startswith("SET LOCAL synchronous_commit TO OFF;") for sql in claims)
+    assert not any("synchronous_commit" in sql for sql in marks)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone() == ("on",)
 
 
 def test_plain_text_is_not_html_escaped_but_the_html_part_is():

@@ -40,11 +40,24 @@ def all_sent(count: int):
 
 
 def test_messages_written_in_a_transaction_reach_the_smtp_server_once(
-    celery_broker, smtp_server, celery_worker_proc
+    celery_broker, smtp_server, celery_worker_proc, monkeypatch, settings
 ):
-    """Messages are sent by the worker after commit, each once, text and HTML."""
+    """Messages are sent by the worker after commit, each once, text and HTML;
+    the 60 messages of the transaction go to the broker as two batch tasks."""
+    from notifications.tasks import message_send_batch_task
+
+    settings.OUTBOX_BATCH_SIZE = 50
+    publish = message_send_batch_task.apply_async
+    published = []
+
+    def record(args, **options):
+        published.append(len(args[0]))
+        return publish(args, **options)
+
+    monkeypatch.setattr(message_send_batch_task, "apply_async", record)
     celery_worker_proc(celery_broker, smtp_server)
     addresses = enqueue_many(60)
+    assert published == [50, 10]
     smtp_server.wait_for(60)
     wait_until(lambda: all_sent(60), 30, what="60 rows marked sent")
     counts = smtp_server.count_by_recipient()
