@@ -5,6 +5,11 @@ the links of its pages (a bounded breadth-first crawl: a few pages of each
 kind, never the admin, sign-out or file downloads). axe-core runs on every
 page: no serious or critical violation. A screenshot of each page is saved.
 
+The program is put in the database once for the five roles (from the run's
+demo snapshot) and served by a live server of this module; the crawl only
+reads, and the tables are emptied when the module ends, as after any
+transactional test.
+
 A page with a known violation in a template that is being fixed goes in
 ``KNOWN`` with the reason; the sweep then reports it without failing, and fails
 as soon as the page is clean so the entry is removed.
@@ -16,10 +21,13 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.core.management import call_command
+from pytest_django.live_server_helper import LiveServer
 
 from dashmentor.models import User
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# The test itself writes nothing (its rows are rolled back); the marker also has
+# the test database set up when this module runs alone.
+pytestmark = pytest.mark.django_db
 
 PASSWORD = "a-long-demo-test-passphrase"
 ROLES = [
@@ -56,15 +64,41 @@ def internal(base: str, href: str, origin: str) -> str | None:
     return None if SKIP.search(path) else path
 
 
+@pytest.fixture(scope="module")
+def demo_site(demo_snapshot, django_db_blocker):
+    """The seeded demo program behind a live server: (url, users by e-mail).
+
+    Database access stays open for the module, as ``transactional_db`` opens it
+    for a test, so that the server's thread reads the committed seed.
+    """
+    with django_db_blocker.unblock():
+        demo_snapshot.restore()
+        users = {user.email: user for user in User.objects.filter(email__in=ROLES)}
+        for user in users.values():
+            user.set_password(PASSWORD)
+            user.save()
+        server = LiveServer("localhost")
+        server._live_server_modified_settings.enable()
+        try:
+            yield server.url, users
+        finally:
+            server._live_server_modified_settings.disable()
+            server.stop()
+            call_command("flush", interactive=False, verbosity=0, reset_sequences=False)
+
+
+@pytest.fixture
+def live_url(demo_site):
+    """The browser pages of this module open the module's own server."""
+    return demo_site[0]
+
+
 @pytest.mark.parametrize("email", ROLES)
 def test_every_page_a_role_reaches_passes_axe(
-    email, browser_page, live_url, shot, axe_check, sign_in, monkeypatch
+    email, demo_site, browser_page, live_url, shot, axe_check, sign_in
 ):
-    monkeypatch.setenv("DEMO_PASSWORD", PASSWORD)
-    call_command("seed_demo", verbosity=0)
-    user = User.objects.get(email=email)
-    user.set_password(PASSWORD)
-    user.save()
+    user = demo_site[1].get(email)
+    assert user is not None, f"the demo program has no {email}"
     page = browser_page
     sign_in(page, user, PASSWORD)
     assert "/accounts/login/" not in page.url, f"{email} could not sign in"

@@ -1,7 +1,6 @@
 """The demo seed puts a cohort mid-year where a mentor sees who needs attention."""
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from cohorts.models import CohortMember, Event, WorkPlan
@@ -10,8 +9,10 @@ from dashmentor.models import User
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_demo_cohorts_mid_year_show_plans_events_and_quiet_mentees(client):
-    call_command("seed_demo")
+def test_demo_cohorts_mid_year_show_plans_events_and_quiet_mentees(
+    client, demo_snapshot
+):
+    demo_snapshot.restore()
     mentee = User.objects.get(email="mentee@dash.test")
     member = CohortMember.objects.get(user=mentee)
     mentorship = member.award.mentorship

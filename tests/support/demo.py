@@ -1,0 +1,100 @@
+"""The demo program for tests, seeded once per run.
+
+``seed_demo`` takes 10 to 25 seconds (it submits, reviews and scores sixty
+applications through the services), and several tests and modules read the
+program it makes. The session fixture ``demo_snapshot`` runs the command once,
+on an empty database, keeps the rows of every table, and empties the database
+again. ``demo_snapshot.restore()`` writes those rows back, in about a second,
+into a database that a test owns whole: a transactional test, or a module
+fixture that opened database access (and empties the tables when it ends).
+The rows are the ones the command wrote in this run, so what a test reads is
+what ``seed_demo`` makes.
+
+Without PostgreSQL there is no snapshot and ``restore()`` runs the command.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+# Every demo account gets this password; tests that sign in through the form
+# use it.
+DEMO_PASSWORD = "a-long-demo-test-passphrase"
+
+
+class DemoSnapshot:
+    def __init__(self, output: str = "", tables: dict[str, bytes] | None = None):
+        self.output = output
+        self.tables = tables
+
+    @classmethod
+    def take(cls) -> DemoSnapshot:
+        """Seed an empty database, copy out every table, empty it again."""
+        from django.db import connection
+
+        output = seed()
+        quote = connection.ops.quote_name
+        tables = {}
+        with connection.cursor() as cursor:
+            for table in django_tables():
+                buffer = io.BytesIO()
+                cursor.copy_expert(f"COPY {quote(table)} TO STDOUT", buffer)
+                tables[table] = buffer.getvalue()
+        # As after a transactional test: no rows but the content types and
+        # permissions that post_migrate writes.
+        call_command("flush", interactive=False, verbosity=0, reset_sequences=False)
+        return cls(output, tables)
+
+    def restore(self) -> str:
+        """Put the demo program in the database; return the command's output."""
+        if self.tables is None:
+            return seed()
+        from django.apps import apps
+        from django.contrib.contenttypes.models import ContentType
+        from django.core.management.color import no_style
+        from django.db import connection, transaction
+
+        quote = connection.ops.quote_name
+        models = apps.get_models(include_auto_created=True)
+        # Foreign keys are checked at commit, so the order of tables is free.
+        with transaction.atomic(), connection.cursor() as cursor:
+            for table in self.tables:
+                cursor.execute(f"DELETE FROM {quote(table)}")  # noqa: S608
+            for table, rows in self.tables.items():
+                cursor.copy_expert(f"COPY {quote(table)} FROM STDIN", io.BytesIO(rows))
+            for sql in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(sql)
+        # The content types now have the seed's ids, not the cached ones.
+        ContentType.objects.clear_cache()
+        return self.output
+
+
+def seed() -> str:
+    out = io.StringIO()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DEMO_PASSWORD", DEMO_PASSWORD)
+        call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def django_tables() -> list[str]:
+    from django.db import connection
+
+    return sorted(
+        connection.introspection.django_table_names(
+            only_existing=True, include_views=False
+        )
+    )
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker) -> DemoSnapshot:
+    """The demo program, seeded once per run: ``demo_snapshot.restore()``."""
+    if not settings.USING_POSTGRES:
+        return DemoSnapshot()
+    with django_db_blocker.unblock():
+        return DemoSnapshot.take()
