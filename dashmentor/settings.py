@@ -336,7 +336,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "surveys.tasks.surveys_scan_task",
         "schedule": 300.0,
     },
+    "rounds-rescore-sweep": {
+        "task": "applications.tasks.rounds_rescore_sweep_task",
+        "schedule": 300.0,
+    },
 }
+# A round still marked "being recomputed" this long after the rubric changed
+# lost its task (broker down, task failed): the sweep queues it again. A
+# recompute of 60,000 reviews takes about 11 s here.
+RESCORE_STUCK_AFTER_SECONDS = env_int("RESCORE_STUCK_AFTER_SECONDS", 600)
 
 # --- notifications --------------------------------------------------------------
 # Messages sent over one SMTP connection by one task.

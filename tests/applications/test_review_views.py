@@ -2,13 +2,17 @@
 take: boundaries, bad input, decisions, exports and fixed query counts."""
 
 import csv
+import datetime as dt
 import io
 
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from applications import review_rules as rules
 from applications import review_services as services
+from applications import tasks
 from applications.models import Application, Decision, ReviewAssignment, Round
 from dashmentor.models import AuditEvent
 from tests import factories
@@ -456,6 +460,32 @@ def test_the_rubric_page_saves_weights_and_rescores_in_the_background(
     assert RECOMPUTING not in page
     assert "last recomputed" in page
     assert AuditEvent.objects.filter(action="review.rescored").count() == 1
+
+
+def test_a_recompute_lost_with_its_task_is_queued_again_by_the_sweep(
+    client_as, staff_user, assignment, django_capture_on_commit_callbacks
+):
+    """The broker was down when the rubric changed: the task never ran. Beat's
+    sweep queues it again once the mark is old, and the round's pages clear."""
+    round_: Round = assignment.application.round
+    rf.submit_review(assignment, [5, 1, 1, 1])
+    client = client_as(staff_user)
+    url = reverse("applications:staff-rubric", args=[round_.slug])
+    with django_capture_on_commit_callbacks() as queued:
+        client.post(url, _rubric_post(round_, ["3", "1", "1", "1"]))
+    assert len(queued) == 1  # ...and lost: never run
+
+    # A fresh mark is left to the task that may still be running.
+    assert tasks.rounds_rescore_sweep_task() == 0
+    assert RECOMPUTING in client.get(url).content.decode()
+
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=11)):
+        assert tasks.rounds_rescore_sweep_task() == 1  # runs in process in tests
+
+    assignment.review.refresh_from_db()
+    assert str(assignment.review.weighted_total) == "3.000"
+    assert RECOMPUTING not in client.get(url).content.decode()
+    assert tasks.rounds_rescore_sweep_task() == 0
 
 
 def test_saving_an_unchanged_rubric_queues_no_recompute(
