@@ -106,31 +106,12 @@ def run(cmd: list[str], env: dict) -> None:
 
 
 def make_sessions(env: dict) -> dict[str, str]:
-    """Session cookies of one user per role, made in the database directly."""
+    """Session cookies of one user per role (bench.targets.sessions)."""
     code = r"""
 import json, django
 django.setup()
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
-from dashmentor.models import User
-picks = {
-    "staff": User.objects.filter(email="bench-staff@dash.test"),
-    "mentor": User.objects.filter(email__startswith="bench-mentor").order_by("-pk"),
-    "applicant": User.objects.filter(email="bench-applicant1@dash.test"),
-    "mentee": User.objects.filter(email="bench-mentee0@dash.test"),
-}
-out = {}
-for role, qs in picks.items():
-    user = qs.first()
-    if user is None:
-        continue
-    s = SessionStore()
-    s[SESSION_KEY] = str(user.pk)
-    s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    s[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    s.create()
-    out[role] = s.session_key
-print(json.dumps(out))
+from bench.targets import sessions
+print(json.dumps(sessions()))
 """
     result = subprocess.run(
         [sys.executable, "-c", code],

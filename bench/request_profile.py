@@ -70,35 +70,6 @@ def setup() -> None:
     clear_url_caches()
 
 
-def sessions() -> dict[str, str]:
-    """A session key per role, made with the configured session engine."""
-    from importlib import import_module
-
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-
-    from dashmentor.models import User
-
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    picks = {
-        "staff": User.objects.filter(email="bench-staff@dash.test"),
-        "mentor": User.objects.filter(email__startswith="bench-mentor").order_by("-pk"),
-        "applicant": User.objects.filter(email="bench-applicant1@dash.test"),
-    }
-    keys = {}
-    for role, users in picks.items():
-        user = users.first()
-        if user is None:
-            continue
-        session = store()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.create()
-        keys[role] = session.session_key
-    return keys
-
-
 class QueryCounter:
     """A database execute wrapper that counts the queries it sees."""
 
@@ -163,6 +134,8 @@ def main() -> None:
         f"{type(loaders[0]).__name__} session={settings.SESSION_ENGINE} "
         f"staticfiles={settings.STORAGES['staticfiles']['BACKEND']}"
     )
+
+    from bench.targets import sessions
 
     keys = sessions()
     pages = [("floor", "/health/live/", None)]
