@@ -5,10 +5,9 @@ the links of its pages (a bounded breadth-first crawl: a few pages of each
 kind, never the admin, sign-out or file downloads). axe-core runs on every
 page: no serious or critical violation. A screenshot of each page is saved.
 
-The program is put in the database once for the five roles (from the run's
-demo snapshot) and served by a live server of this module; the crawl only
-reads, and the tables are emptied when the module ends, as after any
-transactional test.
+Each role's test puts the program in the database from the run's demo
+snapshot (seeded once per run) and the module's live server serves it; the
+tables are emptied after each test, as after any transactional test.
 
 A page with a known violation in a template that is being fixed goes in
 ``KNOWN`` with the reason; the sweep then reports it without failing, and fails
@@ -20,14 +19,14 @@ from collections import Counter
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from django.core.management import call_command
 from pytest_django.live_server_helper import LiveServer
 
 from dashmentor.models import User
 
-# The test itself writes nothing (its rows are rolled back); the marker also has
-# the test database set up when this module runs alone.
-pytestmark = pytest.mark.django_db
+# Each role's test owns the database whole, as a transactional test does: the
+# live server's thread signs in and writes its session while the test runs, which
+# a test transaction would block on SQLite (it holds the write lock).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "a-long-demo-test-passphrase"
 ROLES = [
@@ -65,32 +64,37 @@ def internal(base: str, href: str, origin: str) -> str | None:
 
 
 @pytest.fixture(scope="module")
-def demo_site(demo_snapshot, django_db_blocker):
-    """The seeded demo program behind a live server: (url, users by e-mail).
-
-    Database access stays open for the module, as ``transactional_db`` opens it
-    for a test, so that the server's thread reads the committed seed.
-    """
+def demo_server(django_db_blocker):
+    """A live server of this module; each test puts the demo program behind it."""
     with django_db_blocker.unblock():
-        demo_snapshot.restore()
-        users = {user.email: user for user in User.objects.filter(email__in=ROLES)}
-        for user in users.values():
-            user.set_password(PASSWORD)
-            user.save()
         server = LiveServer("localhost")
-        server._live_server_modified_settings.enable()
-        try:
-            yield server.url, users
-        finally:
-            server._live_server_modified_settings.disable()
-            server.stop()
-            call_command("flush", interactive=False, verbosity=0, reset_sequences=False)
+    server._live_server_modified_settings.enable()
+    try:
+        yield server.url
+    finally:
+        server._live_server_modified_settings.disable()
+        server.stop()
 
 
 @pytest.fixture
-def live_url(demo_site):
+def demo_site(demo_server, demo_snapshot, transactional_db):
+    """The seeded demo program behind the module's server: (url, users by e-mail).
+
+    The run's demo snapshot is written into the test's database (emptied again
+    after the test, as after any transactional test).
+    """
+    demo_snapshot.restore()
+    users = {user.email: user for user in User.objects.filter(email__in=ROLES)}
+    for user in users.values():
+        user.set_password(PASSWORD)
+        user.save()
+    return demo_server, users
+
+
+@pytest.fixture
+def live_url(demo_server):
     """The browser pages of this module open the module's own server."""
-    return demo_site[0]
+    return demo_server
 
 
 @pytest.mark.parametrize("email", ROLES)

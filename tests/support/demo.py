@@ -10,7 +10,9 @@ fixture that opened database access (and empties the tables when it ends).
 The rows are the ones the command wrote in this run, so what a test reads is
 what ``seed_demo`` makes.
 
-Without PostgreSQL there is no snapshot and ``restore()`` runs the command.
+On PostgreSQL the rows travel with ``COPY``; on SQLite they are read into
+memory and inserted again with ``executemany``, so a new user's run (SQLite,
+nothing configured) seeds once as well.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 
 # Every demo account gets this password; tests that sign in through the form
@@ -41,9 +42,14 @@ class DemoSnapshot:
         tables = {}
         with connection.cursor() as cursor:
             for table in django_tables():
-                buffer = io.BytesIO()
-                cursor.copy_expert(f"COPY {quote(table)} TO STDOUT", buffer)
-                tables[table] = buffer.getvalue()
+                if connection.vendor == "postgresql":
+                    buffer = io.BytesIO()
+                    cursor.copy_expert(f"COPY {quote(table)} TO STDOUT", buffer)
+                    tables[table] = buffer.getvalue()
+                else:
+                    cursor.execute(f"SELECT * FROM {quote(table)}")  # noqa: S608
+                    columns = [column[0] for column in cursor.description]
+                    tables[table] = (columns, cursor.fetchall())
         # As after a transactional test: no rows but the content types and
         # permissions that post_migrate writes.
         call_command("flush", interactive=False, verbosity=0, reset_sequences=False)
@@ -65,7 +71,19 @@ class DemoSnapshot:
             for table in self.tables:
                 cursor.execute(f"DELETE FROM {quote(table)}")  # noqa: S608
             for table, rows in self.tables.items():
-                cursor.copy_expert(f"COPY {quote(table)} FROM STDIN", io.BytesIO(rows))
+                if connection.vendor == "postgresql":
+                    cursor.copy_expert(
+                        f"COPY {quote(table)} FROM STDIN", io.BytesIO(rows)
+                    )
+                    continue
+                columns, values = rows
+                if values:
+                    names = ", ".join(quote(column) for column in columns)
+                    marks = ", ".join(["%s"] * len(columns))
+                    cursor.executemany(
+                        f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})",  # noqa: S608
+                        values,
+                    )
             for sql in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(sql)
         # The content types now have the seed's ids, not the cached ones.
@@ -94,7 +112,5 @@ def django_tables() -> list[str]:
 @pytest.fixture(scope="session")
 def demo_snapshot(django_db_setup, django_db_blocker) -> DemoSnapshot:
     """The demo program, seeded once per run: ``demo_snapshot.restore()``."""
-    if not settings.USING_POSTGRES:
-        return DemoSnapshot()
     with django_db_blocker.unblock():
         return DemoSnapshot.take()
