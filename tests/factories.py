@@ -76,9 +76,11 @@ class RoundFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Round {n}")
     slug = factory.Sequence(lambda n: f"round-{n}")
     opens_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=7))
+    # Ten days ahead: a test that travels to the deadline must stay within a
+    # signed-in session's two weeks whatever the time of day it runs.
     closes_at = factory.LazyFunction(
         lambda: (
-            (timezone.now() + dt.timedelta(days=14))
+            (timezone.now() + dt.timedelta(days=10))
             .astimezone(EASTERN)
             .replace(hour=15, minute=30, second=0, microsecond=0)
         )
