@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from dashmentor.redirects import safe_next
 from dashmentor.roles import Role, role_required
 
 from . import review_selectors as selectors
@@ -352,9 +353,7 @@ def staff_review_list(request):
 def staff_bulk_decision(request):
     """Decide the ticked applications; rows decided meanwhile are reported."""
     form = BulkDecisionForm(request.POST)
-    back = request.POST.get("next") or reverse("applications:staff-review-list")
-    if not back.startswith("/"):
-        back = reverse("applications:staff-review-list")
+    back = safe_next(request, "applications:staff-review-list")
     if not form.is_valid():
         for errors in form.errors.values():
             for e in errors:

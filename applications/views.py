@@ -9,10 +9,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from dashmentor.ratelimit import ratelimit
+from dashmentor.redirects import safe_next
 from dashmentor.roles import Role, home_url, role_required
 from dashmentor.services import audit_trail
 
@@ -80,10 +80,7 @@ def email_confirmation_resend(request):
             f"We sent a new confirmation link to {request.user.email}. It is valid "
             "for seven days.",
         )
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
-        target = reverse("applications:applicant-home")
-    return redirect(target)
+    return redirect(safe_next(request, "applications:applicant-home"))
 
 
 @role_required(Role.APPLICANT)
@@ -102,10 +99,7 @@ def organization_edit(request):
             form.add_error(None, exc)
         else:
             messages.success(request, "Your organization's profile is saved.")
-            target = request.GET.get("next", "")
-            if url_has_allowed_host_and_scheme(target, {request.get_host()}):
-                return redirect(target)
-            return redirect("applications:applicant-home")
+            return redirect(safe_next(request, "applications:applicant-home"))
     return render(
         request,
         "applications/organization_form.html",
