@@ -6,13 +6,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
 
+from .proxies import client_ip
+
 RATE_LIMITED_MESSAGE = (
     "Too many attempts from your address. Please wait a while and try again."
 )
-
-
-def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
 
 
 def hit(scope: str, key: str) -> bool:
