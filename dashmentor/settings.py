@@ -213,12 +213,19 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "public-home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
+# Failed sign-ins within the cool-off (dashmentor/signin.py): one address at one
+# account, one account from any addresses, one address at any accounts.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+SIGNIN_ACCOUNT_FAILURE_LIMIT = env_int("SIGNIN_ACCOUNT_FAILURE_LIMIT", 20)
+SIGNIN_ADDRESS_FAILURE_LIMIT = env_int("SIGNIN_ADDRESS_FAILURE_LIMIT", 30)
 AXES_COOLOFF_TIME = 0.5  # hours
+# What a successful sign-in clears: its own account-and-address failures only.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HANDLER = "dashmentor.signin.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "dashmentor.signin.lockout_response"
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "dashmentor.signin.lockout_username"
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
 AXES_CLIENT_IP_CALLABLE = "dashmentor.proxies.client_ip"
 
