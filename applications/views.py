@@ -3,12 +3,12 @@ the application form in sections, submission, withdrawal, the status page and
 the printable copy; and the staff page that overrides a screening result."""
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from dashmentor.ratelimit import ratelimit
@@ -42,14 +42,12 @@ def signup(request):
         return redirect(home_url(request.user))
     form = forms.SignupForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        user = services.applicant_signup(form=form)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(
-            request,
-            f"Welcome! We sent a confirmation link to {user.email}. Meanwhile, "
-            "tell us about your organization.",
-        )
-        return redirect("applications:organization")
+        # The same answer whether the address was new or known.
+        services.applicant_signup(form=form)
+        email = form.cleaned_data["email"]
+        messages.success(request, services.SIGNUP_CHECK_INBOX.format(email=email))
+        query = urlencode({"next": reverse("applications:organization")})
+        return redirect(f"{reverse('login')}?{query}")
     return render(request, "registration/signup.html", {"form": form})
 
 
