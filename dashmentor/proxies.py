@@ -51,14 +51,14 @@ def _address(value: str | None) -> str | None:
         return None
 
 
-def client_ip(request: HttpRequest) -> str:
-    """The address of the client, as the trusted proxies saw it."""
-    cached = getattr(request, "_portal_client_ip", None)
-    if cached is not None:
-        return cached
+def client_ip(request: HttpRequest) -> str | None:
+    """The address of the client, as the trusted proxies saw it; None when
+    the request has none (a request built in code, a Unix socket)."""
+    if hasattr(request, "_portal_client_ip"):
+        return request._portal_client_ip
     address = _address(_forwarded(request, "HTTP_X_FORWARDED_FOR"))
     if address is None:
-        address = request.META.get("REMOTE_ADDR") or "unknown"
+        address = _address(request.META.get("REMOTE_ADDR"))
     request._portal_client_ip = address
     return address
 

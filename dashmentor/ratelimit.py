@@ -32,7 +32,8 @@ def ratelimit(scope: str, methods=("POST",)):
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            if request.method in methods and not hit(scope, client_ip(request)):
+            address = client_ip(request) or "unknown"
+            if request.method in methods and not hit(scope, address):
                 return render(
                     request,
                     "429.html",

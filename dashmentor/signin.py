@@ -85,7 +85,9 @@ def failure_counts(request, credentials=None) -> dict[str, int]:
     username = get_client_username(request, credentials)
     address = request.axes_ip_address
     by_account = Q(username=username) if username else Q(pk__in=[])
-    by_address = Q(ip_address=address)
+    # Without an address (a request built in code) there is no address to
+    # count: every such request would otherwise share one counter.
+    by_address = Q(ip_address=address) if address else Q(pk__in=[])
     recent = AccessAttempt.objects.filter(
         by_account | by_address, attempt_time__gte=get_cool_off_threshold(request)
     )

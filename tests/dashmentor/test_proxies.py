@@ -55,6 +55,19 @@ def test_the_client_address_is_counted_from_the_right(settings, count, xff, expe
     assert client_ip(request(xff)) == expected
 
 
+@pytest.mark.parametrize("remote", ["", "unix:/run/gunicorn.sock", None])
+def test_a_request_without_an_address_has_none(settings, remote):
+    """Nothing to key on is None (never a made-up value that a database's
+    address column would refuse, nor one counter shared by every such client)."""
+    settings.TRUSTED_PROXY_COUNT = 0
+    req = request()
+    if remote is None:
+        del req.META["REMOTE_ADDR"]
+    else:
+        req.META["REMOTE_ADDR"] = remote
+    assert client_ip(req) is None
+
+
 @pytest.mark.parametrize(
     ("count", "proto", "expected"),
     [
