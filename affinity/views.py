@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
+from dashmentor.csv_export import csv_response
 from dashmentor.models import User
 from dashmentor.roles import Role, has_role, role_required
 
@@ -498,15 +497,6 @@ def report(request):
     )
 
 
-def _csv_response(filename: str, header: list[str], rows) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return response
-
-
 @role_required(Role.STAFF)
 def report_csv(request, which):
     """Every table of the report as CSV."""
@@ -555,4 +545,4 @@ def report_csv(request, which):
         rows = [[name, "; ".join(topics)] for name, topics in data.collaboration_rows()]
     else:
         raise Http404("No such export.")
-    return _csv_response(f"affinity-{slug}-{which}.csv", header, rows)
+    return csv_response(f"affinity-{slug}-{which}.csv", rows, header=header)

@@ -120,13 +120,15 @@ class SignupForm(forms.ModelForm):
         self.helper.add_input(Submit("submit", "Create my account"))
 
     def clean_email(self):
-        email = self.cleaned_data["email"].lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                "An account with this e-mail already exists. Sign in, or reset "
-                "your password if you have forgotten it."
-            )
-        return email
+        # Whether an account has this address is never said here: the sign-up
+        # answers the same for both, and its owner hears by e-mail
+        # (services.applicant_signup).
+        return self.cleaned_data["email"].lower()
+
+    def validate_unique(self):
+        self.instance.validate_unique(
+            exclude={*self._get_validation_exclusions(), "email"}
+        )
 
     def clean(self):
         cleaned = super().clean()

@@ -7,19 +7,19 @@ pages need ``Role.STAFF``.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from dashmentor.csv_export import csv_response
+from dashmentor.redirects import safe_next
 from dashmentor.roles import Role, role_required
 
 from . import review_selectors as selectors
@@ -203,33 +203,24 @@ CSV_HEADER = [
 ]
 
 
-def _csv_safe(value) -> str:
-    """Keep spreadsheets from running a cell as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
-def _csv_row(position: int, a: Application) -> list[str]:
+def _csv_row(position: int, a: Application) -> list:
     decision = getattr(a, "decision", None) if _has_decision(a) else None
     return [
-        _csv_safe(v)
-        for v in [
-            position,
-            a.organization.name,
-            a.organization.get_org_type_display(),
-            a.state,
-            "; ".join(selectors.sectors_of(a)),
-            a.first_preference.short_name if a.first_preference else "",
-            a.get_eligibility_display(),
-            a.reviews_done,
-            a.reviews_assigned,
-            a.score_mean,
-            a.score_normalized,
-            a.score_spread,
-            "yes" if a.disagreement else "no",
-            decision.get_outcome_display() if decision else "",
-            "yes" if decision and decision.released_at else "no",
-        ]
+        position,
+        a.organization.name,
+        a.organization.get_org_type_display(),
+        a.state,
+        "; ".join(selectors.sectors_of(a)),
+        a.first_preference.short_name if a.first_preference else "",
+        a.get_eligibility_display(),
+        a.reviews_done,
+        a.reviews_assigned,
+        a.score_mean,
+        a.score_normalized,
+        a.score_spread,
+        "yes" if a.disagreement else "no",
+        decision.get_outcome_display() if decision else "",
+        "yes" if decision and decision.released_at else "no",
     ]
 
 
@@ -241,22 +232,9 @@ def _has_decision(application) -> bool:
     return True
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def _csv_response(rows, filename: str):
-    writer = csv.writer(_Echo())
-
-    def stream():
-        yield writer.writerow(CSV_HEADER)
-        for i, a in enumerate(rows, start=1):
-            yield writer.writerow(_csv_row(i, a))
-
-    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    lines = (_csv_row(i, a) for i, a in enumerate(rows, start=1))
+    return csv_response(filename, lines, header=CSV_HEADER)
 
 
 def _with_file_urls(rows):
@@ -352,9 +330,7 @@ def staff_review_list(request):
 def staff_bulk_decision(request):
     """Decide the ticked applications; rows decided meanwhile are reported."""
     form = BulkDecisionForm(request.POST)
-    back = request.POST.get("next") or reverse("applications:staff-review-list")
-    if not back.startswith("/"):
-        back = reverse("applications:staff-review-list")
+    back = safe_next(request, "applications:staff-review-list")
     if not form.is_valid():
         for errors in form.errors.values():
             for e in errors:

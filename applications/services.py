@@ -8,9 +8,10 @@ Services are keyword-only, atomic, never take a request, and raise
 
 from __future__ import annotations
 
+from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
@@ -116,13 +117,64 @@ def email_confirm(*, token: str) -> User:
     return user
 
 
+SIGNUP_CHECK_INBOX = (
+    "Check your inbox: we sent a message to {email}. If you are new here, open "
+    "the link in it to confirm your address, and sign in below with the password "
+    "you chose."
+)
+# A second sign-up with an address this recent and never used is the same
+# person pressing twice: the confirmation on its way says enough.
+SIGNUP_REPEAT_QUIET_SECONDS = 10 * 60
+
+
 @transaction.atomic
-def applicant_signup(*, form) -> User:
-    """Create the account from a valid sign-up form and send the confirmation."""
-    user = form.save()
-    audit_record(actor=user, action="user.signed_up", target=user)
-    email_confirmation_send(user=user)
-    return user
+def applicant_signup(*, form) -> User | None:
+    """Create the account from a valid sign-up form and send the confirmation.
+
+    An address that already has an account gets no second one: its owner is
+    told by e-mail instead, and ``None`` is returned. The caller answers both
+    the same way, so the form never tells whether an address is known; the
+    password is hashed in both cases so that the answer takes as long.
+    """
+    email = form.cleaned_data["email"]
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                user = form.save()
+        except IntegrityError:  # a concurrent sign-up with the same address
+            existing = User.objects.get(email__iexact=email)
+        else:
+            audit_record(actor=user, action="user.signed_up", target=user)
+            email_confirmation_send(user=user)
+            return user
+    make_password(form.cleaned_data["password1"])
+    signup_existing_notify(user=existing)
+    return None
+
+
+def signup_existing_notify(*, user: User, now=None):
+    """Tell the owner of ``user``'s address that someone tried to sign up with
+    it: at most one such e-mail an hour, none while the account's own
+    confirmation is fresh. It links to the sign-in and password-reset pages;
+    it grants nothing itself."""
+    now = now or timezone.now()
+    fresh = (now - user.date_joined).total_seconds() < SIGNUP_REPEAT_QUIET_SECONDS
+    if fresh and user.last_login is None:
+        return None
+    return message_enqueue(
+        kind=Kind.GENERAL,
+        to_email=user.email,
+        subject="Someone tried to create an account with your e-mail address",
+        template="applications_signup_existing",
+        context={
+            "name": user.get_short_name(),
+            "login_path": reverse("login"),
+            "reset_path": reverse("password_reset"),
+        },
+        key=f"signup-existing:{user.pk}:{int(now.timestamp()) // 3600}",
+        recipient=user,
+    )
 
 
 # --- the organization ---

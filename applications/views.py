@@ -3,16 +3,16 @@ the application form in sections, submission, withdrawal, the status page and
 the printable copy; and the staff page that overrides a screening result."""
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from dashmentor.ratelimit import ratelimit
+from dashmentor.redirects import safe_next
 from dashmentor.roles import Role, home_url, role_required
 from dashmentor.services import audit_trail
 
@@ -42,14 +42,12 @@ def signup(request):
         return redirect(home_url(request.user))
     form = forms.SignupForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        user = services.applicant_signup(form=form)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(
-            request,
-            f"Welcome! We sent a confirmation link to {user.email}. Meanwhile, "
-            "tell us about your organization.",
-        )
-        return redirect("applications:organization")
+        # The same answer whether the address was new or known.
+        services.applicant_signup(form=form)
+        email = form.cleaned_data["email"]
+        messages.success(request, services.SIGNUP_CHECK_INBOX.format(email=email))
+        query = urlencode({"next": reverse("applications:organization")})
+        return redirect(f"{reverse('login')}?{query}")
     return render(request, "registration/signup.html", {"form": form})
 
 
@@ -80,10 +78,7 @@ def email_confirmation_resend(request):
             f"We sent a new confirmation link to {request.user.email}. It is valid "
             "for seven days.",
         )
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
-        target = reverse("applications:applicant-home")
-    return redirect(target)
+    return redirect(safe_next(request, "applications:applicant-home"))
 
 
 @role_required(Role.APPLICANT)
@@ -102,10 +97,7 @@ def organization_edit(request):
             form.add_error(None, exc)
         else:
             messages.success(request, "Your organization's profile is saved.")
-            target = request.GET.get("next", "")
-            if url_has_allowed_host_and_scheme(target, {request.get_host()}):
-                return redirect(target)
-            return redirect("applications:applicant-home")
+            return redirect(safe_next(request, "applications:applicant-home"))
     return render(
         request,
         "applications/organization_form.html",

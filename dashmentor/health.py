@@ -1,5 +1,12 @@
-"""The health endpoint: the database, the cache and the broker, each up or down."""
+"""The health endpoint: the database, the cache and the broker, each up or down.
 
+Anyone may ask whether the portal is healthy (200 "ok" or 503 "not ok"); which
+part is down, and why, is for signed-in staff and for monitoring that sends
+``HEALTH_TOKEN`` in the ``X-Health-Token`` header: backend names and error
+texts tell an attacker what runs behind the portal.
+"""
+
+import hmac
 import uuid
 
 from django.conf import settings
@@ -7,6 +14,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
+
+from .roles import Role, has_role
 
 
 def check_database() -> tuple[bool, str]:
@@ -47,20 +56,33 @@ def check_broker() -> tuple[bool, str]:
         return False, f"{type(exc).__name__}: {exc}"[:200]
 
 
+def may_see_details(request) -> bool:
+    """Signed-in staff, or a request carrying the configured health token."""
+    token = settings.HEALTH_TOKEN
+    sent = request.headers.get("X-Health-Token", "")
+    if token and sent and hmac.compare_digest(sent.encode(), token.encode()):
+        return True
+    return has_role(request.user, Role.STAFF)
+
+
 @never_cache
 def health(request):
-    """Answer 200 when everything is up, 503 otherwise, with each part's state."""
+    """Answer 200 "ok" when everything is up, 503 "not ok" otherwise; staff and
+    monitoring with the token also read each part's state."""
     checks = {
         "database": check_database(),
         "cache": check_cache(),
         "broker": check_broker(),
     }
-    body = {
-        name: {"status": "up" if ok else "down", "detail": detail}
-        for name, (ok, detail) in checks.items()
-    }
     healthy = all(ok for ok, _ in checks.values())
-    body["status"] = "up" if healthy else "down"
+    body = {"status": "ok" if healthy else "not ok"}
+    if may_see_details(request):
+        body.update(
+            {
+                name: {"status": "up" if ok else "down", "detail": detail}
+                for name, (ok, detail) in checks.items()
+            }
+        )
     return JsonResponse(body, status=200 if healthy else 503)
 
 

@@ -1,7 +1,10 @@
 import zoneinfo
 
 from django.conf import settings
+from django.http import QueryDict
 from django.utils import timezone
+
+from .text import has_bidi_controls, strip_bidi_controls
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -48,3 +51,37 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         return response
+
+
+def _without_bidi_controls(data: QueryDict) -> QueryDict:
+    """``data`` with bidirectional controls removed from every key and value,
+    passwords aside (never shown, and they must match what was typed)."""
+    if not any(
+        has_bidi_controls(key) or any(has_bidi_controls(v) for v in values)
+        for key, values in data.lists()
+    ):
+        return data
+    cleaned = QueryDict(mutable=True, encoding=data.encoding)
+    for key, values in data.lists():
+        if "password" not in key.lower():
+            values = [strip_bidi_controls(v) for v in values]
+        cleaned.setlist(strip_bidi_controls(key), values)
+    cleaned._mutable = False
+    return cleaned
+
+
+class BidiControlMiddleware:
+    """Strip bidirectional controls from everything submitted (form fields,
+    formsets, the admin, and views that read ``request.POST`` themselves), so
+    no stored text can reorder what a later reader sees
+    (``dashmentor.text.BIDI_CONTROLS``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.GET:
+            request.GET = _without_bidi_controls(request.GET)
+        if request.method == "POST":
+            request.POST = _without_bidi_controls(request.POST)
+        return self.get_response(request)

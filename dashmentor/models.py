@@ -52,7 +52,10 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra)
 
     def get_by_natural_key(self, username):
-        return self.get(email__iexact=username)
+        from .signin import normalize_login
+
+        # The lockout counts the login in the same spelling (dashmentor/signin.py).
+        return self.get(email__iexact=normalize_login(username))
 
 
 class User(AbstractBaseUser, PermissionsMixin):

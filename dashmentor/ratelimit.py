@@ -6,13 +6,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
 
+from .proxies import client_ip
+
 RATE_LIMITED_MESSAGE = (
     "Too many attempts from your address. Please wait a while and try again."
 )
-
-
-def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
 
 
 def hit(scope: str, key: str) -> bool:
@@ -34,7 +32,8 @@ def ratelimit(scope: str, methods=("POST",)):
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            if request.method in methods and not hit(scope, client_ip(request)):
+            address = client_ip(request) or "unknown"
+            if request.method in methods and not hit(scope, address):
                 return render(
                     request,
                     "429.html",

@@ -41,6 +41,12 @@ PRODUCTION = env_bool("DJANGO_PRODUCTION")
 TESTING = "pytest" in sys.modules or env_bool("DJANGO_TESTING")
 
 DEBUG = env_bool("DJANGO_DEBUG", default=not PRODUCTION)
+if PRODUCTION and DEBUG:
+    # DEBUG shows settings, source and SQL to anyone who meets an error page.
+    raise ImproperlyConfigured(
+        "DJANGO_DEBUG is on while DJANGO_PRODUCTION is on: unset DJANGO_DEBUG "
+        "(debug pages would show settings and source to every visitor)."
+    )
 
 _DEV_SECRET_KEY = "dev-only-insecure-key-never-used-in-production-0123456789"  # noqa: S105 - refused in production below
 SECRET_KEY = env("SECRET_KEY") or env("DJANGO_SECRET_KEY")
@@ -83,10 +89,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the scheme from the trusted proxies, before anything asks for it.
+    "dashmentor.proxies.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before anything reads the form: submitted text loses bidi controls.
+    "dashmentor.middleware.BidiControlMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -205,13 +215,21 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "public-home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
+# Failed sign-ins within the cool-off (dashmentor/signin.py): one address at one
+# account, one account from any addresses, one address at any accounts.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+SIGNIN_ACCOUNT_FAILURE_LIMIT = env_int("SIGNIN_ACCOUNT_FAILURE_LIMIT", 20)
+SIGNIN_ADDRESS_FAILURE_LIMIT = env_int("SIGNIN_ADDRESS_FAILURE_LIMIT", 30)
 AXES_COOLOFF_TIME = 0.5  # hours
+# What a successful sign-in clears: its own account-and-address failures only.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HANDLER = "dashmentor.signin.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "dashmentor.signin.lockout_response"
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "dashmentor.signin.lockout_username"
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
+AXES_CLIENT_IP_CALLABLE = "dashmentor.proxies.client_ip"
 
 # Requests per window for the endpoints anyone can hit (see dashmentor/ratelimit.py).
 RATE_LIMITS = {
@@ -373,8 +391,17 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+# How many reverse proxies stand in front of the portal (dashmentor/proxies.py).
+# Only they are believed about the client's address and scheme: 0 (the
+# default) ignores X-Forwarded-For and X-Forwarded-Proto from everyone. Behind
+# one TLS-terminating proxy set 1, or the HTTPS redirect never ends.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+# Monitoring that sends this token in the X-Health-Token header reads the
+# health endpoint's details; everyone else reads only ok or not ok.
+HEALTH_TOKEN = env("HEALTH_TOKEN")
 
 # --- logging ----------------------------------------------------------------------
 LOGGING = {

@@ -9,6 +9,7 @@ from applications.models import Application, Round
 
 from .ratelimit import ratelimit
 from .roles import Role, home_url, role_required
+from .signin import signin_unlock
 
 
 def public_home(request):
@@ -51,6 +52,20 @@ def staff_home(request):
 @method_decorator(ratelimit("password_reset"), name="dispatch")
 class PasswordResetView(auth_views.PasswordResetView):
     pass
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Set a new password from the e-mailed link: the way back into a locked
+    account. The account's failed sign-ins are cleared and its owner is signed
+    in, whatever lockout was holding it (dashmentor/signin.py)."""
+
+    post_reset_login = True
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        signin_unlock(user=form.user)
+        return response
 
 
 def error_404(request, exception):

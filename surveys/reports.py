@@ -10,10 +10,8 @@ respondents is hidden, with the cells that would reveal it (see
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import datetime as dt
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -23,6 +21,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from cohorts.models import Mentorship
+from dashmentor.csv_export import CsvTable
 
 from . import charts, rules, selectors, services
 from .models import (
@@ -384,10 +383,9 @@ def _breakdown(survey, k, segments, names, likert_questions, hidden_message):
     return rows, note
 
 
-def report_csv(report: SurveyReport) -> str:
+def report_csv(report: SurveyReport) -> CsvTable:
     """The report as CSV: the same figures and the same hidden cells."""
-    out = io.StringIO()
-    w = csv.writer(out)
+    w = CsvTable()
     s = report.survey
     w.writerow(["section", "item", "label", "value", "percent", "note"])
     w.writerow(["survey", s.title, s.get_kind_display(), "", "", ""])
@@ -451,7 +449,7 @@ def report_csv(report: SurveyReport) -> str:
                     "",
                 ]
             )
-    return out.getvalue()
+    return w
 
 
 # --- capacity assessment: before and after ---
@@ -530,10 +528,12 @@ def capacity_comparison(*, before: Survey, after: Survey) -> Comparison:
     )
 
 
-def comparison_csv(c: Comparison) -> str:
-    out = io.StringIO()
-    w = csv.writer(out)
-    w.writerow(["level", "name", "before", "after", "change"])
+COMPARISON_HEADER = ["level", "name", "before", "after", "change"]
+
+
+def comparison_csv(c: Comparison) -> CsvTable:
+    w = CsvTable()
+    w.writerow(COMPARISON_HEADER)
 
     def f(v):
         return "" if v is None else f"{v:.2f}"
@@ -543,4 +543,4 @@ def comparison_csv(c: Comparison) -> str:
         w.writerow(["organization", org, f(b), f(a), f(d)])
     for prompt, b, a, d in c.question_rows:
         w.writerow(["question", prompt, f(b), f(a), f(d)])
-    return out.getvalue()
+    return w

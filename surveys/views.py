@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from dashmentor.csv_export import csv_response
 from dashmentor.ratelimit import ratelimit
 from dashmentor.roles import Role, role_required
 
@@ -479,18 +479,12 @@ def survey_report(request, pk):
     )
 
 
-def _csv(text: str, filename: str) -> HttpResponse:
-    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @role_required(Role.STAFF)
 def survey_report_csv(request, pk):
     survey = permissions.get_survey_for_staff(pk)
-    return _csv(
-        reports.report_csv(reports.cached_survey_report(survey)[0]),
+    return csv_response(
         f"survey-{pk}-report.csv",
+        reports.report_csv(reports.cached_survey_report(survey)[0]),
     )
 
 
@@ -528,5 +522,7 @@ def capacity_compare(request, pk):
 def capacity_compare_csv(request, pk):
     _after, comparison, _ = _comparison(request, pk)
     if comparison is None:
-        return _csv("level,name,before,after,change\n", f"capacity-{pk}.csv")
-    return _csv(reports.comparison_csv(comparison), f"capacity-{pk}-comparison.csv")
+        return csv_response(f"capacity-{pk}.csv", [], header=reports.COMPARISON_HEADER)
+    return csv_response(
+        f"capacity-{pk}-comparison.csv", reports.comparison_csv(comparison)
+    )

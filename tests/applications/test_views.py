@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+from urllib.parse import urlencode
 
 import pytest
 import time_machine
@@ -60,12 +61,14 @@ ORG = {
 def test_signup_sends_a_confirmation_link_that_confirms_the_address(
     client, django_capture_on_commit_callbacks
 ):
-    """Sign-up signs the person in, sends the link through the outbox, and
-    opening the link confirms the address."""
+    """Sign-up sends the link through the outbox and leads to sign-in (the
+    same answer as for a known address), and opening the link confirms the
+    address."""
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("applications:signup"), SIGNUP)
     assert response.status_code == 302
-    assert response["Location"] == reverse("applications:organization")
+    next_page = urlencode({"next": reverse("applications:organization")})
+    assert response["Location"] == f"{reverse('login')}?{next_page}"
     user = User.objects.get(email="rosa@example.org")
     assert not user.email_confirmed
     message = Message.objects.get(kind=Kind.EMAIL_CONFIRMATION, to_email=user.email)

@@ -1,5 +1,5 @@
 """An applicant who has never seen the portal applies from the home page:
-sign up, confirm the e-mail, describe the organization, fill in the form,
+sign up, sign in, confirm the e-mail, describe the organization, fill in the form,
 save a draft, come back later, submit, and see the confirmation."""
 
 import re
@@ -50,6 +50,12 @@ def test_an_applicant_applies_from_the_home_page(
     page.locator("#id_password1").fill(PASSWORD)
     page.get_by_label("Password again").fill(PASSWORD)
     page.get_by_role("button", name="Create my account").click()
+
+    # The same answer as for a known address: check the inbox, sign in.
+    assert page.get_by_text("Check your inbox").is_visible()
+    page.get_by_label("E-mail address").fill("rosa@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
 
     # The organization profile comes next; a malformed EIN is explained.
     assert page.get_by_role(

@@ -83,3 +83,46 @@ def test_passwords_are_hashed_with_argon2_in_production_settings():
         timeout=60,
     )
     assert out.stdout.strip().endswith("Argon2PasswordHasher"), out.stderr
+
+
+def _all_views(patterns=None, prefix=""):
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            yield from _all_views(entry.url_patterns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), entry.callback
+
+
+def test_no_view_is_exempt_from_csrf():
+    """Every URL of the portal (admin included) keeps Django's CSRF check."""
+    from django.conf import settings
+
+    assert "django.middleware.csrf.CsrfViewMiddleware" in settings.MIDDLEWARE
+    exempt = [url for url, view in _all_views() if getattr(view, "csrf_exempt", False)]
+    assert not exempt
+
+
+@pytest.mark.django_db
+def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(staff_user):
+    """A form posted from another site (no token) is refused with 403, signed
+    in or not, and writes nothing."""
+    from django.test import Client
+
+    from dashmentor.models import Organization
+
+    client = Client(enforce_csrf_checks=True)
+    user = factories.UserFactory()
+    response = client.post(
+        reverse("login"), {"username": user.email, "password": factories.PASSWORD}
+    )
+    assert response.status_code == 403
+    assert "_auth_user_id" not in client.session
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.post(
+        reverse("applications:organization"),
+        {"name": "Forged", "org_type": "501c3", "ein": "123456789"},
+    )
+    assert response.status_code == 403
+    assert not Organization.objects.filter(name="Forged").exists()

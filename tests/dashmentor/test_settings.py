@@ -91,6 +91,17 @@ def test_urls_switch_to_postgresql_redis_and_smtp():
         ({"SECRET_KEY": STRONG_KEY, "DATABASE_URL": "not a url"}, "DATABASE_URL"),
         ({"SECRET_KEY": STRONG_KEY, "DATABASE_URL": "postgres://"}, "DATABASE_URL"),
         ({"SECRET_KEY": "short", "DATABASE_URL": "postgres://h/db"}, "SECRET_KEY"),
+        # Debug pages show settings and source to anyone: never in production.
+        (
+            {"SECRET_KEY": STRONG_KEY, "DATABASE_URL": "postgres://h/db"}
+            | {"ALLOWED_HOSTS": "portal.example.org", "DJANGO_DEBUG": "1"},
+            "DJANGO_DEBUG",
+        ),
+        (
+            {"SECRET_KEY": STRONG_KEY, "DATABASE_URL": "postgres://h/db"}
+            | {"ALLOWED_HOSTS": "portal.example.org", "TRUSTED_PROXY_COUNT": "-1"},
+            "TRUSTED_PROXY_COUNT",
+        ),
     ],
 )
 def test_production_stops_at_start_naming_the_missing_variable(env, named):
