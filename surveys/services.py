@@ -46,13 +46,16 @@ per organization.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import uuid
+from collections import Counter
 from decimal import Decimal
 
 from cryptography.exceptions import InvalidTag
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -68,12 +71,15 @@ from .models import (
     Invitation,
     PendingResponse,
     Question,
+    Release,
     Response,
     Section,
     Survey,
     hash_token,
     new_invitation_token,
 )
+
+logger = logging.getLogger(__name__)
 
 DISPATCH_BATCH_SIZE = 50
 
@@ -573,7 +579,12 @@ def survey_close(*, survey: Survey, by=None) -> Survey:
         before={"status": Survey.Status.OPEN},
         after={"status": survey.status},
     )
-    survey_release(survey=survey, final=True)
+    try:
+        with transaction.atomic():
+            survey_release(survey=survey, final=True)
+    except Exception:
+        # The survey is closed all the same; the scan releases what waits.
+        logger.exception("Release at the close of survey %s failed", survey.pk)
     return survey
 
 
@@ -598,13 +609,19 @@ def surveys_scan(*, now: dt.datetime | None = None) -> dict:
         if due:
             # After a pause, only the nearest offset goes out, not a burst.
             done["reminded"] += survey_remind(survey=survey, days=int(min(due)))
-    for survey_id in PendingResponse.objects.values_list(
-        "survey_id", flat=True
-    ).distinct():
+    for survey_id in (
+        PendingResponse.objects.filter(quarantined=False)
+        .values_list("survey_id", flat=True)
+        .distinct()
+    ):
         survey = Survey.objects.get(pk=survey_id)
-        done["released"] += survey_release(
-            survey=survey, final=survey.status == Survey.Status.CLOSED
-        )
+        try:
+            done["released"] += survey_release(
+                survey=survey, final=survey.status == Survey.Status.CLOSED
+            )
+        except Exception:
+            # One survey's failure must not hold back the others' releases.
+            logger.exception("Release of survey %s failed", survey_id)
     invitation_links_redact()
     return done
 
@@ -653,7 +670,15 @@ def response_save_progress(*, invitation: Invitation, raw) -> Invitation:
         raise ValidationError(PROGRESS_ANONYMOUS)
     _check_accepting(invitation)
     specs = selectors.survey_specs(selectors.survey_structure(survey))
-    invitation.progress = _raw_for(specs, raw)
+    progress = _raw_for(specs, raw)
+    bad = {
+        name: rules.NUL_CHARACTER
+        for name, values in progress.items()
+        if any("\x00" in v for v in values)
+    }
+    if bad:
+        raise ValidationError(bad)
+    invitation.progress = progress
     invitation.save(update_fields=["progress"])
     return invitation
 
@@ -704,6 +729,10 @@ def response_submit(*, invitation: Invitation, raw) -> Response | PendingRespons
     answers wait sealed until released with others (see the module docstring).
     """
     with transaction.atomic():
+        # The survey first, then the invitation (the release's order): a
+        # release then sees each submission whole, its sealed answers and its
+        # completion together, never one without the other.
+        Survey.objects.select_for_update().filter(pk=invitation.survey_id).first()
         invitation = (
             Invitation.objects.select_for_update()
             .select_related("survey")
@@ -747,12 +776,28 @@ def response_submit(*, invitation: Invitation, raw) -> Response | PendingRespons
 
 
 def _queue_release(survey_id: int) -> None:
+    """Ask for a release after a submission, which is committed whatever happens.
+
+    A release that fails (or a broker that cannot be reached) must not turn
+    the respondent's confirmed answer into an error page: it is logged, and the
+    scan releases the survey later.
+    """
     from .tasks import survey_release_task
 
-    survey_release_task.delay(survey_id)
+    try:
+        survey_release_task.delay(survey_id)
+    except Exception:
+        logger.exception("Release of survey %s failed; the scan retries it", survey_id)
 
 
 # --- release of anonymous answers ---
+
+QUARANTINE_UNREADABLE = (
+    "Sealed under a survey key that is no longer configured: it cannot be opened."
+)
+QUARANTINE_MALFORMED = "Its sealed data is not a survey response."
+QUARANTINE_INVALID = "It holds an answer this survey does not accept ({error})"
+QUARANTINE_UNSTORABLE = "The database refused to store it."
 
 
 def segment_of(survey_id: int, response: Response) -> int | None:
@@ -763,63 +808,197 @@ def segment_of(survey_id: int, response: Response) -> int | None:
         try:
             return sealing.unseal(survey_id, response.segment_sealed)
         except (InvalidTag, ValueError):
-            # Sealed under another key (e.g. imported from another portal):
-            # counted in the totals, in no cohort.
+            # Sealed under a key the portal no longer has (or imported from
+            # another portal): counted in the totals, in no cohort.
             return None
     return None
 
 
+def _raw_of(spec: rules.QuestionSpec, answer: dict) -> list:
+    if spec.kind in rules.CHOICE_KINDS:
+        return answer.get("c")
+    if spec.kind in (rules.LIKERT, rules.NUMBER):
+        return [answer.get("n")]
+    return [answer.get("t")]
+
+
+def _payload_problem(data, specs: dict[str, rules.QuestionSpec]) -> str:
+    """Why a waiting response cannot be released as it is ('' when it can).
+
+    The answers were checked when they were given; this checks them again,
+    against the same rules, so that a response accepted by an older version
+    (or written by hand) never reaches the database in a form it refuses.
+    """
+    if not isinstance(data, dict) or not isinstance(data.get("answers"), dict):
+        return QUARANTINE_MALFORMED
+    segment = data.get("segment")
+    if segment is not None and (type(segment) is not int or segment <= 0):
+        return QUARANTINE_MALFORMED
+    for qid, answer in data["answers"].items():
+        spec = specs.get(qid)
+        if spec is None or not isinstance(answer, dict):
+            return QUARANTINE_MALFORMED
+        raw = _raw_of(spec, answer)
+        if not isinstance(raw, list):
+            return QUARANTINE_MALFORMED
+        cleaned, error = rules.validate_answer(spec, raw)
+        if error or cleaned is None:
+            return QUARANTINE_INVALID.format(error=error or rules.REQUIRED)
+    return ""
+
+
+def _quarantine(pending: PendingResponse, problem: str) -> None:
+    """Keep a waiting response apart, sealed, and tell staff (report and log)."""
+    pending.quarantined = True
+    pending.problem = problem[:255]
+    pending.save(update_fields=["quarantined", "problem"])
+    logger.error(
+        "Survey %s: a waiting anonymous response was kept apart: %s",
+        pending.survey_id,
+        problem,
+    )
+    audit_record(
+        actor=None, action="survey.quarantine", target=pending.survey, note=problem
+    )
+
+
+def _waiting(survey: Survey) -> list[tuple[PendingResponse, int | None, dict]]:
+    """Open the survey's waiting responses; quarantine those that cannot go out."""
+    specs = {
+        str(spec.id): spec
+        for spec in selectors.survey_specs(selectors.survey_structure(survey))
+    }
+    out = []
+    for pending in PendingResponse.objects.filter(survey=survey, quarantined=False):
+        try:
+            data = sealing.unseal(survey.pk, pending.payload)
+        except (InvalidTag, ValueError):
+            _quarantine(pending, QUARANTINE_UNREADABLE)
+            continue
+        problem = _payload_problem(data, specs)
+        if problem:
+            _quarantine(pending, problem)
+            continue
+        out.append((pending, data.get("segment"), data["answers"]))
+    return out
+
+
+class _Probe(Exception):
+    """Rolls back a trial insert."""
+
+
+def _unstorable(survey: Survey, chosen) -> list:
+    """The waiting responses the database refuses, each tried on its own."""
+    bad = []
+    for item in chosen:
+        try:
+            with transaction.atomic():
+                response = Response.objects.create(id=uuid.uuid4(), survey=survey)
+                Answer.objects.bulk_create(_answers_from_payload(response, item[2]))
+                raise _Probe
+        except _Probe:
+            pass
+        except (DatabaseError, ValueError):
+            bad.append(item)
+    return bad
+
+
+def _released_rows(survey: Survey) -> list[tuple[int | None, dict]]:
+    return [
+        (
+            segment_of(survey.pk, response),
+            {
+                str(a.question_id): {
+                    "n": None if a.number is None else str(a.number),
+                    "t": a.text,
+                    "c": a.choices,
+                }
+                for a in response.answers.all()
+            },
+        )
+        for response in Response.objects.filter(survey=survey).prefetch_related(
+            "answers"
+        )
+    ]
+
+
 @transaction.atomic
 def survey_release(*, survey: Survey, final: bool = False) -> int:
-    """Release waiting anonymous answers together; return how many.
+    """Release waiting anonymous answers in groups of at least k; return how many.
 
-    Waiting answers are released once at least ``min_group_size`` wait, or at
-    the close (``final``) once the survey holds at least that many in all; a
-    survey answered by fewer people keeps them sealed and its report says so.
-    Every release rewrites all of the survey's responses with new random keys
-    in random order. At the close, the cohort is wiped from the responses of
-    cohorts a report would hide, so not even the key can narrow them down.
+    ``rules.plan_release`` decides which waiting answers go out and how a
+    report may group them; every release, the final one included, adds at
+    least ``min_group_size`` answers, or none (what is left at the close is
+    withheld, and the report says so). The cohort is kept (sealed) only on
+    answers of cohorts that stay shown; it is wiped from every answer of a
+    cohort as soon as the cohort is hidden, which it then stays. Every release
+    rewrites all of the survey's responses with new random keys in random
+    order, and records the release number on the completion records it covers
+    (staff see completion no finer than that).
+
+    A waiting response that cannot be released (unreadable, or holding what the
+    database refuses) is quarantined on its own, and the others go out.
     """
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     if not survey.anonymous:
         return 0
     k = survey.min_group_size
-    waiting = list(PendingResponse.objects.filter(survey=survey))
-    released = Response.objects.filter(survey=survey).count()
-    enough = len(waiting) >= k or (final and released + len(waiting) >= k)
-    if not (waiting and enough) and not (final and released):
-        return 0
-    rows: list[tuple[int | None, list[dict]]] = []
-    for response in Response.objects.filter(survey=survey).prefetch_related("answers"):
-        rows.append(
-            (
-                segment_of(survey.pk, response),
-                {
-                    str(a.question_id): {
-                        "n": None if a.number is None else str(a.number),
-                        "t": a.text,
-                        "c": a.choices,
-                    }
-                    for a in response.answers.all()
-                },
-            )
+    waiting = _waiting(survey)
+    last = survey.releases.order_by("-number").first()
+    hidden = set(last.hidden_cohorts) if last else set()
+    existing = _released_rows(survey)
+    if last is None and existing:
+        # Released before releases were recorded: hide what a report would.
+        counts = Counter(s for s, _ in existing if s is not None)
+        hidden |= rules.suppress_cells(counts, k).hidden
+    room = dict(
+        Invitation.objects.filter(
+            survey=survey, completed_on__isnull=True, mentorship__isnull=False
         )
-    count = 0
-    if waiting and enough:
-        for pending in waiting:
-            data = sealing.unseal(survey.pk, pending.payload)
-            rows.append((data["segment"], data["answers"]))
-            count += 1
-        PendingResponse.objects.filter(pk__in=[p.pk for p in waiting]).delete()
-    if final:
-        counts: dict[int, int] = {}
-        for segment, _ in rows:
-            if segment is not None:
-                counts[segment] = counts.get(segment, 0) + 1
-        hidden = rules.suppress_cells(counts, k).hidden
-        rows = [(None if s in hidden else s, a) for s, a in rows]
-    _rewrite(survey, rows)
-    return count
+        .values("mentorship_id")
+        .annotate(n=Count("id"))
+        .values_list("mentorship_id", "n")
+    )
+    plan = rules.plan_release(
+        Counter(segment for _, segment, _ in waiting),
+        k=k,
+        hidden=hidden,
+        room=room,
+        final=final,
+    )
+    chosen = [w for w in waiting if w[1] in plan.released]
+    if not chosen:
+        return 0
+    hide = hidden | plan.newly_hidden
+    rows = [(None if s in hide else s, a) for s, a in existing]
+    rows += [(s if s in plan.own else None, a) for _, s, a in chosen]
+    try:
+        with transaction.atomic():
+            _rewrite(survey, rows)
+    except (DatabaseError, ValueError):
+        bad = _unstorable(survey, chosen)
+        if not bad:
+            raise
+        for pending, _, _ in bad:
+            _quarantine(pending, QUARANTINE_UNSTORABLE)
+        return survey_release(survey=survey, final=final)
+    PendingResponse.objects.filter(pk__in=[p.pk for p, _, _ in chosen]).delete()
+    number = (last.number if last else 0) + 1
+    Release.objects.create(
+        survey=survey,
+        number=number,
+        released_at=timezone.now(),
+        answers=len(chosen),
+        final=final,
+        hidden_cohorts=sorted(hide),
+    )
+    covered = Q(mentorship_id__in=[c for c in plan.released if c is not None])
+    if None in plan.released:
+        covered |= Q(mentorship__isnull=True)
+    Invitation.objects.filter(
+        covered, survey=survey, completed_on__isnull=False, released_in__isnull=True
+    ).update(released_in=number)
+    return len(chosen)
 
 
 def _rewrite(survey: Survey, rows) -> None:
