@@ -6,8 +6,9 @@ them: no foreign key, no shared id (responses and answers have random UUID keys,
 so not even their order of insertion maps to the invitations), no time finer
 than the day on either side, no IP address or user agent anywhere. An
 anonymous response carries no day at all (``submitted_on`` stays empty), its
-cohort only sealed, and answers are released in groups with their rows
-rewritten in random order: ``surveys/services.py`` explains each channel.
+cohort only sealed, and answers are released in groups of at least the
+minimum group size (``Release``) with their rows rewritten in random order:
+``surveys/services.py`` explains each channel and what a report may show.
 """
 
 import hashlib

@@ -2,10 +2,12 @@
 
 A report reads a fixed number of queries whatever the number of responses. For
 an anonymous survey it shows aggregates only: no response is listed with
-anything about its author, text answers come in the order of their random keys
-(not of arrival), and any cohort breakdown with fewer than ``min_group_size``
-respondents is hidden, with the cells that would reveal it (see
-``rules.suppress_cells``).
+anything about its author, text answers come in alphabetical order (not of
+arrival), and the cohorts it breaks answers down by, in the answers and in the
+response rates, are those the releases kept shown (``services.py`` explains
+why no difference of two reports can then reveal a smaller group);
+``rules.suppress_cells`` runs again as a guard for answers released before
+releases were recorded.
 """
 
 from __future__ import annotations

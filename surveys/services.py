@@ -15,16 +15,60 @@ The completion record (``Invitation.completed_on``, a day) and the answers
   a day would join when only one person completed on that day.
 * No order: a submission does not write a ``Response`` at all. It writes a
   sealed ``PendingResponse`` and marks the invitation completed, in one
-  transaction. A release (``survey_release``) decrypts the waiting responses
-  once at least ``min_group_size`` are waiting (or at the close) and rewrites
-  *every* response of the survey with fresh random keys, in random order, in
-  one transaction. So no single released response ever sits beside a single
-  completion: the first release already holds ``min_group_size`` of them, and
-  a snapshot taken between two releases shows each new batch as a group.
-  The rewrite also means the rows' PostgreSQL system columns (``xmin``, the
-  inserting transaction, and ``ctid``, the physical place) are those of the
-  release, shared by all responses, not of the submissions; on SQLite it
-  renumbers the hidden ``rowid`` the same way.
+  transaction (holding the survey's row, so that a release sees each
+  submission whole). A release (``survey_release``) decrypts the waiting
+  responses and rewrites *every* response of the survey with fresh random
+  keys, in random order, in one transaction. The rewrite also means the rows'
+  PostgreSQL system columns (``xmin``, the inserting transaction, and
+  ``ctid``, the physical place) are those of the release, shared by all
+  responses, not of the submissions; on SQLite it renumbers the hidden
+  ``rowid`` the same way.
+
+What a report may show: releases in groups (statistical disclosure control)
+-------------------------------------------------------------------------
+Staff can save a report before and after each release and subtract. So a
+report hiding small cells is not enough: the *differences* between any two
+reports, and between a report's total and its visible cells, must hide them
+too. The portal gets that by construction rather than by auditing each
+report. Every release publishes its answers as one or more *groups* of at
+least k = ``min_group_size`` answers, and a group is never split afterwards:
+
+* A cohort still shown, with at least k answers waiting, goes out as a group
+  of its own and stays shown; its answers keep their cohort (sealed).
+* Answers of hidden cohorts, of no cohort, and of shown cohorts with fewer
+  than k waiting that can no longer reach k go out together as one mixed
+  group once it holds k; their cohort is wiped, and every shown cohort among
+  them is hidden from then on, its earlier answers included (stored in
+  ``Release.hidden_cohorts``). Before the close a shown cohort short of k
+  waits for the rest of its invitees.
+* At the close, a mixed group under k takes in the smallest own groups; if
+  everything waiting is under k, nothing is released and the report says the
+  answers are withheld (they stay sealed, and go out with a later group if the
+  survey opens again).
+
+Every published figure (the overall figures, a shown cohort's figures, the
+response-rate table, which counts a cohort's answers once released and only
+for shown cohorts) is then the sum over whole groups, and so is every sum or
+difference of published figures, within a report or across reports, including
+"overall minus the shown cohorts": no computation reaches fewer than k
+people's answers, nor exactly a hidden cohort's. ``rules.plan_release`` is the
+plan; ``tests/surveys/test_disclosure.py`` attacks every pair of reports. Staff
+see completion no finer than the release that carried it
+(``Invitation.released_in``; the admin shows the release, never the day), and
+text answers in alphabetical order, so that their order carries nothing.
+
+What this does not hide: that a group's answers agree (five people who all
+chose "Disagree" are seen to have), and a group's figures, which cover k
+people known to staff by the release they fell in.
+
+Bad rows: a waiting response that cannot be released (sealed under a key
+that is gone, or holding what the database refuses, such as a NUL byte an
+older version accepted) is quarantined on its own, sealed, reported on the
+report page, in the log and in the audit log, and the others are released.
+Answers are checked before they are accepted (``rules.validate_answer``,
+which refuses NUL bytes as Django's forms do), and a release that fails never
+fails the request of the respondent whose answer asked for it.
+
 * No request data: no IP address, user agent or session is stored with either
   side, nothing is logged at submission, and no audit row is written for an
   anonymous answer.
@@ -1025,3 +1069,36 @@ def _rewrite(survey: Survey, rows) -> None:
     from .reports import report_invalidate
 
     report_invalidate(survey.pk)
+
+
+@transaction.atomic
+def survey_reseal(*, survey: Survey) -> dict[str, int]:
+    """Seal again, under the current key, what was sealed under an old one.
+
+    Returns how many values were sealed again and how many no configured key
+    opens (those stay as they are: see ``sealing.py`` for what that means).
+    """
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    done = {"resealed": 0, "unreadable": 0}
+
+    def again(token: str) -> str | None:
+        try:
+            if not sealing.sealed_under_old_key(survey.pk, token):
+                return None
+            value = sealing.unseal(survey.pk, token)
+        except ValueError:
+            done["unreadable"] += 1
+            return None
+        done["resealed"] += 1
+        return sealing.seal(survey.pk, value)
+
+    for pending in PendingResponse.objects.filter(survey=survey):
+        payload = again(pending.payload)
+        if payload is not None:
+            pending.payload = payload
+            pending.save(update_fields=["payload"])
+    for response in Response.objects.filter(survey=survey).exclude(segment_sealed=""):
+        sealed = again(response.segment_sealed)
+        if sealed is not None:
+            Response.objects.filter(pk=response.pk).update(segment_sealed=sealed)
+    return done
