@@ -152,6 +152,8 @@ PROGRESS_ANONYMOUS = (
     "Answers in progress of an anonymous survey stay in your browser only."
 )
 REDACTED_LINK = "[link removed from the portal's copy once the e-mail was sent]"
+DIRECTIONS = ("up", "down")
+BAD_DIRECTION = "Move it up or down."
 
 
 def _check_transition(survey: Survey, after: str) -> None:
