@@ -183,6 +183,7 @@ def survey_report(survey: Survey) -> SurveyReport:
     completed = sum(r["completed"] for r in rate_data)
     waiting = quarantined = releases = 0
     problems: list[str] = []
+    hidden: set = set()
     if survey.anonymous:
         state = _release_state(survey)
         releases = state["last_release"] or 0
@@ -290,7 +291,15 @@ def survey_report(survey: Survey) -> SurveyReport:
         k=k,
         invited=invited,
         completed=completed,
-        rate_rows=_rate_rows(survey, rate_data, names, shown),
+        rate_rows=_rate_rows(
+            survey,
+            rate_data,
+            names,
+            shown,
+            hidden=hidden,
+            waiting=waiting,
+            releases=releases,
+        ),
         released=released,
         waiting=waiting,
         hidden_message=hidden_message,
@@ -304,14 +313,15 @@ def survey_report(survey: Survey) -> SurveyReport:
     )
 
 
-def _rate_rows(survey, rate_data, names, shown) -> list[RateRow]:
+def _rate_rows(survey, rate_data, names, shown, *, hidden, waiting, releases):
     """Response rates per cohort; for an anonymous survey, a cell like the others.
 
     A named survey counts completions as they come. An anonymous one counts a
     cohort's answers once released, and only for the cohorts its breakdown
     shows: the others are counted together, and the answers still waiting in
     one row for all cohorts, so that the table can never say which cohort a
-    hidden group of answers came from.
+    hidden group of answers came from. (Answers released before releases were
+    recorded count as completed, under the same hiding.)
     """
 
     def label(pk):
@@ -323,20 +333,23 @@ def _rate_rows(survey, rate_data, names, shown) -> list[RateRow]:
             for r in rate_data
         ]
         return sorted(rows, key=lambda row: row.label)
+    if not any(r["mentorship_id"] for r in rate_data):
+        return []  # no cohorts: the overall rate says it all
+    counted = "released" if releases else "completed"
     rows, hidden_invited, hidden_released = [], 0, 0
     for r in rate_data:
         pk = r["mentorship_id"]
-        if pk is not None and pk in shown:
-            rows.append(RateRow(label(pk), r["invited"], r["released"]))
+        hidden_row = pk is None or pk in hidden or (pk not in shown and r[counted] > 0)
+        if not hidden_row:
+            rows.append(RateRow(label(pk), r["invited"], r[counted]))
         else:
             rows.append(RateRow(label(pk), r["invited"], None, HIDDEN_COHORT_NOTE))
             hidden_invited += r["invited"]
-            hidden_released += r["released"]
+            hidden_released += r[counted]
     rows.sort(key=lambda row: row.label)
     if any(row.completed is None for row in rows):
         rows.append(RateRow(HIDDEN_COHORTS_ROW, hidden_invited, hidden_released))
-    waiting = sum(r["completed"] - r["released"] for r in rate_data)
-    if waiting:
+    if waiting and releases:
         rows.append(RateRow(WAITING_ROW, 0, waiting))
     return rows
 
