@@ -51,7 +51,9 @@ class SurveyAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and selectors.survey_is_locked(obj):
-            fields.append("anonymous")
+            # Fixed once answers exist, as the survey's pages refuse to change
+            # them: a smaller group size would weaken every later release.
+            fields += ["anonymous", "min_group_size"]
         return fields
 
     @admin.action(description="Copy into new draft surveys")

@@ -137,6 +137,10 @@ LOCKED = (
 ANONYMITY_LOCKED = (
     "This survey already has responses, so whether it is anonymous cannot change."
 )
+GROUP_SIZE_LOCKED = (
+    "This survey already has responses, so its minimum group size can only grow: "
+    "a smaller one would let a new release be compared with an earlier one."
+)
 ALREADY_SUBMITTED = "This invitation has already been used: your answers are in."
 SURVEY_CLOSED = "This survey is closed and no longer accepts answers."
 SURVEY_NOT_OPEN = "This survey is not open yet."
@@ -214,6 +218,10 @@ def survey_update(*, survey: Survey, by, **fields) -> Survey:
     locked = selectors.survey_is_locked(survey)
     if locked and "anonymous" in fields and fields["anonymous"] != survey.anonymous:
         raise ValidationError({"anonymous": ANONYMITY_LOCKED})
+    if locked and fields.get("min_group_size", survey.min_group_size) < (
+        survey.min_group_size
+    ):
+        raise ValidationError({"min_group_size": GROUP_SIZE_LOCKED})
     before = _snapshot(survey)
     for name, value in fields.items():
         setattr(survey, name, value)

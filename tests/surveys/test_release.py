@@ -406,3 +406,40 @@ def test_every_answer_is_released_once_or_waits_and_records_agree(
     # The four after the first release are too few to go out on their own.
     assert Response.objects.filter(survey=survey).count() == 5
     assert PendingResponse.objects.filter(survey=survey).count() == 4
+
+
+def test_the_minimum_group_size_cannot_shrink_once_answers_exist(
+    open_survey, invite, submit, client_as, staff_user
+):
+    """Lowered after answers came in, the next release could be a smaller group
+    to compare with the last: refused on the survey's page and in the admin."""
+    survey, q, cohorts = open_survey
+    submit(invite(survey, cohorts["big"][1][0])[0], valid_answers(q))
+    client = client_as(staff_user)
+    local = timezone.localtime
+    page = client.post(
+        reverse("surveys:survey-edit", args=[survey.pk]),
+        {
+            "title": survey.title,
+            "kind": survey.kind,
+            "round": survey.round_id,
+            "audience": survey.audience,
+            "opens_at": local(survey.opens_at).strftime("%Y-%m-%dT%H:%M"),
+            "closes_at": local(survey.closes_at).strftime("%Y-%m-%dT%H:%M"),
+            "anonymous": "on",
+            "required": "on",
+            "min_group_size": 3,
+            "reminder_days_text": "3, 1",
+        },
+    )
+    assert services.GROUP_SIZE_LOCKED in htmllib.unescape(page.text)
+    survey.refresh_from_db()
+    assert survey.min_group_size == 5
+    services.survey_update(survey=survey, by=staff_user, min_group_size=8)
+    assert survey.min_group_size == 8
+
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    change = client_as(admin).get(
+        reverse("admin:surveys_survey_change", args=[survey.pk])
+    )
+    assert 'name="min_group_size"' not in change.text
