@@ -19,6 +19,7 @@ COPY --from=assets /build/node_modules ./node_modules
 # placeholders that never reach a running container.
 RUN DJANGO_PRODUCTION=1 \
     SECRET_KEY=build-only-placeholder-key-not-used-at-runtime-0123456789abcdef \
+    SURVEY_SEAL_KEY=build-only-placeholder-seal-key-not-used-at-runtime \
     DATABASE_URL=postgres://build@localhost/build \
     python manage.py collectstatic --noinput \
     && chown -R portal:portal /app

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dashmentor.csv_export import csv_response
+from dashmentor.params import id_param
 from dashmentor.redirects import safe_next
 from dashmentor.roles import Role, role_required
 
@@ -176,8 +177,8 @@ def review_conflict(request, application_id):
 
 
 def _round_from_request(request) -> Round | None:
-    value = request.GET.get("round") or request.POST.get("round")
-    if value and str(value).isdigit():
+    value = id_param(request.GET, "round") or id_param(request.POST, "round")
+    if value:
         return Round.objects.filter(pk=value).first()
     return selectors.default_round()
 
@@ -601,8 +602,9 @@ def staff_ranked(request, slug):
     """Eligible applications ranked within each first-choice mentorship."""
     round_ = get_object_or_404(Round, slug=slug)
     only = request.GET.get("mentorship") or None
-    if only is not None and only != "none" and not only.isdigit():
-        only = None
+    if only != "none":
+        only = id_param(request.GET, "mentorship")
+        only = None if only is None else str(only)
     groups = selectors.ranked_by_preference(round=round_, only=only)
     for g in groups:
         for a in g.rows:

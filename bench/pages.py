@@ -72,6 +72,11 @@ def production_env(static_root: str) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="dashmentor.settings",
         DJANGO_PRODUCTION="1",
         SECRET_KEY=env.get("SECRET_KEY") or bench_secret_key(),
+        # Its own key in production; derived from the kept secret key so that a
+        # database seeded by an earlier run (sealed under the secret key, kept
+        # as an old key) still opens.
+        SURVEY_SEAL_KEY=env.get("SURVEY_SEAL_KEY") or "seal-" + bench_secret_key(),
+        SURVEY_SEAL_OLD_KEYS=env.get("SURVEY_SEAL_OLD_KEYS") or bench_secret_key(),
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="0",
         STATIC_ROOT=static_root,

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from applications.models import Application, Award, Round
+from dashmentor.params import id_param
 from dashmentor.roles import Role, role_required
 from dashmentor.services import audit_trail
 
@@ -288,11 +289,11 @@ def placement_waitlist_offer(request, round_id):
     round = get_object_or_404(Round, pk=round_id)
     application = get_object_or_404(
         Application.objects.select_related("organization"),
-        pk=request.POST.get("application") or 0,
+        pk=id_param(request.POST, "application") or 0,
         round=round,
     )
     mentorship = get_object_or_404(
-        Mentorship, pk=request.POST.get("mentorship") or 0, round=round
+        Mentorship, pk=id_param(request.POST, "mentorship") or 0, round=round
     )
     try:
         award = services.waitlist_offer(

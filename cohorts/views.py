@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from applications.models import Round
 from dashmentor.models import User
+from dashmentor.params import id_param
 from dashmentor.roles import Role, has_role, role_required
 
 from . import calendar, forms, reports, rules, selectors, services
@@ -203,10 +204,10 @@ def program_dashboard(request):
 
 
 def _posted_id(request, name: str) -> int:
-    value = request.POST.get(name, "")
-    if not value.isdigit():
+    value = id_param(request.POST, name)
+    if value is None:
         raise Http404(f"No such {name}.")
-    return int(value)
+    return value
 
 
 @require_POST

@@ -420,3 +420,22 @@ LOGGING = {
 
 # --- the program --------------------------------------------------------------------
 SURVEY_MIN_GROUP_SIZE = env_int("SURVEY_MIN_GROUP_SIZE", 5)
+# The key that seals anonymous survey answers while they wait to be released,
+# and each released answer's cohort (surveys/sealing.py). Its own key, so that
+# SECRET_KEY alone does not open them; required in production. Old keys, comma
+# separated, still open what was sealed under them (rotation: README).
+SURVEY_SEAL_KEY = env("SURVEY_SEAL_KEY")
+SURVEY_SEAL_OLD_KEYS = env_list("SURVEY_SEAL_OLD_KEYS")
+if PRODUCTION and not SURVEY_SEAL_KEY:
+    raise ImproperlyConfigured(
+        "SURVEY_SEAL_KEY must be set when DJANGO_PRODUCTION is on "
+        "(32 or more random characters, not the SECRET_KEY)."
+    )
+if PRODUCTION and (len(SURVEY_SEAL_KEY) < 32 or SURVEY_SEAL_KEY == SECRET_KEY):
+    raise ImproperlyConfigured(
+        "SURVEY_SEAL_KEY is too weak for production: use 32 or more random "
+        "characters, different from SECRET_KEY."
+    )
+# Outside production a missing key falls back to the secret key, which is what
+# sealed the answers of development databases made before the setting existed.
+SURVEY_SEAL_KEY = SURVEY_SEAL_KEY or SECRET_KEY

@@ -67,6 +67,7 @@ ROUND_SCOPED = [
     ("surveys.Question", "section__survey__round"),
     ("surveys.Choice", "question__section__survey__round"),
     ("surveys.Invitation", "survey__round"),
+    ("surveys.Release", "survey__round"),
     ("surveys.Response", "survey__round"),
     ("surveys.Answer", "response__survey__round"),
     ("surveys.ReportCache", "survey__round"),

@@ -7,9 +7,15 @@ read-only once a survey has responses; the "copy" action makes a new version.
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from . import selectors, services
-from .models import Choice, Invitation, Question, Section, Survey
+from .models import Choice, Invitation, Question, Release, Section, Survey
+
+ANSWERED_WAITING = "Yes: answers waiting to be released with others"
+ANSWERED_IN_RELEASE = "Yes: answers in release {number} ({day})"
 
 
 class LockedInlineMixin:
@@ -45,7 +51,9 @@ class SurveyAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and selectors.survey_is_locked(obj):
-            fields.append("anonymous")
+            # Fixed once answers exist, as the survey's pages refuse to change
+            # them: a smaller group size would weaken every later release.
+            fields += ["anonymous", "min_group_size"]
         return fields
 
     @admin.action(description="Copy into new draft surveys")
@@ -125,9 +133,15 @@ class QuestionAdmin(admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    """Who was invited and who completed: the completion record, no answers."""
+    """Who was invited and who completed: the completion record, no answers.
 
-    list_display = ["email", "survey", "mentorship", "created_on", "completed_on"]
+    For an anonymous survey completion is shown no finer than the release that
+    carried the person's answers (every release holds at least the survey's
+    minimum group size), never the day: the day could single out the one
+    person who answered between two looks at the report.
+    """
+
+    list_display = ["email", "survey", "mentorship", "created_on", "answered"]
     list_filter = ["survey"]
     list_select_related = ["survey", "mentorship__mentor_organization"]
     search_fields = ["email"]
@@ -138,9 +152,36 @@ class InvitationAdmin(admin.ModelAdmin):
         "organization",
         "mentorship",
         "created_on",
-        "completed_on",
+        "answered",
     ]
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        released_at = Release.objects.filter(
+            survey=OuterRef("survey_id"), number=OuterRef("released_in")
+        ).values("released_at")[:1]
+        return super().get_queryset(request).annotate(release_at=Subquery(released_at))
+
+    @admin.display(description="Answered")
+    def answered(self, obj):
+        if obj.completed_on is None:
+            return "No"
+        if not obj.survey.anonymous:
+            return date_format(obj.completed_on)
+        if obj.released_in is None:
+            return ANSWERED_WAITING
+        return ANSWERED_IN_RELEASE.format(
+            number=obj.released_in,
+            day=date_format(timezone.localdate(obj.release_at))
+            if obj.release_at
+            else "",
+        )
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # The day of completion is never a filter, even typed into the URL.
+        if lookup.split("__")[0] == "completed_on":
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     def has_add_permission(self, request):
         return False

@@ -6,8 +6,9 @@ them: no foreign key, no shared id (responses and answers have random UUID keys,
 so not even their order of insertion maps to the invitations), no time finer
 than the day on either side, no IP address or user agent anywhere. An
 anonymous response carries no day at all (``submitted_on`` stays empty), its
-cohort only sealed, and answers are released in groups with their rows
-rewritten in random order: ``surveys/services.py`` explains each channel.
+cohort only sealed, and answers are released in groups of at least the
+minimum group size (``Release``) with their rows rewritten in random order:
+``surveys/services.py`` explains each channel and what a report may show.
 """
 
 import hashlib
@@ -249,6 +250,9 @@ class Invitation(models.Model):
         blank=True,
         help_text="Answers saved before submission; emptied when submitted.",
     )
+    # Anonymous surveys only: the number of the release that carried this
+    # person's answers (see ``Release``); staff see completion no finer than it.
+    released_in = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -326,12 +330,46 @@ class PendingResponse(models.Model):
         Survey, on_delete=models.CASCADE, related_name="pending_responses"
     )
     payload = models.TextField()
+    # Set by a release that could not store this response (it holds data the
+    # database refuses, or was sealed under a key the portal no longer has): it
+    # is kept apart, still sealed, and the report tells staff so.
+    quarantined = models.BooleanField(default=False)
+    problem = models.CharField(max_length=255, blank=True)
 
     class Meta:
         ordering = ["id"]
 
     def __str__(self):
         return f"Sealed response to {self.survey}"
+
+
+class Release(models.Model):
+    """One release of an anonymous survey's waiting answers.
+
+    Each release adds at least ``min_group_size`` answers. ``hidden_cohorts``
+    lists the cohorts a report no longer breaks answers down by, as of this
+    release: once hidden, a cohort stays hidden in every later release.
+    """
+
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="releases"
+    )
+    number = models.PositiveIntegerField()
+    released_at = models.DateTimeField()
+    answers = models.PositiveIntegerField()
+    final = models.BooleanField(default=False)
+    hidden_cohorts = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["survey", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "number"], name="release_unique_number"
+            )
+        ]
+
+    def __str__(self):
+        return f"Release {self.number} of {self.survey}"
 
 
 class Answer(models.Model):

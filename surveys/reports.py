@@ -2,10 +2,12 @@
 
 A report reads a fixed number of queries whatever the number of responses. For
 an anonymous survey it shows aggregates only: no response is listed with
-anything about its author, text answers come in the order of their random keys
-(not of arrival), and any cohort breakdown with fewer than ``min_group_size``
-respondents is hidden, with the cells that would reveal it (see
-``rules.suppress_cells``).
+anything about its author, text answers come in alphabetical order (not of
+arrival), and the cohorts it breaks answers down by, in the answers and in the
+response rates, are those the releases kept shown (``services.py`` explains
+why no difference of two reports can then reveal a smaller group);
+``rules.suppress_cells`` runs again as a guard for answers released before
+releases were recorded.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
@@ -28,6 +31,7 @@ from .models import (
     Answer,
     Invitation,
     PendingResponse,
+    Release,
     ReportCache,
     Response,
     Survey,
@@ -40,20 +44,43 @@ HIDDEN_ALL = (
 )
 WAITING = (
     "Not shown yet: {n} newer response(s), kept sealed until they can be released "
-    "together with others (at least {k} at a time, or at the close), so that no "
-    "single new response can be matched to a person who just answered."
+    "together with others (at least {k} at a time), so that no single new "
+    "response can be matched to a person who just answered."
+)
+WITHHELD = (
+    "Withheld: {n} response(s) given after the last release. Fewer than {k}, "
+    "released on their own they could be matched to the people who answered "
+    "last, so they stay sealed and are not in these figures."
+)
+QUARANTINED = (
+    "Kept apart: {n} response(s) could not be released and are not in these "
+    "figures: {problems} They stay sealed; the other answers were released."
 )
 NO_COHORT = "Cohorts hidden or not recorded"
+HIDDEN_COHORTS_ROW = "Hidden cohorts, together"
+WAITING_ROW = "Answered, waiting to be released"
+HIDDEN_COHORT_NOTE = (
+    "Hidden: its answers went out in a group with other cohorts' answers."
+)
+BREAKDOWN_NOTE = (
+    "A cohort is shown only while every release has brought it at least {k} "
+    "answers or none; once a release mixes its answers with others', it is "
+    "hidden for good, with its earlier figures, so that no figure can be worked "
+    "out for fewer than {k} people by comparing this report with an earlier one."
+)
 
 
 @dataclass
 class RateRow:
     label: str
     invited: int
-    completed: int
+    completed: int | None
+    note: str = ""
 
     @property
-    def rate(self) -> float:
+    def rate(self) -> float | None:
+        if self.completed is None:
+            return None
         return rules.percent(self.completed, self.invited)
 
 
@@ -94,6 +121,9 @@ class SurveyReport:
     likert_headers: list[tuple[int, str]]
     breakdown: list[BreakdownRow]
     suppression_note: str
+    releases: int = 0
+    quarantined: int = 0
+    quarantine_problems: list[str] = field(default_factory=list)
 
     @property
     def rate(self) -> float:
@@ -101,22 +131,36 @@ class SurveyReport:
 
     @property
     def waiting_message(self) -> str:
-        if self.survey.anonymous and self.waiting and not self.hidden_message:
+        if not (self.survey.anonymous and self.waiting):
+            return ""
+        if self.survey.status == Survey.Status.CLOSED:
+            return WITHHELD.format(n=self.waiting, k=self.k)
+        if not self.hidden_message:
             return WAITING.format(n=self.waiting, k=self.k)
         return ""
+
+    @property
+    def quarantine_message(self) -> str:
+        if not self.quarantined:
+            return ""
+        return QUARANTINED.format(
+            n=self.quarantined, problems=" ".join(self.quarantine_problems)
+        )
 
 
 def survey_report(survey: Survey) -> SurveyReport:
     """Compute everything the report page and its CSV show."""
     k = survey.min_group_size
     sections = selectors.survey_structure(survey)
-    # Response rates per cohort, from the completion records.
+    # Response rates per cohort, from the completion records; for an anonymous
+    # survey counted as of the releases that carried the answers.
     rate_data = list(
         Invitation.objects.filter(survey=survey)
         .values("mentorship_id")
         .annotate(
             invited=Count("id"),
             completed=Count("id", filter=Q(completed_on__isnull=False)),
+            released=Count("id", filter=Q(released_in__isnull=False)),
         )
         .order_by("mentorship_id")
     )
@@ -125,27 +169,34 @@ def survey_report(survey: Survey) -> SurveyReport:
             "id", "segment_id", "segment_sealed", "organization__name"
         )
     )
-    segments = {r["id"]: services.segment_of(survey.pk, _Row(r)) for r in responses}
+    segments = {
+        rid: services.segment_of(survey.pk, row) for rid, row in _rows(responses)
+    }
     names = {
         m.pk: m.short_name
         for m in Mentorship.objects.filter(
             pk__in={r["mentorship_id"] for r in rate_data} | set(segments.values())
         ).select_related("mentor_organization")
     }
-    rate_rows = [
-        RateRow(
-            names.get(r["mentorship_id"], "Not in a cohort"),
-            r["invited"],
-            r["completed"],
-        )
-        for r in rate_data
-    ]
-    rate_rows.sort(key=lambda row: row.label)
-    invited = sum(r.invited for r in rate_rows)
-    completed = sum(r.completed for r in rate_rows)
-    waiting = (
-        PendingResponse.objects.filter(survey=survey).count() if survey.anonymous else 0
-    )
+    invited = sum(r["invited"] for r in rate_data)
+    completed = sum(r["completed"] for r in rate_data)
+    waiting = quarantined = releases = 0
+    problems: list[str] = []
+    hidden: set = set()
+    if survey.anonymous:
+        state = _release_state(survey)
+        releases = state["last_release"] or 0
+        hidden = set(state["hidden"] or [])
+        segments = {rid: None if s in hidden else s for rid, s in segments.items()}
+        waiting, quarantined = state["waiting"], state["quarantined"]
+        if quarantined:
+            problems = sorted(
+                set(
+                    PendingResponse.objects.filter(
+                        survey=survey, quarantined=True
+                    ).values_list("problem", flat=True)
+                )
+            )
     released = len(responses)
     hidden_message = ""
     if survey.anonymous and released < k:
@@ -209,13 +260,14 @@ def survey_report(survey: Survey) -> SurveyReport:
                 ]
             elif q.kind == rules.NUMBER:
                 qr.summary = rules.number_summary(a["number"] for a in given)
+            elif survey.anonymous:
+                qr.texts = sorted(
+                    (("", a["text"]) for a in given),
+                    key=lambda t: rules.text_order(t[1]),
+                )
             else:
                 qr.texts = [
-                    (
-                        "" if survey.anonymous else org_of.get(a["response_id"], ""),
-                        a["text"],
-                    )
-                    for a in given
+                    (org_of.get(a["response_id"], ""), a["text"]) for a in given
                 ]
             if qr.rows and not hidden_message:
                 qr.chart = charts.bar_chart_svg(
@@ -224,15 +276,29 @@ def survey_report(survey: Survey) -> SurveyReport:
                 )
             questions.append(qr)
 
-    breakdown, note = _breakdown(
-        survey, k, segments, names, likert_questions, hidden_message
+    breakdown, note, shown = _breakdown(
+        survey,
+        k,
+        segments,
+        names,
+        likert_questions,
+        hidden_message,
+        has_cohorts=any(r["mentorship_id"] for r in rate_data),
     )
     return SurveyReport(
         survey=survey,
         k=k,
         invited=invited,
         completed=completed,
-        rate_rows=rate_rows,
+        rate_rows=_rate_rows(
+            survey,
+            rate_data,
+            names,
+            shown,
+            hidden=hidden,
+            waiting=waiting,
+            releases=releases,
+        ),
         released=released,
         waiting=waiting,
         hidden_message=hidden_message,
@@ -240,13 +306,57 @@ def survey_report(survey: Survey) -> SurveyReport:
         likert_headers=[(n, q.prompt) for n, q, _ in likert_questions],
         breakdown=breakdown,
         suppression_note=note,
+        releases=releases,
+        quarantined=quarantined,
+        quarantine_problems=problems,
     )
+
+
+def _rate_rows(survey, rate_data, names, shown, *, hidden, waiting, releases):
+    """Response rates per cohort; for an anonymous survey, a cell like the others.
+
+    A named survey counts completions as they come. An anonymous one counts a
+    cohort's answers once released, and only for the cohorts its breakdown
+    shows: the others are counted together, and the answers still waiting in
+    one row for all cohorts, so that the table can never say which cohort a
+    hidden group of answers came from. (Answers released before releases were
+    recorded count as completed, under the same hiding.)
+    """
+
+    def label(pk):
+        return names.get(pk, "Not in a cohort") if pk else "Not in a cohort"
+
+    if not survey.anonymous:
+        rows = [
+            RateRow(label(r["mentorship_id"]), r["invited"], r["completed"])
+            for r in rate_data
+        ]
+        return sorted(rows, key=lambda row: row.label)
+    if not any(r["mentorship_id"] for r in rate_data):
+        return []  # no cohorts: the overall rate says it all
+    counted = "released" if releases else "completed"
+    rows, hidden_invited, hidden_released = [], 0, 0
+    for r in rate_data:
+        pk = r["mentorship_id"]
+        hidden_row = pk is None or pk in hidden or (pk not in shown and r[counted] > 0)
+        if not hidden_row:
+            rows.append(RateRow(label(pk), r["invited"], r[counted]))
+        else:
+            rows.append(RateRow(label(pk), r["invited"], None, HIDDEN_COHORT_NOTE))
+            hidden_invited += r["invited"]
+            hidden_released += r[counted]
+    rows.sort(key=lambda row: row.label)
+    if any(row.completed is None for row in rows):
+        rows.append(RateRow(HIDDEN_COHORTS_ROW, hidden_invited, hidden_released))
+    if waiting and releases:
+        rows.append(RateRow(WAITING_ROW, 0, waiting))
+    return rows
 
 
 # --- the report computed once, kept until something it reads changes ---
 
 # Bumped when the stored shape of a report changes, so old rows are recomputed.
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
 def _report_to_data(report: SurveyReport) -> dict:
@@ -319,6 +429,39 @@ def report_invalidate(survey_id: int) -> None:
     )
 
 
+def _release_state(survey: Survey) -> dict:
+    """The last release's number and hidden cohorts, and what waits, in one query."""
+    last = Release.objects.filter(survey=OuterRef("pk")).order_by("-number")
+    pending = (
+        PendingResponse.objects.filter(survey=OuterRef("pk"))
+        .order_by()
+        .values("survey")
+    )
+    return (
+        Survey.objects.filter(pk=survey.pk)
+        .annotate(
+            last_release=Subquery(last.values("number")[:1]),
+            hidden=Subquery(last.values("hidden_cohorts")[:1]),
+            waiting=Coalesce(
+                Subquery(
+                    pending.filter(quarantined=False)
+                    .annotate(n=Count("id"))
+                    .values("n")
+                ),
+                0,
+            ),
+            quarantined=Coalesce(
+                Subquery(
+                    pending.filter(quarantined=True).annotate(n=Count("id")).values("n")
+                ),
+                0,
+            ),
+        )
+        .values("last_release", "hidden", "waiting", "quarantined")
+        .get()
+    )
+
+
 class _Row:
     """Adapter so ``services.segment_of`` can read a ``values()`` row."""
 
@@ -327,9 +470,25 @@ class _Row:
         self.segment_sealed = row["segment_sealed"]
 
 
-def _breakdown(survey, k, segments, names, likert_questions, hidden_message):
-    if hidden_message or not any(s is not None for s in segments.values()):
-        return [], ""
+def _rows(responses):
+    return ((r["id"], _Row(r)) for r in responses)
+
+
+def _breakdown(
+    survey, k, segments, names, likert_questions, hidden_message, has_cohorts
+):
+    """The by-cohort table, and the set of cohorts it shows.
+
+    For an anonymous survey the releases decide which cohorts may be shown
+    (a response keeps its sealed cohort only then); ``suppress_cells`` runs
+    again as a guard, and hides nothing for answers released that way.
+    """
+    if hidden_message or not segments:
+        return [], "", set()
+    if not any(s is not None for s in segments.values()) and not (
+        survey.anonymous and has_cohorts
+    ):
+        return [], "", set()
     respondents: dict = defaultdict(int)
     for segment in segments.values():
         respondents[segment] += 1
@@ -367,10 +526,11 @@ def _breakdown(survey, k, segments, names, likert_questions, hidden_message):
                 NO_COHORT,
                 None,
                 [None] * len(likert_questions),
-                "Answers of cohorts hidden at the close, counted in the totals only.",
+                "Answers of hidden cohorts, or given without a cohort: counted in "
+                "the totals only.",
             )
         )
-    note = ""
+    note = BREAKDOWN_NOTE.format(k=k) if survey.anonymous else ""
     if suppression.hidden:
         note = (
             f"Cohorts with fewer than {k} respondents are hidden, and "
@@ -380,7 +540,7 @@ def _breakdown(survey, k, segments, names, likert_questions, hidden_message):
             if suppression.complementary
             else f"Cohorts with fewer than {k} respondents are hidden."
         )
-    return rows, note
+    return rows, note, set(named) - suppression.hidden
 
 
 def report_csv(report: SurveyReport) -> CsvTable:
@@ -400,16 +560,43 @@ def report_csv(report: SurveyReport) -> CsvTable:
         ]
     )
     for row in report.rate_rows:
+        if row.completed is None:
+            w.writerow(["response rate", "cohort", row.label, "", "", row.note])
+            continue
         w.writerow(
             [
                 "response rate",
                 "cohort",
                 row.label,
-                f"{row.completed}/{row.invited}",
-                row.rate,
+                f"{row.completed}/{row.invited}" if row.invited else row.completed,
+                row.rate if row.invited else "",
                 "",
             ]
         )
+    w.writerow(["answers", "released", "responses", report.released, "", ""])
+    if s.anonymous:
+        w.writerow(["answers", "released", "releases", report.releases, "", ""])
+        w.writerow(
+            [
+                "answers",
+                "waiting",
+                "responses",
+                report.waiting,
+                "",
+                report.waiting_message,
+            ]
+        )
+        if report.quarantined:
+            w.writerow(
+                [
+                    "answers",
+                    "kept apart",
+                    "responses",
+                    report.quarantined,
+                    "",
+                    report.quarantine_message,
+                ]
+            )
     if report.hidden_message:
         w.writerow(["answers", "", "", "", "", report.hidden_message])
     for q in report.questions:

@@ -21,6 +21,10 @@ BELOW_MIN = "Enter a number no smaller than {bound}."
 ABOVE_MAX = "Enter a number no larger than {bound}."
 LIKERT_RANGE = "Choose one point of the scale, from 1 to 5."
 TEXT_TOO_LONG = "Keep this answer under {limit} characters."
+# The words of Django's own form fields (ProhibitNullCharactersValidator).
+NUL_CHARACTER = "Null characters are not allowed."
+TOO_MANY_VALUES = "Choose at most {limit} options."
+MAX_VALUES = 100
 
 SUPPRESSED_REASON = (
     "Hidden: fewer than {k} people answered in this group, so showing it could "
@@ -76,6 +80,14 @@ def validate_answer(
     spec: QuestionSpec, raw: Sequence[str]
 ) -> tuple[Cleaned | None, str]:
     """Check one question's raw form values; return (answer or None, error)."""
+    if any(v is not None and not isinstance(v, str) for v in raw):
+        return None, NOT_AN_OPTION if spec.kind in CHOICE_KINDS else NOT_A_NUMBER
+    # PostgreSQL cannot store a NUL in text: refused here, as Django's forms do,
+    # so that no answer is accepted that a later release could not write.
+    if any(v is not None and "\x00" in v for v in raw):
+        return None, NUL_CHARACTER
+    if len(raw) > MAX_VALUES:
+        return None, TOO_MANY_VALUES.format(limit=MAX_VALUES)
     values = [v.strip() for v in raw if v is not None and v.strip() != ""]
     if not values:
         return None, (REQUIRED if spec.required else "")
@@ -176,6 +188,98 @@ def suppress_cells(counts: Mapping, k: int) -> Suppression:
             complementary.add(key)
             hidden_total += counts[key]
     return Suppression(frozenset(primary), frozenset(complementary))
+
+
+# --- releases of anonymous answers ---
+
+
+@dataclass(frozen=True)
+class ReleasePlan:
+    """Which waiting answers a release writes, grouped as a report may show them.
+
+    ``own``: cohorts whose waiting answers (at least k) are released as a group
+    of their own and stay shown in the breakdown. ``mixed``: cohorts (``None``
+    for answers without one) whose waiting answers are released together, in
+    no cohort. ``newly_hidden``: cohorts hidden from this release on, because
+    some of their answers go out in the mixed group.
+    """
+
+    own: frozenset
+    mixed: frozenset
+    newly_hidden: frozenset
+
+    @property
+    def released(self) -> frozenset:
+        return self.own | self.mixed
+
+
+def plan_release(
+    waiting: Mapping,
+    *,
+    k: int,
+    hidden: Iterable = (),
+    room: Mapping | None = None,
+    final: bool = False,
+) -> ReleasePlan:
+    """Group waiting answers so that every published figure covers k or more.
+
+    ``waiting`` counts the answers waiting per cohort (``None``: no cohort);
+    ``hidden`` are cohorts already hidden by an earlier release; ``room`` counts,
+    per cohort, the invited people who have not answered yet.
+
+    Every release publishes unions of disjoint groups of at least ``k``
+    answers, and never splits a group later: a shown cohort's figures are the
+    union of its own groups, the overall figures the union of all groups, and
+    so any difference of published figures (between cohorts, between
+    releases) is again a union of whole groups, never fewer than k people.
+
+    * A shown cohort with at least k waiting is released as its own group.
+    * Answers of hidden cohorts, of no cohort, and of shown cohorts with fewer
+      than k waiting that can no longer reach k (or at the close) go out
+      together as one mixed group, once it holds at least k; the shown cohorts
+      among them are hidden from then on.
+    * Before the close, a shown cohort with fewer than k waiting but enough
+      invited people yet to answer waits for them, so that it can stay shown.
+    * At the close, a mixed group still under k takes in the smallest own
+      groups (hiding those cohorts) until it reaches k; if even everything
+      waiting is fewer than k, nothing is released: it is withheld.
+    """
+    hidden = set(hidden)
+    room = room or {}
+    counts = {c: n for c, n in waiting.items() if n > 0}
+    own = {c for c, n in counts.items() if c is not None and c not in hidden and n >= k}
+    mixed: set = set()
+    for cohort, n in counts.items():
+        if cohort in own:
+            continue
+        if cohort is None or cohort in hidden:
+            mixed.add(cohort)
+        elif not final and n + room.get(cohort, 0) >= k:
+            continue  # waits for the rest of its cohort
+        else:
+            mixed.add(cohort)
+    size = sum(counts[c] for c in mixed)
+    if final and 0 < size < k:
+        for cohort in sorted(own, key=lambda c: (counts[c], str(c))):
+            own.discard(cohort)
+            mixed.add(cohort)
+            size += counts[cohort]
+            if size >= k:
+                break
+    if size < k:
+        mixed = set()
+    return ReleasePlan(
+        own=frozenset(own),
+        mixed=frozenset(mixed),
+        newly_hidden=frozenset(c for c in mixed if c is not None and c not in hidden),
+    )
+
+
+def text_order(text: str) -> tuple[str, str]:
+    """How an anonymous survey lists free-text answers: by their own words, so
+    that the order says nothing of who wrote them, when, or what else they
+    answered."""
+    return (text.casefold(), text)
 
 
 # --- statistics ---

@@ -15,16 +15,60 @@ The completion record (``Invitation.completed_on``, a day) and the answers
   a day would join when only one person completed on that day.
 * No order: a submission does not write a ``Response`` at all. It writes a
   sealed ``PendingResponse`` and marks the invitation completed, in one
-  transaction. A release (``survey_release``) decrypts the waiting responses
-  once at least ``min_group_size`` are waiting (or at the close) and rewrites
-  *every* response of the survey with fresh random keys, in random order, in
-  one transaction. So no single released response ever sits beside a single
-  completion: the first release already holds ``min_group_size`` of them, and
-  a snapshot taken between two releases shows each new batch as a group.
-  The rewrite also means the rows' PostgreSQL system columns (``xmin``, the
-  inserting transaction, and ``ctid``, the physical place) are those of the
-  release, shared by all responses, not of the submissions; on SQLite it
-  renumbers the hidden ``rowid`` the same way.
+  transaction (holding the survey's row, so that a release sees each
+  submission whole). A release (``survey_release``) decrypts the waiting
+  responses and rewrites *every* response of the survey with fresh random
+  keys, in random order, in one transaction. The rewrite also means the rows'
+  PostgreSQL system columns (``xmin``, the inserting transaction, and
+  ``ctid``, the physical place) are those of the release, shared by all
+  responses, not of the submissions; on SQLite it renumbers the hidden
+  ``rowid`` the same way.
+
+What a report may show: releases in groups (statistical disclosure control)
+-------------------------------------------------------------------------
+Staff can save a report before and after each release and subtract. So a
+report hiding small cells is not enough: the *differences* between any two
+reports, and between a report's total and its visible cells, must hide them
+too. The portal gets that by construction rather than by auditing each
+report. Every release publishes its answers as one or more *groups* of at
+least k = ``min_group_size`` answers, and a group is never split afterwards:
+
+* A cohort still shown, with at least k answers waiting, goes out as a group
+  of its own and stays shown; its answers keep their cohort (sealed).
+* Answers of hidden cohorts, of no cohort, and of shown cohorts with fewer
+  than k waiting that can no longer reach k go out together as one mixed
+  group once it holds k; their cohort is wiped, and every shown cohort among
+  them is hidden from then on, its earlier answers included (stored in
+  ``Release.hidden_cohorts``). Before the close a shown cohort short of k
+  waits for the rest of its invitees.
+* At the close, a mixed group under k takes in the smallest own groups; if
+  everything waiting is under k, nothing is released and the report says the
+  answers are withheld (they stay sealed, and go out with a later group if the
+  survey opens again).
+
+Every published figure (the overall figures, a shown cohort's figures, the
+response-rate table, which counts a cohort's answers once released and only
+for shown cohorts) is then the sum over whole groups, and so is every sum or
+difference of published figures, within a report or across reports, including
+"overall minus the shown cohorts": no computation reaches fewer than k
+people's answers, nor exactly a hidden cohort's. ``rules.plan_release`` is the
+plan; ``tests/surveys/test_disclosure.py`` attacks every pair of reports. Staff
+see completion no finer than the release that carried it
+(``Invitation.released_in``; the admin shows the release, never the day), and
+text answers in alphabetical order, so that their order carries nothing.
+
+What this does not hide: that a group's answers agree (five people who all
+chose "Disagree" are seen to have), and a group's figures, which cover k
+people known to staff by the release they fell in.
+
+Bad rows: a waiting response that cannot be released (sealed under a key
+that is gone, or holding what the database refuses, such as a NUL byte an
+older version accepted) is quarantined on its own, sealed, reported on the
+report page, in the log and in the audit log, and the others are released.
+Answers are checked before they are accepted (``rules.validate_answer``,
+which refuses NUL bytes as Django's forms do), and a release that fails never
+fails the request of the respondent whose answer asked for it.
+
 * No request data: no IP address, user agent or session is stored with either
   side, nothing is logged at submission, and no audit row is written for an
   anonymous answer.
@@ -46,13 +90,16 @@ per organization.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import uuid
+from collections import Counter
 from decimal import Decimal
 
 from cryptography.exceptions import InvalidTag
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -68,12 +115,15 @@ from .models import (
     Invitation,
     PendingResponse,
     Question,
+    Release,
     Response,
     Section,
     Survey,
     hash_token,
     new_invitation_token,
 )
+
+logger = logging.getLogger(__name__)
 
 DISPATCH_BATCH_SIZE = 50
 
@@ -86,6 +136,10 @@ LOCKED = (
 )
 ANONYMITY_LOCKED = (
     "This survey already has responses, so whether it is anonymous cannot change."
+)
+GROUP_SIZE_LOCKED = (
+    "This survey already has responses, so its minimum group size can only grow: "
+    "a smaller one would let a new release be compared with an earlier one."
 )
 ALREADY_SUBMITTED = "This invitation has already been used: your answers are in."
 SURVEY_CLOSED = "This survey is closed and no longer accepts answers."
@@ -102,6 +156,8 @@ PROGRESS_ANONYMOUS = (
     "Answers in progress of an anonymous survey stay in your browser only."
 )
 REDACTED_LINK = "[link removed from the portal's copy once the e-mail was sent]"
+DIRECTIONS = ("up", "down")
+BAD_DIRECTION = "Move it up or down."
 
 
 def _check_transition(survey: Survey, after: str) -> None:
@@ -162,6 +218,10 @@ def survey_update(*, survey: Survey, by, **fields) -> Survey:
     locked = selectors.survey_is_locked(survey)
     if locked and "anonymous" in fields and fields["anonymous"] != survey.anonymous:
         raise ValidationError({"anonymous": ANONYMITY_LOCKED})
+    if locked and fields.get("min_group_size", survey.min_group_size) < (
+        survey.min_group_size
+    ):
+        raise ValidationError({"min_group_size": GROUP_SIZE_LOCKED})
     before = _snapshot(survey)
     for name, value in fields.items():
         setattr(survey, name, value)
@@ -573,7 +633,12 @@ def survey_close(*, survey: Survey, by=None) -> Survey:
         before={"status": Survey.Status.OPEN},
         after={"status": survey.status},
     )
-    survey_release(survey=survey, final=True)
+    try:
+        with transaction.atomic():
+            survey_release(survey=survey, final=True)
+    except Exception:
+        # The survey is closed all the same; the scan releases what waits.
+        logger.exception("Release at the close of survey %s failed", survey.pk)
     return survey
 
 
@@ -598,13 +663,19 @@ def surveys_scan(*, now: dt.datetime | None = None) -> dict:
         if due:
             # After a pause, only the nearest offset goes out, not a burst.
             done["reminded"] += survey_remind(survey=survey, days=int(min(due)))
-    for survey_id in PendingResponse.objects.values_list(
-        "survey_id", flat=True
-    ).distinct():
+    for survey_id in (
+        PendingResponse.objects.filter(quarantined=False)
+        .values_list("survey_id", flat=True)
+        .distinct()
+    ):
         survey = Survey.objects.get(pk=survey_id)
-        done["released"] += survey_release(
-            survey=survey, final=survey.status == Survey.Status.CLOSED
-        )
+        try:
+            done["released"] += survey_release(
+                survey=survey, final=survey.status == Survey.Status.CLOSED
+            )
+        except Exception:
+            # One survey's failure must not hold back the others' releases.
+            logger.exception("Release of survey %s failed", survey_id)
     invitation_links_redact()
     return done
 
@@ -653,7 +724,15 @@ def response_save_progress(*, invitation: Invitation, raw) -> Invitation:
         raise ValidationError(PROGRESS_ANONYMOUS)
     _check_accepting(invitation)
     specs = selectors.survey_specs(selectors.survey_structure(survey))
-    invitation.progress = _raw_for(specs, raw)
+    progress = _raw_for(specs, raw)
+    bad = {
+        name: rules.NUL_CHARACTER
+        for name, values in progress.items()
+        if any("\x00" in v for v in values)
+    }
+    if bad:
+        raise ValidationError(bad)
+    invitation.progress = progress
     invitation.save(update_fields=["progress"])
     return invitation
 
@@ -704,6 +783,10 @@ def response_submit(*, invitation: Invitation, raw) -> Response | PendingRespons
     answers wait sealed until released with others (see the module docstring).
     """
     with transaction.atomic():
+        # The survey first, then the invitation (the release's order): a
+        # release then sees each submission whole, its sealed answers and its
+        # completion together, never one without the other.
+        Survey.objects.select_for_update().filter(pk=invitation.survey_id).first()
         invitation = (
             Invitation.objects.select_for_update()
             .select_related("survey")
@@ -747,12 +830,28 @@ def response_submit(*, invitation: Invitation, raw) -> Response | PendingRespons
 
 
 def _queue_release(survey_id: int) -> None:
+    """Ask for a release after a submission, which is committed whatever happens.
+
+    A release that fails (or a broker that cannot be reached) must not turn
+    the respondent's confirmed answer into an error page: it is logged, and the
+    scan releases the survey later.
+    """
     from .tasks import survey_release_task
 
-    survey_release_task.delay(survey_id)
+    try:
+        survey_release_task.delay(survey_id)
+    except Exception:
+        logger.exception("Release of survey %s failed; the scan retries it", survey_id)
 
 
 # --- release of anonymous answers ---
+
+QUARANTINE_UNREADABLE = (
+    "Sealed under a survey key that is no longer configured: it cannot be opened."
+)
+QUARANTINE_MALFORMED = "Its sealed data is not a survey response."
+QUARANTINE_INVALID = "It holds an answer this survey does not accept ({error})"
+QUARANTINE_UNSTORABLE = "The database refused to store it."
 
 
 def segment_of(survey_id: int, response: Response) -> int | None:
@@ -763,63 +862,197 @@ def segment_of(survey_id: int, response: Response) -> int | None:
         try:
             return sealing.unseal(survey_id, response.segment_sealed)
         except (InvalidTag, ValueError):
-            # Sealed under another key (e.g. imported from another portal):
-            # counted in the totals, in no cohort.
+            # Sealed under a key the portal no longer has (or imported from
+            # another portal): counted in the totals, in no cohort.
             return None
     return None
 
 
+def _raw_of(spec: rules.QuestionSpec, answer: dict) -> list:
+    if spec.kind in rules.CHOICE_KINDS:
+        return answer.get("c")
+    if spec.kind in (rules.LIKERT, rules.NUMBER):
+        return [answer.get("n")]
+    return [answer.get("t")]
+
+
+def _payload_problem(data, specs: dict[str, rules.QuestionSpec]) -> str:
+    """Why a waiting response cannot be released as it is ('' when it can).
+
+    The answers were checked when they were given; this checks them again,
+    against the same rules, so that a response accepted by an older version
+    (or written by hand) never reaches the database in a form it refuses.
+    """
+    if not isinstance(data, dict) or not isinstance(data.get("answers"), dict):
+        return QUARANTINE_MALFORMED
+    segment = data.get("segment")
+    if segment is not None and (type(segment) is not int or segment <= 0):
+        return QUARANTINE_MALFORMED
+    for qid, answer in data["answers"].items():
+        spec = specs.get(qid)
+        if spec is None or not isinstance(answer, dict):
+            return QUARANTINE_MALFORMED
+        raw = _raw_of(spec, answer)
+        if not isinstance(raw, list):
+            return QUARANTINE_MALFORMED
+        cleaned, error = rules.validate_answer(spec, raw)
+        if error or cleaned is None:
+            return QUARANTINE_INVALID.format(error=error or rules.REQUIRED)
+    return ""
+
+
+def _quarantine(pending: PendingResponse, problem: str) -> None:
+    """Keep a waiting response apart, sealed, and tell staff (report and log)."""
+    pending.quarantined = True
+    pending.problem = problem[:255]
+    pending.save(update_fields=["quarantined", "problem"])
+    logger.error(
+        "Survey %s: a waiting anonymous response was kept apart: %s",
+        pending.survey_id,
+        problem,
+    )
+    audit_record(
+        actor=None, action="survey.quarantine", target=pending.survey, note=problem
+    )
+
+
+def _waiting(survey: Survey) -> list[tuple[PendingResponse, int | None, dict]]:
+    """Open the survey's waiting responses; quarantine those that cannot go out."""
+    specs = {
+        str(spec.id): spec
+        for spec in selectors.survey_specs(selectors.survey_structure(survey))
+    }
+    out = []
+    for pending in PendingResponse.objects.filter(survey=survey, quarantined=False):
+        try:
+            data = sealing.unseal(survey.pk, pending.payload)
+        except (InvalidTag, ValueError):
+            _quarantine(pending, QUARANTINE_UNREADABLE)
+            continue
+        problem = _payload_problem(data, specs)
+        if problem:
+            _quarantine(pending, problem)
+            continue
+        out.append((pending, data.get("segment"), data["answers"]))
+    return out
+
+
+class _Probe(Exception):
+    """Rolls back a trial insert."""
+
+
+def _unstorable(survey: Survey, chosen) -> list:
+    """The waiting responses the database refuses, each tried on its own."""
+    bad = []
+    for item in chosen:
+        try:
+            with transaction.atomic():
+                response = Response.objects.create(id=uuid.uuid4(), survey=survey)
+                Answer.objects.bulk_create(_answers_from_payload(response, item[2]))
+                raise _Probe
+        except _Probe:
+            pass
+        except (DatabaseError, ValueError):
+            bad.append(item)
+    return bad
+
+
+def _released_rows(survey: Survey) -> list[tuple[int | None, dict]]:
+    return [
+        (
+            segment_of(survey.pk, response),
+            {
+                str(a.question_id): {
+                    "n": None if a.number is None else str(a.number),
+                    "t": a.text,
+                    "c": a.choices,
+                }
+                for a in response.answers.all()
+            },
+        )
+        for response in Response.objects.filter(survey=survey).prefetch_related(
+            "answers"
+        )
+    ]
+
+
 @transaction.atomic
 def survey_release(*, survey: Survey, final: bool = False) -> int:
-    """Release waiting anonymous answers together; return how many.
+    """Release waiting anonymous answers in groups of at least k; return how many.
 
-    Waiting answers are released once at least ``min_group_size`` wait, or at
-    the close (``final``) once the survey holds at least that many in all; a
-    survey answered by fewer people keeps them sealed and its report says so.
-    Every release rewrites all of the survey's responses with new random keys
-    in random order. At the close, the cohort is wiped from the responses of
-    cohorts a report would hide, so not even the key can narrow them down.
+    ``rules.plan_release`` decides which waiting answers go out and how a
+    report may group them; every release, the final one included, adds at
+    least ``min_group_size`` answers, or none (what is left at the close is
+    withheld, and the report says so). The cohort is kept (sealed) only on
+    answers of cohorts that stay shown; it is wiped from every answer of a
+    cohort as soon as the cohort is hidden, which it then stays. Every release
+    rewrites all of the survey's responses with new random keys in random
+    order, and records the release number on the completion records it covers
+    (staff see completion no finer than that).
+
+    A waiting response that cannot be released (unreadable, or holding what the
+    database refuses) is quarantined on its own, and the others go out.
     """
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     if not survey.anonymous:
         return 0
     k = survey.min_group_size
-    waiting = list(PendingResponse.objects.filter(survey=survey))
-    released = Response.objects.filter(survey=survey).count()
-    enough = len(waiting) >= k or (final and released + len(waiting) >= k)
-    if not (waiting and enough) and not (final and released):
-        return 0
-    rows: list[tuple[int | None, list[dict]]] = []
-    for response in Response.objects.filter(survey=survey).prefetch_related("answers"):
-        rows.append(
-            (
-                segment_of(survey.pk, response),
-                {
-                    str(a.question_id): {
-                        "n": None if a.number is None else str(a.number),
-                        "t": a.text,
-                        "c": a.choices,
-                    }
-                    for a in response.answers.all()
-                },
-            )
+    waiting = _waiting(survey)
+    last = survey.releases.order_by("-number").first()
+    hidden = set(last.hidden_cohorts) if last else set()
+    existing = _released_rows(survey)
+    if last is None and existing:
+        # Released before releases were recorded: hide what a report would.
+        counts = Counter(s for s, _ in existing if s is not None)
+        hidden |= rules.suppress_cells(counts, k).hidden
+    room = dict(
+        Invitation.objects.filter(
+            survey=survey, completed_on__isnull=True, mentorship__isnull=False
         )
-    count = 0
-    if waiting and enough:
-        for pending in waiting:
-            data = sealing.unseal(survey.pk, pending.payload)
-            rows.append((data["segment"], data["answers"]))
-            count += 1
-        PendingResponse.objects.filter(pk__in=[p.pk for p in waiting]).delete()
-    if final:
-        counts: dict[int, int] = {}
-        for segment, _ in rows:
-            if segment is not None:
-                counts[segment] = counts.get(segment, 0) + 1
-        hidden = rules.suppress_cells(counts, k).hidden
-        rows = [(None if s in hidden else s, a) for s, a in rows]
-    _rewrite(survey, rows)
-    return count
+        .values("mentorship_id")
+        .annotate(n=Count("id"))
+        .values_list("mentorship_id", "n")
+    )
+    plan = rules.plan_release(
+        Counter(segment for _, segment, _ in waiting),
+        k=k,
+        hidden=hidden,
+        room=room,
+        final=final,
+    )
+    chosen = [w for w in waiting if w[1] in plan.released]
+    if not chosen:
+        return 0
+    hide = hidden | plan.newly_hidden
+    rows = [(None if s in hide else s, a) for s, a in existing]
+    rows += [(s if s in plan.own else None, a) for _, s, a in chosen]
+    try:
+        with transaction.atomic():
+            _rewrite(survey, rows)
+    except (DatabaseError, ValueError):
+        bad = _unstorable(survey, chosen)
+        if not bad:
+            raise
+        for pending, _, _ in bad:
+            _quarantine(pending, QUARANTINE_UNSTORABLE)
+        return survey_release(survey=survey, final=final)
+    PendingResponse.objects.filter(pk__in=[p.pk for p, _, _ in chosen]).delete()
+    number = (last.number if last else 0) + 1
+    Release.objects.create(
+        survey=survey,
+        number=number,
+        released_at=timezone.now(),
+        answers=len(chosen),
+        final=final,
+        hidden_cohorts=sorted(hide),
+    )
+    covered = Q(mentorship_id__in=[c for c in plan.released if c is not None])
+    if None in plan.released:
+        covered |= Q(mentorship__isnull=True)
+    Invitation.objects.filter(
+        covered, survey=survey, completed_on__isnull=False, released_in__isnull=True
+    ).update(released_in=number)
+    return len(chosen)
 
 
 def _rewrite(survey: Survey, rows) -> None:
@@ -846,3 +1079,36 @@ def _rewrite(survey: Survey, rows) -> None:
     from .reports import report_invalidate
 
     report_invalidate(survey.pk)
+
+
+@transaction.atomic
+def survey_reseal(*, survey: Survey) -> dict[str, int]:
+    """Seal again, under the current key, what was sealed under an old one.
+
+    Returns how many values were sealed again and how many no configured key
+    opens (those stay as they are: see ``sealing.py`` for what that means).
+    """
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    done = {"resealed": 0, "unreadable": 0}
+
+    def again(token: str) -> str | None:
+        try:
+            if not sealing.sealed_under_old_key(survey.pk, token):
+                return None
+            value = sealing.unseal(survey.pk, token)
+        except ValueError:
+            done["unreadable"] += 1
+            return None
+        done["resealed"] += 1
+        return sealing.seal(survey.pk, value)
+
+    for pending in PendingResponse.objects.filter(survey=survey):
+        payload = again(pending.payload)
+        if payload is not None:
+            pending.payload = payload
+            pending.save(update_fields=["payload"])
+    for response in Response.objects.filter(survey=survey).exclude(segment_sealed=""):
+        sealed = again(response.segment_sealed)
+        if sealed is not None:
+            Response.objects.filter(pk=response.pk).update(segment_sealed=sealed)
+    return done

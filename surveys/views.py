@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from dashmentor.csv_export import csv_response
+from dashmentor.params import choice_param
 from dashmentor.ratelimit import ratelimit
 from dashmentor.roles import Role, role_required
 
@@ -343,6 +344,13 @@ def section_edit(request, pk):
     return _form_page(request, form, section.survey, f"Edit section “{section.title}”")
 
 
+def _direction(request) -> str:
+    direction = choice_param(request.POST, "direction", services.DIRECTIONS)
+    if direction is None:
+        raise ValidationError(services.BAD_DIRECTION)
+    return direction
+
+
 def _builder_post(request, obj_survey_id, call, success):
     try:
         call()
@@ -373,9 +381,7 @@ def section_move(request, pk):
         request,
         section.survey_id,
         lambda: services.section_move(
-            section=section,
-            direction=request.POST.get("direction", "up"),
-            by=request.user,
+            section=section, direction=_direction(request), by=request.user
         ),
         "Section moved.",
     )
@@ -447,9 +453,7 @@ def question_move(request, pk):
         request,
         question.section.survey_id,
         lambda: services.question_move(
-            question=question,
-            direction=request.POST.get("direction", "up"),
-            by=request.user,
+            question=question, direction=_direction(request), by=request.user
         ),
         "Question moved.",
     )

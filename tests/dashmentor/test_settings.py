@@ -28,6 +28,8 @@ CLEARED = [
     "DJANGO_SECRET_KEY",
     "ALLOWED_HOSTS",
     "DJANGO_DEBUG",
+    "SURVEY_SEAL_KEY",
+    "SURVEY_SEAL_OLD_KEYS",
     # Set by the browser tests for their own process; never in deployment.
     "DJANGO_ALLOW_ASYNC_UNSAFE",
 ]
@@ -118,6 +120,7 @@ def test_check_deploy_is_clean_with_production_settings():
     env.update(
         DJANGO_PRODUCTION="1",
         SECRET_KEY=STRONG_KEY,
+        SURVEY_SEAL_KEY="survey-seal-key-for-the-test-only-0123456789",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/dashmentor",
         ALLOWED_HOSTS="portal.example.org",
     )

@@ -200,9 +200,11 @@ def test_anonymous_answers_wait_until_enough_to_release_together(
     assert services.segment_of(survey.pk, response) == cohorts["big"][0].pk
 
 
-def test_close_releases_the_rest_and_forgets_cohorts_that_stay_hidden(
+def test_close_withholds_fewer_than_k_answers_given_after_the_last_release(
     open_survey, invite, submit, staff_user, django_capture_on_commit_callbacks
 ):
+    """Released alone at the close, two answers would be matched to the two
+    people who completed since the last release: they stay sealed."""
     survey, q, cohorts = open_survey
     big, big_users = cohorts["big"]
     small, small_users = cohorts["small"]
@@ -214,11 +216,32 @@ def test_close_releases_the_rest_and_forgets_cohorts_that_stay_hidden(
             submit(invite(survey, user, mentorship=small)[0], valid_answers(q))
     assert PendingResponse.objects.count() == 2
     services.survey_close(survey=survey, by=staff_user)
+    assert PendingResponse.objects.count() == 2
+    assert Response.objects.count() == 5
+    assert list(survey.releases.values_list("number", "answers")) == [(1, 5)]
+
+
+def test_close_releases_the_rest_in_one_group_and_hides_its_cohorts(
+    open_survey, invite, submit, staff_user, django_capture_on_commit_callbacks
+):
+    survey, q, cohorts = open_survey
+    big, big_users = cohorts["big"]
+    small, small_users = cohorts["small"]
+    big_invitations = [invite(survey, u, mentorship=big)[0] for u in big_users]
+    small_invitations = [invite(survey, u, mentorship=small)[0] for u in small_users]
+    for invitation in big_invitations[:3] + small_invitations[:2]:
+        with django_capture_on_commit_callbacks(execute=True):
+            submit(invitation, valid_answers(q))
+    # The three of the cohort of five wait for the rest of their cohort; the
+    # two of the cohort of four (which can never reach five) for others.
+    assert PendingResponse.objects.count() == 5
+    services.survey_close(survey=survey, by=staff_user)
     assert PendingResponse.objects.count() == 0
     segments = [services.segment_of(survey.pk, r) for r in Response.objects.all()]
-    # The small cohort (2) is hidden; so is the big one, or the total would
-    # reveal the small one: no response keeps a cohort.
-    assert segments == [None] * 7
+    # Three of one cohort and two of another went out together: no response
+    # keeps a cohort, and both cohorts stay hidden from now on.
+    assert segments == [None] * 5
+    assert sorted(survey.releases.get().hidden_cohorts) == sorted([big.pk, small.pk])
 
 
 def test_named_survey_keeps_organization_and_day(invite, submit, mentee_user):

@@ -282,10 +282,11 @@ def test_report_shows_charts_tables_and_explains_hidden_cohorts(
     assert html.count('<svg xmlns="http://www.w3.org/2000/svg" role="img"') == 3
     assert 'aria-label="Question 1:' in html
     assert "10 of 10 invited answered (100.0%)" in html
-    # The cohort of four is under five: hidden, and with it the other cohort,
-    # whose figures would reveal it through the total.
-    assert rules.SUPPRESSED_REASON.format(k=5) in html
-    assert rules.COMPLEMENT_REASON in html
+    # The cohort of four can never have five of its own: its answers went out
+    # with the sixth of the other cohort, which is hidden from then on.
+    assert reports.BREAKDOWN_NOTE.format(k=5) in html
+    assert reports.HIDDEN_COHORT_NOTE in html
+    assert reports.NO_COHORT in html
     assert "Note 0" in html and "Note 5" in html
 
 
