@@ -161,6 +161,7 @@ def production(**env):
         DJANGO_SETTINGS_MODULE="dashmentor.settings",
         DJANGO_PRODUCTION="1",
         SECRET_KEY=STRONG_KEY,
+        SURVEY_SEAL_KEY="survey-seal-key-for-the-test-only-0123456789",
         DATABASE_URL="postgres://nobody@127.0.0.1:1/none",
         ALLOWED_HOSTS="testserver",
         **env,
