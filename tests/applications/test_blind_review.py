@@ -17,6 +17,7 @@ from django.urls import reverse
 from applications import review_rules as rules
 from applications import review_services as services
 from applications.models import Answer, Question, ReviewAssignment, Round
+from dashmentor.models import User
 from notifications.models import Message
 from tests import factories
 from tests.applications import review_factories as rf
@@ -27,11 +28,12 @@ pytestmark = pytest.mark.django_db
 
 def leaks(text: str, names) -> list[str]:
     """The withheld names ``text`` mentions, in any case, as whole words."""
-    return [
-        name
-        for name in names
-        if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE)
-    ]
+    names = sorted({n for n in names if n}, key=len, reverse=True)
+    if not names:
+        return []
+    pattern = "|".join(re.escape(n) for n in names)
+    found = re.findall(rf"(?<!\w)(?:{pattern})(?!\w)", text, re.IGNORECASE)
+    return sorted({f.lower() for f in found})
 
 
 def named_application(round_, place: str, questions):
@@ -279,3 +281,107 @@ def test_a_round_that_withholds_only_some_fields_shows_the_rest(client_as, blind
     assert "Casey Whitlock" in html
     assert "Yakima Community Health Collaborative" not in html
     assert "91-1234567" not in html
+
+
+# --------------------------------------------------------------------------
+# The demo program
+
+
+def _withheld_in_demo(application) -> tuple[list[str], list[str]]:
+    """(names, address) an external reviewer must not read of a demo
+    application: names anywhere, the address where the application shows."""
+    org = application.organization
+    names = [org.name, application.collaboration_name, org.ein]
+    names += [p.name for p in application.partners.all()]
+    for contact in application.contacts.all():
+        names += [contact.name, contact.email]
+    if org.website:
+        names.append(org.website.split("//", 1)[-1].split("/", 1)[0])
+    address = [org.address_line1, org.city]
+    return [n for n in names if n], [a for a in address if a]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_external_reviewer_reads_a_withheld_name_in_the_demo(client, demo_snapshot):
+    """Every external reviewer of the demo, every page from its home: before,
+    56 of 57 of the blind round's external assignments named partners."""
+    demo_snapshot.restore()
+    blind_rounds = list(Round.objects.filter(blind_review=True))
+    assert {r.slug for r in blind_rounds} >= {"open-round", "round-2"}
+    externals = (
+        User.objects.filter(
+            is_external_reviewer=True,
+            review_assignments__application__round__in=blind_rounds,
+        )
+        .distinct()
+        .order_by("email")
+    )
+    assert externals.count() >= 2
+    checked = 0
+    for reviewer in externals:
+        assignments = ReviewAssignment.objects.filter(
+            reviewer=reviewer,
+            application__round__in=blind_rounds,
+            status__in=services.ACTIVE,
+        ).select_related("application__organization")
+        names, address = set(), set()
+        for assignment in assignments:
+            these, where = _withheld_in_demo(assignment.application)
+            names.update(these)
+            address.update(where)
+            assert assignment.application.round.blind_fields == (
+                rules.DEFAULT_BLIND_FIELDS
+            )
+        client.force_login(reviewer)
+        pages = crawl(client, reverse("home"))
+        blind_forms = {
+            reverse("applications:review-form", args=[a.application_id])
+            for a in assignments
+        }
+        # Its reviews in rounds that are not blind show their own applicants
+        # (whose people may share a name with a blind round's).
+        open_forms = {
+            reverse("applications:review-form", args=[a.application_id])
+            for a in ReviewAssignment.objects.filter(reviewer=reviewer).exclude(
+                application__round__in=blind_rounds
+            )
+        }
+        review_pages = [p for p in pages if p.url in blind_forms]
+        assert len(review_pages) == len(blind_forms), reviewer.email
+        for page in pages:
+            assert page.status == 200, page.url
+            if page.url in open_forms:
+                continue
+            assert leaks(page.text, sorted(names)) == [], (reviewer.email, page.url)
+        for page in review_pages:
+            assert leaks(page.text, sorted(address)) == [], (reviewer.email, page.url)
+            assert "(name withheld)" in page.text or "No partners listed" in page.text
+        for message in Message.objects.filter(recipient=reviewer):
+            text = "\n".join([message.subject, message.body_text, message.body_html])
+            assert leaks(text, sorted(names)) == [], message.subject
+        checked += len(review_pages)
+    assert checked > 50
+
+    # Internal reviewers and staff keep the full view of the same round.
+    assignment = (
+        ReviewAssignment.objects.filter(
+            application__round__slug="open-round",
+            reviewer__is_external_reviewer=False,
+            reviewer__is_staff=False,
+            application__partners__isnull=False,
+        )
+        .select_related("application__organization", "reviewer")
+        .first()
+    )
+    application = assignment.application
+    partner = application.partners.first().name
+    client.force_login(assignment.reviewer)
+    html = client.get(
+        reverse("applications:review-form", args=[application.pk])
+    ).content.decode()
+    assert partner in html and application.organization.name in html
+    client.force_login(User.objects.get(email="staff@dash.test"))
+    html = client.get(
+        reverse("applications:staff-application-review", args=[application.pk])
+    ).content.decode()
+    assert partner in html and application.organization.name in html
