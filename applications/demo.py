@@ -470,7 +470,7 @@ def _seed_demo_draft(ctx, round_) -> None:
         by=user,
         name="Riverbend Health Equity Alliance",
         status="member",
-        description="Twelve partners meeting monthly since 2017.",
+        description="Twelve partners, meeting monthly for six years now.",
         partners=[
             {
                 "name": "Riverbend Housing Authority",
