@@ -1,22 +1,28 @@
-"""Demo data of the affinity groups: the 2021 cycle of eight All In groups.
+"""Demo data of the affinity groups: two cycles of eight All In groups.
 
-Leaders (DASH mentors among them) and support staff, members inside the
-mentorship program (the seeded mentees) and outside it (All In members of
-several organization types and sectors), eight monthly meetings with notes and
-attendance that tapers in some groups, leaders' check-ins, final surveys with
-completions, a mentee exit survey, and one drawing already made. Idempotent:
-rows are found by natural keys and only what is missing is created.
+Last year's cycle, which ran beside the past round's mentorship year, is
+over: eight monthly meetings with notes and attendance that tapered in some
+groups, the leaders' three check-ins, final surveys with completions, the
+drawing made, and the mentees' exit survey. This year's cycle is under way:
+the meetings so far held and recorded, the rest scheduled, the
+pre-assessment closed, the final survey waiting for the end. Leaders (DASH
+mentors among them) and support staff, members inside the mentorship
+program (each year's mentees) and outside it (All In members of several
+organization types and sectors). Every date is relative to the day the seed
+runs. Idempotent: rows are found by natural keys and only what is missing is
+created.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import dataclass
 
 from django.utils import timezone
 
 from cohorts.models import CohortMember
-from dashmentor.demo import EASTERN, DemoContext, ensure_org, ensure_user
+from dashmentor.demo import EASTERN, DemoContext, dated, ensure_org, ensure_user
 from dashmentor.models import Membership, Organization
 from surveys.models import (
     Answer,
@@ -42,9 +48,44 @@ from .models import (
     MeetingAttendance,
 )
 
-CYCLE_NAME = "2021"
-CYCLE_START = dt.date(2021, 3, 1)
-CYCLE_END = dt.date(2021, 10, 31)
+MEETINGS = 8
+
+
+@dataclass(frozen=True)
+class CycleSpec:
+    """A cycle's name and dates, and whether it is over on the seed's day."""
+
+    name: str
+    starts_on: dt.date
+    ends_on: dt.date
+    today: dt.date
+
+    @property
+    def finished(self) -> bool:
+        return self.ends_on < self.today
+
+
+def _month(day: dt.date, months: int) -> dt.date:
+    """The first day of the month ``months`` after ``day``'s."""
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def cycle_specs(ctx: DemoContext) -> tuple[CycleSpec, CycleSpec]:
+    """Last year's cycle (March to October of the past round's year) and the
+    current one: eight months from the first of the month four months ago."""
+    today = ctx.today
+    year = ctx.dates.past_year
+    past = CycleSpec(str(year), dt.date(year, 3, 1), dt.date(year, 10, 31), today=today)
+    start = _month(today, -4)
+    end = _month(start, MEETINGS) - dt.timedelta(days=1)
+    name = (
+        str(start.year)
+        if start.year == end.year
+        else f"{start.year}\u2013{end.year % 100:02d}"
+    )
+    return past, CycleSpec(name, start, end, today=today)
+
 
 # (slug, topic, leader keys (mentors) or expert names, tapers, capacity,
 # description, learning goals)
@@ -237,11 +278,13 @@ def _all_in_members(ctx: DemoContext) -> list:
     return members
 
 
-def _mentees_by_collaboration() -> list[list]:
-    """Active mentees with accounts, grouped by their award (collaboration)."""
+def _mentees_by_collaboration(round_) -> list[list]:
+    """The round's active mentees with accounts, grouped by their award."""
     by_award: dict[int, list] = {}
     for member in (
-        CohortMember.objects.filter(active=True, user__isnull=False)
+        CohortMember.objects.filter(
+            active=True, user__isnull=False, award__application__round=round_
+        )
         .select_related("user")
         .order_by("award_id", "pk")
     ):
@@ -250,14 +293,15 @@ def _mentees_by_collaboration() -> list[list]:
 
 
 def _admit(group, user, staff, status=GroupMember.Status.ADMITTED):
+    start = group.cycle.starts_on
     member, created = GroupMember.objects.get_or_create(
         group=group,
         user=user,
         defaults={
             "status": status,
-            "requested_at": _at(CYCLE_START - dt.timedelta(days=20), 10),
+            "requested_at": _at(start - dt.timedelta(days=20), 10),
             "decided_at": (
-                _at(CYCLE_START - dt.timedelta(days=10), 10)
+                _at(start - dt.timedelta(days=10), 10)
                 if status != GroupMember.Status.REQUESTED
                 else None
             ),
@@ -267,12 +311,14 @@ def _admit(group, user, staff, status=GroupMember.Status.ADMITTED):
     return member
 
 
-def _meetings(group, rng, tapers, staff, week: int) -> None:
+def _meetings(group, rng, tapers, staff, week: int, spec: CycleSpec) -> None:
+    """Eight monthly meetings; those held have notes and attendance."""
     admitted = list(
         GroupMember.objects.filter(group=group, status=GroupMember.Status.ADMITTED)
     )
-    for i, title in enumerate(MEETING_TOPICS):
-        day = dt.date(2021, 3 + i, 8 + (week % 3) * 7)
+    now = timezone.now()
+    for i, title in enumerate(MEETING_TOPICS[:MEETINGS]):
+        day = _month(spec.starts_on, i) + dt.timedelta(days=7 + (week % 3) * 7)
         meeting, _ = Meeting.objects.get_or_create(
             group=group,
             title=title,
@@ -283,6 +329,8 @@ def _meetings(group, rng, tapers, staff, week: int) -> None:
                 "link": f"https://meet.example.org/allin-{group.slug}",
             },
         )
+        if meeting.starts_at > now:
+            continue  # still to come: its agenda, no notes or attendance yet
         if not meeting.notes_html:
             meeting.notes_html = rules.sanitize_notes(
                 f"<p><strong>{title}.</strong> {len(admitted)} members on the "
@@ -312,30 +360,32 @@ def _meetings(group, rng, tapers, staff, week: int) -> None:
         )
 
 
-def _check_ins(group, staff) -> None:
+def _check_ins(group, staff, spec: CycleSpec) -> None:
+    """The leaders' orientation, midpoint and final check-ins, those held."""
     people = list(group.leaders.all()) + list(group.support_staff.all())
     for kind, day, notes in [
         (
             LeaderCheckIn.Kind.ORIENTATION,
-            dt.date(2021, 2, 17),
+            spec.starts_on - dt.timedelta(days=12),
             "Training and orientation: roles of leaders and support staff, Zoom "
             "rooms and breakouts, the participant expectations, the surveys.",
         ),
         (
             LeaderCheckIn.Kind.MIDPOINT,
-            dt.date(2021, 6, 23),
-            "Attendance is dipping as summer starts; shorter agendas and a "
-            "reminder the day before. Online Community uptake is low: plan a "
-            "101 session.",
+            _month(spec.starts_on, 3) + dt.timedelta(days=22),
+            "Attendance is dipping; shorter agendas and a reminder the day "
+            "before. Online Community uptake is low: plan a 101 session.",
         ),
         (
             LeaderCheckIn.Kind.FINAL,
-            dt.date(2021, 11, 10),
+            spec.ends_on + dt.timedelta(days=10),
             "What resonated: the consultancy challenge and peer case studies. "
             "For next cycle: year-round meetings and clearer value of the "
             "Online Community.",
         ),
     ]:
+        if day > spec.today:
+            continue
         checkin, created = LeaderCheckIn.objects.get_or_create(
             group=group, kind=kind, defaults={"held_on": day, "notes": notes}
         )
@@ -343,16 +393,22 @@ def _check_ins(group, staff) -> None:
             checkin.attendees.set(people)
 
 
-def _final_survey(group, staff, rng, completion_rate) -> None:
+def _surveys(group, staff, rng, completion_rate, spec: CycleSpec) -> None:
+    """The group's pre-assessment and final survey: both closed and the final
+    one answered when the cycle is over; else the pre-assessment closed and
+    answered, the final survey a draft until the end of the cycle."""
     if not group.final_survey_id:
         services.group_surveys_create(group=group, by=staff)
         group.refresh_from_db()
-        for survey in (group.pre_survey, group.final_survey):
+        done = [group.pre_survey, group.final_survey] if spec.finished else []
+        if not spec.finished and group.pre_survey.closes_at < timezone.now():
+            done = [group.pre_survey]
+        for survey in done:
             survey.status = Survey.Status.CLOSED
             survey.opened_at = survey.opens_at
             survey.save(update_fields=["status", "opened_at"])
-    survey = group.final_survey
-    if survey.invitations.exists():
+    answered = group.final_survey if spec.finished else group.pre_survey
+    if answered.status != Survey.Status.CLOSED or answered.invitations.exists():
         return
     admitted = GroupMember.objects.filter(
         group=group, status=GroupMember.Status.ADMITTED
@@ -361,48 +417,55 @@ def _final_survey(group, staff, rng, completion_rate) -> None:
     for member in admitted:
         done = rng.random() < completion_rate
         Invitation.objects.create(
-            survey=survey,
+            survey=answered,
             user=member.user,
             email=member.user.email,
             token_hash=hash_token(new_invitation_token()),
-            created_on=survey.opens_at.date(),
-            completed_on=survey.opens_at.date() + dt.timedelta(days=7)
+            created_on=answered.opens_at.date(),
+            completed_on=answered.opens_at.date() + dt.timedelta(days=7)
             if done
             else None,
         )
         completed += done
-    questions = {q.key: q for q in Question.objects.filter(section__survey=survey)}
+    questions = {q.key: q for q in Question.objects.filter(section__survey=answered)}
+    submitted_on = answered.closes_at.date()
     for _ in range(completed):
-        response = Response.objects.create(
-            survey=survey, submitted_on=survey.opens_at.date() + dt.timedelta(days=7)
-        )
-        Answer.objects.bulk_create(
-            [
+        response = Response.objects.create(survey=answered, submitted_on=submitted_on)
+        if spec.finished:
+            answers = [
                 Answer(response=response, question=questions["goals_met"],
                        number=rng.choice([3, 4, 4, 5, 5])),
                 Answer(response=response, question=questions["connections"],
                        number=rng.choice([3, 4, 5, 5])),
                 Answer(response=response, question=questions["continue"],
                        choices=[rng.choice(["yes", "yes", "maybe", "no"])]),
-            ]
-        )  # fmt: skip
+            ]  # fmt: skip
+        else:
+            answers = [
+                Answer(response=response, question=questions["familiarity"],
+                       number=rng.choice([1, 2, 2, 3, 3, 4])),
+                Answer(response=response, question=questions["experience"],
+                       choices=[rng.choice(["none", "some", "some", "a-lot"])]),
+            ]  # fmt: skip
+        Answer.objects.bulk_create(answers)
 
 
-def _exit_survey(ctx: DemoContext, staff) -> Survey:
+def _exit_survey(ctx: DemoContext, staff, spec: CycleSpec) -> Survey:
     """The mentees' exit survey with its two affinity questions, answered by 43.
 
     The split follows the program's reported figures: 37% took part and plan
     to continue, 35% have not taken part and plan to join.
     """
+    year = spec.starts_on.year
     survey, created = Survey.objects.get_or_create(
-        title="Mentee exit survey, 2021",
+        title=f"Mentee exit survey, {year}",
         kind=Survey.Kind.EXIT,
         defaults={
             "description": "Program feedback at the end of the mentorship year.",
             "round": ctx.rounds.get("historical"),
             "audience": Survey.Audience.ROUND,
-            "opens_at": _at(dt.date(2021, 11, 15), 9),
-            "closes_at": _at(dt.date(2021, 12, 10), 17),
+            "opens_at": _at(dt.date(year, 11, 15), 9),
+            "closes_at": _at(dt.date(year, 12, 10), 17),
             "anonymous": True,
             "status": Survey.Status.CLOSED,
             "created_by": staff,
@@ -450,7 +513,7 @@ def _exit_survey(ctx: DemoContext, staff) -> Survey:
     )
     for participation, plans in pairs:
         response = Response.objects.create(
-            survey=survey, submitted_on=dt.date(2021, 12, 1)
+            survey=survey, submitted_on=dt.date(year, 12, 1)
         )
         Answer.objects.create(
             response=response,
@@ -464,12 +527,30 @@ def _exit_survey(ctx: DemoContext, staff) -> Survey:
 
 
 def seed(ctx: DemoContext) -> None:
+    staff = ctx.users["staff"]
+    outsiders = _all_in_members(ctx)
+    past, current = cycle_specs(ctx)
+    past_cycle = _seed_cycle(
+        ctx, past, outsiders, _mentees_by_collaboration(ctx.rounds.get("historical"))
+    )
+    collaborations = _mentees_by_collaboration(ctx.rounds.get("current"))
+    cycle = _seed_cycle(ctx, current, outsiders, collaborations)
+    exit_survey = _exit_survey(ctx, staff, past)
+    ctx.log.append(
+        f"Affinity groups: cycle {past_cycle.name} over, with its drawing and "
+        f"exit survey “{exit_survey.title}”; cycle {cycle.name} under way, "
+        f"{Group.objects.filter(cycle=cycle).count()} groups, "
+        f"{GroupMember.objects.filter(group__cycle=cycle).count()} memberships, "
+        f"{len(collaborations)} mentee collaborations available; as of "
+        f"{ctx.today:%Y-%m-%d}."
+    )
+
+
+def _seed_cycle(ctx: DemoContext, spec: CycleSpec, outsiders, collaborations) -> Cycle:
     staff, staff2 = ctx.users["staff"], ctx.users["staff2"]
     cycle, _ = Cycle.objects.get_or_create(
-        name=CYCLE_NAME, defaults={"starts_on": CYCLE_START, "ends_on": CYCLE_END}
+        name=spec.name, defaults={"starts_on": spec.starts_on, "ends_on": spec.ends_on}
     )
-    outsiders = _all_in_members(ctx)
-    collaborations = _mentees_by_collaboration()
     groups = []
     for index, (slug, topic, leads, tapers, capacity, description, goals) in enumerate(
         GROUPS
@@ -500,7 +581,7 @@ def seed(ctx: DemoContext) -> None:
 
     # Members: the same people every run (a seeded generator), mentees from
     # about two thirds of the collaborations, each in one or two groups.
-    rng = random.Random(2021)  # noqa: S311 - demo data, not security
+    rng = random.Random(spec.name)  # noqa: S311 - demo data, not security
     for group, _ in groups:
         pool = rng.sample(outsiders, k=min(group.capacity - 3, 11))
         for user in pool:
@@ -516,17 +597,19 @@ def seed(ctx: DemoContext) -> None:
                 _admit(group, user, staff2)
             if j == 0 and i % 2 == 0:
                 _admit(groups[(i + 3) % len(groups)][0], user, staff2)
-    mentee = ctx.users.get("mentee")
-    if mentee is not None:
-        _admit(groups[4][0], mentee, staff2)
+    if not spec.finished:
+        mentee = ctx.users.get("mentee")
+        if mentee is not None:
+            _admit(groups[4][0], mentee, staff2)
     # The participant is in three groups; a few requests wait on the roster;
     # one group is full with a waitlist.
     for k in (0, 2, 4):
         _admit(groups[k][0], ctx.users["participant"], staff2)
     health = groups[0][0]
-    for user in outsiders[-3:]:
-        if not GroupMember.objects.filter(group=health, user=user).exists():
-            _admit(health, user, staff2, status=GroupMember.Status.REQUESTED)
+    if not spec.finished:
+        for user in outsiders[-3:]:
+            if not GroupMember.objects.filter(group=health, user=user).exists():
+                _admit(health, user, staff2, status=GroupMember.Status.REQUESTED)
     voice = groups[5][0]
     for user in outsiders:
         if voice.members.filter(status=GroupMember.Status.ADMITTED).count() >= (
@@ -534,15 +617,21 @@ def seed(ctx: DemoContext) -> None:
         ):
             break
         _admit(voice, user, staff2)
-    for user in outsiders[-2:]:
-        if not GroupMember.objects.filter(group=voice, user=user).exists():
+    on_roster = set(GroupMember.objects.filter(group=voice).values_list("user_id"))
+    waiting = [u for u in reversed(outsiders) if (u.pk,) not in on_roster]
+    if not GroupMember.objects.filter(
+        group=voice, status=GroupMember.Status.WAITLISTED
+    ).exists():
+        for user in waiting[:2]:
             _admit(voice, user, staff2, status=GroupMember.Status.WAITLISTED)
 
+    welcome = _at(spec.starts_on - dt.timedelta(days=7), 10)
     for week, (group, tapers) in enumerate(groups):
-        group_rng = random.Random(group.slug)  # noqa: S311 - demo data
-        _meetings(group, group_rng, tapers, staff2, week)
-        _check_ins(group, staff2)
-        _final_survey(group, staff, group_rng, 0.45 if tapers else 0.7)
+        group_rng = random.Random(f"{spec.name}-{group.slug}")  # noqa: S311
+        _meetings(group, group_rng, tapers, staff2, week, spec)
+        _check_ins(group, staff2, spec)
+        with dated(welcome):
+            _surveys(group, staff, group_rng, 0.45 if tapers else 0.7, spec)
         GroupEmail.objects.get_or_create(
             group=group,
             subject="Welcome, and our first meeting",
@@ -550,22 +639,16 @@ def seed(ctx: DemoContext) -> None:
                 "body": "Welcome to the group! Our kickoff is in two weeks; the "
                 "link and agenda are on the group page.",
                 "sent_by": staff2,
-                "created_at": _at(CYCLE_START - dt.timedelta(days=7), 10),
+                "created_at": welcome,
                 "recipients": group.members.filter(
                     status=GroupMember.Status.ADMITTED
                 ).count(),
-                "queued_at": _at(CYCLE_START - dt.timedelta(days=7), 10),
+                "queued_at": welcome,
             },
         )
-    if not Drawing.objects.filter(group=health).exists():
-        drawing = services.drawing_draw(group=health, by=staff)
-        Drawing.objects.filter(pk=drawing.pk).update(
-            drawn_at=_at(dt.date(2021, 11, 22), 11)
-        )
-    exit_survey = _exit_survey(ctx, staff)
-    ctx.log.append(
-        f"Affinity groups: cycle {cycle.name}, {len(groups)} groups, "
-        f"{GroupMember.objects.filter(group__cycle=cycle).count()} memberships, "
-        f"{len(collaborations)} mentee collaborations available, exit survey "
-        f"“{exit_survey.title}”; as of {timezone.localdate():%Y-%m-%d}."
-    )
+    if spec.finished and not Drawing.objects.filter(group=health).exists():
+        drawn_at = _at(spec.ends_on + dt.timedelta(days=22), 11)
+        with dated(drawn_at):
+            drawing = services.drawing_draw(group=health, by=staff)
+        Drawing.objects.filter(pk=drawing.pk).update(drawn_at=drawn_at)
+    return cycle

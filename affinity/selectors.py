@@ -359,11 +359,18 @@ class CrossoverReport:
 def crossover_report(*, cycle: Cycle) -> CrossoverReport:
     """Which mentee collaborations took part in the cycle's groups.
 
-    A mentee is a person with an active cohort membership; their collaboration
-    is the award (one applicant organization's collaboration). Counts are of
-    distinct collaborations: three people of one collaboration in two groups
-    count once. Four queries, whatever the size.
+    A mentee is a person with an active cohort membership of an award whose
+    contract runs during the cycle (last year's mentees are not this year's
+    collaborations); their collaboration is the award (one applicant
+    organization's collaboration). Counts are of distinct collaborations:
+    three people of one collaboration in two groups count once. Four queries,
+    whatever the size.
     """
+    in_cycle = CohortMember.objects.filter(
+        active=True,
+        award__contract_start__lte=cycle.ends_on,
+        award__contract_end__gte=cycle.starts_on,
+    )
     groups = list(Group.objects.filter(cycle=cycle).order_by("topic"))
     taking_part = list(
         GroupMember.objects.filter(group__cycle=cycle)
@@ -374,7 +381,7 @@ def crossover_report(*, cycle: Cycle) -> CrossoverReport:
     for user_id, group_id in taking_part:
         groups_of[user_id].add(group_id)
     mentees = list(
-        CohortMember.objects.filter(active=True, user_id__in=set(groups_of))
+        in_cycle.filter(user_id__in=set(groups_of))
         .values_list(
             "user_id",
             "award_id",
@@ -390,12 +397,7 @@ def crossover_report(*, cycle: Cycle) -> CrossoverReport:
             name = f"{collaboration} ({org_name})"
         for group_id in groups_of[user_id]:
             rows.append((award_id, name, group_id))
-    total = (
-        CohortMember.objects.filter(active=True, user__isnull=False)
-        .values("award_id")
-        .distinct()
-        .count()
-    )
+    total = in_cycle.filter(user__isnull=False).values("award_id").distinct().count()
     return CrossoverReport(
         figures=rules.crossover(rows),
         groups=groups,

@@ -1,6 +1,7 @@
-"""Demo applications: the demo applicant's draft in the open round, and about
-sixty submitted applications from varied organizations, screened by the same
-service a real submission uses.
+"""Demo applications: the demo applicant's draft in the open round, about sixty
+submitted applications from varied organizations in the open round, and the
+past round's applications, each submitted at its time before that round's
+deadline, all screened by the same service a real submission uses.
 
 Idempotent: organizations are found by name and applications by (round,
 organization); only what is missing is created and submitted.
@@ -13,6 +14,7 @@ import random
 
 from django.utils import timezone
 
+from dashmentor.demo import dated
 from dashmentor.models import Membership, Organization, User
 from notifications.models import Kind, Message
 
@@ -82,6 +84,55 @@ PLACES = [
     ("Yakima", "WA", ""),
     ("Macon", "GA", ""),
 ]
+
+# The past round's applicants: other communities, (place, state).
+PAST_PLACES = [
+    ("Beaufort", "SC"),
+    ("Bozeman", "MT"),
+    ("Cedar Rapids", "IA"),
+    ("Chattanooga", "TN"),
+    ("Eau Claire", "WI"),
+    ("Flagstaff", "AZ"),
+    ("Galveston", "TX"),
+    ("Grand Forks", "ND"),
+    ("Hattiesburg", "MS"),
+    ("Ithaca", "NY"),
+    ("Joplin", "MO"),
+    ("Kalamazoo", "MI"),
+    ("Lafayette", "LA"),
+    ("Lowell", "MA"),
+    ("Missoula", "MT"),
+    ("Muncie", "IN"),
+    ("Nampa", "ID"),
+    ("Norman", "OK"),
+    ("Pueblo", "CO"),
+    ("Roanoke", "VA"),
+    ("Santa Rosa", "CA"),
+    ("Scranton", "PA"),
+    ("Sioux City", "IA"),
+    ("Spokane", "WA"),
+    ("Topeka", "KS"),
+    ("Utica", "NY"),
+    ("Waco", "TX"),
+    ("Asheville", "NC"),
+]
+# Index offset of the past round's applicants, so their people and numbers
+# never meet the open round's.
+PAST_OFFSET = 100
+
+# The current round's applicants that were not placed (its cohorts' own
+# organizations come from the cohorts demo): (place, state).
+CURRENT_PLACES = [
+    ("Bangor", "ME"),
+    ("Casper", "WY"),
+    ("Dubuque", "IA"),
+    ("Elmira", "NY"),
+    ("Greeley", "CO"),
+    ("Laredo", "TX"),
+    ("Mankato", "MN"),
+    ("Yuma", "AZ"),
+]
+CURRENT_OFFSET = 200
 
 # (name pattern, organization type, own sector)
 KINDS = [
@@ -162,7 +213,14 @@ LAST = ["Nguyen", "Garcia", "Smith", "Johnson", "Okafor", "Patel", "Kim", "Lopez
 
 
 def seed(ctx) -> None:
-    """The demo applicant's draft and ~60 submitted, screened applications."""
+    """The demo applicant's draft, ~60 submitted applications in the open round
+    and the past round's applications, screened."""
+    _seed_open_round(ctx)
+    _seed_closed_round(ctx, "historical", PAST_PLACES, PAST_OFFSET)
+    _seed_closed_round(ctx, "current", CURRENT_PLACES, CURRENT_OFFSET)
+
+
+def _seed_open_round(ctx) -> None:
     round_ = ctx.rounds["open"]
     _seed_demo_draft(ctx, round_)
     rng = random.Random(20191223)  # noqa: S311 - reproducible demo data
@@ -180,7 +238,7 @@ def seed(ctx) -> None:
         if application is None:
             user = _ensure_user(i, org)
             application = _build_application(
-                i, rng, round_, org, user, place, mentorships
+                i, rng, round_, org, user, place, mentorships, now=None
             )
             when = max(
                 round_.opens_at + dt.timedelta(hours=1),
@@ -189,17 +247,70 @@ def seed(ctx) -> None:
             services.application_submit(application=application, by=user, now=when)
             created += 1
         applications.append(application)
-    # The demo's own confirmation e-mails are not sent to invented addresses.
-    Message.objects.filter(
-        kind=Kind.SUBMISSION_CONFIRMATION,
-        to_email__endswith="@applicants.dash.test",
-        status=Message.Status.PENDING,
-    ).update(status=Message.Status.SUPPRESSED, last_error="demo data: not sent")
+    _suppress_invented()
     ctx.applications = [Application.objects.get(pk=a.pk) for a in applications]
     ctx.log.append(
         f"applications: {len(applications)} submitted in the open round "
         f"({created} new), and the demo applicant's draft."
     )
+
+
+def _seed_closed_round(ctx, key: str, places, offset: int) -> None:
+    """A closed round's applications, each written and submitted in its
+    window, dated then."""
+    round_ = ctx.rounds.get(key)
+    if round_ is None:
+        return
+    rng = random.Random(f"{key}-{round_.closes_at.year}")  # noqa: S311 - demo
+    mentorships = list(ctx.mentorships[key].values())
+    window = (round_.closes_at - round_.opens_at).total_seconds()
+    applications, created = [], 0
+    for n, (place, state) in enumerate(places):
+        i = offset + n
+        pattern, org_type, sector = KINDS[n % len(KINDS)]
+        if n == 11:  # neither a public entity nor a 501(c)(3)
+            pattern, org_type, sector = ("{place} Data Cooperative", "other", "other")
+        org = _ensure_org(
+            i, pattern.format(place=place), org_type, sector, place, state, ""
+        )
+        application = Application.objects.filter(round=round_, organization=org).first()
+        if application is None:
+            user = _ensure_user(i, org)
+            # Most come in during the last week, a few on the last afternoon.
+            share = 0.999 - rng.random() ** 2 * 0.9
+            when = round_.opens_at + dt.timedelta(seconds=window * share)
+            with dated(when):
+                # A round of practised applicants: most list three or four
+                # partners.
+                application = _build_application(
+                    i,
+                    rng,
+                    round_,
+                    org,
+                    user,
+                    place,
+                    mentorships,
+                    now=when,
+                    partners=(3, 4),
+                )
+                services.application_submit(application=application, by=user, now=when)
+            Application.objects.filter(pk=application.pk).update(
+                created_at=when - dt.timedelta(days=rng.randint(2, 12))
+            )
+            created += 1
+        applications.append(application)
+    ctx.log.append(
+        f"applications: {len(applications)} in {round_.name} ({created} new)."
+    )
+
+
+def _suppress_invented() -> None:
+    """The demo's own confirmation e-mails are not sent to invented addresses."""
+    Message.objects.filter(
+        kind=Kind.SUBMISSION_CONFIRMATION,
+        to_email__endswith="@applicants.dash.test",
+        status=Message.Status.PENDING,
+    ).update(status=Message.Status.SUPPRESSED, last_error="demo data: not sent")
 
 
 def _ensure_org(i, name, org_type, sector, place, state, country) -> Organization:
@@ -208,7 +319,9 @@ def _ensure_org(i, name, org_type, sector, place, state, country) -> Organizatio
         return org
     # A few nonprofits forget their EIN: criterion 2 then fails.
     ein = (
-        "" if org_type == "501c3" and i % 18 == 5 else f"{10 + i:02d}-{4200000 + i:07d}"
+        ""
+        if org_type == "501c3" and i % 18 == 5
+        else f"{10 + i % 89:02d}-{4200000 + i:07d}"
     )
     return Organization.objects.create(
         name=name,
@@ -252,7 +365,9 @@ def _answer(rng, org_name, limit):
     return " ".join(text.split()[:limit])
 
 
-def _build_application(i, rng, round_, org, user, place, mentorships):
+def _build_application(
+    i, rng, round_, org, user, place, mentorships, *, now=None, partners=(2, 4)
+):
     application = Application.objects.create(
         round=round_,
         organization=org,
@@ -288,11 +403,11 @@ def _build_application(i, rng, round_, org, user, place, mentorships):
     )
     # Partners: usually three in varied sectors; every eleventh in only one
     # other sector, and health-care applicants sometimes lean on health care.
-    count = 1 if i % 11 == 4 else rng.randint(2, 4)
+    count = 1 if i % 11 == 4 else rng.randint(*partners)
     kinds = rng.sample(PARTNER_KINDS, count)
     if org.sector == "health_care" and i % 2 == 1:
         kinds = [PARTNER_KINDS[4], PARTNER_KINDS[5]]
-    partners = [
+    listed = [
         {"name": pattern.format(place=place), "sectors": sectors, "role": ""}
         for pattern, sectors in kinds
     ]
@@ -302,7 +417,8 @@ def _build_application(i, rng, round_, org, user, place, mentorships):
         name=application.collaboration_name,
         status=application.collaboration_status,
         description="",
-        partners=partners,
+        partners=listed,
+        now=now,
     )
     services.application_answers_save(
         application=application,
@@ -310,10 +426,14 @@ def _build_application(i, rng, round_, org, user, place, mentorships):
         answers={
             q.pk: _answer(rng, org.name, q.word_limit) for q in round_.questions.all()
         },
+        now=now,
     )
     ranked = rng.sample(mentorships, rng.randint(1, min(4, len(mentorships))))
     services.application_preferences_save(
-        application=application, by=user, mentorship_ids=[m.pk for m in ranked]
+        application=application,
+        by=user,
+        mentorship_ids=[m.pk for m in ranked],
+        now=now,
     )
     return application
 
@@ -350,7 +470,7 @@ def _seed_demo_draft(ctx, round_) -> None:
         by=user,
         name="Riverbend Health Equity Alliance",
         status="member",
-        description="Twelve partners meeting monthly since 2017.",
+        description="Twelve partners, meeting monthly for six years now.",
         partners=[
             {
                 "name": "Riverbend Housing Authority",

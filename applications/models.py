@@ -26,7 +26,8 @@ def default_reminder_offsets():
 
 
 def default_blind_fields():
-    return ["organization", "contacts", "collaboration_name"]
+    """The identifying fields of a new round (``review_rules.BLIND_FIELDS``)."""
+    return ["organization", "contacts", "collaboration_name", "partners"]
 
 
 class SortIndex(models.Index):

@@ -1,17 +1,26 @@
-"""Demo review data for the open round: reviewers assigned, most reviews in,
-one harsh and one lenient reviewer, a few disagreements and a declared
-conflict, and some internal decisions waiting to be released.
+"""Demo review data.
 
-Runs after ``applications.demo`` (which submits the round's applications).
+The open round: reviewers assigned, most reviews in, one harsh and one
+lenient reviewer, a few disagreements and a declared conflict, and some
+internal decisions waiting to be released.
+
+The past round: every eligible application reviewed three times in the weeks
+after the deadline, decided at the review meeting and the decisions released,
+each step dated when it happened.
+
+Runs after ``applications.demo`` (which submits the rounds' applications).
 Idempotent: it assigns only what is missing, scores only assignments not yet
 scored, and decides only when the round has no decision yet.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 
 from django.db.models import Q
+
+from dashmentor.demo import dated
 
 from . import review_services as services
 from .models import (
@@ -19,6 +28,7 @@ from .models import (
     Conflict,
     Criterion,
     Decision,
+    Review,
     ReviewAssignment,
 )
 
@@ -69,6 +79,31 @@ def _score(rng, quality, bias, criterion) -> int:
 
 
 def seed(ctx) -> None:
+    _seed_open_round(ctx)
+    _seed_past_round(ctx)
+
+
+def _scores(rng, criteria, quality, bias) -> dict:
+    scores = {}
+    for c in criteria:
+        value = _score(rng, quality, bias, c)
+        comment, shareable = "", False
+        if c.key in COMMENTS and rng.random() < 0.5:
+            good = value >= 4
+            comment = COMMENTS[c.key][0 if good else 1]
+            shareable = rng.random() < 0.7
+        scores[c.pk] = services.ScoreInput(value, comment, shareable)
+    return scores
+
+
+OVERALL = [
+    "",
+    "A thoughtful application from a collaboration ready to act.",
+    "Promising, but the plan needs sharper goals.",
+]
+
+
+def _seed_open_round(ctx) -> None:
     round_ = ctx.rounds.get("open")
     staff = ctx.users.get("staff")
     if round_ is None or staff is None:
@@ -151,29 +186,17 @@ def seed(ctx) -> None:
         bias = BIAS.get(key, 0.0)
         if app.pk in disagree and key in ("reviewer3", "staff"):
             bias += 2.0 if _quality(app) < 3 else -2.0
-        scores = {}
-        for c in criteria:
-            value = _score(rng, _quality(app), bias, c)
-            comment, shareable = "", False
-            if c.key in COMMENTS and rng.random() < 0.5:
-                good = value >= 4
-                comment = COMMENTS[c.key][0 if good else 1]
-                shareable = rng.random() < 0.7
-            scores[c.pk] = services.ScoreInput(value, comment, shareable)
         services.review_save(
             assignment=assignment,
-            scores=scores,
-            overall_comment=rng.choice(
-                [
-                    "",
-                    "A thoughtful application from a collaboration ready to act.",
-                    "Promising, but the plan needs sharper goals.",
-                ]
-            ),
+            scores=_scores(rng, criteria, _quality(app), bias),
+            overall_comment=rng.choice(OVERALL),
             by=assignment.reviewer,
             submit=True,
+            recompute=False,
         )
         scored += 1
+    # The round's aggregates once, not after each of a hundred reviews.
+    services.round_recompute(round=round_)
     # The demo reviewer's first open assignment is half done (once).
     has_draft = ReviewAssignment.objects.filter(
         application__round=round_,
@@ -224,3 +247,134 @@ def seed(ctx) -> None:
         f"Review demo: {result.created} assignment(s), {scored} review(s) "
         f"submitted, {decided} decision(s) recorded (not released)."
     )
+
+
+REVIEWED = "Decided at the review meeting."
+NOT_ELIGIBLE = "Did not meet the eligibility criteria of the call."
+
+
+def _seed_past_round(ctx) -> None:
+    """Reviews, decisions and their release for the past round, dated."""
+    round_ = ctx.rounds.get("historical")
+    if round_ is None or "staff" not in ctx.users:
+        return
+    if Decision.objects.filter(application__round=round_).exists():
+        return
+    reviews = review_round(ctx, round_)
+    decisions = decide_round(ctx, round_, accept=12)
+    if reviews or decisions:
+        ctx.log.append(
+            f"Review demo: {round_.name}: {reviews} reviews, {decisions} decisions "
+            "released."
+        )
+
+
+def review_round(ctx, round_) -> int:
+    """Give every eligible application of a closed round its reviewers, and
+    have each submit its review, in the weeks after the deadline (dated so).
+    Only what is missing is assigned and reviewed; returns how many reviews."""
+    staff = ctx.users["staff"]
+    closes = round_.closes_at
+    assigned_at = closes + dt.timedelta(days=3)
+    with dated(assigned_at):
+        services.review_assign_auto(round=round_, by=staff)
+    ReviewAssignment.objects.filter(
+        application__round=round_, assigned_at__gt=assigned_at
+    ).update(assigned_at=assigned_at)
+    by_user = {u.pk: k for k, u in ctx.users.items()}
+    criteria = list(Criterion.objects.filter(round=round_).order_by("order", "pk"))
+    assignments = list(
+        ReviewAssignment.objects.filter(
+            application__round=round_, status=ReviewAssignment.Status.ASSIGNED
+        )
+        .select_related("application", "reviewer")
+        .order_by("pk")
+    )
+    with dated(closes + dt.timedelta(days=24)):
+        for assignment in assignments:
+            rng = random.Random(f"past-{assignment.application_id}-{assignment.pk}")
+            bias = BIAS.get(by_user.get(assignment.reviewer_id, ""), 0.0)
+            services.review_save(
+                assignment=assignment,
+                scores=_scores(rng, criteria, _quality(assignment.application), bias),
+                overall_comment=rng.choice(OVERALL),
+                by=assignment.reviewer,
+                submit=True,
+                recompute=False,
+            )
+            Review.objects.filter(assignment=assignment).update(
+                submitted_at=closes + dt.timedelta(days=rng.randint(6, 24), hours=10)
+            )
+        services.round_recompute(round=round_)
+    return len(assignments)
+
+
+def decide_round(ctx, round_, *, accept: int | set[int]) -> int:
+    """The review meeting of a closed round, a month after the deadline, and
+    the release of its decisions five days later (dated so).
+
+    ``accept`` is how many of the best eligible applications are accepted, or
+    which. Of the rest, the next three go on the waitlist and the others are
+    declined, those that did not pass screening with the reason. Returns how
+    many decisions were released.
+    """
+    staff = ctx.users["staff"]
+    applications = list(
+        Application.objects.filter(
+            round=round_,
+            status__in=[Application.Status.SUBMITTED, Application.Status.UNDER_REVIEW],
+            decision__isnull=True,
+        ).order_by("pk")
+    )
+    if not applications:
+        return 0
+    ranked = [
+        a
+        for a in sorted(
+            applications,
+            key=lambda a: (
+                a.score_normalized is None,
+                -(a.score_normalized or 0),
+                a.pk,
+            ),
+        )
+        if a.eligibility == Application.Eligibility.ELIGIBLE
+    ]
+    if isinstance(accept, int):
+        accepted = {a.pk for a in ranked[:accept]}
+    else:
+        accepted = set(accept)
+    others = [a for a in ranked if a.pk not in accepted]
+    plan = (
+        [(a, Decision.Outcome.ACCEPT, REVIEWED) for a in ranked if a.pk in accepted]
+        + [(a, Decision.Outcome.WAITLIST, REVIEWED) for a in others[:3]]
+        + [(a, Decision.Outcome.DECLINE, REVIEWED) for a in others[3:]]
+        + [
+            (a, Decision.Outcome.DECLINE, NOT_ELIGIBLE)
+            for a in applications
+            if a not in ranked
+        ]
+    )
+    meeting = round_.closes_at + dt.timedelta(days=30)
+    with dated(meeting):
+        for application, outcome, note in plan:
+            services.decision_record(
+                application=application,
+                outcome=outcome,
+                note=note,
+                share_feedback=outcome != Decision.Outcome.ACCEPT,
+                by=staff,
+                seen_version=0,
+            )
+    released = meeting + dt.timedelta(days=5)
+    with dated(released):
+        count = services.decision_release(
+            by=staff,
+            decisions=Decision.objects.filter(
+                application__in=[a for a, _o, _n in plan]
+            ),
+        )
+    Decision.objects.filter(application__in=[a for a, _o, _n in plan]).update(
+        decided_at=meeting, released_at=released
+    )
+    return count

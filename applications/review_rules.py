@@ -318,23 +318,109 @@ def plan_assignments(
 # Blind review
 
 # The parts of an application that can name the applicant; staff choose per
-# round which of them external reviewers do not see.
+# round which of them external reviewers do not see. Partner names name the
+# community as surely as the applicant's own name ("Yakima Police
+# Department"), so they are withheld by default: reviewers score the variety
+# of sectors from each partner's sectors and role.
 BLIND_FIELDS = {
     "organization": "Organization name, EIN, address and website",
     "contacts": "Contacts and team members",
     "collaboration_name": "Collaboration name",
     "partners": "Partner organization names",
 }
-DEFAULT_BLIND_FIELDS = ["organization", "contacts", "collaboration_name"]
-REDACTED = "[withheld for blind review]"
+DEFAULT_BLIND_FIELDS = ["organization", "contacts", "collaboration_name", "partners"]
+REDACTED = "[withheld]"
+
+# Shorter than this, a "name" is too likely an ordinary word to replace.
+MIN_REDACTED_LENGTH = 3
+_SEPARATOR = r"[\s\-\u2010-\u2015]+"
+_AND = r"(?:&|and)"
+# "Department's", and the plural's "Schools'".
+_POSSESSIVE = r"(?:['\u2019]s|(?<=s)['\u2019])?"
+_LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
+_LEGAL_SUFFIX = re.compile(
+    r",?\s+(?:inc|incorporated|llc|l\.l\.c|corp|corporation|ltd|pbc)\.?$",
+    re.IGNORECASE,
+)
+_MINOR_WORDS = {"of", "the", "and", "for", "in", "on", "at", "to", "a", "an", "&"}
 
 
-def redact(text: str, names: Iterable[str]) -> str:
-    """Replace every mention of ``names`` in ``text``, ignoring case."""
-    names = sorted({n.strip() for n in names if n and len(n.strip()) >= 3}, key=len)
-    for name in reversed(names):
-        text = re.sub(re.escape(name), REDACTED, text, flags=re.IGNORECASE)
-    return text
+def _name_forms(name: str) -> set[str]:
+    """A name as it is written, and as writers shorten it: without a leading
+    "The" or a trailing legal form ("Inc.", "LLC")."""
+    forms = {name}
+    for form in list(forms):
+        forms.add(_LEADING_THE.sub("", form))
+    for form in list(forms):
+        forms.add(_LEGAL_SUFFIX.sub("", form))
+    return {f for f in forms if len(f) >= MIN_REDACTED_LENGTH}
+
+
+def _form_pattern(form: str) -> str:
+    """A regular expression for one form of a name: any case, any run of
+    spaces or dashes between its words, "&" for "and", a possessive after it,
+    and never inside a longer word."""
+    words = []
+    for word in re.split(_SEPARATOR, form):
+        if not word:
+            continue
+        words.append(_AND if word.lower() in ("&", "and") else re.escape(word))
+    body = _SEPARATOR.join(words)
+    before = r"(?<!\w)" if re.match(r"\w", form) else ""
+    after = r"(?!\w)" if re.search(r"\w$", form) else ""
+    return f"{before}{body}{_POSSESSIVE}{after}"
+
+
+def _acronym(name: str) -> str | None:
+    """The initials an organization of three or more words goes by ("YPS" for
+    Yakima Public Schools), matched only in capitals."""
+    words = [
+        w
+        for w in re.split(r"[\s\-\u2010-\u2015,]+", _LEGAL_SUFFIX.sub("", name))
+        if w and w.lower() not in _MINOR_WORDS
+    ]
+    if len(words) < 3 or not all(w[0].isalpha() and w[0].isupper() for w in words):
+        return None
+    return "".join(w[0] for w in words)
+
+
+def redaction_pattern(names: Iterable[str]) -> re.Pattern | None:
+    """One expression that finds every withheld name and its obvious variants
+    (case, possessive, spacing, "&"/"and", a leading "The", a legal form, the
+    initials of a long name); ``None`` when there is nothing to withhold."""
+    alternatives: dict[str, str] = {}
+    for raw in names:
+        name = " ".join((raw or "").split())
+        if len(name) < MIN_REDACTED_LENGTH:
+            continue
+        for form in _name_forms(name):
+            alternatives.setdefault(form.lower(), _form_pattern(form))
+        acronym = _acronym(name)
+        if acronym:
+            alternatives.setdefault(
+                acronym, rf"(?<!\w)(?-i:{acronym}){_POSSESSIVE}(?!\w)"
+            )
+    if not alternatives:
+        return None
+    # Longest first, so "Riverbend County Health Department" is replaced whole
+    # before "Riverbend County" could take a part of it.
+    ordered = sorted(alternatives.items(), key=lambda kv: -len(kv[0]))
+    return re.compile("|".join(p for _k, p in ordered), re.IGNORECASE)
+
+
+def redact(text: str, names: Iterable[str] | re.Pattern | None) -> str:
+    """Replace every mention of ``names`` (see ``redaction_pattern``) in
+    ``text`` with the visible marker ``REDACTED``."""
+    if not text:
+        return text or ""
+    pattern = (
+        names
+        if isinstance(names, re.Pattern) or names is None
+        else redaction_pattern(names)
+    )
+    if pattern is None:
+        return text
+    return pattern.sub(REDACTED, text)
 
 
 # --------------------------------------------------------------------------

@@ -3,10 +3,12 @@ side. Each list runs a fixed number of queries whatever its length."""
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
+from urllib.parse import urlsplit
 
 from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404
@@ -83,6 +85,51 @@ def is_blind_for(viewer, round: Round) -> bool:
     return bool(round.blind_review and getattr(viewer, "is_external_reviewer", False))
 
 
+def hidden_fields_for(viewer, round: Round) -> set[str]:
+    """The identifying fields of the round that ``viewer`` may not read."""
+    return set(round.blind_fields or []) if is_blind_for(viewer, round) else set()
+
+
+def application_title_for(viewer, application: Application) -> str:
+    """How a page names the application to ``viewer``: by its organization,
+    or by number when the organization is withheld."""
+    if "organization" in hidden_fields_for(viewer, application.round):
+        return f"Application #{application.pk}"
+    return application.organization.name
+
+
+def withheld_names(
+    application: Application,
+    hidden: set[str],
+    *,
+    contacts: list[Contact],
+    partners: list,
+) -> list[str]:
+    """Every value of the hidden fields that could name the applicant in a
+    free text: names, e-mail addresses, numbers, the place and the website."""
+    names: list[str] = []
+    if "organization" in hidden:
+        org = application.organization
+        host = urlsplit(org.website or "").hostname or ""
+        names += [
+            org.name,
+            org.ein,
+            org.address_line1,
+            org.address_line2,
+            org.city,
+            org.postal_code,
+            host.removeprefix("www."),
+        ]
+    if "collaboration_name" in hidden:
+        names.append(application.collaboration_name)
+    if "contacts" in hidden:
+        for c in contacts:
+            names += [c.name, c.email, c.phone]
+    if "partners" in hidden:
+        names += [p.name for p in partners]
+    return [n for n in names if n and n.strip()]
+
+
 @dataclass
 class ApplicationView:
     """An application as one viewer may read it, identifying parts withheld
@@ -102,32 +149,35 @@ class ApplicationView:
     answers: list[tuple[str, str, int]]
     preferences: list[Preference]
     all_in_profile: str
+    # What finds the withheld names in any other text the viewer reads on the
+    # same page (other reviewers' comments); None when nothing is withheld.
+    redaction: re.Pattern | None = None
+    marker: str = rules.REDACTED
+
+    def clean(self, text: str) -> str:
+        """``text`` with every withheld name replaced by the marker."""
+        return rules.redact(text or "", self.redaction)
 
 
 def application_view(application: Application, *, viewer) -> ApplicationView:
     """Read an application for a reviewer, applying the round's blind setting.
 
     When blind, the fields staff marked identifying are left out, and their
-    values are also replaced wherever an answer mentions them.
+    values (and obvious variants of them) are replaced with a visible marker
+    wherever a free text the reviewer reads mentions them. Partners whose names
+    are withheld are shown by their sectors and role.
     """
     round_ = application.round
-    blind = is_blind_for(viewer, round_)
-    hidden = set(round_.blind_fields or []) if blind else set()
+    hidden = hidden_fields_for(viewer, round_)
     org = application.organization
     partners = list(application.partners.all().order_by("order", "pk"))
     contacts = list(application.contacts.all())
-    names: list[str] = []
-    if "organization" in hidden:
-        names.append(org.name)
-    if "collaboration_name" in hidden:
-        names.append(application.collaboration_name)
-    if "contacts" in hidden:
-        names += [c.name for c in contacts] + [c.email for c in contacts]
-    if "partners" in hidden:
-        names += [p.name for p in partners]
+    redaction = rules.redaction_pattern(
+        withheld_names(application, hidden, contacts=contacts, partners=partners)
+    )
 
     def clean(text: str) -> str:
-        return rules.redact(text or "", names) if names else (text or "")
+        return rules.redact(text or "", redaction)
 
     answers = [
         (a.question.prompt, clean(a.text), a.question.word_limit)
@@ -137,7 +187,7 @@ def application_view(application: Application, *, viewer) -> ApplicationView:
     ]
     return ApplicationView(
         application=application,
-        blind=blind,
+        blind=bool(hidden),
         withheld=[rules.BLIND_FIELDS[f] for f in rules.BLIND_FIELDS if f in hidden],
         title=(
             f"Application #{application.pk}" if "organization" in hidden else org.name
@@ -161,10 +211,11 @@ def application_view(application: Application, *, viewer) -> ApplicationView:
         partners=[
             {
                 "name": None if "partners" in hidden else p.name,
+                "label": f"Partner {n}",
                 "sectors": [SECTOR_LABELS.get(s, s) for s in p.sectors],
                 "role": clean(p.role),
             }
-            for p in partners
+            for n, p in enumerate(partners, start=1)
         ],
         learning_goal=clean(application.learning_goal),
         answers=answers,
@@ -174,6 +225,7 @@ def application_view(application: Application, *, viewer) -> ApplicationView:
             ).order_by("rank")
         ),
         all_in_profile=application.get_all_in_profile_display(),
+        redaction=redaction,
     )
 
 
@@ -185,9 +237,15 @@ class PeerReview:
     overall_comment: str
 
 
-def peer_reviews(assignment: ReviewAssignment) -> list[PeerReview] | None:
+def peer_reviews(
+    assignment: ReviewAssignment, *, clean=lambda text: text
+) -> list[PeerReview] | None:
     """Other reviewers' submitted reviews, unsigned; ``None`` until the
-    reviewer has submitted its own, so nobody anchors on another's scores."""
+    reviewer has submitted its own, so nobody anchors on another's scores.
+
+    ``clean`` is applied to their comments: a reviewer who reads the whole
+    application may name the applicant to one from whom it is withheld.
+    """
     if assignment.status != ReviewAssignment.Status.SUBMITTED:
         return None
     reviews = (
@@ -204,7 +262,7 @@ def peer_reviews(assignment: ReviewAssignment) -> list[PeerReview] | None:
             label=f"Reviewer {chr(ord('A') + i)}",
             weighted_total=r.weighted_total,
             scores={s.criterion_id: s for s in r.scores.all()},
-            overall_comment=r.overall_comment,
+            overall_comment=clean(r.overall_comment),
         )
         for i, r in enumerate(reviews)
     ]

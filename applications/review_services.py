@@ -457,13 +457,16 @@ def review_save(
     overall_comment: str,
     by,
     submit: bool = False,
+    recompute: bool = True,
 ) -> Review:
     """Save a reviewer's scores; with ``submit`` also hand the review in.
 
     A draft may leave scores empty but never holds one outside the scale. A
     submitted review (or an edit of one) needs every required score. Every
     change of a submitted score is audited, and the round's aggregates are
-    recomputed when a submitted review changes.
+    recomputed when a submitted review changes. A caller that saves a whole
+    round's reviews in one transaction (an import, the demo seed) passes
+    ``recompute=False`` and calls ``round_recompute`` once at the end.
     """
     assignment = (
         ReviewAssignment.objects.select_for_update()
@@ -551,7 +554,7 @@ def review_save(
                 "weighted total": str(review.weighted_total),
             },
         )
-    if submit or was_submitted:
+    if recompute and (submit or was_submitted):
         round_recompute(round=application.round)
     return review
 

@@ -68,12 +68,7 @@ def reviewer_queue(request):
     """The reviewer's assignments with its progress, open ones first."""
     assignments = list(selectors.assignment_list_for_reviewer(reviewer=request.user))
     for a in assignments:
-        a.view_title = (
-            f"Application #{a.application.pk}"
-            if selectors.is_blind_for(request.user, a.application.round)
-            and "organization" in (a.application.round.blind_fields or [])
-            else a.application.organization.name
-        )
+        a.view_title = selectors.application_title_for(request.user, a.application)
     return render(
         request,
         "applications/reviewer_queue.html",
@@ -119,16 +114,17 @@ def review_form(request, application_id):
     if request.method == "POST" and not form.is_valid():
         messages.error(request, "Some scores need your attention; see below.")
     assignment.refresh_from_db(fields=["status"])
+    app_view = selectors.application_view(application, viewer=request.user)
     return render(
         request,
         "applications/review_form.html",
         {
             "assignment": assignment,
-            "app_view": selectors.application_view(application, viewer=request.user),
+            "app_view": app_view,
             "form": form,
             "criteria": criteria,
             "review": review,
-            "peers": selectors.peer_reviews(assignment),
+            "peers": selectors.peer_reviews(assignment, clean=app_view.clean),
             "conflict_form": ConflictDeclareForm(),
             "locked": Decision.objects.filter(application=application).exists(),
         },

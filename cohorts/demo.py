@@ -1,12 +1,19 @@
-"""Demo data of the mentorship year: three cohorts of the current round mid-year.
+"""Demo data of the mentorship year: three cohorts of the current round mid-year,
+and the past round's cohorts with their whole year behind them.
 
-Each cohort has four mentee organizations with people who can sign in, work
-plans in every state, success goals with progress, a kickoff and a webinar
-series, check-in calls with notes, attendance in which some mentees have gone
-quiet, action logs with mentor comments, and personnel changes. The demo mentee
-``mentee@dash.test`` is in the Civic Canopy cohort, whose mentor is the demo
-mentor. Idempotent: rows are found by natural keys, and a cohort that already
-has events is left as it is.
+Each current cohort has four mentee organizations with people who can sign
+in, work plans in every state, success goals with progress, a kickoff and a
+webinar series, check-in calls with notes, attendance in which some mentees
+have gone quiet, action logs with mentor comments, and personnel changes. The
+demo mentee ``mentee@dash.test`` is in the Civic Canopy cohort, whose mentor is
+the demo mentor.
+
+The past round's cohorts (placed by ``cohorts.placement_demo``) finished their
+year: approved work plans with every activity done, success goals that reached
+their targets, every webinar and check-in held and attended.
+
+Idempotent: rows are found by natural keys, and a cohort that already has
+events is left as it is.
 """
 
 from __future__ import annotations
@@ -16,8 +23,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from applications.models import Application, Award, Decision
-from dashmentor.demo import EASTERN, DemoContext, ensure_org, ensure_user
+from applications import review_demo
+from applications.models import Application, Award, Preference
+from dashmentor.demo import EASTERN, DemoContext, dated, ensure_org, ensure_user
 from dashmentor.models import Membership, Organization
 
 from . import services
@@ -174,7 +182,9 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour), tzinfo=EASTERN)
 
 
-def _ensure_mentee_org(ctx, round_, mentorship, spec, index):
+def _ensure_mentee_application(ctx, round_, mentorship, spec, index):
+    """The organization, its people and its application, submitted before the
+    round's deadline; returns (application, people)."""
     name, sector, state, primary, secondary = spec
     org = ensure_org(
         name,
@@ -204,7 +214,7 @@ def _ensure_mentee_org(ctx, round_, mentorship, spec, index):
         organization=org,
         defaults={
             "created_by": creator,
-            "status": Application.Status.DECIDED,
+            "status": Application.Status.SUBMITTED,
             "collaboration_name": name,
             "collaboration_status": Application.Collaboration.MEMBER,
             "learning_goal": "Learn to share data across health and social "
@@ -217,13 +227,16 @@ def _ensure_mentee_org(ctx, round_, mentorship, spec, index):
             "first_preference": mentorship,
         },
     )
-    Decision.objects.get_or_create(
-        application=application,
-        defaults={
-            "outcome": Decision.Outcome.ACCEPT,
-            "released_at": round_.closes_at + dt.timedelta(days=20),
-        },
-    )
+    if not application.preferences.exists():
+        Preference.objects.create(
+            application=application, mentorship=mentorship, rank=1
+        )
+    return application, people
+
+
+def _ensure_award(round_, mentorship, application, people):
+    """The accepted application's award, contracted, and its people in the
+    cohort."""
     award, _ = Award.objects.get_or_create(
         application=application,
         defaults={
@@ -249,7 +262,8 @@ def _ensure_mentee_org(ctx, round_, mentorship, spec, index):
     return award
 
 
-def _work_plan(award, state: str, mentor, start: dt.date, today: dt.date):
+def _work_plan(award, state: str, mentor, start: dt.date, today: dt.date, now=None):
+    now = now or timezone.now()
     workplan = services.workplan_get_or_create(award=award)
     if workplan.goals.exists():
         return
@@ -283,11 +297,11 @@ def _work_plan(award, state: str, mentor, start: dt.date, today: dt.date):
             number=number,
             snapshot=services.workplan_snapshot(workplan),
             submitted_by=author,
-            submitted_at=timezone.now() - dt.timedelta(days=days_ago),
+            submitted_at=now - dt.timedelta(days=days_ago),
             decision=decision,
             mentor_comment=comment,
             decided_by=mentor if decision != "pending" else None,
-            decided_at=timezone.now() - dt.timedelta(days=days_ago - 3)
+            decided_at=now - dt.timedelta(days=days_ago - 3)
             if decision != "pending"
             else None,
         )
@@ -302,12 +316,12 @@ def _work_plan(award, state: str, mentor, start: dt.date, today: dt.date):
             number=1,
             snapshot=snapshot,
             submitted_by=author,
-            submitted_at=timezone.now() - dt.timedelta(days=120),
+            submitted_at=now - dt.timedelta(days=120),
             decision=WorkPlanVersion.Decision.CHANGES_REQUESTED,
             mentor_comment="Strong start. Add a second goal for the dashboard you "
             "described in your application.",
             decided_by=mentor,
-            decided_at=timezone.now() - dt.timedelta(days=117),
+            decided_at=now - dt.timedelta(days=117),
         )
         version(2, WorkPlanVersion.Decision.APPROVED, "Approved: a clear plan.", 105)
         workplan.status = WorkPlan.Status.APPROVED
@@ -329,7 +343,9 @@ def _work_plan(award, state: str, mentor, start: dt.date, today: dt.date):
     workplan.save()
 
 
-def _success_goal(award, index: int, quiet: bool, start: dt.date, today: dt.date):
+def _success_goal(
+    award, index: int, quiet: bool, start: dt.date, today: dt.date, months=None
+):
     goal, created = SuccessGoal.objects.get_or_create(
         award=award,
         defaults={
@@ -349,8 +365,8 @@ def _success_goal(award, index: int, quiet: bool, start: dt.date, today: dt.date
             target=Decimal(target),
             order=order,
         )
-        months = 2 if quiet else 4
-        for step in range(1, months + 1):
+        count = months or (2 if quiet else 4)
+        for step in range(1, count + 1):
             day = start + dt.timedelta(days=30 * step)
             if quiet:
                 day = min(day, today - dt.timedelta(days=60))
@@ -363,7 +379,7 @@ def _success_goal(award, index: int, quiet: bool, start: dt.date, today: dt.date
             ProgressEntry.objects.filter(pk=entry.pk).update(created_at=_at(day, 17))
 
 
-def _events(mentorship, mentor, awards, start: dt.date, today: dt.date):
+def _events(mentorship, mentor, awards, start: dt.date, today: dt.date, finished=False):
     if mentorship.events.exists():
         return False
     round_ = mentorship.round
@@ -401,8 +417,9 @@ def _events(mentorship, mentor, awards, start: dt.date, today: dt.date):
             agenda="A day of peer learning with the whole cohort.",
             by=mentor,
         )
+    check_ins = (30, 95, 140, 200, 260) if finished else (30, 95, 140)
     for n, award in enumerate(awards):
-        for offset in (30 + n, 95 + n, 140 + n):
+        for offset in (c + n for c in check_ins):
             day = _weekday(start + dt.timedelta(days=offset))
             if day > today:
                 continue
@@ -416,6 +433,8 @@ def _events(mentorship, mentor, awards, start: dt.date, today: dt.date):
                 award=award,
                 by=mentor,
             )
+        if finished:
+            continue
         next_call = _weekday(today + dt.timedelta(days=4 + n))
         services.event_create(
             mentorship=mentorship,
@@ -555,18 +574,80 @@ def _personnel(awards_by_slug, staff, today):
 
 
 def seed(ctx: DemoContext) -> None:
+    _seed_current(ctx)
+    _seed_past(ctx)
+
+
+def _seed_past(ctx: DemoContext) -> None:
+    """The past round's cohorts: their year from kickoff to the last webinar."""
+    round_ = ctx.rounds.get("historical")
+    if round_ is None:
+        return
+    start, end = round_.contract_start, round_.contract_end
+    finished_at = _at(end, 17)
+    awards = list(
+        Award.objects.filter(application__round=round_, status__in=Award.ACTIVE)
+        .select_related("mentorship", "application__organization")
+        .order_by("mentorship__order", "application__organization__name")
+    )
+    by_mentorship: dict = {}
+    for award in awards:
+        by_mentorship.setdefault(award.mentorship, []).append(award)
+    years = 0
+    for mentorship, cohort in by_mentorship.items():
+        mentor = ctx.users.get(f"mentor-{mentorship.slug}")
+        if mentor is None or mentorship.events.exists():
+            continue
+        with dated(_at(start + dt.timedelta(days=20), 10)):
+            for award in cohort:
+                _work_plan(award, "approved", mentor, start, end, now=finished_at)
+        with dated(_at(end - dt.timedelta(days=10), 16)):
+            for index, award in enumerate(cohort):
+                _success_goal(award, index, False, start, end, months=9)
+        with dated(_at(start + dt.timedelta(days=5), 10)):
+            _events(mentorship, mentor, cohort, start, end, finished=True)
+        with dated(finished_at):
+            _attendance(mentorship, mentor, cohort, finished_at)
+            _logs_and_notes(mentorship, mentor, cohort, end)
+        years += 1
+    if years:
+        ctx.log.append(
+            f"Mentorship year: {round_.name}: {len(awards)} mentee organizations "
+            f"in {years} cohorts, their year finished."
+        )
+
+
+def _seed_current(ctx: DemoContext) -> None:
     """Place four organizations in three cohorts of the current round, mid-year."""
     round_ = ctx.rounds["current"]
     today = ctx.today
     now = timezone.now()
     start = round_.contract_start
+    accepted = {
+        slug: [
+            _ensure_mentee_application(
+                ctx, round_, ctx.mentorships["current"][slug], spec, index
+            )
+            for index, spec in enumerate(specs)
+        ]
+        for slug, specs in COHORTS.items()
+    }
+    # Reviewed and decided like any round (the other applicants of the round
+    # come from the applications demo), then placed in the three cohorts.
+    if "staff" in ctx.users:
+        review_demo.review_round(ctx, round_)
+        review_demo.decide_round(
+            ctx,
+            round_,
+            accept={a.pk for pairs in accepted.values() for a, _people in pairs},
+        )
     awards_by_slug = {}
-    for slug, specs in COHORTS.items():
+    for slug, pairs in accepted.items():
         mentorship = ctx.mentorships["current"][slug]
         mentor = ctx.users[f"mentor-{slug}"]
         awards = [
-            _ensure_mentee_org(ctx, round_, mentorship, spec, index)
-            for index, spec in enumerate(specs)
+            _ensure_award(round_, mentorship, application, people)
+            for application, people in pairs
         ]
         awards_by_slug[slug] = awards
         for index, award in enumerate(awards):

@@ -1,6 +1,7 @@
 """Forms of the mentorship year. They validate; the services decide and save."""
 
 import datetime as dt
+from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
@@ -145,12 +146,24 @@ class SuccessGoalForm(forms.Form):
         self.helper = _helper(None, form_tag=False)
 
 
+class QuantityInput(forms.NumberInput):
+    """A number input that shows a stored 6.00 as 6 (and 0.50 as 0.5)."""
+
+    def format_value(self, value):
+        if isinstance(value, Decimal) and value.is_finite():
+            text = format(value.normalize(), "f")
+            return "0" if text == "-0" else text
+        return super().format_value(value)
+
+
 class MeasureForm(forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     name = forms.CharField(max_length=255, label="Measure")
     unit = forms.CharField(max_length=60, required=False)
-    baseline = forms.DecimalField(max_digits=12, decimal_places=2, initial=0)
-    target = forms.DecimalField(max_digits=12, decimal_places=2)
+    baseline = forms.DecimalField(
+        max_digits=12, decimal_places=2, initial=0, widget=QuantityInput
+    )
+    target = forms.DecimalField(max_digits=12, decimal_places=2, widget=QuantityInput)
 
 
 MeasureFormSet = forms.formset_factory(MeasureForm, extra=1, can_delete=True)

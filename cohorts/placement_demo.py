@@ -1,18 +1,29 @@
-"""Demo data for placement: the open round is left for staff to place in one click.
+"""Demo data for placement.
 
-The review demo records the accept and waitlist decisions; this seed only adds
-one exclusion, an organizational conflict, so the demo shows the engine
-honouring it, and logs where staff place the round. It creates nothing when
-there is no accepted applicant yet, and nothing twice.
+The open round is left for staff to place in one click: the review demo
+records the accept and waitlist decisions; this seed only adds one exclusion,
+an organizational conflict, so the demo shows the engine honouring it, and
+logs where staff place the round.
+
+The past round was placed a week after its decisions went out: the engine's
+placement committed, every offer accepted, the contracts signed before the
+year began and ended with it, each step dated when it happened.
+
+It creates nothing when there is no accepted applicant yet, and nothing twice.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.db.models import Max
 from django.urls import reverse
 
 from applications.models import Application, Award, Decision
+from dashmentor.demo import EASTERN, dated
 
-from .models import PlacementConstraint, PlacementRun
+from . import placement_services as services
+from .models import CohortMember, PlacementConstraint, PlacementRun
 
 CONFLICT_NOTE = (
     "Organizational conflict: the applicant's board chair also sits on the mentor "
@@ -21,6 +32,11 @@ CONFLICT_NOTE = (
 
 
 def seed(ctx) -> None:
+    _seed_open_round(ctx)
+    _seed_past_round(ctx)
+
+
+def _seed_open_round(ctx) -> None:
     round_ = ctx.rounds.get("open")
     if round_ is None:
         return
@@ -61,4 +77,68 @@ def seed(ctx) -> None:
         f"Placement demo: {len(accepted)} accepted applicant(s) of {round_.name}, "
         f"{awarded} award(s); staff place them at "
         f"{reverse('cohorts:placement-round', args=[round_.pk])}"
+    )
+
+
+def _day(day: dt.date, hour: int = 10) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=EASTERN)
+
+
+def _seed_past_round(ctx) -> None:
+    """Place the past round's accepted applicants and run their awards from
+    offer to the end of the contract."""
+    round_ = ctx.rounds.get("historical")
+    staff = ctx.users.get("staff")
+    if round_ is None or staff is None:
+        return
+    if Award.objects.filter(application__round=round_).exists():
+        return
+    released = Decision.objects.filter(
+        application__round=round_,
+        outcome=Decision.Outcome.ACCEPT,
+        released_at__isnull=False,
+    ).aggregate(last=Max("released_at"))["last"]
+    if released is None:
+        return
+    placed_at = released + dt.timedelta(days=7)
+    with dated(placed_at):
+        run = services.placement_preview(round=round_, by=staff)
+        awards = services.placement_commit(run=run, by=staff)
+    PlacementRun.objects.filter(pk=run.pk).update(
+        created_at=placed_at, committed_at=placed_at
+    )
+    accepted_at = placed_at + dt.timedelta(days=4)
+    signed = _day(round_.contract_start - dt.timedelta(days=10))
+    ended = _day(round_.contract_end + dt.timedelta(days=1))
+    for award in awards:
+        contact = (
+            award.members.filter(role=CohortMember.Role.PRIMARY)
+            .select_related("user")
+            .first()
+        )
+        with dated(accepted_at):
+            services.award_respond(award=award, accept=True, by=contact.user)
+        with dated(signed):
+            services.award_transition(
+                award=award,
+                status=Award.Status.CONTRACTED,
+                by=staff,
+                note="Contract signed.",
+            )
+        with dated(ended):
+            services.award_transition(
+                award=award,
+                status=Award.Status.ENDED,
+                by=staff,
+                note="The mentorship year is over.",
+            )
+    Award.objects.filter(application__round=round_).update(
+        created_at=placed_at, updated_at=ended
+    )
+    CohortMember.objects.filter(award__application__round=round_).update(
+        invited_at=placed_at, joined_at=accepted_at
+    )
+    ctx.log.append(
+        f"Placement demo: {round_.name}: {len(awards)} organizations placed, "
+        "contracted and their year ended."
     )

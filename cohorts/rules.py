@@ -241,6 +241,29 @@ def measure_progress(
     return max(0.0, min(1.0, share))
 
 
+def measure_places(values: Iterable[Decimal | None]) -> int:
+    """The decimal places a measure's figures need to be shown exactly.
+
+    None when every figure is whole (partners, indicators, people: "4 of 6
+    partners"); otherwise as many as the most precise figure has, so a
+    measure's baseline, target and progress read alike ("0.25 of 0.50").
+    """
+    places = 0
+    for value in values:
+        if value is None or not value.is_finite():
+            continue
+        exponent = value.normalize().as_tuple().exponent
+        places = max(places, -exponent)
+    return places
+
+
+def format_quantity(value: Decimal | None, places: int) -> str:
+    """A measure's figure with ``places`` decimals and thousands separated."""
+    if value is None:
+        return ""
+    return f"{value:,.{places}f}"
+
+
 def mean(values: Iterable[float | None]) -> float | None:
     known = [v for v in values if v is not None]
     return sum(known) / len(known) if known else None

@@ -494,16 +494,32 @@ def measures_with_progress(*, award):
 
 
 def measure_rows(measures) -> list[dict]:
+    """Each measure with its progress and its figures as the pages show them.
+
+    A measure's figures share one precision (``rules.measure_places``): whole
+    numbers when they are whole, each entry's text in ``entry.shown``.
+    """
     rows = []
     for measure in measures:
         entries = list(measure.progress.all())
         latest = entries[-1].value if entries else None
         share = rules.measure_progress(measure.baseline, measure.target, latest)
+        places = rules.measure_places(
+            [measure.baseline, measure.target, *(e.value for e in entries)]
+        )
+        for entry in entries:
+            entry.shown = rules.format_quantity(entry.value, places)
         rows.append(
             {
                 "measure": measure,
                 "entries": entries,
                 "latest": latest,
+                "baseline_shown": rules.format_quantity(measure.baseline, places),
+                "target_shown": rules.format_quantity(measure.target, places),
+                # What the measure stands at: its latest value, else its baseline.
+                "current_shown": rules.format_quantity(
+                    measure.baseline if latest is None else latest, places
+                ),
                 "percent": None if share is None else round(share * 100),
             }
         )

@@ -1,5 +1,11 @@
 """The demo program: people of every role, the call's mentorships and three rounds.
 
+Every date is relative to the day the seed runs (``DemoContext.today``): the
+open round is open, the current cohorts are in the middle of their year, and
+the past round, the call of the seed documents (a December deadline at 3:30 pm
+Eastern, contracts from February 1 to November 30), closed a little over a year
+before the current cohorts began, with its whole history behind it.
+
 Every function here is idempotent: it finds rows by a natural key and creates
 only what is missing, so ``seed_demo`` run twice creates nothing new. The apps
 add their own demo data in ``<app>/demo.py`` (a ``seed(ctx)`` function), called
@@ -11,17 +17,19 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import zoneinfo
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from applications.models import Criterion, Question, Round
 from cohorts.models import Mentorship
 
-from .models import Membership, Organization, User
+from .models import AuditEvent, Membership, Organization, User
 
 EASTERN = zoneinfo.ZoneInfo("America/New_York")
 PASSWORD_FILE = Path(settings.BASE_DIR) / ".demo-password"
@@ -38,6 +46,65 @@ class DemoContext:
     mentorships: dict[str, dict[str, Mentorship]] = field(default_factory=dict)
     mentor_orgs: dict[str, Organization] = field(default_factory=dict)
     log: list[str] = field(default_factory=list)
+    _password_hash: str = ""
+
+    @property
+    def password_hash(self) -> str:
+        """The password, hashed once for every demo account.
+
+        Hashing is slow on purpose (Argon2, about 0.2 s); a hundred accounts
+        each hashed alone took most of the seed's time.
+        """
+        if not self._password_hash:
+            self._password_hash = make_password(self.password)
+        return self._password_hash
+
+    @property
+    def dates(self) -> DemoDates:
+        return demo_dates(self.today)
+
+
+@dataclass(frozen=True)
+class DemoDates:
+    """The demo's calendar, worked out from the day the seed runs."""
+
+    today: dt.date
+    # The cohorts in their mentorship year now: the contract began 150 days
+    # ago and runs ten months.
+    current_start: dt.date
+    current_end: dt.date
+    current_opens: dt.date
+    current_closes: dt.date
+    # The past round, on the seed documents' calendar: opens December 2,
+    # closes December 23 at 3:30 pm Eastern, contracts February 1 to
+    # November 30 of the following year, which ended before the current
+    # round's call opened.
+    past_year: int
+    # The open round: opened two weeks ago, closes in three weeks.
+    open_opens: dt.date
+    open_closes: dt.date
+    open_contract_start: dt.date
+
+
+def demo_dates(today: dt.date) -> DemoDates:
+    current_start = today - dt.timedelta(days=150)
+    current_opens = current_start - dt.timedelta(days=90)
+    past_year = (
+        current_opens.year
+        if current_opens > dt.date(current_opens.year, 11, 30)
+        else current_opens.year - 1
+    )
+    return DemoDates(
+        today=today,
+        current_start=current_start,
+        current_end=current_start + dt.timedelta(days=302),
+        current_opens=current_opens,
+        current_closes=current_start - dt.timedelta(days=50),
+        past_year=past_year,
+        open_opens=today - dt.timedelta(days=14),
+        open_closes=today + dt.timedelta(days=21),
+        open_contract_start=dt.date(today.year + 1, 2, 1),
+    )
 
 
 def demo_password() -> str:
@@ -216,13 +283,14 @@ CRITERIA = [
 def ensure_user(ctx: DemoContext, key: str, email: str, name: str, **flags) -> User:
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User.objects.create_user(
-            email=email,
-            password=ctx.password,
+        user = User(
+            email=User.objects.normalize_email(email),
             full_name=name,
             email_confirmed_at=timezone.now(),
             **flags,
         )
+        user.password = ctx.password_hash
+        user.save()
     ctx.users[key] = user
     return user
 
@@ -234,6 +302,39 @@ def ensure_org(name: str, **fields) -> Organization:
 
 def at_eastern(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=EASTERN)
+
+
+@contextmanager
+def dated(moment: dt.datetime):
+    """Date what the block records at ``moment``, a time in the past.
+
+    The past round's history is made by the same services as today's work,
+    which stamp their audit events and e-mails with the current time: after
+    the block, the audit events and outbox messages it wrote are moved to
+    ``moment``, and its e-mails count as sent then (those to the demo's
+    invented addresses stay suppressed).
+    """
+    from notifications.models import Message
+
+    last_event = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True)
+    last_message = Message.objects.order_by("-pk").values_list("pk", flat=True)
+    event_floor = last_event.first() or 0
+    message_floor = last_message.first() or 0
+    yield
+    AuditEvent.objects.filter(pk__gt=event_floor).update(created_at=moment)
+    messages = Message.objects.filter(pk__gt=message_floor)
+    messages.filter(to_email__endswith=INVENTED_DOMAIN).update(
+        status=Message.Status.SUPPRESSED, last_error="demo data: not sent"
+    )
+    messages.exclude(status=Message.Status.SUPPRESSED).update(
+        status=Message.Status.SENT, attempts=1, queued_at=moment, sent_at=moment
+    )
+    messages.update(created_at=moment)
+
+
+# The demo's applicant organizations write from addresses that do not exist;
+# nothing is ever sent to them.
+INVENTED_DOMAIN = "@applicants.dash.test"
 
 
 def ensure_round(slug: str, **fields) -> Round:
@@ -340,42 +441,43 @@ def seed_core(ctx: DemoContext) -> None:
         user=applicant, organization=org, defaults={"role": Membership.Role.ADMIN}
     )
 
-    today = timezone.localdate()
+    dates = ctx.dates
+    year = dates.past_year
     ctx.rounds["historical"] = ensure_round(
-        "round-2-2020",
-        name="DASH Mentor Program, Round 2 (2020)",
+        "round-2",
+        name=f"DASH Mentor Program, Round 2 ({year})",
         description="Seven mentorships on multi-sector data sharing, ten months "
-        "from February 1 to November 30, 2020.",
-        opens_at=at_eastern(dt.date(2019, 12, 2), 0),
-        closes_at=at_eastern(dt.date(2019, 12, 23), 15, 30),
+        f"from February 1 to November 30, {year}.",
+        opens_at=at_eastern(dt.date(year - 1, 12, 2), 0),
+        closes_at=at_eastern(dt.date(year - 1, 12, 23), 15, 30),
         time_zone="America/New_York",
         award_amount=Decimal("5000"),
         awards_count=30,
-        contract_start=dt.date(2020, 2, 1),
-        contract_end=dt.date(2020, 11, 30),
+        blind_review=True,
+        contract_start=dt.date(year, 2, 1),
+        contract_end=dt.date(year, 11, 30),
     )
     # A cohort in the middle of its year, for the mentorship-year pages.
-    start = today - dt.timedelta(days=150)
     ctx.rounds["current"] = ensure_round(
         "in-progress",
         name="DASH Mentor Program, current cohorts",
         description="The cohorts in their mentorship year now.",
-        opens_at=at_eastern(start - dt.timedelta(days=90), 0),
-        closes_at=at_eastern(start - dt.timedelta(days=50), 15, 30),
+        opens_at=at_eastern(dates.current_opens, 0),
+        closes_at=at_eastern(dates.current_closes, 15, 30),
         time_zone="America/New_York",
         award_amount=Decimal("5000"),
         awards_count=30,
-        contract_start=start,
-        contract_end=start + dt.timedelta(days=302),
+        contract_start=dates.current_start,
+        contract_end=dates.current_end,
     )
-    next_feb = dt.date(today.year + 1, 2, 1)
+    next_feb = dates.open_contract_start
     ctx.rounds["open"] = ensure_round(
         "open-round",
         name=f"DASH Mentor Program, {next_feb.year} round",
         description="Applications are open: seven mentorships, up to thirty "
         "awards of $5,000, ten months of mentorship.",
-        opens_at=at_eastern(today - dt.timedelta(days=14), 0),
-        closes_at=at_eastern(today + dt.timedelta(days=21), 15, 30),
+        opens_at=at_eastern(dates.open_opens, 0),
+        closes_at=at_eastern(dates.open_closes, 15, 30),
         time_zone="America/New_York",
         award_amount=Decimal("5000"),
         awards_count=30,

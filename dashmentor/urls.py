@@ -17,6 +17,7 @@ admin.site.index_title = "Program administration"
 
 urlpatterns = [
     path("", views.public_home, name="public-home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("home/", views.home, name="home"),
     path("staff/", views.staff_home, name="staff-home"),
     path("health/", health.health, name="health"),

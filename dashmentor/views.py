@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 
@@ -10,6 +11,8 @@ from applications.models import Application, Round
 from .ratelimit import ratelimit
 from .roles import Role, home_url, role_required
 from .signin import signin_unlock
+
+FAVICON = "favicon.svg"
 
 
 def public_home(request):
@@ -21,6 +24,18 @@ def public_home(request):
         .order_by("closes_at")
     )
     return render(request, "public_home.html", {"open_rounds": rounds, "now": now})
+
+
+def favicon(request):
+    """Send the browser's request for ``/favicon.ico`` to the portal's icon.
+
+    Pages name the SVG icon in their ``<link rel="icon">``; browsers (and feed
+    readers, bookmarks) still ask for ``/favicon.ico`` first. The redirect is
+    temporary because the static file's name carries its hash in production.
+    """
+    response = redirect(static(FAVICON))
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @login_required

@@ -1,7 +1,9 @@
 """Demo surveys: the capacity assessment (baseline closed, a later one open), the
 anonymous midpoint survey (open, with answers) and the end-of-program survey
-(a draft). Answers come from whatever mentees the current round has; with none,
-the surveys are there without answers. Idempotent: surveys are found by title.
+(a draft) of the current round; and the past round's end-of-program survey,
+closed, answered and released. Answers come from whatever mentees each round
+has; with none, the surveys are there without answers. Idempotent: surveys are
+found by title and round.
 """
 
 from __future__ import annotations
@@ -12,7 +14,15 @@ import random
 from django.utils import timezone
 
 from . import selectors, services
-from .models import Choice, Invitation, Question, Section, Survey, hash_token
+from .models import (
+    Choice,
+    Invitation,
+    Question,
+    Response,
+    Section,
+    Survey,
+    hash_token,
+)
 from .models import new_invitation_token as _token
 
 CAPACITY = [
@@ -241,6 +251,67 @@ def _answer(survey: Survey, invitations, share: float, rng, lift: int = 0) -> in
 
 
 def seed(ctx) -> None:
+    _seed_current(ctx)
+    _seed_past(ctx)
+
+
+def _seed_past(ctx) -> None:
+    """The past round's end-of-program survey: answered by three in four
+    mentees in its four weeks, released and closed."""
+    round_ = ctx.rounds.get("historical")
+    if round_ is None:
+        return
+    title = "End-of-program survey"
+    if Survey.objects.filter(title=title, round=round_).exists():
+        return
+    if not selectors.survey_recipients(Survey(round=round_, audience="round")):
+        return  # no cohort finished a year in this round
+    zone = timezone.get_current_timezone()
+    opens = dt.datetime.combine(
+        round_.contract_end - dt.timedelta(days=14), dt.time(9), tzinfo=zone
+    )
+    closes = dt.datetime.combine(
+        round_.contract_end + dt.timedelta(days=14), dt.time(17), tzinfo=zone
+    )
+    survey = Survey.objects.create(
+        title=title,
+        kind=Survey.Kind.END,
+        description="At the end of the year: what did the mentorship change?",
+        round=round_,
+        audience=Survey.Audience.ROUND,
+        opens_at=opens,
+        anonymous=True,
+        status=Survey.Status.OPEN,
+        opened_at=opens,
+        created_by=ctx.users.get("staff"),
+        # Open until the answers are in (the service takes answers only while
+        # a survey is open), then closed at its real closing time.
+        closes_at=timezone.now() + dt.timedelta(days=1),
+    )
+    _build(survey, END)
+    rng = random.Random(round_.contract_end.year)  # noqa: S311 - demo data
+    invitations = _invite_all(survey)
+    answered = _answer(survey, invitations, 0.75, rng, lift=1)
+    services.survey_release(survey=survey, final=True)
+    Survey.objects.filter(pk=survey.pk).update(
+        status=Survey.Status.CLOSED, closes_at=closes
+    )
+    Invitation.objects.filter(survey=survey).update(created_on=opens.date())
+    for invitation in Invitation.objects.filter(
+        survey=survey, completed_on__isnull=False
+    ):
+        invitation.completed_on = opens.date() + dt.timedelta(days=rng.randint(0, 20))
+        invitation.save(update_fields=["completed_on"])
+    Response.objects.filter(survey=survey, submitted_on__isnull=False).update(
+        submitted_on=closes.date()
+    )
+    ctx.log.append(
+        f"Surveys: {round_.name}: end-of-program survey closed, {answered} of "
+        f"{len(invitations)} answered (anonymous)."
+    )
+
+
+def _seed_current(ctx) -> None:
     round_ = ctx.rounds.get("current")
     if round_ is None:
         return

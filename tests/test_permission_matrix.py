@@ -137,6 +137,7 @@ def world(db):
 # name -> (arguments built from the world, expected answer per role)
 EXPECTED: dict[str, tuple] = {
     "public-home": (None, everyone(OK)),
+    "favicon": (None, everyone(REDIRECT)),
     "home": (None, signed_in(REDIRECT)),
     "staff-home": (None, STAFF_ONLY),
     "health": (None, everyone(OK)),

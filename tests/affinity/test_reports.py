@@ -22,7 +22,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def cycle():
-    return CycleFactory(name="2021")
+    """A cycle during the factories' awards' contract year."""
+    today = timezone.localdate()
+    return CycleFactory(
+        name="2021",
+        starts_on=today + dt.timedelta(days=90),
+        ends_on=today + dt.timedelta(days=330),
+    )
 
 
 def mentee(award, role="colleague", active=True):
@@ -82,6 +88,25 @@ def test_crossover_counts_distinct_collaborations_on_a_known_fixture(
         "Behavioral Health",
         "Data Law",
     ]
+
+
+def test_last_years_mentees_are_not_this_cycles_collaborations(
+    cycle, crossover_fixture
+):
+    """A mentee of an award whose contract ended before the cycle began (last
+    year's cohort) neither counts among the collaborations nor as taking part."""
+    g1, _g2, _g3 = crossover_fixture["groups"]
+    last_year = AwardFactory(
+        application__collaboration_name="Collaboration Z",
+        contract_start=cycle.starts_on - dt.timedelta(days=400),
+        contract_end=cycle.starts_on - dt.timedelta(days=100),
+    )
+    GroupMemberFactory(group=g1, user=mentee(last_year, "primary"))
+    mentee(AwardFactory(contract_end=cycle.starts_on - dt.timedelta(days=1)))
+    report = selectors.crossover_report(cycle=cycle)
+    assert report.collaborations_total == 4
+    assert report.figures.count == 2
+    assert last_year.pk not in report.figures.by_collaboration
 
 
 def test_report_page_answers_how_many_collaborations_took_part(

@@ -233,6 +233,36 @@ def test_redaction_replaces_every_mention_ignoring_case():
     assert out.count(rules.REDACTED) == 2
 
 
+def test_redaction_finds_the_obvious_variants_of_a_name():
+    names = ["The Yakima Public Schools", "Yakima Police Department, Inc.", "Yakima"]
+    cases = {
+        "yakima public schools' nurses": "[withheld] nurses",
+        "The YAKIMA POLICE DEPARTMENT's team": "The [withheld] team",
+        "Yakima Police\nDepartment and Yakima Police-Department": (
+            "[withheld] and [withheld]"
+        ),
+        "YPS and YPD said so; yps is a word here": "[withheld] and [withheld] said "
+        "so; yps is a word here",
+        "Yakima Public Schools, Inc. or Yakima-based": "[withheld], Inc. or "
+        "[withheld]-based",
+        "Yakimas and Selah": "Yakimas and Selah",
+    }
+    pattern = rules.redaction_pattern(names)
+    for text, expected in cases.items():
+        assert rules.redact(text, pattern) == expected.replace(
+            "[withheld]", rules.REDACTED
+        ), text
+
+
+def test_redaction_leaves_short_names_and_empty_texts_alone():
+    assert rules.redaction_pattern(["", "  ", "Al"]) is None
+    assert rules.redact("Al and Alpha", ["Al"]) == "Al and Alpha"
+    assert rules.redact("", ["Yakima"]) == ""
+    assert rules.redact("Health & Housing Hub's plan", ["Health and Housing Hub"]) == (
+        f"{rules.REDACTED} plan"
+    )
+
+
 def test_eligibility_is_a_gate():
     assert rules.eligibility_from_outcomes(["pass"] * 5) == "eligible"
     assert rules.eligibility_from_outcomes(["pass", "needs_review"]) == "needs_review"

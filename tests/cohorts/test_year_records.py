@@ -68,6 +68,65 @@ def test_progress_is_recorded_and_shown(client_as, setup):
     assert "75%" in page.content.decode()
 
 
+def test_measures_of_whole_things_read_as_whole_numbers(client_as, setup):
+    """ "4 of 6 partners", not "4.00 of 6.00 partners", on every page that shows
+    a measure; a measure with fractions keeps the decimals it needs."""
+    _, mentor, member, _ = setup
+    award = member.award
+    partners = yf.MeasureFactory(
+        success_goal__award=award,
+        name="Partners sharing data",
+        unit="partners",
+        baseline=Decimal("1.00"),
+        target=Decimal("6.00"),
+        order=0,
+    )
+    yf.ProgressEntryFactory(measure=partners, value=Decimal("4.00"))
+    share = yf.MeasureFactory(
+        success_goal=partners.success_goal,
+        name="Share of referrals closed",
+        unit="of referrals",
+        baseline=Decimal("0.10"),
+        target=Decimal("0.75"),
+        order=1,
+    )
+    yf.ProgressEntryFactory(measure=share, value=Decimal("0.50"))
+    hours = yf.MeasureFactory(
+        success_goal=partners.success_goal,
+        name="Staff hours on data sharing",
+        unit="hours",
+        baseline=Decimal("0"),
+        target=Decimal("1200"),
+        order=2,
+    )
+    yf.ProgressEntryFactory(measure=hours, value=Decimal("12.5"))
+    pages = {
+        "success goal": client_as(member.user).get(
+            reverse("cohorts:success-goal", args=[award.pk])
+        ),
+        "year overview": client_as(mentor).get(
+            reverse("cohorts:year-overview", args=[award.pk])
+        ),
+        "mentee home": client_as(member.user).get(reverse("cohorts:mentee-home")),
+    }
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        html = response.content.decode()
+        assert ".00" not in html, name
+        if name == "success goal":
+            assert "Baseline 1 · target 6 partners" in html
+            assert "latest 4" in html
+            assert "<td>4 partners</td>" in html
+            assert "Baseline 0.10 · target 0.75 of referrals" in html
+            assert "<td>0.50 of referrals</td>" in html
+            assert "Baseline 0.0 · target 1,200.0 hours" in html
+            assert "<td>12.5 hours</td>" in html
+        else:
+            assert "Partners sharing data: 4 of 6 partners" in html, name
+            assert "Share of referrals closed: 0.50 of 0.75 of referrals" in html
+            assert "Staff hours on data sharing: 12.5 of 1,200.0 hours" in html
+
+
 def test_progress_for_another_organizations_measure_is_refused(client_as, setup):
     """The form says so next to the measure, and nothing is saved."""
     _, _, member, other = setup

@@ -204,6 +204,18 @@ def act(aid, title, day="2020-03-01", status="planned"):
     return {"id": aid, "title": title, "target_date": day, "status": status}
 
 
+def test_a_measures_figures_need_decimals_only_when_one_has_a_fraction():
+    whole = [Decimal("0.00"), Decimal("6.00"), Decimal("4"), None]
+    assert rules.measure_places(whole) == 0
+    assert rules.format_quantity(Decimal("6.00"), 0) == "6"
+    assert rules.measure_places([Decimal("0"), Decimal("1200"), Decimal("12.50")]) == 1
+    assert rules.measure_places([Decimal("0.10"), Decimal("0.75")]) == 2
+    assert rules.measure_places([Decimal("1E+3")]) == 0
+    assert rules.format_quantity(Decimal("1200"), 1) == "1,200.0"
+    assert rules.format_quantity(Decimal("-2.5"), 2) == "-2.50"
+    assert rules.format_quantity(None, 0) == ""
+
+
 def test_first_version_is_all_added():
     changes = rules.workplan_diff(None, snapshot(goal(1, "G", act(1, "A"))))
     assert [c.kind for c in changes] == ["added"]

@@ -114,3 +114,38 @@ def test_navigation_shows_each_roles_own_links(client_as, mentor_user, staff_use
     assert reverse("staff-home") not in page
     page = client_as(staff_user).get(reverse("staff-home")).content.decode()
     assert reverse("applications:staff-review-list") in page
+
+
+def _icon_href(html: str) -> str:
+    import re
+
+    match = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', html)
+    assert match, "the page names no icon"
+    return match.group(1)
+
+
+@pytest.mark.django_db
+def test_every_page_has_an_icon_that_is_served(client, client_as, staff_user):
+    """The frame names the portal's SVG icon, and the file is there to fetch."""
+    public = client.get(reverse("public-home")).content.decode()
+    signed_in = client_as(staff_user).get(reverse("staff-home")).content.decode()
+    href = _icon_href(public)
+    assert _icon_href(signed_in) == href
+    icon = client.get(href)
+    assert icon.status_code == 200
+    assert icon["Content-Type"].startswith("image/svg+xml")
+    body = b"".join(icon.streaming_content).decode()
+    assert body.lstrip().startswith("<svg") and "</svg>" in body
+
+
+@pytest.mark.django_db
+def test_favicon_ico_leads_to_the_icon_not_a_404(client):
+    """Browsers ask every site for /favicon.ico; the portal answers with its icon."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    icon = client.get(response["Location"])
+    assert icon.status_code == 200
+    assert icon["Content-Type"].startswith("image/svg+xml")
+    assert response["Location"] == _icon_href(
+        client.get(reverse("public-home")).content.decode()
+    )

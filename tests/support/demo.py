@@ -1,9 +1,10 @@
 """The demo program for tests, seeded once per run.
 
-``seed_demo`` takes 10 to 25 seconds (it submits, reviews and scores sixty
-applications through the services), and several tests and modules read the
-program it makes. The session fixture ``demo_snapshot`` runs the command once,
-on an empty database, keeps the rows of every table, and empties the database
+``seed_demo`` takes 10 to 25 seconds (it submits, reviews and scores about a
+hundred applications of three rounds through the services, and runs a past
+mentorship year), and several tests and modules read the program it makes.
+The session fixture ``demo_snapshot`` runs the command once, on an empty
+database, keeps the rows of every table, and empties the database
 again. ``demo_snapshot.restore()`` writes those rows back, in about a second,
 into a database that a test owns whole: a transactional test, or a module
 fixture that opened database access (and empties the tables when it ends).
