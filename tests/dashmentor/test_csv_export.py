@@ -298,7 +298,13 @@ def test_the_capacity_comparison_export(client_as, staff_user):
 def test_the_affinity_exports(client_as, staff_user):
     """Group topics, meeting titles and collaboration names in the three
     affinity tables."""
-    cycle = CycleFactory(name='2026 "spring"')
+    # During the factory awards' contract year, so its collaboration counts.
+    today = timezone.localdate()
+    cycle = CycleFactory(
+        name='2026 "spring"',
+        starts_on=today + dt.timedelta(days=90),
+        ends_on=today + dt.timedelta(days=330),
+    )
     planted = []
     groups = []
     for i in range(2):
