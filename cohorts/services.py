@@ -8,6 +8,7 @@ module-constant message when a rule refuses the change (nothing is saved then).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import secrets
 from decimal import Decimal
 
@@ -18,6 +19,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
+from dashmentor.rows import rows_sync
 from dashmentor.services import audit_record
 from notifications.models import Kind
 from notifications.services import message_enqueue
@@ -102,8 +104,10 @@ def goal_save(
 
     ``activities`` holds dicts with ``title``, ``target_date``, ``status`` and,
     for an existing activity, ``id``; an existing activity with ``delete`` set is
-    removed. A third goal, a target date outside the contract, or a plan under
-    review is refused and nothing is saved.
+    removed. Activities follow the rows rule of ``dashmentor.rows``: one saved
+    back unchanged is not written, one not listed is kept. A third goal, a
+    target date outside the contract, or a plan under review is refused and
+    nothing is saved.
     """
     workplan = WorkPlan.objects.select_for_update().get(pk=workplan.pk)
     _check_editable(workplan)
@@ -128,24 +132,39 @@ def goal_save(
         goal = Goal.objects.create(
             workplan=workplan, order=order, title=title, description=description
         )
+        changed = True
     else:
-        goal.title, goal.description = title, description
-        goal.save(update_fields=["title", "description"])
-    existing = {a.pk: a for a in goal.activities.all()}
-    for order, item in enumerate(activities):
-        activity = existing.get(item.get("id"))
-        if item.get("delete"):
-            if activity:
-                activity.delete()
-            continue
-        if activity is None:
-            activity = Activity(goal=goal)
-        activity.order = order
-        activity.title = item["title"]
-        activity.target_date = item["target_date"]
-        activity.status = item.get("status") or Activity.Status.PLANNED
-        activity.save()
-    workplan.save(update_fields=["updated_at"])
+        goal = Goal.objects.get(pk=goal.pk, workplan=workplan)
+        fields = [
+            name
+            for name, value in (("title", title), ("description", description))
+            if getattr(goal, name) != value
+        ]
+        if fields:
+            goal.title, goal.description = title, description
+            goal.save(update_fields=fields)
+        changed = bool(fields)
+    order = itertools.count((goal.activities.aggregate(m=Max("order"))["m"] or 0) + 1)
+    change = rows_sync(
+        queryset=goal.activities.all(),
+        rows=[
+            {
+                "id": item.get("id"),
+                "title": item["title"],
+                "target_date": item["target_date"],
+                "status": item.get("status") or Activity.Status.PLANNED,
+            }
+            for item in activities
+            if not item.get("delete")
+        ],
+        remove=[
+            item["id"] for item in activities if item.get("delete") and item.get("id")
+        ],
+        fields=["title", "target_date", "status"],
+        new=lambda **values: Activity(goal=goal, order=next(order), **values),
+    )
+    if changed or change:
+        workplan.save(update_fields=["updated_at"])
     return goal
 
 
@@ -322,26 +341,36 @@ def success_goal_save(
 
     ``measures`` holds dicts with ``name``, ``unit``, ``baseline``, ``target``
     and, for an existing measure, ``id``; with ``delete`` set it is removed
-    (with its progress entries).
+    (with its progress entries). Measures follow the rows rule of
+    ``dashmentor.rows``: one saved back unchanged is not written (its progress
+    stays attached to the same row), one not listed is kept.
     """
-    goal, _ = SuccessGoal.objects.update_or_create(
-        award=award, defaults={"statement": statement}
+    goal = SuccessGoal.objects.select_for_update().filter(award=award).first()
+    if goal is None:
+        goal = SuccessGoal.objects.create(award=award, statement=statement)
+    elif goal.statement != statement:
+        goal.statement = statement
+        goal.save(update_fields=["statement", "updated_at"])
+    order = itertools.count((goal.measures.aggregate(m=Max("order"))["m"] or 0) + 1)
+    rows_sync(
+        queryset=goal.measures.all(),
+        rows=[
+            {
+                "id": item.get("id"),
+                "name": item["name"],
+                "unit": item.get("unit", ""),
+                "baseline": item.get("baseline") or Decimal(0),
+                "target": item["target"],
+            }
+            for item in measures
+            if not item.get("delete")
+        ],
+        remove=[
+            item["id"] for item in measures if item.get("delete") and item.get("id")
+        ],
+        fields=["name", "unit", "baseline", "target"],
+        new=lambda **values: Measure(success_goal=goal, order=next(order), **values),
     )
-    existing = {m.pk: m for m in goal.measures.all()}
-    for order, item in enumerate(measures):
-        measure = existing.get(item.get("id"))
-        if item.get("delete"):
-            if measure:
-                measure.delete()
-            continue
-        if measure is None:
-            measure = Measure(success_goal=goal)
-        measure.order = order
-        measure.name = item["name"]
-        measure.unit = item.get("unit", "")
-        measure.baseline = item.get("baseline") or Decimal(0)
-        measure.target = item["target"]
-        measure.save()
     return goal
 
 
