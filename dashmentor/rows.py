@@ -83,3 +83,19 @@ def rows_sync(
             row.save(update_fields=changed)
             change.updated.append(row)
     return change
+
+
+def kept_minute(stored, posted):
+    """The stored time when a form posted it back to the minute it shows.
+
+    Date-time inputs show minutes; a time stored with seconds (an import, a
+    seed, a service) comes back without them. Unchanged on the page, it stays
+    unchanged in the database.
+    """
+    if (
+        stored is not None
+        and posted is not None
+        and stored.replace(second=0, microsecond=0) == posted
+    ):
+        return stored
+    return posted
