@@ -9,6 +9,8 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils import timezone
 
+from dashmentor.rows import kept_minute
+
 from .models import Group, GroupMember, LeaderCheckIn, Meeting
 from .services import ATTENDANCE_NOT_MEMBER
 
@@ -86,6 +88,9 @@ class MeetingForm(forms.ModelForm):
         zone = timezone.get_current_timezone_name()
         self.fields["starts_at"].help_text = f"In your time zone ({zone})."
         self.helper = _helper("Save meeting")
+
+    def clean_starts_at(self):
+        return kept_minute(self.instance.starts_at, self.cleaned_data["starts_at"])
 
 
 class MeetingNotesForm(forms.Form):
