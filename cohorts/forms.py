@@ -13,6 +13,7 @@ from .models import (
     Activity,
     Attendance,
     CheckInNote,
+    CohortMember,
     Event,
     Measure,
     PersonnelChange,
@@ -53,6 +54,10 @@ class GoalForm(forms.Form):
 
 
 REQUIRED = "This field is required."
+ERR_TICK_MEMBER = (
+    "{name} is on the organization's team: tick them under “Who took part” "
+    "instead, so that the call's attendance shows it."
+)
 
 
 class RowForm(forms.Form):
@@ -328,11 +333,16 @@ class LogCommentForm(forms.Form):
 
 
 class CheckInNoteForm(forms.ModelForm):
+    """The mentor's record of a call: who took part is ticked from the team,
+    which records them present at the scheduled call (see
+    ``services.checkin_note_create``); anyone else is named in words."""
+
     class Meta:
         model = CheckInNote
         fields = [
             "held_on",
             "event",
+            "members",
             "attendees",
             "notes",
             "follow_ups",
@@ -340,19 +350,43 @@ class CheckInNoteForm(forms.ModelForm):
         ]
         widgets = {
             "held_on": DATE,
+            "members": forms.CheckboxSelectMultiple,
             "attendees": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 5}),
             "follow_ups": forms.Textarea(attrs={"rows": 3}),
         }
-        labels = {"held_on": "Call held on", "event": "Scheduled call"}
+        labels = {
+            "held_on": "Call held on",
+            "event": "Scheduled call",
+            "members": "Who took part",
+            "attendees": "Others on the call",
+        }
+        help_texts = {
+            "members": "Ticking someone records them present at the scheduled "
+            "call, if you choose one.",
+        }
 
     def __init__(self, *args, award, **kwargs):
         super().__init__(*args, **kwargs)
+        self.award = award
         self.fields["event"].queryset = Event.objects.filter(
-            award=award, kind=Event.Kind.CHECK_IN
-        )
+            award=award, kind=Event.Kind.CHECK_IN, starts_at__lte=timezone.now()
+        ).order_by("-starts_at")
         self.fields["event"].required = False
+        self.fields["members"].queryset = CohortMember.objects.filter(
+            award=award, active=True
+        ).order_by("role", "name")
+        self.fields["members"].required = False
         self.helper = _helper("Save the notes")
+
+    def clean_attendees(self):
+        text = self.cleaned_data.get("attendees", "")
+        named, _ = rules.members_named(text, self.fields["members"].queryset)
+        if named:
+            raise forms.ValidationError(
+                ERR_TICK_MEMBER.format(name=named[0].name), code="member"
+            )
+        return text
 
 
 class PersonnelChangeForm(forms.ModelForm):

@@ -528,7 +528,9 @@ def current_period(periods, today: dt.date):
 
 
 def check_in_notes_for(*, award, mentee_view: bool):
-    qs = award.check_in_notes.select_related("author", "event")
+    qs = award.check_in_notes.select_related("author", "event").prefetch_related(
+        "members"
+    )
     if mentee_view:
         qs = qs.filter(shared_with_mentee=True)
     return qs

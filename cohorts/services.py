@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from dashmentor.rows import rows_sync
 from dashmentor.services import audit_record
@@ -59,6 +59,11 @@ ERR_EVENT_END_BEFORE_START = "The end must come after the start."
 ERR_PERIOD_OTHER_COHORT = "This action period belongs to another cohort."
 ERR_PERIOD_NOT_STARTED = "This action period has not started yet."
 ERR_EVENT_OTHER_ORG = "This call is not a check-in with this organization."
+ERR_EVENT_NOT_HELD = (
+    "This event has not taken place yet (it starts {when}): record who came once "
+    "it has started."
+)
+ERR_MEMBER_OTHER_ORG = "Only the organization's own team members can be ticked here."
 ERR_CHANGE_APPLIED = "This change was already applied."
 ERR_NO_SUCH_PERSON = "No active member of this organization has the e-mail {email}."
 
@@ -564,14 +569,31 @@ def attendance_members(event: Event):
     )
 
 
+def attendance_not_held(event: Event, now=None) -> str:
+    """Why attendance cannot be recorded for ``event`` yet (it has not
+    started), or an empty string."""
+    if event.starts_at <= (now or timezone.now()):
+        return ""
+    when = timezone.localtime(event.starts_at)
+    return ERR_EVENT_NOT_HELD.format(when=dateformat.format(when, "F j, Y, g:i A T"))
+
+
 @transaction.atomic
 def attendance_record(*, event: Event, statuses: dict[int, str], by) -> int:
     """Record who came to ``event``, one status per member, in one step.
 
+    An event that has not started has no attendance yet (``ERR_EVENT_NOT_HELD``).
     A member who is not expected at the event (another cohort, another
     organization's check-in, inactive) refuses the whole form: nothing saved.
-    Recording twice updates the same rows. Returns the number of rows written.
+    Recording twice updates the same rows; a status left as it was is not
+    written again (who recorded it and when stay). A member marked absent or
+    excused is taken off the "who took part" list of the event's check-in
+    notes, so that a note never names someone the attendance says was not
+    there. Returns the number of statuses given.
     """
+    not_held = attendance_not_held(event)
+    if not_held:
+        raise ValidationError(not_held)
     allowed = {m.pk: m for m in attendance_members(event)}
     for member_id, status in statuses.items():
         if member_id not in allowed:
@@ -580,20 +602,50 @@ def attendance_record(*, event: Event, statuses: dict[int, str], by) -> int:
             raise ValidationError(ERR_NOT_IN_COHORT.format(name=name))
         if status not in Attendance.Status.values:
             raise ValidationError(ERR_BAD_ATTENDANCE.format(status=status))
-    now = timezone.now()
-    for member_id, status in statuses.items():
-        Attendance.objects.update_or_create(
-            event=event,
-            member_id=member_id,
-            defaults={"status": status, "recorded_by": by, "recorded_at": now},
+    written = _attendance_write(event=event, statuses=statuses, by=by)
+    if written:
+        away = [
+            m for m, status in written.items() if status != Attendance.Status.PRESENT
+        ]
+        CheckInNote.members.through.objects.filter(
+            checkinnote__event=event, cohortmember_id__in=away
+        ).delete()
+        audit_record(
+            actor=by,
+            action="event.attendance",
+            target=event,
+            after={str(k): v for k, v in written.items()},
         )
-    audit_record(
-        actor=by,
-        action="event.attendance",
-        target=event,
-        after={str(k): v for k, v in statuses.items()},
-    )
     return len(statuses)
+
+
+def _attendance_write(*, event: Event, statuses: dict[int, str], by) -> dict:
+    """Write the statuses that differ from the recorded ones; return them."""
+    recorded = {
+        a.member_id: a
+        for a in Attendance.objects.select_for_update().filter(
+            event=event, member_id__in=list(statuses)
+        )
+    }
+    now = timezone.now()
+    written = {}
+    for member_id, status in statuses.items():
+        row = recorded.get(member_id)
+        if row is None:
+            Attendance.objects.create(
+                event=event,
+                member_id=member_id,
+                status=status,
+                recorded_by=by,
+                recorded_at=now,
+            )
+        elif row.status != status:
+            row.status, row.recorded_by, row.recorded_at = status, by, now
+            row.save(update_fields=["status", "recorded_by", "recorded_at"])
+        else:
+            continue
+        written[member_id] = status
+    return written
 
 
 # --- action logs and check-in notes ---------------------------------------
@@ -629,18 +681,36 @@ def checkin_note_create(
     award,
     held_on: dt.date,
     notes: str,
+    members=(),
     attendees: str = "",
     follow_ups: str = "",
     shared_with_mentee: bool = True,
     event: Event | None = None,
     by,
 ) -> CheckInNote:
-    """The mentor's record of a check-in call with one mentee organization."""
+    """The mentor's record of a check-in call with one mentee organization.
+
+    ``members`` are the organization's people who took part; ``attendees``
+    names anyone else. The note and the call's attendance say the same: a
+    member ticked in the note of a scheduled call is recorded present at it
+    (a mark of absent or excused is corrected, since the mentor who was on
+    the call says otherwise), and ``attendance_record`` takes someone marked
+    absent off the note. That is what a mentor expects from writing down who
+    was on the call: the attendance follows, with nothing to record twice. A
+    call that has not started yet has no note (``ERR_EVENT_NOT_HELD``).
+    """
     if event is not None and (
         event.kind != Event.Kind.CHECK_IN or event.award_id != award.pk
     ):
         raise ValidationError({"event": ERR_EVENT_OTHER_ORG})
-    return CheckInNote.objects.create(
+    if event is not None:
+        not_held = attendance_not_held(event)
+        if not_held:
+            raise ValidationError({"event": not_held})
+    members = list(members)
+    if any(m.award_id != award.pk for m in members):
+        raise ValidationError({"members": ERR_MEMBER_OTHER_ORG})
+    note = CheckInNote.objects.create(
         award=award,
         event=event,
         author=by,
@@ -650,6 +720,22 @@ def checkin_note_create(
         follow_ups=follow_ups,
         shared_with_mentee=shared_with_mentee,
     )
+    note.members.set(members)
+    if event is not None and members:
+        written = _attendance_write(
+            event=event,
+            statuses={m.pk: Attendance.Status.PRESENT for m in members},
+            by=by,
+        )
+        if written:
+            audit_record(
+                actor=by,
+                action="event.attendance",
+                target=event,
+                after={str(k): v for k, v in written.items()},
+                note="Recorded from the check-in note.",
+            )
+    return note
 
 
 # --- personnel changes -------------------------------------------------------

@@ -881,9 +881,11 @@ def event_detail(request, pk):
             ).order_by("member__award__application__organization__name", "member__name")
             if manager
             else None,
-            "notes": event.notes.filter(shared_with_mentee=True)
-            if not manager
-            else event.notes.all(),
+            "notes": (
+                event.notes.filter(shared_with_mentee=True)
+                if not manager
+                else event.notes.all()
+            ).prefetch_related("members"),
             "zone": timezone.get_current_timezone_name(),
         },
     )
@@ -922,6 +924,7 @@ def event_attendance(request, pk):
             "form": form,
             "rows": rows,
             "zone": timezone.get_current_timezone_name(),
+            "not_held": services.attendance_not_held(event),
         },
         status=400 if form.errors else 200,
     )

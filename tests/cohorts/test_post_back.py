@@ -163,3 +163,17 @@ def test_a_measure_goes_only_when_ticked_or_emptied(client_as, plan):
     data["measure-0-DELETE"] = ["on"]
     post(client, success_url(member), data)
     assert not Measure.objects.exists()
+
+
+def test_attendance_saved_back_unchanged_changes_nothing(client_as):
+    """Who recorded each mark and when stays with the marks left as they were."""
+    mentorship, mentor, members = yf.cohort(3)
+    event = yf.EventFactory(mentorship=mentorship)
+    for member, status in zip(members, ["present", "absent", "excused"], strict=True):
+        yf.AttendanceFactory(event=event, member=member, status=status)
+    client = client_as(mentor)
+    url = reverse("cohorts:event-attendance", args=[event.pk])
+    form = load(client, url, f"member_{members[0].pk}")
+    before = database_rows()
+    post(client, url, form.post_data())
+    assert_same_rows(before, database_rows())
