@@ -32,6 +32,14 @@ ERR_SERIES_EMPTY = (
 )
 
 
+PLAN_DUE_DAYS = 30
+
+
+def workplan_due_on(contract_start: dt.date) -> dt.date:
+    """A new work plan is due a month into the contract."""
+    return contract_start + dt.timedelta(days=PLAN_DUE_DAYS)
+
+
 def goal_count_error(count: int, *, adding: bool = False) -> str | None:
     """Say what is wrong with a plan of ``count`` goals, or None.
 

@@ -67,7 +67,6 @@ ERR_MEMBER_OTHER_ORG = "Only the organization's own team members can be ticked h
 ERR_CHANGE_APPLIED = "This change was already applied."
 ERR_NO_SUCH_PERSON = "No active member of this organization has the e-mail {email}."
 
-DEFAULT_PLAN_DUE_DAYS = 30
 RESUBMIT_DAYS = 14
 
 
@@ -80,12 +79,17 @@ def _date(value: dt.date) -> str:
 
 @transaction.atomic
 def workplan_get_or_create(*, award) -> WorkPlan:
-    """The award's work plan, created as a draft due a month into the contract."""
+    """The award's work plan, created as a draft due a month into the contract.
+
+    The year starts with the award: the placement and the waitlist offer call
+    this when they make one, so that the plan's due date drives its reminders
+    from the start. A save of the plan calls it too, for an award made another
+    way (the admin); pages only read (``selectors.workplan_of``). Safe to call
+    again: the plan is made once.
+    """
     workplan, _ = WorkPlan.objects.get_or_create(
         award=award,
-        defaults={
-            "due_on": award.contract_start + dt.timedelta(days=DEFAULT_PLAN_DUE_DAYS)
-        },
+        defaults={"due_on": rules.workplan_due_on(award.contract_start)},
     )
     return workplan
 
@@ -850,16 +854,10 @@ def personnel_change_apply(*, change: PersonnelChange, by) -> PersonnelChange:
 # --- calendar feed -----------------------------------------------------------
 
 
-def calendar_token_get(*, user) -> str:
-    """The user's secret feed token, made on first use."""
-    if not user.calendar_token:
-        return calendar_token_reset(user=user)
-    return user.calendar_token
-
-
 @transaction.atomic
 def calendar_token_reset(*, user) -> str:
-    """Replace the feed token: the old feed address stops working."""
+    """Make the user's feed token, or replace it: the old feed address stops
+    working."""
     user.calendar_token = secrets.token_urlsafe(32)
     user.save(update_fields=["calendar_token"])
     audit_record(actor=user, action="calendar.reset", target=user)
