@@ -86,9 +86,12 @@ def email_confirmation_resend(request):
     return redirect(target)
 
 
-@role_required(Role.APPLICANT)
+@role_required(Role.APPLICANT, Role.PARTICIPANT)
 def organization_edit(request):
-    """Create or edit the applicant organization's profile."""
+    """Create or edit the applicant organization's profile.
+
+    An affinity-group participant may create one too, to apply: it then
+    becomes an applicant."""
     organization = services.applicant_organization(request.user)
     form = forms.OrganizationForm(_posted(request), instance=organization)
     if request.method == "POST" and form.is_valid():
@@ -165,7 +168,7 @@ def round_detail(request, slug):
 
 
 @require_POST
-@role_required(Role.APPLICANT)
+@role_required(Role.APPLICANT, Role.PARTICIPANT)
 def application_start(request, slug):
     """Start (or return to) the organization's application to a round."""
     round_ = get_object_or_404(Round, slug=slug)
