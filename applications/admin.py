@@ -34,6 +34,7 @@ from .models import (
     Round,
     Score,
 )
+from .review_filters import SUBMITTED_NAME
 
 
 class QuestionInline(admin.StackedInline):
@@ -309,7 +310,7 @@ STATUS_LABELS = dict(Application.Status.choices)
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
     list_display = [
-        "organization",
+        "organization_as_submitted",
         "round",
         "state_name",
         "sectors",
@@ -334,7 +335,13 @@ class ApplicationAdmin(admin.ModelAdmin):
         ("first_preference", MentorshipListFilter),
         "state",
     ]
-    search_fields = ["organization__name", "collaboration_name", "organization__city"]
+    search_fields = [
+        "org_name",
+        "organization__name",
+        "collaboration_name",
+        "org_city",
+        "organization__city",
+    ]
     list_select_related = [
         "organization",
         "round",
@@ -351,7 +358,11 @@ class ApplicationAdmin(admin.ModelAdmin):
     ordering = ["-pk"]
     inlines = [ContactInline, PartnerInline, EligibilityInline, AssignmentInline]
     raw_id_fields = ["organization", "created_by", "first_preference"]
+    # What the application was submitted with is fixed at submission: shown,
+    # never edited here (the organization's own page edits the profile).
     readonly_fields = [
+        *[f for f in Application.SNAPSHOT_FIELDS.values() if f != "state"],
+        "org_snapshot_at",
         "reviews_assigned",
         "reviews_done",
         "score_mean",
@@ -382,6 +393,10 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     # Labels of the choice columns from dicts built once: the admin's own
     # display flattens the field's choices (60 states) for every cell.
+    @admin.display(description="organization", ordering=SUBMITTED_NAME)
+    def organization_as_submitted(self, obj):
+        return obj.applicant.name
+
     @admin.display(description="state", ordering="state")
     def state_name(self, obj):
         return STATE_LABELS.get(obj.state, obj.state) or "—"

@@ -113,7 +113,7 @@ def application_view(application: Application, *, viewer) -> ApplicationView:
     round_ = application.round
     blind = is_blind_for(viewer, round_)
     hidden = set(round_.blind_fields or []) if blind else set()
-    org = application.organization
+    org = application.applicant
     partners = list(application.partners.all().order_by("order", "pk"))
     contacts = list(application.contacts.all())
     names: list[str] = []
@@ -247,6 +247,7 @@ STAFF_ROW_FIELDS = [
     "disagreement",
     "organization__name",
     "organization__org_type",
+    *Application.SNAPSHOT_SHOWN,
     "first_preference__mentor_organization__name",
     "decision__outcome",
     "decision__version",
@@ -300,6 +301,8 @@ RANKED_ROW_FIELDS = [
     "score_normalized",
     "disagreement",
     "organization__name",
+    "status",
+    *Application.SNAPSHOT_SHOWN,
     "decision__outcome",
     "decision__version",
     "decision__released_at",

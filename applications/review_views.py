@@ -71,7 +71,7 @@ def reviewer_queue(request):
             f"Application #{a.application.pk}"
             if selectors.is_blind_for(request.user, a.application.round)
             and "organization" in (a.application.round.blind_fields or [])
-            else a.application.organization.name
+            else a.application.applicant.name
         )
     return render(
         request,
@@ -215,8 +215,8 @@ def _csv_row(position: int, a: Application) -> list[str]:
         _csv_safe(v)
         for v in [
             position,
-            a.organization.name,
-            a.organization.get_org_type_display(),
+            a.applicant.name,
+            a.applicant.get_org_type_display(),
             a.state,
             "; ".join(selectors.sectors_of(a)),
             a.first_preference.short_name if a.first_preference else "",
@@ -375,14 +375,14 @@ def staff_bulk_decision(request):
             "release decisions.",
         )
     if result.conflicts:
-        names = ", ".join(a.organization.name for a in result.conflicts)
+        names = ", ".join(a.applicant.name for a in result.conflicts)
         messages.warning(
             request,
             f"Someone else decided {len(result.conflicts)} of them since you "
             f"loaded the list; they were left as they are: {names}.",
         )
     for application, reason in result.refused:
-        messages.error(request, f"{application.organization.name}: {reason}")
+        messages.error(request, f"{application.applicant.name}: {reason}")
     return redirect(back)
 
 
@@ -663,7 +663,7 @@ def _ranked_digest(groups) -> str:
             row = (
                 a.pk,
                 a.rank,
-                a.organization.name,
+                a.applicant.name,
                 a.state,
                 a.reviews_done,
                 a.reviews_assigned,

@@ -506,7 +506,7 @@ def _touch(application: Application) -> None:
 
 def draft_input(application: Application) -> rules.DraftInput:
     """Read everything the completeness rule needs, in a fixed number of queries."""
-    org = application.organization
+    org = application.applicant
     contacts = tuple(
         rules.ContactInput(
             kind=c.kind,
@@ -547,7 +547,8 @@ def draft_input(application: Application) -> rules.DraftInput:
 
 
 def screening_input(application: Application) -> rules.ScreeningInput:
-    org = application.organization
+    """The screening reads what the application was submitted with."""
+    org = application.submitted_organization or application.organization
     return rules.ScreeningInput(
         learning_goal=application.learning_goal,
         org_type=org.org_type,
@@ -712,7 +713,11 @@ def application_submit(*, application: Application, by: User, now=None) -> Appli
         if partners
         else ""
     )
-    locked.state = locked.organization.state
+    # What the application is submitted with is fixed here: the organization's
+    # profile is copied (``state`` with it), and staff pages, exports and the
+    # screening read the copy; later edits of the profile apply to later
+    # applications.
+    snapshot = locked.organization_snapshot_take(now)
     first = locked.preferences.order_by("rank").first()
     locked.first_preference_id = first.mentorship_id if first else None
     locked.submitted_at = now
@@ -721,7 +726,7 @@ def application_submit(*, application: Application, by: User, now=None) -> Appli
         update_fields=[
             "version",
             "sectors_index",
-            "state",
+            *snapshot,
             "first_preference",
             "submitted_at",
             "first_submitted_at",
@@ -756,7 +761,7 @@ def _send_submission_confirmation(application: Application, by: User) -> None:
             subject=f"We received your application to {round_.name}",
             template="applications_submitted",
             context={
-                "organization": application.organization.name,
+                "organization": application.applicant.name,
                 "round_name": round_.name,
                 # Formatted here: the template's date filter would convert
                 # back to the zone active where the e-mail is rendered.

@@ -21,6 +21,7 @@ from .models import Application, EligibilityResult, Round
 from .permissions import get_application_for_applicant, get_application_for_user
 
 SAVED = "Saved. You can come back and finish at any time before the deadline."
+EDITABLE = (Application.Status.DRAFT, Application.Status.WITHDRAWN)
 
 
 def _posted(request):
@@ -109,10 +110,22 @@ def organization_edit(request):
             if url_has_allowed_host_and_scheme(target, {request.get_host()}):
                 return redirect(target)
             return redirect("applications:applicant-home")
+    applications = (
+        list(selectors.application_list_for_applicant(user=request.user))
+        if organization
+        else []
+    )
     return render(
         request,
         "applications/organization_form.html",
-        {"form": form, "organization": organization},
+        {
+            "form": form,
+            "organization": organization,
+            # What an edit changes: drafts and later submissions; not what was
+            # already submitted (each keeps the copy taken at submission).
+            "fixed": [a for a in applications if a.status not in EDITABLE],
+            "open_drafts": [a for a in applications if a.status in EDITABLE],
+        },
     )
 
 
