@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 
+from dashmentor.admin import SavesChangesOnly
 from dashmentor.choices import Sector, USState
 
 from . import review_selectors as selectors
@@ -58,7 +59,7 @@ class CriterionInline(admin.TabularInline):
 
 
 @admin.register(Round)
-class RoundAdmin(admin.ModelAdmin):
+class RoundAdmin(SavesChangesOnly, admin.ModelAdmin):
     list_display = [
         "name",
         "opens_at",
@@ -308,7 +309,7 @@ STATUS_LABELS = dict(Application.Status.choices)
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(SavesChangesOnly, admin.ModelAdmin):
     list_display = [
         "organization_as_submitted",
         "round",
@@ -363,6 +364,8 @@ class ApplicationAdmin(admin.ModelAdmin):
     readonly_fields = [
         *[f for f in Application.SNAPSHOT_FIELDS.values() if f != "state"],
         "org_snapshot_at",
+        "submitted_at",
+        "first_submitted_at",
         "reviews_assigned",
         "reviews_done",
         "score_mean",
@@ -521,7 +524,7 @@ class ScoreInline(admin.TabularInline):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(SavesChangesOnly, admin.ModelAdmin):
     """Reviews are read here; reviewers change them on their desk (audited)."""
 
     list_display = ["assignment", "weighted_total", "submitted_at"]

@@ -8,6 +8,8 @@ read-only once a survey has responses; the "copy" action makes a new version.
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
+from dashmentor.admin import SavesChangesOnly
+
 from . import selectors, services
 from .models import Choice, Invitation, Question, Section, Survey
 
@@ -34,7 +36,7 @@ class SectionInline(LockedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Survey)
-class SurveyAdmin(admin.ModelAdmin):
+class SurveyAdmin(SavesChangesOnly, admin.ModelAdmin):
     list_display = ["title", "kind", "audience", "status", "anonymous", "opens_at"]
     list_filter = ["kind", "status", "anonymous"]
     search_fields = ["title"]
@@ -93,7 +95,7 @@ class QuestionInline(admin.StackedInline):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(SavesChangesOnly, admin.ModelAdmin):
     list_display = ["title", "survey", "order"]
     list_select_related = ["survey"]
     inlines = [QuestionInline]
@@ -117,7 +119,7 @@ class ChoiceInline(admin.TabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(SavesChangesOnly, admin.ModelAdmin):
     list_display = ["prompt", "kind", "section", "required"]
     list_select_related = ["section__survey"]
     inlines = [ChoiceInline]
