@@ -337,12 +337,30 @@ class CheckInNoteForm(forms.ModelForm):
     which records them present at the scheduled call (see
     ``services.checkin_note_create``); anyone else is named in words."""
 
+    # Ids checked against the team in Python (no query for a posted value).
+    members = forms.TypedMultipleChoiceField(
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Who took part",
+        help_text="Ticking someone records them present at the scheduled call, "
+        "if you choose one.",
+    )
+    field_order = [
+        "held_on",
+        "event",
+        "members",
+        "attendees",
+        "notes",
+        "follow_ups",
+        "shared_with_mentee",
+    ]
+
     class Meta:
         model = CheckInNote
         fields = [
             "held_on",
             "event",
-            "members",
             "attendees",
             "notes",
             "follow_ups",
@@ -350,7 +368,6 @@ class CheckInNoteForm(forms.ModelForm):
         ]
         widgets = {
             "held_on": DATE,
-            "members": forms.CheckboxSelectMultiple,
             "attendees": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 5}),
             "follow_ups": forms.Textarea(attrs={"rows": 3}),
@@ -358,12 +375,7 @@ class CheckInNoteForm(forms.ModelForm):
         labels = {
             "held_on": "Call held on",
             "event": "Scheduled call",
-            "members": "Who took part",
             "attendees": "Others on the call",
-        }
-        help_texts = {
-            "members": "Ticking someone records them present at the scheduled "
-            "call, if you choose one.",
         }
 
     def __init__(self, *args, award, **kwargs):
@@ -373,15 +385,21 @@ class CheckInNoteForm(forms.ModelForm):
             award=award, kind=Event.Kind.CHECK_IN, starts_at__lte=timezone.now()
         ).order_by("-starts_at")
         self.fields["event"].required = False
-        self.fields["members"].queryset = CohortMember.objects.filter(
-            award=award, active=True
-        ).order_by("role", "name")
-        self.fields["members"].required = False
+        self.team = list(
+            CohortMember.objects.filter(award=award, active=True).order_by(
+                "role", "name"
+            )
+        )
+        self.fields["members"].choices = [(m.pk, m.name) for m in self.team]
         self.helper = _helper("Save the notes")
+
+    def clean_members(self):
+        by_pk = {m.pk: m for m in self.team}
+        return [by_pk[pk] for pk in self.cleaned_data.get("members", [])]
 
     def clean_attendees(self):
         text = self.cleaned_data.get("attendees", "")
-        named, _ = rules.members_named(text, self.fields["members"].queryset)
+        named, _ = rules.members_named(text, self.team)
         if named:
             raise forms.ValidationError(
                 ERR_TICK_MEMBER.format(name=named[0].name), code="member"

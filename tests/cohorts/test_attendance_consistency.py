@@ -192,3 +192,16 @@ def test_the_migration_moves_named_members_into_the_note_and_the_attendance(call
     assert note.attendees == "Dee Ross (housing partner)"
     bo_mark = Attendance.objects.get(event=event, member=bo)
     assert (bo_mark.status, bo_mark.recorded_by) == ("present", mentor)
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999999", "x", "-1"])
+def test_a_posted_member_that_is_no_team_member_is_refused(client_as, call, value):
+    mentor, ana, _, event = call
+    client = client_as(mentor)
+    before = database_rows()
+    response = client.post(
+        note_url(ana.award), {**note_data(event, [ana]), "members": [value]}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["members"]
+    assert_same_rows(before, database_rows())
