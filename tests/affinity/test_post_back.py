@@ -112,3 +112,18 @@ def test_attendance_for_a_meeting_not_yet_held_is_refused(client_as, group, lead
     with pytest.raises(services.ValidationError) as exc:
         services.attendance_record(meeting=meeting, present=[], by=leader)
     assert exc.value.messages == [message]
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999999", "x"])
+def test_a_check_in_naming_someone_not_among_the_leaders_is_refused(
+    client_as, group, leader, value
+):
+    client = client_as(leader)
+    url = reverse("affinity:checkin", args=[group.pk, "midpoint"])
+    before = database_rows()
+    response = client.post(
+        url, {"held_on": "2026-01-01", "notes": "x", "attendees": [value]}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["attendees"]
+    assert_same_rows(before, database_rows())
