@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from dashmentor.admin import SavesChangesOnly
+
 from .models import (
     Cycle,
     Drawing,
@@ -26,7 +28,7 @@ class GroupMemberInline(admin.TabularInline):
 
 
 @admin.register(Group)
-class GroupAdmin(admin.ModelAdmin):
+class GroupAdmin(SavesChangesOnly, admin.ModelAdmin):
     list_display = ["topic", "cycle", "cadence", "capacity"]
     list_filter = ["cycle"]
     search_fields = ["topic"]

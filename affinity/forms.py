@@ -9,6 +9,8 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils import timezone
 
+from dashmentor.rows import kept_minute
+
 from .models import Group, GroupMember, LeaderCheckIn, Meeting
 from .services import ATTENDANCE_NOT_MEMBER
 
@@ -87,6 +89,9 @@ class MeetingForm(forms.ModelForm):
         self.fields["starts_at"].help_text = f"In your time zone ({zone})."
         self.helper = _helper("Save meeting")
 
+    def clean_starts_at(self):
+        return kept_minute(self.instance.starts_at, self.cleaned_data["starts_at"])
+
 
 class MeetingNotesForm(forms.Form):
     notes = forms.CharField(
@@ -123,24 +128,39 @@ class AttendanceForm(forms.Form):
 
 
 class CheckInForm(forms.ModelForm):
+    # Ids checked against the group's leaders and staff in Python (a posted
+    # value never reaches the database as a query).
+    attendees = forms.TypedMultipleChoiceField(
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Who took part",
+    )
+
     class Meta:
         model = LeaderCheckIn
         fields = ["held_on", "attendees", "notes"]
         widgets = {
             "held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "attendees": forms.CheckboxSelectMultiple,
             "notes": forms.Textarea(attrs={"rows": 8}),
         }
-        labels = {"held_on": "Held on", "attendees": "Who took part"}
+        labels = {"held_on": "Held on"}
         help_texts = {
             "notes": "What worked, pain points, ideas, best practices to keep."
         }
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["attendees"].queryset = people
-        self.fields["attendees"].required = False
+        self.people = {p.pk: p for p in people}
+        self.fields["attendees"].choices = [
+            (pk, str(person)) for pk, person in self.people.items()
+        ]
+        if self.instance.pk:
+            self.initial["attendees"] = [p.pk for p in self.instance.attendees.all()]
         self.helper = _helper("Save check-in")
+
+    def clean_attendees(self):
+        return [self.people[pk] for pk in self.cleaned_data.get("attendees", [])]
 
 
 class GroupEmailForm(forms.Form):

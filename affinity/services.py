@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from dashmentor.services import audit_record
 from notifications.models import Kind
@@ -51,6 +51,10 @@ NOT_LEAVABLE = "You are not in this group, so there is nothing to leave."
 ATTENDANCE_NOT_MEMBER = (
     "{name} is not a member of this group; attendance is recorded only for "
     "admitted members."
+)
+ATTENDANCE_NOT_HELD = (
+    "This meeting has not taken place yet (it starts {when}): record who came "
+    "once it has started."
 )
 EMAIL_NO_MEMBERS = "The group has no admitted members to write to yet."
 SURVEYS_EXIST = "This group already has its pre-assessment and final survey."
@@ -244,9 +248,9 @@ def group_update(*, group: Group, by, **fields) -> Group:
         if name not in GROUP_EDITABLE:
             raise ValueError(f"{name} is not editable here")
         setattr(group, name, value)
-    group.save(update_fields=list(fields))
     changed = {k: v for k, v in fields.items() if before[k] != v}
     if changed:
+        group.save(update_fields=list(changed))
         audit_record(
             actor=by,
             action="affinity.group_update",
@@ -279,18 +283,27 @@ def meeting_save(
         if existing is not None:
             return existing
         meeting = Meeting(group=group)
-    meeting.title = title
-    meeting.starts_at = starts_at
-    meeting.agenda = agenda
-    meeting.link = link
+    values = {"title": title, "starts_at": starts_at, "agenda": agenda, "link": link}
+    changed = [
+        name for name, value in values.items() if getattr(meeting, name) != value
+    ]
+    if meeting.pk and not changed:
+        return meeting  # saved back unchanged: nothing to write
+    for name in changed:
+        setattr(meeting, name, values[name])
     meeting.save()
     return meeting
 
 
 @transaction.atomic
 def meeting_notes_save(*, meeting: Meeting, notes: str, by) -> Meeting:
-    """Store the notes sanitized: a script or an event handler never survives."""
-    meeting.notes_html = rules.sanitize_notes(notes)
+    """Store the notes sanitized: a script or an event handler never survives.
+
+    Notes saved back as they are keep their author and time."""
+    clean = rules.sanitize_notes(notes)
+    if clean == meeting.notes_html:
+        return meeting
+    meeting.notes_html = clean
     meeting.notes_updated_by = by
     meeting.notes_updated_at = timezone.now()
     meeting.save(update_fields=["notes_html", "notes_updated_by", "notes_updated_at"])
@@ -309,15 +322,30 @@ def attendance_roster(meeting: Meeting) -> list[GroupMember]:
     )
 
 
+def attendance_not_held(meeting: Meeting, now=None) -> str:
+    """Why attendance cannot be recorded yet (the meeting has not started), or
+    an empty string."""
+    if meeting.starts_at <= (now or timezone.now()):
+        return ""
+    when = timezone.localtime(meeting.starts_at)
+    return ATTENDANCE_NOT_HELD.format(when=dateformat.format(when, "F j, Y, g:i A T"))
+
+
 @transaction.atomic
 def attendance_record(
     *, meeting: Meeting, present: Iterable[int], by
 ) -> list[MeetingAttendance]:
     """Record who was at ``meeting``: everyone on the roster, present or not.
 
+    A meeting that has not started yet has no attendance: refused with
+    ``ATTENDANCE_NOT_HELD``. A mark left as it was is not written again.
+
     An id that is not on the roster (not an admitted member of the group)
     refuses the whole screen with ``ATTENDANCE_NOT_MEMBER``; nothing is saved.
     """
+    not_held = attendance_not_held(meeting)
+    if not_held:
+        raise ValidationError(not_held)
     roster = {m.pk: m for m in attendance_roster(meeting)}
     present = {int(pk) for pk in present}
     strangers = present - roster.keys()
@@ -344,11 +372,15 @@ def attendance_record(
                     recorded_at=now,
                 )
             )
-        else:
+        elif row.present != (pk in present):
+            # Only a changed mark is written: who recorded it and when stay
+            # with the marks left as they were.
             row.present = pk in present
             row.recorded_by = by
             row.recorded_at = now
             to_update.append(row)
+    if not (to_create or to_update):
+        return []
     MeetingAttendance.objects.bulk_create(to_create)
     MeetingAttendance.objects.bulk_update(
         to_update, ["present", "recorded_by", "recorded_at"]
@@ -369,10 +401,19 @@ def attendance_record(
 def checkin_save(
     *, group: Group, kind: str, held_on: dt.date, notes: str, attendees, by
 ) -> LeaderCheckIn:
-    """Record the orientation, midpoint or final check-in of a group's leaders."""
-    checkin, _ = LeaderCheckIn.objects.update_or_create(
-        group=group, kind=kind, defaults={"held_on": held_on, "notes": notes}
+    """Record the orientation, midpoint or final check-in of a group's leaders.
+
+    Saved back unchanged, it writes nothing."""
+    checkin = (
+        LeaderCheckIn.objects.select_for_update().filter(group=group, kind=kind).first()
     )
+    if checkin is None:
+        checkin = LeaderCheckIn.objects.create(
+            group=group, kind=kind, held_on=held_on, notes=notes
+        )
+    elif (checkin.held_on, checkin.notes) != (held_on, notes):
+        checkin.held_on, checkin.notes = held_on, notes
+        checkin.save(update_fields=["held_on", "notes"])
     checkin.attendees.set(attendees)
     return checkin
 

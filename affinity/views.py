@@ -290,6 +290,7 @@ def meeting_attendance(request, pk, meeting_pk):
             "form": form,
             "rows": [(m, m.pk in checked, m.pk in recorded) for m in roster],
             "already_recorded": bool(recorded),
+            "not_held": services.attendance_not_held(meeting),
         },
     )
 

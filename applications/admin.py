@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 
+from dashmentor.admin import SavesChangesOnly
 from dashmentor.choices import Sector, USState
 
 from . import review_selectors as selectors
@@ -34,6 +35,7 @@ from .models import (
     Round,
     Score,
 )
+from .review_filters import SUBMITTED_NAME
 
 
 class QuestionInline(admin.StackedInline):
@@ -57,7 +59,7 @@ class CriterionInline(admin.TabularInline):
 
 
 @admin.register(Round)
-class RoundAdmin(admin.ModelAdmin):
+class RoundAdmin(SavesChangesOnly, admin.ModelAdmin):
     list_display = [
         "name",
         "opens_at",
@@ -307,9 +309,9 @@ STATUS_LABELS = dict(Application.Status.choices)
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(SavesChangesOnly, admin.ModelAdmin):
     list_display = [
-        "organization",
+        "organization_as_submitted",
         "round",
         "state_name",
         "sectors",
@@ -334,7 +336,13 @@ class ApplicationAdmin(admin.ModelAdmin):
         ("first_preference", MentorshipListFilter),
         "state",
     ]
-    search_fields = ["organization__name", "collaboration_name", "organization__city"]
+    search_fields = [
+        "org_name",
+        "organization__name",
+        "collaboration_name",
+        "org_city",
+        "organization__city",
+    ]
     list_select_related = [
         "organization",
         "round",
@@ -351,7 +359,13 @@ class ApplicationAdmin(admin.ModelAdmin):
     ordering = ["-pk"]
     inlines = [ContactInline, PartnerInline, EligibilityInline, AssignmentInline]
     raw_id_fields = ["organization", "created_by", "first_preference"]
+    # What the application was submitted with is fixed at submission: shown,
+    # never edited here (the organization's own page edits the profile).
     readonly_fields = [
+        *[f for f in Application.SNAPSHOT_FIELDS.values() if f != "state"],
+        "org_snapshot_at",
+        "submitted_at",
+        "first_submitted_at",
         "reviews_assigned",
         "reviews_done",
         "score_mean",
@@ -382,6 +396,10 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     # Labels of the choice columns from dicts built once: the admin's own
     # display flattens the field's choices (60 states) for every cell.
+    @admin.display(description="organization", ordering=SUBMITTED_NAME)
+    def organization_as_submitted(self, obj):
+        return obj.applicant.name
+
     @admin.display(description="state", ordering="state")
     def state_name(self, obj):
         return STATE_LABELS.get(obj.state, obj.state) or "—"
@@ -506,7 +524,7 @@ class ScoreInline(admin.TabularInline):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(SavesChangesOnly, admin.ModelAdmin):
     """Reviews are read here; reviewers change them on their desk (audited)."""
 
     list_display = ["assignment", "weighted_total", "submitted_at"]

@@ -19,13 +19,11 @@ from dashmentor.models import Organization, User
 
 from . import rules
 from .models import Application, EligibilityResult
+from .services import DUPLICATE_PARTNER
 
 EIN_INVALID = "Enter the EIN as nine digits, like 12-3456789."
 PHONE_INVALID = "Enter a phone number with its area code, like 614-555-0100."
 COUNTRY_REQUIRED = "Name the country where your organization is based."
-DUPLICATE_PARTNER = (
-    "“{name}” is listed twice. List each partner once and tick all of its sectors."
-)
 PARTNER_NEEDS_SECTOR = "Tick at least one sector for this partner."
 PARTNER_NEEDS_NAME = "Give the partner organization's name."
 DUPLICATE_PREFERENCE = (
@@ -245,18 +243,48 @@ class OrganizationForm(forms.ModelForm):
 
 
 class RemovableRowsFormSet(forms.BaseFormSet):
-    """Label the delete box for what it does."""
+    """Rows kept by their id (see ``dashmentor.rows``).
+
+    Every existing row is posted with its id, changed or not, so that saving
+    the page keeps it; a row is removed only when its delete box is ticked or
+    its fields (``row_fields``) are emptied.
+    """
 
     remove_label = "Remove this row"
+    row_fields: tuple[str, ...] = ()
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
         if "DELETE" in form.fields:
             form.fields["DELETE"].label = self.remove_label
 
+    def is_filled(self, data: dict) -> bool:
+        return any(data.get(name) for name in self.row_fields)
+
+    def kept_forms(self) -> list:
+        """The forms of rows to keep or add, in the page's order."""
+        return [
+            f
+            for f in self.forms
+            if f.cleaned_data
+            and not f.cleaned_data.get("DELETE")
+            and self.is_filled(f.cleaned_data)
+        ]
+
+    def removed_ids(self) -> list[int]:
+        """The ids of existing rows ticked for removal or emptied."""
+        return [
+            f.cleaned_data["id"]
+            for f in self.forms
+            if f.cleaned_data
+            and f.cleaned_data.get("id")
+            and (f.cleaned_data.get("DELETE") or not self.is_filled(f.cleaned_data))
+        ]
+
 
 class TeamBaseFormSet(RemovableRowsFormSet):
     remove_label = "Remove this team member"
+    row_fields = ("name", "title", "email")
 
 
 class ContactForm(forms.Form):
@@ -287,6 +315,7 @@ class ContactForm(forms.Form):
 
 
 class TeamMemberForm(forms.Form):
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     name = forms.CharField(max_length=200, required=False)
     title = forms.CharField(max_length=200, required=False)
     email = forms.EmailField(label="E-mail", required=False)
@@ -297,7 +326,7 @@ class TeamMemberForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         filled = any(cleaned.get(f) for f in ("name", "title", "email"))
-        if self.has_changed() and not cleaned.get("DELETE") and filled:
+        if not cleaned.get("DELETE") and filled:
             if not cleaned.get("name"):
                 self.add_error("name", TEAM_NEEDS_NAME)
             if not cleaned.get("email") and "email" not in self.errors:
@@ -345,6 +374,7 @@ class ContactsSection:
             prefix="team",
             initial=[
                 {
+                    "id": c.pk,
                     "name": c.name,
                     "title": c.title,
                     "email": c.email,
@@ -361,7 +391,7 @@ class ContactsSection:
         if not valid:
             return False
         seen = set()
-        forms_in_order = [self.primary, self.secondary, *self._team_forms()]
+        forms_in_order = [self.primary, self.secondary, *self.team.kept_forms()]
         for form in forms_in_order:
             email = (form.cleaned_data.get("email") or "").lower()
             if not email:
@@ -371,15 +401,6 @@ class ContactsSection:
                 valid = False
             seen.add(email)
         return valid
-
-    def _team_forms(self):
-        return [
-            f
-            for f in self.team.forms
-            if f.has_changed()
-            and not f.cleaned_data.get("DELETE")
-            and f.cleaned_data.get("name")
-        ]
 
     def service_kwargs(self) -> dict:
         def row(form, with_phone=True):
@@ -393,12 +414,15 @@ class ContactsSection:
             }
             if with_phone:
                 data["phone"] = form.cleaned_data.get("phone", "")
+            else:
+                data["id"] = form.cleaned_data.get("id")
             return data
 
         return {
             "primary": None if self.primary.is_blank() else row(self.primary),
             "secondary": None if self.secondary.is_blank() else row(self.secondary),
-            "team": [row(f, with_phone=False) for f in self._team_forms()],
+            "team": [row(f, with_phone=False) for f in self.team.kept_forms()],
+            "team_remove": self.team.removed_ids(),
         }
 
     @property
@@ -443,6 +467,7 @@ class CollaborationForm(forms.ModelForm):
 
 
 class PartnerForm(forms.Form):
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     name = forms.CharField(label="Partner organization", max_length=255, required=False)
     sectors = forms.MultipleChoiceField(
         choices=Sector.choices,
@@ -458,8 +483,10 @@ class PartnerForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if self.has_changed() and not cleaned.get("DELETE"):
-            if cleaned.get("sectors") and not cleaned.get("name"):
+        if not cleaned.get("DELETE"):
+            if (cleaned.get("sectors") or cleaned.get("role")) and not cleaned.get(
+                "name"
+            ):
                 self.add_error("name", PARTNER_NEEDS_NAME)
             if cleaned.get("name") and not cleaned.get("sectors"):
                 self.add_error("sectors", PARTNER_NEEDS_SECTOR)
@@ -468,14 +495,13 @@ class PartnerForm(forms.Form):
 
 class BasePartnerFormSet(RemovableRowsFormSet):
     remove_label = "Remove this partner"
+    row_fields = ("name", "sectors", "role")
 
     def clean(self):
         if any(self.errors):
             return
         seen = set()
-        for form in self.forms:
-            if not form.has_changed() or form.cleaned_data.get("DELETE"):
-                continue
+        for form in self.kept_forms():
             name = form.cleaned_data.get("name", "")
             key = " ".join(name.lower().split())
             if not key:
@@ -491,14 +517,12 @@ class BasePartnerFormSet(RemovableRowsFormSet):
     def partners(self) -> list[dict]:
         return [
             {
+                "id": f.cleaned_data.get("id"),
                 "name": f.cleaned_data["name"].strip(),
                 "sectors": f.cleaned_data["sectors"],
                 "role": f.cleaned_data.get("role", ""),
             }
-            for f in self.forms
-            if f.has_changed()
-            and not f.cleaned_data.get("DELETE")
-            and f.cleaned_data.get("name")
+            for f in self.kept_forms()
         ]
 
 
@@ -520,7 +544,8 @@ class CollaborationSection:
             data,
             prefix="partners",
             initial=[
-                {"name": p.name, "sectors": p.sectors, "role": p.role} for p in partners
+                {"id": p.pk, "name": p.name, "sectors": p.sectors, "role": p.role}
+                for p in partners
             ],
         )
         if partners:
@@ -535,6 +560,7 @@ class CollaborationSection:
             "status": self.form.cleaned_data["collaboration_status"],
             "description": self.form.cleaned_data["collaboration_description"],
             "partners": self.partners.partners(),
+            "partners_remove": self.partners.removed_ids(),
         }
 
 

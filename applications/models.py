@@ -17,7 +17,7 @@ from django.db.models import F, OrderBy
 from django.urls import reverse
 from django.utils import timezone
 
-from dashmentor.choices import USState
+from dashmentor.choices import Sector, USState
 from dashmentor.models import TIME_ZONE_CHOICES, Organization, validate_time_zone
 
 
@@ -278,8 +278,61 @@ class Application(models.Model):
     )
     disagreement = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=1)
+    # The organization's profile as the application was submitted with it,
+    # copied at each submission (``state`` above is part of it): what staff
+    # review, print, export and screen. Later edits of the profile apply to
+    # later applications (see ``applicant``).
+    org_name = models.CharField("legal name as submitted", max_length=255, blank=True)
+    org_type = models.CharField(
+        "organization type as submitted",
+        max_length=10,
+        choices=Organization.OrgType.choices,
+        blank=True,
+    )
+    org_sector = models.CharField(
+        "primary sector as submitted", max_length=40, choices=Sector.choices, blank=True
+    )
+    org_ein = models.CharField("EIN as submitted", max_length=10, blank=True)
+    org_address_line1 = models.CharField(
+        "address as submitted", max_length=255, blank=True
+    )
+    org_address_line2 = models.CharField(
+        "address (line 2) as submitted", max_length=255, blank=True
+    )
+    org_city = models.CharField("city as submitted", max_length=120, blank=True)
+    org_postal_code = models.CharField(
+        "ZIP code as submitted", max_length=20, blank=True
+    )
+    org_country = models.CharField("country as submitted", max_length=80, blank=True)
+    org_website = models.URLField("website as submitted", blank=True)
+    org_snapshot_at = models.DateTimeField(
+        "organization copied at",
+        null=True,
+        blank=True,
+        help_text="When the organization's profile was copied into the "
+        "application: its last submission.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Organization field → the application's copy of it.
+    SNAPSHOT_FIELDS = {
+        "name": "org_name",
+        "org_type": "org_type",
+        "sector": "org_sector",
+        "ein": "org_ein",
+        "address_line1": "org_address_line1",
+        "address_line2": "org_address_line2",
+        "city": "org_city",
+        "state": "state",
+        "postal_code": "org_postal_code",
+        "country": "org_country",
+        "website": "org_website",
+    }
+
+    # What a list row shows of the copy (with ``state``): load these with
+    # ``only()`` so that ``applicant`` reads no deferred field.
+    SNAPSHOT_SHOWN = ("org_snapshot_at", "org_name", "org_type")
 
     class Meta:
         ordering = ["-created_at"]
@@ -336,13 +389,116 @@ class Application(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.organization} — {self.round}"
+        return f"{self.applicant} — {self.round}"
 
     def get_absolute_url(self):
         return reverse("applications:application-detail", args=[self.pk])
 
     def can_move_to(self, status) -> bool:
         return status in self.TRANSITIONS.get(self.status, set())
+
+    @property
+    def submitted_organization(self) -> "SubmittedOrganization | None":
+        """The organization as the application was last submitted with it."""
+        if self.org_snapshot_at is None:
+            return None
+        return SubmittedOrganization(self)
+
+    @property
+    def applicant(self) -> "Organization | SubmittedOrganization":
+        """The applicant organization as this application shows it.
+
+        Once submitted (under review, decided) it is the copy taken at
+        submission, fixed whatever the profile becomes; while the application
+        can be edited (a draft, or withdrawn to be submitted again) it is the
+        live profile, which the next submission copies.
+        """
+        if self.status in (self.Status.DRAFT, self.Status.WITHDRAWN):
+            return self.organization
+        return self.submitted_organization or self.organization
+
+    def organization_snapshot_take(self, at) -> list[str]:
+        """Copy the organization's profile into the application; return the
+        fields to save."""
+        organization = self.organization
+        for source, target in self.SNAPSHOT_FIELDS.items():
+            setattr(self, target, getattr(organization, source))
+        self.org_snapshot_at = at
+        return [*self.SNAPSHOT_FIELDS.values(), "org_snapshot_at"]
+
+
+class SubmittedOrganization:
+    """An organization's profile as an application was submitted with it: the
+    fields (and labels) of ``Organization`` that pages read, from the
+    application's copy."""
+
+    def __init__(self, application: Application):
+        self.application = application
+
+    def _copy(self, name):
+        return getattr(self.application, Application.SNAPSHOT_FIELDS[name])
+
+    @property
+    def pk(self):
+        return self.application.organization_id
+
+    id = pk
+
+    @property
+    def name(self) -> str:
+        return self._copy("name")
+
+    @property
+    def org_type(self) -> str:
+        return self._copy("org_type")
+
+    @property
+    def sector(self) -> str:
+        return self._copy("sector")
+
+    @property
+    def ein(self) -> str:
+        return self._copy("ein")
+
+    @property
+    def address_line1(self) -> str:
+        return self._copy("address_line1")
+
+    @property
+    def address_line2(self) -> str:
+        return self._copy("address_line2")
+
+    @property
+    def city(self) -> str:
+        return self._copy("city")
+
+    @property
+    def state(self) -> str:
+        return self._copy("state")
+
+    @property
+    def postal_code(self) -> str:
+        return self._copy("postal_code")
+
+    @property
+    def country(self) -> str:
+        return self._copy("country")
+
+    @property
+    def website(self) -> str:
+        return self._copy("website")
+
+    def get_org_type_display(self) -> str:
+        return self.application.get_org_type_display()
+
+    def get_sector_display(self) -> str:
+        return self.application.get_org_sector_display()
+
+    def get_state_display(self) -> str:
+        return self.application.get_state_display()
+
+    def __str__(self):
+        return self.name
 
 
 class Contact(models.Model):

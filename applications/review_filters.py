@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Coalesce, NullIf
 
 from cohorts.models import Mentorship
 from dashmentor.choices import Sector, USState
@@ -15,13 +16,17 @@ from .models import Application, Decision, Round
 
 NO_DECISION = "none"
 
+# The name as the application was submitted (``Application.applicant``), the
+# profile's for one submitted before the copy was taken.
+SUBMITTED_NAME = Coalesce(NullIf(F("org_name"), Value("")), F("organization__name"))
+
 # Sort keys the list accepts: key -> (label, order_by expressions).
 SORTS = {
     "normalized": ("Normalized score", [F("score_normalized").desc(nulls_last=True)]),
     "mean": ("Mean score", [F("score_mean").desc(nulls_last=True)]),
     "spread": ("Spread", [F("score_spread").desc(nulls_last=True)]),
     "reviews": ("Reviews done", [F("reviews_done").desc()]),
-    "organization": ("Organization", [F("organization__name").asc()]),
+    "organization": ("Organization", [SUBMITTED_NAME.asc()]),
     "state": ("State", [F("state").asc()]),
     "submitted": ("Submitted", [F("submitted_at").asc(nulls_last=True)]),
 }
@@ -41,7 +46,7 @@ def sort_queryset(qs, sort: str):
         for e in exprs:
             e.reverse_ordering()
     applied = ("-" if descending else "") + key
-    return qs.order_by(*exprs, "organization__name", "pk"), applied
+    return qs.order_by(*exprs, SUBMITTED_NAME.asc(), "pk"), applied
 
 
 class ApplicationFilter(django_filters.FilterSet):
@@ -106,8 +111,10 @@ class ApplicationFilter(django_filters.FilterSet):
         if not value:
             return qs
         return qs.filter(
-            Q(organization__name__icontains=value)
+            Q(org_name__icontains=value)
+            | Q(organization__name__icontains=value)
             | Q(collaboration_name__icontains=value)
+            | Q(org_city__icontains=value)
             | Q(organization__city__icontains=value)
         )
 

@@ -95,7 +95,7 @@ def application_title_for(viewer, application: Application) -> str:
     or by number when the organization is withheld."""
     if "organization" in hidden_fields_for(viewer, application.round):
         return f"Application #{application.pk}"
-    return application.organization.name
+    return application.applicant.name
 
 
 def withheld_names(
@@ -109,17 +109,19 @@ def withheld_names(
     free text: names, e-mail addresses, numbers, the place and the website."""
     names: list[str] = []
     if "organization" in hidden:
-        org = application.organization
-        host = urlsplit(org.website or "").hostname or ""
-        names += [
-            org.name,
-            org.ein,
-            org.address_line1,
-            org.address_line2,
-            org.city,
-            org.postal_code,
-            host.removeprefix("www."),
-        ]
+        # What the application was submitted with, and the profile as it is
+        # now (a reviewer's page may quote either).
+        for org in {application.applicant, application.organization}:
+            host = urlsplit(org.website or "").hostname or ""
+            names += [
+                org.name,
+                org.ein,
+                org.address_line1,
+                org.address_line2,
+                org.city,
+                org.postal_code,
+                host.removeprefix("www."),
+            ]
     if "collaboration_name" in hidden:
         names.append(application.collaboration_name)
     if "contacts" in hidden:
@@ -169,7 +171,7 @@ def application_view(application: Application, *, viewer) -> ApplicationView:
     """
     round_ = application.round
     hidden = hidden_fields_for(viewer, round_)
-    org = application.organization
+    org = application.applicant
     partners = list(application.partners.all().order_by("order", "pk"))
     contacts = list(application.contacts.all())
     redaction = rules.redaction_pattern(
@@ -305,6 +307,7 @@ STAFF_ROW_FIELDS = [
     "disagreement",
     "organization__name",
     "organization__org_type",
+    *Application.SNAPSHOT_SHOWN,
     "first_preference__mentor_organization__name",
     "decision__outcome",
     "decision__version",
@@ -358,6 +361,8 @@ RANKED_ROW_FIELDS = [
     "score_normalized",
     "disagreement",
     "organization__name",
+    "status",
+    *Application.SNAPSHOT_SHOWN,
     "decision__outcome",
     "decision__version",
     "decision__released_at",

@@ -204,8 +204,8 @@ def _csv_row(position: int, a: Application) -> list:
     decision = getattr(a, "decision", None) if _has_decision(a) else None
     return [
         position,
-        a.organization.name,
-        a.organization.get_org_type_display(),
+        a.applicant.name,
+        a.applicant.get_org_type_display(),
         a.state,
         "; ".join(selectors.sectors_of(a)),
         a.first_preference.short_name if a.first_preference else "",
@@ -348,14 +348,14 @@ def staff_bulk_decision(request):
             "release decisions.",
         )
     if result.conflicts:
-        names = ", ".join(a.organization.name for a in result.conflicts)
+        names = ", ".join(a.applicant.name for a in result.conflicts)
         messages.warning(
             request,
             f"Someone else decided {len(result.conflicts)} of them since you "
             f"loaded the list; they were left as they are: {names}.",
         )
     for application, reason in result.refused:
-        messages.error(request, f"{application.organization.name}: {reason}")
+        messages.error(request, f"{application.applicant.name}: {reason}")
     return redirect(back)
 
 
@@ -637,7 +637,7 @@ def _ranked_digest(groups) -> str:
             row = (
                 a.pk,
                 a.rank,
-                a.organization.name,
+                a.applicant.name,
                 a.state,
                 a.reviews_done,
                 a.reviews_assigned,

@@ -8,15 +8,19 @@ Services are keyword-only, atomic, never take a request, and raise
 
 from __future__ import annotations
 
+import itertools
+
 from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from dashmentor.models import Membership, Organization, User
 from dashmentor.roles import forget_roles
+from dashmentor.rows import rows_sync
 from dashmentor.services import audit_record
 from notifications.models import Kind
 from notifications.services import message_enqueue
@@ -61,6 +65,9 @@ CONFIRMATION_EXPIRED = (
 JUSTIFICATION_REQUIRED = "Write why you override the screening result."
 DUPLICATE_PREFERENCE = "Each mentorship can be ranked only once."
 PREFERENCE_OTHER_ROUND = "That mentorship is not part of this round."
+DUPLICATE_PARTNER = (
+    "“{name}” is listed twice. List each partner once and tick all of its sectors."
+)
 
 CONFIRMATION_SALT = "applications.email-confirmation"
 CONFIRMATION_MAX_AGE = 60 * 60 * 24 * 7  # a week
@@ -222,6 +229,8 @@ def organization_save(
             setattr(organization, name, data[name])
     organization.full_clean()
     created = organization.pk is None
+    if not created and all(getattr(organization, f) == before[f] for f in ORG_FIELDS):
+        return organization  # saved back unchanged: nothing to write
     organization.save()
     if created:
         Membership.objects.create(
@@ -311,6 +320,11 @@ def application_organization_save(
     return organization_save(user=by, data=data, organization=locked.organization)
 
 
+def _next_order(queryset) -> int:
+    last = queryset.aggregate(m=Max("order"))["m"]
+    return 0 if last is None else last + 1
+
+
 @transaction.atomic
 def application_contacts_save(
     *,
@@ -319,24 +333,60 @@ def application_contacts_save(
     primary: dict | None,
     secondary: dict | None,
     team: list[dict],
+    team_remove: list[int] = (),
     now=None,
 ) -> Application:
-    """Replace the contacts and team members with the given ones."""
+    """Save the primary and secondary contacts and the team members.
+
+    A contact given as ``None`` is removed. Team members follow the rows rule
+    of ``dashmentor.rows``: each dict with an ``id`` updates that member, one
+    without adds a member, ``team_remove`` lists the members to remove, and
+    members neither listed nor removed are kept. What is unchanged is not
+    written.
+    """
     locked = _lock_editable(application, now)
-    locked.contacts.all().delete()
-    rows = []
-    if primary:
-        rows.append(Contact(application=locked, kind=Contact.Kind.PRIMARY, **primary))
-    if secondary:
-        rows.append(
-            Contact(application=locked, kind=Contact.Kind.SECONDARY, **secondary)
+    changed = False
+    contacts = {
+        c.kind: c
+        for c in locked.contacts.filter(
+            kind__in=[Contact.Kind.PRIMARY, Contact.Kind.SECONDARY]
         )
-    rows += [
-        Contact(application=locked, kind=Contact.Kind.TEAM, order=i, **member)
-        for i, member in enumerate(team)
-    ]
-    Contact.objects.bulk_create(rows)
-    _touch(locked)
+    }
+    for kind, values in (
+        (Contact.Kind.PRIMARY, primary),
+        (Contact.Kind.SECONDARY, secondary),
+    ):
+        contact = contacts.get(kind)
+        if values is None:
+            if contact is not None:
+                contact.delete()
+                changed = True
+            continue
+        if contact is None:
+            Contact.objects.create(application=locked, kind=kind, **values)
+            changed = True
+            continue
+        fields = [
+            name for name, value in values.items() if getattr(contact, name) != value
+        ]
+        if fields:
+            for name in fields:
+                setattr(contact, name, values[name])
+            contact.save(update_fields=fields)
+            changed = True
+    members = locked.contacts.filter(kind=Contact.Kind.TEAM)
+    order = itertools.count(_next_order(members))
+    change = rows_sync(
+        queryset=members,
+        rows=team,
+        remove=team_remove,
+        fields=["name", "title", "email", "from_lead_organization"],
+        new=lambda **values: Contact(
+            application=locked, kind=Contact.Kind.TEAM, order=next(order), **values
+        ),
+    )
+    if changed or change:
+        _touch(locked)
     return locked
 
 
@@ -349,33 +399,58 @@ def application_collaboration_save(
     status: str,
     description: str,
     partners: list[dict],
+    partners_remove: list[int] = (),
     now=None,
 ) -> Application:
-    """Save the collaboration and replace its partner organizations."""
+    """Save the collaboration and its partner organizations.
+
+    Partners follow the rows rule of ``dashmentor.rows``: a dict with an
+    ``id`` updates that partner (keeping its link to a known organization),
+    one without adds a partner, ``partners_remove`` lists the partners to
+    remove, and partners neither listed nor removed are kept. A partner named
+    twice is refused. What is unchanged is not written.
+    """
     locked = _lock_editable(application, now)
-    locked.collaboration_name = name
-    locked.collaboration_status = status
-    locked.collaboration_description = description
-    locked.save(
-        update_fields=[
-            "collaboration_name",
-            "collaboration_status",
-            "collaboration_description",
-            "updated_at",
-        ]
+    kept = {
+        p.pk: p.name for p in locked.partners.all() if p.pk not in set(partners_remove)
+    }
+    for p in partners:
+        kept.pop(p.get("id"), None)
+    names = [*kept.values(), *(p["name"] for p in partners)]
+    seen = set()
+    for partner_name in names:
+        key = " ".join(partner_name.lower().split())
+        if key in seen:
+            raise ValidationError(DUPLICATE_PARTNER.format(name=partner_name))
+        seen.add(key)
+    values = {
+        "collaboration_name": name,
+        "collaboration_status": status,
+        "collaboration_description": description,
+    }
+    fields = [f for f, value in values.items() if getattr(locked, f) != value]
+    if fields:
+        for f in fields:
+            setattr(locked, f, values[f])
+        locked.save(update_fields=[*fields, "updated_at"])
+    order = itertools.count(_next_order(locked.partners.all()))
+    change = rows_sync(
+        queryset=locked.partners.all(),
+        rows=[
+            {
+                "id": p.get("id"),
+                "name": p["name"],
+                "sectors": list(p["sectors"]),
+                "role": p.get("role", ""),
+            }
+            for p in partners
+        ],
+        remove=partners_remove,
+        fields=["name", "sectors", "role"],
+        new=lambda **values: Partner(application=locked, order=next(order), **values),
     )
-    locked.partners.all().delete()
-    Partner.objects.bulk_create(
-        Partner(
-            application=locked,
-            name=p["name"],
-            sectors=list(p["sectors"]),
-            role=p.get("role", ""),
-            order=i,
-        )
-        for i, p in enumerate(partners)
-    )
-    _touch(locked)
+    if fields or change:
+        _touch(locked)
     return locked
 
 
@@ -386,12 +461,14 @@ def application_fields_save(
     """Save plain fields of the application (the learning goal, All In)."""
     allowed = {"learning_goal", "all_in_profile"}
     locked = _lock_editable(application, now)
-    for name, value in data.items():
+    for name in data:
         if name not in allowed:
             raise ValueError(f"{name} is not a field a section saves")
-        setattr(locked, name, value)
-    locked.save(update_fields=[*data, "updated_at"])
-    _touch(locked)
+    changed = [name for name, value in data.items() if getattr(locked, name) != value]
+    if changed:
+        for name in changed:
+            setattr(locked, name, data[name])
+        locked.save(update_fields=[*changed, "updated_at"])
     return locked
 
 
@@ -399,9 +476,14 @@ def application_fields_save(
 def application_answers_save(
     *, application: Application, by: User, answers: dict[int, str], now=None
 ) -> Application:
-    """Save the answers to the round's questions, keyed by question id."""
+    """Save the answers to the round's questions, keyed by question id.
+
+    An answer left as it was is not written; an answer emptied is removed.
+    """
     locked = _lock_editable(application, now)
     questions = {q.pk: q for q in Question.objects.filter(round=locked.round_id)}
+    stored = {a.question_id: a for a in locked.answers.all()}
+    changed = False
     for question_id, text in answers.items():
         question = questions.get(question_id)
         if question is None:
@@ -411,10 +493,20 @@ def application_answers_save(
                 f"The answer to “{question.prompt[:60]}” is over "
                 f"{question.word_limit} words."
             )
-        Answer.objects.update_or_create(
-            application=locked, question=question, defaults={"text": text}
-        )
-    _touch(locked)
+        answer = stored.get(question_id)
+        if answer is None:
+            if text:
+                Answer.objects.create(application=locked, question=question, text=text)
+                changed = True
+        elif not text:
+            answer.delete()
+            changed = True
+        elif answer.text != text:
+            answer.text = text
+            answer.save(update_fields=["text"])
+            changed = True
+    if changed:
+        _touch(locked)
     return locked
 
 
@@ -422,21 +514,37 @@ def application_answers_save(
 def application_preferences_save(
     *, application: Application, by: User, mentorship_ids: list[int], now=None
 ) -> Application:
-    """Replace the ranked preferences: the first id is the first choice."""
+    """Rank the mentorships: the first id is the first choice.
+
+    A mentorship ranked again keeps its row (moved to its new rank); one no
+    longer ranked is removed. The same ranking saved again writes nothing.
+    """
     locked = _lock_editable(application, now)
     if len(set(mentorship_ids)) != len(mentorship_ids):
         raise ValidationError(DUPLICATE_PREFERENCE)
     valid = set(locked.round.mentorships.values_list("pk", flat=True))
     if not set(mentorship_ids) <= valid:
         raise ValidationError(PREFERENCE_OTHER_ROUND)
-    locked.preferences.all().delete()
+    stored = {p.mentorship_id: p for p in locked.preferences.all()}
+    wanted = {m: rank for rank, m in enumerate(mentorship_ids, start=1)}
+    if {m: p.rank for m, p in stored.items()} == wanted:
+        return locked
+    locked.preferences.exclude(mentorship_id__in=mentorship_ids).delete()
+    moving = [p for m, p in stored.items() if m in wanted and p.rank != wanted[m]]
+    # Ranks are unique per application: move the rows out of the way first.
+    for p in moving:
+        p.rank += 1000
+    Preference.objects.bulk_update(moving, ["rank"])
+    for p in moving:
+        p.rank = wanted[p.mentorship_id]
+    Preference.objects.bulk_update(moving, ["rank"])
     Preference.objects.bulk_create(
         Preference(application=locked, mentorship_id=m, rank=rank)
-        for rank, m in enumerate(mentorship_ids, start=1)
+        for m, rank in wanted.items()
+        if m not in stored
     )
     locked.first_preference_id = mentorship_ids[0] if mentorship_ids else None
     locked.save(update_fields=["first_preference", "updated_at"])
-    _touch(locked)
     return locked
 
 
@@ -450,7 +558,7 @@ def _touch(application: Application) -> None:
 
 def draft_input(application: Application) -> rules.DraftInput:
     """Read everything the completeness rule needs, in a fixed number of queries."""
-    org = application.organization
+    org = application.applicant
     contacts = tuple(
         rules.ContactInput(
             kind=c.kind,
@@ -491,7 +599,8 @@ def draft_input(application: Application) -> rules.DraftInput:
 
 
 def screening_input(application: Application) -> rules.ScreeningInput:
-    org = application.organization
+    """The screening reads what the application was submitted with."""
+    org = application.submitted_organization or application.organization
     return rules.ScreeningInput(
         learning_goal=application.learning_goal,
         org_type=org.org_type,
@@ -656,7 +765,11 @@ def application_submit(*, application: Application, by: User, now=None) -> Appli
         if partners
         else ""
     )
-    locked.state = locked.organization.state
+    # What the application is submitted with is fixed here: the organization's
+    # profile is copied (``state`` with it), and staff pages, exports and the
+    # screening read the copy; later edits of the profile apply to later
+    # applications.
+    snapshot = locked.organization_snapshot_take(now)
     first = locked.preferences.order_by("rank").first()
     locked.first_preference_id = first.mentorship_id if first else None
     locked.submitted_at = now
@@ -665,7 +778,7 @@ def application_submit(*, application: Application, by: User, now=None) -> Appli
         update_fields=[
             "version",
             "sectors_index",
-            "state",
+            *snapshot,
             "first_preference",
             "submitted_at",
             "first_submitted_at",
@@ -700,7 +813,7 @@ def _send_submission_confirmation(application: Application, by: User) -> None:
             subject=f"We received your application to {round_.name}",
             template="applications_submitted",
             context={
-                "organization": application.organization.name,
+                "organization": application.applicant.name,
                 "round_name": round_.name,
                 # Formatted here: the template's date filter would convert
                 # back to the zone active where the e-mail is rendered.

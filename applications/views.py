@@ -21,6 +21,7 @@ from .models import Application, EligibilityResult, Round
 from .permissions import get_application_for_applicant, get_application_for_user
 
 SAVED = "Saved. You can come back and finish at any time before the deadline."
+EDITABLE = (Application.Status.DRAFT, Application.Status.WITHDRAWN)
 
 
 def _posted(request):
@@ -81,9 +82,12 @@ def email_confirmation_resend(request):
     return redirect(safe_next(request, "applications:applicant-home"))
 
 
-@role_required(Role.APPLICANT)
+@role_required(Role.APPLICANT, Role.PARTICIPANT)
 def organization_edit(request):
-    """Create or edit the applicant organization's profile."""
+    """Create or edit the applicant organization's profile.
+
+    An affinity-group participant may create one too, to apply: it then
+    becomes an applicant."""
     organization = services.applicant_organization(request.user)
     form = forms.OrganizationForm(_posted(request), instance=organization)
     if request.method == "POST" and form.is_valid():
@@ -98,10 +102,22 @@ def organization_edit(request):
         else:
             messages.success(request, "Your organization's profile is saved.")
             return redirect(safe_next(request, "applications:applicant-home"))
+    applications = (
+        list(selectors.application_list_for_applicant(user=request.user))
+        if organization
+        else []
+    )
     return render(
         request,
         "applications/organization_form.html",
-        {"form": form, "organization": organization},
+        {
+            "form": form,
+            "organization": organization,
+            # What an edit changes: drafts and later submissions; not what was
+            # already submitted (each keeps the copy taken at submission).
+            "fixed": [a for a in applications if a.status not in EDITABLE],
+            "open_drafts": [a for a in applications if a.status in EDITABLE],
+        },
     )
 
 
@@ -157,7 +173,7 @@ def round_detail(request, slug):
 
 
 @require_POST
-@role_required(Role.APPLICANT)
+@role_required(Role.APPLICANT, Role.PARTICIPANT)
 def application_start(request, slug):
     """Start (or return to) the organization's application to a round."""
     round_ = get_object_or_404(Round, slug=slug)

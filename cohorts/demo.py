@@ -514,15 +514,12 @@ def _logs_and_notes(mentorship, mentor, awards, today):
         for event in mentorship.events.filter(
             award=award, kind=Event.Kind.CHECK_IN, starts_at__date__lte=today
         ):
-            CheckInNote.objects.get_or_create(
+            note, created = CheckInNote.objects.get_or_create(
                 award=award,
                 event=event,
                 defaults={
                     "author": mentor,
                     "held_on": timezone.localtime(event.starts_at, EASTERN).date(),
-                    "attendees": ", ".join(
-                        m.name for m in award.members.filter(active=True)
-                    ),
                     "notes": "Reviewed the work plan and the partner map. The "
                     "hospital partner wants a narrower first data set.",
                     "follow_ups": "Mentor sends two sample agreements; mentee "
@@ -530,6 +527,12 @@ def _logs_and_notes(mentorship, mentor, awards, today):
                     "shared_with_mentee": True,
                 },
             )
+            if created:  # who took part: those the call's attendance has present
+                note.members.set(
+                    award.members.filter(
+                        attendance__event=event, attendance__status="present"
+                    )
+                )
         CheckInNote.objects.get_or_create(
             award=award,
             event=None,

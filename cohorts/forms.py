@@ -14,6 +14,7 @@ from .models import (
     Activity,
     Attendance,
     CheckInNote,
+    CohortMember,
     Event,
     Measure,
     PersonnelChange,
@@ -53,11 +54,62 @@ class GoalForm(forms.Form):
         self.helper = _helper(None, form_tag=False)
 
 
-class ActivityForm(forms.Form):
-    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    title = forms.CharField(max_length=255, label="Activity")
-    target_date = forms.DateField(widget=DATE, label="Target date")
+REQUIRED = "This field is required."
+ERR_TICK_MEMBER = (
+    "{name} is on the organization's team: tick them under “Who took part” "
+    "instead, so that the call's attendance shows it."
+)
+
+
+class RowForm(forms.Form):
+    """A row of a formset kept by its id (see ``dashmentor.rows``).
+
+    Its fields are optional one by one so that a row emptied of them (the
+    ``row_fields``) is removed rather than refused; a row with some of them
+    filled needs all of ``needed``.
+    """
+
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    row_fields: tuple[str, ...] = ()
+    needed: tuple[str, ...] = ()
+
+    def is_filled(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return any(data.get(name) not in (None, "") for name in self.row_fields) or any(
+            name in self.errors for name in self.row_fields
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("DELETE") and self.is_filled():
+            for name in self.needed:
+                if cleaned.get(name) in (None, "") and name not in self.errors:
+                    self.add_error(name, REQUIRED)
+        return cleaned
+
+
+def row_items(formset) -> list[dict]:
+    """The formset's rows for a service: each filled row with its values and
+    id, and each existing row ticked or emptied with ``delete`` set."""
+    items = []
+    for form in formset.forms:
+        data = getattr(form, "cleaned_data", None)
+        if not data:
+            continue
+        item = dict(data)
+        item["delete"] = bool(item.pop("DELETE", False)) or not form.is_filled()
+        if item["delete"] and not item.get("id"):
+            continue
+        items.append(item)
+    return items
+
+
+class ActivityForm(RowForm):
+    title = forms.CharField(max_length=255, label="Activity", required=False)
+    target_date = forms.DateField(widget=DATE, label="Target date", required=False)
     status = forms.ChoiceField(choices=Activity.Status.choices, initial="planned")
+    row_fields = ("title", "target_date")
+    needed = ("title", "target_date")
 
     def __init__(self, *args, contract_start=None, contract_end=None, **kwargs):
         self.contract_start, self.contract_end = contract_start, contract_end
@@ -65,7 +117,7 @@ class ActivityForm(forms.Form):
 
     def clean_target_date(self):
         day = self.cleaned_data["target_date"]
-        if self.contract_start and self.contract_end:
+        if day and self.contract_start and self.contract_end:
             problem = rules.activity_date_error(
                 day, self.contract_start, self.contract_end
             )
@@ -78,21 +130,11 @@ class BaseActivityFormSet(forms.BaseFormSet):
     def clean(self):
         if any(self.errors):
             return
-        kept = [
-            f for f in self.forms if f.cleaned_data and not self._should_delete_form(f)
-        ]
-        if not kept:
+        if not any(not item["delete"] for item in row_items(self)):
             raise forms.ValidationError("A goal needs at least one activity.")
 
     def activities(self) -> list[dict]:
-        items = []
-        for form in self.forms:
-            if not form.cleaned_data:
-                continue
-            item = dict(form.cleaned_data)
-            item["delete"] = bool(item.pop("DELETE", False))
-            items.append(item)
-        return items
+        return row_items(self)
 
 
 ActivityFormSet = forms.formset_factory(
@@ -156,28 +198,28 @@ class QuantityInput(forms.NumberInput):
         return super().format_value(value)
 
 
-class MeasureForm(forms.Form):
-    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    name = forms.CharField(max_length=255, label="Measure")
+class MeasureForm(RowForm):
+    name = forms.CharField(max_length=255, label="Measure", required=False)
     unit = forms.CharField(max_length=60, required=False)
     baseline = forms.DecimalField(
-        max_digits=12, decimal_places=2, initial=0, widget=QuantityInput
+        max_digits=12,
+        decimal_places=2,
+        initial=0,
+        required=False,
+        widget=QuantityInput,
     )
-    target = forms.DecimalField(max_digits=12, decimal_places=2, widget=QuantityInput)
+    target = forms.DecimalField(
+        max_digits=12, decimal_places=2, required=False, widget=QuantityInput
+    )
+    row_fields = ("name", "unit", "target")
+    needed = ("name", "target")
 
 
 MeasureFormSet = forms.formset_factory(MeasureForm, extra=1, can_delete=True)
 
 
 def measure_items(formset) -> list[dict]:
-    items = []
-    for form in formset.forms:
-        if not form.cleaned_data:
-            continue
-        item = dict(form.cleaned_data)
-        item["delete"] = bool(item.pop("DELETE", False))
-        items.append(item)
-    return items
+    return row_items(formset)
 
 
 class ProgressForm(forms.Form):
@@ -308,6 +350,29 @@ class LogCommentForm(forms.Form):
 
 
 class CheckInNoteForm(forms.ModelForm):
+    """The mentor's record of a call: who took part is ticked from the team,
+    which records them present at the scheduled call (see
+    ``services.checkin_note_create``); anyone else is named in words."""
+
+    # Ids checked against the team in Python (no query for a posted value).
+    members = forms.TypedMultipleChoiceField(
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Who took part",
+        help_text="Ticking someone records them present at the scheduled call, "
+        "if you choose one.",
+    )
+    field_order = [
+        "held_on",
+        "event",
+        "members",
+        "attendees",
+        "notes",
+        "follow_ups",
+        "shared_with_mentee",
+    ]
+
     class Meta:
         model = CheckInNote
         fields = [
@@ -324,15 +389,39 @@ class CheckInNoteForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 5}),
             "follow_ups": forms.Textarea(attrs={"rows": 3}),
         }
-        labels = {"held_on": "Call held on", "event": "Scheduled call"}
+        labels = {
+            "held_on": "Call held on",
+            "event": "Scheduled call",
+            "attendees": "Others on the call",
+        }
 
     def __init__(self, *args, award, **kwargs):
         super().__init__(*args, **kwargs)
+        self.award = award
         self.fields["event"].queryset = Event.objects.filter(
-            award=award, kind=Event.Kind.CHECK_IN
-        )
+            award=award, kind=Event.Kind.CHECK_IN, starts_at__lte=timezone.now()
+        ).order_by("-starts_at")
         self.fields["event"].required = False
+        self.team = list(
+            CohortMember.objects.filter(award=award, active=True).order_by(
+                "role", "name"
+            )
+        )
+        self.fields["members"].choices = [(m.pk, m.name) for m in self.team]
         self.helper = _helper("Save the notes")
+
+    def clean_members(self):
+        by_pk = {m.pk: m for m in self.team}
+        return [by_pk[pk] for pk in self.cleaned_data.get("members", [])]
+
+    def clean_attendees(self):
+        text = self.cleaned_data.get("attendees", "")
+        named, _ = rules.members_named(text, self.team)
+        if named:
+            raise forms.ValidationError(
+                ERR_TICK_MEMBER.format(name=named[0].name), code="member"
+            )
+        return text
 
 
 class PersonnelChangeForm(forms.ModelForm):

@@ -484,7 +484,21 @@ class CheckInNote(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     held_on = models.DateField()
-    attendees = models.TextField(blank=True)
+    # Who took part: the organization's members are ticked (and, for a
+    # scheduled call, recorded present at it, see
+    # ``services.checkin_note_create``); ``attendees`` names anyone else.
+    members = models.ManyToManyField(
+        CohortMember,
+        blank=True,
+        related_name="check_in_notes",
+        verbose_name="who took part",
+    )
+    attendees = models.TextField(
+        "others on the call",
+        blank=True,
+        help_text="People who are not members of the organization's team, such "
+        "as a partner's staff.",
+    )
     notes = models.TextField()
     follow_ups = models.TextField(blank=True)
     shared_with_mentee = models.BooleanField(

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from dashmentor.admin import SavesChangesOnly
+
 from .models import (
     CohortMember,
     Mentorship,
@@ -33,7 +35,7 @@ class PlacementEntryInline(admin.TabularInline):
 
 
 @admin.register(PlacementRun)
-class PlacementRunAdmin(admin.ModelAdmin):
+class PlacementRunAdmin(SavesChangesOnly, admin.ModelAdmin):
     """Runs are read here; they are computed and committed on the staff pages."""
 
     list_display = ["pk", "round", "status", "created_by", "created_at", "committed_at"]

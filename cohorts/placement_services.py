@@ -34,6 +34,7 @@ from notifications.services import message_enqueue
 
 from . import placement as engine
 from . import placement_selectors as selectors
+from . import services as year_services
 from .models import (
     CohortMember,
     Mentorship,
@@ -339,6 +340,7 @@ def placement_commit(*, run: PlacementRun, by) -> list[Award]:
             contract_end=round.contract_end,
             status=Award.Status.OFFERED,
         )
+        year_services.workplan_get_or_create(award=award)
         _members_invite(award=award, kind=Kind.AWARD_INVITATION)
         audit_record(
             actor=by,
@@ -705,6 +707,7 @@ def waitlist_offer(
         from_waitlist=True,
         offer_expires_at=now + dt.timedelta(days=round.waitlist_offer_days),
     )
+    year_services.workplan_get_or_create(award=award)
     _members_invite(award=award, kind=Kind.WAITLIST_OFFER)
     audit_record(
         actor=by,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -29,6 +30,14 @@ ERR_SERIES_EMPTY = (
     "No date of this series falls inside the contract period: choose an earlier "
     "first date."
 )
+
+
+PLAN_DUE_DAYS = 30
+
+
+def workplan_due_on(contract_start: dt.date) -> dt.date:
+    """A new work plan is due a month into the contract."""
+    return contract_start + dt.timedelta(days=PLAN_DUE_DAYS)
 
 
 def goal_count_error(count: int, *, adding: bool = False) -> str | None:
@@ -330,3 +339,38 @@ def workplan_diff(old: dict | None, new: dict) -> list[Change]:
             ]
         changes.append(change)
     return changes
+
+
+# --- who took part in a check-in call -----------------------------------------
+
+_PEOPLE_SEPARATORS = re.compile(r"[,;\n]+|\s+and\s+|\s*&\s*", re.IGNORECASE)
+
+
+def people_named(text: str) -> list[str]:
+    """The people a free-text list names: "Ana Ruiz, Bo Chen and Cy" gives
+    three names, as people write such lists (commas, semicolons, lines, "and")."""
+    return [
+        part.strip() for part in _PEOPLE_SEPARATORS.split(text or "") if part.strip()
+    ]
+
+
+def person_key(text: str) -> str:
+    """A name or e-mail compared as people mean it: case and spacing aside."""
+    return " ".join((text or "").casefold().split())
+
+
+def members_named(text: str, members: Iterable) -> tuple[list, list[str]]:
+    """Split a free-text list into the ``members`` it names (by name or e-mail)
+    and the names it gives of anyone else, each in the text's order."""
+    by_key = {}
+    for member in members:
+        by_key.setdefault(person_key(member.name), member)
+        by_key.setdefault(person_key(member.email), member)
+    found, others = [], []
+    for name in people_named(text):
+        member = by_key.get(person_key(name))
+        if member is None:
+            others.append(name)
+        elif member not in found:
+            found.append(member)
+    return found, others

@@ -470,11 +470,31 @@ def personnel_changes_open():
 # --- one organization's year ---------------------------------------------
 
 
+def workplan_of(*, award) -> WorkPlan:
+    """The award's work plan, read only.
+
+    Awards get theirs when they are made (``services.workplan_get_or_create``);
+    one made another way (the admin, an old import) shows an empty draft,
+    unsaved, until its first save creates it: a page that shows it writes
+    nothing.
+    """
+    workplan = WorkPlan.objects.filter(award=award).first()
+    if workplan is None:
+        workplan = WorkPlan(
+            award=award, due_on=rules.workplan_due_on(award.contract_start)
+        )
+    return workplan
+
+
 def workplan_with_goals(*, workplan: WorkPlan) -> list[Goal]:
+    if workplan.pk is None:
+        return []
     return list(workplan.goals.prefetch_related("activities").order_by("order", "id"))
 
 
 def workplan_versions(*, workplan: WorkPlan):
+    if workplan.pk is None:
+        return WorkPlanVersion.objects.none()
     return workplan.versions.select_related("submitted_by", "decided_by")
 
 
@@ -544,7 +564,9 @@ def current_period(periods, today: dt.date):
 
 
 def check_in_notes_for(*, award, mentee_view: bool):
-    qs = award.check_in_notes.select_related("author", "event")
+    qs = award.check_in_notes.select_related("author", "event").prefetch_related(
+        "members"
+    )
     if mentee_view:
         qs = qs.filter(shared_with_mentee=True)
     return qs

@@ -8,6 +8,7 @@ module-constant message when a rule refuses the change (nothing is saved then).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import secrets
 from decimal import Decimal
 
@@ -16,8 +17,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
+from dashmentor.rows import rows_sync
 from dashmentor.services import audit_record
 from notifications.models import Kind
 from notifications.services import message_enqueue
@@ -57,10 +59,14 @@ ERR_EVENT_END_BEFORE_START = "The end must come after the start."
 ERR_PERIOD_OTHER_COHORT = "This action period belongs to another cohort."
 ERR_PERIOD_NOT_STARTED = "This action period has not started yet."
 ERR_EVENT_OTHER_ORG = "This call is not a check-in with this organization."
+ERR_EVENT_NOT_HELD = (
+    "This event has not taken place yet (it starts {when}): record who came once "
+    "it has started."
+)
+ERR_MEMBER_OTHER_ORG = "Only the organization's own team members can be ticked here."
 ERR_CHANGE_APPLIED = "This change was already applied."
 ERR_NO_SUCH_PERSON = "No active member of this organization has the e-mail {email}."
 
-DEFAULT_PLAN_DUE_DAYS = 30
 RESUBMIT_DAYS = 14
 
 
@@ -73,12 +79,17 @@ def _date(value: dt.date) -> str:
 
 @transaction.atomic
 def workplan_get_or_create(*, award) -> WorkPlan:
-    """The award's work plan, created as a draft due a month into the contract."""
+    """The award's work plan, created as a draft due a month into the contract.
+
+    The year starts with the award: the placement and the waitlist offer call
+    this when they make one, so that the plan's due date drives its reminders
+    from the start. A save of the plan calls it too, for an award made another
+    way (the admin); pages only read (``selectors.workplan_of``). Safe to call
+    again: the plan is made once.
+    """
     workplan, _ = WorkPlan.objects.get_or_create(
         award=award,
-        defaults={
-            "due_on": award.contract_start + dt.timedelta(days=DEFAULT_PLAN_DUE_DAYS)
-        },
+        defaults={"due_on": rules.workplan_due_on(award.contract_start)},
     )
     return workplan
 
@@ -102,8 +113,10 @@ def goal_save(
 
     ``activities`` holds dicts with ``title``, ``target_date``, ``status`` and,
     for an existing activity, ``id``; an existing activity with ``delete`` set is
-    removed. A third goal, a target date outside the contract, or a plan under
-    review is refused and nothing is saved.
+    removed. Activities follow the rows rule of ``dashmentor.rows``: one saved
+    back unchanged is not written, one not listed is kept. A third goal, a
+    target date outside the contract, or a plan under review is refused and
+    nothing is saved.
     """
     workplan = WorkPlan.objects.select_for_update().get(pk=workplan.pk)
     _check_editable(workplan)
@@ -128,24 +141,39 @@ def goal_save(
         goal = Goal.objects.create(
             workplan=workplan, order=order, title=title, description=description
         )
+        changed = True
     else:
-        goal.title, goal.description = title, description
-        goal.save(update_fields=["title", "description"])
-    existing = {a.pk: a for a in goal.activities.all()}
-    for order, item in enumerate(activities):
-        activity = existing.get(item.get("id"))
-        if item.get("delete"):
-            if activity:
-                activity.delete()
-            continue
-        if activity is None:
-            activity = Activity(goal=goal)
-        activity.order = order
-        activity.title = item["title"]
-        activity.target_date = item["target_date"]
-        activity.status = item.get("status") or Activity.Status.PLANNED
-        activity.save()
-    workplan.save(update_fields=["updated_at"])
+        goal = Goal.objects.get(pk=goal.pk, workplan=workplan)
+        fields = [
+            name
+            for name, value in (("title", title), ("description", description))
+            if getattr(goal, name) != value
+        ]
+        if fields:
+            goal.title, goal.description = title, description
+            goal.save(update_fields=fields)
+        changed = bool(fields)
+    order = itertools.count((goal.activities.aggregate(m=Max("order"))["m"] or 0) + 1)
+    change = rows_sync(
+        queryset=goal.activities.all(),
+        rows=[
+            {
+                "id": item.get("id"),
+                "title": item["title"],
+                "target_date": item["target_date"],
+                "status": item.get("status") or Activity.Status.PLANNED,
+            }
+            for item in activities
+            if not item.get("delete")
+        ],
+        remove=[
+            item["id"] for item in activities if item.get("delete") and item.get("id")
+        ],
+        fields=["title", "target_date", "status"],
+        new=lambda **values: Activity(goal=goal, order=next(order), **values),
+    )
+    if changed or change:
+        workplan.save(update_fields=["updated_at"])
     return goal
 
 
@@ -322,26 +350,36 @@ def success_goal_save(
 
     ``measures`` holds dicts with ``name``, ``unit``, ``baseline``, ``target``
     and, for an existing measure, ``id``; with ``delete`` set it is removed
-    (with its progress entries).
+    (with its progress entries). Measures follow the rows rule of
+    ``dashmentor.rows``: one saved back unchanged is not written (its progress
+    stays attached to the same row), one not listed is kept.
     """
-    goal, _ = SuccessGoal.objects.update_or_create(
-        award=award, defaults={"statement": statement}
+    goal = SuccessGoal.objects.select_for_update().filter(award=award).first()
+    if goal is None:
+        goal = SuccessGoal.objects.create(award=award, statement=statement)
+    elif goal.statement != statement:
+        goal.statement = statement
+        goal.save(update_fields=["statement", "updated_at"])
+    order = itertools.count((goal.measures.aggregate(m=Max("order"))["m"] or 0) + 1)
+    rows_sync(
+        queryset=goal.measures.all(),
+        rows=[
+            {
+                "id": item.get("id"),
+                "name": item["name"],
+                "unit": item.get("unit", ""),
+                "baseline": item.get("baseline") or Decimal(0),
+                "target": item["target"],
+            }
+            for item in measures
+            if not item.get("delete")
+        ],
+        remove=[
+            item["id"] for item in measures if item.get("delete") and item.get("id")
+        ],
+        fields=["name", "unit", "baseline", "target"],
+        new=lambda **values: Measure(success_goal=goal, order=next(order), **values),
     )
-    existing = {m.pk: m for m in goal.measures.all()}
-    for order, item in enumerate(measures):
-        measure = existing.get(item.get("id"))
-        if item.get("delete"):
-            if measure:
-                measure.delete()
-            continue
-        if measure is None:
-            measure = Measure(success_goal=goal)
-        measure.order = order
-        measure.name = item["name"]
-        measure.unit = item.get("unit", "")
-        measure.baseline = item.get("baseline") or Decimal(0)
-        measure.target = item["target"]
-        measure.save()
     return goal
 
 
@@ -535,14 +573,31 @@ def attendance_members(event: Event):
     )
 
 
+def attendance_not_held(event: Event, now=None) -> str:
+    """Why attendance cannot be recorded for ``event`` yet (it has not
+    started), or an empty string."""
+    if event.starts_at <= (now or timezone.now()):
+        return ""
+    when = timezone.localtime(event.starts_at)
+    return ERR_EVENT_NOT_HELD.format(when=dateformat.format(when, "F j, Y, g:i A T"))
+
+
 @transaction.atomic
 def attendance_record(*, event: Event, statuses: dict[int, str], by) -> int:
     """Record who came to ``event``, one status per member, in one step.
 
+    An event that has not started has no attendance yet (``ERR_EVENT_NOT_HELD``).
     A member who is not expected at the event (another cohort, another
     organization's check-in, inactive) refuses the whole form: nothing saved.
-    Recording twice updates the same rows. Returns the number of rows written.
+    Recording twice updates the same rows; a status left as it was is not
+    written again (who recorded it and when stay). A member marked absent or
+    excused is taken off the "who took part" list of the event's check-in
+    notes, so that a note never names someone the attendance says was not
+    there. Returns the number of statuses given.
     """
+    not_held = attendance_not_held(event)
+    if not_held:
+        raise ValidationError(not_held)
     allowed = {m.pk: m for m in attendance_members(event)}
     for member_id, status in statuses.items():
         if member_id not in allowed:
@@ -551,20 +606,50 @@ def attendance_record(*, event: Event, statuses: dict[int, str], by) -> int:
             raise ValidationError(ERR_NOT_IN_COHORT.format(name=name))
         if status not in Attendance.Status.values:
             raise ValidationError(ERR_BAD_ATTENDANCE.format(status=status))
-    now = timezone.now()
-    for member_id, status in statuses.items():
-        Attendance.objects.update_or_create(
-            event=event,
-            member_id=member_id,
-            defaults={"status": status, "recorded_by": by, "recorded_at": now},
+    written = _attendance_write(event=event, statuses=statuses, by=by)
+    if written:
+        away = [
+            m for m, status in written.items() if status != Attendance.Status.PRESENT
+        ]
+        CheckInNote.members.through.objects.filter(
+            checkinnote__event=event, cohortmember_id__in=away
+        ).delete()
+        audit_record(
+            actor=by,
+            action="event.attendance",
+            target=event,
+            after={str(k): v for k, v in written.items()},
         )
-    audit_record(
-        actor=by,
-        action="event.attendance",
-        target=event,
-        after={str(k): v for k, v in statuses.items()},
-    )
     return len(statuses)
+
+
+def _attendance_write(*, event: Event, statuses: dict[int, str], by) -> dict:
+    """Write the statuses that differ from the recorded ones; return them."""
+    recorded = {
+        a.member_id: a
+        for a in Attendance.objects.select_for_update().filter(
+            event=event, member_id__in=list(statuses)
+        )
+    }
+    now = timezone.now()
+    written = {}
+    for member_id, status in statuses.items():
+        row = recorded.get(member_id)
+        if row is None:
+            Attendance.objects.create(
+                event=event,
+                member_id=member_id,
+                status=status,
+                recorded_by=by,
+                recorded_at=now,
+            )
+        elif row.status != status:
+            row.status, row.recorded_by, row.recorded_at = status, by, now
+            row.save(update_fields=["status", "recorded_by", "recorded_at"])
+        else:
+            continue
+        written[member_id] = status
+    return written
 
 
 # --- action logs and check-in notes ---------------------------------------
@@ -600,18 +685,36 @@ def checkin_note_create(
     award,
     held_on: dt.date,
     notes: str,
+    members=(),
     attendees: str = "",
     follow_ups: str = "",
     shared_with_mentee: bool = True,
     event: Event | None = None,
     by,
 ) -> CheckInNote:
-    """The mentor's record of a check-in call with one mentee organization."""
+    """The mentor's record of a check-in call with one mentee organization.
+
+    ``members`` are the organization's people who took part; ``attendees``
+    names anyone else. The note and the call's attendance say the same: a
+    member ticked in the note of a scheduled call is recorded present at it
+    (a mark of absent or excused is corrected, since the mentor who was on
+    the call says otherwise), and ``attendance_record`` takes someone marked
+    absent off the note. That is what a mentor expects from writing down who
+    was on the call: the attendance follows, with nothing to record twice. A
+    call that has not started yet has no note (``ERR_EVENT_NOT_HELD``).
+    """
     if event is not None and (
         event.kind != Event.Kind.CHECK_IN or event.award_id != award.pk
     ):
         raise ValidationError({"event": ERR_EVENT_OTHER_ORG})
-    return CheckInNote.objects.create(
+    if event is not None:
+        not_held = attendance_not_held(event)
+        if not_held:
+            raise ValidationError({"event": not_held})
+    members = list(members)
+    if any(m.award_id != award.pk for m in members):
+        raise ValidationError({"members": ERR_MEMBER_OTHER_ORG})
+    note = CheckInNote.objects.create(
         award=award,
         event=event,
         author=by,
@@ -621,6 +724,22 @@ def checkin_note_create(
         follow_ups=follow_ups,
         shared_with_mentee=shared_with_mentee,
     )
+    note.members.set(members)
+    if event is not None and members:
+        written = _attendance_write(
+            event=event,
+            statuses={m.pk: Attendance.Status.PRESENT for m in members},
+            by=by,
+        )
+        if written:
+            audit_record(
+                actor=by,
+                action="event.attendance",
+                target=event,
+                after={str(k): v for k, v in written.items()},
+                note="Recorded from the check-in note.",
+            )
+    return note
 
 
 # --- personnel changes -------------------------------------------------------
@@ -735,16 +854,10 @@ def personnel_change_apply(*, change: PersonnelChange, by) -> PersonnelChange:
 # --- calendar feed -----------------------------------------------------------
 
 
-def calendar_token_get(*, user) -> str:
-    """The user's secret feed token, made on first use."""
-    if not user.calendar_token:
-        return calendar_token_reset(user=user)
-    return user.calendar_token
-
-
 @transaction.atomic
 def calendar_token_reset(*, user) -> str:
-    """Replace the feed token: the old feed address stops working."""
+    """Make the user's feed token, or replace it: the old feed address stops
+    working."""
     user.calendar_token = secrets.token_urlsafe(32)
     user.save(update_fields=["calendar_token"])
     audit_record(actor=user, action="calendar.reset", target=user)

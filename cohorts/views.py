@@ -135,12 +135,14 @@ def mentee_home(request):
     cards = []
     for member in memberships:
         award = member.award
-        workplan = services.workplan_get_or_create(award=award)
+        workplan = selectors.workplan_of(award=award)
         periods = list(selectors.action_periods_with_logs(award=award))
         period = selectors.current_period(periods, today)
-        last_version = workplan.versions.exclude(
-            decision=WorkPlanVersion.Decision.PENDING
-        ).first()
+        last_version = (
+            selectors.workplan_versions(workplan=workplan)
+            .exclude(decision=WorkPlanVersion.Decision.PENDING)
+            .first()
+        )
         cards.append(
             {
                 "member": member,
@@ -234,7 +236,7 @@ def dashboard_refresh(request):
 def year_overview(request, award_pk):
     """A mentee organization's year at a glance, for its mentors and staff."""
     award = get_award_for_user(request.user, award_pk)
-    workplan = services.workplan_get_or_create(award=award)
+    workplan = selectors.workplan_of(award=award)
     signals = reports.cohort_signals(mentorships=[award.mentorship])[
         award.mentorship_id
     ]
@@ -264,7 +266,7 @@ def year_overview(request, award_pk):
 def workplan_detail(request, award_pk):
     """The work plan: goals, activities, status, review and versions."""
     award = get_award_for_user(request.user, award_pk)
-    workplan = services.workplan_get_or_create(award=award)
+    workplan = selectors.workplan_of(award=award)
     versions = list(selectors.workplan_versions(workplan=workplan))
     goals = selectors.workplan_with_goals(workplan=workplan)
     changed_since = bool(versions) and (
@@ -302,13 +304,17 @@ def _editable_award(request, award_pk):
 def goal_edit(request, award_pk, goal_pk=None):
     """Add a goal (at most two) or change one, with its activities."""
     award = _editable_award(request, award_pk)
-    workplan = services.workplan_get_or_create(award=award)
-    goal = get_object_or_404(Goal, pk=goal_pk, workplan=workplan) if goal_pk else None
+    workplan = selectors.workplan_of(award=award)
+    goal = (
+        get_object_or_404(Goal, pk=goal_pk, workplan__award=award) if goal_pk else None
+    )
     detail = reverse("cohorts:workplan-detail", args=[award.pk])
     if workplan.status == WorkPlan.Status.SUBMITTED:
         messages.error(request, services.ERR_PLAN_LOCKED)
         return redirect(detail)
-    if goal is None and workplan.goals.count() >= rules.MAX_GOALS:
+    if goal is None and len(selectors.workplan_with_goals(workplan=workplan)) >= (
+        rules.MAX_GOALS
+    ):
         messages.error(request, rules.ERR_TOO_MANY_GOALS)
         return redirect(detail)
     dates = {"contract_start": award.contract_start, "contract_end": award.contract_end}
@@ -333,7 +339,8 @@ def goal_edit(request, award_pk, goal_pk=None):
         if form.is_valid() and formset.is_valid():
             try:
                 services.goal_save(
-                    workplan=workplan,
+                    # The first save of a plan makes it, if the award had none.
+                    workplan=services.workplan_get_or_create(award=award),
                     goal=goal,
                     title=form.cleaned_data["title"],
                     description=form.cleaned_data["description"],
@@ -404,8 +411,10 @@ def activity_status(request, award_pk, activity_pk):
 @role_required(*YEAR_ROLES)
 def workplan_submit(request, award_pk):
     award = _editable_award(request, award_pk)
-    workplan = services.workplan_get_or_create(award=award)
+    workplan = selectors.workplan_of(award=award)
     try:
+        if workplan.pk is None:  # never saved: it has no goal yet
+            raise ValidationError(rules.ERR_NO_GOALS)
         version = services.workplan_submit(workplan=workplan, by=request.user)
     except ValidationError as exc:
         for message in _error_messages(exc):
@@ -425,9 +434,11 @@ def workplan_review(request, award_pk):
     award = get_award_for_user(request.user, award_pk)
     if not can_review_workplan(request.user, award):
         raise Http404("No such mentee organization.")
-    workplan = services.workplan_get_or_create(award=award)
+    workplan = selectors.workplan_of(award=award)
     form = forms.ReviewForm(request.POST)
-    if form.is_valid():
+    if workplan.pk is None:
+        messages.error(request, services.ERR_NOTHING_TO_REVIEW)
+    elif form.is_valid():
         try:
             services.workplan_review(
                 workplan=workplan,
@@ -452,10 +463,10 @@ def workplan_review(request, award_pk):
 def workplan_version(request, award_pk, number):
     """One submitted version, compared with the one before it."""
     award = get_award_for_user(request.user, award_pk)
-    workplan = services.workplan_get_or_create(award=award)
+    workplan = selectors.workplan_of(award=award)
     version = get_object_or_404(
         WorkPlanVersion.objects.select_related("submitted_by", "decided_by"),
-        workplan=workplan,
+        workplan__award=award,
         number=number,
     )
     previous = workplan.versions.filter(number__lt=number).order_by("-number").first()
@@ -487,7 +498,7 @@ def workplan_version(request, award_pk, number):
 def workplan_timeline(request, award_pk):
     """The activities across the contract period, month by month."""
     award = get_award_for_user(request.user, award_pk)
-    workplan = services.workplan_get_or_create(award=award)
+    workplan = selectors.workplan_of(award=award)
     start, end = award.contract_start, award.contract_end
     span = max((end - start).days, 1)
 
@@ -882,9 +893,11 @@ def event_detail(request, pk):
             ).order_by("member__award__application__organization__name", "member__name")
             if manager
             else None,
-            "notes": event.notes.filter(shared_with_mentee=True)
-            if not manager
-            else event.notes.all(),
+            "notes": (
+                event.notes.filter(shared_with_mentee=True)
+                if not manager
+                else event.notes.all()
+            ).prefetch_related("members"),
             "zone": timezone.get_current_timezone_name(),
         },
     )
@@ -923,6 +936,7 @@ def event_attendance(request, pk):
             "form": form,
             "rows": rows,
             "zone": timezone.get_current_timezone_name(),
+            "not_held": services.attendance_not_held(event),
         },
         status=400 if form.errors else 200,
     )
@@ -933,9 +947,16 @@ def event_attendance(request, pk):
 
 @login_required
 def calendar_settings(request):
-    """The user's personal feed address, to copy into a calendar program."""
-    token = services.calendar_token_get(user=request.user)
-    url = request.build_absolute_uri(reverse("cohorts:calendar-feed", args=[token]))
+    """The user's personal feed address, to copy into a calendar program.
+
+    A user without an address yet makes it with a button: the page only reads.
+    """
+    token = request.user.calendar_token
+    url = (
+        request.build_absolute_uri(reverse("cohorts:calendar-feed", args=[token]))
+        if token
+        else None
+    )
     return _render(
         request,
         "cohorts/calendar_settings.html",
@@ -953,9 +974,14 @@ def calendar_settings(request):
 @require_POST
 @login_required
 def calendar_reset(request):
+    """Make the user's feed address, or a new one in place of the old."""
+    first = not request.user.calendar_token
     services.calendar_token_reset(user=request.user)
     messages.success(
-        request, "Your calendar address is new; the old one no longer works."
+        request,
+        "Your calendar address is ready: copy it into your calendar program."
+        if first
+        else "Your calendar address is new; the old one no longer works.",
     )
     return redirect("cohorts:calendar")
 

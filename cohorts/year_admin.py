@@ -3,6 +3,8 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
+from dashmentor.admin import SavesChangesOnly
+
 from . import services
 from .models import (
     ActionLog,
@@ -36,7 +38,7 @@ class VersionInline(admin.TabularInline):
 
 
 @admin.register(WorkPlan)
-class WorkPlanAdmin(admin.ModelAdmin):
+class WorkPlanAdmin(SavesChangesOnly, admin.ModelAdmin):
     list_display = ["__str__", "status", "due_on", "updated_at"]
     list_filter = ["status", "award__mentorship__round", "award__mentorship"]
     search_fields = ["award__application__organization__name"]
@@ -51,7 +53,7 @@ class ActivityInline(admin.TabularInline):
 
 
 @admin.register(Goal)
-class GoalAdmin(admin.ModelAdmin):
+class GoalAdmin(SavesChangesOnly, admin.ModelAdmin):
     list_display = ["title", "workplan", "order"]
     search_fields = ["title", "workplan__award__application__organization__name"]
     raw_id_fields = ["workplan"]
@@ -64,7 +66,7 @@ class MeasureInline(admin.TabularInline):
 
 
 @admin.register(SuccessGoal)
-class SuccessGoalAdmin(admin.ModelAdmin):
+class SuccessGoalAdmin(SavesChangesOnly, admin.ModelAdmin):
     list_display = ["__str__", "award", "updated_at"]
     search_fields = ["statement", "award__application__organization__name"]
     raw_id_fields = ["award"]
@@ -84,7 +86,7 @@ class AttendanceInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(SavesChangesOnly, admin.ModelAdmin):
     list_display = ["title", "kind", "mentorship", "starts_at", "award"]
     list_filter = ["kind", "mentorship__round", "mentorship"]
     search_fields = ["title", "agenda"]

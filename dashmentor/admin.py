@@ -5,6 +5,22 @@ from .models import AuditEvent, Membership, Organization, User
 from .roles import roles_changed
 
 
+class SavesChangesOnly:
+    """An admin page saved back unchanged writes nothing.
+
+    Its inlines are model formsets, which save only the rows that changed;
+    the page's own record is saved only when a field of it changed, so that
+    its ``updated_at``, the caches it marks stale and times the form shows
+    to the second (a stored time keeps its microseconds) are left as they
+    are. Mixed into every admin page that shows rows.
+    """
+
+    def save_model(self, request, obj, form, change):
+        if change and not form.has_changed():
+            return
+        super().save_model(request, obj, form, change)
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
@@ -12,7 +28,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(SavesChangesOnly, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "full_name", "is_staff", "is_reviewer", "is_active"]
     list_filter = ["is_staff", "is_reviewer", "is_external_reviewer", "is_active"]
@@ -49,7 +65,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(SavesChangesOnly, admin.ModelAdmin):
     list_display = ["name", "kind", "org_type", "sector", "state"]
     list_filter = ["kind", "org_type", "sector", "state"]
     search_fields = ["name", "ein"]

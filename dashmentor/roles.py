@@ -2,10 +2,13 @@
 
 A user's roles are computed from the data, not stored: program staff
 (``is_staff``), reviewer (``is_reviewer``), mentor (leads a mentorship or is a
-mentor in a mentor organization), mentee (an active cohort membership) and
+mentor in a mentor organization), mentee (an active cohort membership),
 applicant (a member of an applicant organization, or a signed-up user with no
-other role, who is about to create one). Every view that needs a role uses
-``role_required`` or ``RoleRequiredMixin`` from here.
+other role, who is about to create one) and affinity-group participant (a
+member of an affinity group, asking to be or waitlisted, or one of its leaders
+or support staff). Each role lands on its own home, named by its own label.
+Every view that needs a role uses ``role_required`` or ``RoleRequiredMixin``
+from here.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ class Role(enum.StrEnum):
     MENTOR = "mentor"
     MENTEE = "mentee"
     APPLICANT = "applicant"
+    PARTICIPANT = "participant"
 
     @property
     def label(self) -> str:
@@ -39,11 +43,19 @@ class Role(enum.StrEnum):
             Role.MENTOR: "Mentor",
             Role.MENTEE: "Mentee",
             Role.APPLICANT: "Applicant",
+            Role.PARTICIPANT: "Affinity-group participant",
         }[self]
 
 
 # The home a user lands on is that of its first role in this order.
-ROLE_ORDER = (Role.STAFF, Role.REVIEWER, Role.MENTOR, Role.MENTEE, Role.APPLICANT)
+ROLE_ORDER = (
+    Role.STAFF,
+    Role.REVIEWER,
+    Role.MENTOR,
+    Role.MENTEE,
+    Role.APPLICANT,
+    Role.PARTICIPANT,
+)
 
 ROLE_HOME_URLS = {
     Role.STAFF: "staff-home",
@@ -51,6 +63,7 @@ ROLE_HOME_URLS = {
     Role.MENTOR: "cohorts:mentor-home",
     Role.MENTEE: "cohorts:mentee-home",
     Role.APPLICANT: "applications:applicant-home",
+    Role.PARTICIPANT: "affinity:group-list",
 }
 
 
@@ -73,6 +86,9 @@ _DATA_ROLES = {
     "mentor_member": Role.MENTOR,
     "mentee": Role.MENTEE,
     "applicant": Role.APPLICANT,
+    "group_member": Role.PARTICIPANT,
+    "group_leader": Role.PARTICIPANT,
+    "group_support": Role.PARTICIPANT,
 }
 
 logger = logging.getLogger(__name__)
@@ -83,6 +99,7 @@ def _roles_cache_key(user_id) -> str:
 
 
 def _query_data_roles(user_id) -> frozenset[Role]:
+    from affinity.models import Group, GroupMember
     from cohorts.models import CohortMember, Mentorship
     from dashmentor.models import Membership, Organization, User
 
@@ -108,6 +125,18 @@ def _query_data_roles(user_id) -> frozenset[Role]:
                     user_id=OuterRef("pk"),
                     organization__kind=Organization.Kind.APPLICANT,
                 )
+            ),
+            group_member=Exists(
+                # Asked to join, waitlisted or admitted: not declined or gone.
+                GroupMember.objects.filter(
+                    user_id=OuterRef("pk"), status__in=GroupMember.LEAVABLE
+                )
+            ),
+            group_leader=Exists(
+                Group.leaders.through.objects.filter(user_id=OuterRef("pk"))
+            ),
+            group_support=Exists(
+                Group.support_staff.through.objects.filter(user_id=OuterRef("pk"))
             ),
         )
         .values(*_DATA_ROLES)
@@ -145,7 +174,8 @@ def _compute_roles(user) -> frozenset[Role]:
         roles.add(Role.REVIEWER)
     if not roles:
         # A signed-up user with no other role is about to create an applicant
-        # organization.
+        # organization. (An affinity-group participant is not: it lands on its
+        # groups, and may still start an application from a round's page.)
         roles.add(Role.APPLICANT)
     return frozenset(roles)
 

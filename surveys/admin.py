@@ -11,6 +11,8 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from dashmentor.admin import SavesChangesOnly
+
 from . import selectors, services
 from .models import Choice, Invitation, Question, Release, Section, Survey
 
@@ -40,7 +42,7 @@ class SectionInline(LockedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Survey)
-class SurveyAdmin(admin.ModelAdmin):
+class SurveyAdmin(SavesChangesOnly, admin.ModelAdmin):
     list_display = ["title", "kind", "audience", "status", "anonymous", "opens_at"]
     list_filter = ["kind", "status", "anonymous"]
     search_fields = ["title"]
@@ -101,7 +103,7 @@ class QuestionInline(admin.StackedInline):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(SavesChangesOnly, admin.ModelAdmin):
     list_display = ["title", "survey", "order"]
     list_select_related = ["survey"]
     inlines = [QuestionInline]
@@ -125,7 +127,7 @@ class ChoiceInline(admin.TabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(SavesChangesOnly, admin.ModelAdmin):
     list_display = ["prompt", "kind", "section", "required"]
     list_select_related = ["section__survey"]
     inlines = [ChoiceInline]

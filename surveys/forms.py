@@ -8,6 +8,8 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils import timezone
 
+from dashmentor.rows import kept_minute
+
 from . import rules
 from .models import Question, Survey
 from .services import SURVEY_FIELDS
@@ -85,7 +87,7 @@ class SurveyForm(forms.ModelForm):
         value = self.cleaned_data.get(name)
         if value is not None and not 2000 <= value.year <= 2100:
             raise forms.ValidationError(DATE_RANGE)
-        return value
+        return kept_minute(getattr(self.instance, name, None), value)
 
     def clean_opens_at(self):
         return self._plausible("opens_at")

@@ -223,8 +223,11 @@ def survey_update(*, survey: Survey, by, **fields) -> Survey:
     ):
         raise ValidationError({"min_group_size": GROUP_SIZE_LOCKED})
     before = _snapshot(survey)
-    for name, value in fields.items():
-        setattr(survey, name, value)
+    changed = [name for name, value in fields.items() if getattr(survey, name) != value]
+    if not changed:
+        return survey  # saved back unchanged: nothing to write
+    for name in changed:
+        setattr(survey, name, fields[name])
     survey.save()
     audit_record(
         actor=by,
@@ -247,6 +250,8 @@ def section_save(
             survey.sections.order_by("-order").values_list("order", flat=True).first()
         )
         section = Section(survey=survey, order=(last or 0) + 1)
+    elif (section.title, section.description) == (title, description):
+        return section  # saved back unchanged: nothing to write
     section.title = title
     section.description = description
     section.save()
@@ -303,7 +308,9 @@ def question_save(
     """Add a question at the end of its section, or change one.
 
     Choices come one a line; Likert labels are five lines (1 to 5), or the
-    default agree/disagree scale when left empty.
+    default agree/disagree scale when left empty. An option whose line is kept
+    keeps its row (see ``_choices_sync``); a question saved back unchanged
+    writes nothing, not even an audit row.
     """
     _check_unlocked(section.survey)
     errors = {}
@@ -322,20 +329,23 @@ def question_save(
         errors["likert_labels_text"] = LIKERT_LABELS
     if errors:
         raise ValidationError(errors)
-    if question is None:
+    created = question is None
+    if created:
         last = (
             section.questions.order_by("-order").values_list("order", flat=True).first()
         )
         question = Question(section=section, order=(last or 0) + 1)
-    question.kind = kind
-    question.prompt = prompt
-    question.help_text = help_text
-    question.required = required
-    question.key = key or slugify(prompt)[:60]
-    question.min_value = min_value if kind == rules.NUMBER else None
-    question.max_value = max_value if kind == rules.NUMBER else None
+    values = {
+        "kind": kind,
+        "prompt": prompt,
+        "help_text": help_text,
+        "required": required,
+        "key": key or slugify(prompt)[:60],
+        "min_value": min_value if kind == rules.NUMBER else None,
+        "max_value": max_value if kind == rules.NUMBER else None,
+    }
     if kind == rules.LIKERT:
-        question.likert_labels = (
+        values["likert_labels"] = (
             likert
             or question.likert_labels
             or [
@@ -346,15 +356,23 @@ def question_save(
                 "Strongly agree",
             ]
         )
-    question.save()
-    question.choices.all().delete()
-    if kind in rules.CHOICE_KINDS:
-        Choice.objects.bulk_create(
-            Choice(question=question, order=i, label=label, value=value)
-            for i, (label, value) in enumerate(
-                zip(labels, _choice_values(labels), strict=True), start=1
-            )
-        )
+    changed = [
+        name for name, value in values.items() if getattr(question, name) != value
+    ]
+    for name in changed:
+        setattr(question, name, values[name])
+    if created:
+        question.save()
+    elif changed:
+        question.save(update_fields=changed)
+    wanted = (
+        list(zip(labels, _choice_values(labels), strict=True))
+        if kind in rules.CHOICE_KINDS
+        else []
+    )
+    choices_changed = _choices_sync(question, wanted)
+    if not (created or changed or choices_changed):
+        return question  # saved back unchanged: nothing to write
     audit_record(
         actor=by,
         action="survey.question",
@@ -362,6 +380,34 @@ def question_save(
         after={"question": question.prompt[:200], "kind": kind},
     )
     return question
+
+
+def _choices_sync(question: Question, wanted: list[tuple[str, str]]) -> bool:
+    """Make the question's options ``wanted`` (label, value), in that order.
+
+    An option is known by its value (what answers store): one still listed
+    keeps its row, with its label and place updated only if they changed; one
+    no longer listed is removed; a new one is added. Returns whether anything
+    was written.
+    """
+    existing = {c.value: c for c in question.choices.all()} if question.pk else {}
+    values = {value for _, value in wanted}
+    gone = [c.pk for value, c in existing.items() if value not in values]
+    if gone:
+        Choice.objects.filter(pk__in=gone).delete()
+    written = bool(gone)
+    for order, (label, value) in enumerate(wanted, start=1):
+        choice = existing.get(value)
+        if choice is None:
+            Choice.objects.create(
+                question=question, order=order, label=label, value=value
+            )
+            written = True
+        elif (choice.label, choice.order) != (label, order):
+            choice.label, choice.order = label, order
+            choice.save(update_fields=["label", "order"])
+            written = True
+    return written
 
 
 @transaction.atomic

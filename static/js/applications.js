@@ -22,7 +22,9 @@
       if (number) { number.textContent = String(index + 1); }
       rows.appendChild(row);
       total.value = String(index + 1);
-      var first = row.querySelector("input, select, textarea");
+      var first = row.querySelector(
+        "input:not([type=hidden]), select, textarea"
+      );
       if (first) { first.focus(); }
     });
   });

@@ -60,7 +60,9 @@ class MeetingFactory(factory.django.DjangoModelFactory):
 
     group = factory.SubFactory(GroupFactory)
     title = factory.Sequence(lambda n: f"Meeting {n}")
-    starts_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=7))
+    # A meeting held a week ago: attendance is recorded only for meetings that
+    # have taken place.
+    starts_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=7))
     agenda = "Introductions; goals."
 
 

@@ -7,8 +7,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-BEFORE = [("applications", "0006_round_totals_status")]
-AFTER = [("applications", "0007_round_blind_partners")]
+BEFORE = [("applications", "0008_organization_as_submitted_fill")]
+AFTER = [("applications", "0009_round_blind_partners")]
 
 
 def migrate(targets):

@@ -499,8 +499,10 @@ def test_withdraw_and_resubmit_through_the_pages(
 
 @pytest.mark.django_db
 def test_after_the_deadline_the_form_is_closed(client_as, draft):
-    client = client_as(draft.created_by)
     with time_machine.travel(draft.round.closes_at, tick=False):
+        # Signed in at the deadline: a session from two weeks before it may
+        # have expired, depending on the hour the test runs.
+        client = client_as(draft.created_by)
         response = client.get(section_url(draft, "goal"))
         assert response["Location"] == detail_url(draft)
         response = client.post(submit_url(draft), {"confirm": "on"})

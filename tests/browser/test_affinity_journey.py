@@ -1,8 +1,11 @@
 """Affinity groups in the browser: a leader runs a meeting, staff run the
 drawing and read the cycle report."""
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from affinity import services
 from affinity.models import Drawing, Meeting, MeetingAttendance
@@ -38,7 +41,10 @@ def test_leader_schedules_a_meeting_records_attendance_and_writes_notes(
 
     page.get_by_role("link", name="Schedule a meeting").first.click()
     page.get_by_label("Title").fill("Selecting indicators with residents")
-    page.get_by_label("Starts at").fill("2030-04-06T13:00")
+    # A meeting held yesterday: attendance is recorded once a meeting has
+    # taken place.
+    held = timezone.localdate() - dt.timedelta(days=1)
+    page.get_by_label("Starts at").fill(f"{held.isoformat()}T13:00")
     page.get_by_label("Agenda").fill("1. Check-in\n2. Indicator shortlist")
     page.get_by_label("Meeting link").fill("https://meet.example.org/indicators")
     axe_check(page, label="meeting-form")

@@ -16,6 +16,8 @@ pytestmark = pytest.mark.django_db
 
 def feed(client, user):
     client_as_user = client
+    if not client_as_user.get(reverse("cohorts:calendar")).context["feed_url"]:
+        client_as_user.post(reverse("cohorts:calendar-reset"))  # make the address
     page = client_as_user.get(reverse("cohorts:calendar"))
     url = page.context["feed_url"]
     client.logout()  # calendar programs do not sign in
@@ -92,6 +94,8 @@ def test_mentor_feed_has_all_its_cohorts_check_ins(client_as):
 def test_unknown_token_is_404_and_reset_retires_the_old_address(client, client_as):
     _, _, (member,) = yf.cohort(1)
     user_client = client_as(member.user)
+    assert user_client.get(reverse("cohorts:calendar")).context["feed_url"] is None
+    user_client.post(reverse("cohorts:calendar-reset"))  # the first address
     old = user_client.get(reverse("cohorts:calendar")).context["feed_url"]
     user_client.post(reverse("cohorts:calendar-reset"))
     new = user_client.get(reverse("cohorts:calendar")).context["feed_url"]

@@ -108,7 +108,8 @@ def test_a_plan_with_no_goal_cannot_be_submitted(client_as, setup):
     )
     assert rules.ERR_NO_GOALS in response.content.decode()
     assert not WorkPlanVersion.objects.exists()
-    assert WorkPlan.objects.get(award=award).status == WorkPlan.Status.DRAFT
+    # A refused submission writes nothing: the plan is still the unsaved draft.
+    assert not WorkPlan.objects.filter(award=award).exists()
 
 
 def test_submit_keeps_a_version_tells_the_mentor_and_locks_the_plan(

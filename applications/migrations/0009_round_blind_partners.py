@@ -32,7 +32,7 @@ def remove_partners(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("applications", "0006_round_totals_status"),
+        ("applications", "0008_organization_as_submitted_fill"),
     ]
 
     operations = [
