@@ -309,6 +309,79 @@ def celery_broker(redis_url):
     _reset_celery_connections(app)
 
 
+@pytest.fixture(autouse=True)
+def _broker_breaker_closed():
+    """Each test starts with the publishing circuit breaker closed."""
+    from dashmentor import broker
+
+    broker.reset()
+    yield
+    broker.reset()
+
+
+def _refused_url() -> str:
+    """A Redis URL on a loopback port nothing listens on: refused at once."""
+    return f"redis://127.0.0.1:{free_port()}/0"
+
+
+@pytest.fixture
+def broker_down(monkeypatch):
+    """``with broker_down():`` the Celery app publishes to a Redis that is down.
+
+    Real publishing (not in process) to a loopback port nothing listens on,
+    so kombu fails the way it does in production; tasks no longer run in
+    process inside the block. Outside it everything is as before.
+    """
+    import contextlib
+
+    from dashmentor import broker
+    from dashmentor.celery import app
+
+    @contextlib.contextmanager
+    def down():
+        url = _refused_url()
+        saved = (app.conf.broker_url, app.conf.task_always_eager)
+        with monkeypatch.context() as patch:
+            patch.setenv("CELERY_BROKER_URL", url)
+            app.conf.broker_url, app.conf.task_always_eager = url, False
+            _reset_celery_connections(app)
+            try:
+                yield url
+            finally:
+                app.conf.broker_url, app.conf.task_always_eager = saved
+                _reset_celery_connections(app)
+                broker.reset()
+
+    return down
+
+
+@pytest.fixture
+def broker_drops(monkeypatch):
+    """``with broker_drops() as lost:`` every task message is accepted and lost.
+
+    What a Redis restart without persistence, or a worker that dies with the
+    message, does: the publisher is told it went, and no worker ever runs it.
+    ``lost`` lists the names of the tasks that were dropped.
+    """
+    import contextlib
+
+    from dashmentor import broker
+
+    @contextlib.contextmanager
+    def drops():
+        lost: list[str] = []
+
+        def publish(task, args=(), kwargs=None, *, countdown=None):
+            lost.append(task.name)
+            return True
+
+        with monkeypatch.context() as patch:
+            patch.setattr(broker, "publish", publish)
+            yield lost
+
+    return drops
+
+
 def database_env() -> dict[str, str]:
     """Environment that points a subprocess at the current test database."""
     from django.db import connection
