@@ -334,6 +334,8 @@ def broker_down(monkeypatch):
     """
     import contextlib
 
+    from django.test import override_settings
+
     from dashmentor import broker
     from dashmentor.celery import app
 
@@ -341,7 +343,10 @@ def broker_down(monkeypatch):
     def down():
         url = _refused_url()
         saved = (app.conf.broker_url, app.conf.task_always_eager)
-        with monkeypatch.context() as patch:
+        with (
+            monkeypatch.context() as patch,
+            override_settings(CELERY_BROKER_URL=url),
+        ):
             patch.setenv("CELERY_BROKER_URL", url)
             app.conf.broker_url, app.conf.task_always_eager = url, False
             _reset_celery_connections(app)
@@ -365,18 +370,17 @@ def broker_drops(monkeypatch):
     """
     import contextlib
 
-    from dashmentor import broker
+    from celery.app.task import Task
 
     @contextlib.contextmanager
     def drops():
         lost: list[str] = []
 
-        def publish(task, args=(), kwargs=None, *, countdown=None):
-            lost.append(task.name)
-            return True
+        def apply_async(self, args=None, kwargs=None, **options):
+            lost.append(self.name)
 
         with monkeypatch.context() as patch:
-            patch.setattr(broker, "publish", publish)
+            patch.setattr(Task, "apply_async", apply_async)
             yield lost
 
     return drops
