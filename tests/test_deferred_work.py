@@ -53,7 +53,7 @@ def flash(response) -> list[str]:
     return [str(m) for m in get_messages(response.wsgi_request)]
 
 
-# --- outbox messages (every e-mail) -------------------------------------------------
+# --- outbox messages (every e-mail) ---------------------------------------------------
 
 
 def test_password_reset_with_the_broker_down_is_sent_by_the_outbox_sweep(
@@ -125,7 +125,7 @@ def test_a_retry_whose_task_was_dropped_is_sent_by_the_outbox_sweep(settings):
     assert message.status == Message.Status.SENT and len(mail.outbox) == 1
 
 
-# --- survey invitations ----------------------------------------------------------------
+# --- survey invitations ---------------------------------------------------------------
 
 
 @pytest.fixture
@@ -164,7 +164,11 @@ def test_opening_a_survey_with_the_broker_down_answers_and_the_sweep_invites(
 
 
 def test_opening_a_survey_whose_dispatch_was_dropped_is_finished_by_the_sweep(
-    client_as, staff_user, draft_survey, broker_drops, django_capture_on_commit_callbacks
+    client_as,
+    staff_user,
+    draft_survey,
+    broker_drops,
+    django_capture_on_commit_callbacks,
 ):
     survey, people = draft_survey
     with broker_drops() as lost, django_capture_on_commit_callbacks(execute=True):
@@ -202,7 +206,7 @@ def test_a_scheduled_opening_whose_dispatch_was_dropped_is_finished_by_the_sweep
     assert len(mail.outbox) == 9
 
 
-# --- release of anonymous answers -------------------------------------------------------
+# --- release of anonymous answers -----------------------------------------------------
 
 
 def test_answers_whose_release_was_dropped_are_released_by_the_surveys_scan(
@@ -235,7 +239,7 @@ def test_answers_whose_release_was_dropped_are_released_by_the_surveys_scan(
     assert not PendingResponse.objects.exists()
 
 
-# --- affinity group e-mails -----------------------------------------------------------------
+# --- affinity group e-mails -----------------------------------------------------------
 
 
 def test_a_group_email_sent_with_the_broker_down_is_written_by_its_sweep(
@@ -257,21 +261,24 @@ def test_a_group_email_sent_with_the_broker_down_is_written_by_its_sweep(
     assert email.queued_at is None and not Message.objects.exists()
 
     assert group_emails_sweep_task() == 0  # its own task may still come
-    with later(dt.timedelta(minutes=2)), django_capture_on_commit_callbacks(
-        execute=True
+    with (
+        later(dt.timedelta(minutes=2)),
+        django_capture_on_commit_callbacks(execute=True),
     ):
         assert group_emails_sweep_task() == 1
         assert group_emails_sweep_task() == 0
-    assert sorted(m.to[0] for m in mail.outbox) == sorted(
-        m.user.email for m in members
-    )
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(m.user.email for m in members)
 
 
-# --- review: a round's totals after a rubric change ---------------------------------------
+# --- review: a round's totals after a rubric change -----------------------------------
 
 
 def test_a_rubric_change_with_the_broker_down_is_recomputed_by_its_sweep(
-    client_as, staff_user, reviewer_user, broker_down, django_capture_on_commit_callbacks
+    client_as,
+    staff_user,
+    reviewer_user,
+    broker_down,
+    django_capture_on_commit_callbacks,
 ):
     """Row: ``Round.totals_stale_since``. Sweep: ``rounds_rescore_sweep_task``,
     every 5 minutes, for marks older than ``RESCORE_STUCK_AFTER_SECONDS``."""
