@@ -16,6 +16,11 @@ Load with ``pytest_plugins = ["tests.support.services"]``. Fixtures:
   worker`` (and, by default, its beat) as a subprocess on the test database,
   the broker and the SMTP server; the process can be SIGKILLed and restarted.
 - ``celery_beat_proc``: a factory for a separate ``celery beat`` process.
+- ``broker_down`` and ``broker_drops``: in-process, publishing to a Redis that
+  refuses, or every task message accepted and lost.
+- ``measure(...)``: what a fault test counted at the SMTP server (messages,
+  duplicates, whether each shares its first copy's Message-ID, recipients
+  without their message), printed with ``-s`` and in the run's summary.
 
 Tests that use the processes need ``@pytest.mark.django_db(transaction=True)``
 so that the rows they write are committed where the worker can read them.
@@ -572,6 +577,67 @@ def celery_beat_proc(transactional_db, tmp_path):
     yield start
     for proc in started:
         proc.stop()
+
+
+# --- fault figures -----------------------------------------------------------------
+
+
+@dataclass
+class FaultFigures:
+    """What one fault test measured at the SMTP server."""
+
+    scenario: str
+    recipients: int
+    messages: int
+    duplicates: int
+    duplicates_sharing_message_id: int
+    lost: int
+    faults: int = 1
+
+    def line(self) -> str:
+        return (
+            f"{self.scenario}: {self.faults} fault(s), {self.recipients} recipients, "
+            f"{self.messages} messages, {self.duplicates} duplicate(s) "
+            f"({self.duplicates_sharing_message_id} with their first copy's "
+            f"Message-ID), {self.lost} recipient(s) without their message"
+        )
+
+
+_FAULT_FIGURES: list[FaultFigures] = []
+
+
+def measure(scenario: str, recipients: list[str], smtp: SMTPServer, faults: int = 1):
+    """Count what reached ``smtp`` for ``recipients``; record and return it."""
+    by_recipient: dict[str, list[Received]] = {}
+    for received in smtp.messages:
+        for address in received.to:
+            by_recipient.setdefault(address.lower(), []).append(received)
+    duplicates = sharing = 0
+    for copies in by_recipient.values():
+        if len(copies) > 1:
+            duplicates += len(copies) - 1
+            first = copies[0].message_id
+            sharing += sum(1 for c in copies[1:] if c.message_id == first)
+    figures = FaultFigures(
+        scenario=scenario,
+        recipients=len(recipients),
+        messages=len(smtp.messages),
+        duplicates=duplicates,
+        duplicates_sharing_message_id=sharing,
+        lost=sum(1 for r in recipients if r.lower() not in by_recipient),
+        faults=faults,
+    )
+    _FAULT_FIGURES.append(figures)
+    sys.stdout.write(f"\nfault figures: {figures.line()}\n")
+    return figures
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Print what the fault tests measured (the README quotes these)."""
+    if _FAULT_FIGURES:
+        terminalreporter.section("fault figures")
+        for figures in _FAULT_FIGURES:
+            terminalreporter.write_line(figures.line())
 
 
 @pytest.hookimpl(hookwrapper=True)
