@@ -159,20 +159,22 @@ def test_broker_down_when_the_survey_opens(
     check(measure("broker down when the survey opened", emails, smtp_server))
 
 
-def test_redis_restarted_without_persistence_while_sending(
+def test_redis_restarted_without_persistence_while_writing_and_sending(
     redis_server, smtp_server, celery_worker_proc, monkeypatch
 ):
-    """Redis restarts empty in the middle of the mailing: the task messages
-    it held are gone; the rows they stood for are found by the sweeps."""
+    """Redis restarts empty while the invitations are being written and the
+    first are sent: the task messages it held are gone; the rows they stood
+    for, and the recipients still without an invitation, are found by the
+    sweeps."""
     survey, emails = list_survey(RECIPIENTS, "restart")
     with publishing_to(redis_server.url, monkeypatch):
         celery_worker_proc(redis_server.url, smtp_server, **SWEEPS)
         services.survey_open(survey=survey)
         wait_until(
-            lambda: len(smtp_server.messages) >= RECIPIENTS // 5,
+            lambda: invited(survey) >= RECIPIENTS // 5,
             240,
             interval=0.01,
-            what="a fifth of the messages",
+            what="a fifth of the invitations",
         )
         redis_server.stop()
         redis_server.start()
