@@ -408,7 +408,12 @@ def survey_schedule(*, survey: Survey, by) -> Survey:
 
 @transaction.atomic
 def survey_open(*, survey: Survey, by=None, now: dt.datetime | None = None) -> Survey:
-    """Open a survey now and queue its invitations (sent in batches by Celery)."""
+    """Open a survey now; from the commit on, its recipients are owed invitations.
+
+    The open survey is the record of that: the dispatch task woken here writes
+    them, and the invitations sweep writes whatever it did not (the broker
+    was down, the task was lost), so opening never waits on the broker.
+    """
     now = now or timezone.now()
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     _check_transition(survey, Survey.Status.OPEN)

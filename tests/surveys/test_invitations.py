@@ -220,9 +220,7 @@ def test_an_invitation_gone_before_sending_fails_with_the_reason(
         services.survey_dispatch(survey=list_survey)
     survey_id = list_survey.pk
     ids = list(
-        Message.objects.filter(kind=Kind.SURVEY_INVITATION).values_list(
-            "pk", flat=True
-        )
+        Message.objects.filter(kind=Kind.SURVEY_INVITATION).values_list("pk", flat=True)
     )
     Survey.objects.filter(pk=survey_id).delete()
     result = message_send_batch(message_ids=ids[:3])
