@@ -95,13 +95,16 @@ def test_messages_whose_task_was_dropped_are_sent_by_the_outbox_sweep(
     assert Message.objects.get().status == Message.Status.SENT
 
 
-def test_a_retry_whose_task_was_dropped_is_sent_by_the_outbox_sweep(settings):
+def test_a_retry_whose_task_was_dropped_is_sent_by_the_outbox_sweep(
+    settings, monkeypatch
+):
     """A refused attempt waits as ``pending`` with ``next_attempt_at``; its
     countdown task is only a wake-up: the sweep sends it when it is due."""
-    settings.EMAIL_BACKEND = "tests.notifications.backends.RefusingBackend"
     from tests.notifications.backends import RefusingBackend
 
-    RefusingBackend.refuse = 1
+    settings.EMAIL_BACKEND = "tests.notifications.backends.RefusingBackend"
+    monkeypatch.setattr(RefusingBackend, "refuse", 1)
+    monkeypatch.setattr(RefusingBackend, "reply", (451, b"4.3.0 Try again later"))
     user = factories.UserFactory()
     from notifications.services import message_enqueue
 
