@@ -109,9 +109,15 @@ def test_closed_and_draft_surveys_are_left_alone_by_the_sweep(staff_user):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_the_dispatch_and_the_sweep_at_once_invite_each_recipient_once(list_survey):
+def test_the_dispatch_and_the_sweep_at_once_invite_each_recipient_once(
+    list_survey, broker_drops
+):
     """The task and the sweep running at the same moment take turns on the
-    survey's row: 120 invitations and 120 messages, none twice."""
+    survey's row: 120 invitations and 120 messages, none twice.
+
+    The sends are left queued (their wake-ups dropped): Celery's in-process
+    mode keeps a flag per process that tasks run at once in threads would
+    race on."""
     Survey.objects.filter(pk=list_survey.pk).update(status=Survey.Status.OPEN)
     barrier = threading.Barrier(3)
     errors = []
@@ -134,14 +140,16 @@ def test_the_dispatch_and_the_sweep_at_once_invite_each_recipient_once(list_surv
             target=run, args=(lambda: services.survey_dispatch(survey=list_survey),)
         ),
     ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    with broker_drops():
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
     assert errors == []
     assert Invitation.objects.filter(survey=list_survey).count() == 120
-    assert Message.objects.filter(kind=Kind.SURVEY_INVITATION).count() == 120
-    assert len({m.to[0] for m in mail.outbox}) == len(mail.outbox) == 120
+    messages = Message.objects.filter(kind=Kind.SURVEY_INVITATION)
+    assert messages.count() == 120
+    assert len(set(messages.values_list("to_email", flat=True))) == 120
 
 
 # --- links ------------------------------------------------------------------------
