@@ -59,7 +59,11 @@ class ErrorFilter(admin.SimpleListFilter):
 
 
 class ProgramStaffAccess:
-    """Program staff (``is_staff``) run the outbox without per-model grants."""
+    """Program staff (``is_staff``) run the outbox without per-model grants.
+
+    They see each message's recipient, subject and fate; what a message says
+    is shown only with ``notifications.view_message_body`` (``MessageAdmin``).
+    """
 
     staff_may_edit = False
 
