@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
+from dashmentor import broker
 from dashmentor.services import audit_record
 from notifications.models import Kind
 from notifications.services import message_enqueue
@@ -451,25 +452,48 @@ def group_email_create(
         after={"subject": subject},
     )
 
-    def queue():
-        from .tasks import group_email_send_task
+    from .tasks import group_email_send_task
 
-        group_email_send_task.delay(email.pk)
-
-    transaction.on_commit(queue)
+    # Only a wake-up: the row with no ``queued_at`` is the record, and the
+    # group e-mails sweep writes its messages if this is lost.
+    broker.publish_on_commit(group_email_send_task, email.pk)
     return email, True
+
+
+def group_emails_sweep(*, older_than_seconds: int = 0) -> int:
+    """Write the messages of every group e-mail whose task was lost; return how many.
+
+    A group e-mail is written with ``queued_at`` empty and its messages are
+    written (and it stamped) by ``group_email_send``; one still empty after
+    ``older_than_seconds`` lost its task (the broker was down, a worker died).
+    Writing twice is harmless: each message is keyed per e-mail and person.
+    """
+    cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
+    pending = list(
+        GroupEmail.objects.filter(queued_at__isnull=True, created_at__lte=cutoff)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for email_id in pending:
+        group_email_send(email_id=email_id)
+    return len(pending)
 
 
 @transaction.atomic
 def group_email_send(*, email_id: int) -> GroupEmail | None:
-    """Queue one outbox message per admitted member; safe to run twice."""
+    """Queue one outbox message per admitted member; safe to run twice.
+
+    The row is locked, so the task and the sweep take turns, and an e-mail
+    whose messages are written (``queued_at``) is left alone.
+    """
     email = (
-        GroupEmail.objects.select_related("group", "sent_by")
+        GroupEmail.objects.select_for_update(of=("self",))
+        .select_related("group", "sent_by")
         .filter(pk=email_id)
         .first()
     )
-    if email is None:
-        return None
+    if email is None or email.queued_at is not None:
+        return email
     members = GroupMember.objects.filter(
         group=email.group, status=GroupMember.Status.ADMITTED
     ).select_related("user")

@@ -14,3 +14,12 @@ from . import services
 def group_email_send_task(email_id: int) -> None:
     """Queue a group e-mail to each admitted member; run twice, sends once."""
     services.group_email_send(email_id=email_id)
+
+
+@shared_task(name="affinity.tasks.group_emails_sweep_task")
+def group_emails_sweep_task() -> int:
+    """Write the messages of group e-mails whose task was lost (beat, every minute).
+
+    Only e-mails older than a minute: a younger one's own task is still due.
+    """
+    return services.group_emails_sweep(older_than_seconds=60)

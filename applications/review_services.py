@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import dateformat, timezone
 
+from dashmentor import broker
 from dashmentor.models import AuditEvent, Membership, User
 from dashmentor.services import audit_record
 from notifications.models import Kind
@@ -636,14 +637,12 @@ def round_rescore_queue(*, round: Round, by=None) -> Round:
     Round.objects.filter(pk=round.pk).update(totals_stale_since=now)
     round.totals_stale_since = now
     by_id = by.pk if getattr(by, "is_authenticated", False) else None
-    transaction.on_commit(lambda: _queue_rescore(round.pk, by_id))
-    return round
-
-
-def _queue_rescore(round_id: int, by_id: int | None) -> None:
     from .tasks import round_rescore_task
 
-    round_rescore_task.delay(round_id, by_id)
+    # Only a wake-up: ``totals_stale_since`` is the record, and the rescore
+    # sweep queues the recompute again if this message is lost.
+    broker.publish_on_commit(round_rescore_task, round.pk, by_id)
+    return round
 
 
 @transaction.atomic

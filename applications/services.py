@@ -22,6 +22,7 @@ from dashmentor.models import Membership, Organization, User
 from dashmentor.roles import forget_roles
 from dashmentor.rows import rows_sync
 from dashmentor.services import audit_record
+from notifications import links
 from notifications.models import Kind
 from notifications.services import message_enqueue
 
@@ -76,26 +77,54 @@ CONFIRMATION_MAX_AGE = 60 * 60 * 24 * 7  # a week
 # --- e-mail confirmation ---
 
 
-def email_confirmation_token(user: User) -> str:
-    """A signed token naming the user and the address it confirms."""
-    return signing.dumps({"u": user.pk, "e": user.email}, salt=CONFIRMATION_SALT)
+def email_confirmation_token(user: User, *, at=None) -> str:
+    """A signed token naming the user and the address it confirms.
+
+    ``at`` is when it counts as made (its week of validity starts then): the
+    moment the confirmation e-mail was written, so every attempt to send that
+    e-mail carries the same token.
+    """
+    payload = {"u": user.pk, "e": user.email}
+    if at is None:
+        return signing.dumps(payload, salt=CONFIRMATION_SALT)
+    return links.dumps_at(payload, salt=CONFIRMATION_SALT, at=at)
+
+
+CONFIRMATION_LINK = "email_confirmation"
+CONFIRMATION_ACCOUNT_CHANGED = "the account is gone or has another address"
+
+
+def email_confirmation_link(message) -> str:
+    """The confirmation link of a message, made when it is sent (never stored).
+
+    It confirms the address the message goes to, and only while that is
+    still the account's address.
+    """
+    user = User.objects.filter(pk=message.link_object_id).first()
+    if user is None or user.email.strip().lower() != message.to_email.lower():
+        raise links.LinkUnavailable(
+            links.LINK_GONE.format(reason=CONFIRMATION_ACCOUNT_CHANGED)
+        )
+    token = email_confirmation_token(user, at=message.created_at)
+    return links.absolute(reverse("applications:email-confirm", args=[token]))
 
 
 @transaction.atomic
 def email_confirmation_send(*, user: User, now=None):
-    """Queue the confirmation link. Repeated asks within the same minute send
-    one e-mail (the outbox key holds the minute)."""
+    """Queue the confirmation e-mail. Repeated asks within the same minute send
+    one e-mail (the outbox key holds the minute); its link is made when it is
+    sent."""
     now = now or timezone.now()
-    token = email_confirmation_token(user)
-    path = reverse("applications:email-confirm", args=[token])
     return message_enqueue(
         kind=Kind.EMAIL_CONFIRMATION,
         to_email=user.email,
         subject="Confirm your e-mail address for the DASH Mentor Portal",
         template="applications_email_confirmation",
-        context={"path": path, "name": user.get_short_name(), "days": 7},
+        context={"name": user.get_short_name(), "days": 7},
         key=f"confirm:{user.pk}:{int(now.timestamp()) // 60}",
         recipient=user,
+        link_kind=CONFIRMATION_LINK,
+        link_object_id=user.pk,
     )
 
 

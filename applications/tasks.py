@@ -7,6 +7,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from dashmentor import broker
 from dashmentor.models import User
 
 from . import review_services
@@ -37,5 +38,5 @@ def rounds_rescore_sweep_task() -> int:
         Round.objects.filter(totals_stale_since__lt=cutoff).values_list("pk", flat=True)
     )
     for round_id in stuck:
-        round_rescore_task.delay(round_id)
+        broker.publish(round_rescore_task, [round_id])
     return len(stuck)

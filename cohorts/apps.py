@@ -5,6 +5,11 @@ class CohortsConfig(AppConfig):
     name = "cohorts"
 
     def ready(self):
-        from . import signals
+        from notifications import links
+
+        from . import placement_services, signals
 
         signals.connect()
+        links.register(
+            placement_services.INVITATION_LINK, placement_services.invitation_link
+        )

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -29,6 +30,7 @@ from applications.models import Application, Award, Contact, Decision, Round
 from dashmentor.models import Membership
 from dashmentor.roles import forget_roles
 from dashmentor.services import audit_record
+from notifications import links
 from notifications.models import Kind
 from notifications.services import message_enqueue
 
@@ -409,11 +411,46 @@ def _members_invite(*, award: Award, kind: str) -> list[CohortMember]:
     return members
 
 
-def invitation_token(user) -> str:
-    """A signed link token that works until the user sets a password."""
-    return signing.dumps(
-        {"u": user.pk, "s": _password_state(user)}, salt=INVITATION_SALT
+def invitation_token(user, *, at=None) -> str:
+    """A signed link token that works until the user sets a password.
+
+    ``at`` is when it counts as made (its validity starts then): the moment
+    the invitation e-mail was written, so every attempt carries the same token.
+    """
+    payload = {"u": user.pk, "s": _password_state(user)}
+    if at is None:
+        return signing.dumps(payload, salt=INVITATION_SALT)
+    return links.dumps_at(payload, salt=INVITATION_SALT, at=at)
+
+
+INVITATION_LINK = "cohort_invitation"
+INVITATION_MEMBER_GONE = "the cohort member or their account is gone"
+
+
+def invitation_link(message) -> str:
+    """The link of a cohort invitation, made when the e-mail is sent.
+
+    A person without a password gets the set-your-password link (a sign-in
+    link: it is never stored); one who has set a password since gets the
+    sign-in page that leads to the cohort.
+    """
+    member = (
+        CohortMember.objects.select_related("user", "award")
+        .filter(pk=message.link_object_id)
+        .first()
     )
+    user = member.user if member is not None else None
+    if user is None or not user.is_active:
+        raise links.LinkUnavailable(
+            links.LINK_GONE.format(reason=INVITATION_MEMBER_GONE)
+        )
+    if user.has_usable_password():
+        cohort_path = reverse(
+            "cohorts:cohort-detail", args=[member.award.mentorship_id]
+        )
+        return links.absolute(reverse("login") + f"?next={cohort_path}")
+    token = invitation_token(user, at=message.created_at)
+    return links.absolute(reverse("cohorts:invitation-accept", args=[token]))
 
 
 def _password_state(user) -> str:
@@ -456,12 +493,8 @@ def _invitation_send(*, member: CohortMember, kind: str) -> None:
     mentorship = award.mentorship
     user = member.user
     cohort_path = reverse("cohorts:cohort-detail", args=[mentorship.pk])
-    if user.has_usable_password():
-        link = reverse("login") + f"?next={cohort_path}"
-        has_account = True
-    else:
-        link = reverse("cohorts:invitation-accept", args=[invitation_token(user)])
-        has_account = False
+    has_account = user.has_usable_password()
+    link_kind = "" if has_account else INVITATION_LINK
     expires = (
         timezone.localtime(award.offer_expires_at, user.zone)
         if award.offer_expires_at
@@ -485,7 +518,11 @@ def _invitation_send(*, member: CohortMember, kind: str) -> None:
             "mentorship": mentorship,
             "mentor_organization": mentorship.mentor_organization.name,
             "round": award.application.round,
-            "link": link,
+            # Without an account the link signs in: made at send time, never
+            # stored (``invitation_link``); with one it is the sign-in page.
+            "link": links.PLACEHOLDER
+            if link_kind
+            else settings.SITE_URL + reverse("login") + f"?next={cohort_path}",
             "has_account": has_account,
             "expires": expires,
             "expires_zone": user.time_zone,
@@ -493,6 +530,8 @@ def _invitation_send(*, member: CohortMember, kind: str) -> None:
         },
         key=f"award-invite:{award.pk}:{member.email}",
         recipient=user,
+        link_kind=link_kind,
+        link_object_id=member.pk,
     )
 
 

@@ -336,6 +336,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Task modules that autodiscovery (which reads <app>/tasks.py) does not find.
 CELERY_IMPORTS = ["cohorts.placement_tasks"]
 CELERY_MAX_COUNTDOWN = 300  # seconds; longer waits are rows that beat picks up
+# Publishing a task from a request only wakes a worker early (the row is
+# written first, a sweep finishes the work): one try with this timeout, in
+# seconds, then no publishing from the process for the cooldown
+# (dashmentor/broker.py).
+BROKER_PUBLISH_TIMEOUT = float(env("BROKER_PUBLISH_TIMEOUT", "0.25"))
+BROKER_PUBLISH_COOLDOWN = float(env("BROKER_PUBLISH_COOLDOWN", "30"))
 # The intervals can be shortened by the fault tests, which run a real beat.
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {
@@ -353,6 +359,14 @@ CELERY_BEAT_SCHEDULE = {
     "surveys-scan": {
         "task": "surveys.tasks.surveys_scan_task",
         "schedule": 300.0,
+    },
+    "survey-invitations-sweep": {
+        "task": "surveys.tasks.invitations_sweep_task",
+        "schedule": float(env_int("INVITATIONS_SWEEP_SECONDS", 60)),
+    },
+    "group-emails-sweep": {
+        "task": "affinity.tasks.group_emails_sweep_task",
+        "schedule": 60.0,
     },
     "rounds-rescore-sweep": {
         "task": "applications.tasks.rounds_rescore_sweep_task",

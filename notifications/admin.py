@@ -59,7 +59,11 @@ class ErrorFilter(admin.SimpleListFilter):
 
 
 class ProgramStaffAccess:
-    """Program staff (``is_staff``) run the outbox without per-model grants."""
+    """Program staff (``is_staff``) run the outbox without per-model grants.
+
+    They see each message's recipient, subject and fate; what a message says
+    is shown only with ``notifications.view_message_body`` (``MessageAdmin``).
+    """
 
     staff_may_edit = False
 
@@ -90,6 +94,14 @@ def history_url(email: str) -> str:
     )
 
 
+BODY_PERMISSION = "notifications.view_message_body"
+BODY_FIELDS = {"body_text", "body_html"}
+BODY_HIDDEN = (
+    'Reading the text of messages needs the permission "Can read the text of '
+    'outbox messages" (ask the program office lead).'
+)
+
+
 @admin.register(Message)
 class MessageAdmin(ProgramStaffAccess, admin.ModelAdmin):
     list_display = [
@@ -109,6 +121,7 @@ class MessageAdmin(ProgramStaffAccess, admin.ModelAdmin):
         "idempotency_key",
         "recipient__email",
         "recipient__full_name",
+        "message_id_header",
     ]
     date_hierarchy = "created_at"
     list_select_related = ["recipient"]
@@ -125,6 +138,7 @@ class MessageAdmin(ProgramStaffAccess, admin.ModelAdmin):
         "attempts",
         "last_error",
         "idempotency_key",
+        "message_id_header",
         "created_at",
         "queued_at",
         "sending_started_at",
@@ -151,11 +165,38 @@ class MessageAdmin(ProgramStaffAccess, admin.ModelAdmin):
                     "next_attempt_at",
                     "sent_at",
                     "idempotency_key",
+                    "message_id_header",
                 ]
             },
         ),
         ("Content", {"fields": ["body_text", "body_html"]}),
     ]
+
+    # Reading what was sent is a permission of its own, not program staff's by
+    # default: bodies are personal, and before links were made at sending they
+    # held working sign-in links. Without it, staff see each message's fate.
+    def can_read_bodies(self, request) -> bool:
+        return request.user.has_perm(BODY_PERMISSION)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.can_read_bodies(request):
+            return fieldsets
+        hidden = ("Content", {"fields": ["body_hidden"]})
+        return [
+            hidden if name == "Content" else (name, options)
+            for name, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if self.can_read_bodies(request):
+            return fields
+        return [f for f in fields if f not in BODY_FIELDS] + ["body_hidden"]
+
+    @admin.display(description="text")
+    def body_hidden(self, obj):
+        return BODY_HIDDEN
 
     @admin.display(description="recipient", ordering="to_email")
     def recipient_link(self, obj):

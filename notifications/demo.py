@@ -1,18 +1,42 @@
 """Demo outbox: the reminder rules, and a few messages of each fate for staff.
 
-Idempotent: rules are found by (round, kind) and messages by idempotency key.
+Who may read what messages say is the ``notifications.view_message_body``
+permission: the demo grants it to the "Program office leads" group, which the
+office lead (the superuser ``staff@dash.test``) belongs to; the program
+associate (``program@dash.test``) sees each message's fate, not its text.
+
+Idempotent: rules are found by (round, kind), messages by idempotency key and
+the group by name.
 """
 
 import datetime as dt
 
+from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from . import rules
 from .models import Kind, Message, ReminderRule
-from .services import _render, idempotency_key
+from .services import _render, idempotency_key, message_id_for_key
+
+BODY_READERS_GROUP = "Program office leads"
+
+
+def seed_body_readers(ctx) -> Group:
+    """The group that may read message text, with the office lead in it."""
+    group, _ = Group.objects.get_or_create(name=BODY_READERS_GROUP)
+    group.permissions.add(
+        Permission.objects.get(
+            content_type__app_label="notifications", codename="view_message_body"
+        )
+    )
+    lead = ctx.users.get("staff")
+    if lead is not None:
+        lead.groups.add(group)
+    return group
 
 
 def seed(ctx) -> None:
+    seed_body_readers(ctx)
     created_rules = 0
     for kind, offsets in rules.DEFAULT_OFFSETS.items():
         _rule, created = ReminderRule.objects.get_or_create(
@@ -82,6 +106,7 @@ def seed(ctx) -> None:
             body_text=body_text,
             body_html=body_html,
             idempotency_key=key,
+            message_id_header=message_id_for_key(key),
             status=status,
             attempts=8 if status == Message.Status.FAILED else 1,
             last_error=error,

@@ -3,9 +3,11 @@ from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 from django.contrib.auth.forms import PasswordResetForm
 from django.template import loader
+from django.utils import timezone
 
 from dashmentor.models import TIME_ZONE_CHOICES
 
+from . import links
 from .models import ESSENTIAL_KINDS, Kind
 from .services import OPTIONAL_KINDS, message_enqueue
 
@@ -61,7 +63,13 @@ ESSENTIAL_LABELS = sorted(Kind(kind).label for kind in ESSENTIAL_KINDS)
 
 
 class OutboxPasswordResetForm(PasswordResetForm):
-    """Django's reset form, whose e-mail goes through the outbox."""
+    """Django's reset form, whose e-mail goes through the outbox.
+
+    The outbox keeps the account, not the link: the link is made when the
+    e-mail is sent (``notifications/links.py``), so no stored copy, key or
+    admin page holds a working one. Asking twice within a minute writes one
+    message.
+    """
 
     def send_mail(
         self,
@@ -74,16 +82,15 @@ class OutboxPasswordResetForm(PasswordResetForm):
     ):
         subject = loader.render_to_string(subject_template_name, context)
         subject = "".join(subject.splitlines())
+        user = context["user"]
         message_enqueue(
             kind=Kind.PASSWORD_RESET,
             to_email=to_email,
             subject=subject,
             template="notifications_password_reset",
-            context={
-                "email": context["email"],
-                "uid": context["uid"],
-                "token": context["token"],
-            },
-            key=f"reset:{context['uid']}:{context['token']}",
-            recipient=context.get("user"),
+            context={"email": context["email"]},
+            key=f"reset:{user.pk}:{int(timezone.now().timestamp()) // 60}",
+            recipient=user,
+            link_kind=links.PASSWORD_RESET,
+            link_object_id=user.pk,
         )

@@ -72,6 +72,14 @@ class Message(models.Model):
         unique=True,
         help_text="(kind, recipient, subject of the message): no duplicate.",
     )
+    # The Message-ID header of every attempt: a repeat is recognisable as one.
+    message_id_header = models.CharField(
+        "Message-ID", max_length=255, blank=True, db_index=True
+    )
+    # A link that grants access is made when the message is sent, from this
+    # reference, and is never stored (notifications/links.py).
+    link_kind = models.CharField(max_length=40, blank=True)
+    link_object_id = models.PositiveBigIntegerField(null=True, blank=True)
     status = models.CharField(
         max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True
     )
@@ -88,6 +96,13 @@ class Message(models.Model):
         indexes = [
             models.Index(fields=["status", "next_attempt_at"]),
             models.Index(fields=["to_email", "created_at"]),
+            models.Index(fields=["link_kind", "link_object_id"]),
+        ]
+        permissions = [
+            (
+                "view_message_body",
+                "Can read the text of outbox messages",
+            ),
         ]
 
     def __str__(self):

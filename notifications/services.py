@@ -14,19 +14,33 @@ The life of a row::
                                                    │                     ▼
                                      too many ─▶ failed                 sent
 
-Delivery guarantee: at least once, and exactly once except in one window. A
-worker claims a row (``sending``) with a conditional UPDATE before it talks to
-the SMTP server, and marks it ``sent`` with one UPDATE right after the server's
-250 reply to the end of the message. A worker that dies before that reply has
-not handed the message over (an SMTP server keeps nothing it has not
-acknowledged), so the sweep sends the row again: nothing is lost. A worker that
-dies in the gap between the server's 250 and the commit of the ``sent`` UPDATE
-(one single-row UPDATE in autocommit: a round trip and the flush of the
-database's log to disk, a few milliseconds on a local database) leaves a row
-that looks unsent, and the sweep sends it a second time. That gap is the only
-way to a duplicate, at most one message per killed worker process, and both
-copies carry the same ``Message-ID`` header (derived from the row), so mail
-systems that collapse identical Message-IDs show it once.
+Delivery guarantee: at least once; a repeat is possible in one window, at most
+one message per killed worker process, and it carries the same Message-ID.
+
+* Nothing is lost. The row is written in the transaction of the event, before
+  any broker is involved. A task message lost with a killed worker, a broker
+  down when the row was written, a Redis restarted without persistence: each
+  leaves the row ``pending``, ``queued`` or ``sending``, and the sweep hands it
+  out again (``outbox_sweep``, every minute; ``queued`` and ``sending`` rows
+  after ``OUTBOX_STUCK_AFTER_SECONDS``).
+* One window for a duplicate. A worker claims a row (``sending``) with a
+  conditional UPDATE before it talks to the SMTP server and records it
+  ``sent`` with one single-row UPDATE as soon as the server accepts it (the
+  250 reply to the end of the message), message by message, never at the end
+  of a batch. The server keeps the message from the moment it accepts it
+  (which may come just before its 250 reaches the worker); a worker killed
+  between that moment and the commit of the ``sent`` UPDATE leaves a row that
+  looks unsent, and the sweep sends it again. Only the one message in that
+  window can be repeated, so a killed worker process repeats at most one.
+* A repeat is recognisable. Every row gets one ``Message-ID`` when it is
+  written (``Message.message_id_header``), and every attempt sends it; mail
+  systems that collapse identical Message-IDs show the repeat once, and staff
+  find the row by it in the admin. Links that grant access are made at each
+  attempt from the row (``links.py``), the same link each time.
+
+The fault tests measure it (``tests/notifications/test_faults.py``; figures in
+the README's reliability section): messages, duplicates, whether each
+duplicate shares its Message-ID, and recipients left without their message.
 
 Throughput: the messages a transaction writes go to Celery in batches of
 ``OUTBOX_BATCH_SIZE`` ids, one task each, and a worker sends a batch over one
@@ -60,7 +74,9 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from . import rules
+from dashmentor import broker
+
+from . import links, rules
 from .models import ESSENTIAL_KINDS, Kind, Message, Preference
 
 logger = logging.getLogger(__name__)
@@ -84,6 +100,13 @@ def idempotency_key(kind: str, to_email: str, subject_key: str) -> str:
         return full
     digest = hashlib.sha256(full.encode()).hexdigest()[:32]
     return f"{full[:222]}:{digest}"
+
+
+def message_id_for_key(full_key: str) -> str:
+    """The Message-ID of the message with this idempotency key, for every attempt."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("> ") or "localhost"
+    digest = hashlib.sha256(full_key.encode()).hexdigest()[:32]
+    return f"<outbox.{digest}@{domain}>"
 
 
 def wants(user, kind: str) -> bool:
@@ -135,6 +158,8 @@ def message_enqueue(
     context: dict,
     key: str,
     recipient=None,
+    link_kind: str = "",
+    link_object_id: int | None = None,
 ) -> Message:
     """Write the message row (or return the existing one with the same key).
 
@@ -146,9 +171,16 @@ def message_enqueue(
     kind and the address it makes the idempotency key, so a second call with
     the same three returns the first message and sends nothing more.
 
+    A link that grants access (a password reset, a confirmation, an
+    invitation) is never put in ``context`` or ``key``: pass ``link_kind`` and
+    ``link_object_id`` instead, and the templates get ``link``, a marker that
+    the sender replaces with the link it makes at send time (``links.py``).
+
     Call it inside the transaction of the event: the send is queued only when
     that transaction commits.
     """
+    if link_kind and not links.is_registered(link_kind):
+        raise ValueError(links.UNKNOWN_KIND.format(kind=link_kind))
     full_key = idempotency_key(kind, to_email, key)
     existing = Message.objects.filter(idempotency_key=full_key).first()
     if existing is not None:
@@ -160,6 +192,8 @@ def message_enqueue(
         "preferences_url": settings.SITE_URL + "/notifications/settings/",
         "essential": kind in ESSENTIAL_KINDS,
     }
+    if link_kind:
+        ctx["link"] = links.PLACEHOLDER
     zone = _zone_for(recipient, context)
     ctx["time_zone_name"] = zone.key.replace("_", " ")
     body_text, body_html = _render(template, ctx, zone)
@@ -178,6 +212,9 @@ def message_enqueue(
                 body_text=body_text,
                 body_html=body_html,
                 idempotency_key=full_key,
+                message_id_header=message_id_for_key(full_key),
+                link_kind=link_kind,
+                link_object_id=link_object_id if link_kind else None,
                 status=status,
             )
     except IntegrityError:
@@ -255,29 +292,22 @@ def outbox_dispatch(message_ids: Iterable[int], *, countdown: int | None = None)
     Each batch's rows move from ``pending`` to ``queued`` before its task is
     published (a worker may run it at once), and the task carries only the rows
     that moved: a row already queued, sending, sent or gone is not handed out
-    twice. If the broker cannot be reached the rows go back to ``pending`` and
-    wait for the sweep, which hands them out when it is back. The event that
-    wrote them has committed and is not undone.
+    twice. Publishing never waits on the broker (``dashmentor/broker.py``): if
+    it cannot be reached the rows go back to ``pending`` and the rest of the
+    batches are not tried, and the sweep hands them all out when it is back.
+    The event that wrote them has committed and is not undone.
     """
     from .tasks import message_send_batch_task
 
     ids = list(dict.fromkeys(message_ids))
     size = max(1, settings.OUTBOX_BATCH_SIZE)
     sent_batches = 0
+    if countdown:
+        countdown = min(countdown, settings.CELERY_MAX_COUNTDOWN)
     for start in range(0, len(ids), size):
+        if not broker.available():
+            break  # the rows stay pending: the sweep's
         chunk = ids[start : start + size]
-        options = {
-            "retry": True,
-            # Fail fast when Redis is down: the row waits in the database.
-            "retry_policy": {
-                "max_retries": 2,
-                "interval_start": 0,
-                "interval_step": 0.2,
-                "interval_max": 0.5,
-            },
-        }
-        if countdown:
-            options["countdown"] = min(countdown, settings.CELERY_MAX_COUNTDOWN)
         stamp = timezone.now()
         moved = Message.objects.filter(
             pk__in=chunk, status=Message.Status.PENDING
@@ -290,16 +320,13 @@ def outbox_dispatch(message_ids: Iterable[int], *, countdown: int | None = None)
         if moved < len(chunk):
             moved_ids = set(ours.values_list("pk", flat=True))
             chunk = [pk for pk in chunk if pk in moved_ids]
-        try:
-            message_send_batch_task.apply_async(args=[chunk], **options)
-        except Exception as exc:  # kombu raises several kinds when Redis is down
+        if not broker.publish(message_send_batch_task, [chunk], countdown=countdown):
             ours.update(status=Message.Status.PENDING)
             logger.warning(
-                "outbox: broker unreachable, %d message(s) wait for the sweep: %s",
-                len(chunk),
-                exc,
+                "outbox: broker unreachable, %d message(s) wait for the sweep",
+                len(ids) - start,
             )
-            continue
+            break
         sent_batches += 1
     return sent_batches
 
@@ -307,26 +334,22 @@ def outbox_dispatch(message_ids: Iterable[int], *, countdown: int | None = None)
 # --- sending --------------------------------------------------------------------
 
 
-def _message_id_header(message: Message) -> str:
-    """A Message-ID that is the same for every attempt of the same row."""
-    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("> ") or "localhost"
-    digest = hashlib.sha256(message.idempotency_key.encode()).hexdigest()[:20]
-    return f"<outbox.{message.pk}.{digest}@{domain}>"
-
-
 def _email_for(message: Message, conn) -> EmailMultiAlternatives:
+    """The e-mail of one attempt: the stored copy, with its link made now."""
+    body_text, body_html = links.render(message, message.body_text, message.body_html)
     email = EmailMultiAlternatives(
         subject=message.subject,
-        body=message.body_text,
+        body=body_text,
         to=[message.to_email],
         connection=conn,
         headers={
-            "Message-ID": _message_id_header(message),
+            "Message-ID": message.message_id_header
+            or message_id_for_key(message.idempotency_key),
             "X-Outbox-Key": message.idempotency_key,
         },
     )
-    if message.body_html:
-        email.attach_alternative(message.body_html, "text/html")
+    if body_html:
+        email.attach_alternative(body_html, "text/html")
     return email
 
 
@@ -424,7 +447,10 @@ def retry_delay(attempts: int) -> int:
 
 
 def _is_permanent(exc: Exception) -> bool:
-    """A 5xx answer about this message will not change on retry."""
+    """A 5xx answer about this message will not change on retry, nor a link
+    that cannot be made."""
+    if isinstance(exc, links.LinkUnavailable):
+        return True
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _msg in exc.recipients.values()]
         return bool(codes) and all(500 <= code < 600 for code in codes)

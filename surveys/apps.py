@@ -5,6 +5,9 @@ class SurveysConfig(AppConfig):
     name = "surveys"
 
     def ready(self):
-        from . import signals
+        from notifications import links
+
+        from . import services, signals
 
         signals.connect()
+        links.register(services.SURVEY_LINK, services.survey_link)

@@ -75,8 +75,9 @@ fails the request of the respondent whose answer asked for it.
 * Drafts: answers in progress of an anonymous survey are kept in the
   respondent's browser only (``static/js/surveys.js``); ``Invitation.progress``
   is used for named surveys and emptied when they are submitted.
-* Links: only the SHA-256 of an invitation token is stored. After an e-mail is
-  sent, its copy in the outbox has the link removed (``invitation_links_redact``).
+* Links: only the SHA-256 of an invitation token is stored, and the link is
+  made when its e-mail is sent (``survey_link``): the outbox's copy never
+  holds it.
 
 What remains outside the portal's data: database server logs and write-ahead
 log, and backups taken between a submission and its release, hold the sealed
@@ -89,22 +90,25 @@ per organization.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import logging
-import re
 import uuid
 from collections import Counter
 from decimal import Decimal
 
 from cryptography.exceptions import InvalidTag
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.text import slugify
 
+from dashmentor import broker
 from dashmentor.services import audit_record
+from notifications import links
 from notifications.models import Kind, Message
 from notifications.services import idempotency_key, message_enqueue
 
@@ -155,9 +159,15 @@ LIKERT_LABELS = "Give exactly five labels, one a line, from 1 to 5."
 PROGRESS_ANONYMOUS = (
     "Answers in progress of an anonymous survey stay in your browser only."
 )
-REDACTED_LINK = "[link removed from the portal's copy once the e-mail was sent]"
 DIRECTIONS = ("up", "down")
 BAD_DIRECTION = "Move it up or down."
+INVITATION_GONE = "the survey invitation is gone"
+OPENED = "Survey open: invitations are being written and sent in batches."
+OPENED_QUEUE_DOWN = (
+    "Survey open. Invitations will go out as soon as the mail queue is reachable."
+)
+
+SURVEY_LINK = "survey"
 
 
 def _check_transition(survey: Survey, after: str) -> None:
@@ -504,7 +514,12 @@ def survey_schedule(*, survey: Survey, by) -> Survey:
 
 @transaction.atomic
 def survey_open(*, survey: Survey, by=None, now: dt.datetime | None = None) -> Survey:
-    """Open a survey now and queue its invitations (sent in batches by Celery)."""
+    """Open a survey now; from the commit on, its recipients are owed invitations.
+
+    The open survey is the record of that: the dispatch task woken here writes
+    them, and the invitations sweep writes whatever it did not (the broker
+    was down, the task was lost), so opening never waits on the broker.
+    """
     now = now or timezone.now()
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     _check_transition(survey, Survey.Status.OPEN)
@@ -525,45 +540,141 @@ def survey_open(*, survey: Survey, by=None, now: dt.datetime | None = None) -> S
         before={"status": before},
         after={"status": survey.status},
     )
-    transaction.on_commit(lambda: _queue_dispatch(survey.pk))
+    _queue_dispatch(survey.pk)
     return survey
 
 
 def _queue_dispatch(survey_id: int) -> None:
     from .tasks import survey_dispatch_task
 
-    survey_dispatch_task.delay(survey_id)
+    # Only a wake-up: the open survey is itself the record of what is owed,
+    # and the invitations sweep writes whatever this message does not.
+    broker.publish_on_commit(survey_dispatch_task, survey_id)
+
+
+# --- invitations: derived from the database --------------------------------------
+#
+# An open survey owes an invitation to each recipient its audience names. What
+# is owed is read from the database each time (recipients without an
+# ``Invitation`` row), never carried by a task: ``survey_dispatch`` writes the
+# missing ones in batches, each batch one transaction of invitations and their
+# outbox messages (sent by the outbox in batches of ``OUTBOX_BATCH_SIZE`` over
+# one SMTP connection). A run that dies, a task lost with its worker or with a
+# Redis restart, a broker down when the survey opened: the invitations sweep
+# (beat, every minute) finds the recipients still without one and writes
+# them. Invitations are unique per (survey, address) and their messages per
+# (survey, address) too, so a repeat or two runs at once write nothing twice.
 
 
 def survey_dispatch(*, survey: Survey) -> int:
-    """Queue one invitation task per batch of recipients; return the batch count.
+    """Write the invitations the open survey's recipients lack; return how many.
 
-    The batches may run twice or overlap: each invitation is created with its
-    e-mail in one transaction, once per (survey, address).
+    Each batch of ``DISPATCH_BATCH_SIZE`` is one transaction, under a lock on
+    the survey row, so two runs at once (the task and the sweep) take turns
+    and the second finds the first's invitations.
     """
-    from .tasks import invitations_send_task
+    written = 0
+    while True:
+        count = _invitations_write_batch(survey_id=survey.pk)
+        written += count
+        if count < DISPATCH_BATCH_SIZE:
+            return written
 
-    if survey.status != Survey.Status.OPEN:
+
+def invitations_sweep(*, now: dt.datetime | None = None) -> int:
+    """Write every invitation an open survey still owes; return how many."""
+    now = now or timezone.now()
+    written = 0
+    for survey in Survey.objects.filter(
+        status=Survey.Status.OPEN, opens_at__lte=now, closes_at__gt=now
+    ).order_by("pk"):
+        written += survey_dispatch(survey=survey)
+    return written
+
+
+@transaction.atomic
+def _invitations_write_batch(*, survey_id: int) -> int:
+    survey = Survey.objects.select_for_update().filter(pk=survey_id).first()
+    if survey is None or not survey.is_accepting():
         return 0
     invited = set(
         Invitation.objects.filter(survey=survey).values_list("email", flat=True)
     )
-    emails = [
-        r.email.lower()
-        for r in selectors.survey_recipients(survey)
-        if r.email.lower() not in invited
-    ]
-    batches = [
-        emails[i : i + DISPATCH_BATCH_SIZE]
-        for i in range(0, len(emails), DISPATCH_BATCH_SIZE)
-    ]
-    for batch in batches:
-        invitations_send_task.delay(survey.pk, batch)
-    return len(batches)
+    missing = [
+        r for r in selectors.survey_recipients(survey) if r.email.lower() not in invited
+    ][:DISPATCH_BATCH_SIZE]
+    for recipient in missing:
+        _invitation_write(survey=survey, recipient=recipient)
+    return len(missing)
+
+
+def _invitation_write(*, survey: Survey, recipient) -> Invitation:
+    # The stored hash is of a token nobody has: the e-mail's link is made, and
+    # the hash set to it, when the e-mail is sent (``survey_link``).
+    invitation = Invitation.objects.create(
+        survey=survey,
+        user=recipient.user,
+        email=recipient.email.lower(),
+        organization=recipient.organization,
+        mentorship=recipient.mentorship,
+        token_hash=hash_token(new_invitation_token()),
+    )
+    message_enqueue(
+        kind=Kind.SURVEY_INVITATION,
+        to_email=recipient.email,
+        subject=f"Survey: {survey.title}",
+        template="surveys_invitation",
+        context={
+            "survey": survey,
+            "closes": _closes_local(survey, recipient.user),
+        },
+        key=f"survey:{survey.pk}",
+        recipient=recipient.user,
+        link_kind=SURVEY_LINK,
+        link_object_id=invitation.pk,
+    )
+    return invitation
 
 
 def _answer_path(token: str) -> str:
     return reverse("surveys:answer", args=[token])
+
+
+def survey_link_token(message_id: int) -> str:
+    """The answer-link token of one outbox message: the same on every attempt.
+
+    An HMAC of the message's id under the portal's secret key: nobody who can
+    read the database, but not the key, can make it.
+    """
+    digest = salted_hmac(
+        "surveys.invitation-link", str(message_id), algorithm="sha256"
+    ).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def survey_link(message) -> str:
+    """Make the answer link of a survey e-mail as it is sent.
+
+    The invitation's stored hash becomes that of this message's token, so the
+    link works from the moment the e-mail leaves and an earlier e-mail's link
+    stops working (a reminder replaces the invitation's link), unless a later
+    e-mail to the same invitation has already gone out with its own.
+    """
+    invitation = Invitation.objects.filter(pk=message.link_object_id).first()
+    if invitation is None:
+        raise links.LinkUnavailable(links.LINK_GONE.format(reason=INVITATION_GONE))
+    token = survey_link_token(message.pk)
+    token_hash = hash_token(token)
+    if invitation.token_hash != token_hash:
+        superseded = Message.objects.filter(
+            link_kind=SURVEY_LINK,
+            link_object_id=invitation.pk,
+            pk__gt=message.pk,
+            status=Message.Status.SENT,
+        ).exists()
+        if not superseded:
+            Invitation.objects.filter(pk=invitation.pk).update(token_hash=token_hash)
+    return links.absolute(_answer_path(token))
 
 
 def _closes_local(survey: Survey, user) -> str:
@@ -574,79 +685,21 @@ def _closes_local(survey: Survey, user) -> str:
     )
 
 
-def invitations_send(*, survey: Survey, emails: list[str]) -> int:
-    """Invite these recipients of the survey that are not yet invited.
-
-    Each invitation gets a fresh 256-bit token; only its hash is stored and
-    the link goes out in the e-mail. Return how many were created.
-    """
-    survey = Survey.objects.get(pk=survey.pk)
-    if survey.status != Survey.Status.OPEN:
-        return 0
-    wanted = {e.lower() for e in emails}
-    created = 0
-    for recipient in selectors.survey_recipients(survey):
-        if recipient.email.lower() not in wanted:
-            continue
-        try:
-            with transaction.atomic():
-                if Invitation.objects.filter(
-                    survey=survey, email=recipient.email.lower()
-                ).exists():
-                    continue
-                token = new_invitation_token()
-                Invitation.objects.create(
-                    survey=survey,
-                    user=recipient.user,
-                    email=recipient.email.lower(),
-                    organization=recipient.organization,
-                    mentorship=recipient.mentorship,
-                    token_hash=hash_token(token),
-                )
-                message_enqueue(
-                    kind=Kind.SURVEY_INVITATION,
-                    to_email=recipient.email,
-                    subject=f"Survey: {survey.title}",
-                    template="surveys_invitation",
-                    context={
-                        "survey": survey,
-                        "path": _answer_path(token),
-                        "closes": _closes_local(survey, recipient.user),
-                    },
-                    key=f"survey:{survey.pk}",
-                    recipient=recipient.user,
-                )
-                created += 1
-        except IntegrityError:
-            continue  # another run invited this address at the same moment
-    return created
-
-
 def survey_remind(*, survey: Survey, days: int) -> int:
     """Remind every invitee who has not completed, once per offset.
 
-    Only the token's hash is kept, so a reminder carries a fresh link and the
-    older one stops working. Return how many reminders were written.
+    Only the token's hash is kept, so a reminder carries a fresh link (made
+    when it is sent) and the older one stops working. Return how many
+    reminders were written.
     """
     sent = 0
     key = f"survey:{survey.pk}:reminder:{days}d"
     pending = Invitation.objects.filter(survey=survey, completed_on__isnull=True)
-    for invitation_id in pending.values_list("pk", flat=True):
+    for invitation in pending.select_related("user"):
+        full_key = idempotency_key(Kind.SURVEY_REMINDER, invitation.email, key)
+        if Message.objects.filter(idempotency_key=full_key).exists():
+            continue
         with transaction.atomic():
-            invitation = (
-                Invitation.objects.select_for_update(of=("self",))
-                .select_related("user")
-                .filter(pk=invitation_id, completed_on__isnull=True)
-                .first()
-            )
-            if invitation is None:
-                continue
-            full_key = idempotency_key(Kind.SURVEY_REMINDER, invitation.email, key)
-            if Message.objects.filter(idempotency_key=full_key).exists():
-                continue
-            token = new_invitation_token()
-            invitation.token_hash = hash_token(token)
-            invitation.save(update_fields=["token_hash"])
             message_enqueue(
                 kind=Kind.SURVEY_REMINDER,
                 to_email=invitation.email,
@@ -654,14 +707,15 @@ def survey_remind(*, survey: Survey, days: int) -> int:
                 template="surveys_reminder",
                 context={
                     "survey": survey,
-                    "path": _answer_path(token),
                     "closes": _closes_local(survey, invitation.user),
                     "days": days,
                 },
                 key=key,
                 recipient=invitation.user,
+                link_kind=SURVEY_LINK,
+                link_object_id=invitation.pk,
             )
-            sent += 1
+        sent += 1
     return sent
 
 
@@ -722,25 +776,7 @@ def surveys_scan(*, now: dt.datetime | None = None) -> dict:
         except Exception:
             # One survey's failure must not hold back the others' releases.
             logger.exception("Release of survey %s failed", survey_id)
-    invitation_links_redact()
     return done
-
-
-def invitation_links_redact() -> int:
-    """Remove answer links from the outbox's copies of survey e-mails once sent."""
-    prefix = reverse("surveys:answer", args=["x"])[:-2]
-    pattern = re.compile(re.escape(prefix) + r"[A-Za-z0-9_\-]+/?")
-    count = 0
-    for message in Message.objects.filter(
-        kind__in=[Kind.SURVEY_INVITATION, Kind.SURVEY_REMINDER],
-        status=Message.Status.SENT,
-        body_text__contains=prefix,
-    ):
-        message.body_text = pattern.sub(REDACTED_LINK, message.body_text)
-        message.body_html = pattern.sub(REDACTED_LINK, message.body_html)
-        message.save(update_fields=["body_text", "body_html"])
-        count += 1
-    return count
 
 
 # --- answering ---
@@ -884,8 +920,11 @@ def _queue_release(survey_id: int) -> None:
     """
     from .tasks import survey_release_task
 
+    # Only a wake-up: the waiting rows are the record, and the surveys scan
+    # releases what is due if this message is lost. In process the release runs
+    # here, and its failure must not reach the respondent.
     try:
-        survey_release_task.delay(survey_id)
+        broker.publish(survey_release_task, [survey_id])
     except Exception:
         logger.exception("Release of survey %s failed; the scan retries it", survey_id)
 

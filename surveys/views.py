@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from dashmentor import broker
 from dashmentor.csv_export import csv_response
 from dashmentor.params import choice_param
 from dashmentor.ratelimit import ratelimit
@@ -232,7 +233,7 @@ def _post_action(request, pk, action, success):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("surveys:survey-builder", pk=pk)
-    messages.success(request, success)
+    messages.success(request, success() if callable(success) else success)
     target = result if isinstance(result, Survey) else survey
     return redirect("surveys:survey-builder", pk=target.pk)
 
@@ -244,7 +245,8 @@ def survey_open(request, pk):
         request,
         pk,
         lambda s: services.survey_open(survey=s, by=request.user),
-        "Survey open: invitations are being sent in batches.",
+        # Asked after the commit, when the wake-up has been tried.
+        lambda: services.OPENED if broker.available() else services.OPENED_QUEUE_DOWN,
     )
 
 

@@ -16,6 +16,11 @@ Load with ``pytest_plugins = ["tests.support.services"]``. Fixtures:
   worker`` (and, by default, its beat) as a subprocess on the test database,
   the broker and the SMTP server; the process can be SIGKILLed and restarted.
 - ``celery_beat_proc``: a factory for a separate ``celery beat`` process.
+- ``broker_down`` and ``broker_drops``: in-process, publishing to a Redis that
+  refuses, or every task message accepted and lost.
+- ``measure(...)``: what a fault test counted at the SMTP server (messages,
+  duplicates, whether each shares its first copy's Message-ID, recipients
+  without their message), printed with ``-s`` and in the run's summary.
 
 Tests that use the processes need ``@pytest.mark.django_db(transaction=True)``
 so that the rows they write are committed where the worker can read them.
@@ -309,6 +314,83 @@ def celery_broker(redis_url):
     _reset_celery_connections(app)
 
 
+@pytest.fixture(autouse=True)
+def _broker_breaker_closed():
+    """Each test starts with the publishing circuit breaker closed."""
+    from dashmentor import broker
+
+    broker.reset()
+    yield
+    broker.reset()
+
+
+def _refused_url() -> str:
+    """A Redis URL on a loopback port nothing listens on: refused at once."""
+    return f"redis://127.0.0.1:{free_port()}/0"
+
+
+@pytest.fixture
+def broker_down(monkeypatch):
+    """``with broker_down():`` the Celery app publishes to a Redis that is down.
+
+    Real publishing (not in process) to a loopback port nothing listens on,
+    so kombu fails the way it does in production; tasks no longer run in
+    process inside the block. Outside it everything is as before.
+    """
+    import contextlib
+
+    from django.test import override_settings
+
+    from dashmentor import broker
+    from dashmentor.celery import app
+
+    @contextlib.contextmanager
+    def down():
+        url = _refused_url()
+        saved = (app.conf.broker_url, app.conf.task_always_eager)
+        with (
+            monkeypatch.context() as patch,
+            override_settings(CELERY_BROKER_URL=url),
+        ):
+            patch.setenv("CELERY_BROKER_URL", url)
+            app.conf.broker_url, app.conf.task_always_eager = url, False
+            _reset_celery_connections(app)
+            try:
+                yield url
+            finally:
+                app.conf.broker_url, app.conf.task_always_eager = saved
+                _reset_celery_connections(app)
+                broker.reset()
+
+    return down
+
+
+@pytest.fixture
+def broker_drops(monkeypatch):
+    """``with broker_drops() as lost:`` every task message is accepted and lost.
+
+    What a Redis restart without persistence, or a worker that dies with the
+    message, does: the publisher is told it went, and no worker ever runs it.
+    ``lost`` lists the names of the tasks that were dropped.
+    """
+    import contextlib
+
+    from celery.app.task import Task
+
+    @contextlib.contextmanager
+    def drops():
+        lost: list[str] = []
+
+        def apply_async(self, args=None, kwargs=None, **options):
+            lost.append(self.name)
+
+        with monkeypatch.context() as patch:
+            patch.setattr(Task, "apply_async", apply_async)
+            yield lost
+
+    return drops
+
+
 def database_env() -> dict[str, str]:
     """Environment that points a subprocess at the current test database."""
     from django.db import connection
@@ -495,6 +577,67 @@ def celery_beat_proc(transactional_db, tmp_path):
     yield start
     for proc in started:
         proc.stop()
+
+
+# --- fault figures -----------------------------------------------------------------
+
+
+@dataclass
+class FaultFigures:
+    """What one fault test measured at the SMTP server."""
+
+    scenario: str
+    recipients: int
+    messages: int
+    duplicates: int
+    duplicates_sharing_message_id: int
+    lost: int
+    faults: int = 1
+
+    def line(self) -> str:
+        return (
+            f"{self.scenario}: {self.faults} fault(s), {self.recipients} recipients, "
+            f"{self.messages} messages, {self.duplicates} duplicate(s) "
+            f"({self.duplicates_sharing_message_id} with their first copy's "
+            f"Message-ID), {self.lost} recipient(s) without their message"
+        )
+
+
+_FAULT_FIGURES: list[FaultFigures] = []
+
+
+def measure(scenario: str, recipients: list[str], smtp: SMTPServer, faults: int = 1):
+    """Count what reached ``smtp`` for ``recipients``; record and return it."""
+    by_recipient: dict[str, list[Received]] = {}
+    for received in smtp.messages:
+        for address in received.to:
+            by_recipient.setdefault(address.lower(), []).append(received)
+    duplicates = sharing = 0
+    for copies in by_recipient.values():
+        if len(copies) > 1:
+            duplicates += len(copies) - 1
+            first = copies[0].message_id
+            sharing += sum(1 for c in copies[1:] if c.message_id == first)
+    figures = FaultFigures(
+        scenario=scenario,
+        recipients=len(recipients),
+        messages=len(smtp.messages),
+        duplicates=duplicates,
+        duplicates_sharing_message_id=sharing,
+        lost=sum(1 for r in recipients if r.lower() not in by_recipient),
+        faults=faults,
+    )
+    _FAULT_FIGURES.append(figures)
+    sys.stdout.write(f"\nfault figures: {figures.line()}\n")
+    return figures
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Print what the fault tests measured (the README quotes these)."""
+    if _FAULT_FIGURES:
+        terminalreporter.section("fault figures")
+        for figures in _FAULT_FIGURES:
+            terminalreporter.write_line(figures.line())
 
 
 @pytest.hookimpl(hookwrapper=True)

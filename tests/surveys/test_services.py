@@ -43,10 +43,8 @@ def test_opening_invites_each_recipient_once_even_when_dispatch_runs_twice(
     assert Invitation.objects.filter(survey=survey).count() == 9
     assert len(mail.outbox) == 9
     with django_capture_on_commit_callbacks(execute=True):
-        services.survey_dispatch(survey=survey)
-        services.invitations_send(
-            survey=survey, emails=[u.email for u in cohorts["big"][1]]
-        )
+        assert services.survey_dispatch(survey=survey) == 0
+        assert services.invitations_sweep() == 0
     assert Invitation.objects.filter(survey=survey).count() == 9
     assert Message.objects.filter(kind=Kind.SURVEY_INVITATION).count() == 9
     assert len(mail.outbox) == 9
@@ -59,9 +57,25 @@ def test_opening_invites_each_recipient_once_even_when_dispatch_runs_twice(
 
 
 def test_dispatch_goes_in_batches(open_survey, monkeypatch):
+    """Each batch of invitations is one transaction: a run that dies keeps the
+    batches before it, and the next run writes only the rest."""
     survey, _q, _c = open_survey
     monkeypatch.setattr(services, "DISPATCH_BATCH_SIZE", 4)
-    assert services.survey_dispatch(survey=survey) == 3
+    real = services._invitation_write
+    calls = []
+
+    def dies_in_the_third_batch(**kwargs):
+        calls.append(1)
+        if len(calls) == 9:
+            raise RuntimeError("worker killed")
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "_invitation_write", dies_in_the_third_batch)
+    with pytest.raises(RuntimeError):
+        services.survey_dispatch(survey=survey)
+    assert Invitation.objects.filter(survey=survey).count() == 8
+    monkeypatch.setattr(services, "_invitation_write", real)
+    assert services.survey_dispatch(survey=survey) == 1
     assert Invitation.objects.filter(survey=survey).count() == 9
 
 
@@ -83,23 +97,24 @@ def test_reminders_go_only_to_non_completers_once_per_offset(
 ):
     survey, q, cohorts = open_survey
     with django_capture_on_commit_callbacks(execute=True):
-        services.invitations_send(
-            survey=survey, emails=[u.email for u in cohorts["big"][1]]
-        )
+        services.survey_dispatch(survey=survey)
+    first_links = {m.to[0]: _token_from(m.body) for m in mail.outbox}
     invitations = list(Invitation.objects.filter(survey=survey).order_by("id"))
     submit(invitations[0], valid_answers(q))
     submit(invitations[1], valid_answers(q))
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.survey_remind(survey=survey, days=3) == 3
+        assert services.survey_remind(survey=survey, days=3) == 7
         assert services.survey_remind(survey=survey, days=3) == 0
     reminded = {m.to[0] for m in mail.outbox}
     assert reminded == {i.email for i in invitations[2:]}
-    assert len(mail.outbox) == 3
+    assert len(mail.outbox) == 7
     # The reminder's link replaces the first one, which no longer opens anything.
     fresh = _token_from(mail.outbox[0].body)
     invitation = Invitation.objects.get(email=mail.outbox[0].to[0])
     assert invitation.token_hash == hash_token(fresh)
+    assert fresh != first_links[invitation.email]
+    assert selectors.invitation_for_token(first_links[invitation.email]) is None
     assert "no longer works" in mail.outbox[0].body
 
 
@@ -107,15 +122,13 @@ def test_scan_sends_the_nearest_due_reminder_and_closes_overdue_surveys(
     open_survey, django_capture_on_commit_callbacks
 ):
     survey, _q, cohorts = open_survey
-    services.invitations_send(
-        survey=survey, emails=[u.email for u in cohorts["big"][1]]
-    )
+    services.survey_dispatch(survey=survey)
     survey.reminder_days = [3, 1]
     survey.closes_at = timezone.now() + dt.timedelta(hours=20)
     survey.save()
     with django_capture_on_commit_callbacks(execute=True):
         done = services.surveys_scan()
-    assert done["reminded"] == 5
+    assert done["reminded"] == 9
     keys = set(
         Message.objects.filter(kind=Kind.SURVEY_REMINDER).values_list(
             "idempotency_key", flat=True
@@ -348,14 +361,19 @@ def test_question_builder_validates_choices_and_bounds(open_survey, staff_user):
     assert made.order == 6
 
 
-def test_sent_survey_emails_lose_their_link_in_the_outbox(
+def test_survey_emails_are_stored_without_their_link(
     open_survey, django_capture_on_commit_callbacks
 ):
-    survey, _q, cohorts = open_survey
+    """The outbox's copy of an invitation or reminder never holds the answer
+    link: it is made when the e-mail is sent."""
+    survey, _q, _cohorts = open_survey
     with django_capture_on_commit_callbacks(execute=True):
-        services.invitations_send(survey=survey, emails=[cohorts["big"][1][0].email])
+        services.survey_dispatch(survey=survey)
+        services.survey_remind(survey=survey, days=3)
     assert "/surveys/answer/" in mail.outbox[0].body
-    assert services.invitation_links_redact() == 1
-    message = Message.objects.get(kind=Kind.SURVEY_INVITATION)
-    assert "/surveys/answer/" not in message.body_text
-    assert services.REDACTED_LINK in message.body_text
+    stored = Message.objects.filter(
+        kind__in=[Kind.SURVEY_INVITATION, Kind.SURVEY_REMINDER]
+    )
+    assert stored.count() == 18
+    for message in stored:
+        assert "/surveys/answer/" not in message.body_text + message.body_html
