@@ -19,7 +19,8 @@ urlpatterns = [
     path("", views.public_home, name="public-home"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("home/", views.home, name="home"),
-    path("staff/", views.staff_home, name="staff-home"),
+    path("staff/", include("staffdesk.home_urls")),
+    path("staff/", include("staffdesk.urls")),
     path("health/", health.health, name="health"),
     path("health/live/", health.live, name="health-live"),
     path(

@@ -1,15 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 
-from applications.models import Application, Round
+from applications.models import Round
 
 from .ratelimit import ratelimit
-from .roles import Role, home_url, role_required
+from .roles import home_url
 from .signin import signin_unlock
 
 FAVICON = "favicon.svg"
@@ -42,26 +41,6 @@ def favicon(request):
 def home(request):
     """Send each signed-in user to the home of its role."""
     return redirect(home_url(request.user))
-
-
-@role_required(Role.STAFF)
-def staff_home(request):
-    """The program office's start page: each round's funnel at a glance."""
-    rounds = Round.objects.annotate(
-        drafts=Count("applications", filter=Q(applications__status="draft")),
-        submitted=Count(
-            "applications", filter=~Q(applications__status__in=["draft", "withdrawn"])
-        ),
-        eligible=Count(
-            "applications",
-            filter=Q(applications__eligibility=Application.Eligibility.ELIGIBLE),
-        ),
-        scored=Count("applications", filter=Q(applications__reviews_done__gt=0)),
-        accepted=Count(
-            "applications", filter=Q(applications__decision__outcome="accept")
-        ),
-    ).order_by("-closes_at")
-    return render(request, "dashmentor/staff_home.html", {"rounds": rounds})
 
 
 @method_decorator(ratelimit("password_reset"), name="dispatch")

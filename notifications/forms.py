@@ -23,6 +23,8 @@ OPTIONAL_KIND_HELP = {
     Kind.GROUP_MEMBERSHIP: "Affinity group membership notices",
     Kind.REVIEW_ASSIGNMENT: "New review assignments",
     Kind.ROSTER: "Cohort rosters for mentors",
+    Kind.REVIEW_REMINDER: "Reminders before your reviews are due",
+    Kind.PROGRAM_MESSAGE: "News and messages from the program office",
 }
 
 

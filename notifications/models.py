@@ -26,6 +26,8 @@ class Kind(models.TextChoices):
     GROUP_EMAIL = "group_email", "Affinity group e-mail"
     GROUP_MEMBERSHIP = "group_membership", "Affinity group membership"
     REVIEW_ASSIGNMENT = "review_assignment", "Review assignment"
+    REVIEW_REMINDER = "review_reminder", "Review due reminder"
+    PROGRAM_MESSAGE = "program_message", "Messages from the program office"
     GENERAL = "general", "General"
 
 

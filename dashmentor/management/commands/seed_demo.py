@@ -1,7 +1,12 @@
 import importlib
+import logging
+from contextlib import contextmanager
+from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from dashmentor import demo
@@ -15,6 +20,7 @@ DEMO_MODULES = [
     "surveys.demo",
     "affinity.demo",
     "notifications.demo",
+    "staffdesk.demo",
 ]
 
 
@@ -25,7 +31,7 @@ class Command(BaseCommand):
         ctx = demo.DemoContext(
             password=demo.demo_password(), today=timezone.localdate()
         )
-        with transaction.atomic():
+        with _quiet_mail() as mail_dir, transaction.atomic():
             demo.seed_core(ctx)
             for name in DEMO_MODULES:
                 try:
@@ -35,6 +41,38 @@ class Command(BaseCommand):
                         raise
                     continue
                 module.seed(ctx)
+        self.stdout.write("The demo program:")
         for line in ctx.log:
-            self.stdout.write(line)
+            self.stdout.write(f"  {line}")
+        if mail_dir:
+            self.stdout.write(
+                f"The e-mails the demo queued are in the outbox (admin) and in "
+                f"{mail_dir.relative_to(settings.BASE_DIR)}/."
+            )
         demo.print_accounts(ctx, self.stdout.write)
+
+
+CONSOLE_BACKEND = "django.core.mail.backends.console.EmailBackend"
+MAIL_DIR = Path(settings.BASE_DIR) / ".demo-mail"
+
+
+@contextmanager
+def _quiet_mail():
+    """Keep the e-mails the seed sends (in process, without a broker) out of
+    its output: with the console backend they go to files in ``.demo-mail/``;
+    the task log is kept to warnings."""
+    trace = logging.getLogger("celery.app.trace")
+    level = trace.level
+    trace.setLevel(logging.WARNING)
+    try:
+        if settings.EMAIL_BACKEND != CONSOLE_BACKEND:
+            yield None
+            return
+        MAIL_DIR.mkdir(exist_ok=True)
+        with override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+            EMAIL_FILE_PATH=str(MAIL_DIR),
+        ):
+            yield MAIL_DIR
+    finally:
+        trace.setLevel(level)

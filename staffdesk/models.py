@@ -1,0 +1,149 @@
+"""The staff workspace: mailings to audiences, their saved templates, and the
+review calendar that says when a round's reviews are due."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+
+class ReviewSchedule(models.Model):
+    """When a round's reviews are due, and when reviewers are reminded before it.
+
+    Every assignment of the round is due at the end of ``reviews_due_on`` in the
+    round's time zone; an unfinished review is late from the next day on.
+    """
+
+    round = models.OneToOneField(
+        "applications.Round", on_delete=models.CASCADE, related_name="review_schedule"
+    )
+    reviews_due_on = models.DateField(
+        "reviews due on", help_text="The last day reviewers have for their reviews."
+    )
+    reminder_days = models.JSONField(
+        "reminders (days before)",
+        default=list,
+        blank=True,
+        help_text="Days before the due date when reviewers with unfinished "
+        "reviews get a reminder, e.g. [7, 2].",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["reviews_due_on"]
+
+    def __str__(self):
+        return f"{self.round}: reviews due {self.reviews_due_on:%b %-d, %Y}"
+
+    def due_at(self) -> dt.datetime:
+        """The end of the due day in the round's zone: the first late moment."""
+        start = dt.datetime.combine(
+            self.reviews_due_on + dt.timedelta(days=1), dt.time.min
+        )
+        return timezone.make_aware(start, self.round.zone)
+
+
+class MailingTemplate(models.Model):
+    """A message staff send every year, kept to start the next one from."""
+
+    name = models.CharField(max_length=120, unique=True)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Mailing(models.Model):
+    """One e-mail written by staff to an audience, sent through the outbox."""
+
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    # The audiences chosen, as their keys (staffdesk/audiences.py), and their
+    # names as they were when it was sent.
+    audience_keys = models.JSONField(default=list)
+    audience_label = models.CharField(max_length=500)
+    template = models.ForeignKey(
+        MailingTemplate,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="mailings",
+    )
+    # Made when the form is first shown: a second post of the same form (a
+    # double click, a second tab) finds the mailing the first one wrote.
+    form_token = models.CharField(max_length=64, unique=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="mailings_sent",
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    recipients_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(
+        default=0, help_text="People who turned off messages from the program office."
+    )
+    duplicates_count = models.PositiveIntegerField(
+        default=0, help_text="People named by more than one audience, written once."
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.subject
+
+    def get_absolute_url(self):
+        return reverse("staffdesk:mailing-detail", args=[self.pk])
+
+
+class MailingRecipient(models.Model):
+    """A person a mailing was written to, and the outbox row that carries it."""
+
+    mailing = models.ForeignKey(
+        Mailing, on_delete=models.CASCADE, related_name="recipients"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    email = models.EmailField()
+    name = models.CharField(max_length=200, blank=True)
+    audience = models.CharField(max_length=200, blank=True)
+    message = models.OneToOneField(
+        "notifications.Message",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="mailing_recipient",
+    )
+
+    class Meta:
+        ordering = ["mailing", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mailing", "email"], name="mailing_recipient_unique_email"
+            )
+        ]
+
+    def __str__(self):
+        return self.email
