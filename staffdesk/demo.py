@@ -58,7 +58,11 @@ def seed(ctx) -> None:
     for name, subject, body in TEMPLATES:
         _template, created = MailingTemplate.objects.get_or_create(
             name=name,
-            defaults={"subject": subject, "body": body, "created_by": ctx.users.get("staff")},
+            defaults={
+                "subject": subject,
+                "body": body,
+                "created_by": ctx.users.get("staff"),
+            },
         )
         templates += created
     ctx.log.append(
