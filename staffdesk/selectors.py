@@ -55,6 +55,24 @@ def round_chosen(rounds, value) -> Round | None:
     return rounds[0] if rounds else None
 
 
+def round_funnel(round_: Round | None) -> dict:
+    """The round's funnel: drafts, applied, eligible, scored, accepted (one query)."""
+    if round_ is None:
+        return {}
+    return Application.objects.filter(round=round_).aggregate(
+        drafts=Count("pk", filter=Q(status=Application.Status.DRAFT)),
+        submitted=Count(
+            "pk",
+            filter=~Q(
+                status__in=[Application.Status.DRAFT, Application.Status.WITHDRAWN]
+            ),
+        ),
+        eligible=Count("pk", filter=Q(eligibility=Application.Eligibility.ELIGIBLE)),
+        scored=Count("pk", filter=Q(reviews_done__gt=0)),
+        accepted=Count("pk", filter=Q(decision__outcome="accept")),
+    )
+
+
 def _count(queryset):
     """A subquery that counts ``queryset``'s rows."""
     return Subquery(

@@ -37,6 +37,7 @@ def staff_home(request):
         {
             "rounds": rounds,
             "round": round_,
+            "funnel": selectors.round_funnel(round_),
             "todo": selectors.todo_list(round_=round_, user=request.user),
             "actions": audit.in_words(selectors.recent_actions(limit=8)),
         },

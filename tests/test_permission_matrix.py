@@ -111,7 +111,13 @@ def world(db):
     from cohorts.models import Event, PlacementEntry, PlacementRun
 
     run = PlacementRun.objects.create(round=round_)
+    from staffdesk.models import Mailing, MailingTemplate
+
     other = {
+        "mailing": Mailing.objects.create(
+            subject="Hello", body="Hi", audience_label="Alumni", form_token="t"
+        ),
+        "template": MailingTemplate.objects.create(name="T", subject="S", body="B"),
         "run": run,
         "entry": PlacementEntry.objects.create(run=run, application=other_application),
         "event": Event.objects.create(
@@ -140,6 +146,22 @@ EXPECTED: dict[str, tuple] = {
     "favicon": (None, everyone(REDIRECT)),
     "home": (None, signed_in(REDIRECT)),
     "staff-home": (None, STAFF_ONLY),
+    "staffdesk:mailing-list": (None, STAFF_ONLY),
+    "staffdesk:mailing-compose": (None, STAFF_ONLY),
+    "staffdesk:mailing-detail": (lambda w: [w.other["mailing"].pk], STAFF_ONLY),
+    "staffdesk:template-create": (None, STAFF_ONLY),
+    "staffdesk:template-edit": (lambda w: [w.other["template"].pk], STAFF_ONLY),
+    "staffdesk:template-delete": (
+        lambda w: [w.other["template"].pk],
+        only({"staff": NOT_ALLOWED}),
+    ),
+    "staffdesk:late-reviews": (None, STAFF_ONLY),
+    "staffdesk:review-schedule": (lambda w: [w.other["round"].slug], STAFF_ONLY),
+    "staffdesk:todo": (lambda w: ["offers"], STAFF_ONLY),
+    "staffdesk:reports": (None, STAFF_ONLY),
+    "staffdesk:report": (lambda w: ["reviewers"], STAFF_ONLY),
+    "staffdesk:report-csv": (lambda w: ["awards"], STAFF_ONLY),
+    "staffdesk:audit": (None, STAFF_ONLY),
     "health": (None, everyone(OK)),
     "health-live": (None, everyone(OK)),
     "login": (None, {**everyone(REDIRECT), "anonymous": OK}),
