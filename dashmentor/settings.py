@@ -373,6 +373,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "applications.tasks.rounds_rescore_sweep_task",
         "schedule": 300.0,
     },
+    "review-reminders": {
+        "task": "staffdesk.tasks.review_reminders_task",
+        "schedule": 3600.0,
+    },
 }
 # A round still marked "being recomputed" this long after the rubric changed
 # lost its task (broker down, task failed): the sweep queues it again. A
