@@ -3,7 +3,8 @@
 from django import template
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -41,4 +42,23 @@ def select_options(field) -> str:
             (value, " selected" if str(value) in chosen else "", label)
             for value, label in field.field.choices
         ),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def nav_item(context, name: str, label: str, exact: bool = False) -> str:
+    """A menu item, marked ``aria-current="page"`` where the user is.
+
+    An item is current on its own page and (unless ``exact``, for a home whose
+    address starts every other) on the pages below it.
+    """
+    url = nav_url(name)
+    request = context.get("request")
+    path = getattr(request, "path", "")
+    current = path == url or (not exact and path.startswith(url))
+    return format_html(
+        '<li class="nav-item"><a class="nav-link" href="{}"{}>{}</a></li>',
+        url,
+        mark_safe(' aria-current="page"') if current else "",
+        label,
     )

@@ -1,9 +1,13 @@
-"""Every page each demo role can reach from its home passes axe-core.
+"""Every page each demo role can reach from its home passes axe-core, and
+fits a phone.
 
 Over the seeded demo program, each role signs in through the form and follows
 the links of its pages (a bounded breadth-first crawl: a few pages of each
 kind, never the admin, sign-out or file downloads). axe-core runs on every
-page: no serious or critical violation. A screenshot of each page is saved.
+page: no serious or critical violation. At 1280 px no menu item wraps; at
+360×740 (a small phone) the document is no wider than the window, so nothing
+makes the page scroll sideways (wide tables scroll inside their own box). A
+screenshot of each page is saved at both sizes.
 
 Each role's test puts the program in the database from the run's demo
 snapshot (seeded once per run) and the module's live server serves it; the
@@ -42,6 +46,47 @@ SKIP = re.compile(
 )
 PAGES_PER_PATTERN = 2
 MAX_PAGES = 45
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 360, "height": 740}
+
+# How much wider than the window the document is, and the widest elements
+# that stick out (for the failure message).
+OVERFLOW = """() => {
+  const width = window.innerWidth;
+  const over = document.documentElement.scrollWidth - width;
+  const culprits = [];
+  if (over > 0) {
+    for (const el of document.querySelectorAll('main *, header *')) {
+      const r = el.getBoundingClientRect();
+      if (r.right > width + 1 && el.offsetParent !== null) {
+        culprits.push(el.tagName.toLowerCase() + (el.className ? '.' +
+          String(el.className).trim().split(/\\s+/).join('.') : '') +
+          ' (' + Math.round(r.right) + ' px)');
+        if (culprits.length > 4) break;
+      }
+    }
+  }
+  return {over, culprits};
+}"""
+# The tops of the menu's items: one line means one distinct top.
+MENU_LINES = """() => new Set([...document.querySelectorAll(
+  '#main-nav .navbar-nav > .nav-item')].map(li => Math.round(
+  li.getBoundingClientRect().top))).size"""
+
+
+def fits_a_phone(page, label: str) -> str | None:
+    """None when the page fits 360 px, else what sticks out."""
+    page.set_viewport_size(PHONE)
+    try:
+        found = page.evaluate(OVERFLOW)
+    finally:
+        page.set_viewport_size(DESKTOP)
+    if found["over"] > 0:
+        return (
+            f"{label}: {found['over']} px wider than a 360 px phone; "
+            f"sticking out: {', '.join(found['culprits']) or 'unknown'}"
+        )
+    return None
 
 # URL pattern (digits as N) → why it is known to fail. Empty when all is well.
 KNOWN: dict[str, str] = {}
@@ -130,6 +175,14 @@ def test_every_page_a_role_reaches_passes_axe(
         shot(page, pattern.strip("/").replace("/", "_") or "home")
         if pattern_of(here) in KNOWN:
             known_seen.add(pattern_of(here))
+        if page.evaluate(MENU_LINES) > 1:
+            failures.append(f"{here}: the menu wraps onto a second line at 1280 px")
+        phone = fits_a_phone(page, f"{email} {here}")
+        if phone:
+            page.set_viewport_size(PHONE)
+            shot(page, (pattern.strip("/").replace("/", "_") or "home") + "-360")
+            page.set_viewport_size(DESKTOP)
+            failures.append(phone)
         try:
             axe_check(page, label=f"{email}-{here}")
         except AssertionError as exc:
