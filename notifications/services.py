@@ -54,6 +54,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import re
 import smtplib
 import socket
 import weakref
@@ -73,6 +74,7 @@ from django.db.models import F, Q
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import escape
 
 from dashmentor import broker
 
@@ -323,16 +325,19 @@ def message_enqueue_bulk(*, kind: str, key: str, messages: list[Outgoing]):
     return result
 
 
-def _html_paragraphs(text: str) -> str:
-    """The text as HTML paragraphs: escaped, links made clickable."""
-    from django.utils.html import escape, urlize
+_LINK = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)]")
 
+
+def _html_paragraphs(text: str) -> str:
+    """The text as HTML paragraphs: escaped, with its web addresses as links.
+
+    Django's ``urlize`` costs half a millisecond a message, which a mailing to
+    thousands cannot pay; only ``http(s)://`` addresses become links here.
+    """
     paragraphs = [p for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
     return "".join(
         "<p>"
-        + (urlize(p, autoescape=True) if "://" in p else escape(p)).replace(
-            "\n", "<br>"
-        )
+        + _LINK.sub(r'<a href="\g<0>">\g<0></a>', escape(p)).replace("\n", "<br>")
         + "</p>"
         for p in paragraphs
     )

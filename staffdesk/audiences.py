@@ -381,22 +381,33 @@ def _mentees(members, *, active_only: bool = True) -> list[Person]:
     if active_only:
         members = members.filter(active=True)
     link = _url("cohorts:mentee-home")
+    rows = members.order_by(
+        "award__mentorship_id", "award_id", "role", "name", "pk"
+    ).values_list(
+        "user_id",
+        "user__email",
+        "user__full_name",
+        "email",
+        "name",
+        "award__application__org_name",
+        "award__application__organization__name",
+    )
+    users = {}
+    user_ids = {row[0] for row in rows if row[0]}
+    if user_ids:
+        users = {u.pk: u for u in User.objects.filter(pk__in=user_ids)}
     people = []
-    for m in members.select_related(
-        "user", "award__application__organization"
-    ).order_by("award__mentorship_id", "award_id", "role", "name", "pk"):
-        application = m.award.application
-        full_name = m.user.full_name if m.user else m.name
+    for user_id, user_email, user_name, email, name, org_name, org in rows:
+        full_name = user_name if user_id else name
         people.append(
             Person(
-                email=m.user.email if m.user else m.email,
+                email=user_email if user_id else email,
                 name=full_name,
-                user=m.user,
+                user=users.get(user_id),
                 values={
                     "first_name": rules.first_name(full_name),
                     "full_name": full_name,
-                    "organization": application.org_name
-                    or application.organization.name,
+                    "organization": org_name or org,
                     "link": link,
                 },
             )
