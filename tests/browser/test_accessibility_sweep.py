@@ -58,7 +58,9 @@ OVERFLOW = """() => {
   if (over > 0) {
     for (const el of document.querySelectorAll('main *, header *')) {
       const r = el.getBoundingClientRect();
-      if (r.right > width + 1 && el.offsetParent !== null) {
+      if (r.right > width + 1 && el.offsetParent !== null &&
+          !el.parentElement.closest('.table-responsive, [data-scrolls]') &&
+          !(el.parentElement && getComputedStyle(el.parentElement).overflowX !== 'visible')) {
         culprits.push(el.tagName.toLowerCase() + (el.className ? '.' +
           String(el.className).trim().split(/\\s+/).join('.') : '') +
           ' (' + Math.round(r.right) + ' px)');
