@@ -16,9 +16,10 @@ from dashmentor.redirects import safe_next
 from dashmentor.roles import Role, home_url, role_required
 from dashmentor.services import audit_trail
 
-from . import forms, review_selectors, rules, selectors, services
+from . import forms, rules, selectors, services
 from .models import Application, EligibilityResult, Round
 from .permissions import get_application_for_applicant, get_application_for_user
+from .review import selectors as review_selectors
 
 SAVED = "Saved. You can come back and finish at any time before the deadline."
 EDITABLE = (Application.Status.DRAFT, Application.Status.WITHDRAWN)

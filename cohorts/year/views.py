@@ -22,8 +22,7 @@ from dashmentor.models import User
 from dashmentor.params import id_param
 from dashmentor.roles import Role, has_role, role_required
 
-from . import calendar, forms, reports, rules, selectors, services
-from .models import (
+from ..models import (
     ActionLog,
     Activity,
     Event,
@@ -32,7 +31,7 @@ from .models import (
     WorkPlan,
     WorkPlanVersion,
 )
-from .permissions import (
+from ..permissions import (
     can_edit_workplan,
     can_manage_events,
     can_mentor,
@@ -44,6 +43,7 @@ from .permissions import (
     is_mentee_of,
     is_mentor_of,
 )
+from . import calendar, forms, reports, rules, selectors, services
 
 YEAR_ROLES = (Role.STAFF, Role.MENTOR, Role.MENTEE)
 

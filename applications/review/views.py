@@ -23,9 +23,7 @@ from dashmentor.params import id_param
 from dashmentor.redirects import safe_next
 from dashmentor.roles import Role, role_required
 
-from . import review_selectors as selectors
-from . import review_services as services
-from .models import (
+from ..models import (
     Application,
     Criterion,
     Decision,
@@ -33,8 +31,9 @@ from .models import (
     ReviewAssignment,
     Round,
 )
-from .review_filters import SORTS, ApplicationFilter, sort_queryset
-from .review_forms import (
+from . import selectors, services
+from .filters import SORTS, ApplicationFilter, sort_queryset
+from .forms import (
     AssignForm,
     BulkDecisionForm,
     ConflictDeclareForm,

@@ -13,11 +13,10 @@ from dashmentor.params import id_param
 from dashmentor.roles import Role, role_required
 from dashmentor.services import audit_trail
 
-from . import placement_selectors as selectors
-from . import placement_services as services
-from .models import Mentorship, PlacementConstraint, PlacementEntry, PlacementRun
-from .permissions import can_see_cohort_contacts, get_mentorship_for_user
-from .placement_forms import (
+from ..models import Mentorship, PlacementConstraint, PlacementEntry, PlacementRun
+from ..permissions import can_see_cohort_contacts, get_mentorship_for_user
+from . import selectors, services
+from .forms import (
     AwardMoveForm,
     AwardTransitionForm,
     ConstraintForm,
