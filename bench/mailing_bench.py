@@ -8,7 +8,8 @@ second. The e-mails themselves are sent later by the workers
 (``bench/outbox_bench.py`` measures that part).
 
     python bench/mailing_bench.py                       # SQLite, a temporary file
-    python bench/mailing_bench.py --database-url postgres://postgres@127.0.0.1:5432/dm_bench \\
+    python bench/mailing_bench.py \\
+        --database-url postgres://postgres@127.0.0.1:5432/dm_bench \\
         --broker redis://127.0.0.1:6379/3
 
 The database named is dropped and created anew. With ``--broker`` the batches

@@ -14,6 +14,7 @@ from applications.models import Round
 from dashmentor.csv_export import csv_response
 from dashmentor.params import id_param
 from dashmentor.roles import Role, role_required
+from dashmentor.views_support import form_add_errors
 
 from . import audiences, audit, reports, selectors, services
 from .forms import MailingForm, ReviewScheduleForm, TemplateForm
@@ -113,7 +114,7 @@ def review_schedule(request, slug):
                 by=request.user,
             )
         except ValidationError as exc:
-            form.add_error("reminder_days", exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, f"Reviews of {round_.name} are due as set.")
             return redirect("staffdesk:late-reviews")
@@ -209,8 +210,7 @@ def _compose_action(request, form):
             )
         people, chosen, duplicates = services.mailing_preview(**fields)
     except ValidationError as exc:
-        for error in exc.messages:
-            form.add_error(None, error)
+        form_add_errors(form, exc)
         return None, None
     person = next(
         (p for p in people if p.email.lower() == data["preview_as"].strip().lower()),
@@ -278,8 +278,7 @@ def template_edit(request, pk=None):
                 template=MailingTemplate.objects.get(pk=pk) if pk else None,
             )
         except ValidationError as exc:
-            for error in exc.messages:
-                form.add_error(None, error)
+            form_add_errors(form, exc)
         else:
             messages.success(request, f"The template “{saved.name}” is saved.")
             return redirect("staffdesk:mailing-list")

@@ -54,15 +54,19 @@ PHONE = {"width": 360, "height": 740}
 OVERFLOW = """() => {
   const width = window.innerWidth;
   const over = document.documentElement.scrollWidth - width;
+  const inScroller = (el) => {
+    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+      if (getComputedStyle(a).overflowX !== 'visible') return true;
+    }
+    return false;
+  };
   const culprits = [];
   if (over > 0) {
-    for (const el of document.querySelectorAll('main *, header *')) {
+    for (const el of document.querySelectorAll('body *')) {
       const r = el.getBoundingClientRect();
-      if (r.right > width + 1 && el.offsetParent !== null &&
-          !el.parentElement.closest('.table-responsive, [data-scrolls]') &&
-          !(el.parentElement && getComputedStyle(el.parentElement).overflowX !== 'visible')) {
-        culprits.push(el.tagName.toLowerCase() + (el.className ? '.' +
-          String(el.className).trim().split(/\\s+/).join('.') : '') +
+      if (r.right > width + 1 && el.offsetParent !== null && !inScroller(el)) {
+        culprits.push(el.tagName.toLowerCase() + '.' +
+          String(el.className).trim().replace(/\\s+/g, '.') +
           ' (' + Math.round(r.right) + ' px)');
         if (culprits.length > 4) break;
       }
@@ -89,6 +93,7 @@ def fits_a_phone(page, label: str) -> str | None:
             f"sticking out: {', '.join(found['culprits']) or 'unknown'}"
         )
     return None
+
 
 # URL pattern (digits as N) → why it is known to fail. Empty when all is well.
 KNOWN: dict[str, str] = {}

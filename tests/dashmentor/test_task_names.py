@@ -17,6 +17,7 @@ KNOWN_NAMES = {
     "surveys.tasks.surveys_scan_task",
     "surveys.tasks.invitations_sweep_task",
     "affinity.tasks.group_emails_sweep_task",
+    "staffdesk.tasks.review_reminders_task",
 }
 
 
