@@ -279,6 +279,20 @@ CRITERIA = [
     ("sharing", "Intention to share lessons in All In", "0.5"),
 ]
 
+# What reviewers look for in some criteria, with what the scores mean.
+CRITERIA_GUIDES = {
+    "need": "Does the applicant say what it cannot do alone, and why a mentor "
+    "would help now?\n1: No need stated\n3: A need, but general\n"
+    "5: A specific gap a mentor can close this year",
+    "stakeholders": "Are partners from several sectors engaged, and how?\n"
+    "1: Partners named only\n3: Partners meet now and then\n"
+    "5: Partners share decisions and data regularly",
+    "equity": "Do people with lived experience shape the work?\n"
+    "1: Not addressed\n3: Consulted\n5: Share in decisions",
+    "data-plan": "Does the project feed a broader plan to share data across "
+    "sectors?\n1: No plan\n5: A plan every partner has agreed to",
+}
+
 
 def ensure_user(ctx: DemoContext, key: str, email: str, name: str, **flags) -> User:
     user = User.objects.filter(email=email).first()
@@ -351,7 +365,12 @@ def ensure_round(slug: str, **fields) -> Round:
             )
         for order, (key, name, weight) in enumerate(CRITERIA, start=1):
             Criterion.objects.create(
-                round=round_, key=key, order=order, name=name, weight=Decimal(weight)
+                round=round_,
+                key=key,
+                order=order,
+                name=name,
+                weight=Decimal(weight),
+                description=CRITERIA_GUIDES.get(key, ""),
             )
     return round_
 

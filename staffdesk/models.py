@@ -39,6 +39,12 @@ class ReviewSchedule(models.Model):
     def __str__(self):
         return f"{self.round}: reviews due {self.reviews_due_on:%b %-d, %Y}"
 
+    def days_left(self, now=None) -> int:
+        """Days from today (in the round's zone) to the due date; negative
+        when late."""
+        today = timezone.localtime(now or timezone.now(), self.round.zone).date()
+        return (self.reviews_due_on - today).days
+
     def due_at(self) -> dt.datetime:
         """The end of the due day in the round's zone: the first late moment."""
         start = dt.datetime.combine(

@@ -34,7 +34,10 @@ class ReviewForm(forms.Form):
             initial.setdefault("overall_comment", review.overall_comment)
         super().__init__(*args, **kwargs)
         for c in criteria:
-            choices = [(v, str(v)) for v in range(c.scale_min, c.scale_max + 1)]
+            c.anchors = rules.score_anchors(c.description, c.scale_min, c.scale_max)
+            choices = [
+                (v, c.anchors.label(v)) for v in range(c.scale_min, c.scale_max + 1)
+            ]
             self.fields[score_field(c.pk)] = forms.IntegerField(
                 label=c.name,
                 required=False,
@@ -190,7 +193,12 @@ CriterionFormSet = forms.inlineformset_factory(
         "scale_max",
         "required",
     ],
-    widgets={"description": forms.Textarea(attrs={"rows": 2})},
+    widgets={"description": forms.Textarea(attrs={"rows": 3})},
+    help_texts={
+        "description": "What reviewers look for. Say what scores mean on lines "
+        "of their own, e.g. “1: No plan yet” and “5: A plan every partner "
+        "signed”; reviewers see them beside the scores."
+    },
     extra=1,
     can_delete=False,
 )

@@ -440,3 +440,43 @@ def eligibility_from_outcomes(outcomes: Sequence[str]) -> str:
     if "needs_review" in outcomes:
         return "needs_review"
     return "eligible"
+
+
+# --- score anchors ---------------------------------------------------------------
+
+# A line of a criterion's description that says what a score means:
+# "1: No plan yet", "5 = A plan shared with every partner", "3 – Some".
+_ANCHOR_LINE = re.compile(r"^\s*(-?\d+)\s*[:=\u2013\u2014-]\s*(\S.*?)\s*$")
+DEFAULT_LOW = "weak"
+DEFAULT_HIGH = "strong"
+
+
+@dataclass(frozen=True)
+class Anchors:
+    """What a criterion asks (its description without the anchor lines) and
+    what each score of its scale means, where the description says."""
+
+    text: str
+    by_score: dict[int, str]
+
+    def label(self, value: int) -> str:
+        meaning = self.by_score.get(value)
+        return f"{value} · {meaning}" if meaning else str(value)
+
+
+def score_anchors(description: str, scale_min: int, scale_max: int) -> Anchors:
+    """Split a criterion's description into its text and its score anchors.
+
+    Anchors are lines of their own, ``<score>: <meaning>``, for scores of the
+    scale; a scale whose ends have none gets "weak" and "strong" there.
+    """
+    text_lines, anchors = [], {}
+    for line in (description or "").splitlines():
+        match = _ANCHOR_LINE.match(line)
+        if match and scale_min <= int(match.group(1)) <= scale_max:
+            anchors[int(match.group(1))] = match.group(2)
+        else:
+            text_lines.append(line)
+    anchors.setdefault(scale_min, DEFAULT_LOW)
+    anchors.setdefault(scale_max, DEFAULT_HIGH)
+    return Anchors("\n".join(text_lines).strip(), dict(sorted(anchors.items())))

@@ -44,10 +44,15 @@ def sectors_of(application: Application) -> list[str]:
 
 
 def assignment_list_for_reviewer(*, reviewer):
-    """The reviewer's open and done assignments, newest round first."""
+    """The reviewer's open and done assignments, newest round first, with the
+    round's review due date (kept by the staff workspace's review calendar)."""
     return (
         ReviewAssignment.objects.filter(reviewer=reviewer, status__in=ACTIVE)
-        .select_related("application__organization", "application__round", "review")
+        .select_related(
+            "application__organization",
+            "application__round__review_schedule",
+            "review",
+        )
         .order_by("-application__round__closes_at", "status", "assigned_at", "pk")
     )
 

@@ -58,6 +58,9 @@ def reviewer_queue(request):
     assignments = list(selectors.assignment_list_for_reviewer(reviewer=request.user))
     for a in assignments:
         a.view_title = selectors.application_title_for(request.user, a.application)
+        schedule = getattr(a.application.round, "review_schedule", None)
+        a.days_left = schedule.days_left() if schedule else None
+        a.days_late = -a.days_left if a.days_left is not None else None
     return render(
         request,
         "applications/reviewer_queue.html",
