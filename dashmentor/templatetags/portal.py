@@ -62,3 +62,36 @@ def nav_item(context, name: str, label: str, exact: bool = False) -> str:
         mark_safe(' aria-current="page"') if current else "",
         label,
     )
+
+
+# The name of each role's home in the breadcrumb trail.
+HOME_LABELS = {
+    "staff": "Program",
+    "reviewer": "My reviews",
+    "mentor": "My cohort",
+    "mentee": "My mentorship",
+    "applicant": "My applications",
+    "participant": "Affinity groups",
+}
+
+
+@register.simple_tag(takes_context=True)
+def home_crumb(context, unless: str = "") -> str:
+    """The first item of every breadcrumb trail: the user's home.
+
+    Every trail starts at the home of the user's role (the public front page
+    for a visitor). A trail whose next item is a section that is some role's
+    home names it in ``unless``: for a user whose home it is, this item is
+    left out, so the home is not named twice.
+    """
+    from dashmentor.roles import home_url, primary_role
+
+    user = context.get("user")
+    role = primary_role(user) if user is not None else None
+    url = home_url(user) if role else nav_url("public-home")
+    if unless and url == nav_url(unless):
+        return ""
+    label = HOME_LABELS.get(str(role), "Home") if role else "Home"
+    return format_html(
+        '<li class="breadcrumb-item"><a href="{}">{}</a></li>', url, label
+    )
