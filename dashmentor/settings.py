@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "cohorts",
     "surveys",
     "affinity",
+    "peers",
 ]
 
 MIDDLEWARE = [
