@@ -40,6 +40,9 @@ KEEP = 20
 # Rows of the similarity matrix computed at once: bounds the memory to
 # CHUNK x profiles floats whatever the population.
 CHUNK = 500
+# Words of three letters or more that start with a letter ("2-1-1" and years
+# are left to the vocabularies).
+WORD_PATTERN = r"(?u)\b[a-zA-Z][a-zA-Z0-9\-]{2,}\b"
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,7 @@ def _vectorizer() -> TfidfVectorizer:
         ngram_range=(1, 2),
         min_df=1,
         max_df=0.5,
-        token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z0-9\-]{2,}\b",
+        token_pattern=WORD_PATTERN,
     )
 
 

@@ -110,6 +110,9 @@ class CollaborationProfile(models.Model):
         related_name="+",
     )
     prefill_answered_at = models.DateTimeField(null=True, blank=True)
+    # The vocabularies as ",s:housing,d:hmis,..." (``rules.tags_index``),
+    # written by the services: the directory's filters read it on any database.
+    tags_index = models.TextField(blank=True, editable=False)
     # Everything searchable, in one text (name, texts, vocabularies' labels),
     # written by the services: PostgreSQL's full-text index reads it.
     search_document = models.TextField(blank=True, editable=False)

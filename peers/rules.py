@@ -6,6 +6,7 @@ and benchmarked (``bench/peers_matching.py``) on generated profiles.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -52,6 +53,35 @@ DATA_SYSTEM_SHORT = {
 }
 
 
+# Words that name a data system in what an applicant wrote (for the pre-fill).
+_SYSTEM_WORDS = {
+    DataSystem.HMIS: (r"\bhmis\b", r"homeless management information"),
+    DataSystem.TWO_ONE_ONE: (r"\b2-1-1\b", r"\b211\b"),
+    DataSystem.EHR: (r"\behrs?\b", r"electronic health record"),
+    DataSystem.HIE: (r"\bhies?\b", r"health information exchange"),
+    DataSystem.CIE: (r"\bcies?\b", r"community information exchange"),
+    DataSystem.IDS: (r"\bids\b", r"integrated data system"),
+    DataSystem.JAIL: (r"\bjail", r"\bcourt records", r"\bbooking"),
+    DataSystem.CLAIMS: (r"\bclaims\b", r"\bmedicaid data"),
+    DataSystem.SCHOOL: (r"\bschool (data|records)", r"\battendance records"),
+    DataSystem.CHILD_WELFARE: (r"\bchild welfare",),
+    DataSystem.EMS: (r"\bems\b", r"emergency medical services"),
+    DataSystem.VITAL: (r"\bvital (records|statistics)",),
+    DataSystem.SDOH: (r"\bsdoh\b", r"social needs screening"),
+    DataSystem.DASHBOARD: (r"\bdashboard",),
+}
+
+
+def data_systems_in(text: str) -> set[str]:
+    """The data systems ``text`` names (HMIS, 2-1-1, EHR, ...)."""
+    text = (text or "").lower()
+    return {
+        system.value
+        for system, patterns in _SYSTEM_WORDS.items()
+        if any(re.search(p, text) for p in patterns)
+    }
+
+
 class Population(models.TextChoices):
     """Populations a collaboration serves."""
 
@@ -87,7 +117,9 @@ _REGION_STATES = {
     Region.PACIFIC: "AK HI AS GU MP UM",
 }
 REGION_OF_STATE = {
-    state: region for region, states in _REGION_STATES.items() for state in states.split()
+    state: region
+    for region, states in _REGION_STATES.items()
+    for state in states.split()
 }
 
 
@@ -118,6 +150,23 @@ def challenges_parse(text: str) -> list[str]:
         if line and line not in seen:
             seen.append(line)
     return seen
+
+
+def tag(kind: str, code: str) -> str:
+    """One entry of a profile's ``tags_index``: ",d:hmis," for a data system."""
+    return f",{kind}:{code},"
+
+
+def tags_index(
+    *, sectors=(), data_systems=(), planned=(), populations=(), topics=()
+) -> str:
+    """The vocabularies of a profile as one string the directory filters with
+    a plain ``LIKE``, on any database: ",s:housing,d:hmis,p:homeless,t:3,"."""
+    entries = [f"s:{c}" for c in sorted(set(sectors))]
+    entries += [f"d:{c}" for c in sorted(set(data_systems) | set(planned))]
+    entries += [f"p:{c}" for c in sorted(set(populations))]
+    entries += [f"t:{c}" for c in sorted(set(topics))]
+    return "," + ",".join(entries) + "," if entries else ""
 
 
 # --- The matching ----------------------------------------------------------------
@@ -219,4 +268,3 @@ def reason_words(
     if a.region and a.region == b.region:
         parts.append(f"both in {Region(a.region).label}")
     return "; ".join(parts)
-
