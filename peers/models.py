@@ -19,10 +19,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from dashmentor.choices import USState
+from dashmentor.choices import Sector, USState
 from dashmentor.models import Organization
 
-from .rules import Region, Visibility
+from .rules import DataSystem, Population, Region, Visibility
 
 
 class Topic(models.Model):
@@ -142,6 +142,28 @@ class CollaborationProfile(models.Model):
     @property
     def hidden(self) -> bool:
         return self.visibility == Visibility.NOBODY
+
+    # Labels of the vocabularies' codes, for the pages.
+    @property
+    def sector_labels(self) -> list[str]:
+        return _labels(Sector, self.partner_sectors)
+
+    @property
+    def data_system_labels(self) -> list[str]:
+        return _labels(DataSystem, self.data_systems)
+
+    @property
+    def planned_labels(self) -> list[str]:
+        return _labels(DataSystem, self.data_systems_planned)
+
+    @property
+    def population_labels(self) -> list[str]:
+        return _labels(Population, self.populations)
+
+
+def _labels(choices, codes) -> list[str]:
+    known = dict(choices.choices)
+    return [known[code] for code in codes if code in known]
 
 
 class Challenge(models.Model):

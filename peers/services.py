@@ -169,12 +169,18 @@ def eligible_organizations():
     applied = Application.objects.filter(first_submitted_at__isnull=False).values(
         "organization_id"
     )
+    awarded = Award.objects.filter(status__in=Award.ACTIVE).values(
+        "application__organization_id"
+    )
     mentors = Organization.objects.filter(mentorships__isnull=False).values("pk")
     in_groups = Membership.objects.filter(
         user__affinity_memberships__status=GroupMember.Status.ADMITTED
     ).values("organization_id")
     return Organization.objects.filter(
-        Q(pk__in=applied) | Q(pk__in=mentors) | Q(pk__in=in_groups)
+        Q(pk__in=applied)
+        | Q(pk__in=awarded)
+        | Q(pk__in=mentors)
+        | Q(pk__in=in_groups)
     )
 
 
@@ -739,14 +745,16 @@ def introduction_withdraw(*, intro: Introduction, by) -> Introduction:
 
 
 def contact_of(intro: Introduction, *, viewer_sides: set[str]) -> dict[str, str]:
-    """The contact e-mails ``viewer_sides`` may read: the other side's, only
-    once accepted (the viewer's own side's, always)."""
+    """The contact e-mails ``viewer_sides`` may read: its own side's, and the
+    other side's only once accepted. Whoever made the introduction (a mentor,
+    staff) is on neither side and reads neither."""
     shown = {}
-    for side in ("from", "to"):
+    accepted = intro.status == Introduction.Status.ACCEPTED
+    for side, other in (("from", "to"), ("to", "from")):
         person = getattr(intro, f"{side}_contact")
         if person is None:
             continue
-        if side in viewer_sides or intro.status == Introduction.Status.ACCEPTED:
+        if side in viewer_sides or (accepted and other in viewer_sides):
             shown[side] = person.email
     return shown
 
