@@ -177,10 +177,7 @@ def eligible_organizations():
         user__affinity_memberships__status=GroupMember.Status.ADMITTED
     ).values("organization_id")
     return Organization.objects.filter(
-        Q(pk__in=applied)
-        | Q(pk__in=awarded)
-        | Q(pk__in=mentors)
-        | Q(pk__in=in_groups)
+        Q(pk__in=applied) | Q(pk__in=awarded) | Q(pk__in=mentors) | Q(pk__in=in_groups)
     )
 
 
