@@ -242,7 +242,8 @@ def reason_words(
     justice; both in the Southwest".
     """
     parts = []
-    systems = sorted(a.data_systems & b.data_systems)
+    order = {code: i for i, code in enumerate(DataSystem.values)}
+    systems = sorted(a.data_systems & b.data_systems, key=lambda s: order.get(s, 99))
     if len(systems) >= 2:
         names = [DATA_SYSTEM_SHORT.get(s, s) for s in systems]
         parts.append(f"both link {names[0]} with {_and_list(names[1:])}")
