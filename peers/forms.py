@@ -7,7 +7,6 @@ from crispy_forms.layout import Submit
 from django import forms
 
 from affinity.models import Group
-from cohorts.models import Mentorship
 from dashmentor.choices import Sector, USState
 
 from . import rules
@@ -126,9 +125,7 @@ class DirectoryForm(forms.Form):
     """The directory's search and filters (GET)."""
 
     q = forms.CharField(label="Search", required=False, max_length=200)
-    topic = forms.ModelChoiceField(
-        queryset=Topic.objects.all(), required=False, empty_label="Any topic"
-    )
+    topic = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
     sector = forms.ChoiceField(
         label="Partner sector",
         choices=[("", "Any sector")] + list(Sector.choices),
@@ -152,30 +149,28 @@ class DirectoryForm(forms.Form):
     year = forms.TypedChoiceField(
         label="Program year", coerce=int, required=False, empty_value=None
     )
-    cohort = forms.ModelChoiceField(
-        queryset=Mentorship.objects.select_related("round", "mentor_organization"),
-        required=False,
-        empty_label="Any cohort",
-    )
-    group = forms.ModelChoiceField(
-        label="Affinity group",
-        queryset=Group.objects.select_related("cycle"),
-        required=False,
-        empty_label="Any group",
+    cohort = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    group = forms.TypedChoiceField(
+        label="Affinity group", coerce=int, required=False, empty_value=None
     )
     alumni = forms.BooleanField(label="Alumni only", required=False)
 
-    def __init__(self, *args, years=(), **kwargs):
+    def __init__(self, *args, choices: dict, **kwargs):
         super().__init__(*args, **kwargs)
+        self.cohorts = choices["cohorts"]
+        self.fields["topic"].choices = [("", "Any topic"), *choices["topics"]]
         self.fields["year"].choices = [("", "Any year")] + [
-            (year, str(year)) for year in years
+            (year, str(year)) for year in choices["years"]
         ]
-        self.fields["cohort"].label_from_instance = lambda m: (
-            f"{m.round.contract_start.year} · {m.mentor_organization.name}: {m.topic}"
-        )
-        self.fields["group"].label_from_instance = lambda g: (
-            f"{g.topic} ({g.cycle.name})"
-        )
+        self.fields["cohort"].choices = [("", "Any cohort")] + [
+            (
+                m.pk,
+                f"{m.round.contract_start.year} · {m.mentor_organization.name}: "
+                f"{m.topic}",
+            )
+            for m in self.cohorts.values()
+        ]
+        self.fields["group"].choices = [("", "Any group"), *choices["groups"]]
 
 
 class IntroductionForm(forms.Form):

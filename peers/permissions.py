@@ -44,22 +44,19 @@ def organization_ids_of(user) -> frozenset[int]:
         return frozenset()
     cached = getattr(user, "_peer_org_ids", None)
     if cached is None:
-        ids = set(
-            Membership.objects.filter(user=user).values_list(
-                "organization_id", flat=True
-            )
+        # One query: the three sources as a UNION.
+        memberships = Membership.objects.filter(user=user).values_list(
+            "organization_id", flat=True
         )
-        ids.update(
-            CohortMember.objects.filter(
-                user=user, active=True, award__status__in=Award.ACTIVE
-            ).values_list("award__application__organization_id", flat=True)
+        cohorts = CohortMember.objects.filter(
+            user=user, active=True, award__status__in=Award.ACTIVE
+        ).values_list("award__application__organization_id", flat=True)
+        led = Mentorship.objects.filter(mentors=user).values_list(
+            "mentor_organization_id", flat=True
         )
-        ids.update(
-            Mentorship.objects.filter(mentors=user).values_list(
-                "mentor_organization_id", flat=True
-            )
+        cached = frozenset(
+            memberships.order_by().union(cohorts.order_by(), led.order_by())
         )
-        cached = frozenset(ids)
         user._peer_org_ids = cached
     return cached
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
-from django.db.models.functions import ExtractYear
 
 from affinity.models import Group, GroupMember
 from applications.models import Award
@@ -84,14 +84,14 @@ def directory(
     *,
     user,
     text: str = "",
-    topic: Topic | None = None,
+    topic: Topic | int | None = None,
     sector: str = "",
     data_system: str = "",
     state: str = "",
     region: str = "",
     year: int | None = None,
     cohort: Mentorship | None = None,
-    group: Group | None = None,
+    group: Group | int | None = None,
     alumni: bool = False,
 ) -> QuerySet:
     """The profiles ``user`` may find, filtered; hidden profiles never appear."""
@@ -139,6 +139,11 @@ def directory(
     return qs.order_by("organization__name", "pk")
 
 
+class GroupName(NamedTuple):
+    pk: int
+    topic: str
+
+
 @dataclass
 class Facts:
     """What an organization took part in, from the program's own records."""
@@ -146,7 +151,7 @@ class Facts:
     years: list[int] = field(default_factory=list)
     cohorts: list[Mentorship] = field(default_factory=list)
     mentored: list[Mentorship] = field(default_factory=list)
-    groups: list[Group] = field(default_factory=list)
+    groups: list[GroupName] = field(default_factory=list)
     alumni: bool = False
     current: bool = False
 
@@ -187,19 +192,19 @@ def program_facts(org_ids) -> dict[int, Facts]:
     by_membership = GroupMember.objects.filter(
         status=GroupMember.Status.ADMITTED,
         user__memberships__organization_id__in=org_ids,
-    ).values_list("user__memberships__organization_id", "group_id")
+    ).values_list("user__memberships__organization_id", "group_id", "group__topic")
     by_cohort = GroupMember.objects.filter(
         status=GroupMember.Status.ADMITTED,
         user__cohort_memberships__active=True,
         user__cohort_memberships__award__application__organization_id__in=org_ids,
     ).values_list(
-        "user__cohort_memberships__award__application__organization_id", "group_id"
+        "user__cohort_memberships__award__application__organization_id",
+        "group_id",
+        "group__topic",
     )
     seen = set(by_membership.order_by().union(by_cohort.order_by()))
-    if seen:
-        groups = Group.objects.in_bulk({g for _, g in seen})
-        for org_id, group_id in sorted(seen):
-            facts[org_id].groups.append(groups[group_id])
+    for org_id, group_id, topic in sorted(seen):
+        facts[org_id].groups.append(GroupName(group_id, topic))
     for fact in facts.values():
         fact.years = sorted(set(fact.years))
         fact.groups.sort(key=lambda g: (g.topic, g.pk))
@@ -289,18 +294,26 @@ def peer_challenges(user, limit=8) -> list[Challenge]:
     )
 
 
-def years_with_awards() -> list[int]:
-    return sorted(
-        {
-            y
-            for y in Award.objects.filter(status__in=Award.ACTIVE)
-            .annotate(y=ExtractYear("mentorship__round__contract_start"))
-            .values_list("y", flat=True)
-            .distinct()
-            if y
-        },
-        reverse=True,
+def directory_choices() -> dict:
+    """The filters' choices: topics, cohorts (with their program years) and
+    groups, in three queries."""
+    cohorts = list(
+        Mentorship.objects.filter(awards__status__in=Award.ACTIVE)
+        .distinct()
+        .select_related("round", "mentor_organization")
+        .order_by("-round__contract_start", "order")
     )
+    return {
+        "topics": [(t.pk, t.name) for t in Topic.objects.all()],
+        "cohorts": {m.pk: m for m in cohorts},
+        "years": sorted({m.round.contract_start.year for m in cohorts}, reverse=True),
+        "groups": [
+            (g.pk, f"{g.topic} ({g.cycle.name})")
+            for g in Group.objects.select_related("cycle").order_by(
+                "-cycle__starts_on", "topic"
+            )
+        ],
+    }
 
 
 def topics_of(profile_ids) -> dict[int, list[Topic]]:

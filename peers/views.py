@@ -40,11 +40,13 @@ def _participant_required(request) -> None:
         raise PermissionDenied("The peer network is for the program's participants.")
 
 
-def _profile_cards(profiles) -> list[dict]:
+def _profile_cards(profiles, *, with_challenges=True) -> list[dict]:
     """Profiles with what they took part in and their challenges (fixed queries)."""
     profiles = list(profiles)
     facts = selectors.program_facts([p.organization_id for p in profiles])
-    challenges = selectors.challenges_of([p.pk for p in profiles])
+    challenges = (
+        selectors.challenges_of([p.pk for p in profiles]) if with_challenges else {}
+    )
     topics = selectors.topics_of([p.pk for p in profiles])
     return [
         {
@@ -61,7 +63,7 @@ def _profile_cards(profiles) -> list[dict]:
 def directory(request):
     """Search and filter the collaborations the viewer may read."""
     _participant_required(request)
-    form = DirectoryForm(request.GET or None, years=selectors.years_with_awards())
+    form = DirectoryForm(request.GET or None, choices=selectors.directory_choices())
     filters = {}
     if form.is_valid():
         data = form.cleaned_data
@@ -73,7 +75,7 @@ def directory(request):
             "state": data["state"],
             "region": data["region"],
             "year": data["year"],
-            "cohort": data["cohort"],
+            "cohort": form.cohorts.get(data["cohort"]),
             "group": data["group"],
             "alumni": data["alumni"],
         }
@@ -87,9 +89,8 @@ def directory(request):
         {
             "form": form,
             "page": page,
-            "cards": _profile_cards(page.object_list),
+            "cards": _profile_cards(page.object_list, with_challenges=False),
             "query": query.urlencode(),
-            "own": selectors.own_profiles(request.user),
         },
     )
 
