@@ -99,17 +99,23 @@ def directory(request):
 def my_profile(request):
     """The viewer's organization's profile (the first, if it speaks for several)."""
     own = selectors.own_profiles(request.user)
-    if not own:
-        organizations = services.own_organizations(request.user)
-        if not organizations:
-            messages.info(
-                request,
-                "Your account speaks for no organization yet, so it has no "
-                "profile; the directory is open to you.",
-            )
-            return redirect("peers:directory")
-        own = [services.profile_ensure(organization=organizations[0])]
-    return redirect(own[0])
+    if own:
+        return redirect(own[0])
+    # A GET writes nothing: profiles are made by the hourly sync (and the seed).
+    if permissions.organization_ids_of(request.user):
+        messages.info(
+            request,
+            "Your organization's profile is being prepared; it will be here "
+            "within the hour.",
+        )
+    else:
+        messages.info(
+            request,
+            "Your account speaks for no organization, so it has no profile.",
+        )
+    if permissions.is_participant(request.user):
+        return redirect("peers:directory")
+    return redirect("peers:network")
 
 
 @login_required
