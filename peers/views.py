@@ -17,6 +17,7 @@ from affinity.permissions import can_manage_group
 from applications.models import Award
 from dashmentor.csv_export import csv_response
 from dashmentor.roles import Role, role_required
+from dashmentor.views_support import error_text, form_add_errors
 
 from . import permissions, report, selectors, services
 from .forms import (
@@ -29,10 +30,6 @@ from .forms import (
 from .models import Block, GroupMoveSuggestion, Introduction
 
 PAGE_SIZE = 25
-
-
-def _error_text(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
 
 
 def _participant_required(request) -> None:
@@ -159,7 +156,7 @@ def profile_edit(request, pk):
                 profile=profile, by=request.user, **form.service_fields()
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, "Profile saved.")
             return redirect(profile)
@@ -182,7 +179,7 @@ def profile_prefill(request, pk):
             profile=profile, consent=consent, by=request.user
         )
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
         return redirect(profile)
     if consent:
         messages.success(
@@ -212,7 +209,7 @@ def introduction_request(request, pk):
                 by=request.user,
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -236,7 +233,7 @@ def block(request, pk):
     try:
         services.block_add(blocker=own[0], blocked=profile, by=request.user)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(
             request,
@@ -327,7 +324,7 @@ def introduction_respond(request, pk):
     try:
         services.introduction_respond(intro=intro, accept=accept, by=request.user)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(
             request,
@@ -343,7 +340,7 @@ def introduction_withdraw(request, pk):
     try:
         services.introduction_withdraw(intro=intro, by=request.user)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, "Withdrawn.")
     return redirect(intro)
@@ -366,7 +363,7 @@ def introduction_broker(request):
                 by=request.user,
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(
                 request, "Introduced: each organization is asked to accept."
@@ -436,7 +433,7 @@ def group_move_suggest(request, member_pk):
                 by=request.user,
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, f"Suggested to {member.user}.")
             return redirect("affinity:roster", pk=member.group_id)
@@ -457,7 +454,7 @@ def group_move_respond(request, pk):
             suggestion=suggestion, accept=accept, by=request.user
         )
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
         return redirect("peers:network")
     if accept:
         messages.success(request, f"You moved to {suggestion.to_group.topic}.")
