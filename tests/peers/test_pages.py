@@ -125,7 +125,7 @@ def test_saving_the_profile_form_back_unchanged_writes_nothing(client):
     url = reverse("peers:profile-edit", args=[profile.pk])
     form = client.get(url).context["form"]
     data = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form.initial.get(name)
         if name == "topics":
             value = [t.pk for t in value]
