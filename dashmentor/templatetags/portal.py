@@ -72,6 +72,7 @@ HOME_LABELS = {
     "mentee": "My mentorship",
     "applicant": "My applications",
     "participant": "Affinity groups",
+    "alumni": "Alumni home",
 }
 
 

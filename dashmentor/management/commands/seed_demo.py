@@ -20,6 +20,7 @@ DEMO_MODULES = [
     "surveys.demo",
     "affinity.demo",
     "notifications.demo",
+    "peers.demo",
     "staffdesk.demo",
 ]
 
