@@ -37,6 +37,7 @@ HOMES = {
     "/cohorts/mentee/",
     "/apply/my/",
     "/groups/",
+    "/peers/alumni/",
 }
 
 
