@@ -160,6 +160,37 @@ def catalogue(*, round_: Round | None) -> list[tuple[str, list[Report]]]:
                 ],
             )
         )
+    peers = reverse("peers:report")
+    sections.append(
+        (
+            "Peer network",
+            [
+                Report(
+                    f"Peer network: {title}",
+                    question,
+                    peers,
+                    reverse("peers:report-csv", args=[table]),
+                )
+                for table, title, question in (
+                    (
+                        "introductions",
+                        "introductions by month",
+                        "How many introductions were asked for and accepted?",
+                    ),
+                    (
+                        "connections",
+                        "connections",
+                        "Which organizations are connected, across cohorts and years?",
+                    ),
+                    (
+                        "unconnected",
+                        "not yet connected",
+                        "Which mentee organizations have no peer yet?",
+                    ),
+                )
+            ],
+        )
+    )
     sections.append(
         (
             "The program office",

@@ -315,3 +315,27 @@ def test_only_staff_write_messages(request, client_as, who):
     )
     assert response.status_code == 403
     assert not Message.objects.exists()
+
+
+def test_a_message_sent_with_the_broker_down_answers_and_the_sweep_delivers_it(
+    client_as, staff_user, broker_down, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The mailing's rows are written with the page; the outbox sweep sends
+    them when the broker cannot be reached, once each."""
+    from notifications.tasks import outbox_sweep_task
+
+    late_review()
+    late_review()
+    client = client_as(staff_user)
+    token = _token(client.get(COMPOSE))
+    with broker_down(), django_capture_on_commit_callbacks(execute=True):
+        sent = _post(client, token, "send", ["late-reviewers:all"])
+    assert sent.status_code == 302
+    assert Message.objects.filter(status=Message.Status.PENDING).count() == 2
+    assert mailoutbox == []
+    assert outbox_sweep_task()["pending"] == 2
+    assert len(mailoutbox) == 2
+    assert outbox_sweep_task()["pending"] == 0
+    assert len(mailoutbox) == 2
+    detail = client.get(Mailing.objects.get().get_absolute_url())
+    assert detail.context["delivery"]["sent"] == 2
