@@ -4,7 +4,8 @@ fits a phone.
 Over the seeded demo program, each role signs in through the form and follows
 the links of its pages (a bounded breadth-first crawl: a few pages of each
 kind, never the admin, sign-out or file downloads). axe-core runs on every
-page: no serious or critical violation. At 1280 px no menu item wraps; at
+page: no serious or critical violation. At 1280 px no menu item wraps and
+nothing sticks out of the window; at
 360×740 (a small phone) the document is no wider than the window, so nothing
 makes the page scroll sideways (wide tables scroll inside their own box). A
 screenshot of each page is saved at both sizes.
@@ -184,6 +185,12 @@ def test_every_page_a_role_reaches_passes_axe(
             known_seen.add(pattern_of(here))
         if page.evaluate(MENU_LINES) > 1:
             failures.append(f"{here}: the menu wraps onto a second line at 1280 px")
+        wide = page.evaluate(OVERFLOW)
+        if wide["over"] > 0:
+            failures.append(
+                f"{here}: {wide['over']} px wider than a 1280 px window; sticking "
+                f"out: {', '.join(wide['culprits']) or 'unknown'}"
+            )
         phone = fits_a_phone(page, f"{email} {here}")
         if phone:
             page.set_viewport_size(PHONE)
