@@ -53,6 +53,31 @@
     });
   });
 
+  // A table wider than its box scrolls inside it: the box takes the keyboard
+  // focus (arrow keys scroll it) and is named after the table's caption, on
+  // a phone; where the table fits, it is no stop of the Tab key.
+  function scrollBoxes() {
+    document.querySelectorAll(".table-responsive").forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        var caption = box.querySelector("caption");
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        box.setAttribute(
+          "aria-label",
+          (caption ? caption.textContent.trim() : "Table") + " (scrolls sideways)"
+        );
+        box.dataset.scrollBox = "";
+      } else if (!scrolls && box.hasAttribute("data-scroll-box")) {
+        ["tabindex", "role", "aria-label", "data-scroll-box"].forEach(function (a) {
+          box.removeAttribute(a);
+        });
+      }
+    });
+  }
+  scrollBoxes();
+  window.addEventListener("resize", scrollBoxes);
+
   // Print buttons.
   document.querySelectorAll("[data-print]").forEach(function (el) {
     el.addEventListener("click", function () { window.print(); });
