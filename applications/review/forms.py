@@ -7,7 +7,7 @@ from django import forms
 
 from dashmentor.models import User
 
-from ..models import Conflict, Criterion, Decision, EligibilityResult, Round
+from ..models import Conflict, Criterion, Decision, Round
 from . import rules
 from .services import ScoreInput, score_field
 
@@ -137,18 +137,6 @@ class AssignForm(forms.Form):
     reviewer = forms.ModelChoiceField(
         queryset=User.objects.filter(is_reviewer=True, is_active=True),
         label="Assign a reviewer",
-    )
-
-
-class EligibilityOverrideForm(forms.Form):
-    outcome = forms.ChoiceField(
-        label="Override",
-        required=False,
-        choices=[("", "No override (use the screening)")]
-        + list(EligibilityResult.Outcome.choices),
-    )
-    justification = forms.CharField(
-        label="Justification", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 

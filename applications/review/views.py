@@ -24,6 +24,7 @@ from dashmentor.redirects import safe_next
 from dashmentor.roles import Role, role_required
 from dashmentor.views_support import form_add_errors
 
+from ..forms import EligibilityOverrideForm
 from ..models import (
     Application,
     Criterion,
@@ -40,7 +41,6 @@ from .forms import (
     ConflictDeclareForm,
     CriterionFormSet,
     DecisionForm,
-    EligibilityOverrideForm,
     ReviewForm,
     RoundReviewSettingsForm,
 )
@@ -367,7 +367,6 @@ def _render_review_file(
     *,
     decision_form=None,
     assign_form=None,
-    override_errors=None,
     status=200,
 ):
     decision = (
@@ -390,14 +389,14 @@ def _render_review_file(
         )
     )
     for r in results:
+        # The eligibility page's own form; its errors show on that page.
         r.form = EligibilityOverrideForm(
-            prefix=f"elig{r.pk}",
+            prefix=f"c{r.criterion}",
             initial={
                 "outcome": r.override_outcome,
                 "justification": r.override_justification,
             },
         )
-        r.errors = (override_errors or {}).get(r.pk, [])
     return render(
         request,
         "applications/staff_application_review.html",
@@ -494,32 +493,6 @@ def staff_unassign(request, pk):
     return redirect(
         "applications:staff-application-review", pk=assignment.application_id
     )
-
-
-@require_POST
-@role_required(Role.STAFF)
-def staff_eligibility_override(request, pk):
-    result = get_object_or_404(
-        EligibilityResult.objects.select_related("application"), pk=pk
-    )
-    form = EligibilityOverrideForm(request.POST, prefix=f"elig{result.pk}")
-    if form.is_valid():
-        try:
-            services.eligibility_override(
-                result=result,
-                outcome=form.cleaned_data["outcome"],
-                justification=form.cleaned_data["justification"],
-                by=request.user,
-            )
-        except ValidationError as exc:
-            return _render_review_file(
-                request,
-                _staff_application(result.application_id),
-                override_errors={result.pk: exc.messages},
-                status=400,
-            )
-        messages.success(request, f"Criterion {result.criterion} updated.")
-    return redirect("applications:staff-application-review", pk=result.application_id)
 
 
 # --------------------------------------------------------------------------
