@@ -22,11 +22,10 @@ from django.contrib.auth.mixins import AccessMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
-from . import registry
+from . import kept, registry
 
 
 class Role(enum.StrEnum):
@@ -180,25 +179,15 @@ def user_roles(user) -> frozenset[Role]:
 def roles_changed(user_ids) -> None:
     """Mark the cached roles of ``user_ids`` changed after a write that may change them.
 
-    The mark is written now and again when the transaction commits. A cache that
-    cannot be reached fails no write: its readers fall back to the query, and an
-    entry it kept through an outage expires within ``ROLES_CACHE_TIMEOUT``.
+    The mark is written now and again when the transaction commits
+    (``dashmentor/kept.py``). A cache that cannot be reached fails no write: its
+    readers fall back to the query, and an entry it kept through an outage
+    expires within ``ROLES_CACHE_TIMEOUT``.
     """
-    marks = {_roles_cache_key(pk): ROLES_CHANGED for pk in set(user_ids) if pk}
-    if not marks:
-        return
-
-    def mark():
-        try:
-            cache.set_many(marks, ROLES_CHANGED_TIMEOUT)
-        except Exception:
-            logger.error(
-                "Roles cache unwritable: %s kept", sorted(marks), exc_info=True
-            )
-
-    mark()
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(mark)
+    kept.cache_mark(
+        {_roles_cache_key(pk): ROLES_CHANGED for pk in set(user_ids) if pk},
+        ROLES_CHANGED_TIMEOUT,
+    )
 
 
 def forget_roles(user) -> None:

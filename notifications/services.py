@@ -246,7 +246,9 @@ def _queue_after_commit(message_id: int) -> None:
     to queued, so it is dropped there.
     """
     _note_awaiting_commit(message_id)
-    transaction.on_commit(_SendAfterCommit(message_id))
+    # Robust: the row is written; a send that cannot be handed out (the sweep
+    # hands it out later) must not stop the other callbacks of the commit.
+    transaction.on_commit(_SendAfterCommit(message_id), robust=True)
 
 
 # The ids noted by this connection's transaction, in order, for _SendAfterCommit.
@@ -256,22 +258,16 @@ _awaiting_commit: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 def _note_awaiting_commit(message_id: int) -> None:
     conn = connections[DEFAULT_DB_ALIAS]
     noted = _awaiting_commit.get(conn)
-    if noted is None or not _has_send_callback(conn):
-        # No send of this transaction is waiting (its first message, or the
-        # earlier ones were rolled back): what is noted belongs to a
-        # transaction that rolled back, so start afresh.
+    if noted is None or not conn.in_atomic_block:
+        # Outside a transaction the callback runs at once: anything noted
+        # before belongs to a transaction that rolled back, so start afresh.
+        # (Inside one, what a rolled-back transaction noted stays ahead of
+        # this transaction's ids, and the first callback to run leaves it out.)
         noted = _awaiting_commit[conn] = {}
     # Noted again (a message resent, or an id reused after a rollback): it
     # belongs where its latest callback is.
     noted.pop(message_id, None)
     noted[message_id] = None
-
-
-def _has_send_callback(conn) -> bool:
-    # From the end, where this transaction's last message usually is.
-    return any(
-        isinstance(entry[1], _SendAfterCommit) for entry in reversed(conn.run_on_commit)
-    )
 
 
 class _SendAfterCommit:

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from cohorts.models import Mentorship
+from dashmentor import kept
 from dashmentor.csv_export import CsvTable
 
 from . import charts, rules, selectors, services
@@ -424,8 +425,10 @@ def cached_survey_report(survey: Survey) -> tuple[SurveyReport, dt.datetime]:
 
 def report_invalidate(survey_id: int) -> None:
     """Mark the kept report of a survey stale: the next view recomputes it."""
-    ReportCache.objects.filter(survey_id=survey_id).update(
-        computed_at=timezone.now(), data={"stale": True}
+    kept.rows_changed(
+        ReportCache.objects.filter(survey_id=survey_id),
+        computed_at=timezone.now(),
+        data={"stale": True},
     )
 
 
