@@ -7,6 +7,7 @@ class CohortsConfig(AppConfig):
     def ready(self):
         from django.db.models import Exists, OuterRef
 
+        from applications.models import Award
         from dashmentor import registry
         from dashmentor import signals as role_signals
         from dashmentor.roles import Role
@@ -20,7 +21,9 @@ class CohortsConfig(AppConfig):
         links.register(
             placement_services.INVITATION_LINK, placement_services.invitation_link
         )
-        # Leading a mentorship makes a mentor; an active membership, a mentee.
+        # Leading a mentorship makes a mentor; an active membership, a mentee
+        # while the award runs, and alumni once it has ended (they keep the
+        # peer network, not the cohort's pages).
         registry.register_data_role(
             "leads",
             Role.MENTOR,
@@ -32,7 +35,20 @@ class CohortsConfig(AppConfig):
             "mentee",
             Role.MENTEE,
             lambda: Exists(
-                CohortMember.objects.filter(user_id=OuterRef("pk"), active=True)
+                CohortMember.objects.filter(
+                    user_id=OuterRef("pk"), active=True
+                ).exclude(award__status=Award.Status.ENDED)
+            ),
+        )
+        registry.register_data_role(
+            "alumnus",
+            Role.ALUMNI,
+            lambda: Exists(
+                CohortMember.objects.filter(
+                    user_id=OuterRef("pk"),
+                    active=True,
+                    award__status=Award.Status.ENDED,
+                )
             ),
         )
         role_signals.follow_person_rows(CohortMember)

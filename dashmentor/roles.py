@@ -2,7 +2,8 @@
 
 A user's roles are computed from the data, not stored: program staff
 (``is_staff``), reviewer (``is_reviewer``), mentor (leads a mentorship or is a
-mentor in a mentor organization), mentee (an active cohort membership),
+mentor in a mentor organization), mentee (an active cohort membership of an award that
+has not ended), alumni (one of an award that has ended),
 applicant (a member of an applicant organization, or a signed-up user with no
 other role, who is about to create one) and affinity-group participant (a
 member of an affinity group, asking to be or waitlisted, or one of its leaders
@@ -33,6 +34,7 @@ class Role(enum.StrEnum):
     REVIEWER = "reviewer"
     MENTOR = "mentor"
     MENTEE = "mentee"
+    ALUMNI = "alumni"
     APPLICANT = "applicant"
     PARTICIPANT = "participant"
 
@@ -43,6 +45,7 @@ class Role(enum.StrEnum):
             Role.REVIEWER: "Reviewer",
             Role.MENTOR: "Mentor",
             Role.MENTEE: "Mentee",
+            Role.ALUMNI: "Alumni",
             Role.APPLICANT: "Applicant",
             Role.PARTICIPANT: "Affinity-group participant",
         }[self]
@@ -54,6 +57,7 @@ ROLE_ORDER = (
     Role.REVIEWER,
     Role.MENTOR,
     Role.MENTEE,
+    Role.ALUMNI,
     Role.APPLICANT,
     Role.PARTICIPANT,
 )

@@ -28,7 +28,15 @@ from dashmentor.status import (
 )
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-APPS = ["applications", "cohorts", "surveys", "affinity", "notifications", "dashmentor"]
+APPS = [
+    "applications",
+    "cohorts",
+    "surveys",
+    "affinity",
+    "peers",
+    "notifications",
+    "dashmentor",
+]
 # The demo seed writes rows as they stood at a date in the past (a finished
 # year, a sent message); it makes history, it does not move a status.
 NOT_SCANNED = {"migrations", "demo.py"}

@@ -11,6 +11,7 @@ def test_every_role_has_a_home():
         "reviewer": "applications:reviewer-queue",
         "mentor": "cohorts:mentor-home",
         "mentee": "cohorts:mentee-home",
+        "alumni": "peers:alumni-home",
         "applicant": "applications:applicant-home",
         "participant": "affinity:group-list",
     }
@@ -20,6 +21,7 @@ def test_the_apps_add_their_roles_reminders_cards_and_demo():
     assert {r.name for r in registry.data_roles()} == {
         "leads",
         "mentee",
+        "alumnus",
         "group_member",
         "group_leader",
         "group_support",
@@ -43,4 +45,5 @@ def test_the_apps_add_their_roles_reminders_cards_and_demo():
         "surveys",
         "affinity",
         "outbox",
+        "peers",
     ]
