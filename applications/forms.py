@@ -737,6 +737,17 @@ class EligibilityOverrideForm(forms.Form):
         help_text="Why the screening result is overridden. Kept with your name.",
     )
 
+    @classmethod
+    def for_result(cls, result: EligibilityResult) -> "EligibilityOverrideForm":
+        """The form showing ``result``'s override (none: the screening counts)."""
+        return cls(
+            prefix=f"c{result.criterion}",
+            initial={
+                "outcome": result.override_outcome,
+                "justification": result.override_justification,
+            },
+        )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _no_form_tag(self)

@@ -298,6 +298,22 @@ def application_is_editable(application: Application, now=None) -> bool:
     ) and application.round.is_open(now or timezone.now())
 
 
+def application_not_editable_reason(application: Application) -> str:
+    """What to tell the applicant whose application cannot be edited: a
+    submitted one of an open round must be withdrawn first (``NOT_EDITABLE``);
+    a draft's deadline has passed (``DEADLINE_PASSED``); nothing otherwise."""
+    if application.status == Application.Status.SUBMITTED and (
+        application.round.is_open()
+    ):
+        return NOT_EDITABLE
+    if application.status in (
+        Application.Status.DRAFT,
+        Application.Status.WITHDRAWN,
+    ):
+        return DEADLINE_PASSED
+    return ""
+
+
 def _lock_editable(application: Application, now=None) -> Application:
     """Lock the row and check that the applicant may still change it."""
     locked = (

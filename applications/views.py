@@ -239,6 +239,15 @@ def _section_save(key, application, form, by):
     return service(application=application, by=by, **form.service_kwargs())
 
 
+def _after_section(application, section, go_on: bool) -> tuple:
+    """Where a saved section leads: the same section, or (to go on) the next
+    one, and after the last the submit page."""
+    following = _next_section(section) if go_on else section
+    if following:
+        return "applications:application-section", application.pk, following
+    return "applications:application-submit", application.pk
+
+
 def _next_section(key):
     keys = [k for k, _ in rules.SECTIONS]
     index = keys.index(key)
@@ -254,15 +263,11 @@ def application_section(request, pk, section):
         request.user, pk, selectors.application_full_queryset()
     )
     if not services.application_is_editable(application):
-        if application.status == Application.Status.SUBMITTED and (
-            application.round.is_open()
-        ):
-            messages.info(request, services.NOT_EDITABLE)
-        elif application.status in (
-            Application.Status.DRAFT,
-            Application.Status.WITHDRAWN,
-        ):
-            messages.error(request, services.DEADLINE_PASSED)
+        why = services.application_not_editable_reason(application)
+        if why == services.NOT_EDITABLE:
+            messages.info(request, why)
+        elif why:
+            messages.error(request, why)
         return redirect(application)
     form = _section_form(section, application, posted(request))
     if request.method == "POST" and form.is_valid():
@@ -272,14 +277,9 @@ def application_section(request, pk, section):
             messages_add_errors(request, exc)
         else:
             messages.success(request, SAVED)
-            following = _next_section(section)
-            if "continue" in request.POST:
-                if following:
-                    return redirect(
-                        "applications:application-section", application.pk, following
-                    )
-                return redirect("applications:application-submit", application.pk)
-            return redirect("applications:application-section", application.pk, section)
+            return redirect(
+                *_after_section(application, section, "continue" in request.POST)
+            )
         # The service refused: show the saved state again.
         application = get_application_for_applicant(
             request.user, pk, selectors.application_full_queryset()
@@ -483,14 +483,7 @@ def _eligibility_override_record(request, application, result):
 def _eligibility_page(request, application, bound=None):
     results = list(application.eligibility_results.all())
     forms_by_criterion = {
-        r.criterion: forms.EligibilityOverrideForm(
-            prefix=f"c{r.criterion}",
-            initial={
-                "outcome": r.override_outcome,
-                "justification": r.override_justification,
-            },
-        )
-        for r in results
+        r.criterion: forms.EligibilityOverrideForm.for_result(r) for r in results
     }
     forms_by_criterion.update(bound or {})
     history = [

@@ -492,6 +492,21 @@ def survey_copy(*, survey: Survey, by) -> Survey:
 # --- opening, closing and dispatch ---
 
 
+def invitation_answer_refusal(invitation, now=None) -> str | None:
+    """Why ``invitation`` cannot be answered now (``ALREADY_SUBMITTED``,
+    ``SURVEY_NOT_OPEN``, ``SURVEY_CLOSED``), or None."""
+    survey = invitation.survey
+    if invitation.completed:
+        return ALREADY_SUBMITTED
+    if survey.is_accepting():
+        return None
+    not_yet = survey.status == Survey.Status.DRAFT or (
+        survey.status == Survey.Status.OPEN
+        and (now or timezone.now()) < survey.opens_at
+    )
+    return SURVEY_NOT_OPEN if not_yet else SURVEY_CLOSED
+
+
 @transaction.atomic
 def survey_schedule(*, survey: Survey, by) -> Survey:
     """Let a draft open by itself at its opening time (the scan opens it)."""

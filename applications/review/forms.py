@@ -104,6 +104,18 @@ class DecisionForm(forms.Form):
     )
     seen_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
+    @classmethod
+    def for_decision(cls, decision: Decision | None) -> DecisionForm:
+        """The form showing ``decision`` (or none yet), with the version seen."""
+        return cls(
+            initial={
+                "seen_version": decision.version if decision else 0,
+                "outcome": decision.outcome if decision else None,
+                "note": decision.note if decision else "",
+                "share_feedback": decision.share_feedback if decision else False,
+            }
+        )
+
 
 class BulkDecisionForm(forms.Form):
     outcome = forms.ChoiceField(label="Decision", choices=Decision.Outcome.choices)

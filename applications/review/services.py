@@ -494,16 +494,40 @@ def review_save(
             {score_field(cid): message for cid, message in errors.items()}
         )
     review, _ = Review.objects.get_or_create(assignment=assignment)
+    before, after = _scores_write(review, criteria, scores)
+    review.overall_comment = overall_comment.strip()
+    review.weighted_total = rules.weighted_total(criteria, values)
+    if submit and not was_submitted:
+        review.submitted_at = timezone.now()
+    review.save()
+    if submit and not was_submitted:
+        status_move(assignment, ReviewAssignment.Status.SUBMITTED)
+    elif assignment.status == ReviewAssignment.Status.ASSIGNED:
+        status_move(assignment, ReviewAssignment.Status.IN_PROGRESS)
+    _review_audit(
+        review,
+        by=by,
+        before=before,
+        after=after,
+        submit=submit,
+        was_submitted=was_submitted,
+    )
+    if recompute and (submit or was_submitted):
+        round_recompute(round=application.round)
+    return review
+
+
+def _scores_write(review: Review, criteria, scores: dict) -> tuple[dict, dict]:
+    """Write the review's scores as given (an empty one deletes a saved one);
+    return what changed, by criterion name: ``(before, after)``."""
     existing = {s.criterion_id: s for s in review.scores.all()}
-    keys = {c.id: c.name for c in criteria}
     before, after = {}, {}
     for c in criteria:
         given = scores.get(c.id, ScoreInput(None))
         old = existing.get(c.id)
         if given.value is None:
             if old is not None:
-                before[keys[c.id]] = old.value
-                after[keys[c.id]] = None
+                before[c.name], after[c.name] = old.value, None
                 old.delete()
             continue
         if old is None:
@@ -514,51 +538,39 @@ def review_save(
                 comment=given.comment.strip(),
                 shareable=given.shareable,
             )
-            before[keys[c.id]] = None
-            after[keys[c.id]] = given.value
-        else:
-            if old.value != given.value:
-                before[keys[c.id]] = old.value
-                after[keys[c.id]] = given.value
-            old.value = given.value
-            old.comment = given.comment.strip()
-            old.shareable = given.shareable
-            old.save(update_fields=["value", "comment", "shareable"])
-    review.overall_comment = overall_comment.strip()
-    review.weighted_total = rules.weighted_total(criteria, values)
-    if submit and not was_submitted:
-        review.submitted_at = timezone.now()
-    review.save()
-    if submit and not was_submitted:
-        status_move(assignment, ReviewAssignment.Status.SUBMITTED)
-    elif assignment.status == ReviewAssignment.Status.ASSIGNED:
-        status_move(assignment, ReviewAssignment.Status.IN_PROGRESS)
-    reviewer_name = assignment.reviewer.full_name or assignment.reviewer.email
+            before[c.name], after[c.name] = None, given.value
+            continue
+        if old.value != given.value:
+            before[c.name], after[c.name] = old.value, given.value
+        old.value = given.value
+        old.comment = given.comment.strip()
+        old.shareable = given.shareable
+        old.save(update_fields=["value", "comment", "shareable"])
+    return before, after
+
+
+def _review_audit(review, assignment, *, by, changes, submit, was_submitted) -> None:
+    """Record a submission, and every change of a submitted review's scores."""
+    before, after = changes
+    reviewer = assignment.reviewer
+    reviewer_name = reviewer.full_name or reviewer.email
+    total = {"weighted total": str(review.weighted_total)}
+    application = assignment.application
     if before and (was_submitted or submit):
         audit_record(
             actor=by,
             action="review.scores_changed" if was_submitted else "review.submitted",
             target=application,
             before={"reviewer": reviewer_name, **before},
-            after={
-                "reviewer": reviewer_name,
-                **after,
-                "weighted total": str(review.weighted_total),
-            },
+            after={"reviewer": reviewer_name, **after, **total},
         )
     elif submit and not was_submitted:
         audit_record(
             actor=by,
             action="review.submitted",
             target=application,
-            after={
-                "reviewer": reviewer_name,
-                "weighted total": str(review.weighted_total),
-            },
+            after={"reviewer": reviewer_name, **total},
         )
-    if recompute and (submit or was_submitted):
-        round_recompute(round=application.round)
-    return review
 
 
 # --------------------------------------------------------------------------

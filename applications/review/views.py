@@ -29,7 +29,6 @@ from ..models import (
     Application,
     Criterion,
     Decision,
-    EligibilityResult,
     ReviewAssignment,
     Round,
 )
@@ -75,10 +74,8 @@ def review_form(request, application_id):
         reviewer=request.user, application_id=application_id
     )
     application = assignment.application
-    criteria = list(
-        Criterion.objects.filter(round=application.round).order_by("order", "pk")
-    )
-    review = getattr(assignment, "review", None) if _has_review(assignment) else None
+    criteria = selectors.criteria_of(round=application.round)
+    review = selectors.review_of(assignment)
     form = ReviewForm(request.POST or None, criteria=criteria, review=review)
     if request.method == "POST" and form.is_valid():
         submit = request.POST.get("action") == "submit"
@@ -118,14 +115,6 @@ def review_form(request, application_id):
             "locked": Decision.objects.filter(application=application).exists(),
         },
     )
-
-
-def _has_review(assignment) -> bool:
-    try:
-        assignment.review  # noqa: B018 - the reverse one-to-one may be missing
-    except ReviewAssignment.review.RelatedObjectDoesNotExist:
-        return False
-    return True
 
 
 @require_POST
@@ -190,7 +179,7 @@ CSV_HEADER = [
 
 
 def _csv_row(position: int, a: Application) -> list:
-    decision = getattr(a, "decision", None) if _has_decision(a) else None
+    decision = getattr(a, "decision", None) if selectors.has_decision(a) else None
     return [
         position,
         a.applicant.name,
@@ -208,14 +197,6 @@ def _csv_row(position: int, a: Application) -> list:
         decision.get_outcome_display() if decision else "",
         "yes" if decision and decision.released_at else "no",
     ]
-
-
-def _has_decision(application) -> bool:
-    try:
-        application.decision  # noqa: B018
-    except Application.decision.RelatedObjectDoesNotExist:
-        return False
-    return True
 
 
 def _csv_response(rows, filename: str):
@@ -281,14 +262,7 @@ def staff_review_list(request):
             filtered.iterator(chunk_size=1000), f"applications-{slug}-{stamp}.csv"
         )
     page = Paginator(filtered, PAGE_SIZE).get_page(request.GET.get("page"))
-    offset = (page.number - 1) * PAGE_SIZE
-    rows = []
-    for i, a in enumerate(page.object_list, start=offset + 1):
-        a.position = i
-        a.sectors = selectors.sectors_of(a)
-        a.current_decision = a.decision if _has_decision(a) else None
-        rows.append(a)
-    _with_file_urls(rows)
+    rows = _with_file_urls(selectors.review_list_rows(page, page_size=PAGE_SIZE))
     return render(
         request,
         "applications/staff_review_list.html",
@@ -369,34 +343,13 @@ def _render_review_file(
     assign_form=None,
     status=200,
 ):
-    decision = (
-        Decision.objects.filter(application=application)
-        .select_related("decided_by")
-        .first()
-    )
+    decision = selectors.decision_get(application=application)
     if decision_form is None:
-        decision_form = DecisionForm(
-            initial={
-                "seen_version": decision.version if decision else 0,
-                "outcome": decision.outcome if decision else None,
-                "note": decision.note if decision else "",
-                "share_feedback": decision.share_feedback if decision else False,
-            }
-        )
-    results = list(
-        EligibilityResult.objects.filter(application=application).select_related(
-            "overridden_by"
-        )
-    )
+        decision_form = DecisionForm.for_decision(decision)
+    results = selectors.eligibility_results(application=application)
     for r in results:
         # The eligibility page's own form; its errors show on that page.
-        r.form = EligibilityOverrideForm(
-            prefix=f"c{r.criterion}",
-            initial={
-                "outcome": r.override_outcome,
-                "justification": r.override_justification,
-            },
-        )
+        r.form = EligibilityOverrideForm.for_result(r)
     return render(
         request,
         "applications/staff_application_review.html",
@@ -566,7 +519,7 @@ def staff_ranked(request, slug):
     groups = selectors.ranked_by_preference(round=round_, only=only)
     for g in groups:
         for a in g.rows:
-            a.current_decision = a.decision if _has_decision(a) else None
+            a.current_decision = a.decision if selectors.has_decision(a) else None
         _with_file_urls(g.rows)
     return render(
         request,

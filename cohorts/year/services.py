@@ -95,6 +95,17 @@ def workplan_get_or_create(*, award) -> WorkPlan:
     return workplan
 
 
+def goal_edit_check(*, workplan: WorkPlan, adding: bool) -> None:
+    """Refuse to open a goal's form when it could not be saved: the plan is
+    with its mentors, or (``adding``) it has all its goals already."""
+    _check_editable(workplan)
+    if adding:
+        count = workplan.goals.count() if workplan.pk else 0
+        error = rules.goal_count_error(count, adding=True)
+        if error:
+            raise ValidationError(error)
+
+
 def _check_editable(workplan: WorkPlan) -> None:
     if workplan.status == WorkPlan.Status.SUBMITTED:
         raise ValidationError(ERR_PLAN_LOCKED)
