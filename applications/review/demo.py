@@ -20,7 +20,7 @@ import random
 
 from django.db.models import Q
 
-from dashmentor.demo import dated
+from notifications.demo import dated
 
 from ..models import (
     Application,

@@ -160,9 +160,10 @@ def test_mentor_cannot_open_another_cohorts_mentee(client_as):
 
 
 def count_queries(client, url):
-    # A write that grants a role marks the roles "changed" in the cache for a
-    # few seconds, and they are read from the database until the mark expires:
-    # drop the marks, so the warm-up keeps the roles whatever the clock says.
+    # The setup's writes mark the mentor's cached roles changed for
+    # ROLES_CHANGED_TIMEOUT seconds, during which every page reads them afresh
+    # (one query more): start from an empty cache, so both sizes are measured
+    # in the steady state, however long the setup took.
     cache.clear()
     client.get(url)  # warm the session and the user's roles
     with CaptureQueriesContext(connection) as queries:
