@@ -18,6 +18,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
+from dashmentor.languages import supported_language
 from dashmentor.models import Membership, Organization, User
 from dashmentor.roles import forget_roles
 from dashmentor.rows import rows_sync
@@ -164,8 +165,11 @@ SIGNUP_REPEAT_QUIET_SECONDS = 10 * 60
 
 
 @transaction.atomic
-def applicant_signup(*, form) -> User | None:
+def applicant_signup(*, form, language: str = "") -> User | None:
     """Create the account from a valid sign-up form and send the confirmation.
+
+    The account keeps ``language`` (the page's), so the confirmation and every
+    later e-mail are in the language the person signed up in.
 
     An address that already has an account gets no second one: its owner is
     told by e-mail instead, and ``None`` is returned. The caller answers both
@@ -177,7 +181,9 @@ def applicant_signup(*, form) -> User | None:
     if existing is None:
         try:
             with transaction.atomic():
-                user = form.save()
+                user = form.save(commit=False)
+                user.language = supported_language(language) or ""
+                user.save()
         except IntegrityError:  # a concurrent sign-up with the same address
             existing = User.objects.get(email__iexact=email)
         else:

@@ -37,7 +37,9 @@ def signup(request):
     form = forms.SignupForm(posted(request))
     if request.method == "POST" and form.is_valid():
         # The same answer whether the address was new or known.
-        services.applicant_signup(form=form)
+        services.applicant_signup(
+            form=form, language=getattr(request, "LANGUAGE_CODE", "")
+        )
         email = form.cleaned_data["email"]
         messages.success(request, services.SIGNUP_CHECK_INBOX.format(email=email))
         query = urlencode({"next": reverse("applications:organization")})

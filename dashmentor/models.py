@@ -77,6 +77,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=settings.PORTAL_DEFAULT_TIME_ZONE,
         validators=[validate_time_zone],
     )
+    language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text="The portal's pages and e-mails in this language; "
+        "empty: the browser's.",
+    )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(
         "program staff",

@@ -26,6 +26,17 @@ def nav_url(name: str) -> str:
 
 
 @register.simple_tag
+def js_catalog_url(language: str) -> str:
+    """The URL of the JavaScript catalog of ``language``, reversed once."""
+    key = (f"javascript-catalog:{language}", get_urlconf() or "", get_script_prefix())
+    try:
+        return _urls[key]
+    except KeyError:
+        _urls[key] = url = reverse("javascript-catalog", args=[language])
+        return url
+
+
+@register.simple_tag
 def select_options(field) -> str:
     """The ``<option>``s of a single-choice field with flat choices, built here.
 
