@@ -69,7 +69,9 @@ class PreferencesForm(forms.Form):
         return [kind for kind in OPTIONAL_KINDS if kind not in chosen]
 
 
-ESSENTIAL_LABELS = sorted(Kind(kind).label for kind in ESSENTIAL_KINDS)
+def essential_labels() -> list[str]:
+    """The kinds always sent, named in the active language, in its order."""
+    return sorted(str(Kind(kind).label) for kind in ESSENTIAL_KINDS)
 
 
 class OutboxPasswordResetForm(PasswordResetForm):

@@ -14,13 +14,19 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import transaction
 from django.db.models import Prefetch
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from dashmentor.templatetags.dates import format_when
 
 from . import rules
 from .models import Kind, Message, ReminderRule
@@ -36,7 +42,8 @@ class Outgoing:
     kind: str
     to_email: str
     recipient: object
-    subject: str
+    # Made in the recipient's language when the message is written.
+    subject: str | Callable[[], str]
     template: str
     context: dict
     key: str
@@ -110,6 +117,48 @@ def _write(outgoing: Iterable[Outgoing]) -> int:
     return written
 
 
+def left_text(due_at: dt.datetime, now: dt.datetime) -> str:
+    """The time until ``due_at`` in the active language ("3 days", "3 días")."""
+    seconds = max(0, int((due_at - now).total_seconds()))
+    days, rest = divmod(seconds, 86400)
+    hours = rest // 3600
+    if days >= 2:
+        return ngettext("%(days)d day", "%(days)d days", days) % {"days": days}
+    if days == 1:
+        if hours == 0:
+            return _("1 day")
+        return ngettext(
+            "1 day and %(hours)d hour", "1 day and %(hours)d hours", hours
+        ) % {"hours": hours}
+    if hours >= 1:
+        return ngettext("%(hours)d hour", "%(hours)d hours", hours) % {"hours": hours}
+    return _("less than an hour")
+
+
+# In the e-mail's context: written out when the e-mail is, in its language.
+left_lazy = lazy(left_text, str)
+
+
+def _deadline_subject(round_, due_at, now) -> str:
+    return _("%(round)s: your application closes in %(left)s") % {
+        "round": round_.name,
+        "left": left_text(due_at, now),
+    }
+
+
+def _workplan_subject(due_at, now) -> str:
+    return _("Your work plan is due in %(left)s") % {"left": left_text(due_at, now)}
+
+
+def _award_subject(milestone, due_at, now) -> str:
+    left = left_text(due_at, now)
+    return {
+        "offer": _("Your award offer expires in %(left)s"),
+        "start": _("Your mentorship contract starts in %(left)s"),
+        "end": _("Your mentorship contract ends in %(left)s"),
+    }[milestone] % {"left": left}
+
+
 def _people(users) -> list:
     """Active users with an address, each once."""
     seen, people = set(), []
@@ -147,7 +196,7 @@ def deadline_reminders(now: dt.datetime, offsets: Offsets) -> list[Outgoing]:
                 )
             )
         )
-        left = rules.time_left(round_.closes_at, now)
+        left = left_lazy(round_.closes_at, now)
         for application in drafts:
             stage = rules.due_stage(
                 due_at=round_.closes_at,
@@ -164,7 +213,9 @@ def deadline_reminders(now: dt.datetime, offsets: Offsets) -> list[Outgoing]:
                         kind=Kind.DEADLINE_REMINDER,
                         to_email=user.email,
                         recipient=user,
-                        subject=f"{round_.name}: your application closes in {left}",
+                        subject=partial(
+                            _deadline_subject, round_, round_.closes_at, now
+                        ),
                         template="notifications_deadline_reminder",
                         context={
                             "round": round_,
@@ -217,7 +268,7 @@ def workplan_reminders(now: dt.datetime, offsets: Offsets) -> list[Outgoing]:
         )
         if stage is None:
             continue
-        left = rules.time_left(due_at, now)
+        left = left_lazy(due_at, now)
         seen = set()
         for member in plan.award.members.all():
             email = (member.user.email if member.user else member.email).lower()
@@ -231,7 +282,7 @@ def workplan_reminders(now: dt.datetime, offsets: Offsets) -> list[Outgoing]:
                     kind=Kind.WORKPLAN_REMINDER,
                     to_email=email,
                     recipient=member.user,
-                    subject=f"Your work plan is due in {left}",
+                    subject=partial(_workplan_subject, due_at, now),
                     template="notifications_workplan_reminder",
                     context={
                         "plan": plan,
@@ -310,7 +361,7 @@ def event_reminders(now: dt.datetime, offsets: Offsets) -> list[Outgoing]:
                 _event_outgoing(
                     user=user,
                     title=event.title,
-                    kind_label=event.get_kind_display(),
+                    kind_label=event.get_kind_display,
                     where=event.mentorship.short_name,
                     starts_at=event.starts_at,
                     ends_at=event.ends_at,
@@ -350,7 +401,7 @@ def event_reminders(now: dt.datetime, offsets: Offsets) -> list[Outgoing]:
                 _event_outgoing(
                     user=user,
                     title=meeting.title,
-                    kind_label="Affinity group meeting",
+                    kind_label=_lazy_meeting_label(),
                     where=meeting.group.topic,
                     starts_at=meeting.starts_at,
                     ends_at=None,
@@ -370,22 +421,36 @@ def _event_outgoing(*, user, title, starts_at, key, now, **context) -> Outgoing:
         kind=Kind.EVENT_REMINDER,
         to_email=user.email,
         recipient=user,
-        subject=f"Reminder: {title}, {_when(starts_at, user)}",
+        subject=partial(_event_subject, title, starts_at, user),
         template="notifications_event_reminder",
         context={
             "title": title,
             "starts_at": starts_at,
-            "time_left": rules.time_left(starts_at, now),
+            "time_left": left_lazy(starts_at, now),
             **context,
         },
         key=key,
     )
 
 
+def _event_subject(title, starts_at, user) -> str:
+    # ``title`` may be a translated field read now, in the recipient's language.
+    title = title() if callable(title) else title
+    return _("Reminder: %(title)s, %(when)s") % {
+        "title": title,
+        "when": _when(starts_at, user),
+    }
+
+
 def _when(moment: dt.datetime, user) -> str:
-    local = timezone.localtime(moment, user.zone)
-    hour = local.strftime("%I:%M %p").lstrip("0")
-    return f"{local:%a %b} {local.day} at {hour} {local.tzname()}"
+    """ "Thu Mar 5 at 2:00 PM EST", "jue 5 mar, 14:00 EST": the reader's zone."""
+    return format_when(timezone.localtime(moment, user.zone), "short_weekday_time_tz")
+
+
+def _lazy_meeting_label():
+    from django.utils.translation import gettext_lazy
+
+    return gettext_lazy("Affinity group meeting")
 
 
 # --- awards and contracts -----------------------------------------------------------
@@ -439,12 +504,8 @@ def award_reminders(now: dt.datetime, offsets: Offsets) -> list[Outgoing]:
             )
             if stage is None:
                 continue
-            left = rules.time_left(due_at, now)
-            subject = {
-                "offer": f"Your award offer expires in {left}",
-                "start": f"Your mentorship contract starts in {left}",
-                "end": f"Your mentorship contract ends in {left}",
-            }[milestone]
+            left = left_lazy(due_at, now)
+            subject = partial(_award_subject, milestone, due_at, now)
             for user in _people(users):
                 out.append(
                     Outgoing(

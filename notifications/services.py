@@ -73,6 +73,7 @@ from django.db.models import F, Q
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from dashmentor import broker
 from dashmentor.languages import language_for
@@ -82,12 +83,14 @@ from .models import ESSENTIAL_KINDS, Kind, Message, Preference
 
 logger = logging.getLogger(__name__)
 
-RESEND_ONLY_FAILED = "Only a failed message can be resent."
+RESEND_ONLY_FAILED = _("Only a failed message can be resent.")
 ERROR_WORKER_LOST = (
     "The worker stopped while sending; the message was handed out again."
 )
 ERROR_STALE_CLAIM = "The claim on this message expired before the send began."
-PREFERENCE_ESSENTIAL = "This kind of message is always sent and cannot be turned off."
+PREFERENCE_ESSENTIAL = _(
+    "This kind of message is always sent and cannot be turned off."
+)
 
 
 def idempotency_key(kind: str, to_email: str, subject_key: str) -> str:
@@ -154,7 +157,7 @@ def message_enqueue(
     *,
     kind: str,
     to_email: str,
-    subject: str,
+    subject,  # str, lazy, or a callable (see below)
     template: str,
     context: dict,
     key: str,
@@ -170,9 +173,10 @@ def message_enqueue(
     both get ``context`` plus ``recipient``, ``site_url`` and
     ``preferences_url``, rendered with times in the recipient's time zone and
     in the recipient's language (``dashmentor.languages.language_for``, or
-    ``language``). ``subject`` may be a lazy translation: it is made in that
-    language too. A caller that formats a subject from translated parts does it
-    inside ``dashmentor.languages.override_for(recipient)``.
+    ``language``). ``subject`` is made in that language too: a lazy
+    translation, or a callable without arguments (a ``functools.partial``) that
+    formats it from translated parts (a round's name in the recipient's
+    language, a "3 days" in theirs).
     ``key`` says what the message is about (e.g. ``"survey:12"``): with the
     kind and the address it makes the idempotency key, so a second call with
     the same three returns the first message and sends nothing more.
@@ -204,7 +208,7 @@ def message_enqueue(
     ctx["time_zone_name"] = zone.key.replace("_", " ")
     with translation.override(language or language_for(recipient)):
         body_text, body_html = _render(template, ctx, zone)
-        subject = str(subject)
+        subject = str(subject() if callable(subject) else subject)
     status = (
         Message.Status.PENDING if wants(recipient, kind) else Message.Status.SUPPRESSED
     )

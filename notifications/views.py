@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from dashmentor.views import PasswordResetView as RateLimitedPasswordResetView
 
 from . import selectors, services
-from .forms import ESSENTIAL_LABELS, OutboxPasswordResetForm, PreferencesForm
+from .forms import OutboxPasswordResetForm, PreferencesForm, essential_labels
 from .services import OPTIONAL_KINDS
 
 
@@ -58,7 +58,7 @@ def preferences(request):
     return render(
         request,
         "notifications/preferences.html",
-        {"form": form, "essential": ESSENTIAL_LABELS, "history": history},
+        {"form": form, "essential": essential_labels(), "history": history},
     )
 
 

@@ -12,6 +12,7 @@ from importlib import import_module
 from django import template
 from django.template.defaultfilters import date as date_filter
 from django.utils import translation
+from django.utils.functional import lazy
 
 register = template.Library()
 
@@ -39,6 +40,10 @@ def format_when(value, kind: str, language: str | None = None) -> str:
     if kind not in formats:
         raise KeyError(f"Unknown kind of date {kind!r}: see dashmentor/formats.")
     return date_filter(value, formats[kind])
+
+
+# For a message's context: written out when it is rendered, in its language.
+format_when_lazy = lazy(format_when, str)
 
 
 @register.filter(expects_localtime=True, is_safe=False)

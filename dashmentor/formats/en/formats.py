@@ -17,6 +17,11 @@ NAMED = {
     "weekday_date": "l, F j, Y",
     "weekday_datetime": "l, F j, Y, g:i A",
     "weekday_datetime_tz": "l, F j, Y, g:i A T",
+    "short_weekday_time_tz": r"D M j \a\t g:i A T",
     "short_weekday_datetime": "D, M j, Y · g:i A",
     "short_weekday_datetime_tz": "D, M j, Y · g:i A T",
+    "weekday_day_month": "l j F Y",
+    "weekday_day_month_time": "l j F Y, g:i A",
+    "short_weekday_day_time": "D j M Y, g:i A",
+    "short_datetime_zone": "M j, Y g:i A T",
 }

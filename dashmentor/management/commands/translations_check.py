@@ -121,11 +121,11 @@ def catalog_problems(po_path: Path, *, label: str) -> list[str]:
         for form in forms:
             got = placeholders(form)
             if entry.msgid_plural:
-                # A plural form may leave out the count ("one"), nothing else.
+                # A plural form may leave out the count ("in a day"): every
+                # form keeps what both originals name, and names nothing else.
                 allowed = set(expected) | set(expected_plural)
-                if not set(got) <= allowed or not (
-                    set(expected_plural) - {"%d", "count", "counter"} <= set(got)
-                ):
+                needed = set(expected) & set(expected_plural)
+                if not set(got) <= allowed or not needed <= set(got):
                     problems.append(
                         f"placeholders differ ({got} for {expected_plural}): {where}"
                     )
