@@ -38,6 +38,7 @@ test: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 # The Spanish catalogs: add the strings marked since, drop the obsolete, compile.
 # Needs gettext (apt-get install gettext). CI runs manage.py translations_check.
