@@ -5,10 +5,11 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from .proxies import client_ip
 
-RATE_LIMITED_MESSAGE = (
+RATE_LIMITED_MESSAGE = _(
     "Too many attempts from your address. Please wait a while and try again."
 )
 

@@ -1,7 +1,8 @@
-"""Writes shared by every app: the audit log."""
+"""Writes shared by every app: the audit log, a user's language."""
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, transaction
 
 from .models import AuditEvent
 
@@ -34,3 +35,15 @@ def audit_trail(target: models.Model):
         content_type=ContentType.objects.get_for_model(target),
         object_id=str(target.pk),
     ).select_related("actor")
+
+
+@transaction.atomic
+def user_language_set(*, user, language: str):
+    """Keep ``language`` as the user's (pages and e-mails); the same twice
+    writes nothing."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(f"Unknown language {language!r}")
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user

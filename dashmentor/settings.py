@@ -72,6 +72,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # modeltranslation patches the admin, so it is listed before it.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -103,6 +105,8 @@ MIDDLEWARE = [
     "dashmentor.middleware.BidiControlMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: a signed-in user's language is the profile's.
+    "dashmentor.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "dashmentor.middleware.TimezoneMiddleware",
@@ -124,8 +128,11 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
                 "dashmentor.context_processors.portal",
             ],
+            # Every template formats dates for its language with ``when``.
+            "builtins": ["dashmentor.templatetags.dates"],
         },
     },
 ]
@@ -243,7 +250,24 @@ RATE_LIMITS = {
 }
 
 # --- internationalization -----------------------------------------------------
-LANGUAGE_CODE = "en-us"
+# English and Spanish (locale/GLOSSARY.md keeps the program's words). The
+# language is the signed-in user's profile choice, else the header switcher's
+# cookie, else the browser's (dashmentor/middleware.py::LanguageMiddleware); an
+# unknown code falls back to English.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "portal_language"
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Dates and numbers in each language's own order ("5 de marzo de 2026").
+FORMAT_MODULE_PATH = ["dashmentor.formats"]
+# Translated fields of what staff write (django-modeltranslation: one column per
+# language in the same table, so no page needs another query in Spanish);
+# where the Spanish is empty the English is shown.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_LANGUAGES = ("en", "es")
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 TIME_ZONE = "UTC"  # stored in UTC; shown in the viewer's or the round's zone
 USE_I18N = True
 USE_TZ = True

@@ -174,6 +174,8 @@ EXPECTED: dict[str, tuple] = {
     "staff-home": (None, STAFF_ONLY),
     "health": (None, everyone(OK)),
     "health-live": (None, everyone(OK)),
+    "language-set": (None, everyone(NOT_ALLOWED)),
+    "javascript-catalog": (lambda w: ["es"], everyone(OK)),
     "login": (None, {**everyone(REDIRECT), "anonymous": OK}),
     "logout": (None, everyone(NOT_ALLOWED)),
     "password_reset": (None, everyone(OK)),

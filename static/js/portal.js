@@ -1,6 +1,13 @@
 // Progressive enhancements; every page works without them.
+// Its words come from the JavaScript catalog of the page's language
+// (/jsi18n/<language>/, loaded before this file); without it, English.
 (function () {
   "use strict";
+  var gettext = window.gettext || function (s) { return s; };
+  var ngettext = window.ngettext || function (s, p, n) { return n === 1 ? s : p; };
+  var interpolate = window.interpolate || function (s, o) {
+    return s.replace(/%\((\w+)\)s/g, function (m, k) { return String(o[k]); });
+  };
 
   // Live word counts under textareas that carry data-word-limit.
   function countWords(text) {
@@ -15,7 +22,7 @@
     area.insertAdjacentElement("afterend", out);
     function update() {
       var n = countWords(area.value);
-      out.textContent = n + " of " + limit + " words";
+      out.textContent = interpolate(ngettext("%(count)s of %(limit)s word", "%(count)s of %(limit)s words", limit), {count: n, limit: limit}, true);
       out.classList.toggle("over", n > limit);
     }
     area.addEventListener("input", update);
@@ -27,11 +34,13 @@
     var deadline = new Date(el.getAttribute("data-deadline"));
     function tick() {
       var ms = deadline - new Date();
-      if (ms <= 0) { el.textContent = "closed"; return; }
+      if (ms <= 0) { el.textContent = gettext("closed"); return; }
       var s = Math.floor(ms / 1000);
       var d = Math.floor(s / 86400), h = Math.floor((s % 86400) / 3600),
           m = Math.floor((s % 3600) / 60), sec = s % 60;
-      el.textContent = (d ? d + " days " : "") + h + " h " + m + " min " + sec + " s left";
+      el.textContent = d
+        ? interpolate(ngettext("%(d)s day %(h)s h %(m)s min %(s)s s left", "%(d)s days %(h)s h %(m)s min %(s)s s left", d), {d: d, h: h, m: m, s: sec}, true)
+        : interpolate(gettext("%(h)s h %(m)s min %(s)s s left"), {h: h, m: m, s: sec}, true);
     }
     tick();
     setInterval(tick, 1000);
