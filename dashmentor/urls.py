@@ -63,5 +63,6 @@ urlpatterns = [
     path("cohorts/", include("cohorts.urls")),
     path("surveys/", include("surveys.urls")),
     path("groups/", include("affinity.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
