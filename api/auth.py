@@ -3,17 +3,20 @@ browsable pages only, for reading) the signed-in user of the session."""
 
 from __future__ import annotations
 
+import contextlib
+
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.renderers import BrowsableAPIRenderer
 
 from . import rules
 from .models import ApiToken
 
-TOKEN_INVALID = "The token is not valid: it is unknown, revoked or expired."
-TOKEN_MALFORMED = "Send the token as: Authorization: Bearer <token>."
+TOKEN_INVALID = "The token is not valid: it is unknown, revoked or expired."  # noqa: S105
+TOKEN_MALFORMED = "Send the token as: Authorization: Bearer <token>."  # noqa: S105
 USED_KEY = "api:token-used:{}"
 
 
@@ -56,14 +59,12 @@ class TokenAuthentication(authentication.BaseAuthentication):
 
 def _note_use(token: ApiToken) -> None:
     # Kept in the cache: reading through the API never writes a row.
-    try:
+    with contextlib.suppress(Exception):  # a convenience: never fails a request
         cache.set(
             USED_KEY.format(token.pk),
             timezone.now().isoformat(),
             settings.API_TOKEN_USED_TIMEOUT,
         )
-    except Exception:  # noqa: S110 - the cache is a convenience here
-        pass
 
 
 def last_used(tokens) -> dict[int, str]:
@@ -91,3 +92,30 @@ class BrowsableSessionAuthentication(authentication.SessionAuthentication):
         ):
             return None
         return super().authenticate(request)
+
+
+class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
+    """The token, as the OpenAPI document and the documentation page name it."""
+
+    target_class = TokenAuthentication
+    name = "token"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A personal token from the API tokens page (dmp_...).",
+        }
+
+
+class SessionScheme(OpenApiAuthenticationExtension):
+    target_class = BrowsableSessionAuthentication
+    name = "session"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": "sessionid",
+            "description": "The browsable pages only, for reading.",
+        }

@@ -31,7 +31,7 @@ def _form_errors(form, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
-# --- tokens --------------------------------------------------------------------------
+# --- tokens ---
 
 
 @login_required
@@ -81,7 +81,7 @@ def token_revoke(request, pk):
     return redirect("api:token-list")
 
 
-# --- webhooks (staff) ---------------------------------------------------------------
+# --- webhooks (staff) ---
 
 
 @role_required(Role.STAFF)

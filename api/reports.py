@@ -6,7 +6,7 @@ counts, shares and summaries only, and free texts only their number."""
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -29,7 +29,7 @@ class StaffReportView(APIView):
     roles = (Role.STAFF,)
 
 
-# --- the program dashboard -------------------------------------------------------
+# --- the program dashboard ---
 
 
 class CohortSummarySerializer(serializers.Serializer):
@@ -73,7 +73,7 @@ class ProgramReportView(StaffReportView):
         return Response(ProgramReportSerializer(data).data)
 
 
-# --- survey results ------------------------------------------------------------------
+# --- survey results ---
 
 
 class ChoiceCountSerializer(serializers.Serializer):
@@ -104,7 +104,8 @@ class QuestionFiguresSerializer(serializers.Serializer):
         help_text="How many wrote something; the texts stay on the report page."
     )
 
-    def get_choices(self, question) -> list[ChoiceCountSerializer]:
+    @extend_schema_field(ChoiceCountSerializer(many=True))
+    def get_choices(self, question):
         return [
             {"label": label, "count": count, "percent": percent}
             for label, count, percent in question.rows
@@ -169,7 +170,7 @@ class SurveyReportView(StaffReportView):
         return Response(SurveyReportSerializer(report).data)
 
 
-# --- affinity attendance --------------------------------------------------------------
+# --- affinity attendance ---
 
 
 class MeetingPointSerializer(serializers.Serializer):

@@ -10,7 +10,7 @@ import hmac
 import secrets
 from urllib.parse import urlsplit
 
-TOKEN_PREFIX = "dmp_"
+TOKEN_PREFIX = "dmp_"  # noqa: S105 - a marker, not a secret
 PREFIX_SHOWN = 10  # "dmp_" and six characters of the secret part
 
 # The signature header: "t=<unix seconds>,v1=<hex HMAC-SHA256>", the HMAC

@@ -37,7 +37,7 @@ class StrictSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
-# --- who am I -------------------------------------------------------------------
+# --- who am I ---
 
 
 class MeSerializer(serializers.Serializer):
@@ -49,7 +49,7 @@ class MeSerializer(serializers.Serializer):
     scopes = serializers.ListField(child=serializers.CharField())
 
 
-# --- public: rounds and mentorships --------------------------------------------
+# --- public: rounds and mentorships ---
 
 
 class RoundSerializer(serializers.ModelSerializer):
@@ -89,7 +89,7 @@ class MentorshipSerializer(serializers.ModelSerializer):
         ]
 
 
-# --- applications -----------------------------------------------------------------
+# --- applications ---
 
 
 class OrganizationRefSerializer(serializers.Serializer):
@@ -238,7 +238,7 @@ class DecisionWriteSerializer(StrictSerializer):
     )
 
 
-# --- review ---------------------------------------------------------------------
+# --- review ---
 
 
 class AssignmentSerializer(serializers.ModelSerializer):
@@ -348,7 +348,7 @@ class ReviewSerializer(serializers.Serializer):
     scores = ScoreSerializer(many=True)
 
 
-# --- awards and the mentorship year --------------------------------------------
+# --- awards and the mentorship year ---
 
 
 class AwardSerializer(serializers.ModelSerializer):
@@ -470,7 +470,7 @@ class ProgressWriteSerializer(StrictSerializer):
     )
 
 
-# --- affinity groups --------------------------------------------------------------
+# --- affinity groups ---
 
 
 class GroupSerializer(serializers.ModelSerializer):

@@ -79,7 +79,7 @@ ENDPOINTS_CACHE_TIMEOUT = 300
 SUBSCRIBABLE = [t for t in EventType if t != EventType.PING]
 
 
-# --- tokens -----------------------------------------------------------------------
+# --- tokens ---
 
 
 @transaction.atomic
@@ -134,7 +134,7 @@ def token_revoke(*, token: ApiToken, by) -> ApiToken:
     return token
 
 
-# --- endpoints ------------------------------------------------------------------------
+# --- endpoints ---
 
 
 def endpoint_secret(endpoint: WebhookEndpoint) -> str:
@@ -274,7 +274,7 @@ def _subscribed_endpoints() -> list[tuple[int, list[str]]]:
     return endpoints
 
 
-# --- recording events -------------------------------------------------------------------
+# --- recording events ---
 
 
 def webhook_event_record(
@@ -328,7 +328,7 @@ def endpoint_ping(*, endpoint: WebhookEndpoint, by) -> WebhookDelivery:
     return delivery
 
 
-# --- handing out -----------------------------------------------------------------------
+# --- handing out ---
 
 
 def delivery_dispatch(delivery_ids: Iterable[int], *, countdown: int | None = None):
@@ -364,7 +364,7 @@ def delivery_dispatch(delivery_ids: Iterable[int], *, countdown: int | None = No
     return batches
 
 
-# --- delivering ----------------------------------------------------------------------------
+# --- delivering ---
 
 
 @dataclass
@@ -543,7 +543,7 @@ def schedule_retries(result: BatchResult) -> None:
         delivery_dispatch(ids, countdown=delay + 1)
 
 
-# --- the sweep ------------------------------------------------------------------------------
+# --- the sweep ---
 
 
 @dataclass
@@ -591,7 +591,7 @@ def webhook_sweep(*, now=None, limit: int = 2000) -> SweepResult:
     return result
 
 
-# --- staff actions --------------------------------------------------------------------------
+# --- staff actions ---
 
 
 @transaction.atomic

@@ -442,7 +442,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationStatus": "applications.models.Application.Status",
+        "AssignmentStatus": "applications.models.ReviewAssignment.Status",
+        "AwardStatus": "applications.models.Award.Status",
+        "AttendanceStatus": "cohorts.models.Attendance.Status",
+    },
 }
 # The largest JSON body the API reads; a larger one is refused with 400.
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 64 * 1024)
