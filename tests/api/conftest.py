@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from rest_framework.test import APIClient
 
 from api import services
 
+_numbers = itertools.count(1)
 
-def token_for(user, *scopes, name="Tests") -> str:
+
+def token_for(user, *scopes, name=None) -> str:
     """A new token of ``user`` with the write ``scopes``; its secret."""
+    name = name or f"Tests {next(_numbers)}"
     _token, secret = services.token_create(user=user, name=name, scopes=scopes)
     return secret
 
