@@ -17,10 +17,12 @@ from dashmentor.roles import Role
 from .permissions import RoleRequired, TokenScope
 
 ROUND_PARAMETER = OpenApiParameter(
-    "round", str, required=True, description="The round's slug."
+    "round",
+    str,
+    description="The round's slug; without it, the round the dashboard opens on.",
 )
 CYCLE_PARAMETER = OpenApiParameter(
-    "cycle", int, required=True, description="The affinity cycle's id."
+    "cycle", int, description="The affinity cycle's id; without it, the latest."
 )
 
 
@@ -61,11 +63,17 @@ class ProgramReportView(StaffReportView):
 
     @extend_schema(parameters=[ROUND_PARAMETER], responses=ProgramReportSerializer)
     def get(self, request):
-        from applications.models import Round
+        from django.utils import timezone
+
+        from cohorts import selectors
         from cohorts.reports import program_summary
 
-        slug = request.query_params.get("round", "")
-        round_ = Round.objects.filter(slug=slug).first() if slug else None
+        rounds = list(selectors.round_list_with_cohorts())
+        slug = request.query_params.get("round")
+        if slug is None:
+            round_ = selectors.default_round(rounds, timezone.localdate())
+        else:
+            round_ = next((r for r in rounds if r.slug == slug), None)
         if round_ is None:
             raise NotFound("No such round.")
         summaries, as_of = program_summary(round_=round_)
@@ -199,12 +207,10 @@ class AffinityAttendanceView(StaffReportView):
 
     @extend_schema(parameters=[CYCLE_PARAMETER], responses=AffinityAttendanceSerializer)
     def get(self, request):
-        from affinity.models import Cycle
-        from affinity.selectors import attendance_report
+        from affinity.selectors import attendance_report, cycle_get, cycle_list
 
-        try:
-            cycle = Cycle.objects.get(pk=int(request.query_params.get("cycle", "")))
-        except (ValueError, Cycle.DoesNotExist, OverflowError):
+        cycle = cycle_get(cycle_list(), request.query_params.get("cycle"))
+        if cycle is None:
             raise NotFound("No such cycle.")
         return Response(
             AffinityAttendanceSerializer(attendance_report(cycle=cycle)).data
