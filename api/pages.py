@@ -14,21 +14,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dashmentor.roles import Role, role_required
+from dashmentor.views_support import form_add_errors, messages_add_errors, posted
 
 from . import auth, forms, services
 from .models import ApiToken, EventType, WebhookDelivery, WebhookEndpoint
 
 ENDPOINT_DELIVERIES_PER_PAGE = 50
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, items in error.error_dict.items():
-            for item in items:
-                form.add_error(field if field in form.fields else None, item)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 # --- tokens ---
@@ -38,7 +29,7 @@ def _form_errors(form, error: ValidationError) -> None:
 def token_list(request):
     """The user's tokens; a new one is shown once, on the page that made it."""
     secret = None
-    form = forms.TokenForm(request.POST or None)
+    form = forms.TokenForm(posted(request))
     if request.method == "POST" and form.is_valid():
         days = form.cleaned_data["expires_in"]
         try:
@@ -51,7 +42,7 @@ def token_list(request):
                 else None,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_add_errors(form, error)
         else:
             messages.success(request, f"Token “{token.name}” created.")
             form = forms.TokenForm()
@@ -75,7 +66,7 @@ def token_revoke(request, pk):
     try:
         services.token_revoke(token=token, by=request.user)
     except ValidationError as error:
-        messages.info(request, error.messages[0])
+        messages_add_errors(request, error, messages.INFO)
     else:
         messages.success(request, f"Token “{token.name}” revoked.")
     return redirect("api:token-list")
@@ -124,7 +115,7 @@ def _endpoint_form_page(request, endpoint=None):
         if endpoint
         else {"active": True}
     )
-    form = forms.EndpointForm(request.POST or None, initial=initial)
+    form = forms.EndpointForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -138,7 +129,7 @@ def _endpoint_form_page(request, endpoint=None):
                 return _show_secret(request, endpoint, created=True)
             services.endpoint_update(endpoint=endpoint, by=request.user, **data)
         except ValidationError as error:
-            _form_errors(form, error)
+            form_add_errors(form, error)
         else:
             messages.success(request, "Endpoint saved.")
             return redirect("api:endpoint-detail", pk=endpoint.pk)
@@ -211,7 +202,7 @@ def delivery_redeliver(request, pk):
     try:
         services.delivery_redeliver(delivery=delivery, by=request.user)
     except ValidationError as error:
-        messages.info(request, error.messages[0])
+        messages_add_errors(request, error, messages.INFO)
     else:
         messages.success(request, "The delivery will be sent again.")
     return redirect("api:endpoint-detail", pk=delivery.endpoint_id)

@@ -65,8 +65,8 @@ class ProgramReportView(StaffReportView):
     def get(self, request):
         from django.utils import timezone
 
-        from cohorts import selectors
-        from cohorts.reports import program_summary
+        from cohorts.year import selectors
+        from cohorts.year.reports import program_summary
 
         rounds = list(selectors.round_list_with_cohorts())
         slug = request.query_params.get("round")

@@ -262,7 +262,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
         ]
 
     def get_title(self, assignment) -> str:
-        from applications.review_selectors import application_title_for
+        from applications.review.selectors import application_title_for
 
         return application_title_for(
             self.context["request"].user, assignment.application
@@ -322,7 +322,7 @@ class AssignmentDetailSerializer(AssignmentSerializer):
 
     @extend_schema_field(AssignmentApplicationSerializer)
     def get_application_file(self, assignment):
-        from applications.review_selectors import application_view
+        from applications.review.selectors import application_view
 
         view = application_view(
             assignment.application, viewer=self.context["request"].user

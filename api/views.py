@@ -152,7 +152,7 @@ class ApplicationViewSet(ReadViewSet):
         The same service as the review desk's decision form: audited, and
         refused (409) when someone decided since ``seen_version``.
         """
-        from applications.review_services import DecisionConflict, decision_record
+        from applications.review.services import DecisionConflict, decision_record
 
         application = self.get_object()
         data = _valid(serializers.DecisionWriteSerializer, request)
@@ -195,7 +195,7 @@ class AssignmentViewSet(ReadViewSet):
     queryset = ReviewAssignment.objects.all()
 
     def rows(self):
-        from applications.review_selectors import ACTIVE
+        from applications.review.selectors import ACTIVE
 
         return ReviewAssignment.objects.filter(
             reviewer=self.request.user, status__in=ACTIVE
@@ -289,7 +289,7 @@ class EventViewSet(ReadViewSet):
     def attendance(self, request, pk=None):
         """Record who came (the cohort's mentors and staff), as the event's
         attendance page does: all marks or none, audited."""
-        from cohorts.services import attendance_record
+        from cohorts.year.services import attendance_record
 
         event = self.get_object()
         if not cohort_permissions.can_manage_events(request.user, event.mentorship):
@@ -351,7 +351,7 @@ class MeasureViewSet(ReadViewSet):
     def progress(self, request, pk=None):
         """Log a dated value on a measure (the mentee organization, or staff),
         through the same service as the success-goal page."""
-        from cohorts.services import progress_record
+        from cohorts.year.services import progress_record
 
         measure = self.get_object()
         award = measure.success_goal.award

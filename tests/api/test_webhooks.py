@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from api import services
 from api.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
-from applications import review_services
 from applications.models import Decision
+from applications.review import services as review_services
 from dashmentor import broker
 from tests import factories
 from tests.applications import review_factories as rf
@@ -217,9 +217,9 @@ def test_every_event_kind_reaches_its_subscribers(
     """Submission, award status, survey close and attendance each make one
     event, recorded with the change that caused it."""
     from applications import services as application_services
-    from cohorts import placement_services
     from cohorts.models import Event
-    from cohorts.services import attendance_record
+    from cohorts.placement import services as placement_services
+    from cohorts.year.services import attendance_record
     from surveys import services as survey_services
     from tests.surveys.factories import SurveyFactory
 

@@ -109,8 +109,7 @@ def test_no_view_is_exempt_from_csrf():
         for url, view in _all_views()
         if getattr(view, "csrf_exempt", False)
         and not (
-            url.startswith("api/")
-            and issubclass(getattr(view, "cls", object), APIView)
+            url.startswith("api/") and issubclass(getattr(view, "cls", object), APIView)
         )
     ]
     assert not exempt
