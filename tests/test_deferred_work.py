@@ -307,7 +307,7 @@ def test_a_rubric_change_with_the_broker_down_is_recomputed_by_its_sweep(
     assert Round.objects.get(pk=round_.pk).totals_stale_since is None
 
 
-# --- webhook deliveries -----------------------------------------------------------------
+# --- webhook deliveries ---
 
 
 def test_a_decision_release_with_the_broker_down_is_delivered_by_the_webhook_sweep(
