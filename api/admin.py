@@ -58,6 +58,18 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # registered on the webhooks page, which shows the secret
 
+    def save_model(self, request, obj, form, change):
+        # Through the service: audited, and the subscribers every process
+        # keeps are marked changed.
+        services.endpoint_update(
+            endpoint=obj,
+            url=obj.url,
+            events=obj.events,
+            description=obj.description,
+            active=obj.active,
+            by=request.user,
+        )
+
 
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(admin.ModelAdmin):

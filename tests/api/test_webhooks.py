@@ -333,3 +333,24 @@ def test_rotating_the_secret_signs_with_the_new_one(django_capture_on_commit_cal
         with django_capture_on_commit_callbacks(execute=True):
             services.endpoint_ping(endpoint=endpoint, by=staff)
     assert receiver.received[0]["verified"] is False  # the old secret fails
+
+
+def test_turning_an_endpoint_off_in_the_admin_stops_its_deliveries(
+    client_as, django_capture_on_commit_callbacks
+):
+    from django.contrib.admin.sites import site  # noqa: F401 - the admin is loaded
+
+    staff = factories.StaffFactory(is_superuser=True)
+    with Receiver() as receiver:
+        endpoint = endpoint_for(receiver, staff=staff)
+        services._subscribed_endpoints()  # kept in the cache
+        url = reverse("admin:api_webhookendpoint_change", args=[endpoint.pk])
+        response = client_as(staff).post(url, {"description": "Off for now"})
+        assert response.status_code == 302
+        endpoint.refresh_from_db()
+        assert endpoint.active is False
+        round_, _apps, _staff = decided_round(1)
+        with django_capture_on_commit_callbacks(execute=True):
+            review_services.decision_release(round=round_, by=staff)
+    assert not WebhookDelivery.objects.exists()
+    assert receiver.received == []
