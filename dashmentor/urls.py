@@ -63,6 +63,7 @@ urlpatterns = [
     path("cohorts/", include("cohorts.urls")),
     path("surveys/", include("surveys.urls")),
     path("groups/", include("affinity.urls")),
+    path("peers/", include("peers.urls")),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

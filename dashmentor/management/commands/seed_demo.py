@@ -15,6 +15,7 @@ DEMO_MODULES = [
     "surveys.demo",
     "affinity.demo",
     "notifications.demo",
+    "peers.demo",
     "api.demo",
 ]
 
