@@ -20,6 +20,7 @@ from applications.models import (
     Round,
 )
 from cohorts.models import Attendance, CohortMember, Event, Measure, Mentorship
+from peers.models import CollaborationProfile
 
 UNKNOWN_FIELD = "Unknown field."
 
@@ -509,3 +510,39 @@ class MeetingAttendanceSerializer(serializers.ModelSerializer):
     class Meta:
         model = MeetingAttendance
         fields = ["id", "meeting", "group", "member", "name", "present", "recorded_at"]
+
+
+# --- the peer network ---
+
+
+class CollaborationProfileSerializer(serializers.ModelSerializer):
+    """A collaboration profile as the directory shows it (never contacts)."""
+
+    organization = serializers.CharField(source="organization.name")
+    partner_sectors = serializers.ListField(child=serializers.CharField())
+    data_systems = serializers.ListField(child=serializers.CharField())
+    data_systems_planned = serializers.ListField(child=serializers.CharField())
+    populations = serializers.ListField(child=serializers.CharField())
+    topics = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    challenges = serializers.SlugRelatedField(
+        slug_field="text", many=True, read_only=True
+    )
+
+    class Meta:
+        model = CollaborationProfile
+        fields = [
+            "id",
+            "organization",
+            "visibility",
+            "works_on",
+            "offers",
+            "partner_sectors",
+            "data_systems",
+            "data_systems_planned",
+            "populations",
+            "topics",
+            "challenges",
+            "state",
+            "region",
+            "updated_at",
+        ]

@@ -24,6 +24,11 @@ register(
     views.MeetingAttendanceViewSet,
     basename="affinity-attendance",
 )
+register(
+    "collaboration-profiles",
+    views.CollaborationProfileViewSet,
+    basename="collaboration-profile",
+)
 
 urlpatterns = [
     path("v1/me/", views.MeView.as_view(), name="me"),

@@ -29,6 +29,8 @@ from applications.models import (
 from cohorts import permissions as cohort_permissions
 from cohorts.models import Attendance, CohortMember, Event, Measure, Mentorship
 from dashmentor.roles import ROLE_ORDER, Role, user_roles
+from peers import permissions as peer_permissions
+from peers.models import CollaborationProfile
 
 from . import filters, serializers
 from .models import ApiToken, Scope
@@ -411,6 +413,29 @@ class MeetingAttendanceViewSet(ReadViewSet):
             "pk"
         )
         return qs.filter(meeting__group__in=groups)
+
+
+# --- the peer network ---
+
+
+class CollaborationProfileViewSet(ReadViewSet):
+    """Collaboration profiles where their visibility lets the user read them,
+    as in the peer directory: the program's participants read those open to
+    participants; anyone signed in those open to everyone signed in; a
+    profile shown to nobody only its own organization's people."""
+
+    serializer_class = serializers.CollaborationProfileSerializer
+    ordering_fields = ["id", "updated_at"]
+    queryset = CollaborationProfile.objects.all()
+
+    def rows(self):
+        return (
+            CollaborationProfile.objects.filter(
+                peer_permissions.visibility_filter(self.request.user)
+            )
+            .select_related("organization")
+            .prefetch_related("topics", "challenges")
+        )
 
 
 def get_or_404(queryset, **lookup):

@@ -589,6 +589,12 @@ API_ROUTES: dict[str, tuple] = {
         lambda w: [999999],
         signed_in(GONE, anonymous=NO_TOKEN),
     ),
+    "api:collaboration-profile-list": (None, API_SIGNED_IN),
+    # As the profile's page: participants read it, others get 404.
+    "api:collaboration-profile-detail": (
+        lambda w: [w.other["profile"].pk],
+        {**signed_in(GONE, anonymous=NO_TOKEN), **{p: OK for p in PARTICIPANTS}},
+    ),
     "api:report-program": (None, API_STAFF),
     "api:report-survey": (lambda w: [w.other["survey"].pk], API_STAFF),
     "api:report-affinity-attendance": (None, API_STAFF),

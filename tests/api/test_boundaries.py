@@ -276,3 +276,27 @@ def test_the_survey_report_is_for_staff_only(world, invite):  # noqa: F811
     for role in ("applicant", "reviewer", "mentor", "mentee"):
         response = client_for(world[role]).get(f"/api/v1/reports/surveys/{survey.pk}/")
         assert response.status_code == 403, role
+
+
+def test_collaboration_profiles_are_read_as_their_visibility_says(world):
+    from peers.models import CollaborationProfile
+
+    def profile(organization, visibility):
+        return CollaborationProfile.objects.create(
+            organization=organization, visibility=visibility, works_on="Data"
+        )
+
+    mine = profile(world["member"].award.application.organization, "nobody")
+    hidden = profile(world["other_member"].award.application.organization, "nobody")
+    shared = profile(world["other"].organization, "participants")
+    mentee = client_for(world["mentee"])
+    assert ids(mentee.get("/api/v1/collaboration-profiles/")) == {mine.pk, shared.pk}
+    assert mentee.get(f"/api/v1/collaboration-profiles/{hidden.pk}/").status_code == 404
+    # Hidden from everyone outside the organization, staff included.
+    staff = client_for(world["staff"])
+    assert staff.get(f"/api/v1/collaboration-profiles/{hidden.pk}/").status_code == 404
+    # An applicant that is no participant reads only what is open to all.
+    applicant = client_for(world["applicant"])
+    assert ids(applicant.get("/api/v1/collaboration-profiles/")) == set()
+    body = mentee.get(f"/api/v1/collaboration-profiles/{shared.pk}/").json()
+    assert "email" not in json.dumps(body)

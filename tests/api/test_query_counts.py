@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from affinity.models import Cycle, Group, GroupMember, Meeting, MeetingAttendance
 from cohorts.models import Attendance, Event, Measure, ProgressEntry, SuccessGoal
+from peers.models import CollaborationProfile
 from tests import factories
 from tests.applications import review_factories as rf
 
@@ -54,6 +55,10 @@ def fill(n: int, staff, reviewer):
             group=group, title="Kickoff", starts_at=timezone.now()
         )
         MeetingAttendance.objects.create(meeting=meeting, member=joined, present=True)
+        profile = CollaborationProfile.objects.create(
+            organization=app.organization, visibility="participants", works_on="x"
+        )
+        profile.challenges.create(text="Data sharing agreements")
 
 
 LISTS = [
@@ -68,6 +73,7 @@ LISTS = [
     "/api/v1/affinity-groups/",
     "/api/v1/affinity-meetings/",
     "/api/v1/affinity-attendance/",
+    "/api/v1/collaboration-profiles/",
 ]
 REVIEWER_LISTS = ["/api/v1/assignments/", "/api/v1/reviews/"]
 
