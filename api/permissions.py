@@ -2,7 +2,7 @@
 
 Every token reads what its owner's roles reach; a write needs the write scope
 its view names (``required_scope``). The rows a user reaches are chosen by each
-view's ``get_queryset`` from the apps' own ``permissions.py`` helpers, so the
+view's ``rows()`` from the apps' own ``permissions.py`` functions, so the
 API never reaches wider than the pages.
 """
 

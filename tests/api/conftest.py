@@ -1,4 +1,4 @@
-"""Helpers of the API's tests: a client that carries a personal token."""
+"""What the API's tests share: a client that carries a personal token."""
 
 from __future__ import annotations
 
