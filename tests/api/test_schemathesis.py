@@ -39,7 +39,7 @@ def portal(django_db_setup, live_server, django_db_blocker):
     when the tables are emptied, as after any transactional test)."""
     with django_db_blocker.unblock():
         yield _program(live_server)
-        call_command("flush", interactive=False, verbosity=0)
+        call_command("flush", interactive=False, verbosity=0, reset_sequences=False)
 
 
 def _program(live_server) -> dict:
