@@ -18,6 +18,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
+from pytest_django.live_server_helper import LiveServer
 
 from cohorts.models import Event
 from tests import factories
@@ -33,13 +34,20 @@ CHECKS = [
 
 
 @pytest.fixture(scope="module")
-def portal(django_db_setup, live_server, django_db_blocker):
-    """A small program behind the live server, and a token of each kind, made
-    once for the module (what the generated writes add stays till its end,
-    when the tables are emptied, as after any transactional test)."""
+def portal(django_db_setup, django_db_blocker):
+    """A live server of this module, a small program behind it, and a token of
+    each kind, made once for the module (what the generated writes add stays
+    till its end, when the server stops and the tables are emptied, as after
+    any transactional test)."""
     with django_db_blocker.unblock():
-        yield _program(live_server)
-        call_command("flush", interactive=False, verbosity=0, reset_sequences=False)
+        server = LiveServer("localhost")
+        server._live_server_modified_settings.enable()
+        try:
+            yield _program(server)
+        finally:
+            server._live_server_modified_settings.disable()
+            server.stop()
+            call_command("flush", interactive=False, verbosity=0, reset_sequences=False)
 
 
 def _program(live_server) -> dict:
