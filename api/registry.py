@@ -1,21 +1,19 @@
-"""Where the resources of /api/v1/ are listed, for this app and for others.
+"""Where the resources of /api/v1/ are put on the router.
 
-The resources of the apps that existed when the API was made live in this
-app (``views.py``). An app added later keeps its own: it writes its viewsets
-in ``<app>/api.py`` (building on ``api.views.ReadViewSet``, so that the token,
-scope, rate limit, role rules and cursor pagination are the same) and
-registers them from its ``AppConfig.ready()``::
+``api/`` is the top layer of the portal: it reads every app, and no app
+imports it (the import-linter contracts in ``pyproject.toml``). So the
+resources of an app added later are written here too, in a module of their
+own (viewsets built on ``api.views.ReadViewSet``, so that the token, scope,
+rate limit, role rules and cursor pagination are the same; the peer network's
+profiles in ``views.py`` are the example), and registered in ``urls.py``::
 
-    def ready(self):
-        from api.registry import register
-        from . import api
+    register("peers", views.CollaborationProfileViewSet, basename="peer")
 
-        register("peers", api.PeerViewSet, basename="peer")
-
-The route then answers at ``/api/v1/peers/``, appears in the OpenAPI document
-and in the documentation page, and its URL names (``api:peer-list``,
-``api:peer-detail``) must be added to ``tests/test_permission_matrix.py``,
-which fails until they are.
+The route then answers at ``/api/v1/<prefix>/``, appears in the OpenAPI
+document, the documentation page and the schemathesis run, and its URL names
+(``api:<basename>-list``, ``api:<basename>-detail``) must be added to
+``API_ROUTES`` in ``tests/test_permission_matrix.py``, which fails until they
+are.
 """
 
 from rest_framework import routers
