@@ -92,6 +92,10 @@ INSTALLED_APPS = [
     "surveys",
     "affinity",
     "peers",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -247,6 +251,10 @@ RATE_LIMITS = {
     "signup": (env_int("RATE_LIMIT_SIGNUP", 10), 3600),
     "password_reset": (env_int("RATE_LIMIT_PASSWORD_RESET", 10), 3600),
     "public_form": (env_int("RATE_LIMIT_PUBLIC_FORM", 60), 60),
+    # The JSON API: per token, and per address for the public resources read
+    # without one (api/throttling.py).
+    "api": (env_int("RATE_LIMIT_API", 600), 60),
+    "api_anonymous": (env_int("RATE_LIMIT_API_ANONYMOUS", 60), 60),
 }
 
 # --- internationalization -----------------------------------------------------
@@ -399,6 +407,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "affinity.tasks.group_emails_sweep_task",
         "schedule": 60.0,
     },
+    "webhooks-sweep": {
+        "task": "api.tasks.webhook_sweep_task",
+        "schedule": float(env_int("WEBHOOK_SWEEP_SECONDS", 60)),
+    },
     "rounds-rescore-sweep": {
         "task": "applications.tasks.rounds_rescore_sweep_task",
         "schedule": 300.0,
@@ -431,6 +443,70 @@ OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
 # Retry n waits base * 2**(n-1) seconds, never more than the cap.
 OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 30)
 OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 3600)
+
+# --- the JSON API and webhooks (api/) ------------------------------------------
+REST_FRAMEWORK = {
+    # A personal token in "Authorization: Bearer ...": the way in for tools.
+    # The session opens the browsable pages only, for reading (api/auth.py).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.auth.TokenAuthentication",
+        "api.auth.BrowsableSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PortalRateLimit"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.CursorPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.LimitedJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "DASH Mentor Portal API",
+    "DESCRIPTION": (
+        "Read what your roles can see, and record attendance, decisions and "
+        "progress, with a personal token (Authorization: Bearer dmp_...). "
+        "Webhooks: see the README."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationStatus": "applications.models.Application.Status",
+        "AssignmentStatus": "applications.models.ReviewAssignment.Status",
+        "AwardStatus": "applications.models.Award.Status",
+        "AttendanceStatus": "cohorts.models.Attendance.Status",
+    },
+}
+# The largest JSON body the API reads; a larger one is refused with 400.
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 64 * 1024)
+# A token's "last used" time is kept in the cache (a read never writes a row).
+API_TOKEN_USED_TIMEOUT = 90 * 24 * 3600
+# Webhook deliveries: the outbox pattern of the e-mails, with its own clocks.
+WEBHOOK_REQUIRE_HTTPS = env_bool("WEBHOOK_REQUIRE_HTTPS", default=PRODUCTION)
+WEBHOOK_TIMEOUT_SECONDS = float(env("WEBHOOK_TIMEOUT_SECONDS", "10"))
+WEBHOOK_BATCH_SIZE = env_int("WEBHOOK_BATCH_SIZE", 20)
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
+WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30)
+WEBHOOK_RETRY_MAX_SECONDS = env_int("WEBHOOK_RETRY_MAX_SECONDS", 3600)
+# A delivery "queued" or "sending" this long was lost by a dead worker: the
+# sweep hands it out again. Well above WEBHOOK_TIMEOUT_SECONDS.
+WEBHOOK_STUCK_AFTER_SECONDS = env_int("WEBHOOK_STUCK_AFTER_SECONDS", 300)
+# The subscribed endpoints are kept in the cache, marked changed by every
+# write to them; only where the cache is shared (as for the roles).
+WEBHOOK_ENDPOINTS_CACHE_ENABLED = bool(REDIS_URL) or not PRODUCTION
 
 # --- security -------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

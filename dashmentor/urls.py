@@ -70,5 +70,6 @@ urlpatterns = [
     path("surveys/", include("surveys.urls")),
     path("groups/", include("affinity.urls")),
     path("peers/", include("peers.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -6,7 +6,12 @@ that of an object of *another* organization or cohort than the requesting
 user's, so the table says what a curious user gets when it edits the address bar.
 
 Answers: ``OK`` (200), ``LOGIN`` (redirect to sign-in), ``DENY`` (403), ``GONE``
-(404), ``REDIRECT`` (another redirect), ``NOT_ALLOWED`` (405: a POST-only URL).
+(404), ``REDIRECT`` (another redirect), ``NOT_ALLOWED`` (405: a POST-only URL),
+``NO_TOKEN`` (401: the JSON API without a token).
+
+The JSON API's routes (``API_ROUTES``) are requested the way a tool calls
+them: with a personal token of the role's user (read-only, as tokens are by
+default), and with no token for the anonymous row.
 """
 
 from __future__ import annotations
@@ -20,13 +25,14 @@ from django.utils import timezone
 
 from tests import factories
 
-OK, LOGIN, DENY, GONE, REDIRECT, NOT_ALLOWED = (
+OK, LOGIN, DENY, GONE, REDIRECT, NOT_ALLOWED, NO_TOKEN = (
     "200",
     "login",
     "403",
     "404",
     "302",
     "405",
+    "401",
 )
 ROLES = ("anonymous", "applicant", "reviewer", "mentor", "mentee", "staff", "alumni")
 
@@ -139,7 +145,14 @@ def world(db):
     peer_move = GroupMoveSuggestion.objects.create(
         member=group_member, to_group=other_group
     )
+    from api.models import WebhookEndpoint
+
     other = {
+        "endpoint": WebhookEndpoint.objects.create(
+            url="https://hooks.example.org/portal",
+            events=["survey.closed"],
+            secret_salt="matrix",
+        ),
         "run": run,
         "entry": PlacementEntry.objects.create(run=run, application=other_application),
         "event": Event.objects.create(
@@ -475,6 +488,118 @@ EXPECTED: dict[str, tuple] = {
     "peers:report": (None, STAFF_ONLY),
     "peers:report-svg": (None, STAFF_ONLY),
     "peers:report-csv": (lambda w: ["connections"], STAFF_ONLY),
+    # The API's pages: one's own tokens; staff's webhook endpoints.
+    "api:token-list": (None, signed_in(OK)),
+    "api:token-revoke": (lambda w: [999999], everyone(NOT_ALLOWED)),
+    "api:endpoint-list": (None, STAFF_ONLY),
+    "api:endpoint-create": (None, STAFF_ONLY),
+    "api:endpoint-detail": (lambda w: [w.other["endpoint"].pk], STAFF_ONLY),
+    "api:endpoint-edit": (lambda w: [w.other["endpoint"].pk], STAFF_ONLY),
+    "api:endpoint-rotate": (
+        lambda w: [w.other["endpoint"].pk],
+        everyone(NOT_ALLOWED),
+    ),
+    "api:endpoint-ping": (lambda w: [w.other["endpoint"].pk], everyone(NOT_ALLOWED)),
+    "api:delivery-redeliver": (lambda w: [999999], everyone(NOT_ALLOWED)),
+    # The documentation and the OpenAPI document are public.
+    "api:docs": (None, everyone(OK)),
+    "api:schema": (None, everyone(OK)),
+}
+
+# The JSON API, with a token of the role's user (no token for anonymous).
+# Another organization's or cohort's ids answer 404 where the role reads the
+# resource at all, as on the pages.
+API_SIGNED_IN = signed_in(OK, anonymous=NO_TOKEN)
+API_STAFF = only({"staff": OK}, anonymous=NO_TOKEN)
+API_ROUTES: dict[str, tuple] = {
+    "api:api-root": (None, API_SIGNED_IN),
+    "api:me": (None, API_SIGNED_IN),
+    "api:round-list": (None, everyone(OK)),
+    "api:round-detail": (lambda w: [w.other["round"].slug], everyone(OK)),
+    "api:mentorship-list": (None, everyone(OK)),
+    "api:mentorship-detail": (lambda w: [w.other["mentorship"].pk], everyone(OK)),
+    "api:application-list": (
+        None,
+        only({"staff": OK, "applicant": OK}, anonymous=NO_TOKEN),
+    ),
+    "api:application-detail": (
+        lambda w: [w.other["application"].pk],
+        only({"staff": OK, "applicant": GONE}, anonymous=NO_TOKEN),
+    ),
+    # A write: GET is not allowed, once the role may reach it at all.
+    "api:application-decision": (
+        lambda w: [w.other["application"].pk],
+        only({"staff": NOT_ALLOWED}, anonymous=NO_TOKEN),
+    ),
+    "api:assignment-list": (None, only({"reviewer": OK}, anonymous=NO_TOKEN)),
+    "api:assignment-detail": (
+        lambda w: [999999],
+        only({"reviewer": GONE}, anonymous=NO_TOKEN),
+    ),
+    "api:review-list": (None, only({"reviewer": OK}, anonymous=NO_TOKEN)),
+    "api:review-detail": (
+        lambda w: [999999],
+        only({"reviewer": GONE}, anonymous=NO_TOKEN),
+    ),
+    "api:award-list": (None, API_STAFF),
+    "api:award-detail": (lambda w: [w.other["award"].pk], API_STAFF),
+    "api:cohort-member-list": (
+        None,
+        only({"staff": OK, "mentor": OK}, anonymous=NO_TOKEN),
+    ),
+    "api:cohort-member-detail": (
+        lambda w: [w.other["member"].pk],
+        only({"staff": OK, "mentor": GONE}, anonymous=NO_TOKEN),
+    ),
+    "api:event-list": (None, API_SIGNED_IN),
+    "api:event-detail": (
+        lambda w: [w.other["event"].pk],
+        {**signed_in(GONE, anonymous=NO_TOKEN), "staff": OK},
+    ),
+    "api:event-attendance": (
+        lambda w: [w.other["event"].pk],
+        signed_in(NOT_ALLOWED, anonymous=NO_TOKEN),
+    ),
+    "api:attendance-list": (
+        None,
+        only({"staff": OK, "mentor": OK}, anonymous=NO_TOKEN),
+    ),
+    "api:attendance-detail": (
+        lambda w: [999999],
+        only({"staff": GONE, "mentor": GONE}, anonymous=NO_TOKEN),
+    ),
+    "api:measure-list": (None, API_SIGNED_IN),
+    "api:measure-detail": (
+        lambda w: [999999],
+        signed_in(GONE, anonymous=NO_TOKEN),
+    ),
+    "api:measure-progress": (
+        lambda w: [999999],
+        signed_in(NOT_ALLOWED, anonymous=NO_TOKEN),
+    ),
+    "api:affinity-group-list": (None, API_SIGNED_IN),
+    "api:affinity-group-detail": (lambda w: [w.other["group"].pk], API_SIGNED_IN),
+    "api:affinity-meeting-list": (None, API_SIGNED_IN),
+    "api:affinity-meeting-detail": (
+        lambda w: [w.other["meeting"].pk],
+        API_SIGNED_IN,
+    ),
+    # Every signed-in user may ask; only staff and a group's leaders and
+    # support staff get rows.
+    "api:affinity-attendance-list": (None, API_SIGNED_IN),
+    "api:affinity-attendance-detail": (
+        lambda w: [999999],
+        signed_in(GONE, anonymous=NO_TOKEN),
+    ),
+    "api:collaboration-profile-list": (None, API_SIGNED_IN),
+    # As the profile's page: participants read it, others get 404.
+    "api:collaboration-profile-detail": (
+        lambda w: [w.other["profile"].pk],
+        {**signed_in(GONE, anonymous=NO_TOKEN), **{p: OK for p in PARTICIPANTS}},
+    ),
+    "api:report-program": (None, API_STAFF),
+    "api:report-survey": (lambda w: [w.other["survey"].pk], API_STAFF),
+    "api:report-affinity-attendance": (None, API_STAFF),
 }
 
 
@@ -495,8 +620,10 @@ def url_names(resolver=None, prefix="") -> list[tuple[str, URLPattern]]:
 
 def test_every_url_has_a_row_in_the_table():
     """A URL added without saying who may open it fails here."""
-    missing = sorted({name for name, _ in url_names()} - set(EXPECTED))
-    assert not missing, f"add these URLs to EXPECTED: {missing}"
+    missing = sorted(
+        {name for name, _ in url_names()} - set(EXPECTED) - set(API_ROUTES)
+    )
+    assert not missing, f"add these URLs to EXPECTED or API_ROUTES: {missing}"
 
 
 def answer(response) -> str:
@@ -521,4 +648,24 @@ def test_each_role_gets_exactly_the_expected_answer_everywhere(world, client, ro
             wrong.append(
                 f"{name} ({url}): expected {expected[role]}, got {got}: {said}"
             )
+    assert not wrong, f"as {role}:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_exactly_the_expected_answer_from_the_api(world, role):
+    from rest_framework.test import APIClient
+
+    from api.services import token_create
+
+    client = APIClient()
+    user = world.users[role]
+    if user is not None:
+        _token, secret = token_create(user=user, name="Permission matrix")
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    wrong = []
+    for name, (args, expected) in sorted(API_ROUTES.items()):
+        url = reverse(name, args=args(world) if args else None)
+        got = answer(client.get(url, HTTP_ACCEPT="application/json"))
+        if got != expected[role]:
+            wrong.append(f"{name} ({url}): expected {expected[role]}, got {got}")
     assert not wrong, f"as {role}:\n" + "\n".join(wrong)
