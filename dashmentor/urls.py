@@ -63,5 +63,7 @@ urlpatterns = [
     path("cohorts/", include("cohorts.urls")),
     path("surveys/", include("surveys.urls")),
     path("groups/", include("affinity.urls")),
+    path("awards/", include("awards.urls")),
+    path("resources/", include("awards.library.urls")),
     path("admin/", admin.site.urls),
 ]
