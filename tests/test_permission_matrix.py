@@ -111,6 +111,20 @@ def world(db):
     from cohorts.models import Event, PlacementEntry, PlacementRun
 
     run = PlacementRun.objects.create(round=round_)
+    from awards import services as award_services
+    from awards.models import Resource
+
+    letter = award_services.letter_issue(
+        award=other_member.award, by=users["staff"], expected_number=0
+    )
+    resource = Resource.objects.create(
+        title="Their draft",
+        slug="their-draft",
+        summary="Not published.",
+        license=Resource.License.CC_BY,
+        award=other_member.award,
+        submitted_by=other_member.user,
+    )
     other = {
         "run": run,
         "entry": PlacementEntry.objects.create(run=run, application=other_application),
@@ -129,6 +143,9 @@ def world(db):
         "mentorship": theirs,
         "award": other_member.award,
         "member": other_member,
+        "letter": letter,
+        "tranche": other_member.award.tranches.first(),
+        "resource": resource,
         "now": timezone.now() + dt.timedelta(days=1),
     }
     return World(users=users, other=other)
@@ -396,6 +413,80 @@ EXPECTED: dict[str, tuple] = {
     "cohorts:calendar": (None, signed_in(OK)),
     "cohorts:calendar-reset": (None, everyone(NOT_ALLOWED)),
     "cohorts:calendar-feed": (lambda w: ["x" * 43], everyone(GONE)),
+    "awards:rounds": (None, STAFF_ONLY),
+    "awards:reports-waiting": (None, only({"mentor": OK, "staff": OK})),
+    "awards:round": (lambda w: [w.other["round"].pk], STAFF_ONLY),
+    "awards:letter-template": (lambda w: [w.other["round"].pk], STAFF_ONLY),
+    "awards:schedule": (lambda w: [w.other["round"].pk], STAFF_ONLY),
+    "awards:report-questions": (lambda w: [w.other["round"].pk], STAFF_ONLY),
+    "awards:payments": (lambda w: [w.other["round"].pk], STAFF_ONLY),
+    "awards:payments-csv": (lambda w: [w.other["round"].pk], STAFF_ONLY),
+    "awards:funder-report": (lambda w: [w.other["round"].pk], STAFF_ONLY),
+    "awards:funder-report-pdf": (lambda w: [w.other["round"].pk], STAFF_ONLY),
+    "awards:funder-report-csv": (lambda w: [w.other["round"].pk], STAFF_ONLY),
+    "awards:funder-report-refresh": (
+        lambda w: [w.other["round"].pk],
+        everyone(NOT_ALLOWED),
+    ),
+    "awards:tranche-pay": (lambda w: [w.other["tranche"].pk], STAFF_ONLY),
+    "awards:award": (lambda w: [w.other["award"].pk], YEAR_OTHER),
+    "awards:letter-issue": (lambda w: [w.other["award"].pk], everyone(NOT_ALLOWED)),
+    "awards:letter-accept": (lambda w: [w.other["award"].pk], everyone(NOT_ALLOWED)),
+    "awards:letter-upload": (lambda w: [w.other["award"].pk], everyone(NOT_ALLOWED)),
+    "awards:letter-countersign": (
+        lambda w: [w.other["award"].pk],
+        everyone(NOT_ALLOWED),
+    ),
+    "awards:letter-pdf": (
+        lambda w: [w.other["award"].pk, w.other["letter"].number],
+        YEAR_OTHER,
+    ),
+    # The letter has no signed copy yet.
+    "awards:letter-signed": (
+        lambda w: [w.other["award"].pk, w.other["letter"].number],
+        {**YEAR_OTHER, "staff": GONE},
+    ),
+    "awards:report": (lambda w: [w.other["award"].pk], YEAR_OTHER),
+    "awards:report-submit": (lambda w: [w.other["award"].pk], everyone(NOT_ALLOWED)),
+    "awards:report-comment": (
+        lambda w: [w.other["award"].pk],
+        everyone(NOT_ALLOWED),
+    ),
+    "awards:report-decide": (lambda w: [w.other["award"].pk], everyone(NOT_ALLOWED)),
+    "awards:report-attach": (lambda w: [w.other["award"].pk], everyone(NOT_ALLOWED)),
+    "awards:report-detach": (
+        lambda w: [w.other["award"].pk, 999999],
+        everyone(NOT_ALLOWED),
+    ),
+    # No report filed yet: no version, no file.
+    "awards:report-version": (
+        lambda w: [w.other["award"].pk, 1],
+        {**YEAR_OTHER, "staff": GONE},
+    ),
+    "awards:report-file": (
+        lambda w: [w.other["award"].pk, w.other["letter"].document_id],
+        {**YEAR_OTHER, "staff": GONE},
+    ),
+    "resources:list": (None, everyone(OK)),
+    "resources:mine": (None, only({"mentor": OK, "mentee": OK})),
+    "resources:create": (None, only({"mentor": OK, "mentee": OK})),
+    "resources:review-list": (None, STAFF_ONLY),
+    # Another organization's draft: its mentor and mentees do not reach it.
+    "resources:edit": (
+        lambda w: [w.other["resource"].pk],
+        only({"mentor": GONE, "mentee": GONE}),
+    ),
+    "resources:submit": (lambda w: [w.other["resource"].pk], everyone(NOT_ALLOWED)),
+    "resources:review": (lambda w: [w.other["resource"].pk], everyone(NOT_ALLOWED)),
+    "resources:withdraw": (
+        lambda w: [w.other["resource"].pk],
+        everyone(NOT_ALLOWED),
+    ),
+    "resources:detail": (
+        lambda w: [w.other["resource"].slug],
+        {**everyone(GONE), "staff": OK},
+    ),
+    "resources:file": (lambda w: [w.other["resource"].slug], everyone(GONE)),
 }
 
 
