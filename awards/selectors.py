@@ -201,15 +201,16 @@ def payment_summary(round_: Round) -> PaymentSummary:
         ).aggregate(total=Sum("payment__amount"))["total"]
         or ZERO
     )
+    # Sums come back without their scale on SQLite: all in cents here.
     return PaymentSummary(
-        budget=round_.award_amount * round_.awards_count,
+        budget=rules.cents(round_.award_amount * round_.awards_count),
         budget_awards=round_.awards_count,
         awards=active["count"] or 0,
-        awarded=active["amount"] or ZERO,
-        paid=paid,
-        due=by_status.get(Tranche.Status.DUE, ZERO),
-        pending=by_status.get(Tranche.Status.PENDING, ZERO),
-        stopped=by_status.get(Tranche.Status.STOPPED, ZERO),
+        awarded=rules.cents(active["amount"] or ZERO),
+        paid=rules.cents(paid),
+        due=rules.cents(by_status.get(Tranche.Status.DUE) or ZERO),
+        pending=rules.cents(by_status.get(Tranche.Status.PENDING) or ZERO),
+        stopped=rules.cents(by_status.get(Tranche.Status.STOPPED) or ZERO),
     )
 
 
