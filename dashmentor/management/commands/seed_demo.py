@@ -14,6 +14,7 @@ DEMO_MODULES = [
     "cohorts.demo",
     "surveys.demo",
     "affinity.demo",
+    "awards.demo",
     "notifications.demo",
 ]
 
