@@ -9,9 +9,9 @@ from dashmentor import demo
 # Each app may add demo data in <app>/demo.py with a seed(ctx) function.
 DEMO_MODULES = [
     "applications.demo",
-    "applications.review_demo",
-    "cohorts.placement_demo",
-    "cohorts.demo",
+    "applications.review.demo",
+    "cohorts.placement.demo",
+    "cohorts.year.demo",
     "surveys.demo",
     "affinity.demo",
     "awards.demo",
