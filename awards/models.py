@@ -72,7 +72,7 @@ class Document(models.Model):
         return self.name
 
 
-# --- the round's terms -------------------------------------------------------
+# --- the round's terms ---
 
 
 class RoundTerms(models.Model):
@@ -181,7 +181,7 @@ class ReportQuestion(models.Model):
         return self.prompt[:80]
 
 
-# --- letters -----------------------------------------------------------------
+# --- letters ---
 
 
 class AwardLetter(models.Model):
@@ -255,7 +255,7 @@ class AwardLetter(models.Model):
         return reverse("awards:award", args=[self.award_id])
 
 
-# --- payments ----------------------------------------------------------------
+# --- payments ---
 
 
 class AwardAccount(models.Model):
@@ -364,7 +364,7 @@ class Payment(models.Model):
         return f"{self.amount} paid on {self.paid_on} ({self.reference})"
 
 
-# --- final reports -----------------------------------------------------------
+# --- final reports ---
 
 
 class FinalReport(models.Model):
@@ -479,7 +479,7 @@ class ReportAttachment(models.Model):
         return self.title
 
 
-# --- the resource library ----------------------------------------------------
+# --- the resource library ---
 
 
 class Resource(models.Model):
@@ -597,7 +597,7 @@ class Resource(models.Model):
         return [labels.get(code, code) for code in self.sectors]
 
 
-# --- the funder's report -----------------------------------------------------
+# --- the funder's report ---
 
 
 class FunderReportCache(models.Model):

@@ -170,7 +170,7 @@ def _date(value: str) -> str:
     return rules.long_date(dt.date.fromisoformat(value)) if value else ""
 
 
-# --- the award letter -------------------------------------------------------------
+# --- the award letter ---
 
 
 def letter_pdf(snapshot: dict) -> bytes:
@@ -276,7 +276,7 @@ def letter_pdf(snapshot: dict) -> bytes:
     )
 
 
-# --- the funder's report ------------------------------------------------------------
+# --- the funder's report ---
 
 
 def _bar_drawing(rows: list[tuple[str, int]], *, width=6.8 * inch) -> Drawing:

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 CENT = Decimal("0.01")
 HUNDRED = Decimal("100")
 
-# --- money --------------------------------------------------------------------
+# --- money ---
 
 SCHEDULE_NOT_100 = "The tranches must add up to 100%; these add up to {total}%."
 SCHEDULE_EMPTY = "A payment schedule needs at least one tranche."
@@ -116,7 +116,7 @@ def parse_money(text: str) -> Decimal | None:
         return None
 
 
-# --- letters ------------------------------------------------------------------
+# --- letters ---
 
 PLACEHOLDERS = (
     "organization",
@@ -185,7 +185,7 @@ def long_date(day: dt.date) -> str:
     return f"{day:%B} {day.day}, {day.year}"
 
 
-# --- files --------------------------------------------------------------------
+# --- files ---
 
 FILE_EMPTY = "The file is empty."
 FILE_TOO_LARGE = "The file is {size}; files may be at most {limit}."
@@ -432,7 +432,7 @@ def sniff_bytes(data: bytes) -> str | None:
     return content_kind(io.BytesIO(data))
 
 
-# --- final reports --------------------------------------------------------------
+# --- final reports ---
 
 GOAL_MET_CHOICES = (
     ("met", "Met"),
@@ -504,7 +504,7 @@ def report_problems(
     return problems
 
 
-# --- shares -----------------------------------------------------------------------
+# --- shares ---
 
 
 def percent(part: int | Decimal, whole: int | Decimal) -> int | None:

@@ -71,7 +71,7 @@ def rounds_with_awards() -> list[Round]:
     )
 
 
-# --- letters ---------------------------------------------------------------------
+# --- letters ---
 
 
 def current_letter(award: Award) -> AwardLetter | None:
@@ -160,7 +160,7 @@ def closeout_rows(round_: Round) -> list[AwardRow]:
     return rows
 
 
-# --- payments --------------------------------------------------------------------
+# --- payments ---
 
 
 @dataclass
@@ -230,7 +230,7 @@ def tranche_list(round_: Round, *, status: str = ""):
     return qs
 
 
-# --- final reports -----------------------------------------------------------------
+# --- final reports ---
 
 
 @dataclass
@@ -377,7 +377,7 @@ def reports_waiting(*, mentor=None):
     return qs.order_by("updated_at")
 
 
-# --- resources -----------------------------------------------------------------------
+# --- resources ---
 
 
 def topic_vocabulary() -> list[str]:

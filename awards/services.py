@@ -26,8 +26,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from applications.models import Award, Round
-from cohorts import placement_services
 from cohorts.models import CohortMember, WorkPlanVersion
+from cohorts.placement import services as placement_services
 from dashmentor.services import audit_record
 from notifications.models import Kind
 from notifications.services import message_enqueue

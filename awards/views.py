@@ -23,24 +23,12 @@ from cohorts.permissions import is_mentee_of, is_mentor_of
 from dashmentor.csv_export import csv_response
 from dashmentor.params import choice_param, id_param
 from dashmentor.roles import Role, has_role, role_required
+from dashmentor.views_support import form_add_errors, messages_add_errors
 
 from . import forms, pdf, permissions, reports, rules, selectors, services
 from .models import AwardLetter, Document, FinalReport, ReportAttachment, Tranche
 
 YEAR_ROLES = (Role.STAFF, Role.MENTOR, Role.MENTEE)
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
-def _error(request, exc: ValidationError) -> None:
-    for text in exc.messages:
-        messages.error(request, text)
 
 
 def _download(document: Document) -> FileResponse:
@@ -104,7 +92,7 @@ def letter_template(request, round_id):
             try:
                 services.terms_save(round_=round_, by=request.user, **values)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                form_add_errors(form, exc)
             else:
                 messages.success(request, "The letter template is saved.")
                 return redirect("awards:letter-template", round_.pk)
@@ -286,7 +274,7 @@ def tranche_pay(request, tranche_id):
                     tranche=tranche, by=request.user, **form.cleaned_data
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                form_add_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -409,7 +397,7 @@ def letter_issue(request, award_id):
             award=award, by=request.user, expected_number=expected
         )
     except ValidationError as exc:
-        _error(request, exc)
+        messages_add_errors(request, exc)
     else:
         messages.success(
             request,
@@ -455,7 +443,7 @@ def letter_accept(request, award_id):
     try:
         services.letter_accept(letter=_current_or_404(award), by=request.user)
     except ValidationError as exc:
-        _error(request, exc)
+        messages_add_errors(request, exc)
     else:
         messages.success(request, "You accepted the award letter. Thank you!")
     return redirect("awards:award", award.pk)
@@ -473,7 +461,7 @@ def letter_upload(request, award_id):
                 letter=letter, upload=form.cleaned_data["file"], by=request.user
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, "The signed letter is uploaded.")
             return redirect("awards:award", award.pk)
@@ -489,7 +477,7 @@ def letter_countersign(request, award_id):
     try:
         services.letter_countersign(letter=_current_or_404(award), by=request.user)
     except ValidationError as exc:
-        _error(request, exc)
+        messages_add_errors(request, exc)
     else:
         messages.success(
             request, "The letter is countersigned: the contract is signed."
@@ -552,7 +540,7 @@ def report(request, award_id):
             try:
                 services.report_save(award=award, data=form.to_data(), by=request.user)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                form_add_errors(form, exc)
             else:
                 if "submit" in request.POST:
                     return _submit(request, award)
@@ -604,7 +592,7 @@ def report_comment(request, award_id):
                 award=award, comment=form.cleaned_data["comment"], by=request.user
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, "Your comment is saved.")
             return redirect("awards:report", award.pk)
@@ -630,7 +618,7 @@ def report_decide(request, award_id):
                 by=request.user,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -680,7 +668,7 @@ def report_attach(request, award_id):
                 by=request.user,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, "The file is attached.")
             return redirect("awards:report", award.pk)
@@ -705,7 +693,7 @@ def report_detach(request, award_id, attachment_id):
     try:
         services.report_attachment_remove(attachment=attachment, by=request.user)
     except ValidationError as exc:
-        _error(request, exc)
+        messages_add_errors(request, exc)
     else:
         messages.success(request, "The file is taken off the report.")
     return redirect("awards:report", award.pk)

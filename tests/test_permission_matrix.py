@@ -530,5 +530,7 @@ def test_each_role_gets_exactly_the_expected_answer_everywhere(world, client, ro
         got = answer(response)
         if got != expected[role]:
             said = response.content[:300].decode(errors="replace")
-            wrong.append(f"{name} ({url}): expected {expected[role]}, got {got}: {said}")
+            wrong.append(
+                f"{name} ({url}): expected {expected[role]}, got {got}: {said}"
+            )
     assert not wrong, f"as {role}:\n" + "\n".join(wrong)

@@ -15,10 +15,11 @@ from cohorts.models import CohortMember, Mentorship
 from dashmentor.models import Membership, Organization
 from dashmentor.params import id_param
 from dashmentor.roles import Role, has_role, role_required
+from dashmentor.views_support import form_add_errors, messages_add_errors
 
 from .. import forms, permissions, selectors, services
 from ..models import Resource
-from ..views import _add_errors, _download, _error
+from ..views import _download
 
 PAGE_SIZE = 20
 SHARERS = (Role.MENTOR, Role.MENTEE)
@@ -142,7 +143,7 @@ def resource_create(request):
                     **_values(form),
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                form_add_errors(form, exc)
             else:
                 return _after_save(request, resource)
         status = 400
@@ -159,7 +160,7 @@ def _after_save(request, resource):
         try:
             services.resource_submit(resource=resource, by=request.user)
         except ValidationError as exc:
-            _error(request, exc)
+            messages_add_errors(request, exc)
             return redirect("resources:edit", resource.pk)
         messages.success(
             request,
@@ -204,7 +205,7 @@ def resource_edit(request, pk):
                     **_values(form),
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                form_add_errors(form, exc)
             else:
                 return _after_save(request, resource)
         status = 400
@@ -223,7 +224,7 @@ def resource_submit(request, pk):
     try:
         services.resource_submit(resource=resource, by=request.user)
     except ValidationError as exc:
-        _error(request, exc)
+        messages_add_errors(request, exc)
     else:
         messages.success(request, "Sent to the program office for review.")
     return redirect("resources:mine")
@@ -259,7 +260,7 @@ def resource_review(request, pk):
                 by=request.user,
             )
         except ValidationError as exc:
-            _error(request, exc)
+            messages_add_errors(request, exc)
         else:
             messages.success(
                 request,
@@ -279,7 +280,7 @@ def resource_withdraw(request, pk):
     try:
         services.resource_withdraw(resource=resource, by=request.user)
     except ValidationError as exc:
-        _error(request, exc)
+        messages_add_errors(request, exc)
     else:
         messages.success(request, f"“{resource.title}” is no longer published.")
     return redirect("resources:review-list")

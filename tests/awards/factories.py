@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 
 from applications.models import Award
-from cohorts import services as year_services
 from cohorts.models import CohortMember
+from cohorts.year import services as year_services
 from tests import factories
 from tests.cohorts import year_factories as yf
 

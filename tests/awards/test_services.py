@@ -25,7 +25,7 @@ from awards.models import (
     Resource,
     Tranche,
 )
-from cohorts import placement_services
+from cohorts.placement import services as placement_services
 from dashmentor.models import AuditEvent
 from notifications.models import Message
 from tests.cohorts import year_factories as yf
@@ -55,7 +55,7 @@ def signed(a: Awarded) -> AwardLetter:
     return services.letter_countersign(letter=letter, by=a.staff)
 
 
-# --- letters ---------------------------------------------------------------
+# --- letters ---
 
 
 def test_issuing_a_letter_keeps_its_pdf_splits_the_award_and_emails_the_contacts(
@@ -155,7 +155,7 @@ def test_a_signed_copy_accepts_the_letter_once(awarded):
     assert Document.objects.filter(purpose=Document.Purpose.SIGNED_LETTER).count() == 1
 
 
-# --- files -----------------------------------------------------------------
+# --- files ---
 
 
 @pytest.mark.parametrize(
@@ -219,7 +219,7 @@ def test_files_are_stored_under_random_names(awarded):
     assert letter.signed_copy.name == "My Letter.png"
 
 
-# --- tranches and payments -------------------------------------------------
+# --- tranches and payments ---
 
 
 def test_the_first_tranche_falls_due_once_signed_and_the_plan_approved(awarded):
@@ -399,7 +399,7 @@ def test_a_schedule_must_add_up_to_100(awarded):
     assert refused.value.messages == [rules.SCHEDULE_NOT_100.format(total="90")]
 
 
-# --- final reports ---------------------------------------------------------
+# --- final reports ---
 
 
 def filled(a: Awarded) -> dict:
@@ -507,7 +507,7 @@ def test_measures_are_filled_from_the_recorded_progress(awarded):
     ]
 
 
-# --- resources ---------------------------------------------------------------
+# --- resources ---
 
 
 def test_a_resource_is_published_only_after_review(awarded):

@@ -43,7 +43,7 @@ def page(client, url):
     return text(response)
 
 
-# --- letters -----------------------------------------------------------------
+# --- letters ---
 
 
 def test_staff_issue_the_letter_and_the_mentee_accepts_it_in_the_portal(a, client_as):
@@ -140,7 +140,7 @@ def test_another_organizations_award_and_report_answer_404(a, client_as):
     assert not FinalReport.objects.filter(award=other.award).exists()
 
 
-# --- payments ------------------------------------------------------------------
+# --- payments ---
 
 
 def due_tranche(a) -> Tranche:
@@ -192,7 +192,7 @@ def test_a_payment_over_what_is_due_is_refused_on_the_page(a, client_as):
     assert not Payment.objects.exists()
 
 
-# --- final reports ---------------------------------------------------------------
+# --- final reports ---
 
 
 def report_form(structure, **overrides):
@@ -254,7 +254,7 @@ def test_a_mentor_cannot_write_the_report_nor_a_mentee_decide(a, client_as):
     assert not FinalReport.objects.exists()
 
 
-# --- the resource library ---------------------------------------------------------
+# --- the resource library ---
 
 
 def resource(a, **kw) -> Resource:
@@ -342,7 +342,7 @@ def test_a_resource_form_without_link_or_file_stays_a_draft(a, client_as):
     assert Resource.objects.get().status == Resource.Status.DRAFT
 
 
-# --- the funder's report --------------------------------------------------------------
+# --- the funder's report ---
 
 
 def test_the_funder_report_shows_its_figures_as_of_their_computation(a, client_as):
@@ -381,7 +381,7 @@ def test_the_funder_report_is_kept_until_computed_again(a, client_as):
     assert round_.funder_report_cache.computed_at > first
 
 
-# --- fixed query counts -----------------------------------------------------------------
+# --- fixed query counts ---
 
 
 def count(client, url) -> int:
