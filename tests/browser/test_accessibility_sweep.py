@@ -37,8 +37,8 @@ ROLES = [
     "applicant@dash.test",
 ]
 SKIP = re.compile(
-    r"^/admin/|/logout|\.csv|\.ics|/export|/download|/calendar/feed|/media/"
-    r"|/static/|/health|^mailto:"
+    r"^/admin/|/logout|\.csv|\.ics|\.pdf|/export|/download|/calendar/feed|/media/"
+    r"|/static/|/health|^mailto:|/signed/$|/file/$|/documents/\d+/$"
 )
 PAGES_PER_PATTERN = 2
 MAX_PAGES = 45
