@@ -506,6 +506,7 @@ def _report_context(request, award, **extra) -> dict:
         else [],
         "can_write": permissions.can_write_report(request.user, award)
         and report.status in FinalReport.EDITABLE,
+        "is_mentee": is_mentee_of(request.user, award),
         "can_comment": permissions.can_comment_report(request.user, award)
         and pending is not None,
         "can_decide": permissions.is_staff(request.user) and pending is not None,
