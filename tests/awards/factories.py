@@ -63,6 +63,14 @@ class Awarded:
             return self._approve_workplan()
 
     def _approve_workplan(self):
+        workplan = self.file_workplan()
+        year_services.workplan_review(
+            workplan=workplan, approve=True, comment="Go ahead.", by=self.mentor
+        )
+        return workplan
+
+    def file_workplan(self):
+        """The mentee files a one-goal plan for its mentor's review."""
         workplan = year_services.workplan_get_or_create(award=self.award)
         year_services.goal_save(
             workplan=workplan,
@@ -76,7 +84,4 @@ class Awarded:
             by=self.contact,
         )
         year_services.workplan_submit(workplan=workplan, by=self.contact)
-        year_services.workplan_review(
-            workplan=workplan, approve=True, comment="Go ahead.", by=self.mentor
-        )
         return workplan
