@@ -86,7 +86,7 @@ PRODUCTS = [
         "providers, a hospital, a 2-1-1 and a school district) signed, with "
         "notes on each clause and what each partner asked to change.",
         Resource.Kind.TEMPLATE,
-        ["Data sharing infrastructure", "Housing"],
+        ["Data sharing infrastructure", "Housing and homelessness"],
         ["public_health", "housing", "health_care"],
     ),
     (
@@ -94,7 +94,7 @@ PRODUCTS = [
         "How a resident council chose five neighborhood indicators in three "
         "sessions: agendas, the voting exercise and what we would change.",
         Resource.Kind.TOOLKIT,
-        ["Community engagement"],
+        ["Community engagement", "Community indicators"],
         ["community_development", "public_health"],
     ),
     (
@@ -102,7 +102,7 @@ PRODUCTS = [
         "A case study of matching homeless-services records with emergency "
         "department visits, the consent model used and the first findings.",
         Resource.Kind.CASE_STUDY,
-        ["HMIS", "Homelessness", "Healthcare linkages"],
+        ["Housing and homelessness", "Health care linkages"],
         ["housing", "health_care", "human_services"],
     ),
 ]
@@ -279,7 +279,7 @@ def _seed_past(ctx: DemoContext) -> None:
                 "community health indicators, as taught in the Civic Canopy "
                 "mentorship: slides, worksheets and facilitator notes.",
                 Resource.Kind.TOOLKIT,
-                ["Community engagement", "Strategic planning"],
+                ["Community engagement", "Community indicators"],
                 ["community_development", "public_health", "other"],
             ),
             at=_at(end + dt.timedelta(days=40)),
@@ -394,7 +394,7 @@ def _seed_current(ctx: DemoContext) -> None:
                 "open-source matching tool.",
                 kind=Resource.Kind.TOOLKIT,
                 link="https://allin.healthdoers.org/",
-                topics=["HMIS", "Housing"],
+                topics=["Housing and homelessness", "Health care linkages"],
                 sectors=["housing", "health_care"],
                 license=Resource.License.CC_BY_SA,
                 authors=mentor.get_full_name(),

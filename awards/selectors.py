@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q, Sum
 
 from applications.models import Award, Round
-from cohorts.models import Goal, Measure, Mentorship, ProgressEntry, WorkPlan
+from cohorts.models import Goal, Measure, ProgressEntry, WorkPlan
 
 from . import defaults, rules
 from .models import (
@@ -381,17 +381,11 @@ def reports_waiting(*, mentor=None):
 
 
 def topic_vocabulary() -> list[str]:
-    """The program's topic words: the mentorships' "good fit" tags and the
-    affinity groups' topics, each once."""
-    from affinity.models import Group
+    """The program's topic words: the peer network's vocabulary, which staff
+    keep (its topics also name the mentorships' tags and the groups' topics)."""
+    from peers.models import Topic
 
-    words = {}
-    for tags in Mentorship.objects.values_list("tags", flat=True):
-        for tag in tags or []:
-            words.setdefault(str(tag).strip().lower(), str(tag).strip())
-    for topic in Group.objects.values_list("topic", flat=True).distinct():
-        words.setdefault(topic.strip().lower(), topic.strip())
-    return sorted((w for w in words.values() if w), key=str.lower)
+    return list(Topic.objects.order_by("order", "name").values_list("name", flat=True))
 
 
 def published_resources(

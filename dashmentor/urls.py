@@ -65,5 +65,6 @@ urlpatterns = [
     path("groups/", include("affinity.urls")),
     path("awards/", include("awards.urls")),
     path("resources/", include("awards.library.urls")),
+    path("peers/", include("peers.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -16,6 +16,7 @@ DEMO_MODULES = [
     "affinity.demo",
     "awards.demo",
     "notifications.demo",
+    "peers.demo",
 ]
 
 
