@@ -184,34 +184,54 @@ class PaymentSummary:
         return self.budget - self.awarded
 
 
-def payment_summary(round_: Round) -> PaymentSummary:
-    """What the round owes and paid against its budget: two queries."""
-    active = Award.objects.filter(
-        application__round=round_, status__in=Award.ACTIVE
-    ).aggregate(count=Count("id"), amount=Sum("amount"))
-    by_status = dict(
-        Tranche.objects.filter(award__application__round=round_)
-        .values_list("status")
+def payment_summaries(rounds: list[Round]) -> dict[int, PaymentSummary]:
+    """What each round owes and paid against its budget: three queries for any
+    number of rounds."""
+    ids = [r.pk for r in rounds]
+    active = {
+        row["application__round"]: row
+        for row in Award.objects.filter(
+            application__round__in=ids, status__in=Award.ACTIVE
+        )
+        .values("application__round")
+        .annotate(count=Count("id"), amount=Sum("amount"))
+    }
+    by_status: dict[tuple[int, str], Decimal] = {
+        (row["award__application__round"], row["status"]): row["total"]
+        for row in Tranche.objects.filter(award__application__round__in=ids)
+        .values("award__application__round", "status")
         .annotate(total=Sum("amount"))
-        .values_list("status", "total")
-    )
-    paid = (
+    }
+    paid = dict(
         Tranche.objects.filter(
-            award__application__round=round_, status=Tranche.Status.PAID
-        ).aggregate(total=Sum("payment__amount"))["total"]
-        or ZERO
+            award__application__round__in=ids, status=Tranche.Status.PAID
+        )
+        .values("award__application__round")
+        .annotate(total=Sum("payment__amount"))
+        .values_list("award__application__round", "total")
     )
-    # Sums come back without their scale on SQLite: all in cents here.
-    return PaymentSummary(
-        budget=rules.cents(round_.award_amount * round_.awards_count),
-        budget_awards=round_.awards_count,
-        awards=active["count"] or 0,
-        awarded=rules.cents(active["amount"] or ZERO),
-        paid=rules.cents(paid),
-        due=rules.cents(by_status.get(Tranche.Status.DUE) or ZERO),
-        pending=rules.cents(by_status.get(Tranche.Status.PENDING) or ZERO),
-        stopped=rules.cents(by_status.get(Tranche.Status.STOPPED) or ZERO),
-    )
+
+    def money(value) -> Decimal:
+        # Sums come back without their scale on SQLite: all in cents here.
+        return rules.cents(value or ZERO)
+
+    return {
+        r.pk: PaymentSummary(
+            budget=money(r.award_amount * r.awards_count),
+            budget_awards=r.awards_count,
+            awards=active.get(r.pk, {}).get("count") or 0,
+            awarded=money(active.get(r.pk, {}).get("amount")),
+            paid=money(paid.get(r.pk)),
+            due=money(by_status.get((r.pk, Tranche.Status.DUE))),
+            pending=money(by_status.get((r.pk, Tranche.Status.PENDING))),
+            stopped=money(by_status.get((r.pk, Tranche.Status.STOPPED))),
+        )
+        for r in rounds
+    }
+
+
+def payment_summary(round_: Round) -> PaymentSummary:
+    return payment_summaries([round_])[round_.pk]
 
 
 def tranche_list(round_: Round, *, status: str = ""):
@@ -370,7 +390,7 @@ def workplan_approved(award: Award) -> bool:
 def reports_waiting(*, mentor=None):
     """Final reports submitted and waiting: for a mentor, its cohorts'."""
     qs = FinalReport.objects.filter(status=FinalReport.Status.SUBMITTED).select_related(
-        "award__application__organization", "award__mentorship"
+        "award__application__organization", "award__mentorship__mentor_organization"
     )
     if mentor is not None:
         qs = qs.filter(award__mentorship__mentors=mentor)

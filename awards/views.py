@@ -58,7 +58,8 @@ def _round(round_id) -> Round:
 def round_list(request):
     """Every round with awards: where its close-out stands."""
     rounds = selectors.rounds_with_awards()
-    summaries = [(r, selectors.payment_summary(r)) for r in rounds]
+    by_round = selectors.payment_summaries(rounds)
+    summaries = [(r, by_round[r.pk]) for r in rounds]
     return render(request, "awards/round_list.html", {"summaries": summaries})
 
 

@@ -416,6 +416,44 @@ def test_round_pages_run_the_same_queries_for_2_and_12_awards(a, client_as, name
     assert count(staff, url) == small
 
 
+def test_the_awards_home_runs_the_same_queries_for_1_and_4_rounds(a, client_as):
+    issue(a)
+    staff = client_as(a.staff)
+    url = reverse("awards:rounds")
+    small = count(staff, url)
+    for _ in range(3):
+        other = Awarded()
+        services.letter_issue(award=other.award, by=a.staff, expected_number=0)
+    body = page(staff, url)
+    assert body.count("Funder's report") == 4
+    assert count(staff, url) == small
+
+
+def test_the_lists_of_reports_and_resources_to_review_keep_their_queries(a, client_as):
+    def submitted(n):
+        for k in range(n):
+            other = Awarded(mentorship=a.mentorship)
+            services.report_save(
+                award=other.award, data={"lessons": "x"}, by=other.contact
+            )
+            from awards.models import FinalReport as Report
+
+            Report.objects.filter(award=other.award).update(status="submitted")
+            r = resource(other, title=f"Shared {k} {other.award.pk}")
+            services.resource_submit(resource=r, by=other.contact)
+
+    def counts():
+        return (
+            count(client_as(a.mentor), reverse("awards:reports-waiting")),
+            count(client_as(a.staff), reverse("resources:review-list")),
+        )
+
+    submitted(1)
+    small = counts()
+    submitted(5)
+    assert counts() == small
+
+
 def test_the_resource_list_runs_the_same_queries_for_2_and_22_resources(a, client):
     for n in range(2):
         resource(a, title=f"Resource {n}", publish=True)
