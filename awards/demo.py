@@ -3,15 +3,19 @@
 The past round is carried to its close: each organization's award letter
 issued before the contract began, accepted by its primary contact and
 countersigned; both payments made; its final report filed after the year,
-commented by its mentor and accepted; and the products of a few reports, with
-a mentor's toolkit, published in the resource library. Everything goes
-through the services, dated when it happened (``dashmentor.demo.dated``).
+commented by its mentor and accepted; its mentors' toolkits published in the
+resource library. Everything goes through the services, dated when it
+happened (``dashmentor.demo.dated``).
 
 The current round is midway: a schedule of three tranches (on signing, once
 the work plan is approved, on the final report); every letter countersigned
 but the demo mentee's, which waits for its acceptance; the first tranches
-paid; of the work-plan tranches one paid and two due; a mentor's resource
-waiting for review.
+paid; of the work-plan tranches one paid and two due; two mentees' products
+published and a mentor's resource waiting for review.
+
+The library names the organizations that made a resource: the demo shares
+only the products of organizations that no external reviewer read blind
+(``tests/applications/test_blind_review.py`` reads every page they reach).
 
 Idempotent: a round whose awards have letters is left as it is.
 """
@@ -209,6 +213,9 @@ def _seed_past(ctx: DemoContext) -> None:
     services.terms_for(round_)
     services.report_questions_for(round_)
     start, end = round_.contract_start, round_.contract_end
+    # The library credits its organizations by name; the demo shares the
+    # products of organizations that no external reviewer read blind.
+    sharing = [a.pk for a in awards if _may_credit(a)][: len(PRODUCTS)]
     published = 0
     for index, award in enumerate(awards):
         # The year is replayed from the contract on: the award was contracted
@@ -258,38 +265,72 @@ def _seed_past(ctx: DemoContext) -> None:
                 decided.date() + dt.timedelta(days=12),
                 f"ACH-{end.year + 1}-{200 + index}",
             )
-        if index < len(PRODUCTS):
+        if award.pk in sharing:
             published += _resource(
                 award=award,
                 by=contact.user,
                 staff=staff,
-                spec=PRODUCTS[index],
+                spec=PRODUCTS[sharing.index(award.pk)],
                 at=decided + dt.timedelta(days=2),
             )
-    mentor = ctx.users.get("mentor")
-    if mentor is not None:
-        published += _resource(
-            award=None,
-            by=mentor,
-            staff=staff,
-            spec=(
-                "The Community Learning Model: a toolkit for data-driven community "
-                "priorities",
-                "Results-based accountability, stakeholder dialogue and choosing "
-                "community health indicators, as taught in the Civic Canopy "
-                "mentorship: slides, worksheets and facilitator notes.",
-                Resource.Kind.TOOLKIT,
-                ["Community engagement", "Community indicators"],
-                ["community_development", "public_health", "other"],
-            ),
-            at=_at(end + dt.timedelta(days=40)),
-            mentorship=ctx.mentorships.get("historical", {}).get("civic-canopy"),
-        )
+    for slug, spec in MENTOR_PRODUCTS.items():
+        mentor = ctx.users.get(f"mentor-{slug}")
+        if mentor is not None:
+            published += _resource(
+                award=None,
+                by=mentor,
+                staff=staff,
+                spec=spec,
+                at=_at(end + dt.timedelta(days=40)),
+                mentorship=ctx.mentorships.get("historical", {}).get(slug),
+            )
     ctx.log.append(
         f"Close-out: {round_.name}: {len(awards)} letters countersigned, every "
         f"payment made, final reports accepted, {published} resources published "
         f"({reverse('resources:list')})."
     )
+
+
+def _may_credit(award) -> bool:
+    """Whether the library may name the award's organization in the demo: no
+    external reviewer read one of its applications blind."""
+    from applications.models import ReviewAssignment
+
+    return not ReviewAssignment.objects.filter(
+        application__organization=award.application.organization,
+        application__round__blind_review=True,
+        reviewer__is_external_reviewer=True,
+    ).exists()
+
+
+MENTOR_PRODUCTS = {
+    "civic-canopy": (
+        "The Community Learning Model: a toolkit for data-driven community priorities",
+        "Results-based accountability, stakeholder dialogue and choosing "
+        "community health indicators, as taught in the Civic Canopy mentorship: "
+        "slides, worksheets and facilitator notes.",
+        Resource.Kind.TOOLKIT,
+        ["Community engagement", "Community indicators"],
+        ["community_development", "public_health", "other"],
+    ),
+    "211-san-diego": (
+        "Community Information Exchange readiness checklist",
+        "The checklist the cohort used to judge its readiness for a Community "
+        "Information Exchange: partners, governance, legal framework, data "
+        "systems, workflows and sustainability.",
+        Resource.Kind.TOOLKIT,
+        ["Care coordination", "Data sharing infrastructure"],
+        ["human_services", "health_care"],
+    ),
+    "core": (
+        "Writing a data-driven use case: a template",
+        "How the CORE cohort framed a policy question, the data it needs across "
+        "sectors and the analysis plan, with two worked examples.",
+        Resource.Kind.TEMPLATE,
+        ["Research and analytics"],
+        ["health_care", "public_health"],
+    ),
+}
 
 
 def _resource(*, award, by, staff, spec, at, mentorship=None) -> int:
@@ -377,6 +418,20 @@ def _seed_current(ctx: DemoContext) -> None:
                     f"ACH-{start.year}-{400 + index}",
                 )
             waiting_plan_tranches += 1
+    shared = 0
+    for index, award in enumerate(a for a in awards if _may_credit(a)):
+        contact = _contact(award)
+        if index >= 2 or contact is None or contact.user is None:
+            continue
+        if contact.user_id == getattr(mentee, "pk", None):
+            continue
+        shared += _resource(
+            award=award,
+            by=contact.user,
+            staff=staff,
+            spec=PRODUCTS[index],
+            at=timezone.now() - dt.timedelta(days=30 - 10 * index),
+        )
     mentor = ctx.users.get("mentor-csh")
     if mentor is not None and not Resource.objects.filter(submitted_by=mentor).exists():
         with dated(timezone.now() - dt.timedelta(days=3)):
