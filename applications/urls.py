@@ -46,5 +46,10 @@ urlpatterns = [
         views.eligibility_override,
         name="eligibility-override",
     ),
+    path(
+        "staff/eligibility/<int:pk>/override/",
+        views.eligibility_override_result,
+        name="staff-eligibility-override",
+    ),
     *review_urlpatterns,
 ]

@@ -1,5 +1,6 @@
 """Final-report reminders: before the report is due, to the organization's
-members, on the offsets of the award-milestone reminder rules.
+members, on the offsets of the award-milestone reminder rules. A scan of
+``notifications.reminders`` (registered in ``apps.py``).
 
 Written with an idempotency key naming the award, the due date and the stage
 (``final-report:<award>:<date>:<stage>d``), so a second scan sends nothing.
@@ -17,7 +18,7 @@ from applications.models import Award
 from cohorts.models import CohortMember
 from notifications import rules as reminder_rules
 from notifications.models import Kind
-from notifications.reminders import Offsets, Outgoing, _write
+from notifications.reminders import Offsets, Outgoing
 
 from .models import FinalReport, RoundTerms
 
@@ -100,9 +101,3 @@ def final_report_reminders(now: dt.datetime, offsets: Offsets) -> list[Outgoing]
                 )
             )
     return out
-
-
-def final_report_reminders_write(*, now=None) -> int:
-    """Write the final-report reminders due now; return how many were new."""
-    now = now or timezone.now()
-    return _write(final_report_reminders(now, Offsets()))

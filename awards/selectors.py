@@ -456,3 +456,35 @@ def resources_to_review():
         .prefetch_related("organizations")
         .order_by("updated_at")
     )
+
+
+# --- the homes' cards ---
+
+
+def staff_card(request) -> dict:
+    """The program office's close-out to-do: payments due, final reports and
+    resources waiting. Three queries."""
+    due = Tranche.objects.filter(status=Tranche.Status.DUE).aggregate(
+        count=Count("id"), amount=Sum("amount")
+    )
+    return {
+        "payments_due": due["count"] or 0,
+        "payments_due_amount": rules.cents(due["amount"] or ZERO),
+        "reports_waiting": FinalReport.objects.filter(
+            status=FinalReport.Status.SUBMITTED
+        ).count(),
+        "resources_waiting": Resource.objects.filter(
+            status=Resource.Status.SUBMITTED
+        ).count(),
+    }
+
+
+def public_card(request) -> dict:
+    """The newest resources of the library, for the public home."""
+    return {
+        "resources": list(
+            Resource.objects.filter(status=Resource.Status.PUBLISHED).order_by(
+                "-published_at", "-id"
+            )[:3]
+        )
+    }

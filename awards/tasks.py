@@ -1,16 +1,14 @@
-"""Close-out's beat work: tranches that fell due, stopped tranches, and the
-final-report reminders. Computed from the database each run, so a run lost
-or run twice changes nothing more."""
+"""Close-out's beat work: tranches that fell due and tranches to stop,
+computed from the database each run, so a run lost or run twice changes
+nothing more. (The final-report reminders are a scan of the reminder scan:
+``apps.py`` registers it.)"""
 
 from celery import shared_task
 
-from . import reminders, services
+from . import services
 
 
 @shared_task(name="awards.tasks.closeout_scan_task")
 def closeout_scan_task() -> dict:
-    """Make due what became due, stop what must stop, remind who must report."""
-    return {
-        "tranches": services.tranches_sweep(),
-        "reminders": reminders.final_report_reminders_write(),
-    }
+    """Make due what became due and stop what must stop."""
+    return {"tranches": services.tranches_sweep()}

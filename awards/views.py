@@ -28,7 +28,8 @@ from dashmentor.views_support import form_add_errors, messages_add_errors
 from . import forms, pdf, permissions, reports, rules, selectors, services
 from .models import AwardLetter, Document, FinalReport, ReportAttachment, Tranche
 
-YEAR_ROLES = (Role.STAFF, Role.MENTOR, Role.MENTEE)
+# Alumni keep their award's close-out: its letter, payments and final report.
+YEAR_ROLES = (Role.STAFF, Role.MENTOR, Role.MENTEE, Role.ALUMNI)
 
 
 def _download(document: Document) -> FileResponse:
@@ -438,7 +439,7 @@ def _current_or_404(award) -> AwardLetter:
 
 
 @require_POST
-@role_required(Role.MENTEE)
+@role_required(Role.MENTEE, Role.ALUMNI)
 def letter_accept(request, award_id):
     award = permissions.get_award(request.user, award_id)
     try:
@@ -451,7 +452,7 @@ def letter_accept(request, award_id):
 
 
 @require_POST
-@role_required(Role.MENTEE)
+@role_required(Role.MENTEE, Role.ALUMNI)
 def letter_upload(request, award_id):
     award = permissions.get_award(request.user, award_id)
     letter = _current_or_404(award)
@@ -573,7 +574,7 @@ def _submit(request, award):
 
 
 @require_POST
-@role_required(Role.MENTEE)
+@role_required(Role.MENTEE, Role.ALUMNI)
 def report_submit(request, award_id):
     award = permissions.get_award(request.user, award_id)
     if not permissions.can_write_report(request.user, award):
@@ -655,7 +656,7 @@ def report_version(request, award_id, number):
 
 
 @require_POST
-@role_required(Role.MENTEE)
+@role_required(Role.MENTEE, Role.ALUMNI)
 def report_attach(request, award_id):
     award = permissions.get_award(request.user, award_id)
     if not permissions.can_write_report(request.user, award):
@@ -682,7 +683,7 @@ def report_attach(request, award_id):
 
 
 @require_POST
-@role_required(Role.MENTEE)
+@role_required(Role.MENTEE, Role.ALUMNI)
 def report_detach(request, award_id, attachment_id):
     award = permissions.get_award(request.user, award_id)
     if not permissions.can_write_report(request.user, award):

@@ -48,6 +48,8 @@ STAFF_ONLY = only({"staff": OK})
 PARTICIPANTS = ("mentor", "mentee", "staff", "alumni")
 # Another cohort's mentee organization: its mentor and mentee get 404.
 YEAR_OTHER = only({"mentor": GONE, "mentee": GONE, "staff": OK})
+# An award's close-out: alumni keep theirs, and get 404 for another's.
+AWARD_OTHER = {**YEAR_OTHER, "alumni": GONE}
 
 
 @dataclass
@@ -461,7 +463,7 @@ EXPECTED: dict[str, tuple] = {
         everyone(NOT_ALLOWED),
     ),
     "awards:tranche-pay": (lambda w: [w.other["tranche"].pk], STAFF_ONLY),
-    "awards:award": (lambda w: [w.other["award"].pk], YEAR_OTHER),
+    "awards:award": (lambda w: [w.other["award"].pk], AWARD_OTHER),
     "awards:letter-issue": (lambda w: [w.other["award"].pk], everyone(NOT_ALLOWED)),
     "awards:letter-accept": (lambda w: [w.other["award"].pk], everyone(NOT_ALLOWED)),
     "awards:letter-upload": (lambda w: [w.other["award"].pk], everyone(NOT_ALLOWED)),
@@ -471,14 +473,14 @@ EXPECTED: dict[str, tuple] = {
     ),
     "awards:letter-pdf": (
         lambda w: [w.other["award"].pk, w.other["letter"].number],
-        YEAR_OTHER,
+        AWARD_OTHER,
     ),
     # The letter has no signed copy yet.
     "awards:letter-signed": (
         lambda w: [w.other["award"].pk, w.other["letter"].number],
-        {**YEAR_OTHER, "staff": GONE},
+        {**AWARD_OTHER, "staff": GONE},
     ),
-    "awards:report": (lambda w: [w.other["award"].pk], YEAR_OTHER),
+    "awards:report": (lambda w: [w.other["award"].pk], AWARD_OTHER),
     "awards:report-submit": (lambda w: [w.other["award"].pk], everyone(NOT_ALLOWED)),
     "awards:report-comment": (
         lambda w: [w.other["award"].pk],
@@ -493,20 +495,20 @@ EXPECTED: dict[str, tuple] = {
     # No report filed yet: no version, no file.
     "awards:report-version": (
         lambda w: [w.other["award"].pk, 1],
-        {**YEAR_OTHER, "staff": GONE},
+        {**AWARD_OTHER, "staff": GONE},
     ),
     "awards:report-file": (
         lambda w: [w.other["award"].pk, w.other["letter"].document_id],
-        {**YEAR_OTHER, "staff": GONE},
+        {**AWARD_OTHER, "staff": GONE},
     ),
     "resources:list": (None, everyone(OK)),
-    "resources:mine": (None, only({"mentor": OK, "mentee": OK})),
-    "resources:create": (None, only({"mentor": OK, "mentee": OK})),
+    "resources:mine": (None, only({"mentor": OK, "mentee": OK, "alumni": OK})),
+    "resources:create": (None, only({"mentor": OK, "mentee": OK, "alumni": OK})),
     "resources:review-list": (None, STAFF_ONLY),
     # Another organization's draft: its mentor and mentees do not reach it.
     "resources:edit": (
         lambda w: [w.other["resource"].pk],
-        only({"mentor": GONE, "mentee": GONE}),
+        only({"mentor": GONE, "mentee": GONE, "alumni": GONE}),
     ),
     "resources:submit": (lambda w: [w.other["resource"].pk], everyone(NOT_ALLOWED)),
     "resources:review": (lambda w: [w.other["resource"].pk], everyone(NOT_ALLOWED)),

@@ -22,7 +22,7 @@ from ..models import Resource
 from ..views import _download
 
 PAGE_SIZE = 20
-SHARERS = (Role.MENTOR, Role.MENTEE)
+SHARERS = (Role.MENTOR, Role.MENTEE, Role.ALUMNI)
 
 
 def resource_list(request):

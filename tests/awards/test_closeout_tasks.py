@@ -15,9 +15,10 @@ from django.db import connection
 from django.utils import timezone
 
 from applications.models import Award
-from awards import reminders, services, tasks
+from awards import services, tasks
 from awards.models import AwardAccount, Payment, Tranche
 from notifications.models import Message
+from notifications.reminders import reminders_scan
 
 from .factories import Awarded
 
@@ -29,8 +30,8 @@ def test_the_final_report_reminder_goes_once_per_stage():
     with time_machine.travel(
         dt.datetime.combine(due - dt.timedelta(days=6), dt.time(12), tzinfo=dt.UTC)
     ):
-        assert reminders.final_report_reminders_write() >= 1
-        assert reminders.final_report_reminders_write() == 0
+        assert reminders_scan()["final_report"] >= 1
+        assert reminders_scan()["final_report"] == 0
     sent = Message.objects.filter(idempotency_key__contains="final-report:")
     assert sent.filter(to_email=a.contact.email).count() == 1
     assert "Your final report is due in" in sent.first().subject
@@ -42,7 +43,7 @@ def test_the_final_report_reminder_goes_once_per_stage():
         status=FinalReport.Status.SUBMITTED
     )
     with time_machine.travel(dt.datetime.combine(due, dt.time(1), tzinfo=dt.UTC)):
-        assert reminders.final_report_reminders_write() == 0
+        assert reminders_scan()["final_report"] == 0
 
 
 @pytest.mark.django_db

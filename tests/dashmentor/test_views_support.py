@@ -19,6 +19,7 @@ APPS = [
     "surveys",
     "affinity",
     "awards",
+    "peers",
     "notifications",
     "dashmentor",
 ]
