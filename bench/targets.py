@@ -82,6 +82,14 @@ def targets() -> list[tuple[str, str, str | None]]:
         _try("mentor cohort dashboard", "mentor", "cohorts:mentor-home"),
         _try("program dashboard", "staff", "cohorts:program-dashboard"),
         _try("survey report", "staff", "surveys:survey-report", survey.pk),
+        _try("payments of a round", "staff", "awards:payments", reviewed.pk),
+        _try(
+            'funder\'s report (kept, "as of")',
+            "staff",
+            "awards:funder-report",
+            reviewed.pk,
+        ),
+        _try("resource library (public)", None, "resources:list"),
         _try(
             "affinity attendance report",
             "staff",

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "cohorts",
     "surveys",
     "affinity",
+    "awards",
     "peers",
     "rest_framework",
     "drf_spectacular",
@@ -296,8 +297,31 @@ STATICFILES_DIRS = [
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/chart.js", NODE_MODULES / "chart.js" / "dist"),
 ]
+# Uploaded and generated files (signed letters, resources, report attachments,
+# award letters) go through Django's storage API: files under MEDIA_ROOT by
+# default, an S3-compatible bucket when MEDIA_S3_BUCKET is set. Nothing serves
+# MEDIA_URL: every file is read through a view that checks who may read it.
+MEDIA_S3_BUCKET = env("MEDIA_S3_BUCKET")
+if MEDIA_S3_BUCKET:
+    _DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": env("MEDIA_S3_ENDPOINT_URL") or None,
+            "region_name": env("MEDIA_S3_REGION") or None,
+            "access_key": env("MEDIA_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env("MEDIA_S3_SECRET_ACCESS_KEY") or None,
+            "location": env("MEDIA_S3_PREFIX", "media"),
+            # Private objects, never overwritten; read only through the portal.
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+else:
+    _DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "dashmentor.storage.ManifestStaticFilesStorage"
@@ -309,8 +333,16 @@ STORAGES = {
 # Without a collected STATIC_ROOT (development, tests) serve from the finders.
 WHITENOISE_USE_FINDERS = not PRODUCTION or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
-MEDIA_ROOT = BASE_DIR / "media"
+MEDIA_ROOT = Path(env("MEDIA_ROOT") or BASE_DIR / "media")
+if TESTING and not env("MEDIA_ROOT"):
+    # Each test process writes its files apart, and never into the project.
+    import tempfile
+
+    MEDIA_ROOT = Path(tempfile.gettempdir()) / f"dashmentor-test-media-{os.getpid()}"
 MEDIA_URL = "/media/"
+# The largest file a person may upload (signed letters, resources, report
+# attachments), in bytes.
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
@@ -414,6 +446,10 @@ CELERY_BEAT_SCHEDULE = {
     "rounds-rescore-sweep": {
         "task": "applications.tasks.rounds_rescore_sweep_task",
         "schedule": 300.0,
+    },
+    "closeout-scan": {
+        "task": "awards.tasks.closeout_scan_task",
+        "schedule": float(env_int("CLOSEOUT_SCAN_SECONDS", 300)),
     },
     # Peers like us: computed again when profiles changed (the wake-up after a
     # change may have been lost), and profiles made for new organizations.

@@ -69,6 +69,8 @@ urlpatterns = [
     path("cohorts/", include("cohorts.urls")),
     path("surveys/", include("surveys.urls")),
     path("groups/", include("affinity.urls")),
+    path("awards/", include("awards.urls")),
+    path("resources/", include("awards.library.urls")),
     path("peers/", include("peers.urls")),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),

@@ -368,3 +368,37 @@ def test_a_webhook_delivery_whose_task_was_dropped_is_delivered_by_the_sweep(
             assert webhook_sweep_task()["stuck_queued"] == 1
     assert len(receiver.received) == 1
     assert WebhookDelivery.objects.get().status == "delivered"
+
+
+# --- close-out: tranches that fall due ------------------------------------------------
+
+
+def test_a_plan_approved_whose_commit_hook_was_lost_is_made_due_by_the_scan(
+    client_as, django_capture_on_commit_callbacks
+):
+    """Row: the ``Tranche`` rows ``pending`` or ``due``. Sweep:
+    ``closeout_scan_task``, every 5 minutes."""
+    from awards import services as award_services
+    from awards.models import Tranche
+    from awards.tasks import closeout_scan_task
+    from tests.awards.factories import Awarded
+
+    a = Awarded()
+    letter = award_services.letter_issue(award=a.award, by=a.staff, expected_number=0)
+    award_services.letter_accept(letter=letter, by=a.contact)
+    award_services.letter_countersign(letter=letter, by=a.staff)
+    a.file_workplan()
+    # The mentor approves through the page; what waited for the commit is lost.
+    with django_capture_on_commit_callbacks(execute=False):
+        page = client_as(a.mentor).post(
+            reverse("cohorts:workplan-review", args=[a.award.pk]),
+            {"decision": "approve", "comment": "A clear plan."},
+        )
+    assert page.status_code == 302
+    first = a.award.tranches.get(number=1)
+    assert first.status == Tranche.Status.PENDING
+
+    assert closeout_scan_task()["tranches"] == 1
+    first.refresh_from_db()
+    assert first.status == Tranche.Status.DUE
+    assert closeout_scan_task()["tranches"] == 0

@@ -54,6 +54,8 @@ STAFF_ONLY = only({"staff": OK})
 PARTICIPANTS = ("mentor", "mentee", "staff", "alumni")
 # Another cohort's mentee organization: its mentor and mentee get 404.
 YEAR_OTHER = only({"mentor": GONE, "mentee": GONE, "staff": OK})
+# An award's close-out: alumni keep theirs, and get 404 for another's.
+AWARD_OTHER = {**YEAR_OTHER, "alumni": GONE}
 
 
 @dataclass
@@ -126,6 +128,20 @@ def world(db):
     from cohorts.models import Event, PlacementEntry, PlacementRun
 
     run = PlacementRun.objects.create(round=round_)
+    from awards import services as award_services
+    from awards.models import Resource
+
+    letter = award_services.letter_issue(
+        award=other_member.award, by=users["staff"], expected_number=0
+    )
+    resource = Resource.objects.create(
+        title="Their draft",
+        slug="their-draft",
+        summary="Not published.",
+        license=Resource.License.CC_BY,
+        award=other_member.award,
+        submitted_by=other_member.user,
+    )
     from peers import services as peer_services
     from peers.models import Block, GroupMoveSuggestion
 
@@ -170,6 +186,9 @@ def world(db):
         "mentorship": theirs,
         "award": other_member.award,
         "member": other_member,
+        "letter": letter,
+        "tranche": other_member.award.tranches.first(),
+        "resource": resource,
         "now": timezone.now() + dt.timedelta(days=1),
         "profile": other_profile,
         "intro": peer_intro,
@@ -443,6 +462,80 @@ EXPECTED: dict[str, tuple] = {
     "cohorts:calendar": (None, signed_in(OK)),
     "cohorts:calendar-reset": (None, everyone(NOT_ALLOWED)),
     "cohorts:calendar-feed": (lambda w: ["x" * 43], everyone(GONE)),
+    "awards:rounds": (None, STAFF_ONLY),
+    "awards:reports-waiting": (None, only({"mentor": OK, "staff": OK})),
+    "awards:round": (lambda w: [w.other["round"].pk], STAFF_ONLY),
+    "awards:letter-template": (lambda w: [w.other["round"].pk], STAFF_ONLY),
+    "awards:schedule": (lambda w: [w.other["round"].pk], STAFF_ONLY),
+    "awards:report-questions": (lambda w: [w.other["round"].pk], STAFF_ONLY),
+    "awards:payments": (lambda w: [w.other["round"].pk], STAFF_ONLY),
+    "awards:payments-csv": (lambda w: [w.other["round"].pk], STAFF_ONLY),
+    "awards:funder-report": (lambda w: [w.other["round"].pk], STAFF_ONLY),
+    "awards:funder-report-pdf": (lambda w: [w.other["round"].pk], STAFF_ONLY),
+    "awards:funder-report-csv": (lambda w: [w.other["round"].pk], STAFF_ONLY),
+    "awards:funder-report-refresh": (
+        lambda w: [w.other["round"].pk],
+        everyone(NOT_ALLOWED),
+    ),
+    "awards:tranche-pay": (lambda w: [w.other["tranche"].pk], STAFF_ONLY),
+    "awards:award": (lambda w: [w.other["award"].pk], AWARD_OTHER),
+    "awards:letter-issue": (lambda w: [w.other["award"].pk], everyone(NOT_ALLOWED)),
+    "awards:letter-accept": (lambda w: [w.other["award"].pk], everyone(NOT_ALLOWED)),
+    "awards:letter-upload": (lambda w: [w.other["award"].pk], everyone(NOT_ALLOWED)),
+    "awards:letter-countersign": (
+        lambda w: [w.other["award"].pk],
+        everyone(NOT_ALLOWED),
+    ),
+    "awards:letter-pdf": (
+        lambda w: [w.other["award"].pk, w.other["letter"].number],
+        AWARD_OTHER,
+    ),
+    # The letter has no signed copy yet.
+    "awards:letter-signed": (
+        lambda w: [w.other["award"].pk, w.other["letter"].number],
+        {**AWARD_OTHER, "staff": GONE},
+    ),
+    "awards:report": (lambda w: [w.other["award"].pk], AWARD_OTHER),
+    "awards:report-submit": (lambda w: [w.other["award"].pk], everyone(NOT_ALLOWED)),
+    "awards:report-comment": (
+        lambda w: [w.other["award"].pk],
+        everyone(NOT_ALLOWED),
+    ),
+    "awards:report-decide": (lambda w: [w.other["award"].pk], everyone(NOT_ALLOWED)),
+    "awards:report-attach": (lambda w: [w.other["award"].pk], everyone(NOT_ALLOWED)),
+    "awards:report-detach": (
+        lambda w: [w.other["award"].pk, 999999],
+        everyone(NOT_ALLOWED),
+    ),
+    # No report filed yet: no version, no file.
+    "awards:report-version": (
+        lambda w: [w.other["award"].pk, 1],
+        {**AWARD_OTHER, "staff": GONE},
+    ),
+    "awards:report-file": (
+        lambda w: [w.other["award"].pk, w.other["letter"].document_id],
+        {**AWARD_OTHER, "staff": GONE},
+    ),
+    "resources:list": (None, everyone(OK)),
+    "resources:mine": (None, only({"mentor": OK, "mentee": OK, "alumni": OK})),
+    "resources:create": (None, only({"mentor": OK, "mentee": OK, "alumni": OK})),
+    "resources:review-list": (None, STAFF_ONLY),
+    # Another organization's draft: its mentor and mentees do not reach it.
+    "resources:edit": (
+        lambda w: [w.other["resource"].pk],
+        only({"mentor": GONE, "mentee": GONE, "alumni": GONE}),
+    ),
+    "resources:submit": (lambda w: [w.other["resource"].pk], everyone(NOT_ALLOWED)),
+    "resources:review": (lambda w: [w.other["resource"].pk], everyone(NOT_ALLOWED)),
+    "resources:withdraw": (
+        lambda w: [w.other["resource"].pk],
+        everyone(NOT_ALLOWED),
+    ),
+    "resources:detail": (
+        lambda w: [w.other["resource"].slug],
+        {**everyone(GONE), "staff": OK},
+    ),
+    "resources:file": (lambda w: [w.other["resource"].slug], everyone(GONE)),
     # The peer network: participants (mentors, mentees, alumni, staff) use the
     # directory; another organization's profile is readable by participants
     # only, editable by nobody else; introductions of others answer 404 to
