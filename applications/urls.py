@@ -4,6 +4,7 @@
 from django.urls import path
 
 from . import views
+from .outreach.urls import urlpatterns as outreach_urlpatterns
 from .review_urls import urlpatterns as review_urlpatterns
 
 app_name = "applications"
@@ -47,4 +48,5 @@ urlpatterns = [
         name="eligibility-override",
     ),
     *review_urlpatterns,
+    *outreach_urlpatterns,
 ]

@@ -18,6 +18,7 @@ from dashmentor.services import audit_trail
 
 from . import forms, review_selectors, rules, selectors, services
 from .models import Application, EligibilityResult, Round
+from .outreach import selectors as outreach_selectors
 from .permissions import get_application_for_applicant, get_application_for_user
 
 SAVED = "Saved. You can come back and finish at any time before the deadline."
@@ -168,6 +169,7 @@ def round_detail(request, slug):
             "application": application,
             "is_open": round_.is_open(),
             "questions": round_.questions.all(),
+            **outreach_selectors.round_page(round=round_),
         },
     )
 

@@ -236,6 +236,9 @@ RATE_LIMITS = {
     "signup": (env_int("RATE_LIMIT_SIGNUP", 10), 3600),
     "password_reset": (env_int("RATE_LIMIT_PASSWORD_RESET", 10), 3600),
     "public_form": (env_int("RATE_LIMIT_PUBLIC_FORM", 60), 60),
+    # Questions and webinar registrations, from one client and to one address.
+    "outreach": (env_int("RATE_LIMIT_OUTREACH", 10), 3600),
+    "outreach_email": (env_int("RATE_LIMIT_OUTREACH", 10), 3600),
 }
 
 # --- internationalization -----------------------------------------------------

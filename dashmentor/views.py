@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 
 from applications.models import Application, Round
+from applications.outreach import selectors as outreach_selectors
 
 from .ratelimit import ratelimit
 from .roles import Role, home_url, role_required
@@ -61,7 +62,8 @@ def staff_home(request):
             "applications", filter=Q(applications__decision__outcome="accept")
         ),
     ).order_by("-closes_at")
-    return render(request, "dashmentor/staff_home.html", {"rounds": rounds})
+    context = outreach_selectors.staff_home(rounds=rounds)
+    return render(request, "dashmentor/staff_home.html", context)
 
 
 @method_decorator(ratelimit("password_reset"), name="dispatch")
