@@ -70,17 +70,27 @@ def milestone_when(
     return dt.datetime.combine(on, at_time, zone)
 
 
-def question_cutoff(
-    on: dt.date | None, at_time: dt.time | None, zone: zoneinfo.ZoneInfo
-) -> dt.datetime | None:
-    """The moment after which a question may not be answered before the deadline.
+@dataclass(frozen=True)
+class Cutoff:
+    """After ``moment`` a question may not be answered before the deadline.
 
     "Questions asked after December 19th" leaves the whole of the 19th: a
-    cut-off without a time is the end of its day in the round's zone.
+    cut-off without a time is the end of its day (``day``) in the round's zone,
+    and is shown as that day.
     """
+
+    moment: dt.datetime
+    day: dt.date
+    has_time: bool
+
+
+def question_cutoff(
+    on: dt.date | None, at_time: dt.time | None, zone: zoneinfo.ZoneInfo
+) -> Cutoff | None:
     if on is None:
         return None
-    return item_moment(milestone_when(on, at_time, zone), zone)
+    moment = item_moment(milestone_when(on, at_time, zone), zone)
+    return Cutoff(moment=moment, day=on, has_time=at_time is not None)
 
 
 def seats_left(capacity: int | None, taken: int) -> int | None:
