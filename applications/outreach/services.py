@@ -304,7 +304,12 @@ def faq_entry_save(
     Saved back unchanged, nothing is written.
     """
     now = now or timezone.now()
-    entry = entry or FaqEntry(round=round, created_by=by)
+    # Read afresh: a model form has already put the posted values on ``entry``.
+    entry = (
+        FaqEntry.objects.select_for_update().get(pk=entry.pk)
+        if entry is not None and entry.pk
+        else FaqEntry(round=round, created_by=by)
+    )
     published = bool(data.get("published"))
     before = {
         "topic": entry.topic,
@@ -356,7 +361,11 @@ def milestone_save(
 ) -> Milestone:
     """Create or change a milestone of the round's timeline (one of each kind,
     "Other" aside). Saved back unchanged, nothing is written."""
-    milestone = milestone or Milestone(round=round)
+    milestone = (
+        Milestone.objects.select_for_update().get(pk=milestone.pk)
+        if milestone is not None and milestone.pk
+        else Milestone(round=round)
+    )
     before = {f: getattr(milestone, f) for f in MILESTONE_FIELDS}
     after = {f: data.get(f) for f in MILESTONE_FIELDS}
     after["title"] = after["title"] or ""
@@ -426,7 +435,11 @@ WEBINAR_FIELDS = [
 def webinar_save(*, round, by, data: dict, webinar: Webinar | None = None) -> Webinar:
     """Create or change a session (its recording and slides afterwards).
     Saved back unchanged, nothing is written."""
-    webinar = webinar or Webinar(round=round)
+    webinar = (
+        Webinar.objects.select_for_update().get(pk=webinar.pk)
+        if webinar is not None and webinar.pk
+        else Webinar(round=round)
+    )
     before = {f: getattr(webinar, f) for f in WEBINAR_FIELDS}
     after = {f: data.get(f, before[f]) for f in WEBINAR_FIELDS}
     for f in ("description", "join_url", "recording_url", "slides_url"):

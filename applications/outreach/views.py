@@ -191,14 +191,20 @@ def webinar_register(request, pk):
                 return redirect("applications:webinar-register", webinar.pk)
             try:
                 registration = services.webinar_register(
-                    webinar=webinar, user=request.user, **form.cleaned_data
+                    webinar=webinar,
+                    user=request.user,
+                    name=form.cleaned_data["name"],
+                    email=form.cleaned_data["email"],
+                    organization=form.cleaned_data["organization"],
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                if registration.status == WebinarRegistration.Status.CONFIRMED and (
-                    registration.user_id == getattr(request.user, "pk", None)
-                ):
+                own = (
+                    request.user.is_authenticated
+                    and registration.user_id == request.user.pk
+                )
+                if own and registration.status == WebinarRegistration.Status.CONFIRMED:
                     messages.success(request, REGISTERED.format(title=webinar.title))
                     return redirect(links.registration_path(registration))
                 # The same answer whether the address was new, waiting or

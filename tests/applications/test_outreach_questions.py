@@ -471,3 +471,18 @@ def test_the_staff_queue_keeps_a_fixed_number_of_queries(
         client.get(reverse("staff-home"))
     with django_assert_max_num_queries(10):
         client.get(answer_url(AskedQuestion.objects.first()))
+
+
+def test_staff_change_and_unpublish_a_published_question(
+    client, client_as, round_, staff
+):
+    entry = published_entry(round_, answer="Old answer.")
+    url = reverse("applications:staff-faq-edit", args=[round_.slug, entry.pk])
+    client_as(staff).post(
+        url, {"topic": "funding", "question": entry.question, "answer": "New answer."}
+    )
+    entry.refresh_from_db()
+    assert entry.answer == "New answer." and entry.topic == "funding"
+    assert not entry.is_published  # the box was not ticked
+    client.logout()
+    assert "New answer." not in client.get(questions_url(round_)).content.decode()
