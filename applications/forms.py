@@ -755,8 +755,8 @@ class RoundAdminForm(forms.ModelForm):
 
     class Meta:
         model = Round
-        # The admin adds the rest of its fields.
-        fields = ["name", "opens_at", "closes_at", "time_zone"]
+        # The admin shows every field, as it would with its own form.
+        fields = "__all__"  # noqa: DJ007
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -29,8 +29,8 @@ class WebinarAdminForm(forms.ModelForm):
 
     class Meta:
         model = Webinar
-        # The admin adds the rest of its fields.
-        fields = ["round", "title", "starts_at"]
+        # The admin shows every field, as it would with its own form.
+        fields = "__all__"  # noqa: DJ007
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
