@@ -10,6 +10,7 @@ from dashmentor import demo
 DEMO_MODULES = [
     "applications.demo",
     "applications.review_demo",
+    "applications.outreach.demo",
     "cohorts.placement_demo",
     "cohorts.demo",
     "surveys.demo",
