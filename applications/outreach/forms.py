@@ -131,6 +131,7 @@ class AnswerForm(forms.Form):
     )
     topic = forms.ChoiceField(choices=Topic.choices, required=False)
     answer = forms.CharField(
+        label="The answer",
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="Sent to the asker by e-mail, and published with the question.",

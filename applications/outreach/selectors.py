@@ -161,7 +161,9 @@ def round_timeline(*, round, webinars=None, milestones=None, now=None):
         items.append(
             rules.TimelineItem(
                 key=f"webinar-{w.pk}",
-                label=f"Informational webinar: {w.title}",
+                label=w.title
+                if "webinar" in w.title.lower()
+                else f"Informational webinar: {w.title}",
                 when=w.starts_at,
                 url=f"{webinars_url}#webinar-{w.pk}",
                 extra={
