@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from dashmentor.csv_export import csv_response
 from dashmentor.models import User
 from dashmentor.roles import Role, has_role, role_required
+from dashmentor.views_support import messages_add_errors
 
 from . import permissions, rules, selectors, services, signals
 from .forms import (
@@ -25,10 +26,6 @@ from .forms import (
     MeetingNotesForm,
 )
 from .models import Drawing, Group, GroupEmail, GroupMember, LeaderCheckIn
-
-
-def _error_text(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
 
 
 def _group_or_404(pk: int) -> Group:
@@ -105,7 +102,7 @@ def group_join(request, pk):
     try:
         member, text = services.membership_request(group=group, user=request.user)
     except ValidationError as exc:
-        messages.info(request, _error_text(exc))
+        messages_add_errors(request, exc, messages.INFO)
     else:
         if member.status == GroupMember.Status.WAITLISTED:
             messages.warning(request, text)
@@ -122,7 +119,7 @@ def group_leave(request, pk):
     try:
         services.membership_leave(member=member, by=request.user)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages_add_errors(request, exc)
     else:
         messages.success(request, f"You have left {group.topic}.")
     return redirect(group)
@@ -202,7 +199,7 @@ def roster_decide(request, pk, member_pk):
     try:
         services.membership_decide(member=member, status=status, by=request.user)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages_add_errors(request, exc)
     else:
         label = GroupMember.Status(status).label.lower()
         messages.success(request, f"{member.user}: {label}. They will get an e-mail.")
@@ -386,7 +383,7 @@ def surveys_create(request, pk):
     try:
         services.group_surveys_create(group=group, by=request.user)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages_add_errors(request, exc)
     else:
         messages.success(
             request,
@@ -409,7 +406,7 @@ def drawing(request, pk):
         try:
             drawing = services.drawing_draw(group=group, by=request.user)
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            messages_add_errors(request, exc)
         else:
             messages.success(request, "The winners are drawn and will get an e-mail.")
             if drawing.note:

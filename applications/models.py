@@ -26,7 +26,7 @@ def default_reminder_offsets():
 
 
 def default_blind_fields():
-    """The identifying fields of a new round (``review_rules.BLIND_FIELDS``)."""
+    """The identifying fields of a new round (``review.rules.BLIND_FIELDS``)."""
     return ["organization", "contacts", "collaboration_name", "partners"]
 
 

@@ -1,11 +1,11 @@
 """The applicant side (applications/views.py) and the review desk
-(applications/review_views.py) share the ``applications`` namespace."""
+(applications/review/views.py) share the ``applications`` namespace."""
 
 from django.urls import path
 
 from . import views
 from .outreach.urls import urlpatterns as outreach_urlpatterns
-from .review_urls import urlpatterns as review_urlpatterns
+from .review.urls import urlpatterns as review_urlpatterns
 
 app_name = "applications"
 

@@ -15,23 +15,16 @@ from dashmentor.ratelimit import ratelimit
 from dashmentor.redirects import safe_next
 from dashmentor.roles import Role, home_url, role_required
 from dashmentor.services import audit_trail
+from dashmentor.views_support import error_text, messages_add_errors, posted
 
-from . import forms, review_selectors, rules, selectors, services
+from . import forms, rules, selectors, services
 from .models import Application, EligibilityResult, Round
 from .outreach import selectors as outreach_selectors
 from .permissions import get_application_for_applicant, get_application_for_user
+from .review import selectors as review_selectors
 
 SAVED = "Saved. You can come back and finish at any time before the deadline."
 EDITABLE = (Application.Status.DRAFT, Application.Status.WITHDRAWN)
-
-
-def _posted(request):
-    """The POST data to bind a form to; an empty POST still binds (and fails)."""
-    return request.POST if request.method == "POST" else None
-
-
-def _first_error(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
 
 
 # --- accounts ---
@@ -42,7 +35,7 @@ def signup(request):
     """Create an applicant account and send the e-mail confirmation link."""
     if request.user.is_authenticated:
         return redirect(home_url(request.user))
-    form = forms.SignupForm(_posted(request))
+    form = forms.SignupForm(posted(request))
     if request.method == "POST" and form.is_valid():
         # The same answer whether the address was new or known.
         services.applicant_signup(form=form)
@@ -61,7 +54,7 @@ def email_confirm(request, token):
         return render(
             request,
             "registration/email_confirm.html",
-            {"error": _first_error(exc)},
+            {"error": error_text(exc)},
             status=400,
         )
     return render(request, "registration/email_confirm.html", {"confirmed": user})
@@ -90,7 +83,7 @@ def organization_edit(request):
     An affinity-group participant may create one too, to apply: it then
     becomes an applicant."""
     organization = services.applicant_organization(request.user)
-    form = forms.OrganizationForm(_posted(request), instance=organization)
+    form = forms.OrganizationForm(posted(request), instance=organization)
     if request.method == "POST" and form.is_valid():
         try:
             services.organization_save(
@@ -186,7 +179,7 @@ def application_start(request, slug):
     try:
         application = services.application_start(round=round_, by=request.user)
     except ValidationError as exc:
-        messages.error(request, _first_error(exc))
+        messages_add_errors(request, exc)
         return redirect(round_)
     return redirect("applications:application-section", application.pk, "contacts")
 
@@ -268,12 +261,12 @@ def application_section(request, pk, section):
         ):
             messages.error(request, services.DEADLINE_PASSED)
         return redirect(application)
-    form = _section_form(section, application, _posted(request))
+    form = _section_form(section, application, posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             _section_save(section, application, form, request.user)
         except ValidationError as exc:
-            messages.error(request, _first_error(exc))
+            messages_add_errors(request, exc)
         else:
             messages.success(request, SAVED)
             following = _next_section(section)
@@ -313,7 +306,7 @@ def application_submit(request, pk):
     application = get_application_for_applicant(
         request.user, pk, selectors.application_full_queryset()
     )
-    form = forms.SubmitForm(_posted(request))
+    form = forms.SubmitForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.application_submit(application=application, by=request.user)
@@ -348,7 +341,7 @@ def application_withdraw(request, pk):
     try:
         services.application_withdraw(application=application, by=request.user)
     except ValidationError as exc:
-        messages.error(request, _first_error(exc))
+        messages_add_errors(request, exc)
     else:
         messages.success(
             request,

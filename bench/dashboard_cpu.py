@@ -35,7 +35,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from cohorts.models import Mentorship  # noqa: E402
-from cohorts.reports import dashboard_invalidate  # noqa: E402
+from cohorts.year.reports import dashboard_invalidate  # noqa: E402
 from dashmentor.models import User  # noqa: E402
 
 PAGES = {

@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cohorts.placement import Candidate, Cohort, place  # noqa: E402
+from cohorts.placement.rules import Candidate, Cohort, place  # noqa: E402
 
 SEATS_SHARE = 0.90
 AWARDS_SHARE = 0.85

@@ -37,9 +37,9 @@ from applications.models import (  # noqa: E402
     Preference,
     Round,
 )
-from cohorts import placement_selectors  # noqa: E402
-from cohorts import placement_services as services  # noqa: E402
 from cohorts.models import Mentorship  # noqa: E402
+from cohorts.placement import selectors as placement_selectors  # noqa: E402
+from cohorts.placement import services  # noqa: E402
 from dashmentor.models import Organization, User  # noqa: E402
 
 

@@ -1,3 +1,4 @@
-"""Admin pages: placement and awards in placement_admin, the year in year_admin."""
+"""Admin pages: placement and awards in placement/admin, the year in year/admin."""
 
-from . import placement_admin, year_admin  # noqa: F401 - registers the models
+from .placement import admin as placement_admin  # noqa: F401 - registers the models
+from .year import admin as year_admin  # noqa: F401 - registers the models

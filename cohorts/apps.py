@@ -7,7 +7,8 @@ class CohortsConfig(AppConfig):
     def ready(self):
         from notifications import links
 
-        from . import placement_services, signals
+        from .placement import services as placement_services
+        from .year import signals
 
         signals.connect()
         links.register(

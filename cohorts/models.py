@@ -559,7 +559,7 @@ class DashboardCache(models.Model):
     """A cohort's dashboard rows computed once, shown with their "as of" time.
 
     Kept as ``surveys.ReportCache`` keeps a survey's report (see
-    ``cohorts.reports``). ``version`` moves whenever a record the rows read
+    ``cohorts.year.reports``). ``version`` moves whenever a record the rows read
     changes; ``data`` holds the rows and the version they were computed at.
     """
 

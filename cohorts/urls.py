@@ -1,8 +1,8 @@
-"""Placement and awards (placement_urls) and the mentorship year (year_urls)
+"""Placement and awards (placement/urls) and the mentorship year (year/urls)
 share the ``cohorts`` namespace."""
 
-from .placement_urls import urlpatterns as placement_urlpatterns
-from .year_urls import urlpatterns as year_urlpatterns
+from .placement.urls import urlpatterns as placement_urlpatterns
+from .year.urls import urlpatterns as year_urlpatterns
 
 app_name = "cohorts"
 

@@ -15,6 +15,9 @@ def portal(request):
         "portal_roles": ordered,
         # The first role in ROLE_ORDER, as ``roles.primary_role`` gives it.
         "portal_role": ordered[0] if ordered else None,
+        # Plain flags for breadcrumbs and links that differ by the viewer.
+        "viewer_is_staff": Role.STAFF in roles,
+        "viewer_is_mentor": Role.MENTOR in roles,
         "Role": ROLES_BY_NAME,
         "PROGRAM_OFFICE_EMAIL": settings.PROGRAM_OFFICE_EMAIL,
     }

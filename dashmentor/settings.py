@@ -336,8 +336,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 10,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Task modules that autodiscovery (which reads <app>/tasks.py) does not find.
-CELERY_IMPORTS = ["cohorts.placement_tasks"]
+# Task modules that autodiscovery (which reads <app>/tasks.py) does not find:
+# those of the sub-systems, packages of their apps. Their registered names stay
+# the ones they had as modules of the app, so queued tasks and the beat
+# schedule below still resolve.
+CELERY_IMPORTS = ["applications.review.tasks", "cohorts.placement.tasks"]
 CELERY_MAX_COUNTDOWN = 300  # seconds; longer waits are rows that beat picks up
 # Publishing a task from a request only wakes a worker early (the row is
 # written first, a sweep finishes the work): one try with this timeout, in

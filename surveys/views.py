@@ -16,6 +16,7 @@ from dashmentor.csv_export import csv_response
 from dashmentor.params import choice_param
 from dashmentor.ratelimit import ratelimit
 from dashmentor.roles import Role, role_required
+from dashmentor.views_support import form_add_errors, messages_add_errors
 
 from . import permissions, reports, rules, selectors, services
 from .forms import QuestionForm, SectionForm, SurveyForm
@@ -201,8 +202,7 @@ def survey_edit(request, pk):
                 **form.service_fields(),
             )
         except ValidationError as exc:
-            for field, errs in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errs)
+            form_add_errors(form, exc)
         else:
             messages.success(request, "Survey saved.")
             return redirect("surveys:survey-builder", pk=pk)
@@ -231,7 +231,7 @@ def _post_action(request, pk, action, success):
     try:
         result = action(survey)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages_add_errors(request, exc)
         return redirect("surveys:survey-builder", pk=pk)
     messages.success(request, success() if callable(success) else success)
     target = result if isinstance(result, Survey) else survey
@@ -293,11 +293,7 @@ def _apply(form, call):
     try:
         call()
     except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for field, errs in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errs)
-        else:
-            form.add_error(None, exc.messages)
+        form_add_errors(form, exc)
         return False
     return True
 
@@ -357,7 +353,7 @@ def _builder_post(request, obj_survey_id, call, success):
     try:
         call()
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages_add_errors(request, exc)
     else:
         messages.success(request, success)
     return redirect("surveys:survey-builder", pk=obj_survey_id)

@@ -99,6 +99,21 @@ def _flush_by_delete_on_postgres():
 
 
 @pytest.fixture(autouse=True)
+def _settings_put_back():
+    """Fail the test that leaves Django's settings overridden after it.
+
+    Two overrides undone out of order (pytest-django's ``settings`` changed
+    inside an ``override_settings`` block) put back the inner one for good,
+    and an unrelated test later in the same process fails for it.
+    """
+    from django.conf import settings
+
+    before = settings._wrapped
+    yield
+    assert settings._wrapped is before, "this test left Django settings overridden"
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate limits and cached reports live in the cache: start each test empty."""
     from django.core.cache import cache

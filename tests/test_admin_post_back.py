@@ -69,7 +69,7 @@ def test_an_admin_page_with_rows_saved_back_unchanged_changes_nothing(
     if label == "cohorts.PlacementRun" and not model.objects.exists():
         # The demo places its cohorts without a run: preview one.
         from applications.models import Decision
-        from cohorts.placement_services import placement_preview
+        from cohorts.placement.services import placement_preview
 
         decided = Decision.objects.filter(outcome=Decision.Outcome.ACCEPT).first()
         placement_preview(round=decided.application.round, by=staff)

@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from affinity.models import GroupEmail
 from affinity.tasks import group_emails_sweep_task
-from applications import tasks as application_tasks
 from applications.models import Round
+from applications.review import tasks as application_tasks
 from notifications.models import Kind, Message
 from notifications.tasks import outbox_sweep_task
 from surveys import services as survey_services

@@ -513,7 +513,11 @@ def test_each_role_gets_exactly_the_expected_answer_everywhere(world, client, ro
     wrong = []
     for name, (args, expected) in sorted(EXPECTED.items()):
         url = reverse(name, args=args(world) if args else None)
-        got = answer(client.get(url))
+        response = client.get(url)
+        got = answer(response)
         if got != expected[role]:
-            wrong.append(f"{name} ({url}): expected {expected[role]}, got {got}")
+            said = response.content[:300].decode(errors="replace")
+            wrong.append(
+                f"{name} ({url}): expected {expected[role]}, got {got}: {said}"
+            )
     assert not wrong, f"as {role}:\n" + "\n".join(wrong)

@@ -7,7 +7,6 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from applications import review_services as services
 from applications.models import (
     Application,
     Criterion,
@@ -17,6 +16,7 @@ from applications.models import (
     ReviewAssignment,
     Score,
 )
+from applications.review import services
 from dashmentor.models import Organization, User
 from tests import factories
 

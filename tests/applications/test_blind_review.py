@@ -14,9 +14,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from applications import review_rules as rules
-from applications import review_services as services
 from applications.models import Answer, Question, ReviewAssignment, Round
+from applications.review import rules, services
 from dashmentor.models import User
 from notifications.models import Message
 from tests import factories

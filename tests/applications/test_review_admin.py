@@ -4,9 +4,9 @@ the application's page, decision actions and audited eligibility overrides."""
 import pytest
 from django.urls import reverse
 
-from applications import review_services as services
 from applications.admin import EstimatedCountPaginator
 from applications.models import Decision, Round
+from applications.review import services
 from dashmentor.models import AuditEvent
 from tests import factories
 from tests.applications import review_factories as rf

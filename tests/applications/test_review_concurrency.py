@@ -5,8 +5,8 @@ import threading
 import pytest
 from django.db import connection
 
-from applications import review_services as services
 from applications.models import Decision
+from applications.review import services
 from notifications.models import Kind, Message
 from tests import factories
 from tests.applications import review_factories as rf

@@ -4,8 +4,8 @@ decisions, and nothing added when it runs again."""
 import pytest
 from django.utils import timezone
 
-from applications import review_demo
 from applications.models import Application, Decision, Review, ReviewAssignment
+from applications.review import demo as review_demo
 from dashmentor import demo
 from tests.applications import review_factories as rf
 

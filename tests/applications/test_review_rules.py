@@ -5,7 +5,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from applications import review_rules as rules
+from applications.review import rules
 
 C = [
     rules.CriterionSpec(id=1, weight=Decimal("1.0"), scale_min=1, scale_max=5),

@@ -7,15 +7,13 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from applications import review_rules as rules
-from applications import review_selectors as selectors
-from applications import review_services as services
 from applications.models import (
     Application,
     Conflict,
     Decision,
     ReviewAssignment,
 )
+from applications.review import rules, selectors, services
 from dashmentor.models import AuditEvent, Membership
 from notifications.models import Kind, Message
 from tests import factories

@@ -10,10 +10,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from applications import review_rules as rules
-from applications import review_services as services
-from applications import tasks
 from applications.models import Application, Decision, ReviewAssignment, Round
+from applications.review import rules, services, tasks
 from dashmentor.models import AuditEvent
 from tests import factories
 from tests.applications import review_factories as rf

@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from cohorts import forms, services
 from cohorts.models import Attendance, CheckInNote, Event
+from cohorts.year import forms, services
 from dashmentor.models import AuditEvent
 from tests.cohorts import year_factories as yf
 from tests.support.forms import assert_same_rows, database_rows

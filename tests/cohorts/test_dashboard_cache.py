@@ -11,8 +11,8 @@ from django.core.cache.utils import make_template_fragment_key
 from django.urls import reverse
 from django.utils import timezone
 
-from cohorts import reports
 from cohorts.models import DashboardCache, Event, WorkPlan
+from cohorts.year import reports
 from surveys import services as survey_services
 from surveys.models import Survey
 from tests import factories

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cohorts import rules, services
 from cohorts.models import ActionPeriod, Attendance, Event
+from cohorts.year import rules, services
 from tests import factories
 from tests.cohorts import year_factories as yf
 

@@ -14,8 +14,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cohorts import services
 from cohorts.models import Event, WorkPlan
+from cohorts.year import services
 from tests import factories
 from tests.cohorts import year_factories as yf
 from tests.support.writes import no_writes
@@ -140,7 +140,7 @@ def test_a_placement_and_a_waitlist_offer_make_the_awards_work_plans():
     """The year starts with the award: its plan exists before anyone opens a
     page, so its due date drives the reminders from the first day."""
     from applications.models import Decision
-    from cohorts import placement_services
+    from cohorts.placement import services as placement_services
     from tests.cohorts.placement_factories import applicant, mentorships
 
     staff = factories.StaffFactory()

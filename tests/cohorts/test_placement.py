@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from cohorts import placement as engine
-from cohorts.placement import (
+from cohorts.placement import rules as engine
+from cohorts.placement.rules import (
     BAD_CAPACITY,
     BAD_SCORE,
     BAD_TOTAL,

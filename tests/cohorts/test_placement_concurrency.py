@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from applications.models import Award
-from cohorts import placement_services as services
 from cohorts.models import PlacementRun
+from cohorts.placement import services
 from tests import factories
 from tests.cohorts.placement_factories import applicant, mentorships
 

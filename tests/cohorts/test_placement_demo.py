@@ -4,8 +4,8 @@ import pytest
 from django.utils import timezone
 
 from applications.models import Award
-from cohorts import placement_demo
 from cohorts.models import PlacementConstraint, PlacementRun
+from cohorts.placement import demo as placement_demo
 from dashmentor.demo import DemoContext
 from tests import factories
 from tests.cohorts.placement_factories import applicant, mentorships

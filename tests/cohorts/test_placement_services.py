@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from applications.models import Award, Decision
-from cohorts import placement_services as services
 from cohorts.models import CohortMember, PlacementConstraint, PlacementRun
-from cohorts.placement_tasks import award_offers_expire_task
+from cohorts.placement import services
+from cohorts.placement.tasks import award_offers_expire_task
 from dashmentor.models import AuditEvent, User
 from dashmentor.roles import Role, has_role
 from notifications.models import Kind, Message
@@ -292,7 +292,7 @@ def test_waitlist_proposes_the_best_who_ranked_the_freed_mentorship(
     applicant(round_, prefs=[], outcome=Decision.Outcome.WAITLIST, score="9")
     best = applicant(round_, prefs=[a], outcome=Decision.Outcome.WAITLIST, score="4")
     applicant(round_, prefs=[a], outcome=Decision.Outcome.WAITLIST, score="3")
-    from cohorts.placement_selectors import waitlist_view
+    from cohorts.placement.selectors import waitlist_view
 
     assert waitlist_view(round=round_).seats == []
     services.award_transition(award=award, status=Award.Status.DECLINED, by=staff)

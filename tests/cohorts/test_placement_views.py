@@ -7,8 +7,8 @@ from django.core import mail
 from django.urls import reverse
 
 from applications.models import Award, Decision
-from cohorts import placement_services as services
 from cohorts.models import PlacementConstraint, PlacementRun
+from cohorts.placement import services
 from dashmentor.models import User
 from notifications.models import Kind, Message
 from tests import factories

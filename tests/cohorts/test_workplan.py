@@ -6,8 +6,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from cohorts import rules, services
 from cohorts.models import Activity, Goal, WorkPlan, WorkPlanVersion
+from cohorts.year import rules, services
 from notifications.models import Kind, Message
 from tests import factories
 from tests.cohorts import year_factories as yf

@@ -9,7 +9,6 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from cohorts import services
 from cohorts.models import (
     ActionLog,
     CheckInNote,
@@ -18,6 +17,7 @@ from cohorts.models import (
     ProgressEntry,
     SuccessGoal,
 )
+from cohorts.year import services
 from notifications.models import Kind, Message
 from tests import factories
 from tests.cohorts import year_factories as yf

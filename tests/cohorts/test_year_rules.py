@@ -6,7 +6,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cohorts import rules
+from cohorts.year import rules
 
 START = dt.date(2020, 2, 1)
 END = dt.date(2020, 11, 30)

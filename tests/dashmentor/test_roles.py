@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from applications.models import Award
-from cohorts import placement_services
+from cohorts.placement import services as placement_services
 from dashmentor import roles
 from dashmentor.models import Membership, Organization
 from tests import factories

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from affinity.models import Cycle
-from cohorts.reports import dashboard_invalidate
+from cohorts.year.reports import dashboard_invalidate
 from surveys.models import ReportCache
 from tests import factories
 from tests.affinity.factories import CycleFactory

@@ -9,10 +9,10 @@ from dashmentor import demo
 # Each app may add demo data in <app>/demo.py with a seed(ctx) function.
 DEMO_MODULES = [
     "applications.demo",
-    "applications.review_demo",
+    "applications.review.demo",
     "applications.outreach.demo",
-    "cohorts.placement_demo",
-    "cohorts.demo",
+    "cohorts.placement.demo",
+    "cohorts.year.demo",
     "surveys.demo",
     "affinity.demo",
     "notifications.demo",

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import CohortMember, Event
+from ..models import CohortMember, Event
 
 DEFAULT_LENGTH = dt.timedelta(hours=1)
 

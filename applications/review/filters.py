@@ -12,7 +12,7 @@ from cohorts.models import Mentorship
 from dashmentor.choices import Sector, USState
 from dashmentor.models import Organization
 
-from .models import Application, Decision, Round
+from ..models import Application, Decision, Round
 
 NO_DECISION = "none"
 

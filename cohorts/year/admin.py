@@ -5,8 +5,7 @@ from django.core.exceptions import ValidationError
 
 from dashmentor.admin import SavesChangesOnly
 
-from . import services
-from .models import (
+from ..models import (
     ActionLog,
     ActionPeriod,
     Activity,
@@ -21,6 +20,7 @@ from .models import (
     WorkPlan,
     WorkPlanVersion,
 )
+from . import services
 
 
 class GoalInline(admin.StackedInline):

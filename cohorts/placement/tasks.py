@@ -7,10 +7,10 @@ offered and past its expiry.
 
 from celery import shared_task
 
-from . import placement_services
+from . import services
 
 
 @shared_task(name="cohorts.placement_tasks.award_offers_expire_task")
 def award_offers_expire_task() -> int:
     """Mark offers past their expiry as expired, freeing their seats."""
-    return placement_services.award_offers_expire()
+    return services.award_offers_expire()

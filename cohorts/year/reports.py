@@ -3,7 +3,7 @@
 The rows read every attendance record, check-in, log, progress entry and survey
 completion of a cohort, so, as a survey's report is (``surveys.reports``), they
 are computed once and kept, in ``DashboardCache``. Whatever they read marks the
-kept rows stale in the same transaction as the change (``cohorts.signals``), so
+kept rows stale in the same transaction as the change (``cohorts.year.signals``), so
 a change shows on the next view. The clock ends them too: at the end of the
 round's day (the quiet flag counts days), when the cohort's next event starts
 (it becomes a past event), and after ``MAX_AGE`` at the latest, for what
@@ -21,8 +21,8 @@ from django.db.models import Case, F, Value, When
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from ..models import DashboardCache, Mentorship
 from . import selectors
-from .models import DashboardCache, Mentorship
 from .selectors import CohortSummary, MenteeRow
 
 FORMAT = 1

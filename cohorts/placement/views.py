@@ -12,22 +12,18 @@ from applications.models import Application, Award, Round
 from dashmentor.params import id_param
 from dashmentor.roles import Role, role_required
 from dashmentor.services import audit_trail
+from dashmentor.views_support import error_text, messages_add_errors
 
-from . import placement_selectors as selectors
-from . import placement_services as services
-from .models import Mentorship, PlacementConstraint, PlacementEntry, PlacementRun
-from .permissions import can_see_cohort_contacts, get_mentorship_for_user
-from .placement_forms import (
+from ..models import Mentorship, PlacementConstraint, PlacementEntry, PlacementRun
+from ..permissions import can_see_cohort_contacts, get_mentorship_for_user
+from . import selectors, services
+from .forms import (
     AwardMoveForm,
     AwardTransitionForm,
     ConstraintForm,
     EntryMoveForm,
     InvitationPasswordForm,
 )
-
-
-def _error_text(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
 
 
 def _run(round_id, run_id) -> PlacementRun:
@@ -66,7 +62,7 @@ def placement_compute(request, round_id):
     try:
         run = services.placement_preview(round=round, by=request.user)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages_add_errors(request, exc)
         return redirect("cohorts:placement-round", round_id=round.pk)
     messages.success(request, "Preview computed. Nothing is sent until you commit it.")
     return redirect("cohorts:placement-round", round_id=run.round_id)
@@ -137,7 +133,7 @@ def placement_commit(request, round_id, run_id):
     try:
         awards = services.placement_commit(run=run, by=request.user)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages_add_errors(request, exc)
         return redirect("cohorts:placement-round", round_id=run.round_id)
     messages.success(
         request,
@@ -154,7 +150,7 @@ def placement_discard(request, round_id, run_id):
     try:
         services.placement_discard(run=run, by=request.user)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages_add_errors(request, exc)
     else:
         messages.info(request, "Preview discarded.")
     return redirect("cohorts:placement-round", round_id=run.round_id)
@@ -300,7 +296,7 @@ def placement_waitlist_offer(request, round_id):
             application=application, mentorship=mentorship, by=request.user
         )
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages_add_errors(request, exc)
     else:
         messages.success(
             request,
@@ -363,7 +359,7 @@ def award_respond(request, award_id):
             award=award, accept=request.POST.get("answer") == "accept", by=request.user
         )
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages_add_errors(request, exc)
     else:
         award.refresh_from_db()
         messages.success(
@@ -382,7 +378,7 @@ def invitation_accept(request, token):
         return render(
             request,
             "cohorts/placement_invitation.html",
-            {"error": _error_text(exc)},
+            {"error": error_text(exc)},
             status=400,
         )
     membership = (

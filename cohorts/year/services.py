@@ -24,8 +24,7 @@ from dashmentor.services import audit_record
 from notifications.models import Kind
 from notifications.services import message_enqueue
 
-from . import rules
-from .models import (
+from ..models import (
     ActionLog,
     ActionPeriod,
     Activity,
@@ -41,6 +40,7 @@ from .models import (
     WorkPlan,
     WorkPlanVersion,
 )
+from . import rules
 
 ERR_PLAN_LOCKED = (
     "Your work plan is with your mentor for review; you can change it again once "

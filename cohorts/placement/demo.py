@@ -22,8 +22,8 @@ from django.urls import reverse
 from applications.models import Application, Award, Decision
 from dashmentor.demo import EASTERN, dated
 
-from . import placement_services as services
-from .models import CohortMember, PlacementConstraint, PlacementRun
+from ..models import CohortMember, PlacementConstraint, PlacementRun
+from . import services
 
 CONFLICT_NOTE = (
     "Organizational conflict: the applicant's board chair also sits on the mentor "

@@ -8,8 +8,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils import timezone
 
-from . import rules, services
-from .models import (
+from ..models import (
     ActionPeriod,
     Activity,
     Attendance,
@@ -19,6 +18,7 @@ from .models import (
     Measure,
     PersonnelChange,
 )
+from . import rules, services
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(

@@ -12,8 +12,7 @@ from django.utils import timezone
 from applications.models import Award, Round
 from surveys.models import Invitation
 
-from . import rules
-from .models import (
+from ..models import (
     ActionLog,
     ActionPeriod,
     Attendance,
@@ -28,6 +27,7 @@ from .models import (
     WorkPlan,
     WorkPlanVersion,
 )
+from . import rules
 
 
 def mentorship_list_for_mentor(*, user):
@@ -96,7 +96,7 @@ class MenteeRow:
     """One mentee organization on a dashboard, with its signals.
 
     Plain values only, so that a cohort's rows are kept as JSON
-    (``cohorts.reports``) and read back without touching the database.
+    (``cohorts.year.reports``) and read back without touching the database.
     """
 
     award_id: int
@@ -612,7 +612,7 @@ def next_event(*, mentorship):
 
 
 def upcoming_events_for_user(*, user, limit: int = 5):
-    from .permissions import events_visible_to
+    from ..permissions import events_visible_to
 
     return (
         events_visible_to(user)

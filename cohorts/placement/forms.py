@@ -7,7 +7,7 @@ from django.contrib.auth.forms import SetPasswordForm
 
 from applications.models import Application, Award, Decision
 
-from .models import Mentorship, PlacementConstraint
+from ..models import Mentorship, PlacementConstraint
 
 UNPLACED = ""
 

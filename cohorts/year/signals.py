@@ -15,7 +15,7 @@ from django.db.models.signals import post_delete, post_save
 from applications.models import Award, Round
 from surveys.models import Invitation
 
-from .models import (
+from ..models import (
     ActionLog,
     Attendance,
     CheckInNote,

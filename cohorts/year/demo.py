@@ -8,7 +8,7 @@ have gone quiet, action logs with mentor comments, and personnel changes. The
 demo mentee ``mentee@dash.test`` is in the Civic Canopy cohort, whose mentor is
 the demo mentor.
 
-The past round's cohorts (placed by ``cohorts.placement_demo``) finished their
+The past round's cohorts (placed by ``cohorts.placement.demo``) finished their
 year: approved work plans with every activity done, success goals that reached
 their targets, every webinar and check-in held and attended.
 
@@ -23,13 +23,12 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from applications import review_demo
 from applications.models import Application, Award, Preference
+from applications.review import demo as review_demo
 from dashmentor.demo import EASTERN, DemoContext, dated, ensure_org, ensure_user
 from dashmentor.models import Membership, Organization
 
-from . import services
-from .models import (
+from ..models import (
     ActionLog,
     Activity,
     Attendance,
@@ -44,6 +43,7 @@ from .models import (
     WorkPlan,
     WorkPlanVersion,
 )
+from . import services
 
 # slug -> organizations: (name, sector, state, primary (email, name), secondary)
 COHORTS = {

@@ -34,17 +34,17 @@ from notifications import links
 from notifications.models import Kind
 from notifications.services import message_enqueue
 
-from . import placement as engine
-from . import placement_selectors as selectors
-from . import services as year_services
-from .models import (
+from ..models import (
     CohortMember,
     Mentorship,
     PlacementConstraint,
     PlacementEntry,
     PlacementRun,
 )
-from .reports import dashboard_invalidate
+from ..year import services as year_services
+from ..year.reports import dashboard_invalidate
+from . import rules as engine
+from . import selectors
 
 NOTHING_TO_PLACE = (
     "There is nobody to place: the round has no accepted application without an award."

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import placement_views as views
+from . import views
 
 PLACEMENT = "staff/rounds/<int:round_id>/placement/"
 RUN = PLACEMENT + "runs/<int:run_id>/"

@@ -24,9 +24,8 @@ from dashmentor.services import audit_record
 from notifications.models import Kind
 from notifications.services import message_enqueue
 
-from . import review_rules as rules
-from . import services as applicant_services
-from .models import (
+from .. import services as applicant_services
+from ..models import (
     Application,
     Conflict,
     Contact,
@@ -39,7 +38,8 @@ from .models import (
     Round,
     Score,
 )
-from .services import JUSTIFICATION_REQUIRED, application_transition
+from ..services import JUSTIFICATION_REQUIRED, application_transition
+from . import rules
 
 # Messages the services raise; tests and views use the same constants.
 NOT_A_REVIEWER = "{name} is not a reviewer."
@@ -943,7 +943,7 @@ def decision_release(
     """
     from django.urls import reverse
 
-    from .review_selectors import shared_feedback
+    from .selectors import shared_feedback
 
     qs = Decision.objects.select_for_update().filter(released_at__isnull=True)
     if round is not None:

@@ -22,10 +22,9 @@ from dashmentor.csv_export import csv_response
 from dashmentor.params import id_param
 from dashmentor.redirects import safe_next
 from dashmentor.roles import Role, role_required
+from dashmentor.views_support import form_add_errors
 
-from . import review_selectors as selectors
-from . import review_services as services
-from .models import (
+from ..models import (
     Application,
     Criterion,
     Decision,
@@ -33,8 +32,9 @@ from .models import (
     ReviewAssignment,
     Round,
 )
-from .review_filters import SORTS, ApplicationFilter, sort_queryset
-from .review_forms import (
+from . import selectors, services
+from .filters import SORTS, ApplicationFilter, sort_queryset
+from .forms import (
     AssignForm,
     BulkDecisionForm,
     ConflictDeclareForm,
@@ -46,17 +46,6 @@ from .review_forms import (
 )
 
 PAGE_SIZE = 50
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = field if field in form.fields else None
-            for e in errors:
-                form.add_error(target, e)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 # --------------------------------------------------------------------------
@@ -102,7 +91,7 @@ def review_form(request, application_id):
                 submit=submit,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             if submit:
                 messages.success(request, "Your review is submitted. Thank you!")
@@ -462,7 +451,7 @@ def staff_decide(request, pk):
                 request, application, decision_form=form, status=409
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -485,7 +474,7 @@ def staff_assign(request, pk):
                 by=request.user,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, f"{form.cleaned_data['reviewer']} is assigned.")
             return redirect("applications:staff-application-review", pk=pk)

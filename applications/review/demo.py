@@ -22,8 +22,7 @@ from django.db.models import Q
 
 from dashmentor.demo import dated
 
-from . import review_services as services
-from .models import (
+from ..models import (
     Application,
     Conflict,
     Criterion,
@@ -31,6 +30,7 @@ from .models import (
     Review,
     ReviewAssignment,
 )
+from . import services
 
 # How each demo reviewer scores, on top of an application's own quality:
 # Robin Ames (the "reviewer" account) is harsh, Dana Liu is lenient.

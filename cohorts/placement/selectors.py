@@ -17,14 +17,14 @@ from django.utils import timezone
 
 from applications.models import Application, Award, Decision, Preference, Round
 
-from . import placement as engine
-from .models import (
+from ..models import (
     CohortMember,
     Mentorship,
     PlacementConstraint,
     PlacementEntry,
     PlacementRun,
 )
+from . import rules as engine
 
 
 def application_score(application: Application) -> Decimal:

@@ -10,8 +10,8 @@ from django.utils import timezone
 from dashmentor import broker
 from dashmentor.models import User
 
-from . import review_services
-from .models import Round
+from ..models import Round
+from . import services
 
 
 @shared_task(name="applications.tasks.round_rescore_task")
@@ -21,7 +21,7 @@ def round_rescore_task(round_id: int, by_id: int | None = None) -> int:
     if round_ is None:
         return 0
     by = User.objects.filter(pk=by_id).first() if by_id else None
-    return review_services.round_rescore(round=round_, by=by)
+    return services.round_rescore(round=round_, by=by)
 
 
 @shared_task(name="applications.tasks.rounds_rescore_sweep_task")

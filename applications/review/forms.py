@@ -7,9 +7,9 @@ from django import forms
 
 from dashmentor.models import User
 
-from . import review_rules as rules
-from .models import Conflict, Criterion, Decision, EligibilityResult, Round
-from .review_services import ScoreInput, score_field
+from ..models import Conflict, Criterion, Decision, EligibilityResult, Round
+from . import rules
+from .services import ScoreInput, score_field
 
 
 class ReviewForm(forms.Form):

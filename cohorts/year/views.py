@@ -21,9 +21,9 @@ from applications.models import Round
 from dashmentor.models import User
 from dashmentor.params import id_param
 from dashmentor.roles import Role, has_role, role_required
+from dashmentor.views_support import form_add_errors, messages_add_errors
 
-from . import calendar, forms, reports, rules, selectors, services
-from .models import (
+from ..models import (
     ActionLog,
     Activity,
     Event,
@@ -32,7 +32,7 @@ from .models import (
     WorkPlan,
     WorkPlanVersion,
 )
-from .permissions import (
+from ..permissions import (
     can_edit_workplan,
     can_manage_events,
     can_mentor,
@@ -44,31 +44,9 @@ from .permissions import (
     is_mentee_of,
     is_mentor_of,
 )
+from . import calendar, forms, reports, rules, selectors, services
 
 YEAR_ROLES = (Role.STAFF, Role.MENTOR, Role.MENTEE)
-
-
-def _render(request, template: str, context: dict, **kwargs):
-    """Render with the viewer's roles as plain flags for breadcrumbs and links."""
-    context = {
-        "viewer_is_staff": has_role(request.user, Role.STAFF),
-        "viewer_is_mentor": has_role(request.user, Role.MENTOR),
-        **context,
-    }
-    return render(request, template, context, **kwargs)
-
-
-def _error_messages(exc: ValidationError) -> list[str]:
-    return list(exc.messages)
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    """Show a service's refusal next to the field it names, or on the form."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _year_context(request, award, tab: str) -> dict:
@@ -103,7 +81,7 @@ def mentor_home(request):
         else None
     )
     rows = signals.rows if signals else []
-    return _render(
+    return render(
         request,
         "cohorts/mentor_home.html",
         {
@@ -164,7 +142,7 @@ def mentee_home(request):
                 "success_goal": getattr(award, "success_goal", None),
             }
         )
-    return _render(
+    return render(
         request,
         "cohorts/mentee_home.html",
         {
@@ -188,7 +166,7 @@ def program_dashboard(request):
     else:
         round_ = selectors.default_round(rounds, timezone.localdate())
     summaries, as_of = reports.program_summary(round_=round_) if round_ else ([], None)
-    return _render(
+    return render(
         request,
         "cohorts/program_dashboard.html",
         {
@@ -241,7 +219,7 @@ def year_overview(request, award_pk):
         award.mentorship_id
     ]
     row = next((r for r in signals.rows if r.award_id == award.pk), None)
-    return _render(
+    return render(
         request,
         "cohorts/year_overview.html",
         {
@@ -290,7 +268,7 @@ def workplan_detail(request, award_pk):
             [{"title": g.title, "activities": list(g.activities.all())} for g in goals]
         ),
     }
-    return _render(request, "cohorts/workplan_detail.html", context)
+    return render(request, "cohorts/workplan_detail.html", context)
 
 
 def _editable_award(request, award_pk):
@@ -348,8 +326,7 @@ def goal_edit(request, award_pk, goal_pk=None):
                     by=request.user,
                 )
             except ValidationError as exc:
-                for message in _error_messages(exc):
-                    form.add_error(None, message)
+                form_add_errors(form, exc)
             else:
                 messages.success(request, "The goal is saved.")
                 return redirect(detail)
@@ -362,7 +339,7 @@ def goal_edit(request, award_pk, goal_pk=None):
         formset = forms.ActivityFormSet(
             initial=initial_acts, form_kwargs=dates, prefix="act"
         )
-    return _render(
+    return render(
         request,
         "cohorts/goal_form.html",
         {
@@ -383,7 +360,7 @@ def goal_delete(request, award_pk, goal_pk):
         services.goal_delete(goal=goal, by=request.user)
         messages.success(request, f"The goal “{goal.title}” is removed.")
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages_add_errors(request, exc)
     return redirect("cohorts:workplan-detail", award.pk)
 
 
@@ -417,8 +394,7 @@ def workplan_submit(request, award_pk):
             raise ValidationError(rules.ERR_NO_GOALS)
         version = services.workplan_submit(workplan=workplan, by=request.user)
     except ValidationError as exc:
-        for message in _error_messages(exc):
-            messages.error(request, message)
+        messages_add_errors(request, exc)
     else:
         messages.success(
             request,
@@ -447,8 +423,7 @@ def workplan_review(request, award_pk):
                 by=request.user,
             )
         except ValidationError as exc:
-            for message in _error_messages(exc):
-                messages.error(request, message)
+            messages_add_errors(request, exc)
         else:
             messages.success(request, "Your review is sent to the mentee.")
             return redirect("cohorts:workplan-detail", award.pk)
@@ -482,7 +457,7 @@ def workplan_version(request, award_pk, number):
                 else (name.replace("_", " "), old, new)
                 for name, old, new in activity.fields
             ]
-    return _render(
+    return render(
         request,
         "cohorts/workplan_version.html",
         {
@@ -522,7 +497,7 @@ def workplan_timeline(request, award_pk):
             previous = min(activity.target_date, end)
         goals.append({"goal": goal, "items": items})
     today = timezone.localdate()
-    return _render(
+    return render(
         request,
         "cohorts/workplan_timeline.html",
         {
@@ -571,7 +546,7 @@ def success_goal(request, award_pk):
             initial={"statement": goal.statement} if goal else None
         )
         formset = forms.MeasureFormSet(initial=initial, prefix="measure")
-    return _render(
+    return render(
         request,
         "cohorts/successgoal_detail.html",
         {
@@ -595,11 +570,11 @@ def progress_create(request, award_pk):
         try:
             services.progress_record(award=award, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, "The progress entry is recorded.")
             return redirect("cohorts:success-goal", award.pk)
-    return _render(
+    return render(
         request,
         "cohorts/progress_form.html",
         {**_year_context(request, award, "goal"), "form": form},
@@ -628,13 +603,13 @@ def action_logs(request, award_pk):
                     award=award, by=request.user, **form.cleaned_data
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                form_add_errors(form, exc)
             else:
                 messages.success(request, "Your log entry is saved.")
                 return redirect("cohorts:action-logs", award.pk)
     elif request.method == "POST":
         raise PermissionDenied("Only the organization's people write its log.")
-    return _render(
+    return render(
         request,
         "cohorts/actionlog_list.html",
         {
@@ -681,11 +656,11 @@ def checkin_note_create(request, award_pk):
                 award=award, by=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, "The check-in notes are saved.")
             return redirect("cohorts:year-overview", award.pk)
-    return _render(
+    return render(
         request,
         "cohorts/checkinnote_form.html",
         {**_year_context(request, award, "overview"), "form": form},
@@ -696,7 +671,7 @@ def checkin_note_create(request, award_pk):
 def check_in_notes(request, award_pk):
     """Check-in notes of an organization: all for mentors, shared ones for it."""
     award = get_award_for_user(request.user, award_pk)
-    return _render(
+    return render(
         request,
         "cohorts/checkinnote_list.html",
         {
@@ -727,7 +702,7 @@ def personnel_report(request, award_pk):
                 "update your contacts.",
             )
             return redirect("cohorts:personnel-report", award.pk)
-    return _render(
+    return render(
         request,
         "cohorts/personnelchange_form.html",
         {
@@ -744,7 +719,7 @@ def personnel_report(request, award_pk):
 @role_required(Role.STAFF)
 def personnel_list(request):
     """Staff: reported personnel changes to apply, and the latest applied."""
-    return _render(
+    return render(
         request,
         "cohorts/personnelchange_list.html",
         {
@@ -763,7 +738,7 @@ def personnel_apply(request, pk):
     try:
         services.personnel_change_apply(change=change, by=request.user)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages_add_errors(request, exc)
     else:
         messages.success(
             request, f"The contacts of {change.award.organization} are updated."
@@ -790,7 +765,7 @@ def event_list(request, mentorship_pk):
         selectors.events_for_cohort(mentorship=mentorship, award_ids=award_ids)
     )
     now = timezone.now()
-    return _render(
+    return render(
         request,
         "cohorts/event_list.html",
         {
@@ -829,11 +804,11 @@ def event_create(request, mentorship_pk):
                 by=request.user,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, f"“{event.title}” is scheduled.")
             return redirect("cohorts:event-detail", event.pk)
-    return _render(
+    return render(
         request, "cohorts/event_form.html", {"mentorship": mentorship, "form": form}
     )
 
@@ -857,7 +832,7 @@ def event_series(request, mentorship_pk):
                     mentorship=mentorship, by=request.user, **data
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                form_add_errors(form, exc)
             else:
                 messages.success(request, f"{len(events)} webinars are scheduled.")
                 return redirect("cohorts:event-list", mentorship.pk)
@@ -870,7 +845,7 @@ def event_series(request, mentorship_pk):
             ]
             if not preview:
                 form.add_error("first", rules.ERR_SERIES_EMPTY)
-    return _render(
+    return render(
         request,
         "cohorts/event_series.html",
         {"mentorship": mentorship, "form": form, "preview": preview, "round": round_},
@@ -881,7 +856,7 @@ def event_series(request, mentorship_pk):
 def event_detail(request, pk):
     event = get_event_for_user(request.user, pk)
     manager = can_manage_events(request.user, event.mentorship)
-    return _render(
+    return render(
         request,
         "cohorts/event_detail.html",
         {
@@ -927,7 +902,7 @@ def event_attendance(request, pk):
             messages.success(request, f"Attendance of {count} people is recorded.")
             return redirect("cohorts:event-detail", event.pk)
     rows = [(m, form[f"member_{m.pk}"]) for m in members]
-    return _render(
+    return render(
         request,
         "cohorts/attendance_form.html",
         {
@@ -957,7 +932,7 @@ def calendar_settings(request):
         if token
         else None
     )
-    return _render(
+    return render(
         request,
         "cohorts/calendar_settings.html",
         {

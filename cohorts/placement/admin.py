@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from dashmentor.admin import SavesChangesOnly
 
-from .models import (
+from ..models import (
     CohortMember,
     Mentorship,
     PlacementConstraint,

@@ -15,8 +15,7 @@ from django.http import Http404
 
 from dashmentor.choices import Sector
 
-from . import review_rules as rules
-from .models import (
+from ..models import (
     Answer,
     Application,
     Contact,
@@ -28,7 +27,8 @@ from .models import (
     Round,
     Score,
 )
-from .review_services import ACTIVE, round_aggregate
+from . import rules
+from .services import ACTIVE, round_aggregate
 
 SECTOR_LABELS = dict(Sector.choices)
 
