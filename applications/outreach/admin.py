@@ -54,10 +54,19 @@ class WebinarAdminForm(forms.ModelForm):
 
 
 class RegistrationInline(admin.TabularInline):
+    """Registrations whose address was confirmed: until then they are nobody's."""
+
     model = WebinarRegistration
     extra = 0
     fields = ["name", "email", "organization", "status", "confirmed_at"]
     readonly_fields = ["confirmed_at"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .exclude(status=WebinarRegistration.Status.UNCONFIRMED)
+        )
 
 
 @admin.register(Webinar)
@@ -111,6 +120,14 @@ class AskedQuestionAdmin(admin.ModelAdmin):
         "answered_at",
         "answered_by",
     ]
+
+    def get_queryset(self, request):
+        # A question whose address is not confirmed has not reached staff.
+        return (
+            super()
+            .get_queryset(request)
+            .exclude(status=AskedQuestion.Status.UNCONFIRMED)
+        )
 
     def has_add_permission(self, request):
         return False

@@ -89,9 +89,12 @@ def webinar_list(*, round):
 
 
 def registration_list(*, webinar):
-    """A session's registrations, with whether each went on to apply."""
+    """A session's registrations whose address was confirmed (those cancelled
+    since included), with whether each went on to apply. An address never
+    confirmed is nobody staff should see."""
     return (
         WebinarRegistration.objects.filter(webinar=webinar)
+        .exclude(status=WebinarRegistration.Status.UNCONFIRMED)
         .annotate(applied=_applied(round_ref=webinar.round_id))
         .order_by("status", "confirmed_at", "pk")
     )

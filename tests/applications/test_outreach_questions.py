@@ -486,3 +486,14 @@ def test_staff_change_and_unpublish_a_published_question(
     assert not entry.is_published  # the box was not ticked
     client.logout()
     assert "New answer." not in client.get(questions_url(round_)).content.decode()
+
+
+def test_an_unconfirmed_question_is_not_in_the_admin_either(client, client_as, round_):
+    ask(client, round_, email="unconfirmed@example.org")
+    waiting_question(round_, email="confirmed@example.org")
+    staff = client_as(core.StaffFactory(is_superuser=True))
+    page = staff.get(
+        reverse("admin:applications_askedquestion_changelist")
+    ).content.decode()
+    assert "confirmed@example.org" in page
+    assert "unconfirmed@example.org" not in page

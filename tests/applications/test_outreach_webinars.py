@@ -377,3 +377,26 @@ def test_nobody_is_told_whether_an_address_is_registered(
     assert JOIN not in page
     assert User.objects.count() == 0
     assert not mail.outbox
+
+
+def test_an_unconfirmed_registration_reaches_no_staff_page(client_as, round_, session):
+    registration(session, email="unconfirmed@example.org", confirmed=False)
+    registration(session, email="confirmed@example.org")
+    staff = client_as(core.StaffFactory(is_superuser=True))
+    pages = [
+        staff.get(
+            reverse(f"applications:{name}", args=[round_.slug, session.pk])
+        ).content.decode()
+        for name in (
+            "staff-webinar-registrations",
+            "staff-webinar-registrations-csv",
+        )
+    ]
+    pages.append(
+        staff.get(
+            reverse("admin:applications_webinar_change", args=[session.pk])
+        ).content.decode()
+    )
+    for page in pages:
+        assert "confirmed@example.org" in page
+        assert "unconfirmed@example.org" not in page
