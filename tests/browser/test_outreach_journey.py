@@ -202,6 +202,8 @@ def test_a_pacific_staff_member_sets_a_new_york_deadline(
     new_day = closes.date() + dt.timedelta(days=1)
     field.fill(f"{new_day:%Y-%m-%d}T15:30")
     page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_url("**/admin/applications/round/")
+    shot(page, "round-saved")
     assert page.get_by_text("was changed successfully").is_visible()
     round_.refresh_from_db()
     eastern = zoneinfo.ZoneInfo("America/New_York")
