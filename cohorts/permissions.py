@@ -19,7 +19,11 @@ def mentorships_visible_to(user):
     if has_role(user, Role.STAFF):
         return qs
     return qs.filter(
-        Q(mentors=user) | Q(awards__members__user=user, awards__members__active=True)
+        Q(mentors=user)
+        | Q(
+            Q(awards__members__user=user, awards__members__active=True),
+            ~Q(awards__status=Award.Status.ENDED),
+        )
     ).distinct()
 
 
@@ -61,10 +65,12 @@ def is_mentee_of(user, award) -> bool:
         return False
     cache = getattr(user, "_mentee_award_ids", None)
     if cache is None:
+        # An ended award's people are alumni: the cohort's pages are closed
+        # to them (the peer network is theirs instead).
         cache = set(
-            CohortMember.objects.filter(user=user, active=True).values_list(
-                "award_id", flat=True
-            )
+            CohortMember.objects.filter(user=user, active=True)
+            .exclude(award__status=Award.Status.ENDED)
+            .values_list("award_id", flat=True)
         )
         user._mentee_award_ids = cache
     return award.pk in cache
@@ -76,7 +82,11 @@ def awards_visible_to(user):
     if has_role(user, Role.STAFF):
         return qs
     return qs.filter(
-        Q(mentorship__mentors=user) | Q(members__user=user, members__active=True)
+        Q(mentorship__mentors=user)
+        | Q(
+            Q(members__user=user, members__active=True),
+            ~Q(status=Award.Status.ENDED),
+        )
     ).distinct()
 
 
@@ -121,8 +131,10 @@ def events_visible_to(user):
     qs = Event.objects.all()
     if has_role(user, Role.STAFF):
         return qs
-    mentee_awards = CohortMember.objects.filter(user=user, active=True).values(
-        "award_id"
+    mentee_awards = (
+        CohortMember.objects.filter(user=user, active=True)
+        .exclude(award__status=Award.Status.ENDED)
+        .values("award_id")
     )
     return qs.filter(
         Q(mentorship__mentors=user)

@@ -510,7 +510,15 @@ def seed_core(ctx: DemoContext) -> None:
 
 def print_accounts(ctx: DemoContext, write) -> None:
     write("Demo accounts (all with the same password):")
-    for key in ["staff", "reviewer", "mentor", "mentee", "applicant", "participant"]:
+    for key in [
+        "staff",
+        "reviewer",
+        "mentor",
+        "mentee",
+        "alumni",
+        "applicant",
+        "participant",
+    ]:
         user = ctx.users.get(key)
         if user:
             write(f"  {key:<12} {user.email}")

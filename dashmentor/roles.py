@@ -2,7 +2,8 @@
 
 A user's roles are computed from the data, not stored: program staff
 (``is_staff``), reviewer (``is_reviewer``), mentor (leads a mentorship or is a
-mentor in a mentor organization), mentee (an active cohort membership),
+mentor in a mentor organization), mentee (an active cohort membership of an award that
+has not ended), alumni (one of an award that has ended),
 applicant (a member of an applicant organization, or a signed-up user with no
 other role, who is about to create one) and affinity-group participant (a
 member of an affinity group, asking to be or waitlisted, or one of its leaders
@@ -32,6 +33,7 @@ class Role(enum.StrEnum):
     REVIEWER = "reviewer"
     MENTOR = "mentor"
     MENTEE = "mentee"
+    ALUMNI = "alumni"
     APPLICANT = "applicant"
     PARTICIPANT = "participant"
 
@@ -42,6 +44,7 @@ class Role(enum.StrEnum):
             Role.REVIEWER: "Reviewer",
             Role.MENTOR: "Mentor",
             Role.MENTEE: "Mentee",
+            Role.ALUMNI: "Alumni",
             Role.APPLICANT: "Applicant",
             Role.PARTICIPANT: "Affinity-group participant",
         }[self]
@@ -53,6 +56,7 @@ ROLE_ORDER = (
     Role.REVIEWER,
     Role.MENTOR,
     Role.MENTEE,
+    Role.ALUMNI,
     Role.APPLICANT,
     Role.PARTICIPANT,
 )
@@ -62,6 +66,7 @@ ROLE_HOME_URLS = {
     Role.REVIEWER: "applications:reviewer-queue",
     Role.MENTOR: "cohorts:mentor-home",
     Role.MENTEE: "cohorts:mentee-home",
+    Role.ALUMNI: "peers:alumni-home",
     Role.APPLICANT: "applications:applicant-home",
     Role.PARTICIPANT: "affinity:group-list",
 }
@@ -85,6 +90,7 @@ _DATA_ROLES = {
     "leads": Role.MENTOR,
     "mentor_member": Role.MENTOR,
     "mentee": Role.MENTEE,
+    "alumnus": Role.ALUMNI,
     "applicant": Role.APPLICANT,
     "group_member": Role.PARTICIPANT,
     "group_leader": Role.PARTICIPANT,
@@ -100,6 +106,7 @@ def _roles_cache_key(user_id) -> str:
 
 def _query_data_roles(user_id) -> frozenset[Role]:
     from affinity.models import Group, GroupMember
+    from applications.models import Award
     from cohorts.models import CohortMember, Mentorship
     from dashmentor.models import Membership, Organization, User
 
@@ -117,8 +124,19 @@ def _query_data_roles(user_id) -> frozenset[Role]:
                     organization__kind=Organization.Kind.MENTOR,
                 )
             ),
+            # A mentee while the award runs; its people are alumni once it
+            # has ended (they keep the network, not the cohort's pages).
             mentee=Exists(
-                CohortMember.objects.filter(user_id=OuterRef("pk"), active=True)
+                CohortMember.objects.filter(
+                    user_id=OuterRef("pk"), active=True
+                ).exclude(award__status=Award.Status.ENDED)
+            ),
+            alumnus=Exists(
+                CohortMember.objects.filter(
+                    user_id=OuterRef("pk"),
+                    active=True,
+                    award__status=Award.Status.ENDED,
+                )
             ),
             applicant=Exists(
                 Membership.objects.filter(

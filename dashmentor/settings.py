@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "cohorts",
     "surveys",
     "affinity",
+    "peers",
 ]
 
 MIDDLEWARE = [
@@ -378,6 +379,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "applications.tasks.rounds_rescore_sweep_task",
         "schedule": 300.0,
     },
+    # Peers like us: computed again when profiles changed (the wake-up after a
+    # change may have been lost), and profiles made for new organizations.
+    "peers-similarities-sweep": {
+        "task": "peers.tasks.similarities_sweep_task",
+        "schedule": 300.0,
+    },
+    "peers-profiles-sync": {
+        "task": "peers.tasks.profiles_sync_task",
+        "schedule": 3600.0,
+    },
 }
 # A round still marked "being recomputed" this long after the rubric changed
 # lost its task (broker down, task failed): the sweep queues it again. A
@@ -459,3 +470,7 @@ if PRODUCTION and (len(SURVEY_SEAL_KEY) < 32 or SURVEY_SEAL_KEY == SECRET_KEY):
 # Outside production a missing key falls back to the secret key, which is what
 # sealed the answers of development databases made before the setting existed.
 SURVEY_SEAL_KEY = SURVEY_SEAL_KEY or SECRET_KEY
+
+# --- the peer network (peers/) ----------------------------------------------------
+# Introductions one person may ask for in 24 hours.
+PEERS_INTRODUCTIONS_PER_DAY = env_int("PEERS_INTRODUCTIONS_PER_DAY", 5)

@@ -63,5 +63,6 @@ urlpatterns = [
     path("cohorts/", include("cohorts.urls")),
     path("surveys/", include("surveys.urls")),
     path("groups/", include("affinity.urls")),
+    path("peers/", include("peers.urls")),
     path("admin/", admin.site.urls),
 ]

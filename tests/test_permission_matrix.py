@@ -28,7 +28,7 @@ OK, LOGIN, DENY, GONE, REDIRECT, NOT_ALLOWED = (
     "302",
     "405",
 )
-ROLES = ("anonymous", "applicant", "reviewer", "mentor", "mentee", "staff")
+ROLES = ("anonymous", "applicant", "reviewer", "mentor", "mentee", "staff", "alumni")
 
 
 def everyone(code):
@@ -45,6 +45,7 @@ def only(allowed: dict, others=DENY, anonymous=LOGIN):
 
 
 STAFF_ONLY = only({"staff": OK})
+PARTICIPANTS = ("mentor", "mentee", "staff", "alumni")
 # Another cohort's mentee organization: its mentor and mentee get 404.
 YEAR_OTHER = only({"mentor": GONE, "mentee": GONE, "staff": OK})
 
@@ -77,7 +78,15 @@ def world(db):
     applicant = factories.UserFactory(email="applicant@example.org")
     factories.ApplicationFactory(round=round_, created_by=applicant)
     other_application = factories.ApplicationFactory(round=round_)
+    # An alumnus: a cohort member of an award that has ended, in another cohort.
+    alumnus = factories.CohortMemberFactory(
+        award__application__round=round_,
+        award__mentorship=theirs,
+        award__status="ended",
+        user__email="alumni@example.org",
+    )
     users = {
+        "alumni": alumnus.user,
         "anonymous": None,
         "applicant": applicant,
         "reviewer": factories.ReviewerFactory(email="reviewer@example.org"),
@@ -124,6 +133,25 @@ def world(db):
         starts_at=timezone.now() + dt.timedelta(days=2),
         join_url="https://meet.example.org/join",
     )
+    from peers import services as peer_services
+    from peers.models import Block, GroupMoveSuggestion
+
+    third_award = factories.AwardFactory(application__round=round_, mentorship=theirs)
+    peer_services.profiles_sync()
+    other_profile = other_member.award.application.organization.peer_profile
+    third_profile = third_award.application.organization.peer_profile
+    peer_intro = peer_services.introduction_request(
+        from_profile=other_profile,
+        to_profile=third_profile,
+        note="Hello",
+        by=other_member.user,
+    )
+    peer_block = Block.objects.create(blocker=third_profile, blocked=other_profile)
+    GroupMember.objects.filter(pk=group_member.pk).update(status="admitted")
+    other_group = Group.objects.create(cycle=cycle, topic="Housing", slug="housing")
+    peer_move = GroupMoveSuggestion.objects.create(
+        member=group_member, to_group=other_group
+    )
     other = {
         "webinar": webinar,
         "question": AskedQuestion.objects.create(
@@ -157,6 +185,10 @@ def world(db):
         "award": other_member.award,
         "member": other_member,
         "now": timezone.now() + dt.timedelta(days=1),
+        "profile": other_profile,
+        "intro": peer_intro,
+        "block": peer_block,
+        "move": peer_move,
     }
     return World(users=users, other=other)
 
@@ -474,6 +506,51 @@ EXPECTED: dict[str, tuple] = {
         lambda w: [w.other["round"].slug, w.other["webinar"].pk],
         STAFF_ONLY,
     ),
+    # The peer network: participants (mentors, mentees, alumni, staff) use the
+    # directory; another organization's profile is readable by participants
+    # only, editable by nobody else; introductions of others answer 404 to
+    # everyone (staff read them in the report and the admin).
+    "peers:directory": (None, only({p: OK for p in PARTICIPANTS})),
+    "peers:network": (None, signed_in(OK)),
+    "peers:my-profile": (None, signed_in(REDIRECT)),
+    "peers:profile-detail": (
+        lambda w: [w.other["profile"].pk],
+        {**signed_in(GONE), **{p: OK for p in PARTICIPANTS}},
+    ),
+    "peers:profile-edit": (lambda w: [w.other["profile"].pk], signed_in(GONE)),
+    "peers:profile-prefill": (
+        lambda w: [w.other["profile"].pk],
+        everyone(NOT_ALLOWED),
+    ),
+    # The form needs an organization of one's own: staff and reviewers have none.
+    "peers:introduction-request": (
+        lambda w: [w.other["profile"].pk],
+        {**signed_in(GONE), "mentor": OK, "mentee": OK, "alumni": OK},
+    ),
+    "peers:block": (lambda w: [w.other["profile"].pk], everyone(NOT_ALLOWED)),
+    "peers:unblock": (lambda w: [w.other["block"].pk], everyone(NOT_ALLOWED)),
+    "peers:introduction-detail": (lambda w: [w.other["intro"].pk], signed_in(GONE)),
+    "peers:introduction-respond": (
+        lambda w: [w.other["intro"].pk],
+        everyone(NOT_ALLOWED),
+    ),
+    "peers:introduction-withdraw": (
+        lambda w: [w.other["intro"].pk],
+        everyone(NOT_ALLOWED),
+    ),
+    "peers:introduction-broker": (None, only({"mentor": OK, "staff": OK})),
+    "peers:alumni-home": (None, only({"alumni": OK})),
+    "peers:group-move-suggest": (
+        lambda w: [w.other["group_member"].pk],
+        {**signed_in(GONE), "staff": OK},
+    ),
+    "peers:group-move-respond": (
+        lambda w: [w.other["move"].pk],
+        everyone(NOT_ALLOWED),
+    ),
+    "peers:report": (None, STAFF_ONLY),
+    "peers:report-svg": (None, STAFF_ONLY),
+    "peers:report-csv": (lambda w: ["connections"], STAFF_ONLY),
 }
 
 

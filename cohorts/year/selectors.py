@@ -42,10 +42,15 @@ def mentorship_list_for_mentor(*, user):
 
 
 def cohort_memberships_for_mentee(*, user):
-    return CohortMember.objects.filter(user=user, active=True).select_related(
-        "award__mentorship__mentor_organization",
-        "award__mentorship__round",
-        "award__application__organization",
+    # An ended award's people are alumni (peers/): not on the mentee's home.
+    return (
+        CohortMember.objects.filter(user=user, active=True)
+        .exclude(award__status=Award.Status.ENDED)
+        .select_related(
+            "award__mentorship__mentor_organization",
+            "award__mentorship__round",
+            "award__application__organization",
+        )
     )
 
 

@@ -16,6 +16,7 @@ DEMO_MODULES = [
     "surveys.demo",
     "affinity.demo",
     "notifications.demo",
+    "peers.demo",
 ]
 
 

@@ -1,0 +1,407 @@
+"""The peer learning network: collaboration profiles, introductions, blocks.
+
+One ``CollaborationProfile`` per organization that has applied, been awarded,
+joined an affinity group or mentors. What it took part in (program years,
+cohort, groups) is not stored here: it is read from the program's own records
+(``selectors.program_facts``), so it is always true. Contact details are never
+part of a profile: an accepted ``Introduction`` is the only thing that shows
+one organization's contact e-mail to another.
+
+Other features build on these models (issue 20: challenges and discussions):
+``Challenge`` rows are a profile's current challenges, one short text each,
+and ``selectors.profiles_visible_to`` is the one rule of who may read a
+profile; use it for anything that shows profiles or their challenges.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from dashmentor.choices import Sector, USState
+from dashmentor.models import Organization
+
+from .rules import DataSystem, Population, Region, Visibility
+
+
+class Topic(models.Model):
+    """A topic of the program's one controlled vocabulary, kept by staff.
+
+    The same words label collaboration profiles, the mentorships' "good fit"
+    tags and the affinity groups' topics: ``phrases`` lists how those spell
+    this topic (matched without regard to case), so a cohort's tags and a
+    group's topic map to topics without either app knowing of this one.
+    """
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    phrases = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Mentorship tags and affinity-group topics that mean this "
+        "topic, one per entry (case does not matter).",
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class CollaborationProfile(models.Model):
+    """What a collaboration works on, shown to its peers (never its contacts)."""
+
+    class Consent(models.TextChoices):
+        NOT_ASKED = "", "Not asked yet"
+        YES = "yes", "Filled from the application"
+        NO = "no", "Not filled from the application"
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, related_name="peer_profile"
+    )
+    visibility = models.CharField(
+        "who may see this profile",
+        max_length=12,
+        choices=Visibility.choices,
+        default=Visibility.PARTICIPANTS,
+        db_index=True,
+    )
+    works_on = models.TextField("what the collaboration works on", blank=True)
+    offers = models.TextField("what it can offer peers", blank=True)
+    partner_sectors = models.JSONField(
+        default=list, blank=True, help_text="Sector codes of dashmentor.choices."
+    )
+    data_systems = models.JSONField(
+        "data systems in use",
+        default=list,
+        blank=True,
+        help_text="Codes of peers.rules.DataSystem.",
+    )
+    data_systems_planned = models.JSONField(
+        "data systems planned", default=list, blank=True
+    )
+    populations = models.JSONField(
+        "populations served",
+        default=list,
+        blank=True,
+        help_text="Codes of peers.rules.Population.",
+    )
+    topics = models.ManyToManyField(Topic, blank=True, related_name="profiles")
+    state = models.CharField(
+        "state or territory", max_length=2, choices=USState.choices, blank=True
+    )
+    region = models.CharField(
+        max_length=12, choices=Region.choices, blank=True, db_index=True
+    )
+    # Asked once, when one of the organization's people first opens the
+    # profile: may the portal fill it from the organization's latest
+    # application? The answer, who gave it and when are kept.
+    prefill_consent = models.CharField(
+        max_length=3, choices=Consent.choices, default=Consent.NOT_ASKED, blank=True
+    )
+    prefill_answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    prefill_answered_at = models.DateTimeField(null=True, blank=True)
+    # The vocabularies as ",s:housing,d:hmis,..." (``rules.tags_index``),
+    # written by the services: the directory's filters read it on any database.
+    tags_index = models.TextField(blank=True, editable=False)
+    # Everything searchable, in one text (name, texts, vocabularies' labels),
+    # written by the services: PostgreSQL's full-text index reads it.
+    search_document = models.TextField(blank=True, editable=False)
+    # Set by every change the matching reads; the similarity sweep computes
+    # the neighbours again and clears it.
+    similar_stale = models.BooleanField(default=True, db_index=True)
+    similar_computed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["organization__name"]
+
+    def __str__(self):
+        return f"Profile of {self.organization}"
+
+    def get_absolute_url(self):
+        return reverse("peers:profile-detail", args=[self.pk])
+
+    @property
+    def hidden(self) -> bool:
+        return self.visibility == Visibility.NOBODY
+
+    # Labels of the vocabularies' codes, for the pages.
+    @property
+    def sector_labels(self) -> list[str]:
+        return _labels(Sector, self.partner_sectors)
+
+    @property
+    def data_system_labels(self) -> list[str]:
+        return _labels(DataSystem, self.data_systems)
+
+    @property
+    def planned_labels(self) -> list[str]:
+        return _labels(DataSystem, self.data_systems_planned)
+
+    @property
+    def population_labels(self) -> list[str]:
+        return _labels(Population, self.populations)
+
+
+def _labels(choices, codes) -> list[str]:
+    known = dict(choices.choices)
+    return [known[code] for code in codes if code in known]
+
+
+class Challenge(models.Model):
+    """One current challenge of a collaboration, in a short text."""
+
+    profile = models.ForeignKey(
+        CollaborationProfile, on_delete=models.CASCADE, related_name="challenges"
+    )
+    text = models.CharField(max_length=200)
+    order = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["profile", "order", "id"]
+
+    def __str__(self):
+        return self.text
+
+
+class Similarity(models.Model):
+    """One of the most similar profiles of ``profile``, with the reason in words.
+
+    Computed for all profiles at once (``services.similarities_compute``); the
+    rows of hidden profiles are never written.
+    """
+
+    profile = models.ForeignKey(
+        CollaborationProfile, on_delete=models.CASCADE, related_name="similar"
+    )
+    other = models.ForeignKey(
+        CollaborationProfile, on_delete=models.CASCADE, related_name="+"
+    )
+    rank = models.PositiveSmallIntegerField()
+    score = models.FloatField()
+    reason = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["profile", "rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "other"], name="peers_similarity_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.other} like {self.profile} ({self.score:.2f})"
+
+
+class Introduction(models.Model):
+    """One organization asks to be introduced to another, or a mentor or staff
+    member introduces two.
+
+    A request is accepted by the other side alone; an introduction made by a
+    mentor or staff member needs both sides. Only an accepted introduction
+    shows each side the other's contact e-mail: that of the person who asked
+    or accepted for it.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for an answer"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    TRANSITIONS = {
+        Status.PENDING: {Status.ACCEPTED, Status.DECLINED, Status.WITHDRAWN},
+        Status.ACCEPTED: set(),
+        Status.DECLINED: set(),
+        Status.WITHDRAWN: set(),
+    }
+
+    from_profile = models.ForeignKey(
+        CollaborationProfile, on_delete=models.CASCADE, related_name="asked"
+    )
+    to_profile = models.ForeignKey(
+        CollaborationProfile, on_delete=models.CASCADE, related_name="asked_of"
+    )
+    # The two profiles' ids, smaller first: one open introduction per pair,
+    # whichever side asked.
+    pair = models.CharField(max_length=41, editable=False)
+    note = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="peer_introductions_asked",
+        help_text="Who asked, for a request by one of the organizations.",
+    )
+    introduced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="peer_introductions_made",
+        help_text="The mentor or staff member who introduced the two.",
+    )
+    from_contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who speaks for the first organization: its asker, or "
+        "whoever accepted an introduction made for it.",
+    )
+    from_accepted_at = models.DateTimeField(null=True, blank=True)
+    to_contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    to_accepted_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pair"],
+                condition=Q(status="pending"),
+                name="peers_one_open_introduction_per_pair",
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_profile=models.F("to_profile")),
+                name="peers_introduction_not_to_itself",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["from_profile", "status"]),
+            models.Index(fields=["to_profile", "status"]),
+            models.Index(fields=["requested_by", "created_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.from_profile.organization} → {self.to_profile.organization}"
+
+    def get_absolute_url(self):
+        return reverse("peers:introduction-detail", args=[self.pk])
+
+    @staticmethod
+    def pair_of(a_id: int, b_id: int) -> str:
+        low, high = sorted((int(a_id), int(b_id)))
+        return f"{low}-{high}"
+
+    @property
+    def brokered(self) -> bool:
+        return self.introduced_by_id is not None
+
+
+class Block(models.Model):
+    """An organization that wants no introductions from another."""
+
+    blocker = models.ForeignKey(
+        CollaborationProfile, on_delete=models.CASCADE, related_name="blocks"
+    )
+    blocked = models.ForeignKey(
+        CollaborationProfile, on_delete=models.CASCADE, related_name="blocked_by"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["blocker", "blocked"], name="peers_block_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.blocker.organization} blocks {self.blocked.organization}"
+
+
+class GroupMoveSuggestion(models.Model):
+    """A group leader's suggestion that a member would fit another group better.
+
+    The member accepts with one click: the membership moves and both groups'
+    leaders are told.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for the member"
+        ACCEPTED = "accepted", "Moved"
+        DECLINED = "declined", "Declined"
+
+    TRANSITIONS = {
+        Status.PENDING: {Status.ACCEPTED, Status.DECLINED},
+        Status.ACCEPTED: set(),
+        Status.DECLINED: set(),
+    }
+
+    member = models.ForeignKey(
+        "affinity.GroupMember", on_delete=models.CASCADE, related_name="+"
+    )
+    to_group = models.ForeignKey(
+        "affinity.Group", on_delete=models.CASCADE, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    suggested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=Q(status="pending"),
+                name="peers_one_open_move_per_member",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.member} → {self.to_group}"
