@@ -18,7 +18,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from dashmentor.demo import INVENTED_DOMAIN, at_eastern
+from dashmentor.demo import at_eastern
 
 from .models import (
     AskedQuestion,
@@ -110,8 +110,12 @@ REGISTRANTS = [
 ]
 
 
+# The demo's askers and registrants write from addresses that do not exist.
+DEMO_DOMAIN = "@visitors.dash.test"
+
+
 def _address(local: str) -> str:
-    return f"{local}{INVENTED_DOMAIN}"
+    return f"{local}{DEMO_DOMAIN}"
 
 
 def seed(ctx) -> None:

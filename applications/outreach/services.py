@@ -57,7 +57,8 @@ def _move(obj, to: str) -> None:
     obj.status = to
 
 
-def _deadline_text(round_) -> str:
+def deadline_text(round_) -> str:
+    """The round's deadline as its pages say it, in its zone."""
     local = round_.closes_at_local()
     hour = local.strftime("%I:%M %p").lstrip("0")
     return f"{local:%B} {local.day}, {local.year}, {hour} {local.tzname()}"
@@ -70,7 +71,7 @@ def questions_open(round_, *, now: dt.datetime | None = None) -> bool:
 
 def _check_open(round_, now) -> None:
     if not questions_open(round_, now=now):
-        raise ValidationError(QUESTIONS_CLOSED.format(deadline=_deadline_text(round_)))
+        raise ValidationError(QUESTIONS_CLOSED.format(deadline=deadline_text(round_)))
 
 
 def _confirmed_account(user, email: str) -> bool:
@@ -466,7 +467,9 @@ def _taken(webinar: Webinar) -> int:
     ).count()
 
 
-def _registered_email(registration: WebinarRegistration) -> None:
+def _registered_email(registration: WebinarRegistration, now) -> None:
+    """The seat, the join link and the registrant's own page. Sent again (once
+    a day at most) when the address registers again: its owner lost it."""
     webinar = registration.webinar
     message_enqueue(
         kind=Kind.GENERAL,
@@ -479,7 +482,10 @@ def _registered_email(registration: WebinarRegistration) -> None:
             "name": registration.name,
             "time_zone": webinar.round.time_zone,
         },
-        key=f"webinar-registered:{registration.pk}:{webinar.starts_at:%Y%m%d%H%M}",
+        key=(
+            f"webinar-registered:{registration.pk}:{webinar.starts_at:%Y%m%d%H%M}:"
+            f"{timezone.localdate(now):%Y%m%d}"
+        ),
         recipient=registration.user,
         link_kind=links.REGISTRATION,
         link_object_id=registration.pk,
@@ -506,7 +512,7 @@ def _seat(registration: WebinarRegistration, now) -> WebinarRegistration:
     _move(registration, WebinarRegistration.Status.CONFIRMED)
     registration.confirmed_at = now
     registration.save(update_fields=["status", "confirmed_at"])
-    _registered_email(registration)
+    _registered_email(registration, now)
     return registration
 
 
@@ -538,6 +544,7 @@ def webinar_register(
         registration is not None
         and registration.status == WebinarRegistration.Status.CONFIRMED
     ):
+        _registered_email(registration, now)
         return registration
     if rules.seats_left(webinar.capacity, _taken(webinar)) == 0:
         raise ValidationError(SESSION_FULL)

@@ -18,6 +18,12 @@ from django.views.decorators.http import require_POST
 from dashmentor import ratelimit as limits
 from dashmentor.csv_export import csv_response
 from dashmentor.roles import Role, role_required
+from dashmentor.views_support import (
+    error_text,
+    form_add_errors,
+    messages_add_errors,
+    posted,
+)
 
 from . import calendar, forms, links, rules, selectors, services
 from .models import AskedQuestion, FaqEntry, Milestone, Webinar, WebinarRegistration
@@ -39,10 +45,6 @@ REGISTERED = (
     "You are registered for {title}. The join link is below and in your e-mail."
 )
 TOO_MANY = "Too many messages from this address. Please wait a while and try again."
-
-
-def _posted(request):
-    return request.POST if request.method == "POST" else None
 
 
 def _round(slug):
@@ -67,13 +69,13 @@ def round_questions(request, slug):
     round_ = _round(slug)
     now = timezone.now()
     is_open = services.questions_open(round_, now=now)
-    form = forms.AskForm(_posted(request), user=request.user)
+    form = forms.AskForm(posted(request), user=request.user)
     if request.method == "POST":
         if not is_open:
             messages.error(
                 request,
                 services.QUESTIONS_CLOSED.format(
-                    deadline=services._deadline_text(round_)
+                    deadline=services.deadline_text(round_)
                 ),
             )
             return redirect("applications:round-questions", slug)
@@ -95,7 +97,7 @@ def round_questions(request, slug):
                     now=now,
                 )
             except ValidationError as exc:
-                form.add_error(None, exc)
+                form_add_errors(form, exc)
             else:
                 done = (
                     ASKED_CONFIRMED
@@ -131,14 +133,14 @@ def question_confirm(request, token):
         return render(
             request,
             "applications/outreach/question_confirm.html",
-            {"error": " ".join(exc.messages)},
+            {"error": error_text(exc)},
             status=400,
         )
     if request.method == "POST":
         try:
             question = services.question_confirm(question=question)
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            messages_add_errors(request, exc)
         else:
             messages.success(
                 request,
@@ -179,7 +181,7 @@ def round_webinars(request, slug):
 def webinar_register(request, pk):
     """Register for a session with a name, an address and an organization."""
     webinar = get_object_or_404(Webinar.objects.select_related("round"), pk=pk)
-    form = forms.RegisterForm(_posted(request), user=request.user)
+    form = forms.RegisterForm(posted(request), user=request.user)
     if request.method == "POST":
         if form.is_bot:
             email = request.POST.get("email", "")
@@ -198,7 +200,7 @@ def webinar_register(request, pk):
                     organization=form.cleaned_data["organization"],
                 )
             except ValidationError as exc:
-                form.add_error(None, exc)
+                form_add_errors(form, exc)
             else:
                 own = (
                     request.user.is_authenticated
@@ -255,7 +257,7 @@ def webinar_registration(request, token):
             else:
                 raise Http404("No such action.")
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            messages_add_errors(request, exc)
         return redirect("applications:webinar-registration", token)
     webinar = registration.webinar
     return render(
@@ -338,7 +340,7 @@ def staff_question_answer(request, pk):
     others = selectors.waiting_questions(round=round_).exclude(pk=question.pk)
     entries = FaqEntry.objects.filter(round=round_, published_at__isnull=False)
     form = forms.AnswerForm(
-        _posted(request), question=question, others=others, entries=entries
+        posted(request), question=question, others=others, entries=entries
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -355,7 +357,7 @@ def staff_question_answer(request, pk):
                 also=list(data["also"]),
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form_add_errors(form, exc)
         else:
             count = 1 + len(data["also"])
             sent = f"The answer is on its way to {count} asker{'s' * (count > 1)}"
@@ -383,7 +385,7 @@ def staff_question_dismiss(request, pk):
     try:
         services.question_dismiss(question=question, by=request.user)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages_add_errors(request, exc)
     else:
         messages.success(request, "The question is dismissed; nobody was e-mailed.")
     return redirect("applications:staff-questions", question.round.slug)
@@ -394,7 +396,7 @@ def staff_faq_edit(request, slug, pk=None):
     """Write a published question without an asked one, or change one."""
     round_ = _round(slug)
     entry = get_object_or_404(FaqEntry, pk=pk, round=round_) if pk else None
-    form = forms.FaqEntryForm(_posted(request), instance=entry)
+    form = forms.FaqEntryForm(posted(request), instance=entry)
     if request.method == "POST" and form.is_valid():
         services.faq_entry_save(
             round=round_,
@@ -423,7 +425,7 @@ def staff_timeline(request, slug, pk=None):
     change or remove (the opening and the deadline are the round's own)."""
     round_ = _round(slug)
     milestone = get_object_or_404(Milestone, pk=pk, round=round_) if pk else None
-    form = forms.MilestoneForm(_posted(request), instance=milestone, round=round_)
+    form = forms.MilestoneForm(posted(request), instance=milestone, round=round_)
     if request.method == "POST" and form.is_valid():
         try:
             services.milestone_save(
@@ -470,7 +472,7 @@ def staff_webinars(request, slug, pk=None):
     (its recording and slides afterwards)."""
     round_ = _round(slug)
     webinar = get_object_or_404(Webinar, pk=pk, round=round_) if pk else None
-    form = forms.WebinarForm(_posted(request), instance=webinar, round=round_)
+    form = forms.WebinarForm(posted(request), instance=webinar, round=round_)
     if request.method == "POST" and form.is_valid():
         services.webinar_save(
             round=round_, by=request.user, webinar=webinar, data=form.cleaned_data
