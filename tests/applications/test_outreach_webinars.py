@@ -405,3 +405,25 @@ def test_an_unconfirmed_registration_reaches_no_staff_page(client_as, round_, se
     for page in pages:
         assert "confirmed@example.org" in page
         assert "unconfirmed@example.org" not in page
+
+
+def test_someone_who_registers_after_the_reminders_moment_is_not_reminded(session):
+    late = registration(session, email="late@example.org")
+    late.confirmed_at = session.starts_at - dt.timedelta(hours=3)
+    late.save()
+    with time_machine.travel(session.starts_at - dt.timedelta(hours=2)):
+        assert reminders_scan()["webinar"] == 0
+
+
+def test_the_past_rounds_timeline_offers_its_webinars_recording(client, round_):
+    past = webinar(
+        round_,
+        days=-20,
+        title="Mentor Pitch Webinar",
+        recording_url="https://video.example.org/pitch",
+    )
+    page = client.get(round_.get_absolute_url()).content.decode()
+    timeline = page[page.index('class="list-unstyled timeline') :]
+    row = timeline[timeline.index(f"#webinar-{past.pk}") :]
+    row = row[: row.index("</li>")]
+    assert "Past" in row and "https://video.example.org/pitch" in row
