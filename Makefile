@@ -38,6 +38,7 @@ test: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 worker: setup
 	$(BIN)/celery -A dashmentor worker --loglevel=INFO

@@ -15,9 +15,11 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 
-from dashmentor.admin import SavesChangesOnly
+from dashmentor.admin import SavesChangesOnly, StatusGateForm
 from dashmentor.choices import Sector, USState
 
+from . import rules
+from . import services as applicant_services
 from .forms import RoundAdminForm
 from .models import (
     Application,
@@ -140,9 +142,12 @@ class EligibilityOverrideFormSet(BaseInlineFormSet):
         super().clean()
         for form in self.forms:
             data = getattr(form, "cleaned_data", {})
-            justification = (data.get("override_justification") or "").strip()
-            if data.get("override_outcome") and not justification:
-                form.add_error("override_justification", services.OVERRIDE_JUSTIFY)
+            error = rules.override_error(
+                data.get("override_outcome") or "",
+                data.get("override_justification") or "",
+            )
+            if error:
+                form.add_error("override_justification", error)
 
 
 class EligibilityInline(admin.TabularInline):
@@ -319,6 +324,7 @@ STATUS_LABELS = dict(Application.Status.choices)
 
 @admin.register(Application)
 class ApplicationAdmin(SavesChangesOnly, admin.ModelAdmin):
+    form = StatusGateForm
     list_display = [
         "organization_as_submitted",
         "round",
@@ -473,7 +479,7 @@ class ApplicationAdmin(SavesChangesOnly, admin.ModelAdmin):
         for f in formset.forms:
             if not f.has_changed() or f.instance.pk is None:
                 continue
-            services.eligibility_override(
+            applicant_services.eligibility_override(
                 result=f.instance,
                 outcome=f.cleaned_data.get("override_outcome") or "",
                 justification=f.cleaned_data.get("override_justification") or "",
@@ -488,4 +494,7 @@ class ApplicationAdmin(SavesChangesOnly, admin.ModelAdmin):
         self.message_user(request, f"{count} decision(s) released and e-mailed.")
 
 
-admin.site.register(Award, raw_id_fields=["application"])
+@admin.register(Award)
+class AwardAdmin(admin.ModelAdmin):
+    form = StatusGateForm
+    raw_id_fields = ["application"]

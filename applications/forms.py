@@ -721,17 +721,34 @@ class SubmitForm(forms.Form):
 
 
 class EligibilityOverrideForm(forms.Form):
+    """One screening result's override, on the eligibility page and the review
+    file alike. The service decides (``rules.override_error``): an outcome needs
+    a justification; no outcome clears the override."""
+
     outcome = forms.ChoiceField(
         label="Outcome to record",
-        choices=EligibilityResult.Outcome.choices,
+        required=False,
+        choices=[("", "No override (use the screening)")]
+        + list(EligibilityResult.Outcome.choices),
         widget=forms.RadioSelect,
     )
     justification = forms.CharField(
         label="Justification",
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Why the screening result is overridden. Kept with your name.",
-        error_messages={"required": "Write why you override the screening result."},
     )
+
+    @classmethod
+    def for_result(cls, result: EligibilityResult) -> "EligibilityOverrideForm":
+        """The form showing ``result``'s override (none: the screening counts)."""
+        return cls(
+            prefix=f"c{result.criterion}",
+            initial={
+                "outcome": result.override_outcome,
+                "justification": result.override_justification,
+            },
+        )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from dashmentor.choices import Sector, USState
 from dashmentor.models import TIME_ZONE_CHOICES, Organization, validate_time_zone
+from dashmentor.status import status_allowed
 
 
 def default_reminder_offsets():
@@ -395,7 +396,7 @@ class Application(models.Model):
         return reverse("applications:application-detail", args=[self.pk])
 
     def can_move_to(self, status) -> bool:
-        return status in self.TRANSITIONS.get(self.status, set())
+        return status_allowed(Application, self.status, status)
 
     @property
     def submitted_organization(self) -> "SubmittedOrganization | None":

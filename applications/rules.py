@@ -244,6 +244,24 @@ def screen(inp: ScreeningInput) -> list[CriterionResult]:
     ]
 
 
+# Staff may override a screening result: an outcome with why, or no outcome,
+# which clears the override (the screening counts again).
+OUTCOMES = (PASS, FAIL, NEEDS_REVIEW)
+JUSTIFICATION_REQUIRED = "Write why you override the screening result."
+NOT_AN_OUTCOME = "“{outcome}” is not an outcome."
+
+
+def override_error(outcome: str, justification: str) -> str | None:
+    """Why an override cannot be recorded, or None when it can."""
+    if not outcome:
+        return None
+    if outcome not in OUTCOMES:
+        return NOT_AN_OUTCOME.format(outcome=outcome)
+    if not (justification or "").strip():
+        return JUSTIFICATION_REQUIRED
+    return None
+
+
 def overall_eligibility(outcomes) -> str:
     """Ineligible if any criterion fails, needs review if any needs review,
     eligible only when all pass."""

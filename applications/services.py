@@ -22,6 +22,7 @@ from dashmentor.models import Membership, Organization, User
 from dashmentor.roles import forget_roles
 from dashmentor.rows import rows_sync
 from dashmentor.services import audit_record
+from dashmentor.status import status_move
 from notifications import links
 from notifications.models import Kind
 from notifications.services import message_enqueue
@@ -54,7 +55,7 @@ EMAIL_NOT_CONFIRMED = (
 )
 ALREADY_SUBMITTED = "This application has already been submitted."
 CANNOT_WITHDRAW = "Only a submitted application can be withdrawn."
-TRANSITION_REFUSED = "An application cannot move from “{from_}” to “{to}”."
+TRANSITION_REFUSED = "An application cannot move from “{before}” to “{after}”."
 NO_ORGANIZATION = "Create your organization's profile before you start an application."
 CONFIRMATION_INVALID = (
     "This confirmation link is not valid. It may be mistyped or for another "
@@ -63,7 +64,7 @@ CONFIRMATION_INVALID = (
 CONFIRMATION_EXPIRED = (
     "This confirmation link has expired. Sign in and ask for a new one."
 )
-JUSTIFICATION_REQUIRED = "Write why you override the screening result."
+JUSTIFICATION_REQUIRED = rules.JUSTIFICATION_REQUIRED
 DUPLICATE_PREFERENCE = "Each mentorship can be ranked only once."
 PREFERENCE_OTHER_ROUND = "That mentorship is not part of this round."
 DUPLICATE_PARTNER = (
@@ -295,6 +296,22 @@ def application_is_editable(application: Application, now=None) -> bool:
         Application.Status.DRAFT,
         Application.Status.WITHDRAWN,
     ) and application.round.is_open(now or timezone.now())
+
+
+def application_not_editable_reason(application: Application) -> str:
+    """What to tell the applicant whose application cannot be edited: a
+    submitted one of an open round must be withdrawn first (``NOT_EDITABLE``);
+    a draft's deadline has passed (``DEADLINE_PASSED``); nothing otherwise."""
+    if application.status == Application.Status.SUBMITTED and (
+        application.round.is_open()
+    ):
+        return NOT_EDITABLE
+    if application.status in (
+        Application.Status.DRAFT,
+        Application.Status.WITHDRAWN,
+    ):
+        return DEADLINE_PASSED
+    return ""
 
 
 def _lock_editable(application: Application, now=None) -> Application:
@@ -690,13 +707,24 @@ def eligibility_screen(*, application: Application, now=None) -> list:
 def eligibility_override(
     *, result: EligibilityResult, outcome: str, justification: str, by: User
 ) -> EligibilityResult:
-    """Record staff's outcome for one criterion, with who and why."""
+    """Record staff's outcome for one screening result, with who and why.
+
+    An empty ``outcome`` clears the override: the screening's own outcome counts
+    again. Either way the overall eligibility is worked out again and the change
+    is on the application's history. The staff page, the review file and the
+    admin all come here.
+    """
     justification = (justification or "").strip()
-    if not justification:
-        raise ValidationError(JUSTIFICATION_REQUIRED)
-    if outcome not in EligibilityResult.Outcome.values:
-        raise ValidationError(f"“{outcome}” is not an outcome.")
-    row = EligibilityResult.objects.select_for_update().get(pk=result.pk)
+    error = rules.override_error(outcome, justification)
+    if error:
+        raise ValidationError({"justification": error})
+    row = (
+        EligibilityResult.objects.select_for_update()
+        .select_related("application")
+        .get(pk=result.pk)
+    )
+    if not outcome:
+        return _eligibility_override_clear(row, by=by)
     before = {
         "outcome": row.effective_outcome,
         "override_outcome": row.override_outcome,
@@ -724,6 +752,44 @@ def eligibility_override(
     return row
 
 
+def _eligibility_override_clear(row: EligibilityResult, *, by) -> EligibilityResult:
+    if not row.override_outcome:
+        return row  # nothing to clear: nothing changes, nothing is recorded
+    application = row.application
+    before = {
+        "criterion": row.criterion,
+        "outcome": row.effective_outcome,
+        "override_outcome": row.override_outcome,
+        "override_justification": row.override_justification,
+        "eligibility": application.eligibility,
+    }
+    row.override_outcome = ""
+    row.override_justification = ""
+    row.overridden_by = None
+    row.overridden_at = None
+    row.save(
+        update_fields=[
+            "override_outcome",
+            "override_justification",
+            "overridden_by",
+            "overridden_at",
+        ]
+    )
+    _refresh_eligibility(application)
+    audit_record(
+        actor=by,
+        action="eligibility.override_cleared",
+        target=application,
+        before=before,
+        after={
+            "criterion": row.criterion,
+            "outcome": row.effective_outcome,
+            "eligibility": application.eligibility,
+        },
+    )
+    return row
+
+
 # --- status ---
 
 
@@ -732,16 +798,9 @@ def application_transition(
     *, application: Application, to: str, by: User | None, note: str = ""
 ) -> Application:
     """Move the application to ``to`` if the transition table allows it."""
-    if not application.can_move_to(to):
-        raise ValidationError(
-            TRANSITION_REFUSED.format(
-                from_=application.get_status_display(),
-                to=Application.Status(to).label,
-            )
-        )
-    before = application.status
-    application.status = to
-    application.save(update_fields=["status", "updated_at"])
+    before = status_move(
+        application, to, fields=["updated_at"], message=TRANSITION_REFUSED
+    )
     audit_record(
         actor=by,
         action="application.status",

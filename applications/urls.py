@@ -47,6 +47,11 @@ urlpatterns = [
         views.eligibility_override,
         name="eligibility-override",
     ),
+    path(
+        "staff/eligibility/<int:pk>/override/",
+        views.eligibility_override_result,
+        name="staff-eligibility-override",
+    ),
     *review_urlpatterns,
     *outreach_urlpatterns,
 ]

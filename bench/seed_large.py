@@ -31,6 +31,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from affinity.models import Cycle, Group, GroupMember, Meeting, MeetingAttendance  # noqa: E402
+from applications.demo import CRITERIA  # noqa: E402
 from applications.models import (  # noqa: E402
     Application,
     Award,
@@ -47,7 +48,6 @@ from applications.models import (  # noqa: E402
 )
 from cohorts.models import Attendance, CohortMember, Event, Mentorship  # noqa: E402
 from dashmentor.choices import Sector, USState  # noqa: E402
-from dashmentor.demo import CRITERIA  # noqa: E402
 from dashmentor.models import Membership, Organization, User  # noqa: E402
 from surveys.models import Answer, Invitation, Question, Response, Section, Survey  # noqa: E402
 from surveys.sealing import seal  # noqa: E402

@@ -8,7 +8,6 @@ and turns on every protection ``manage.py check --deploy`` looks for.
 """
 
 import os
-import sys
 from pathlib import Path
 
 import dj_database_url
@@ -38,7 +37,11 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 PRODUCTION = env_bool("DJANGO_PRODUCTION")
-TESTING = "pytest" in sys.modules or env_bool("DJANGO_TESTING")
+# The test suite says it is running by this variable, set by its first plugin
+# (tests/support/testing.py) before the settings are read; the processes it
+# starts to stand for a deployment (Celery workers, production probes) run
+# without it.
+TESTING = env_bool("DJANGO_TESTING")
 
 DEBUG = env_bool("DJANGO_DEBUG", default=not PRODUCTION)
 if PRODUCTION and DEBUG:

@@ -1,14 +1,11 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 
-from applications.models import Application, Round
-from applications.outreach import selectors as outreach_selectors
-
+from . import registry
 from .ratelimit import ratelimit
 from .roles import Role, home_url, role_required
 from .signin import signin_unlock
@@ -17,14 +14,17 @@ FAVICON = "favicon.svg"
 
 
 def public_home(request):
-    """The front page: what the program is and the rounds open now."""
-    now = timezone.now()
-    rounds = (
-        Round.objects.filter(opens_at__lte=now, closes_at__gt=now)
-        .prefetch_related("mentorships__mentor_organization")
-        .order_by("closes_at")
-    )
-    return render(request, "public_home.html", {"open_rounds": rounds, "now": now})
+    """The front page: what the program is, then what the apps show there (the
+    rounds open now)."""
+    return render(request, "public_home.html", {"cards": _cards(request, "public")})
+
+
+def _cards(request, page: str) -> list[str]:
+    """The cards the apps registered for ``page``, rendered in their order."""
+    return [
+        render_to_string(card.template, card.context(request), request=request)
+        for card in registry.home_cards(page)
+    ]
 
 
 def favicon(request):
@@ -47,23 +47,10 @@ def home(request):
 
 @role_required(Role.STAFF)
 def staff_home(request):
-    """The program office's start page: each round's funnel at a glance."""
-    rounds = Round.objects.annotate(
-        drafts=Count("applications", filter=Q(applications__status="draft")),
-        submitted=Count(
-            "applications", filter=~Q(applications__status__in=["draft", "withdrawn"])
-        ),
-        eligible=Count(
-            "applications",
-            filter=Q(applications__eligibility=Application.Eligibility.ELIGIBLE),
-        ),
-        scored=Count("applications", filter=Q(applications__reviews_done__gt=0)),
-        accepted=Count(
-            "applications", filter=Q(applications__decision__outcome="accept")
-        ),
-    ).order_by("-closes_at")
-    context = outreach_selectors.staff_home(rounds=rounds)
-    return render(request, "dashmentor/staff_home.html", context)
+    """The program office's start page: the cards the apps registered (each
+    round's funnel at a glance)."""
+    cards = _cards(request, "staff")
+    return render(request, "dashmentor/staff_home.html", {"cards": cards})
 
 
 @method_decorator(ratelimit("password_reset"), name="dispatch")

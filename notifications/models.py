@@ -55,6 +55,19 @@ class Message(models.Model):
         FAILED = "failed", "Failed"
         SUPPRESSED = "suppressed", "Suppressed by preference"
 
+    # A message is written pending (or suppressed, by the person's preference),
+    # handed to the broker (queued), claimed by one worker (sending), then sent,
+    # or back to pending for a retry, or failed for good; staff may resend a
+    # failed one. A lost hand-off or a dead worker's claim goes back to pending.
+    TRANSITIONS = {
+        Status.PENDING: {Status.QUEUED, Status.SENDING},
+        Status.QUEUED: {Status.PENDING, Status.SENDING},
+        Status.SENDING: {Status.SENT, Status.PENDING, Status.FAILED},
+        Status.FAILED: {Status.PENDING},
+        Status.SENT: set(),
+        Status.SUPPRESSED: set(),
+    }
+
     kind = models.CharField(max_length=40, choices=Kind.choices, db_index=True)
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,6 +1,7 @@
 """The webinar reminder: the day before, to each confirmed registrant.
 
-One more scan of the reminder rules (``notifications.reminders``): the offsets
+One more scan of the reminder rules (``notifications.reminders``, registered
+by the app's ``ready``): the offsets
 are the round's event-reminder rule (``ReminderRule`` of kind "Event
 reminder"; one day before when the round sets none), the outbox key names the
 session, its time and the stage, so a second scan writes nothing and a session
@@ -25,7 +26,7 @@ def webinar_reminders(now: dt.datetime, offsets: reminders.Offsets):
     """The reminders owed now to the registrants of coming sessions."""
     from .models import Webinar, WebinarRegistration
 
-    horizon = now + reminders._horizon(offsets, Kind.EVENT_REMINDER)
+    horizon = now + reminders.reminder_horizon(offsets, Kind.EVENT_REMINDER)
     webinars = (
         Webinar.objects.filter(starts_at__gt=now, starts_at__lte=horizon)
         .select_related("round")
@@ -77,8 +78,3 @@ def webinar_reminders(now: dt.datetime, offsets: reminders.Offsets):
                 )
             )
     return out
-
-
-def register() -> None:
-    """Add the webinar scan to the reminder scans."""
-    reminders.SCANS[SCAN] = webinar_reminders

@@ -199,20 +199,24 @@ def round_page(*, round, now=None) -> dict:
 STAFF_HOME_QUEUE = 20
 
 
-def staff_home(*, rounds) -> dict:
-    """The staff home's share: the waiting questions, oldest first, with their
-    age, and each round's webinar registrants and how many of them applied
-    (set on the rounds as ``webinar_registrants`` and ``webinar_applied``).
-    Three queries."""
+def webinar_funnel_set(rounds) -> list:
+    """``rounds`` as a list, each with ``webinar_registrants`` and
+    ``webinar_applied`` set (one query for them all), for the staff home's
+    funnel."""
     rounds = list(rounds)
     funnel = webinar_funnel([r.pk for r in rounds])
     for round_ in rounds:
         counts = funnel.get(round_.pk, {})
         round_.webinar_registrants = counts.get("registrants", 0)
         round_.webinar_applied = counts.get("applied", 0)
+    return rounds
+
+
+def questions_waiting_card(request) -> dict:
+    """The staff home's card of the questions waiting for an answer, oldest
+    first with their age. Two queries."""
     waiting = waiting_questions()
     return {
-        "rounds": rounds,
         "waiting_questions": list(waiting[:STAFF_HOME_QUEUE]),
         "waiting_count": waiting.count(),
         "now": timezone.now(),

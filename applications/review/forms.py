@@ -7,7 +7,7 @@ from django import forms
 
 from dashmentor.models import User
 
-from ..models import Conflict, Criterion, Decision, EligibilityResult, Round
+from ..models import Conflict, Criterion, Decision, Round
 from . import rules
 from .services import ScoreInput, score_field
 
@@ -104,6 +104,18 @@ class DecisionForm(forms.Form):
     )
     seen_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
+    @classmethod
+    def for_decision(cls, decision: Decision | None) -> DecisionForm:
+        """The form showing ``decision`` (or none yet), with the version seen."""
+        return cls(
+            initial={
+                "seen_version": decision.version if decision else 0,
+                "outcome": decision.outcome if decision else None,
+                "note": decision.note if decision else "",
+                "share_feedback": decision.share_feedback if decision else False,
+            }
+        )
+
 
 class BulkDecisionForm(forms.Form):
     outcome = forms.ChoiceField(label="Decision", choices=Decision.Outcome.choices)
@@ -137,18 +149,6 @@ class AssignForm(forms.Form):
     reviewer = forms.ModelChoiceField(
         queryset=User.objects.filter(is_reviewer=True, is_active=True),
         label="Assign a reviewer",
-    )
-
-
-class EligibilityOverrideForm(forms.Form):
-    outcome = forms.ChoiceField(
-        label="Override",
-        required=False,
-        choices=[("", "No override (use the screening)")]
-        + list(EligibilityResult.Outcome.choices),
-    )
-    justification = forms.CharField(
-        label="Justification", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 

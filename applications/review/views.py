@@ -24,11 +24,11 @@ from dashmentor.redirects import safe_next
 from dashmentor.roles import Role, role_required
 from dashmentor.views_support import form_add_errors
 
+from ..forms import EligibilityOverrideForm
 from ..models import (
     Application,
     Criterion,
     Decision,
-    EligibilityResult,
     ReviewAssignment,
     Round,
 )
@@ -40,7 +40,6 @@ from .forms import (
     ConflictDeclareForm,
     CriterionFormSet,
     DecisionForm,
-    EligibilityOverrideForm,
     ReviewForm,
     RoundReviewSettingsForm,
 )
@@ -75,10 +74,8 @@ def review_form(request, application_id):
         reviewer=request.user, application_id=application_id
     )
     application = assignment.application
-    criteria = list(
-        Criterion.objects.filter(round=application.round).order_by("order", "pk")
-    )
-    review = getattr(assignment, "review", None) if _has_review(assignment) else None
+    criteria = selectors.criteria_of(round=application.round)
+    review = selectors.review_of(assignment)
     form = ReviewForm(request.POST or None, criteria=criteria, review=review)
     if request.method == "POST" and form.is_valid():
         submit = request.POST.get("action") == "submit"
@@ -118,14 +115,6 @@ def review_form(request, application_id):
             "locked": Decision.objects.filter(application=application).exists(),
         },
     )
-
-
-def _has_review(assignment) -> bool:
-    try:
-        assignment.review  # noqa: B018 - the reverse one-to-one may be missing
-    except ReviewAssignment.review.RelatedObjectDoesNotExist:
-        return False
-    return True
 
 
 @require_POST
@@ -190,7 +179,7 @@ CSV_HEADER = [
 
 
 def _csv_row(position: int, a: Application) -> list:
-    decision = getattr(a, "decision", None) if _has_decision(a) else None
+    decision = getattr(a, "decision", None) if selectors.has_decision(a) else None
     return [
         position,
         a.applicant.name,
@@ -208,14 +197,6 @@ def _csv_row(position: int, a: Application) -> list:
         decision.get_outcome_display() if decision else "",
         "yes" if decision and decision.released_at else "no",
     ]
-
-
-def _has_decision(application) -> bool:
-    try:
-        application.decision  # noqa: B018
-    except Application.decision.RelatedObjectDoesNotExist:
-        return False
-    return True
 
 
 def _csv_response(rows, filename: str):
@@ -281,14 +262,7 @@ def staff_review_list(request):
             filtered.iterator(chunk_size=1000), f"applications-{slug}-{stamp}.csv"
         )
     page = Paginator(filtered, PAGE_SIZE).get_page(request.GET.get("page"))
-    offset = (page.number - 1) * PAGE_SIZE
-    rows = []
-    for i, a in enumerate(page.object_list, start=offset + 1):
-        a.position = i
-        a.sectors = selectors.sectors_of(a)
-        a.current_decision = a.decision if _has_decision(a) else None
-        rows.append(a)
-    _with_file_urls(rows)
+    rows = _with_file_urls(selectors.review_list_rows(page, page_size=PAGE_SIZE))
     return render(
         request,
         "applications/staff_review_list.html",
@@ -367,37 +341,15 @@ def _render_review_file(
     *,
     decision_form=None,
     assign_form=None,
-    override_errors=None,
     status=200,
 ):
-    decision = (
-        Decision.objects.filter(application=application)
-        .select_related("decided_by")
-        .first()
-    )
+    decision = selectors.decision_get(application=application)
     if decision_form is None:
-        decision_form = DecisionForm(
-            initial={
-                "seen_version": decision.version if decision else 0,
-                "outcome": decision.outcome if decision else None,
-                "note": decision.note if decision else "",
-                "share_feedback": decision.share_feedback if decision else False,
-            }
-        )
-    results = list(
-        EligibilityResult.objects.filter(application=application).select_related(
-            "overridden_by"
-        )
-    )
+        decision_form = DecisionForm.for_decision(decision)
+    results = selectors.eligibility_results(application=application)
     for r in results:
-        r.form = EligibilityOverrideForm(
-            prefix=f"elig{r.pk}",
-            initial={
-                "outcome": r.override_outcome,
-                "justification": r.override_justification,
-            },
-        )
-        r.errors = (override_errors or {}).get(r.pk, [])
+        # The eligibility page's own form; its errors show on that page.
+        r.form = EligibilityOverrideForm.for_result(r)
     return render(
         request,
         "applications/staff_application_review.html",
@@ -496,32 +448,6 @@ def staff_unassign(request, pk):
     )
 
 
-@require_POST
-@role_required(Role.STAFF)
-def staff_eligibility_override(request, pk):
-    result = get_object_or_404(
-        EligibilityResult.objects.select_related("application"), pk=pk
-    )
-    form = EligibilityOverrideForm(request.POST, prefix=f"elig{result.pk}")
-    if form.is_valid():
-        try:
-            services.eligibility_override(
-                result=result,
-                outcome=form.cleaned_data["outcome"],
-                justification=form.cleaned_data["justification"],
-                by=request.user,
-            )
-        except ValidationError as exc:
-            return _render_review_file(
-                request,
-                _staff_application(result.application_id),
-                override_errors={result.pk: exc.messages},
-                status=400,
-            )
-        messages.success(request, f"Criterion {result.criterion} updated.")
-    return redirect("applications:staff-application-review", pk=result.application_id)
-
-
 # --------------------------------------------------------------------------
 # Staff: the round's review desk
 
@@ -593,7 +519,7 @@ def staff_ranked(request, slug):
     groups = selectors.ranked_by_preference(round=round_, only=only)
     for g in groups:
         for a in g.rows:
-            a.current_decision = a.decision if _has_decision(a) else None
+            a.current_decision = a.decision if selectors.has_decision(a) else None
         _with_file_urls(g.rows)
     return render(
         request,

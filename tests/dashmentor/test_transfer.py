@@ -14,9 +14,9 @@ from applications.models import (
     ReviewAssignment,
     Score,
 )
+from applications.transfer import ROUND_IMPORT_EXISTS, round_export, round_import
 from cohorts.models import Attendance, Event, Goal, WorkPlan
 from dashmentor.models import User
-from dashmentor.transfer import ROUND_IMPORT_EXISTS, round_export, round_import
 from surveys.models import Answer, Invitation, Question, Response, Section, Survey
 from tests import factories
 

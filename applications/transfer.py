@@ -208,8 +208,9 @@ def _remap_users(records: list[dict], user_map: dict[int, int]) -> None:
 @transaction.atomic
 def round_import(*, data: dict) -> int:
     """Load an export into this database; return how many rows were written."""
-    from applications.models import Round
     from dashmentor.models import User
+
+    from .models import Round
 
     if (
         data.get("format") != "dashmentor-round"
