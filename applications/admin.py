@@ -21,6 +21,7 @@ from dashmentor.choices import Sector, USState
 
 from . import rules
 from . import services as applicant_services
+from .forms import RoundAdminForm
 from .models import (
     Application,
     Award,
@@ -33,6 +34,7 @@ from .models import (
     ReviewAssignment,
     Round,
 )
+from .outreach.admin import round_moment
 from .review import admin as review_admin  # noqa: F401 - registers the models
 from .review import selectors, services
 from .review.filters import SUBMITTED_NAME
@@ -60,10 +62,12 @@ class CriterionInline(admin.TabularInline):
 
 @admin.register(Round)
 class RoundAdmin(SavesChangesOnly, admin.ModelAdmin):
+    # The opening and the deadline in the round's own zone (applications.forms).
+    form = RoundAdminForm
     list_display = [
         "name",
-        "opens_at",
-        "closes_at",
+        "opens_local",
+        "closes_local",
         "time_zone",
         "awards_count",
         "blind_review",
@@ -82,6 +86,14 @@ class RoundAdmin(SavesChangesOnly, admin.ModelAdmin):
         )
 
     readonly_fields = ["totals_stale_since", "totals_computed_at"]
+
+    @admin.display(description="Opens", ordering="opens_at")
+    def opens_local(self, obj):
+        return round_moment(obj.opens_at, obj.time_zone)
+
+    @admin.display(description="Closes", ordering="closes_at")
+    def closes_local(self, obj):
+        return round_moment(obj.closes_at, obj.time_zone)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

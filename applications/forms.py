@@ -12,6 +12,7 @@ import re
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -19,9 +20,10 @@ from django.utils.translation import ngettext
 
 from dashmentor.choices import Sector, USState
 from dashmentor.models import Organization, User
+from dashmentor.zones import ZonedDateTimeField, kept, zone_fields, zone_or_none
 
 from . import rules
-from .models import Application, EligibilityResult
+from .models import Application, EligibilityResult, Round
 from .services import DUPLICATE_PARTNER
 
 EIN_INVALID = _("Enter the EIN as nine digits, like 12-3456789.")
@@ -788,3 +790,50 @@ class EligibilityOverrideForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _no_form_tag(self)
+
+
+# --- staff: a round's own dates, in the round's zone ---
+
+
+class RoundAdminForm(forms.ModelForm):
+    """The admin's round form: the opening and the deadline are typed and shown
+    in the round's time zone (the one posted with them, if it changes), not in
+    the zone of the staff member's profile."""
+
+    opens_at = ZonedDateTimeField(label="Opens at")
+    closes_at = ZonedDateTimeField(
+        label="Closes at",
+        help_text="The exact closing time; no submission is accepted from this "
+        "second on.",
+    )
+
+    class Meta:
+        model = Round
+        # The admin shows every field, as it would with its own form.
+        fields = "__all__"  # noqa: DJ007
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        posted = self.data.get(self.add_prefix("time_zone")) if self.is_bound else None
+        zone = (
+            posted
+            if zone_or_none(posted)
+            else self.instance.time_zone or settings.PORTAL_DEFAULT_TIME_ZONE
+        )
+        zone_fields(self, zone)
+
+    def clean_opens_at(self):
+        return kept(self, "opens_at")
+
+    def clean_closes_at(self):
+        return kept(self, "closes_at")
+
+    def clean(self):
+        data = super().clean()
+        opens, closes = data.get("opens_at"), data.get("closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("closes_at", ROUND_CLOSES_BEFORE_OPENING)
+        return data
+
+
+ROUND_CLOSES_BEFORE_OPENING = "The round must close after it opens."

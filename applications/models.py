@@ -945,3 +945,13 @@ class Award(models.Model):
 
 def new_token() -> str:
     return secrets.token_urlsafe(32)
+
+
+# The outreach package's models belong to this app (its label and migrations).
+from .outreach.models import (  # noqa: E402, F401
+    AskedQuestion,
+    FaqEntry,
+    Milestone,
+    Webinar,
+    WebinarRegistration,
+)

@@ -25,6 +25,7 @@ from dashmentor.views_support import (
 
 from . import forms, rules, selectors, services
 from .models import Application, EligibilityResult, Round
+from .outreach import selectors as outreach_selectors
 from .permissions import get_application_for_applicant, get_application_for_user
 from .review import selectors as review_selectors
 
@@ -172,6 +173,7 @@ def round_detail(request, slug):
             "application": application,
             "is_open": round_.is_open(),
             "questions": round_.questions.all(),
+            **outreach_selectors.round_page(round=round_),
         },
     )
 

@@ -256,6 +256,9 @@ RATE_LIMITS = {
     # without one (api/throttling.py).
     "api": (env_int("RATE_LIMIT_API", 600), 60),
     "api_anonymous": (env_int("RATE_LIMIT_API_ANONYMOUS", 60), 60),
+    # Questions and webinar registrations, from one client and to one address.
+    "outreach": (env_int("RATE_LIMIT_OUTREACH", 10), 3600),
+    "outreach_email": (env_int("RATE_LIMIT_OUTREACH", 10), 3600),
 }
 
 # --- internationalization -----------------------------------------------------

@@ -142,6 +142,19 @@ def world(db):
         award=other_member.award,
         submitted_by=other_member.user,
     )
+    from applications.outreach.models import (
+        AskedQuestion,
+        FaqEntry,
+        Milestone,
+        Webinar,
+    )
+
+    webinar = Webinar.objects.create(
+        round=round_,
+        title="Informational webinar",
+        starts_at=timezone.now() + dt.timedelta(days=2),
+        join_url="https://meet.example.org/join",
+    )
     from peers import services as peer_services
     from peers.models import Block, GroupMoveSuggestion
 
@@ -168,6 +181,20 @@ def world(db):
             url="https://hooks.example.org/portal",
             events=["survey.closed"],
             secret_salt="matrix",
+        ),
+        "webinar": webinar,
+        "question": AskedQuestion.objects.create(
+            round=round_,
+            text="Can a tribal nation apply?",
+            email="asker@example.org",
+            status=AskedQuestion.Status.WAITING,
+            confirmed_at=timezone.now(),
+        ),
+        "faq": FaqEntry.objects.create(
+            round=round_, question="Who can apply?", answer="Public entities."
+        ),
+        "milestone": Milestone.objects.create(
+            round=round_, kind=Milestone.Kind.ANNOUNCED, on=dt.date(2025, 11, 26)
         ),
         "run": run,
         "entry": PlacementEntry.objects.create(run=run, application=other_application),
@@ -536,6 +563,57 @@ EXPECTED: dict[str, tuple] = {
         {**everyone(GONE), "staff": OK},
     ),
     "resources:file": (lambda w: [w.other["resource"].slug], everyone(GONE)),
+    # A round's questions, webinars and timeline: public pages for everyone;
+    # askers, registrants and the queue for staff only.
+    "applications:round-questions": (lambda w: [w.other["round"].slug], everyone(OK)),
+    "applications:question-confirm": (lambda w: ["bad-token"], everyone("400")),
+    "applications:round-webinars": (lambda w: [w.other["round"].slug], everyone(OK)),
+    "applications:webinar-register": (lambda w: [w.other["webinar"].pk], everyone(OK)),
+    "applications:webinar-registration": (lambda w: ["bad-token"], everyone(GONE)),
+    "applications:webinar-registration-ics": (
+        lambda w: ["bad-token"],
+        everyone(GONE),
+    ),
+    "applications:round-timeline-ics": (
+        lambda w: [w.other["round"].slug],
+        everyone(OK),
+    ),
+    "applications:staff-questions": (lambda w: [w.other["round"].slug], STAFF_ONLY),
+    "applications:staff-question-answer": (
+        lambda w: [w.other["question"].pk],
+        STAFF_ONLY,
+    ),
+    "applications:staff-question-dismiss": (
+        lambda w: [w.other["question"].pk],
+        everyone(NOT_ALLOWED),
+    ),
+    "applications:staff-faq-create": (lambda w: [w.other["round"].slug], STAFF_ONLY),
+    "applications:staff-faq-edit": (
+        lambda w: [w.other["round"].slug, w.other["faq"].pk],
+        STAFF_ONLY,
+    ),
+    "applications:staff-timeline": (lambda w: [w.other["round"].slug], STAFF_ONLY),
+    "applications:staff-milestone-edit": (
+        lambda w: [w.other["round"].slug, w.other["milestone"].pk],
+        STAFF_ONLY,
+    ),
+    "applications:staff-milestone-delete": (
+        lambda w: [w.other["round"].slug, w.other["milestone"].pk],
+        everyone(NOT_ALLOWED),
+    ),
+    "applications:staff-webinars": (lambda w: [w.other["round"].slug], STAFF_ONLY),
+    "applications:staff-webinar-edit": (
+        lambda w: [w.other["round"].slug, w.other["webinar"].pk],
+        STAFF_ONLY,
+    ),
+    "applications:staff-webinar-registrations": (
+        lambda w: [w.other["round"].slug, w.other["webinar"].pk],
+        STAFF_ONLY,
+    ),
+    "applications:staff-webinar-registrations-csv": (
+        lambda w: [w.other["round"].slug, w.other["webinar"].pk],
+        STAFF_ONLY,
+    ),
     # The peer network: participants (mentors, mentees, alumni, staff) use the
     # directory; another organization's profile is readable by participants
     # only, editable by nobody else; introductions of others answer 404 to
