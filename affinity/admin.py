@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from dashmentor.admin import SavesChangesOnly
+from dashmentor.admin import SavesChangesOnly, StatusGateForm
 
 from .models import (
     Cycle,
@@ -19,6 +19,7 @@ class CycleAdmin(admin.ModelAdmin):
 
 
 class GroupMemberInline(admin.TabularInline):
+    form = StatusGateForm
     model = GroupMember
     fk_name = "group"
     extra = 0

@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from cohorts.models import CohortMember
-from dashmentor.demo import EASTERN, DemoContext, dated, ensure_org, ensure_user
+from dashmentor.demo import EASTERN, DemoContext, ensure_org, ensure_user
 from dashmentor.models import Membership, Organization
+from notifications.demo import dated
 from surveys.models import (
     Answer,
     Choice,

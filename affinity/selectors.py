@@ -449,3 +449,79 @@ def exit_figures(survey: Survey) -> rules.ExitFigures:
         ((p.get(keys[0]), p.get(keys[1])) for p in pairs.values()),
         min_group_size=survey.min_group_size,
     )
+
+
+def drawing_check(drawing, *, see_names: bool, viewer) -> dict:
+    """The drawing run again from its seed, for anyone to check: whether it
+    gives the recorded winners, the whole ranking with each key, and the
+    names (for those who may see them)."""
+    from dashmentor.models import User
+
+    order = rules.drawing_order(drawing.seed, drawing.eligible)
+    names = {}
+    if see_names:
+        names = {u.pk: u for u in User.objects.filter(pk__in=drawing.eligible)}
+    return {
+        "verified": order[: drawing.winners_wanted] == drawing.winners,
+        "ranking": [
+            (n, rules.drawing_key(drawing.seed, n), names.get(n), n in drawing.winners)
+            for n in order
+        ],
+        "winners": [(n, names.get(n)) for n in drawing.winners],
+        "i_won": viewer.pk in drawing.winners,
+    }
+
+
+# --- the report's tables as CSV rows (header, rows) ---------------------------
+
+
+def _attendance_table(*, cycle):
+    data = attendance_report(cycle=cycle)
+    header = [
+        "group",
+        "meeting",
+        "title",
+        "date",
+        "present",
+        "recorded",
+        "percent present",
+        "group tapers",
+    ]
+    rows = [
+        [
+            s.group.topic,
+            p.number,
+            p.meeting.title,
+            p.meeting.starts_at.date().isoformat(),
+            p.present,
+            p.recorded,
+            "" if p.percent is None else p.percent,
+            "yes" if s.tapers else "no",
+        ]
+        for s in data.series
+        for p in s.points
+    ]
+    return header, rows
+
+
+def _members_table(*, cycle):
+    data = members_by_organization(cycle=cycle)
+    rows = [
+        [kind, b.label, b.people, b.memberships]
+        for kind, key in (("organization type", "org_type"), ("sector", "sector"))
+        for b in data[key]
+    ]
+    return ["breakdown", "value", "people", "group memberships"], rows
+
+
+def _crossover_table(*, cycle):
+    data = crossover_report(cycle=cycle)
+    rows = [[name, "; ".join(topics)] for name, topics in data.collaboration_rows()]
+    return ["collaboration", "groups"], rows
+
+
+REPORT_TABLES = {
+    "attendance": _attendance_table,
+    "members": _members_table,
+    "crossover": _crossover_table,
+}

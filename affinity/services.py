@@ -17,6 +17,7 @@ from django.utils import dateformat, timezone
 
 from dashmentor import broker
 from dashmentor.services import audit_record
+from dashmentor.status import status_check, status_move, status_refusal
 from notifications.models import Kind
 from notifications.services import message_enqueue
 from surveys.models import Choice, Invitation, Question, Section, Survey
@@ -40,7 +41,7 @@ JOIN_WAITLISTED = (
     "This group is full, so you are on its waitlist. "
     "We will let you know if a place opens."
 )
-MEMBERSHIP_BAD_MOVE = "A membership that is “{current}” cannot become “{target}”."
+MEMBERSHIP_BAD_MOVE = "A membership that is “{before}” cannot become “{after}”."
 GROUP_FULL = (
     "The group is full ({capacity} members). Raise its capacity or wait for "
     "someone to leave; the request can go on the waitlist meanwhile."
@@ -110,12 +111,15 @@ def membership_request(*, group: Group, user) -> tuple[GroupMember, str]:
     if member is None:
         member = GroupMember.objects.create(group=group, user=user, status=status)
     else:
-        member.status = status
         member.requested_at = timezone.now()
         member.decided_at = None
         member.decided_by = None
         member.left_at = None
-        member.save()
+        status_move(
+            member,
+            status,
+            fields=["requested_at", "decided_at", "decided_by", "left_at"],
+        )
     audit_record(
         actor=user,
         action="affinity.membership_request",
@@ -160,21 +164,21 @@ def membership_decide(*, member: GroupMember, status: str, by) -> GroupMember:
     member = GroupMember.objects.select_for_update().get(pk=member.pk)
     current = GroupMember.Status(member.status)
     target = GroupMember.Status(status)
-    if (
-        target not in GroupMember.TRANSITIONS.get(current, set())
-        or target not in GroupMember.DECISIONS
-    ):
+    if target not in GroupMember.DECISIONS:
+        # Leaving and asking again are the person's own moves, not a decision.
         raise ValidationError(
-            MEMBERSHIP_BAD_MOVE.format(current=current.label, target=target.label)
+            status_refusal(GroupMember, current, target, MEMBERSHIP_BAD_MOVE)
         )
+    status_check(member, target, MEMBERSHIP_BAD_MOVE)
     if target == GroupMember.Status.ADMITTED and rules.is_full(
         _admitted_count(group, exclude_pk=member.pk), group.capacity
     ):
         raise ValidationError(GROUP_FULL.format(capacity=group.capacity))
-    member.status = target
     member.decided_at = timezone.now()
     member.decided_by = by
-    member.save(update_fields=["status", "decided_at", "decided_by"])
+    status_move(
+        member, target, fields=["decided_at", "decided_by"], message=MEMBERSHIP_BAD_MOVE
+    )
     audit_record(
         actor=by,
         action="affinity.membership_decide",
@@ -203,13 +207,9 @@ def membership_decide(*, member: GroupMember, status: str, by) -> GroupMember:
 def membership_leave(*, member: GroupMember, by) -> GroupMember:
     """Leave a group, or withdraw a request or a waitlist place."""
     member = GroupMember.objects.select_for_update().get(pk=member.pk)
-    allowed = GroupMember.TRANSITIONS.get(GroupMember.Status(member.status), set())
-    if GroupMember.Status.LEFT not in allowed:
-        raise ValidationError(NOT_LEAVABLE)
-    before = member.status
-    member.status = GroupMember.Status.LEFT
+    status_check(member, GroupMember.Status.LEFT, NOT_LEAVABLE)
     member.left_at = timezone.now()
-    member.save(update_fields=["status", "left_at"])
+    before = status_move(member, GroupMember.Status.LEFT, fields=["left_at"])
     audit_record(
         actor=by,
         action="affinity.membership_leave",

@@ -1,9 +1,11 @@
 """The affinity report is rendered once and kept (Django cache) for a few
 minutes; any change to what it reads moves the version in its cache key, so the
-next view renders it again. The page says the time it is "as of"."""
+next view renders it again (``dashmentor/kept.py``, the portal's one scheme for
+kept results). The page says the time it is "as of"."""
 
-from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
+
+from dashmentor import kept
 
 from .models import Cycle, Group, GroupMember, Meeting, MeetingAttendance
 
@@ -14,14 +16,11 @@ VERSION_KEY = "affinity:report-version"
 
 
 def report_version() -> int:
-    return cache.get_or_set(VERSION_KEY, 1, timeout=None)
+    return kept.cache_version(VERSION_KEY)
 
 
 def _changed(sender, **kwargs) -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, timeout=None)
+    kept.cache_version_bump(VERSION_KEY)
 
 
 def connect() -> None:

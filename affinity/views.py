@@ -421,26 +421,8 @@ def drawing(request, pk):
         "wanted": rules.WINNERS_PER_GROUP,
     }
     if drawing is not None:
-        order = rules.drawing_order(drawing.seed, drawing.eligible)
-        recomputed = order[: drawing.winners_wanted]
-        names = {}
-        if see_names:
-            names = {u.pk: u for u in User.objects.filter(pk__in=drawing.eligible)}
         context.update(
-            {
-                "verified": recomputed == drawing.winners,
-                "ranking": [
-                    (
-                        n,
-                        rules.drawing_key(drawing.seed, n),
-                        names.get(n),
-                        n in drawing.winners,
-                    )
-                    for n in order
-                ],
-                "winners": [(n, names.get(n)) for n in drawing.winners],
-                "i_won": request.user.pk in drawing.winners,
-            }
+            selectors.drawing_check(drawing, see_names=see_names, viewer=request.user)
         )
     else:
         context["eligible_count"] = len(services.drawing_eligible(group))
@@ -500,47 +482,8 @@ def report_csv(request, which):
     """Every table of the report as CSV."""
     _cycles, cycle = _report_cycle(request)
     slug = cycle.name.lower().replace(" ", "-")
-    if which == "attendance":
-        data = selectors.attendance_report(cycle=cycle)
-        rows = [
-            [
-                s.group.topic,
-                p.number,
-                p.meeting.title,
-                p.meeting.starts_at.date().isoformat(),
-                p.present,
-                p.recorded,
-                "" if p.percent is None else p.percent,
-                "yes" if s.tapers else "no",
-            ]
-            for s in data.series
-            for p in s.points
-        ]
-        header = [
-            "group",
-            "meeting",
-            "title",
-            "date",
-            "present",
-            "recorded",
-            "percent present",
-            "group tapers",
-        ]
-    elif which == "members":
-        data = selectors.members_by_organization(cycle=cycle)
-        header = ["breakdown", "value", "people", "group memberships"]
-        rows = [
-            [kind, b.label, b.people, b.memberships]
-            for kind, key in (
-                ("organization type", "org_type"),
-                ("sector", "sector"),
-            )
-            for b in data[key]
-        ]
-    elif which == "crossover":
-        data = selectors.crossover_report(cycle=cycle)
-        header = ["collaboration", "groups"]
-        rows = [[name, "; ".join(topics)] for name, topics in data.collaboration_rows()]
-    else:
+    table = selectors.REPORT_TABLES.get(which)
+    if table is None:
         raise Http404("No such export.")
+    header, rows = table(cycle=cycle)
     return csv_response(f"affinity-{slug}-{which}.csv", rows, header=header)

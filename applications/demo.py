@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from decimal import Decimal
 
 from django.utils import timezone
 
-from dashmentor.demo import dated
+from dashmentor.demo import at_eastern
 from dashmentor.models import Membership, Organization, User
+from notifications.demo import dated
 from notifications.models import Kind, Message
 
 from . import services
-from .models import Application, Contact
+from .models import Application, Contact, Criterion, Question, Round
 
 # (place, state, country) — a territory or two and one organization abroad.
 PLACES = [
@@ -210,6 +212,154 @@ ANSWER_ENDINGS = [
 TITLES = ["Executive Director", "Program Manager", "Data Analyst", "Director of Policy"]
 FIRST = ["Alex", "Jordan", "Sam", "Taylor", "Morgan", "Casey", "Riley", "Jamie"]
 LAST = ["Nguyen", "Garcia", "Smith", "Johnson", "Okafor", "Patel", "Kim", "Lopez"]
+
+
+# The call's selection questions: (key, prompt, help text, word limit).
+QUESTIONS = [
+    (
+        "need",
+        "Why does your collaboration want focused guidance from a Mentor and "
+        "cohort peers now?",
+        "Describe the desire and need for mentorship: what you have tried, where "
+        "you are stuck, and what a mentor could change.",
+        300,
+    ),
+    (
+        "stakeholders",
+        "How have you engaged, or how will you engage, stakeholders from health "
+        "care, public health, social services and other sectors?",
+        "Name the partners and what each brings; documented achievements count.",
+        300,
+    ),
+    (
+        "equity",
+        "How will the proposed activities affect equity, and how do you engage "
+        "community members and people with lived experience of inequity?",
+        "Special consideration goes to collaborations that engage community "
+        "members and persons with lived experience.",
+        300,
+    ),
+    (
+        "data-plan",
+        "How will the mentorship contribute to a broader collaborative plan for "
+        "shared data and improved health?",
+        "",
+        250,
+    ),
+    (
+        "sustainability",
+        "What infrastructure, skills or processes will the mentorship create or "
+        "strengthen that can be sustained?",
+        "",
+        250,
+    ),
+    (
+        "sharing",
+        "How will you share lessons, experience or deliverables with the All In "
+        "network?",
+        "",
+        200,
+    ),
+]
+
+# The call's selection criteria: (key, name, weight).
+CRITERIA = [
+    ("responsiveness", "Responsiveness to all application questions", "1.0"),
+    ("need", "Desire and need for focused guidance", "1.5"),
+    ("stakeholders", "Engaging stakeholders across sectors", "1.5"),
+    ("equity", "Equity and lived experience", "1.5"),
+    ("sector-variety", "Variety of non-health sectors among partners", "1.0"),
+    ("data-plan", "Contribution to a broader data-sharing plan", "1.0"),
+    ("sustainability", "Sustainability", "1.0"),
+    ("sharing", "Intention to share lessons in All In", "0.5"),
+]
+
+# What reviewers look for in some criteria, with what the scores mean.
+CRITERIA_GUIDES = {
+    "need": "Does the applicant say what it cannot do alone, and why a mentor "
+    "would help now?\n1: No need stated\n3: A need, but general\n"
+    "5: A specific gap a mentor can close this year",
+    "stakeholders": "Are partners from several sectors engaged, and how?\n"
+    "1: Partners named only\n3: Partners meet now and then\n"
+    "5: Partners share decisions and data regularly",
+    "equity": "Do people with lived experience shape the work?\n"
+    "1: Not addressed\n3: Consulted\n5: Share in decisions",
+    "data-plan": "Does the project feed a broader plan to share data across "
+    "sectors?\n1: No plan\n5: A plan every partner has agreed to",
+}
+
+
+def ensure_round(slug: str, **fields) -> Round:
+    round_, created = Round.objects.get_or_create(slug=slug, defaults=fields)
+    if created:
+        for order, (key, prompt, help_text, limit) in enumerate(QUESTIONS, start=1):
+            Question.objects.create(
+                round=round_,
+                key=key,
+                order=order,
+                prompt=prompt,
+                help_text=help_text,
+                word_limit=limit,
+            )
+        for order, (key, name, weight) in enumerate(CRITERIA, start=1):
+            Criterion.objects.create(
+                round=round_,
+                key=key,
+                order=order,
+                name=name,
+                weight=Decimal(weight),
+                description=CRITERIA_GUIDES.get(key, ""),
+            )
+    return round_
+
+
+def seed_rounds(ctx) -> None:
+    """The three rounds of the demo, with the call's questions and criteria:
+    the past round of the seed documents, the current cohorts' and the open one."""
+    dates = ctx.dates
+    year = dates.past_year
+    ctx.rounds["historical"] = ensure_round(
+        "round-2",
+        name=f"DASH Mentor Program, Round 2 ({year})",
+        description="Seven mentorships on multi-sector data sharing, ten months "
+        f"from February 1 to November 30, {year}.",
+        opens_at=at_eastern(dt.date(year - 1, 12, 2), 0),
+        closes_at=at_eastern(dt.date(year - 1, 12, 23), 15, 30),
+        time_zone="America/New_York",
+        award_amount=Decimal("5000"),
+        awards_count=30,
+        blind_review=True,
+        contract_start=dt.date(year, 2, 1),
+        contract_end=dt.date(year, 11, 30),
+    )
+    # A cohort in the middle of its year, for the mentorship-year pages.
+    ctx.rounds["current"] = ensure_round(
+        "in-progress",
+        name="DASH Mentor Program, current cohorts",
+        description="The cohorts in their mentorship year now.",
+        opens_at=at_eastern(dates.current_opens, 0),
+        closes_at=at_eastern(dates.current_closes, 15, 30),
+        time_zone="America/New_York",
+        award_amount=Decimal("5000"),
+        awards_count=30,
+        contract_start=dates.current_start,
+        contract_end=dates.current_end,
+    )
+    next_feb = dates.open_contract_start
+    ctx.rounds["open"] = ensure_round(
+        "open-round",
+        name=f"DASH Mentor Program, {next_feb.year} round",
+        description="Applications are open: seven mentorships, up to thirty "
+        "awards of $5,000, ten months of mentorship.",
+        opens_at=at_eastern(dates.open_opens, 0),
+        closes_at=at_eastern(dates.open_closes, 15, 30),
+        time_zone="America/New_York",
+        award_amount=Decimal("5000"),
+        awards_count=30,
+        blind_review=True,
+        contract_start=next_feb,
+        contract_end=dt.date(next_feb.year, 11, 30),
+    )
 
 
 def seed(ctx) -> None:

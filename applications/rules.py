@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_lazy as _
+
 from dashmentor.choices import US_TERRITORIES, Sector, USState
 
 PASS = "pass"  # noqa: S105 - an outcome, not a password
@@ -242,6 +244,24 @@ def screen(inp: ScreeningInput) -> list[CriterionResult]:
         screen_collaboration(inp),
         screen_sectors(inp),
     ]
+
+
+# Staff may override a screening result: an outcome with why, or no outcome,
+# which clears the override (the screening counts again).
+OUTCOMES = (PASS, FAIL, NEEDS_REVIEW)
+JUSTIFICATION_REQUIRED = _("Write why you override the screening result.")
+NOT_AN_OUTCOME = _("“{outcome}” is not an outcome.")
+
+
+def override_error(outcome: str, justification: str) -> str | None:
+    """Why an override cannot be recorded, or None when it can."""
+    if not outcome:
+        return None
+    if outcome not in OUTCOMES:
+        return NOT_AN_OUTCOME.format(outcome=outcome)
+    if not (justification or "").strip():
+        return JUSTIFICATION_REQUIRED
+    return None
 
 
 def overall_eligibility(outcomes) -> str:

@@ -1,9 +1,11 @@
 """Reads the applicant pages share, with their joins done once."""
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
 
 from . import rules
 from .models import Application, Preference, Round
+from .outreach import selectors as outreach_selectors
 
 
 def application_list_for_applicant(*, user):
@@ -61,3 +63,37 @@ def applicant_status(application) -> tuple[str, str]:
             return "under_review", "Under review"
         return "decided", f"Decision: {decision.get_outcome_display()}"
     return status, application.get_status_display()
+
+
+# --- the home pages' cards (dashmentor.registry) ---
+
+
+def open_rounds_card(request) -> dict:
+    """The public home's rounds open for applications, with their mentorships."""
+    now = timezone.now()
+    rounds = (
+        Round.objects.filter(opens_at__lte=now, closes_at__gt=now)
+        .prefetch_related("mentorships__mentor_organization")
+        .order_by("closes_at")
+    )
+    return {"open_rounds": rounds, "now": now}
+
+
+def round_funnel_card(request) -> dict:
+    """The program office's start: each round's funnel at a glance."""
+    rounds = Round.objects.annotate(
+        drafts=Count("applications", filter=Q(applications__status="draft")),
+        submitted=Count(
+            "applications", filter=~Q(applications__status__in=["draft", "withdrawn"])
+        ),
+        eligible=Count(
+            "applications",
+            filter=Q(applications__eligibility=Application.Eligibility.ELIGIBLE),
+        ),
+        scored=Count("applications", filter=Q(applications__reviews_done__gt=0)),
+        accepted=Count(
+            "applications", filter=Q(applications__decision__outcome="accept")
+        ),
+    ).order_by("-closes_at")
+    # Each round's webinar registrants and how many of them applied.
+    return {"rounds": outreach_selectors.webinar_funnel_set(rounds)}

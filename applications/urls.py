@@ -4,6 +4,7 @@
 from django.urls import path
 
 from . import views
+from .outreach.urls import urlpatterns as outreach_urlpatterns
 from .review.urls import urlpatterns as review_urlpatterns
 
 app_name = "applications"
@@ -46,5 +47,11 @@ urlpatterns = [
         views.eligibility_override,
         name="eligibility-override",
     ),
+    path(
+        "staff/eligibility/<int:pk>/override/",
+        views.eligibility_override_result,
+        name="staff-eligibility-override",
+    ),
     *review_urlpatterns,
+    *outreach_urlpatterns,
 ]

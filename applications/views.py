@@ -3,26 +3,33 @@ the application form in sections, submission, withdrawal, the status page and
 the printable copy; and the staff page that overrides a screening result."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from dashmentor.ratelimit import ratelimit
 from dashmentor.redirects import safe_next
 from dashmentor.roles import Role, home_url, role_required
 from dashmentor.services import audit_trail
-from dashmentor.views_support import error_text, messages_add_errors, posted
+from dashmentor.views_support import (
+    error_text,
+    form_add_errors,
+    messages_add_errors,
+    posted,
+)
 
 from . import forms, rules, selectors, services
 from .models import Application, EligibilityResult, Round
+from .outreach import selectors as outreach_selectors
 from .permissions import get_application_for_applicant, get_application_for_user
 from .review import selectors as review_selectors
 
-SAVED = "Saved. You can come back and finish at any time before the deadline."
+SAVED = _("Saved. You can come back and finish at any time before the deadline.")
 EDITABLE = (Application.Status.DRAFT, Application.Status.WITHDRAWN)
 
 
@@ -37,7 +44,9 @@ def signup(request):
     form = forms.SignupForm(posted(request))
     if request.method == "POST" and form.is_valid():
         # The same answer whether the address was new or known.
-        services.applicant_signup(form=form)
+        services.applicant_signup(
+            form=form, language=getattr(request, "LANGUAGE_CODE", "")
+        )
         email = form.cleaned_data["email"]
         messages.success(request, services.SIGNUP_CHECK_INBOX.format(email=email))
         query = urlencode({"next": reverse("applications:organization")})
@@ -64,13 +73,16 @@ def email_confirm(request, token):
 @role_required(Role.APPLICANT, Role.STAFF)
 def email_confirmation_resend(request):
     if request.user.email_confirmed:
-        messages.info(request, "Your e-mail address is already confirmed.")
+        messages.info(request, _("Your e-mail address is already confirmed."))
     else:
         services.email_confirmation_send(user=request.user)
         messages.success(
             request,
-            f"We sent a new confirmation link to {request.user.email}. It is valid "
-            "for seven days.",
+            _(
+                "We sent a new confirmation link to %(email)s. It is valid for "
+                "seven days."
+            )
+            % {"email": request.user.email},
         )
     return redirect(safe_next(request, "applications:applicant-home"))
 
@@ -93,7 +105,7 @@ def organization_edit(request):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, "Your organization's profile is saved.")
+            messages.success(request, _("Your organization's profile is saved."))
             return redirect(safe_next(request, "applications:applicant-home"))
     applications = (
         list(selectors.application_list_for_applicant(user=request.user))
@@ -161,6 +173,7 @@ def round_detail(request, slug):
             "application": application,
             "is_open": round_.is_open(),
             "questions": round_.questions.all(),
+            **outreach_selectors.round_page(round=round_),
         },
     )
 
@@ -234,6 +247,15 @@ def _section_save(key, application, form, by):
     return service(application=application, by=by, **form.service_kwargs())
 
 
+def _after_section(application, section, go_on: bool) -> tuple:
+    """Where a saved section leads: the same section, or (to go on) the next
+    one, and after the last the submit page."""
+    following = _next_section(section) if go_on else section
+    if following:
+        return "applications:application-section", application.pk, following
+    return "applications:application-submit", application.pk
+
+
 def _next_section(key):
     keys = [k for k, _ in rules.SECTIONS]
     index = keys.index(key)
@@ -249,15 +271,11 @@ def application_section(request, pk, section):
         request.user, pk, selectors.application_full_queryset()
     )
     if not services.application_is_editable(application):
-        if application.status == Application.Status.SUBMITTED and (
-            application.round.is_open()
-        ):
-            messages.info(request, services.NOT_EDITABLE)
-        elif application.status in (
-            Application.Status.DRAFT,
-            Application.Status.WITHDRAWN,
-        ):
-            messages.error(request, services.DEADLINE_PASSED)
+        why = services.application_not_editable_reason(application)
+        if why == services.NOT_EDITABLE:
+            messages.info(request, why)
+        elif why:
+            messages.error(request, why)
         return redirect(application)
     form = _section_form(section, application, posted(request))
     if request.method == "POST" and form.is_valid():
@@ -267,14 +285,9 @@ def application_section(request, pk, section):
             messages_add_errors(request, exc)
         else:
             messages.success(request, SAVED)
-            following = _next_section(section)
-            if "continue" in request.POST:
-                if following:
-                    return redirect(
-                        "applications:application-section", application.pk, following
-                    )
-                return redirect("applications:application-submit", application.pk)
-            return redirect("applications:application-section", application.pk, section)
+            return redirect(
+                *_after_section(application, section, "continue" in request.POST)
+            )
         # The service refused: show the saved state again.
         application = get_application_for_applicant(
             request.user, pk, selectors.application_full_queryset()
@@ -282,7 +295,7 @@ def application_section(request, pk, section):
     elif request.method == "POST":
         messages.error(
             request,
-            "Nothing was saved: please correct the fields marked below.",
+            _("Nothing was saved: please correct the fields marked below."),
         )
     return render(
         request,
@@ -343,8 +356,10 @@ def application_withdraw(request, pk):
     else:
         messages.success(
             request,
-            "Your application is withdrawn. Make your changes and submit it again "
-            "before the deadline.",
+            _(
+                "Your application is withdrawn. Make your changes and submit it again "
+                "before the deadline."
+            ),
         )
     return redirect(application)
 
@@ -421,46 +436,74 @@ def application_print(request, pk):
 
 @role_required(Role.STAFF)
 def eligibility_override(request, pk):
-    """Staff override one criterion's outcome with a written justification."""
-    if not request.user.is_staff:
-        raise PermissionDenied
+    """The application's screening results, each with the form that overrides
+    it; a POST names its criterion."""
     application = get_application_for_user(
         request.user, pk, selectors.application_full_queryset()
     )
+    if request.method != "POST":
+        return _eligibility_page(request, application)
+    criterion = request.POST.get("criterion", "")
+    result = next(
+        (
+            r
+            for r in application.eligibility_results.all()
+            if str(r.criterion) == criterion
+        ),
+        None,
+    )
+    if result is None:
+        raise Http404("No such screening result.")
+    return _eligibility_override_record(request, application, result)
+
+
+@require_POST
+@role_required(Role.STAFF)
+def eligibility_override_result(request, pk):
+    """The same override, posted from the review file's inline form."""
+    result = get_object_or_404(EligibilityResult.objects.only("application_id"), pk=pk)
+    application = get_application_for_user(
+        request.user, result.application_id, selectors.application_full_queryset()
+    )
+    result = next(r for r in application.eligibility_results.all() if r.pk == pk)
+    return _eligibility_override_record(request, application, result)
+
+
+def _eligibility_override_record(request, application, result):
+    form = forms.EligibilityOverrideForm(request.POST, prefix=f"c{result.criterion}")
+    if form.is_valid():
+        outcome = form.cleaned_data["outcome"]
+        try:
+            services.eligibility_override(
+                result=result,
+                outcome=outcome,
+                justification=form.cleaned_data["justification"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form_add_errors(form, exc)
+        else:
+            done = (
+                _("Criterion %(criterion)s: override recorded.")
+                if outcome
+                else _("Criterion %(criterion)s: screening result restored.")
+            )
+            messages.success(request, done % {"criterion": result.criterion})
+            page = reverse("applications:eligibility-override", args=[application.pk])
+            return redirect(safe_next(request, page))
+    return _eligibility_page(request, application, bound={result.criterion: form})
+
+
+def _eligibility_page(request, application, bound=None):
     results = list(application.eligibility_results.all())
     forms_by_criterion = {
-        r.criterion: forms.EligibilityOverrideForm(
-            prefix=f"c{r.criterion}",
-            initial={"outcome": r.effective_outcome},
-        )
-        for r in results
+        r.criterion: forms.EligibilityOverrideForm.for_result(r) for r in results
     }
-    if request.method == "POST":
-        criterion = request.POST.get("criterion", "")
-        result = next((r for r in results if str(r.criterion) == criterion), None)
-        if result is None:
-            raise Http404("No such screening result.")
-        form = forms.EligibilityOverrideForm(
-            request.POST, prefix=f"c{result.criterion}"
-        )
-        forms_by_criterion[result.criterion] = form
-        if form.is_valid():
-            try:
-                services.eligibility_override(
-                    result=result,
-                    outcome=form.cleaned_data["outcome"],
-                    justification=form.cleaned_data["justification"],
-                    by=request.user,
-                )
-            except ValidationError as exc:
-                form.add_error("justification", exc)
-            else:
-                messages.success(
-                    request, f"Criterion {result.criterion}: override recorded."
-                )
-                return redirect("applications:eligibility-override", application.pk)
+    forms_by_criterion.update(bound or {})
     history = [
-        e for e in audit_trail(application) if e.action == "eligibility.overridden"
+        e
+        for e in audit_trail(application)
+        if e.action in ("eligibility.overridden", "eligibility.override_cleared")
     ]
     return render(
         request,

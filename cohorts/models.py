@@ -57,6 +57,13 @@ class PlacementRun(models.Model):
         COMMITTED = "committed", "Committed"
         DISCARDED = "discarded", "Discarded"
 
+    # A preview is committed or thrown away; either is final.
+    TRANSITIONS = {
+        Status.PREVIEW: {Status.COMMITTED, Status.DISCARDED},
+        Status.COMMITTED: set(),
+        Status.DISCARDED: set(),
+    }
+
     round = models.ForeignKey(
         Round, on_delete=models.CASCADE, related_name="placement_runs"
     )
@@ -288,6 +295,14 @@ class Activity(models.Model):
         DONE = "done", "Done"
         DROPPED = "dropped", "Dropped"
 
+    # How an activity stands is the mentee's to say, in any order.
+    TRANSITIONS = {
+        Status.PLANNED: {Status.IN_PROGRESS, Status.DONE, Status.DROPPED},
+        Status.IN_PROGRESS: {Status.PLANNED, Status.DONE, Status.DROPPED},
+        Status.DONE: {Status.PLANNED, Status.IN_PROGRESS, Status.DROPPED},
+        Status.DROPPED: {Status.PLANNED, Status.IN_PROGRESS, Status.DONE},
+    }
+
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="activities")
     order = models.PositiveSmallIntegerField(default=0)
     title = models.CharField(max_length=255)
@@ -399,6 +414,13 @@ class Attendance(models.Model):
         PRESENT = "present", "Present"
         ABSENT = "absent", "Absent"
         EXCUSED = "excused", "Excused"
+
+    # A record of who took part: corrected either way as often as needed.
+    TRANSITIONS = {
+        Status.PRESENT: {Status.ABSENT, Status.EXCUSED},
+        Status.ABSENT: {Status.PRESENT, Status.EXCUSED},
+        Status.EXCUSED: {Status.PRESENT, Status.ABSENT},
+    }
 
     event = models.ForeignKey(
         Event, on_delete=models.CASCADE, related_name="attendance"
@@ -523,6 +545,8 @@ class PersonnelChange(models.Model):
     class Status(models.TextChoices):
         REPORTED = "reported", "Reported"
         APPLIED = "applied", "Applied"
+
+    TRANSITIONS = {Status.REPORTED: {Status.APPLIED}, Status.APPLIED: set()}
 
     award = models.ForeignKey(
         Award, on_delete=models.CASCADE, related_name="personnel_changes"

@@ -1,8 +1,33 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from .models import AuditEvent, Membership, Organization, User
 from .roles import roles_changed
+from .status import status_allowed, status_refusal
+
+
+class StatusGateForm(forms.ModelForm):
+    """An admin form that changes a row's status only along its model's table.
+
+    The admin edits the row itself, so it asks the same gate as the services
+    (``dashmentor/status.py``) and shows its refusal on the status field; a
+    new row may start in any status. Every admin page and inline that shows an
+    editable ``status`` uses it (``tests/test_status_gate.py``).
+    """
+
+    def clean(self):
+        cleaned = super().clean()
+        after = cleaned.get("status")
+        before = self.initial.get("status")
+        if (
+            self.instance.pk
+            and "status" in self.changed_data
+            and after
+            and not status_allowed(self._meta.model, before, after)
+        ):
+            self.add_error("status", status_refusal(self._meta.model, before, after))
+        return cleaned
 
 
 class SavesChangesOnly:
@@ -36,7 +61,10 @@ class UserAdmin(SavesChangesOnly, BaseUserAdmin):
     inlines = [MembershipInline]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Person", {"fields": ("full_name", "title", "phone", "time_zone")}),
+        (
+            "Person",
+            {"fields": ("full_name", "title", "phone", "time_zone", "language")},
+        ),
         (
             "Roles",
             {

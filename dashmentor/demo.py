@@ -1,4 +1,4 @@
-"""The demo program: people of every role, the call's mentorships and three rounds.
+"""The demo program: people of every role, then what each app adds.
 
 Every date is relative to the day the seed runs (``DemoContext.today``): the
 open round is open, the current cohorts are in the middle of their year, and
@@ -8,28 +8,28 @@ before the current cohorts began, with its whole history behind it.
 
 Every function here is idempotent: it finds rows by a natural key and creates
 only what is missing, so ``seed_demo`` run twice creates nothing new. The apps
-add their own demo data in ``<app>/demo.py`` (a ``seed(ctx)`` function), called
-in order by the command after this core.
+add their own demo data in ``<app>/demo.py``, registered with an order in
+``dashmentor.registry`` from each ``AppConfig.ready()``: the rounds
+(``applications.demo.seed_rounds``) and their mentorships
+(``cohorts.placement.demo.seed_mentorships``) first, as the ground, then each
+app's ``seed(ctx)``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import secrets
 import zoneinfo
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from applications.models import Criterion, Question, Round
-from cohorts.models import Mentorship
-
-from .models import AuditEvent, Membership, Organization, User
+from . import registry
+from .models import Membership, Organization, User
 
 EASTERN = zoneinfo.ZoneInfo("America/New_York")
 PASSWORD_FILE = Path(settings.BASE_DIR) / ".demo-password"
@@ -42,8 +42,11 @@ class DemoContext:
     password: str
     today: dt.date
     users: dict[str, User] = field(default_factory=dict)
-    rounds: dict[str, Round] = field(default_factory=dict)
-    mentorships: dict[str, dict[str, Mentorship]] = field(default_factory=dict)
+    # Filled by the ground seeds the apps register (dashmentor.registry): the
+    # rounds by key ("historical", "current", "open"), and each round's
+    # mentorships by slug.
+    rounds: dict = field(default_factory=dict)
+    mentorships: dict = field(default_factory=dict)
     mentor_orgs: dict[str, Organization] = field(default_factory=dict)
     log: list[str] = field(default_factory=list)
     _password_hash: str = ""
@@ -219,80 +222,6 @@ MENTORSHIPS = [
     ),
 ]
 
-# The call's selection questions: (key, prompt, help text, word limit).
-QUESTIONS = [
-    (
-        "need",
-        "Why does your collaboration want focused guidance from a Mentor and "
-        "cohort peers now?",
-        "Describe the desire and need for mentorship: what you have tried, where "
-        "you are stuck, and what a mentor could change.",
-        300,
-    ),
-    (
-        "stakeholders",
-        "How have you engaged, or how will you engage, stakeholders from health "
-        "care, public health, social services and other sectors?",
-        "Name the partners and what each brings; documented achievements count.",
-        300,
-    ),
-    (
-        "equity",
-        "How will the proposed activities affect equity, and how do you engage "
-        "community members and people with lived experience of inequity?",
-        "Special consideration goes to collaborations that engage community "
-        "members and persons with lived experience.",
-        300,
-    ),
-    (
-        "data-plan",
-        "How will the mentorship contribute to a broader collaborative plan for "
-        "shared data and improved health?",
-        "",
-        250,
-    ),
-    (
-        "sustainability",
-        "What infrastructure, skills or processes will the mentorship create or "
-        "strengthen that can be sustained?",
-        "",
-        250,
-    ),
-    (
-        "sharing",
-        "How will you share lessons, experience or deliverables with the All In "
-        "network?",
-        "",
-        200,
-    ),
-]
-
-# The call's selection criteria: (key, name, weight).
-CRITERIA = [
-    ("responsiveness", "Responsiveness to all application questions", "1.0"),
-    ("need", "Desire and need for focused guidance", "1.5"),
-    ("stakeholders", "Engaging stakeholders across sectors", "1.5"),
-    ("equity", "Equity and lived experience", "1.5"),
-    ("sector-variety", "Variety of non-health sectors among partners", "1.0"),
-    ("data-plan", "Contribution to a broader data-sharing plan", "1.0"),
-    ("sustainability", "Sustainability", "1.0"),
-    ("sharing", "Intention to share lessons in All In", "0.5"),
-]
-
-# What reviewers look for in some criteria, with what the scores mean.
-CRITERIA_GUIDES = {
-    "need": "Does the applicant say what it cannot do alone, and why a mentor "
-    "would help now?\n1: No need stated\n3: A need, but general\n"
-    "5: A specific gap a mentor can close this year",
-    "stakeholders": "Are partners from several sectors engaged, and how?\n"
-    "1: Partners named only\n3: Partners meet now and then\n"
-    "5: Partners share decisions and data regularly",
-    "equity": "Do people with lived experience shape the work?\n"
-    "1: Not addressed\n3: Consulted\n5: Share in decisions",
-    "data-plan": "Does the project feed a broader plan to share data across "
-    "sectors?\n1: No plan\n5: A plan every partner has agreed to",
-}
-
 
 def ensure_user(ctx: DemoContext, key: str, email: str, name: str, **flags) -> User:
     user = User.objects.filter(email=email).first()
@@ -318,65 +247,33 @@ def at_eastern(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=EASTERN)
 
 
-@contextmanager
-def dated(moment: dt.datetime):
-    """Date what the block records at ``moment``, a time in the past.
-
-    The past round's history is made by the same services as today's work,
-    which stamp their audit events and e-mails with the current time: after
-    the block, the audit events and outbox messages it wrote are moved to
-    ``moment``, and its e-mails count as sent then (those to the demo's
-    invented addresses stay suppressed).
-    """
-    from notifications.models import Message
-
-    last_event = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True)
-    last_message = Message.objects.order_by("-pk").values_list("pk", flat=True)
-    event_floor = last_event.first() or 0
-    message_floor = last_message.first() or 0
-    yield
-    AuditEvent.objects.filter(pk__gt=event_floor).update(created_at=moment)
-    messages = Message.objects.filter(pk__gt=message_floor)
-    messages.filter(to_email__endswith=INVENTED_DOMAIN).update(
-        status=Message.Status.SUPPRESSED, last_error="demo data: not sent"
-    )
-    messages.exclude(status=Message.Status.SUPPRESSED).update(
-        status=Message.Status.SENT, attempts=1, queued_at=moment, sent_at=moment
-    )
-    messages.update(created_at=moment)
-
-
-# The demo's applicant organizations write from addresses that do not exist;
-# nothing is ever sent to them.
-INVENTED_DOMAIN = "@applicants.dash.test"
-
-
-def ensure_round(slug: str, **fields) -> Round:
-    round_, created = Round.objects.get_or_create(slug=slug, defaults=fields)
-    if created:
-        for order, (key, prompt, help_text, limit) in enumerate(QUESTIONS, start=1):
-            Question.objects.create(
-                round=round_,
-                key=key,
-                order=order,
-                prompt=prompt,
-                help_text=help_text,
-                word_limit=limit,
-            )
-        for order, (key, name, weight) in enumerate(CRITERIA, start=1):
-            Criterion.objects.create(
-                round=round_,
-                key=key,
-                order=order,
-                name=name,
-                weight=Decimal(weight),
-                description=CRITERIA_GUIDES.get(key, ""),
-            )
-    return round_
+# Seeds registered below this order are the ground every app's demo builds on
+# (the rounds, their mentorships): the core seed runs them.
+GROUND_BEFORE = 20
 
 
 def seed_core(ctx: DemoContext) -> None:
-    """People of every role, mentor organizations, three rounds and mentorships."""
+    """People of every role and mentor organizations, then the ground the apps
+    register (three rounds and their mentorships)."""
+    _seed_people(ctx)
+    for step in registry.demo_seeds():
+        if step.order < GROUND_BEFORE:
+            _run(step, ctx)
+
+
+def seed_apps(ctx: DemoContext) -> None:
+    """Each app's demo data, in the order the apps registered."""
+    for step in registry.demo_seeds():
+        if step.order >= GROUND_BEFORE:
+            _run(step, ctx)
+
+
+def _run(step, ctx: DemoContext) -> None:
+    module, _, function = step.seed.partition(":")
+    getattr(importlib.import_module(module), function or "seed")(ctx)
+
+
+def _seed_people(ctx: DemoContext) -> None:
     ensure_user(
         ctx,
         "staff",
@@ -459,72 +356,6 @@ def seed_core(ctx: DemoContext) -> None:
     Membership.objects.get_or_create(
         user=applicant, organization=org, defaults={"role": Membership.Role.ADMIN}
     )
-
-    dates = ctx.dates
-    year = dates.past_year
-    ctx.rounds["historical"] = ensure_round(
-        "round-2",
-        name=f"DASH Mentor Program, Round 2 ({year})",
-        description="Seven mentorships on multi-sector data sharing, ten months "
-        f"from February 1 to November 30, {year}.",
-        opens_at=at_eastern(dt.date(year - 1, 12, 2), 0),
-        closes_at=at_eastern(dt.date(year - 1, 12, 23), 15, 30),
-        time_zone="America/New_York",
-        award_amount=Decimal("5000"),
-        awards_count=30,
-        blind_review=True,
-        contract_start=dt.date(year, 2, 1),
-        contract_end=dt.date(year, 11, 30),
-    )
-    # A cohort in the middle of its year, for the mentorship-year pages.
-    ctx.rounds["current"] = ensure_round(
-        "in-progress",
-        name="DASH Mentor Program, current cohorts",
-        description="The cohorts in their mentorship year now.",
-        opens_at=at_eastern(dates.current_opens, 0),
-        closes_at=at_eastern(dates.current_closes, 15, 30),
-        time_zone="America/New_York",
-        award_amount=Decimal("5000"),
-        awards_count=30,
-        contract_start=dates.current_start,
-        contract_end=dates.current_end,
-    )
-    next_feb = dates.open_contract_start
-    ctx.rounds["open"] = ensure_round(
-        "open-round",
-        name=f"DASH Mentor Program, {next_feb.year} round",
-        description="Applications are open: seven mentorships, up to thirty "
-        "awards of $5,000, ten months of mentorship.",
-        opens_at=at_eastern(dates.open_opens, 0),
-        closes_at=at_eastern(dates.open_closes, 15, 30),
-        time_zone="America/New_York",
-        award_amount=Decimal("5000"),
-        awards_count=30,
-        blind_review=True,
-        contract_start=next_feb,
-        contract_end=dt.date(next_feb.year, 11, 30),
-    )
-
-    for key, round_ in ctx.rounds.items():
-        ctx.mentorships[key] = {}
-        for order, (slug, _org, topic, tags, capacity, description) in enumerate(
-            MENTORSHIPS, start=1
-        ):
-            mentorship, created = Mentorship.objects.get_or_create(
-                round=round_,
-                slug=slug,
-                defaults={
-                    "mentor_organization": ctx.mentor_orgs[slug],
-                    "topic": topic,
-                    "tags": tags,
-                    "capacity": capacity,
-                    "description": description,
-                    "order": order,
-                },
-            )
-            if created:
-                mentorship.mentors.add(ctx.users[f"mentor-{slug}"])
-            ctx.mentorships[key][slug] = mentorship
 
 
 def print_accounts(ctx: DemoContext, write) -> None:

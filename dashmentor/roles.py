@@ -23,9 +23,11 @@ from django.contrib.auth.mixins import AccessMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
+from django.utils.translation import gettext
+
+from . import kept, registry
 
 
 class Role(enum.StrEnum):
@@ -40,13 +42,13 @@ class Role(enum.StrEnum):
     @property
     def label(self) -> str:
         return {
-            Role.STAFF: "Program staff",
-            Role.REVIEWER: "Reviewer",
-            Role.MENTOR: "Mentor",
-            Role.MENTEE: "Mentee",
-            Role.ALUMNI: "Alumni",
-            Role.APPLICANT: "Applicant",
-            Role.PARTICIPANT: "Affinity-group participant",
+            Role.STAFF: gettext("Program staff"),
+            Role.REVIEWER: gettext("Reviewer"),
+            Role.MENTOR: gettext("Mentor"),
+            Role.MENTEE: gettext("Mentee"),
+            Role.ALUMNI: gettext("Alumni"),
+            Role.APPLICANT: gettext("Applicant"),
+            Role.PARTICIPANT: gettext("Affinity-group participant"),
         }[self]
 
 
@@ -61,15 +63,9 @@ ROLE_ORDER = (
     Role.PARTICIPANT,
 )
 
-ROLE_HOME_URLS = {
-    Role.STAFF: "staff-home",
-    Role.REVIEWER: "applications:reviewer-queue",
-    Role.MENTOR: "cohorts:mentor-home",
-    Role.MENTEE: "cohorts:mentee-home",
-    Role.ALUMNI: "peers:alumni-home",
-    Role.APPLICANT: "applications:applicant-home",
-    Role.PARTICIPANT: "affinity:group-list",
-}
+# The home of each role is the page its app registers (``registry.role_home``);
+# the program office's is the core's own.
+STAFF_HOME_URL = "staff-home"
 
 
 # The roles that come from the data (not from the user's own flags) are kept in
@@ -86,16 +82,6 @@ ROLES_CACHE_TIMEOUT = 300
 ROLES_CHANGED = "changed"
 ROLES_CHANGED_TIMEOUT = 10
 _CACHE_PREFIX = "portal:roles:"
-_DATA_ROLES = {
-    "leads": Role.MENTOR,
-    "mentor_member": Role.MENTOR,
-    "mentee": Role.MENTEE,
-    "alumnus": Role.ALUMNI,
-    "applicant": Role.APPLICANT,
-    "group_member": Role.PARTICIPANT,
-    "group_leader": Role.PARTICIPANT,
-    "group_support": Role.PARTICIPANT,
-}
 
 logger = logging.getLogger(__name__)
 
@@ -104,63 +90,49 @@ def _roles_cache_key(user_id) -> str:
     return f"{_CACHE_PREFIX}{user_id}"
 
 
-def _query_data_roles(user_id) -> frozenset[Role]:
-    from affinity.models import Group, GroupMember
-    from applications.models import Award
-    from cohorts.models import CohortMember, Mentorship
-    from dashmentor.models import Membership, Organization, User
+def _core_data_roles() -> list[registry.DataRole]:
+    """The roles a person's organization gives: a mentor organization's mentors
+    and an applicant organization's members. The apps add theirs."""
+    from dashmentor.models import Membership, Organization
 
-    flags = (
-        User.objects.filter(pk=user_id)
-        .order_by()
-        .annotate(
-            leads=Exists(
-                Mentorship.mentors.through.objects.filter(user_id=OuterRef("pk"))
-            ),
-            mentor_member=Exists(
+    return [
+        registry.DataRole(
+            "mentor_member",
+            Role.MENTOR,
+            lambda: Exists(
                 Membership.objects.filter(
                     user_id=OuterRef("pk"),
                     role=Membership.Role.MENTOR,
                     organization__kind=Organization.Kind.MENTOR,
                 )
             ),
-            # A mentee while the award runs; its people are alumni once it
-            # has ended (they keep the network, not the cohort's pages).
-            mentee=Exists(
-                CohortMember.objects.filter(
-                    user_id=OuterRef("pk"), active=True
-                ).exclude(award__status=Award.Status.ENDED)
-            ),
-            alumnus=Exists(
-                CohortMember.objects.filter(
-                    user_id=OuterRef("pk"),
-                    active=True,
-                    award__status=Award.Status.ENDED,
-                )
-            ),
-            applicant=Exists(
+        ),
+        registry.DataRole(
+            "applicant",
+            Role.APPLICANT,
+            lambda: Exists(
                 Membership.objects.filter(
                     user_id=OuterRef("pk"),
                     organization__kind=Organization.Kind.APPLICANT,
                 )
             ),
-            group_member=Exists(
-                # Asked to join, waitlisted or admitted: not declined or gone.
-                GroupMember.objects.filter(
-                    user_id=OuterRef("pk"), status__in=GroupMember.LEAVABLE
-                )
-            ),
-            group_leader=Exists(
-                Group.leaders.through.objects.filter(user_id=OuterRef("pk"))
-            ),
-            group_support=Exists(
-                Group.support_staff.through.objects.filter(user_id=OuterRef("pk"))
-            ),
-        )
-        .values(*_DATA_ROLES)
+        ),
+    ]
+
+
+def _query_data_roles(user_id) -> frozenset[Role]:
+    """Every role the data gives, as one query of ``EXISTS`` subqueries."""
+    from dashmentor.models import User
+
+    sources = [*_core_data_roles(), *registry.data_roles()]
+    flags = (
+        User.objects.filter(pk=user_id)
+        .order_by()
+        .annotate(**{source.name: source.exists() for source in sources})
+        .values(*(source.name for source in sources))
         .first()
     ) or {}
-    return frozenset(role for flag, role in _DATA_ROLES.items() if flags.get(flag))
+    return frozenset(Role(s.role) for s in sources if flags.get(s.name))
 
 
 def _data_roles(user) -> frozenset[Role]:
@@ -212,25 +184,15 @@ def user_roles(user) -> frozenset[Role]:
 def roles_changed(user_ids) -> None:
     """Mark the cached roles of ``user_ids`` changed after a write that may change them.
 
-    The mark is written now and again when the transaction commits. A cache that
-    cannot be reached fails no write: its readers fall back to the query, and an
-    entry it kept through an outage expires within ``ROLES_CACHE_TIMEOUT``.
+    The mark is written now and again when the transaction commits
+    (``dashmentor/kept.py``). A cache that cannot be reached fails no write: its
+    readers fall back to the query, and an entry it kept through an outage
+    expires within ``ROLES_CACHE_TIMEOUT``.
     """
-    marks = {_roles_cache_key(pk): ROLES_CHANGED for pk in set(user_ids) if pk}
-    if not marks:
-        return
-
-    def mark():
-        try:
-            cache.set_many(marks, ROLES_CHANGED_TIMEOUT)
-        except Exception:
-            logger.error(
-                "Roles cache unwritable: %s kept", sorted(marks), exc_info=True
-            )
-
-    mark()
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(mark)
+    kept.cache_mark(
+        {_roles_cache_key(pk): ROLES_CHANGED for pk in set(user_ids) if pk},
+        ROLES_CHANGED_TIMEOUT,
+    )
 
 
 def forget_roles(user) -> None:
@@ -252,9 +214,15 @@ def primary_role(user) -> Role | None:
     return None
 
 
+def role_home_url_name(role: Role) -> str | None:
+    """The URL name of the page ``role`` lands on."""
+    return STAFF_HOME_URL if role == Role.STAFF else registry.role_home(role)
+
+
 def home_url(user) -> str:
     role = primary_role(user)
-    return reverse(ROLE_HOME_URLS[role]) if role else reverse("public-home")
+    name = role_home_url_name(role) if role else None
+    return reverse(name) if name else reverse("public-home")
 
 
 def check_roles(request, roles) -> None:

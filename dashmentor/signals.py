@@ -1,5 +1,7 @@
 """Drop a user's cached roles (dashmentor/roles.py) when a row they come from changes.
 
+The apps name the rows their roles come from (``follow_person_rows``,
+``follow_people``, ``follow_deletion``, called from each ``AppConfig.ready()``).
 A role comes from a membership of a mentor or applicant organization, an active
 cohort membership, leading a mentorship, or taking part in an affinity group (a
 membership, or leading or supporting one). Every save and delete of those rows,
@@ -53,51 +55,45 @@ def _people_changed(attr: str):
     return receiver
 
 
-_mentors_changed = _people_changed("mentors")
-_leaders_changed = _people_changed("leaders")
-_support_changed = _people_changed("support_staff")
+def follow_person_rows(model) -> None:
+    """Drop the cached roles of the person a row of ``model`` (with a ``user``)
+    names, whenever the row is saved or deleted."""
+    uid = f"roles-{model._meta.label}"
+    post_init.connect(_remember, sender=model, dispatch_uid=uid)
+    post_save.connect(_person_row_saved, sender=model, dispatch_uid=uid)
+    post_delete.connect(_person_row_deleted, sender=model, dispatch_uid=uid)
 
 
-def _mentorship_deleted(sender, instance, **kwargs) -> None:
-    # Before the delete, while the mentors can still be read; the rows of the
-    # link table go without a signal of their own.
-    roles_changed(instance.mentors.values_list("pk", flat=True))
+def follow_people(model, attr: str) -> None:
+    """Drop the cached roles of the people added to or removed from the
+    many-to-many field ``attr`` of ``model``."""
+    through = getattr(model, attr).through
+    m2m_changed.connect(
+        _people_changed(attr),
+        sender=through,
+        weak=False,  # the receiver is made here: nothing else holds it
+        dispatch_uid=f"roles-{model._meta.label}-{attr}",
+    )
 
 
-def _group_deleted(sender, instance, **kwargs) -> None:
-    # As a mentorship's: its leaders, support staff and members, read first.
-    roles_changed(
-        [
-            *instance.leaders.values_list("pk", flat=True),
-            *instance.support_staff.values_list("pk", flat=True),
-            *instance.members.values_list("user_id", flat=True),
-        ]
+def follow_deletion(model, people) -> None:
+    """Before a row of ``model`` goes, drop the cached roles of ``people(row)``
+    (read while they can be: the link rows go without a signal of their own)."""
+
+    def receiver(sender, instance, **kwargs) -> None:
+        roles_changed(people(instance))
+
+    pre_delete.connect(
+        receiver,
+        sender=model,
+        weak=False,  # the receiver is made here: nothing else holds it
+        dispatch_uid=f"roles-delete-{model._meta.label}",
     )
 
 
 def connect() -> None:
-    from affinity.models import Group, GroupMember
-    from cohorts.models import CohortMember, Mentorship
-
+    """Follow the core's own rows; each app follows its own from its
+    ``AppConfig.ready()`` with the three functions above."""
     from .models import Membership
 
-    for model in (Membership, CohortMember, GroupMember):
-        uid = f"roles-{model._meta.label}"
-        post_init.connect(_remember, sender=model, dispatch_uid=uid)
-        post_save.connect(_person_row_saved, sender=model, dispatch_uid=uid)
-        post_delete.connect(_person_row_deleted, sender=model, dispatch_uid=uid)
-    m2m_changed.connect(
-        _mentors_changed, sender=Mentorship.mentors.through, dispatch_uid="roles-m2m"
-    )
-    pre_delete.connect(
-        _mentorship_deleted, sender=Mentorship, dispatch_uid="roles-mentorship"
-    )
-    m2m_changed.connect(
-        _leaders_changed, sender=Group.leaders.through, dispatch_uid="roles-leaders"
-    )
-    m2m_changed.connect(
-        _support_changed,
-        sender=Group.support_staff.through,
-        dispatch_uid="roles-support",
-    )
-    pre_delete.connect(_group_deleted, sender=Group, dispatch_uid="roles-group")
+    follow_person_rows(Membership)

@@ -1,28 +1,40 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
-from django.utils import timezone
+from django.utils import translation
 from django.utils.decorators import method_decorator
+from django.utils.http import http_date
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_POST
+from django.views.i18n import JavaScriptCatalog
 
-from applications.models import Round
-
+from . import registry
+from .languages import supported_language
 from .ratelimit import ratelimit
+from .redirects import safe_next
 from .roles import home_url
+from .services import user_language_set
 from .signin import signin_unlock
 
 FAVICON = "favicon.svg"
 
 
 def public_home(request):
-    """The front page: what the program is and the rounds open now."""
-    now = timezone.now()
-    rounds = (
-        Round.objects.filter(opens_at__lte=now, closes_at__gt=now)
-        .prefetch_related("mentorships__mentor_organization")
-        .order_by("closes_at")
-    )
-    return render(request, "public_home.html", {"open_rounds": rounds, "now": now})
+    """The front page: what the program is, then what the apps show there (the
+    rounds open now)."""
+    return render(request, "public_home.html", {"cards": _cards(request, "public")})
+
+
+def _cards(request, page: str) -> list[str]:
+    """The cards the apps registered for ``page``, rendered in their order."""
+    return [
+        render_to_string(card.template, card.context(request), request=request)
+        for card in registry.home_cards(page)
+    ]
 
 
 def favicon(request):
@@ -34,6 +46,50 @@ def favicon(request):
     """
     response = redirect(static(FAVICON))
     response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@require_POST
+def language_set(request):
+    """The header's language switcher: remember the choice and go back.
+
+    Signed out, the choice is a cookie; signed in, it is also kept in the
+    profile, so that every device and every e-mail follow it. An unknown code
+    changes nothing and goes back without an error.
+    """
+    response = redirect(safe_next(request, "public-home"))
+    language = supported_language(request.POST.get("language"))
+    if language is None:
+        return response
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE or settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    if request.user.is_authenticated:
+        user_language_set(user=request.user, language=language)
+    return response
+
+
+# The catalog of the strings of static/js, one file per language: the pages name
+# it by their language (templates/base.html), so browsers keep it like a static
+# file and it depends on nothing of the request.
+_CATALOG_STARTED = http_date()
+
+
+@cache_control(public=True, max_age=3600)
+def javascript_catalog(request, language):
+    code = supported_language(language)
+    if code is None or code != language:
+        raise Http404
+    with translation.override(code):
+        response = JavaScriptCatalog.as_view(domain="djangojs")(request)
+    response["Last-Modified"] = _CATALOG_STARTED
     return response
 
 

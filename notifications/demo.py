@@ -10,15 +10,49 @@ the group by name.
 """
 
 import datetime as dt
+from contextlib import contextmanager
 
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
+
+from dashmentor.models import AuditEvent
 
 from . import rules
 from .models import Kind, Message, ReminderRule
 from .services import _render, idempotency_key, message_id_for_key
 
 BODY_READERS_GROUP = "Program office leads"
+
+
+@contextmanager
+def dated(moment: dt.datetime):
+    """Date what the block records at ``moment``, a time in the past.
+
+    The past round's history is made by the same services as today's work,
+    which stamp their audit events and e-mails with the current time: after
+    the block, the audit events and outbox messages it wrote are moved to
+    ``moment``, and its e-mails count as sent then (those to the demo's
+    invented addresses stay suppressed).
+    """
+    last_event = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True)
+    last_message = Message.objects.order_by("-pk").values_list("pk", flat=True)
+    event_floor = last_event.first() or 0
+    message_floor = last_message.first() or 0
+    yield
+    AuditEvent.objects.filter(pk__gt=event_floor).update(created_at=moment)
+    messages = Message.objects.filter(pk__gt=message_floor)
+    messages.filter(to_email__endswith=INVENTED_DOMAIN).update(
+        status=Message.Status.SUPPRESSED, last_error="demo data: not sent"
+    )
+    messages.exclude(status=Message.Status.SUPPRESSED).update(
+        status=Message.Status.SENT, attempts=1, queued_at=moment, sent_at=moment
+    )
+    messages.update(created_at=moment)
+
+
+# The demo's applicant organizations write from addresses that do not exist;
+# nothing is ever sent to them.
+INVENTED_DOMAIN = "@applicants.dash.test"
 
 
 def seed_body_readers(ctx) -> Group:

@@ -3,32 +3,33 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Kind(models.TextChoices):
     """What a message is about. ``ESSENTIAL`` kinds ignore preferences."""
 
-    EMAIL_CONFIRMATION = "email_confirmation", "E-mail confirmation"
-    PASSWORD_RESET = "password_reset", "Password reset"
-    SUBMISSION_CONFIRMATION = "submission_confirmation", "Submission confirmation"
-    DECISION = "decision", "Decision"
-    AWARD_INVITATION = "award_invitation", "Mentee invitation"
-    ROSTER = "roster", "Cohort roster for mentors"
-    WAITLIST_OFFER = "waitlist_offer", "Waitlist offer"
-    DEADLINE_REMINDER = "deadline_reminder", "Application deadline reminder"
-    WORKPLAN_REMINDER = "workplan_reminder", "Work plan due reminder"
-    WORKPLAN_REVIEW = "workplan_review", "Work plan review"
-    EVENT_REMINDER = "event_reminder", "Event reminder"
-    SURVEY_INVITATION = "survey_invitation", "Survey invitation"
-    SURVEY_REMINDER = "survey_reminder", "Survey reminder"
-    AWARD_MILESTONE = "award_milestone", "Award and contract milestone"
-    PERSONNEL_CHANGE = "personnel_change", "Personnel change"
-    GROUP_EMAIL = "group_email", "Affinity group e-mail"
-    GROUP_MEMBERSHIP = "group_membership", "Affinity group membership"
-    REVIEW_ASSIGNMENT = "review_assignment", "Review assignment"
-    REVIEW_REMINDER = "review_reminder", "Review due reminder"
-    PROGRAM_MESSAGE = "program_message", "Messages from the program office"
-    GENERAL = "general", "General"
+    EMAIL_CONFIRMATION = "email_confirmation", _("E-mail confirmation")
+    PASSWORD_RESET = "password_reset", _("Password reset")
+    SUBMISSION_CONFIRMATION = "submission_confirmation", _("Submission confirmation")
+    DECISION = "decision", _("Decision")
+    AWARD_INVITATION = "award_invitation", _("Mentee invitation")
+    ROSTER = "roster", _("Cohort roster for mentors")
+    WAITLIST_OFFER = "waitlist_offer", _("Waitlist offer")
+    DEADLINE_REMINDER = "deadline_reminder", _("Application deadline reminder")
+    WORKPLAN_REMINDER = "workplan_reminder", _("Work plan due reminder")
+    WORKPLAN_REVIEW = "workplan_review", _("Work plan review")
+    EVENT_REMINDER = "event_reminder", _("Event reminder")
+    SURVEY_INVITATION = "survey_invitation", _("Survey invitation")
+    SURVEY_REMINDER = "survey_reminder", _("Survey reminder")
+    AWARD_MILESTONE = "award_milestone", _("Award and contract milestone")
+    PERSONNEL_CHANGE = "personnel_change", _("Personnel change")
+    GROUP_EMAIL = "group_email", _("Affinity group e-mail")
+    GROUP_MEMBERSHIP = "group_membership", _("Affinity group membership")
+    REVIEW_ASSIGNMENT = "review_assignment", _("Review assignment")
+    REVIEW_REMINDER = "review_reminder", _("Review due reminder")
+    PROGRAM_MESSAGE = "program_message", _("Messages from the program office")
+    GENERAL = "general", _("General")
 
 
 ESSENTIAL_KINDS = frozenset(
@@ -50,12 +51,25 @@ ESSENTIAL_KINDS = frozenset(
 
 class Message(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        QUEUED = "queued", "Queued"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-        SUPPRESSED = "suppressed", "Suppressed by preference"
+        PENDING = "pending", _("Pending")
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SUPPRESSED = "suppressed", _("Suppressed by preference")
+
+    # A message is written pending (or suppressed, by the person's preference),
+    # handed to the broker (queued), claimed by one worker (sending), then sent,
+    # or back to pending for a retry, or failed for good; staff may resend a
+    # failed one. A lost hand-off or a dead worker's claim goes back to pending.
+    TRANSITIONS = {
+        Status.PENDING: {Status.QUEUED, Status.SENDING},
+        Status.QUEUED: {Status.PENDING, Status.SENDING},
+        Status.SENDING: {Status.SENT, Status.PENDING, Status.FAILED},
+        Status.FAILED: {Status.PENDING},
+        Status.SENT: set(),
+        Status.SUPPRESSED: set(),
+    }
 
     kind = models.CharField(max_length=40, choices=Kind.choices, db_index=True)
     recipient = models.ForeignKey(
@@ -72,7 +86,7 @@ class Message(models.Model):
     idempotency_key = models.CharField(
         max_length=255,
         unique=True,
-        help_text="(kind, recipient, subject of the message): no duplicate.",
+        help_text=_("(kind, recipient, subject of the message): no duplicate."),
     )
     # The Message-ID header of every attempt: a repeat is recognisable as one.
     message_id_header = models.CharField(

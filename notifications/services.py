@@ -73,22 +73,27 @@ from django.db import (
 from django.db.models import F, Q
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import escape
+from django.utils.translation import gettext_lazy as _
 
 from dashmentor import broker
+from dashmentor.languages import language_for
+from dashmentor.status import status_sql, status_update
 
 from . import links, rules
 from .models import ESSENTIAL_KINDS, Kind, Message, Preference
 
 logger = logging.getLogger(__name__)
 
-RESEND_ONLY_FAILED = "Only a failed message can be resent."
+RESEND_ONLY_FAILED = _("Only a failed message can be resent.")
 ERROR_WORKER_LOST = (
     "The worker stopped while sending; the message was handed out again."
 )
 ERROR_STALE_CLAIM = "The claim on this message expired before the send began."
-PREFERENCE_ESSENTIAL = "This kind of message is always sent and cannot be turned off."
+PREFERENCE_ESSENTIAL = _(
+    "This kind of message is always sent and cannot be turned off."
+)
 
 
 def idempotency_key(kind: str, to_email: str, subject_key: str) -> str:
@@ -155,20 +160,26 @@ def message_enqueue(
     *,
     kind: str,
     to_email: str,
-    subject: str,
+    subject,  # str, lazy, or a callable (see below)
     template: str,
     context: dict,
     key: str,
     recipient=None,
     link_kind: str = "",
     link_object_id: int | None = None,
+    language: str | None = None,
 ) -> Message:
     """Write the message row (or return the existing one with the same key).
 
     ``template`` names ``templates/emails/<template>.txt`` and, if present,
     ``.html`` (without one, the HTML part is the text in the e-mail layout);
     both get ``context`` plus ``recipient``, ``site_url`` and
-    ``preferences_url``, rendered with times in the recipient's time zone.
+    ``preferences_url``, rendered with times in the recipient's time zone and
+    in the recipient's language (``dashmentor.languages.language_for``, or
+    ``language``). ``subject`` is made in that language too: a lazy
+    translation, or a callable without arguments (a ``functools.partial``) that
+    formats it from translated parts (a round's name in the recipient's
+    language, a "3 days" in theirs).
     ``key`` says what the message is about (e.g. ``"survey:12"``): with the
     kind and the address it makes the idempotency key, so a second call with
     the same three returns the first message and sends nothing more.
@@ -198,7 +209,9 @@ def message_enqueue(
         ctx["link"] = links.PLACEHOLDER
     zone = _zone_for(recipient, context)
     ctx["time_zone_name"] = zone.key.replace("_", " ")
-    body_text, body_html = _render(template, ctx, zone)
+    with translation.override(language or language_for(recipient)):
+        body_text, body_html = _render(template, ctx, zone)
+        subject = str(subject() if callable(subject) else subject)
     status = (
         Message.Status.PENDING if wants(recipient, kind) else Message.Status.SUPPRESSED
     )
@@ -364,7 +377,9 @@ def _queue_after_commit(message_id: int) -> None:
     to queued, so it is dropped there.
     """
     _note_awaiting_commit(message_id)
-    transaction.on_commit(_SendAfterCommit(message_id))
+    # Robust: the row is written; a send that cannot be handed out (the sweep
+    # hands it out later) must not stop the other callbacks of the commit.
+    transaction.on_commit(_SendAfterCommit(message_id), robust=True)
 
 
 # The ids noted by this connection's transaction, in order, for _SendAfterCommit.
@@ -374,22 +389,16 @@ _awaiting_commit: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 def _note_awaiting_commit(message_id: int) -> None:
     conn = connections[DEFAULT_DB_ALIAS]
     noted = _awaiting_commit.get(conn)
-    if noted is None or not _has_send_callback(conn):
-        # No send of this transaction is waiting (its first message, or the
-        # earlier ones were rolled back): what is noted belongs to a
-        # transaction that rolled back, so start afresh.
+    if noted is None or not conn.in_atomic_block:
+        # Outside a transaction the callback runs at once: anything noted
+        # before belongs to a transaction that rolled back, so start afresh.
+        # (Inside one, what a rolled-back transaction noted stays ahead of
+        # this transaction's ids, and the first callback to run leaves it out.)
         noted = _awaiting_commit[conn] = {}
     # Noted again (a message resent, or an id reused after a rollback): it
     # belongs where its latest callback is.
     noted.pop(message_id, None)
     noted[message_id] = None
-
-
-def _has_send_callback(conn) -> bool:
-    # From the end, where this transaction's last message usually is.
-    return any(
-        isinstance(entry[1], _SendAfterCommit) for entry in reversed(conn.run_on_commit)
-    )
 
 
 class _SendAfterCommit:
@@ -428,9 +437,12 @@ def outbox_dispatch(message_ids: Iterable[int], *, countdown: int | None = None)
             break  # the rows stay pending: the sweep's
         chunk = ids[start : start + size]
         stamp = timezone.now()
-        moved = Message.objects.filter(
-            pk__in=chunk, status=Message.Status.PENDING
-        ).update(status=Message.Status.QUEUED, queued_at=stamp)
+        moved = status_update(
+            Message.objects.filter(pk__in=chunk),
+            Message.Status.QUEUED,
+            before=[Message.Status.PENDING],
+            queued_at=stamp,
+        )
         if moved == 0:
             continue
         ours = Message.objects.filter(
@@ -440,7 +452,7 @@ def outbox_dispatch(message_ids: Iterable[int], *, countdown: int | None = None)
             moved_ids = set(ours.values_list("pk", flat=True))
             chunk = [pk for pk in chunk if pk in moved_ids]
         if not broker.publish(message_send_batch_task, [chunk], countdown=countdown):
-            ours.update(status=Message.Status.PENDING)
+            status_update(ours, Message.Status.PENDING, before=[Message.Status.QUEUED])
             logger.warning(
                 "outbox: broker unreachable, %d message(s) wait for the sweep",
                 len(ids) - start,
@@ -488,40 +500,33 @@ def _claim(message_id: int, now) -> bool:
         with connection.cursor() as cursor:
             # Two statements in one query run as one transaction, to which
             # the local setting applies; the row count is the UPDATE's.
-            cursor.execute(
-                _CLAIM_SQL,
-                [
-                    Message.Status.SENDING,
-                    now,
-                    message_id,
-                    Message.Status.PENDING,
-                    Message.Status.QUEUED,
-                    now,
-                ],
-            )
+            cursor.execute(_CLAIM_SQL, [now, message_id, now])
             return cursor.rowcount == 1
     # SQLite, or inside a caller's transaction, where a local setting would
     # reach the caller's own writes too.
     due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     return bool(
-        Message.objects.filter(
-            due,
-            pk=message_id,
-            status__in=[Message.Status.PENDING, Message.Status.QUEUED],
-        ).update(
-            status=Message.Status.SENDING,
+        status_update(
+            Message.objects.filter(due, pk=message_id),
+            Message.Status.SENDING,
+            before=_CLAIMABLE,
             sending_started_at=now,
             attempts=F("attempts") + 1,
         )
     )
 
 
+# The rows a worker may claim, and the claim written out for PostgreSQL; both
+# checked against Message.TRANSITIONS when the module loads (dashmentor/status.py).
+_CLAIMABLE = [Message.Status.PENDING, Message.Status.QUEUED]
+_CLAIM = status_sql(Message, _CLAIMABLE, Message.Status.SENDING)
 # The table is Message's (``Message._meta.db_table``).
+# The status literals come from status_sql, hence the S608 exceptions.
 _CLAIM_SQL = (
-    "SET LOCAL synchronous_commit TO OFF; "
+    "SET LOCAL synchronous_commit TO OFF; "  # noqa: S608
     "UPDATE notifications_message "
-    "SET status = %s, sending_started_at = %s, attempts = attempts + 1 "
-    "WHERE id = %s AND status IN (%s, %s) "
+    f"SET {_CLAIM[0]}, sending_started_at = %s, attempts = attempts + 1 "
+    f"WHERE id = %s AND {_CLAIM[1]} "
     "AND (next_attempt_at IS NULL OR next_attempt_at <= %s)"
 )
 
@@ -534,25 +539,22 @@ def _mark_sent(message_id: int, claimed_at) -> None:
     sent_at = timezone.now()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(
-                _MARK_SENT_SQL,
-                [
-                    Message.Status.SENT,
-                    sent_at,
-                    message_id,
-                    Message.Status.SENDING,
-                    claimed_at,
-                ],
-            )
+            cursor.execute(_MARK_SENT_SQL, [sent_at, message_id, claimed_at])
         return
-    Message.objects.filter(
-        pk=message_id, status=Message.Status.SENDING, sending_started_at=claimed_at
-    ).update(status=Message.Status.SENT, sent_at=sent_at, last_error="")
+    status_update(
+        Message.objects.filter(pk=message_id, sending_started_at=claimed_at),
+        Message.Status.SENT,
+        before=[Message.Status.SENDING],
+        sent_at=sent_at,
+        last_error="",
+    )
 
 
+# Checked against Message.TRANSITIONS when the module loads (dashmentor/status.py).
+_MARK_SENT = status_sql(Message, [Message.Status.SENDING], Message.Status.SENT)
 _MARK_SENT_SQL = (
-    "UPDATE notifications_message SET status = %s, sent_at = %s, last_error = '' "
-    "WHERE id = %s AND status = %s AND sending_started_at = %s"
+    f"UPDATE notifications_message SET {_MARK_SENT[0]}, sent_at = %s, "  # noqa: S608
+    f"last_error = '' WHERE id = %s AND {_MARK_SENT[1]} AND sending_started_at = %s"
 )
 
 
@@ -589,14 +591,20 @@ def _mark_failed_attempt(message_id: int, claimed_at, exc: Exception) -> int | N
         return None
     error = f"{type(exc).__name__}: {exc}"[:2000]
     if _is_permanent(exc) or message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-        Message.objects.filter(pk=message_id, status=Message.Status.SENDING).update(
-            status=Message.Status.FAILED, last_error=error, next_attempt_at=None
+        status_update(
+            Message.objects.filter(pk=message_id),
+            Message.Status.FAILED,
+            before=[Message.Status.SENDING],
+            last_error=error,
+            next_attempt_at=None,
         )
         logger.error("outbox: message %s failed for good: %s", message_id, error)
         return None
     delay = retry_delay(message.attempts)
-    Message.objects.filter(pk=message_id, status=Message.Status.SENDING).update(
-        status=Message.Status.PENDING,
+    status_update(
+        Message.objects.filter(pk=message_id),
+        Message.Status.PENDING,
+        before=[Message.Status.SENDING],
         last_error=error,
         next_attempt_at=timezone.now() + dt.timedelta(seconds=delay),
     )
@@ -746,19 +754,20 @@ def outbox_sweep(*, now=None, limit: int = 5000) -> SweepResult:
     )
     for message_id, attempts in stale_sending:
         if attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-            changed = Message.objects.filter(
-                pk=message_id,
-                status=Message.Status.SENDING,
-                sending_started_at__lt=stuck_before,
-            ).update(status=Message.Status.FAILED, last_error=ERROR_WORKER_LOST)
+            changed = status_update(
+                Message.objects.filter(
+                    pk=message_id, sending_started_at__lt=stuck_before
+                ),
+                Message.Status.FAILED,
+                before=[Message.Status.SENDING],
+                last_error=ERROR_WORKER_LOST,
+            )
             result.given_up += changed
             continue
-        result.stuck_sending += Message.objects.filter(
-            pk=message_id,
-            status=Message.Status.SENDING,
-            sending_started_at__lt=stuck_before,
-        ).update(
-            status=Message.Status.PENDING,
+        result.stuck_sending += status_update(
+            Message.objects.filter(pk=message_id, sending_started_at__lt=stuck_before),
+            Message.Status.PENDING,
+            before=[Message.Status.SENDING],
             last_error=ERROR_WORKER_LOST,
             next_attempt_at=None,
         )
@@ -780,9 +789,11 @@ def outbox_sweep(*, now=None, limit: int = 5000) -> SweepResult:
     )
     if stuck_ids:
         # Back to pending, so that the dispatch below hands them out as new.
-        result.stuck_queued = Message.objects.filter(
-            pk__in=stuck_ids, status=Message.Status.QUEUED, queued_at__lt=stuck_before
-        ).update(status=Message.Status.PENDING)
+        result.stuck_queued = status_update(
+            Message.objects.filter(pk__in=stuck_ids, queued_at__lt=stuck_before),
+            Message.Status.PENDING,
+            before=[Message.Status.QUEUED],
+        )
     outbox_dispatch([*pending_ids, *stuck_ids])
     return result
 
@@ -795,10 +806,10 @@ def message_resend(*, message: Message, by) -> Message:
     from dashmentor.services import audit_record
 
     with transaction.atomic():
-        changed = Message.objects.filter(
-            pk=message.pk, status=Message.Status.FAILED
-        ).update(
-            status=Message.Status.PENDING,
+        changed = status_update(
+            Message.objects.filter(pk=message.pk),
+            Message.Status.PENDING,
+            before=[Message.Status.FAILED],
             attempts=0,
             next_attempt_at=None,
             sending_started_at=None,
@@ -817,16 +828,29 @@ def message_resend(*, message: Message, by) -> Message:
     return message
 
 
-def preferences_update(*, user, time_zone: str, disabled_kinds: Iterable[str]):
-    """Save the user's time zone and which optional kinds they turned off."""
+def preferences_update(
+    *,
+    user,
+    time_zone: str,
+    disabled_kinds: Iterable[str],
+    language: str | None = None,
+):
+    """Save the user's time zone, language (when given; "" is the browser's)
+    and which optional kinds they turned off."""
     disabled = set(disabled_kinds)
     refused = disabled & ESSENTIAL_KINDS
     if refused:
         raise ValueError(PREFERENCE_ESSENTIAL)
     with transaction.atomic():
+        changed = []
         if user.time_zone != time_zone:
             user.time_zone = time_zone
-            user.save(update_fields=["time_zone"])
+            changed.append("time_zone")
+        if language is not None and user.language != language:
+            user.language = language
+            changed.append("language")
+        if changed:
+            user.save(update_fields=changed)
         for kind in OPTIONAL_KINDS:
             Preference.objects.update_or_create(
                 user=user, kind=kind, defaults={"enabled": kind not in disabled}

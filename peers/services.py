@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from affinity.models import Group, GroupMember
 from affinity.permissions import can_manage_group
@@ -24,6 +24,7 @@ from applications.models import Application, Award, Partner
 from dashmentor.broker import publish_on_commit
 from dashmentor.models import Membership, Organization
 from dashmentor.services import audit_record
+from dashmentor.status import status_allowed, status_move, status_update
 from notifications.models import Kind
 from notifications.services import message_enqueue
 
@@ -99,28 +100,30 @@ def _tags(profile: CollaborationProfile, topic_ids) -> str:
 
 
 def search_document_build(profile: CollaborationProfile, *, topics, challenges) -> str:
-    """Everything the directory's search finds a profile by, as plain text."""
-    labels = {
-        **{c.value: c.label for c in rules.DataSystem},
-        **{c.value: c.label for c in rules.Population},
-    }
+    """Everything the directory's search finds a profile by, as plain text: the
+    vocabularies' words in English and in Spanish, so that either finds it."""
     from dashmentor.choices import Sector, USState
 
-    sector_labels = dict(Sector.choices)
+    def words(choices, values) -> str:
+        found = []
+        for language in ("en", "es"):
+            with translation.override(language):
+                labels = {value: str(label) for value, label in choices}
+                found += [labels.get(v, v) for v in values if v]
+        return " ".join(dict.fromkeys(found))
+
+    vocab = [*rules.DataSystem.choices, *rules.Population.choices]
     parts = [
         profile.organization.name,
         profile.works_on,
         profile.offers,
         " ".join(challenges),
         " ".join(t.name for t in topics),
-        " ".join(sector_labels.get(s, s) for s in profile.partner_sectors),
-        " ".join(
-            labels.get(s, s)
-            for s in [*profile.data_systems, *profile.data_systems_planned]
-        ),
-        " ".join(labels.get(p, p) for p in profile.populations),
-        dict(USState.choices).get(profile.state, ""),
-        rules.Region(profile.region).label if profile.region else "",
+        words(Sector.choices, profile.partner_sectors),
+        words(vocab, [*profile.data_systems, *profile.data_systems_planned]),
+        words(vocab, profile.populations),
+        words(USState.choices, [profile.state]),
+        words(rules.Region.choices, [profile.region]),
     ]
     return "\n".join(p for p in parts if p)
 
@@ -695,10 +698,11 @@ def introduction_respond(*, intro: Introduction, accept: bool, by) -> Introducti
         raise ValidationError(INTRO_NOT_YOURS_TO_ANSWER)
     now = timezone.now()
     if not accept:
-        intro.status = Introduction.Status.DECLINED
         intro.decided_by = by
         intro.decided_at = now
-        intro.save(update_fields=["status", "decided_by", "decided_at"])
+        status_move(
+            intro, Introduction.Status.DECLINED, fields=["decided_by", "decided_at"]
+        )
         audit_record(actor=by, action="peers.introduction_decline", target=intro)
         if intro.requested_by_id:
             _tell(intro, intro.from_profile, event="declined")
@@ -708,11 +712,12 @@ def introduction_respond(*, intro: Introduction, accept: bool, by) -> Introducti
     setattr(intro, f"{side}_accepted_at", now)
     fields = [f"{side}_contact", f"{side}_accepted_at"]
     if intro.from_accepted_at and intro.to_accepted_at:
-        intro.status = Introduction.Status.ACCEPTED
         intro.decided_by = by
         intro.decided_at = now
-        fields += ["status", "decided_by", "decided_at"]
-    intro.save(update_fields=fields)
+        fields += ["decided_by", "decided_at"]
+        status_move(intro, Introduction.Status.ACCEPTED, fields=fields)
+    else:
+        intro.save(update_fields=fields)
     audit_record(
         actor=by,
         action="peers.introduction_accept",
@@ -733,10 +738,11 @@ def introduction_withdraw(*, intro: Introduction, by) -> Introduction:
     mine = "from" in permissions.sides_of(by, intro) and intro.requested_by_id
     if not (mine or (intro.introduced_by_id and intro.introduced_by_id == by.pk)):
         raise ValidationError(INTRO_NOT_YOURS_TO_WITHDRAW)
-    intro.status = Introduction.Status.WITHDRAWN
     intro.decided_by = by
     intro.decided_at = timezone.now()
-    intro.save(update_fields=["status", "decided_by", "decided_at"])
+    status_move(
+        intro, Introduction.Status.WITHDRAWN, fields=["decided_by", "decided_at"]
+    )
     audit_record(actor=by, action="peers.introduction_withdraw", target=intro)
     return intro
 
@@ -771,11 +777,12 @@ def block_add(
     if Block.objects.filter(blocker=blocker, blocked=blocked).exists():
         raise ValidationError(BLOCK_ALREADY)
     block = Block.objects.create(blocker=blocker, blocked=blocked, created_by=by)
-    Introduction.objects.filter(
-        pair=Introduction.pair_of(blocker.pk, blocked.pk),
-        status=Introduction.Status.PENDING,
-    ).update(
-        status=Introduction.Status.DECLINED, decided_by=by, decided_at=timezone.now()
+    status_update(
+        Introduction.objects.filter(pair=Introduction.pair_of(blocker.pk, blocked.pk)),
+        Introduction.Status.DECLINED,
+        before=[Introduction.Status.PENDING],
+        decided_by=by,
+        decided_at=timezone.now(),
     )
     audit_record(actor=by, action="peers.block", target=block)
     return block
@@ -845,6 +852,43 @@ def _open_move(suggestion: GroupMoveSuggestion, by) -> GroupMoveSuggestion:
     return suggestion
 
 
+def _membership_for_move(*, group, user, status: str, suggestion) -> GroupMember:
+    """The person's membership of the group it moves to, in ``status``.
+
+    A new row starts there. A row it had (it left or was declined once) moves
+    through the affinity table's own steps: it asks again (requested or
+    waitlisted), and a request the suggestion admits is admitted.
+    """
+    when = suggestion.decided_at
+    member = GroupMember.objects.select_for_update().filter(group=group, user=user)
+    member = member.first()
+    if member is None:
+        return GroupMember.objects.create(
+            group=group,
+            user=user,
+            status=status,
+            requested_at=when,
+            decided_at=when,
+            decided_by=suggestion.suggested_by,
+        )
+    member.requested_at = member.decided_at = when
+    member.decided_by = suggestion.suggested_by
+    member.left_at = None
+    fields = ["requested_at", "decided_at", "decided_by", "left_at"]
+    if member.status in (GroupMember.Status.DECLINED, GroupMember.Status.LEFT):
+        ask = (
+            GroupMember.Status.WAITLISTED
+            if status == GroupMember.Status.WAITLISTED
+            else GroupMember.Status.REQUESTED
+        )
+        status_move(member, ask, fields=fields)
+    if member.status != status and status_allowed(GroupMember, member.status, status):
+        status_move(member, status, fields=fields)
+    else:
+        member.save(update_fields=fields)
+    return member
+
+
 @transaction.atomic
 def group_move_respond(
     *, suggestion: GroupMoveSuggestion, accept: bool, by
@@ -856,8 +900,9 @@ def group_move_respond(
     suggestion = _open_move(suggestion, by)
     suggestion.decided_at = timezone.now()
     if not accept:
-        suggestion.status = GroupMoveSuggestion.Status.DECLINED
-        suggestion.save(update_fields=["status", "decided_at"])
+        status_move(
+            suggestion, GroupMoveSuggestion.Status.DECLINED, fields=["decided_at"]
+        )
         audit_record(actor=by, action="peers.group_move_decline", target=suggestion)
         return suggestion
     old = suggestion.member
@@ -872,19 +917,10 @@ def group_move_respond(
         if affinity_rules.is_full(admitted, new_group.capacity)
         else GroupMember.Status.ADMITTED
     )
-    moved, _ = GroupMember.objects.update_or_create(
-        group=new_group,
-        user=old.user,
-        defaults={
-            "status": status,
-            "requested_at": suggestion.decided_at,
-            "decided_at": suggestion.decided_at,
-            "decided_by": suggestion.suggested_by,
-            "left_at": None,
-        },
+    moved = _membership_for_move(
+        group=new_group, user=old.user, status=status, suggestion=suggestion
     )
-    suggestion.status = GroupMoveSuggestion.Status.ACCEPTED
-    suggestion.save(update_fields=["status", "decided_at"])
+    status_move(suggestion, GroupMoveSuggestion.Status.ACCEPTED, fields=["decided_at"])
     audit_record(
         actor=by,
         action="peers.group_move_accept",

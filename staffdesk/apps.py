@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class StaffdeskConfig(AppConfig):
     name = "staffdesk"
     verbose_name = "Staff workspace"
+
+    def ready(self):
+        from dashmentor import registry
+
+        # After the rounds it dates (and the notifications' samples).
+        registry.register_demo_seed("staffdesk", "staffdesk.demo:seed", order=95)

@@ -7,10 +7,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from applications.models import Round
+from dashmentor import registry
 from dashmentor.csv_export import csv_response
 from dashmentor.params import id_param
 from dashmentor.roles import Role, role_required
@@ -36,9 +38,14 @@ def staff_home(request):
         request,
         "staffdesk/home.html",
         {
-            "rounds": rounds,
+            "round_choices": rounds,
             "round": round_,
-            "funnel": selectors.round_funnel(round_),
+            # What the other apps add to the staff home (each round's funnel,
+            # awards, questions waiting), registered with the core.
+            "cards": [
+                render_to_string(card.template, card.context(request), request=request)
+                for card in registry.home_cards("staff")
+            ],
             "todo": selectors.todo_list(round_=round_, user=request.user),
             "actions": audit.in_words(selectors.recent_actions(limit=8)),
         },

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from cohorts.models import Mentorship
+from dashmentor import kept
 from dashmentor.csv_export import CsvTable
 
 from . import charts, rules, selectors, services
@@ -151,9 +152,71 @@ class SurveyReport:
 def survey_report(survey: Survey) -> SurveyReport:
     """Compute everything the report page and its CSV show."""
     k = survey.min_group_size
-    sections = selectors.survey_structure(survey)
-    # Response rates per cohort, from the completion records; for an anonymous
-    # survey counted as of the releases that carried the answers.
+    rate_data, responses, segments, names = _rates_and_segments(survey)
+    state = _anonymous_state(survey, segments)
+    segments = state["segments"]
+    released = len(responses)
+    hidden_message = ""
+    if survey.anonymous and released < k:
+        hidden_message = HIDDEN_ALL.format(n=released + state["waiting"], k=k)
+    answers_by_q = {} if hidden_message else _answers_by_question(survey)
+    org_of = {r["id"]: r["organization__name"] or "" for r in responses}
+
+    questions: list[QuestionReport] = []
+    likert_questions = []
+    number = 0
+    for section in selectors.survey_structure(survey):
+        for q in section.questions.all():
+            number += 1
+            given = answers_by_q.get(q.pk, [])
+            questions.append(
+                _question_report(
+                    survey, section, q, number, given, org_of, hidden_message
+                )
+            )
+            if q.kind == rules.LIKERT:
+                likert_questions.append((number, q, given))
+
+    breakdown, note, shown = _breakdown(
+        survey,
+        k,
+        segments,
+        names,
+        likert_questions,
+        hidden_message,
+        has_cohorts=any(r["mentorship_id"] for r in rate_data),
+    )
+    return SurveyReport(
+        survey=survey,
+        k=k,
+        invited=sum(r["invited"] for r in rate_data),
+        completed=sum(r["completed"] for r in rate_data),
+        rate_rows=_rate_rows(
+            survey,
+            rate_data,
+            names,
+            shown,
+            hidden=state["hidden"],
+            waiting=state["waiting"],
+            releases=state["releases"],
+        ),
+        released=released,
+        waiting=state["waiting"],
+        hidden_message=hidden_message,
+        questions=questions,
+        likert_headers=[(n, q.prompt) for n, q, _ in likert_questions],
+        breakdown=breakdown,
+        suppression_note=note,
+        releases=state["releases"],
+        quarantined=state["quarantined"],
+        quarantine_problems=state["problems"],
+    )
+
+
+def _rates_and_segments(survey: Survey):
+    """Response rates per cohort, from the completion records (for an anonymous
+    survey, counted as of the releases that carried the answers); the released
+    responses, each one's cohort (its segment), and the cohorts' names."""
     rate_data = list(
         Invitation.objects.filter(survey=survey)
         .values("mentorship_id")
@@ -178,138 +241,107 @@ def survey_report(survey: Survey) -> SurveyReport:
             pk__in={r["mentorship_id"] for r in rate_data} | set(segments.values())
         ).select_related("mentor_organization")
     }
-    invited = sum(r["invited"] for r in rate_data)
-    completed = sum(r["completed"] for r in rate_data)
-    waiting = quarantined = releases = 0
-    problems: list[str] = []
-    hidden: set = set()
-    if survey.anonymous:
-        state = _release_state(survey)
-        releases = state["last_release"] or 0
-        hidden = set(state["hidden"] or [])
-        segments = {rid: None if s in hidden else s for rid, s in segments.items()}
-        waiting, quarantined = state["waiting"], state["quarantined"]
-        if quarantined:
-            problems = sorted(
-                set(
-                    PendingResponse.objects.filter(
-                        survey=survey, quarantined=True
-                    ).values_list("problem", flat=True)
-                )
-            )
-    released = len(responses)
-    hidden_message = ""
-    if survey.anonymous and released < k:
-        hidden_message = HIDDEN_ALL.format(n=released + waiting, k=k)
+    return rate_data, responses, segments, names
 
+
+def _anonymous_state(survey: Survey, segments: dict) -> dict:
+    """For an anonymous survey: the releases so far, the cohorts hidden (whose
+    responses lose their segment), what waits and what is kept apart, and why."""
+    state = {
+        "segments": segments,
+        "releases": 0,
+        "hidden": set(),
+        "waiting": 0,
+        "quarantined": 0,
+        "problems": [],
+    }
+    if not survey.anonymous:
+        return state
+    release = _release_state(survey)
+    hidden = set(release["hidden"] or [])
+    state.update(
+        releases=release["last_release"] or 0,
+        hidden=hidden,
+        segments={rid: None if s in hidden else s for rid, s in segments.items()},
+        waiting=release["waiting"],
+        quarantined=release["quarantined"],
+    )
+    if release["quarantined"]:
+        state["problems"] = sorted(
+            set(
+                PendingResponse.objects.filter(
+                    survey=survey, quarantined=True
+                ).values_list("problem", flat=True)
+            )
+        )
+    return state
+
+
+def _answers_by_question(survey: Survey) -> dict[int, list[dict]]:
     answers_by_q: dict[int, list[dict]] = defaultdict(list)
-    org_of = {r["id"]: r["organization__name"] or "" for r in responses}
-    if not hidden_message:
-        for a in (
-            Answer.objects.filter(response__survey=survey)
-            .values("response_id", "question_id", "number", "text", "choices")
-            .order_by("id")
-        ):
-            answers_by_q[a["question_id"]].append(a)
+    for a in (
+        Answer.objects.filter(response__survey=survey)
+        .values("response_id", "question_id", "number", "text", "choices")
+        .order_by("id")
+    ):
+        answers_by_q[a["question_id"]].append(a)
+    return answers_by_q
 
-    questions: list[QuestionReport] = []
-    likert_questions = []
-    number = 0
-    for section in sections:
-        for q in section.questions.all():
-            number += 1
-            given = answers_by_q.get(q.pk, [])
-            qr = QuestionReport(
-                number=number,
-                section=section.title,
-                prompt=q.prompt,
-                kind=q.kind,
-                kind_label=q.get_kind_display(),
-                answered=len(given),
+
+def _question_report(
+    survey, section, q, number: int, given: list, org_of: dict, hidden_message: str
+) -> QuestionReport:
+    """One question's figures: a Likert or choice distribution (with its chart),
+    a number summary, or the texts (alphabetical and unnamed when anonymous)."""
+    qr = QuestionReport(
+        number=number,
+        section=section.title,
+        prompt=q.prompt,
+        kind=q.kind,
+        kind_label=q.get_kind_display(),
+        answered=len(given),
+    )
+    if q.kind == rules.LIKERT:
+        labels = list(q.likert_labels or [])
+        counts = rules.distribution(
+            (int(a["number"]) for a in given), rules.LIKERT_POINTS
+        )
+        qr.rows = [
+            (
+                f"{p} {labels[p - 1]}" if len(labels) == 5 else str(p),
+                n,
+                rules.percent(n, len(given)),
             )
-            if q.kind == rules.LIKERT:
-                labels = list(q.likert_labels or [])
-                counts = rules.distribution(
-                    (int(a["number"]) for a in given), rules.LIKERT_POINTS
-                )
-                qr.rows = [
-                    (
-                        f"{p} {labels[p - 1]}" if len(labels) == 5 else str(p),
-                        n,
-                        rules.percent(n, len(given)),
-                    )
-                    for p, n in counts
-                ]
-                qr.mean = rules.likert_mean(counts)
-                likert_questions.append((number, q, given))
-            elif q.kind in rules.CHOICE_KINDS:
-                choices = list(q.choices.all())
-                counts = dict(
-                    rules.distribution(
-                        (v for a in given for v in a["choices"]),
-                        [c.value for c in choices],
-                    )
-                )
-                qr.rows = [
-                    (
-                        c.label,
-                        counts[c.value],
-                        rules.percent(counts[c.value], len(given)),
-                    )
-                    for c in choices
-                ]
-            elif q.kind == rules.NUMBER:
-                qr.summary = rules.number_summary(a["number"] for a in given)
-            elif survey.anonymous:
-                qr.texts = sorted(
-                    (("", a["text"]) for a in given),
-                    key=lambda t: rules.text_order(t[1]),
-                )
-            else:
-                qr.texts = [
-                    (org_of.get(a["response_id"], ""), a["text"]) for a in given
-                ]
-            if qr.rows and not hidden_message:
-                qr.chart = charts.bar_chart_svg(
-                    f"Question {number}: {q.prompt[:120]}",
-                    [(label, n) for label, n, _ in qr.rows],
-                )
-            questions.append(qr)
-
-    breakdown, note, shown = _breakdown(
-        survey,
-        k,
-        segments,
-        names,
-        likert_questions,
-        hidden_message,
-        has_cohorts=any(r["mentorship_id"] for r in rate_data),
-    )
-    return SurveyReport(
-        survey=survey,
-        k=k,
-        invited=invited,
-        completed=completed,
-        rate_rows=_rate_rows(
-            survey,
-            rate_data,
-            names,
-            shown,
-            hidden=hidden,
-            waiting=waiting,
-            releases=releases,
-        ),
-        released=released,
-        waiting=waiting,
-        hidden_message=hidden_message,
-        questions=questions,
-        likert_headers=[(n, q.prompt) for n, q, _ in likert_questions],
-        breakdown=breakdown,
-        suppression_note=note,
-        releases=releases,
-        quarantined=quarantined,
-        quarantine_problems=problems,
-    )
+            for p, n in counts
+        ]
+        qr.mean = rules.likert_mean(counts)
+    elif q.kind in rules.CHOICE_KINDS:
+        choices = list(q.choices.all())
+        counts = dict(
+            rules.distribution(
+                (v for a in given for v in a["choices"]),
+                [c.value for c in choices],
+            )
+        )
+        qr.rows = [
+            (c.label, counts[c.value], rules.percent(counts[c.value], len(given)))
+            for c in choices
+        ]
+    elif q.kind == rules.NUMBER:
+        qr.summary = rules.number_summary(a["number"] for a in given)
+    elif survey.anonymous:
+        qr.texts = sorted(
+            (("", a["text"]) for a in given),
+            key=lambda t: rules.text_order(t[1]),
+        )
+    else:
+        qr.texts = [(org_of.get(a["response_id"], ""), a["text"]) for a in given]
+    if qr.rows and not hidden_message:
+        qr.chart = charts.bar_chart_svg(
+            f"Question {number}: {q.prompt[:120]}",
+            [(label, n) for label, n, _ in qr.rows],
+        )
+    return qr
 
 
 def _rate_rows(survey, rate_data, names, shown, *, hidden, waiting, releases):
@@ -424,8 +456,10 @@ def cached_survey_report(survey: Survey) -> tuple[SurveyReport, dt.datetime]:
 
 def report_invalidate(survey_id: int) -> None:
     """Mark the kept report of a survey stale: the next view recomputes it."""
-    ReportCache.objects.filter(survey_id=survey_id).update(
-        computed_at=timezone.now(), data={"stale": True}
+    kept.rows_changed(
+        ReportCache.objects.filter(survey_id=survey_id),
+        computed_at=timezone.now(),
+        data={"stale": True},
     )
 
 

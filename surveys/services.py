@@ -108,6 +108,7 @@ from django.utils.text import slugify
 
 from dashmentor import broker
 from dashmentor.services import audit_record
+from dashmentor.status import status_check, status_move
 from notifications import links
 from notifications.models import Kind, Message
 from notifications.services import idempotency_key, message_enqueue
@@ -171,13 +172,7 @@ SURVEY_LINK = "survey"
 
 
 def _check_transition(survey: Survey, after: str) -> None:
-    if after not in Survey.TRANSITIONS.get(survey.status, set()):
-        raise ValidationError(
-            BAD_TRANSITION.format(
-                before=survey.get_status_display(),
-                after=Survey.Status(after).label,
-            )
-        )
+    status_check(survey, after, BAD_TRANSITION)
 
 
 def _check_unlocked(survey: Survey) -> None:
@@ -497,6 +492,21 @@ def survey_copy(*, survey: Survey, by) -> Survey:
 # --- opening, closing and dispatch ---
 
 
+def invitation_answer_refusal(invitation, now=None) -> str | None:
+    """Why ``invitation`` cannot be answered now (``ALREADY_SUBMITTED``,
+    ``SURVEY_NOT_OPEN``, ``SURVEY_CLOSED``), or None."""
+    survey = invitation.survey
+    if invitation.completed:
+        return ALREADY_SUBMITTED
+    if survey.is_accepting():
+        return None
+    not_yet = survey.status == Survey.Status.DRAFT or (
+        survey.status == Survey.Status.OPEN
+        and (now or timezone.now()) < survey.opens_at
+    )
+    return SURVEY_NOT_OPEN if not_yet else SURVEY_CLOSED
+
+
 @transaction.atomic
 def survey_schedule(*, survey: Survey, by) -> Survey:
     """Let a draft open by itself at its opening time (the scan opens it)."""
@@ -527,12 +537,15 @@ def survey_open(*, survey: Survey, by=None, now: dt.datetime | None = None) -> S
         raise ValidationError(NO_QUESTIONS)
     if survey.closes_at <= now:
         raise ValidationError(CLOSE_IN_PAST)
-    before = survey.status
-    survey.status = Survey.Status.OPEN
     survey.opens_at = min(survey.opens_at, now)
     survey.opened_at = survey.opened_at or now
     survey.scheduled = False
-    survey.save(update_fields=["status", "opens_at", "opened_at", "scheduled"])
+    before = status_move(
+        survey,
+        Survey.Status.OPEN,
+        fields=["opens_at", "opened_at", "scheduled"],
+        message=BAD_TRANSITION,
+    )
     audit_record(
         actor=by,
         action="survey.open",
@@ -723,9 +736,7 @@ def survey_remind(*, survey: Survey, days: int) -> int:
 def survey_close(*, survey: Survey, by=None) -> Survey:
     """Close a survey: nothing more is accepted, waiting answers are released."""
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
-    _check_transition(survey, Survey.Status.CLOSED)
-    survey.status = Survey.Status.CLOSED
-    survey.save(update_fields=["status"])
+    status_move(survey, Survey.Status.CLOSED, message=BAD_TRANSITION)
     audit_record(
         actor=by,
         action="survey.close",

@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -84,31 +83,24 @@ def _questions_for_form(sections, values, errors):
     return out
 
 
+def _message_page(request, survey, message: str, *, status: int, done=False):
+    heading = "Your answers are in" if done else survey.title
+    return render(
+        request,
+        "surveys/answer_message.html",
+        {"survey": survey, "heading": heading, "message": message, "done": done},
+        status=status,
+    )
+
+
 def _answer(request, invitation, action_url):
     survey = invitation.survey
-    if invitation.completed:
-        return render(
-            request,
-            "surveys/answer_message.html",
-            {
-                "survey": survey,
-                "heading": "Your answers are in",
-                "message": services.ALREADY_SUBMITTED,
-                "done": True,
-            },
-            status=409 if request.method == "POST" else 200,
-        )
-    if not survey.is_accepting():
-        not_yet = survey.status == Survey.Status.DRAFT or (
-            survey.status == Survey.Status.OPEN and timezone.now() < survey.opens_at
-        )
-        message = services.SURVEY_NOT_OPEN if not_yet else services.SURVEY_CLOSED
-        return render(
-            request,
-            "surveys/answer_message.html",
-            {"survey": survey, "heading": survey.title, "message": message},
-            status=403 if request.method == "POST" else 200,
-        )
+    refusal = services.invitation_answer_refusal(invitation)
+    if refusal:
+        done = refusal == services.ALREADY_SUBMITTED
+        posted_status = 409 if done else 403
+        status = posted_status if request.method == "POST" else 200
+        return _message_page(request, survey, refusal, status=status, done=done)
     sections = selectors.survey_structure(survey)
     values, errors, status = dict(invitation.progress or {}), {}, 200
     if request.method == "POST":
@@ -124,16 +116,7 @@ def _answer(request, invitation, action_url):
                 errors = {k: v[0].message for k, v in exc.error_dict.items()}
                 status = 400
             else:
-                return render(
-                    request,
-                    "surveys/answer_message.html",
-                    {
-                        "survey": survey,
-                        "heading": survey.title,
-                        "message": exc.messages[0],
-                    },
-                    status=409,
-                )
+                return _message_page(request, survey, exc.messages[0], status=409)
         else:
             return redirect("surveys:thanks", pk=survey.pk)
     return render(

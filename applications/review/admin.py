@@ -7,7 +7,7 @@ services so they are audited exactly as on the staff pages.
 
 from django.contrib import admin
 
-from dashmentor.admin import SavesChangesOnly
+from dashmentor.admin import SavesChangesOnly, StatusGateForm
 
 from ..models import Conflict, Decision, Review, ReviewAssignment, Score
 
@@ -35,6 +35,7 @@ class ConflictAdmin(admin.ModelAdmin):
 
 @admin.register(ReviewAssignment)
 class ReviewAssignmentAdmin(admin.ModelAdmin):
+    form = StatusGateForm
     list_display = ["application", "reviewer", "status", "assigned_at"]
     list_filter = ["status", "application__round"]
     list_select_related = [

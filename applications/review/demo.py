@@ -20,7 +20,7 @@ import random
 
 from django.db.models import Q
 
-from dashmentor.demo import dated
+from notifications.demo import dated
 
 from ..models import (
     Application,
@@ -66,11 +66,14 @@ def _submitted_applications(ctx, round_):
     )
     if apps:
         qs = qs.filter(pk__in=[a.pk for a in apps])
-    return list(qs.select_related("organization").order_by("pk"))
+    return list(qs.select_related("organization", "round").order_by("pk"))
 
 
 def _quality(application) -> float:
-    return random.Random(f"quality-{application.pk}").uniform(1.8, 4.7)
+    # Keyed by names, never ids: ids differ from one database to the next, and
+    # the demo must come out the same everywhere (who is accepted, placed, ...).
+    key = f"quality-{application.organization.name}-{application.round.name}"
+    return random.Random(key).uniform(1.8, 4.7)
 
 
 def _score(rng, quality, bias, criterion) -> int:
@@ -163,7 +166,7 @@ def _seed_open_round(ctx) -> None:
             status=ReviewAssignment.Status.ASSIGNED,
             application__decision__isnull=True,
         )
-        .select_related("application")
+        .select_related("application__organization", "application__round", "reviewer")
         .order_by("pk")
     )
     left_for_reviewer = [
@@ -177,7 +180,9 @@ def _seed_open_round(ctx) -> None:
     for assignment in open_assignments:
         app = assignment.application
         key = by_user.get(assignment.reviewer_id, "")
-        rng = random.Random(f"score-{app.pk}-{assignment.reviewer_id}")
+        rng = random.Random(
+            f"score-{app.organization.name}-{app.round.name}-{assignment.reviewer.email}"
+        )
         if assignment.pk in skip:
             continue
         # About one review in twelve is still to do, spread over reviewers.
@@ -287,12 +292,14 @@ def review_round(ctx, round_) -> int:
         ReviewAssignment.objects.filter(
             application__round=round_, status=ReviewAssignment.Status.ASSIGNED
         )
-        .select_related("application", "reviewer")
+        .select_related("application__organization", "reviewer")
         .order_by("pk")
     )
     with dated(closes + dt.timedelta(days=24)):
         for assignment in assignments:
-            rng = random.Random(f"past-{assignment.application_id}-{assignment.pk}")
+            rng = random.Random(
+                f"past-{assignment.application.organization.name}-{assignment.reviewer.email}"
+            )
             bias = BIAS.get(by_user.get(assignment.reviewer_id, ""), 0.0)
             services.review_save(
                 assignment=assignment,

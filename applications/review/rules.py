@@ -423,25 +423,6 @@ def redact(text: str, names: Iterable[str] | re.Pattern | None) -> str:
     return pattern.sub(REDACTED, text)
 
 
-# --------------------------------------------------------------------------
-# Eligibility
-
-
-def eligibility_from_outcomes(outcomes: Sequence[str]) -> str:
-    """The application's eligibility from its criteria's effective outcomes.
-
-    Any failed criterion makes it ineligible; otherwise any criterion that
-    needs review makes it need review; all five passed make it eligible.
-    """
-    if not outcomes:
-        return "pending"
-    if "fail" in outcomes:
-        return "ineligible"
-    if "needs_review" in outcomes:
-        return "needs_review"
-    return "eligible"
-
-
 # --- score anchors ---------------------------------------------------------------
 
 # A line of a criterion's description that says what a score means:

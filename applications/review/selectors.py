@@ -36,7 +36,7 @@ SECTOR_LABELS = dict(Sector.choices)
 def sectors_of(application: Application) -> list[str]:
     """The partner sectors' labels, from the denormalized index."""
     codes = [c for c in (application.sectors_index or "").split(",") if c]
-    return [SECTOR_LABELS.get(c, c) for c in codes]
+    return [str(SECTOR_LABELS.get(c, c)) for c in codes]
 
 
 # --------------------------------------------------------------------------
@@ -659,3 +659,58 @@ def decision_for_applicant(application: Application) -> ApplicantDecision | None
     if decision.share_feedback and decision.outcome != Decision.Outcome.ACCEPT:
         feedback = shared_feedback([application]).get(application.pk, [])
     return ApplicantDecision(decision=decision, feedback=feedback)
+
+
+# --- what the review pages show --------------------------------------------
+
+
+def has_decision(application) -> bool:
+    """Whether the application's decision is there (loaded or not)."""
+    try:
+        application.decision  # noqa: B018 - the reverse one-to-one may be missing
+    except Application.decision.RelatedObjectDoesNotExist:
+        return False
+    return True
+
+
+def decision_get(*, application) -> Decision | None:
+    return (
+        Decision.objects.filter(application=application)
+        .select_related("decided_by")
+        .first()
+    )
+
+
+def eligibility_results(*, application) -> list:
+    from ..models import EligibilityResult
+
+    return list(
+        EligibilityResult.objects.filter(application=application).select_related(
+            "overridden_by"
+        )
+    )
+
+
+def criteria_of(*, round) -> list[Criterion]:
+    return list(Criterion.objects.filter(round=round).order_by("order", "pk"))
+
+
+def review_of(assignment) -> Review | None:
+    """The assignment's review, or None before the reviewer first saves."""
+    try:
+        return assignment.review
+    except ReviewAssignment.review.RelatedObjectDoesNotExist:
+        return None
+
+
+def review_list_rows(page, *, page_size: int) -> list:
+    """The page's applications, numbered, with their sectors' labels and
+    decision (if any)."""
+    offset = (page.number - 1) * page_size
+    rows = []
+    for i, a in enumerate(page.object_list, start=offset + 1):
+        a.position = i
+        a.sectors = sectors_of(a)
+        a.current_decision = a.decision if has_decision(a) else None
+        rows.append(a)
+    return rows

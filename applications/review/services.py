@@ -1,5 +1,6 @@
 """Every write of the review desk: assignment, conflicts, scores, aggregates,
-eligibility overrides, decisions and their release.
+decisions and their release (an eligibility override is the applicant side's
+``applications.services.eligibility_override``).
 
 Services are keyword-only, run in one transaction and write an audit row for
 each eligibility override, score change and decision, on the application, so
@@ -11,34 +12,36 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import dateformat, timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from dashmentor import broker
 from dashmentor.models import AuditEvent, Membership, User
 from dashmentor.services import audit_record
+from dashmentor.status import status_move, status_update
 from notifications.models import Kind
 from notifications.services import message_enqueue
 
-from .. import services as applicant_services
 from ..models import (
     Application,
     Conflict,
     Contact,
     Criterion,
     Decision,
-    EligibilityResult,
     Partner,
     Review,
     ReviewAssignment,
     Round,
     Score,
 )
-from ..services import JUSTIFICATION_REQUIRED, application_transition
+from ..services import application_transition
 from . import rules
 
 # Messages the services raise; tests and views use the same constants.
@@ -46,18 +49,29 @@ NOT_A_REVIEWER = "{name} is not a reviewer."
 CONFLICTED = "{name} has a conflict of interest with this application."
 ALREADY_ASSIGNED = "{name} is already assigned to this application."
 OVER_CAP = "{name} already has {cap} applications, the round's cap per reviewer."
-NOT_REVIEWABLE = "Only submitted, eligible applications are reviewed."
-ASSIGNMENT_CLOSED = "This assignment is no longer open."
-REVIEW_LOCKED = "A decision has been made; the reviews can no longer be changed."
-SUBMITTED_NOT_REMOVABLE = "A submitted review cannot be removed."
+NOT_REVIEWABLE = _("Only submitted, eligible applications are reviewed.")
+ASSIGNMENT_CLOSED = _("This assignment is no longer open.")
+REVIEW_LOCKED = _("A decision has been made; the reviews can no longer be changed.")
+SUBMITTED_NOT_REMOVABLE = _("A submitted review cannot be removed.")
 DECISION_CHANGED = (
     "{who} recorded “{outcome}” on this application at {when} while you were "
     "deciding. Nothing was overwritten: read their decision, then decide again."
 )
-DECISION_RELEASED = "This decision has been released to the applicant; it is final."
-DECISION_NOT_OPEN = "Only submitted applications can be decided."
-OVERRIDE_JUSTIFY = JUSTIFICATION_REQUIRED
-NO_RUBRIC = "This round has no rubric yet; the program office will add it."
+DECISION_RELEASED = _("This decision has been released to the applicant; it is final.")
+DECISION_NOT_OPEN = _("Only submitted applications can be decided.")
+
+
+def _assignment_subject(round_) -> str:
+    return gettext("Applications to review: %(round)s") % {"round": round_.name}
+
+
+def _decision_subject(round_) -> str:
+    return gettext("Your application to the %(round)s: decision") % {
+        "round": round_.name
+    }
+
+
+NO_RUBRIC = _("This round has no rubric yet; the program office will add it.")
 
 ACTIVE = (
     ReviewAssignment.Status.ASSIGNED,
@@ -97,10 +111,13 @@ def _move_statuses(applications: Sequence[Application], to: str, *, by, note: st
         )
         for a in moved
     ]
-    Application.objects.filter(pk__in=[a.pk for a in moved]).update(status=to)
+    status_update(
+        Application.objects.filter(pk__in=[a.pk for a in moved]),
+        to,
+        before={a.status for a in moved},
+        rows=moved,
+    )
     AuditEvent.objects.bulk_create(events)
-    for a in moved:
-        a.status = to
     return moved
 
 
@@ -183,7 +200,7 @@ def _assignment_notify(round: Round, reviewer_ids: Iterable[int]) -> None:
         message_enqueue(
             kind=Kind.REVIEW_ASSIGNMENT,
             to_email=reviewer.email,
-            subject=f"Applications to review: {round.name}",
+            subject=partial(_assignment_subject, round),
             template="review_assignment",
             context={
                 "round": round,
@@ -310,10 +327,13 @@ def review_assign(*, application: Application, reviewer: User, by) -> ReviewAssi
             application=application, reviewer=reviewer, assigned_by=by
         )
     else:
-        assignment.status = ReviewAssignment.Status.ASSIGNED
         assignment.assigned_by = by
         assignment.assigned_at = timezone.now()
-        assignment.save(update_fields=["status", "assigned_by", "assigned_at"])
+        status_move(
+            assignment,
+            ReviewAssignment.Status.ASSIGNED,
+            fields=["assigned_by", "assigned_at"],
+        )
     if application.can_move_to(Application.Status.UNDER_REVIEW):
         application_transition(
             application=application,
@@ -339,8 +359,7 @@ def review_unassign(*, assignment: ReviewAssignment, by) -> ReviewAssignment:
     if assignment.status == ReviewAssignment.Status.SUBMITTED:
         raise ValidationError(SUBMITTED_NOT_REMOVABLE)
     if assignment.status != ReviewAssignment.Status.REMOVED:
-        assignment.status = ReviewAssignment.Status.REMOVED
-        assignment.save(update_fields=["status"])
+        status_move(assignment, ReviewAssignment.Status.REMOVED)
         audit_record(
             actor=by,
             action="review.unassign",
@@ -379,8 +398,7 @@ def conflict_declare(
         note=note,
         declared_by=by,
     )
-    assignment.status = ReviewAssignment.Status.CONFLICT
-    assignment.save(update_fields=["status"])
+    status_move(assignment, ReviewAssignment.Status.CONFLICT)
     audit_record(
         actor=by,
         action="review.conflict_declared",
@@ -491,16 +509,40 @@ def review_save(
             {score_field(cid): message for cid, message in errors.items()}
         )
     review, _ = Review.objects.get_or_create(assignment=assignment)
+    before, after = _scores_write(review, criteria, scores)
+    review.overall_comment = overall_comment.strip()
+    review.weighted_total = rules.weighted_total(criteria, values)
+    if submit and not was_submitted:
+        review.submitted_at = timezone.now()
+    review.save()
+    if submit and not was_submitted:
+        status_move(assignment, ReviewAssignment.Status.SUBMITTED)
+    elif assignment.status == ReviewAssignment.Status.ASSIGNED:
+        status_move(assignment, ReviewAssignment.Status.IN_PROGRESS)
+    _review_audit(
+        review,
+        assignment,
+        by=by,
+        changes=(before, after),
+        submit=submit,
+        was_submitted=was_submitted,
+    )
+    if recompute and (submit or was_submitted):
+        round_recompute(round=application.round)
+    return review
+
+
+def _scores_write(review: Review, criteria, scores: dict) -> tuple[dict, dict]:
+    """Write the review's scores as given (an empty one deletes a saved one);
+    return what changed, by criterion name: ``(before, after)``."""
     existing = {s.criterion_id: s for s in review.scores.all()}
-    keys = {c.id: c.name for c in criteria}
     before, after = {}, {}
     for c in criteria:
         given = scores.get(c.id, ScoreInput(None))
         old = existing.get(c.id)
         if given.value is None:
             if old is not None:
-                before[keys[c.id]] = old.value
-                after[keys[c.id]] = None
+                before[c.name], after[c.name] = old.value, None
                 old.delete()
             continue
         if old is None:
@@ -511,53 +553,39 @@ def review_save(
                 comment=given.comment.strip(),
                 shareable=given.shareable,
             )
-            before[keys[c.id]] = None
-            after[keys[c.id]] = given.value
-        else:
-            if old.value != given.value:
-                before[keys[c.id]] = old.value
-                after[keys[c.id]] = given.value
-            old.value = given.value
-            old.comment = given.comment.strip()
-            old.shareable = given.shareable
-            old.save(update_fields=["value", "comment", "shareable"])
-    review.overall_comment = overall_comment.strip()
-    review.weighted_total = rules.weighted_total(criteria, values)
-    if submit and not was_submitted:
-        review.submitted_at = timezone.now()
-    review.save()
-    if submit and not was_submitted:
-        assignment.status = ReviewAssignment.Status.SUBMITTED
-        assignment.save(update_fields=["status"])
-    elif assignment.status == ReviewAssignment.Status.ASSIGNED:
-        assignment.status = ReviewAssignment.Status.IN_PROGRESS
-        assignment.save(update_fields=["status"])
-    reviewer_name = assignment.reviewer.full_name or assignment.reviewer.email
+            before[c.name], after[c.name] = None, given.value
+            continue
+        if old.value != given.value:
+            before[c.name], after[c.name] = old.value, given.value
+        old.value = given.value
+        old.comment = given.comment.strip()
+        old.shareable = given.shareable
+        old.save(update_fields=["value", "comment", "shareable"])
+    return before, after
+
+
+def _review_audit(review, assignment, *, by, changes, submit, was_submitted) -> None:
+    """Record a submission, and every change of a submitted review's scores."""
+    before, after = changes
+    reviewer = assignment.reviewer
+    reviewer_name = reviewer.full_name or reviewer.email
+    total = {"weighted total": str(review.weighted_total)}
+    application = assignment.application
     if before and (was_submitted or submit):
         audit_record(
             actor=by,
             action="review.scores_changed" if was_submitted else "review.submitted",
             target=application,
             before={"reviewer": reviewer_name, **before},
-            after={
-                "reviewer": reviewer_name,
-                **after,
-                "weighted total": str(review.weighted_total),
-            },
+            after={"reviewer": reviewer_name, **after, **total},
         )
     elif submit and not was_submitted:
         audit_record(
             actor=by,
             action="review.submitted",
             target=application,
-            after={
-                "reviewer": reviewer_name,
-                "weighted total": str(review.weighted_total),
-            },
+            after={"reviewer": reviewer_name, **total},
         )
-    if recompute and (submit or was_submitted):
-        round_recompute(round=application.round)
-    return review
 
 
 # --------------------------------------------------------------------------
@@ -691,74 +719,6 @@ def round_rescore(*, round: Round, by=None) -> int:
         totals_stale_since=None
     )
     return len(changed)
-
-
-# --------------------------------------------------------------------------
-# Eligibility overrides
-
-
-@transaction.atomic
-def eligibility_override(
-    *, result: EligibilityResult, outcome: str, justification: str, by
-) -> EligibilityResult:
-    """Override one screening result, or clear the override with ``""``.
-
-    An override goes through the applicant side's audited service (one rule
-    for the overall eligibility); clearing one is recorded here, before and
-    after, so every change of the gate is on the application's history.
-    """
-    justification = (justification or "").strip()
-    if outcome:
-        if not justification:
-            raise ValidationError({"override_justification": OVERRIDE_JUSTIFY})
-        return applicant_services.eligibility_override(
-            result=result, outcome=outcome, justification=justification, by=by
-        )
-    result = (
-        EligibilityResult.objects.select_for_update()
-        .select_related("application")
-        .get(pk=result.pk)
-    )
-    if not result.override_outcome:
-        return result
-    application = result.application
-    before = {
-        "criterion": result.criterion,
-        "outcome": result.effective_outcome,
-        "override_outcome": result.override_outcome,
-        "override_justification": result.override_justification,
-        "eligibility": application.eligibility,
-    }
-    result.override_outcome = ""
-    result.override_justification = ""
-    result.overridden_by = None
-    result.overridden_at = None
-    result.save(
-        update_fields=[
-            "override_outcome",
-            "override_justification",
-            "overridden_by",
-            "overridden_at",
-        ]
-    )
-    outcomes = [
-        r.effective_outcome
-        for r in EligibilityResult.objects.filter(application=application)
-    ]
-    application.eligibility = rules.eligibility_from_outcomes(outcomes)
-    application.save(update_fields=["eligibility", "updated_at"])
-    audit_record(
-        actor=by,
-        action="eligibility.override_cleared",
-        target=application,
-        before=before,
-        after={
-            "criterion": result.criterion,
-            "outcome": result.effective_outcome,
-            "eligibility": application.eligibility,
-        },
-    )
-    return result
 
 
 # --------------------------------------------------------------------------
@@ -973,7 +933,7 @@ def decision_release(
         message_enqueue(
             kind=Kind.DECISION,
             to_email=to_email,
-            subject=f"Your application to the {application.round.name}: decision",
+            subject=partial(_decision_subject, application.round),
             template="review_decision",
             context={
                 "application": application,

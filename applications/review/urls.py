@@ -37,11 +37,6 @@ urlpatterns = [
         name="staff-unassign",
     ),
     path(
-        "staff/eligibility/<int:pk>/override/",
-        views.staff_eligibility_override,
-        name="staff-eligibility-override",
-    ),
-    path(
         "staff/rounds/<slug:slug>/review/",
         views.staff_round_review,
         name="staff-round-review",

@@ -16,6 +16,8 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from dashmentor.csv_export import csv_response
@@ -24,11 +26,11 @@ from dashmentor.redirects import safe_next
 from dashmentor.roles import Role, role_required
 from dashmentor.views_support import form_add_errors
 
+from ..forms import EligibilityOverrideForm
 from ..models import (
     Application,
     Criterion,
     Decision,
-    EligibilityResult,
     ReviewAssignment,
     Round,
 )
@@ -40,7 +42,6 @@ from .forms import (
     ConflictDeclareForm,
     CriterionFormSet,
     DecisionForm,
-    EligibilityOverrideForm,
     ReviewForm,
     RoundReviewSettingsForm,
 )
@@ -78,10 +79,8 @@ def review_form(request, application_id):
         reviewer=request.user, application_id=application_id
     )
     application = assignment.application
-    criteria = list(
-        Criterion.objects.filter(round=application.round).order_by("order", "pk")
-    )
-    review = getattr(assignment, "review", None) if _has_review(assignment) else None
+    criteria = selectors.criteria_of(round=application.round)
+    review = selectors.review_of(assignment)
     form = ReviewForm(request.POST or None, criteria=criteria, review=review)
     if request.method == "POST" and form.is_valid():
         submit = request.POST.get("action") == "submit"
@@ -97,14 +96,14 @@ def review_form(request, application_id):
             form_add_errors(form, exc)
         else:
             if submit:
-                messages.success(request, "Your review is submitted. Thank you!")
+                messages.success(request, _("Your review is submitted. Thank you!"))
                 return redirect("applications:reviewer-queue")
             messages.success(
-                request, "Saved. You can come back and finish it any time."
+                request, _("Saved. You can come back and finish it any time.")
             )
             return redirect("applications:review-form", application_id=application.pk)
     if request.method == "POST" and not form.is_valid():
-        messages.error(request, "Some scores need your attention; see below.")
+        messages.error(request, _("Some scores need your attention; see below."))
     assignment.refresh_from_db(fields=["status"])
     app_view = selectors.application_view(application, viewer=request.user)
     return render(
@@ -123,14 +122,6 @@ def review_form(request, application_id):
     )
 
 
-def _has_review(assignment) -> bool:
-    try:
-        assignment.review  # noqa: B018 - the reverse one-to-one may be missing
-    except ReviewAssignment.review.RelatedObjectDoesNotExist:
-        return False
-    return True
-
-
 @require_POST
 @role_required(Role.REVIEWER)
 def review_conflict(request, application_id):
@@ -140,7 +131,7 @@ def review_conflict(request, application_id):
     )
     form = ConflictDeclareForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Say what the conflict is, then declare it again.")
+        messages.error(request, _("Say what the conflict is, then declare it again."))
         return redirect("applications:review-form", application_id=application_id)
     try:
         services.conflict_declare(
@@ -154,8 +145,10 @@ def review_conflict(request, application_id):
         return redirect("applications:review-form", application_id=application_id)
     messages.success(
         request,
-        "Thank you for declaring the conflict. The application was taken off your "
-        "list and goes to another reviewer.",
+        _(
+            "Thank you for declaring the conflict. The application was taken off your "
+            "list and goes to another reviewer."
+        ),
     )
     return redirect("applications:reviewer-queue")
 
@@ -193,7 +186,7 @@ CSV_HEADER = [
 
 
 def _csv_row(position: int, a: Application) -> list:
-    decision = getattr(a, "decision", None) if _has_decision(a) else None
+    decision = getattr(a, "decision", None) if selectors.has_decision(a) else None
     return [
         position,
         a.applicant.name,
@@ -211,14 +204,6 @@ def _csv_row(position: int, a: Application) -> list:
         decision.get_outcome_display() if decision else "",
         "yes" if decision and decision.released_at else "no",
     ]
-
-
-def _has_decision(application) -> bool:
-    try:
-        application.decision  # noqa: B018
-    except Application.decision.RelatedObjectDoesNotExist:
-        return False
-    return True
 
 
 def _csv_response(rows, filename: str):
@@ -284,14 +269,7 @@ def staff_review_list(request):
             filtered.iterator(chunk_size=1000), f"applications-{slug}-{stamp}.csv"
         )
     page = Paginator(filtered, PAGE_SIZE).get_page(request.GET.get("page"))
-    offset = (page.number - 1) * PAGE_SIZE
-    rows = []
-    for i, a in enumerate(page.object_list, start=offset + 1):
-        a.position = i
-        a.sectors = selectors.sectors_of(a)
-        a.current_decision = a.decision if _has_decision(a) else None
-        rows.append(a)
-    _with_file_urls(rows)
+    rows = _with_file_urls(selectors.review_list_rows(page, page_size=PAGE_SIZE))
     return render(
         request,
         "applications/staff_review_list.html",
@@ -335,16 +313,27 @@ def staff_bulk_decision(request):
     if result.decided:
         messages.success(
             request,
-            f"Recorded “{Decision.Outcome(form.cleaned_data['outcome']).label}” "
-            f"for {len(result.decided)} application(s). Nothing is sent until you "
-            "release decisions.",
+            ngettext(
+                "Recorded “%(outcome)s” for %(count)s application. Nothing is "
+                "sent until you release decisions.",
+                "Recorded “%(outcome)s” for %(count)s applications. Nothing is "
+                "sent until you release decisions.",
+                len(result.decided),
+            )
+            % {
+                "outcome": Decision.Outcome(form.cleaned_data["outcome"]).label,
+                "count": len(result.decided),
+            },
         )
     if result.conflicts:
         names = ", ".join(a.applicant.name for a in result.conflicts)
         messages.warning(
             request,
-            f"Someone else decided {len(result.conflicts)} of them since you "
-            f"loaded the list; they were left as they are: {names}.",
+            _(
+                "Someone else decided %(count)s of them since you loaded the "
+                "list; they were left as they are: %(names)s."
+            )
+            % {"count": len(result.conflicts), "names": names},
         )
     for application, reason in result.refused:
         messages.error(request, f"{application.applicant.name}: {reason}")
@@ -370,37 +359,15 @@ def _render_review_file(
     *,
     decision_form=None,
     assign_form=None,
-    override_errors=None,
     status=200,
 ):
-    decision = (
-        Decision.objects.filter(application=application)
-        .select_related("decided_by")
-        .first()
-    )
+    decision = selectors.decision_get(application=application)
     if decision_form is None:
-        decision_form = DecisionForm(
-            initial={
-                "seen_version": decision.version if decision else 0,
-                "outcome": decision.outcome if decision else None,
-                "note": decision.note if decision else "",
-                "share_feedback": decision.share_feedback if decision else False,
-            }
-        )
-    results = list(
-        EligibilityResult.objects.filter(application=application).select_related(
-            "overridden_by"
-        )
-    )
+        decision_form = DecisionForm.for_decision(decision)
+    results = selectors.eligibility_results(application=application)
     for r in results:
-        r.form = EligibilityOverrideForm(
-            prefix=f"elig{r.pk}",
-            initial={
-                "outcome": r.override_outcome,
-                "justification": r.override_justification,
-            },
-        )
-        r.errors = (override_errors or {}).get(r.pk, [])
+        # The eligibility page's own form; its errors show on that page.
+        r.form = EligibilityOverrideForm.for_result(r)
     return render(
         request,
         "applications/staff_application_review.html",
@@ -458,7 +425,7 @@ def staff_decide(request, pk):
         else:
             messages.success(
                 request,
-                "Decision recorded. It stays internal until decisions are released.",
+                _("Decision recorded. It stays internal until decisions are released."),
             )
             return redirect("applications:staff-application-review", pk=pk)
     return _render_review_file(request, application, decision_form=form, status=400)
@@ -479,7 +446,11 @@ def staff_assign(request, pk):
         except ValidationError as exc:
             form_add_errors(form, exc)
         else:
-            messages.success(request, f"{form.cleaned_data['reviewer']} is assigned.")
+            messages.success(
+                request,
+                _("%(reviewer)s is assigned.")
+                % {"reviewer": form.cleaned_data["reviewer"]},
+            )
             return redirect("applications:staff-application-review", pk=pk)
     return _render_review_file(request, application, assign_form=form, status=400)
 
@@ -493,36 +464,13 @@ def staff_unassign(request, pk):
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
     else:
-        messages.success(request, f"{assignment.reviewer} was taken off.")
+        messages.success(
+            request,
+            _("%(reviewer)s was taken off.") % {"reviewer": assignment.reviewer},
+        )
     return redirect(
         "applications:staff-application-review", pk=assignment.application_id
     )
-
-
-@require_POST
-@role_required(Role.STAFF)
-def staff_eligibility_override(request, pk):
-    result = get_object_or_404(
-        EligibilityResult.objects.select_related("application"), pk=pk
-    )
-    form = EligibilityOverrideForm(request.POST, prefix=f"elig{result.pk}")
-    if form.is_valid():
-        try:
-            services.eligibility_override(
-                result=result,
-                outcome=form.cleaned_data["outcome"],
-                justification=form.cleaned_data["justification"],
-                by=request.user,
-            )
-        except ValidationError as exc:
-            return _render_review_file(
-                request,
-                _staff_application(result.application_id),
-                override_errors={result.pk: exc.messages},
-                status=400,
-            )
-        messages.success(request, f"Criterion {result.criterion} updated.")
-    return redirect("applications:staff-application-review", pk=result.application_id)
 
 
 # --------------------------------------------------------------------------
@@ -540,7 +488,7 @@ def staff_round_review(request, slug):
             # The threshold sets every application's disagreement flag.
             if "disagreement_threshold" in form.changed_data:
                 services.round_rescore_queue(round=round_, by=request.user)
-        messages.success(request, "Review settings saved.")
+        messages.success(request, _("Review settings saved."))
         return redirect("applications:staff-round-review", slug=slug)
     return render(
         request,
@@ -560,13 +508,25 @@ def staff_round_review(request, slug):
 def staff_auto_assign(request, slug):
     round_ = get_object_or_404(Round, slug=slug)
     result = services.review_assign_auto(round=round_, by=request.user)
-    messages.success(request, f"{result.created} assignment(s) made.")
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s assignment made.", "%(count)s assignments made.", result.created
+        )
+        % {"count": result.created},
+    )
     if result.shortfalls:
         messages.warning(
             request,
-            f"{len(result.shortfalls)} application(s) could not get all their "
-            "reviewers (conflicts or caps). Raise the cap or add reviewers, then "
-            "assign again.",
+            ngettext(
+                "%(count)s application could not get all its reviewers (conflicts "
+                "or caps). Raise the cap or add reviewers, then assign again.",
+                "%(count)s applications could not get all their reviewers "
+                "(conflicts or caps). Raise the cap or add reviewers, then assign "
+                "again.",
+                len(result.shortfalls),
+            )
+            % {"count": len(result.shortfalls)},
         )
     return redirect("applications:staff-round-review", slug=slug)
 
@@ -581,7 +541,7 @@ def staff_release(request, slug):
             request, f"{count} decision(s) released; the applicants are e-mailed."
         )
     else:
-        messages.info(request, "There was no unreleased decision; nothing was sent.")
+        messages.info(request, _("There was no unreleased decision; nothing was sent."))
     return redirect("applications:staff-round-review", slug=slug)
 
 
@@ -596,7 +556,7 @@ def staff_ranked(request, slug):
     groups = selectors.ranked_by_preference(round=round_, only=only)
     for g in groups:
         for a in g.rows:
-            a.current_decision = a.decision if _has_decision(a) else None
+            a.current_decision = a.decision if selectors.has_decision(a) else None
         _with_file_urls(g.rows)
     return render(
         request,
@@ -650,15 +610,17 @@ def staff_rubric(request, slug):
     formset = CriterionFormSet(request.POST or None, instance=round_)
     if request.method == "POST" and formset.is_valid():
         if not formset.has_changed():
-            messages.info(request, "Nothing changed in the rubric.")
+            messages.info(request, _("Nothing changed in the rubric."))
             return redirect("applications:staff-rubric", slug=slug)
         with transaction.atomic():
             formset.save()
             services.round_rescore_queue(round=round_, by=request.user)
         messages.success(
             request,
-            "Rubric saved. Every weighted total and rank is being recomputed "
-            "with the new weights; the lists show them in a few moments.",
+            _(
+                "Rubric saved. Every weighted total and rank is being recomputed "
+                "with the new weights; the lists show them in a few moments."
+            ),
         )
         return redirect("applications:staff-rubric", slug=slug)
     return render(

@@ -20,15 +20,40 @@ from django.db.models import Max
 from django.urls import reverse
 
 from applications.models import Application, Award, Decision
-from dashmentor.demo import EASTERN, dated
+from dashmentor.demo import EASTERN, MENTORSHIPS
+from notifications.demo import dated
 
-from ..models import CohortMember, PlacementConstraint, PlacementRun
+from ..models import CohortMember, Mentorship, PlacementConstraint, PlacementRun
 from . import services
 
 CONFLICT_NOTE = (
     "Organizational conflict: the applicant's board chair also sits on the mentor "
     "organization's board."
 )
+
+
+def seed_mentorships(ctx) -> None:
+    """The call's seven mentorships in each demo round, led by the demo mentors."""
+    for key, round_ in ctx.rounds.items():
+        ctx.mentorships[key] = {}
+        for order, (slug, _org, topic, tags, capacity, description) in enumerate(
+            MENTORSHIPS, start=1
+        ):
+            mentorship, created = Mentorship.objects.get_or_create(
+                round=round_,
+                slug=slug,
+                defaults={
+                    "mentor_organization": ctx.mentor_orgs[slug],
+                    "topic": topic,
+                    "tags": tags,
+                    "capacity": capacity,
+                    "description": description,
+                    "order": order,
+                },
+            )
+            if created:
+                mentorship.mentors.add(ctx.users[f"mentor-{slug}"])
+            ctx.mentorships[key][slug] = mentorship
 
 
 def seed(ctx) -> None:

@@ -367,3 +367,17 @@ def mentorship_roster(*, mentorship):
             Prefetch("members", queryset=CohortMember.objects.filter(active=True))
         )
     )
+
+
+def award_list_for_staff():
+    """Awards with what their staff page shows of them."""
+    return Award.objects.select_related(
+        "application__organization",
+        "application__round",
+        "mentorship__mentor_organization",
+    )
+
+
+def award_members(*, award):
+    """The award's people, those still in the cohort first."""
+    return award.members.select_related("user").order_by("-active", "role", "name")

@@ -30,6 +30,7 @@ from applications.models import Application, Award, Contact, Decision, Round
 from dashmentor.models import Membership
 from dashmentor.roles import forget_roles
 from dashmentor.services import audit_record
+from dashmentor.status import status_move, status_update
 from notifications import links
 from notifications.models import Kind
 from notifications.services import message_enqueue
@@ -60,7 +61,7 @@ ROUND_AWARDS_USED = (
 )
 SAME_MENTORSHIP = "{name} is already in {cohort}."
 AWARD_NOT_ACTIVE = "Only an active award can change cohort; this one is {status}."
-TRANSITION_REFUSED = "An award that is {current} cannot become {target}."
+TRANSITION_REFUSED = "An award that is “{before}” cannot become “{after}”."
 WAITLIST_NOT_ELIGIBLE = (
     "{name} cannot be offered this seat: it is not a waitlisted applicant without an "
     "award that ranked {cohort}."
@@ -140,8 +141,10 @@ def placement_preview(*, round: Round, by) -> PlacementRun:
         )
     except ValueError as exc:
         raise ValidationError(str(exc)) from exc
-    PlacementRun.objects.filter(round=round, status=PlacementRun.Status.PREVIEW).update(
-        status=PlacementRun.Status.DISCARDED
+    status_update(
+        PlacementRun.objects.filter(round=round),
+        PlacementRun.Status.DISCARDED,
+        before=[PlacementRun.Status.PREVIEW],
     )
     run = PlacementRun.objects.create(
         round=round,
@@ -283,8 +286,7 @@ def _rescore(run: PlacementRun) -> None:
 def placement_discard(*, run: PlacementRun, by) -> PlacementRun:
     """Throw a preview away; nothing of it is kept but the audit row."""
     run = _lock_preview(run)
-    run.status = PlacementRun.Status.DISCARDED
-    run.save(update_fields=["status"])
+    status_move(run, PlacementRun.Status.DISCARDED)
     audit_record(actor=by, action="placement.discard", target=run)
     return run
 
@@ -358,10 +360,11 @@ def placement_commit(*, run: PlacementRun, by) -> list[Award]:
         awards.append(award)
     for mentorship_id in sorted(incoming):
         _roster_send(mentorship=locked[mentorship_id], run=run)
-    run.status = PlacementRun.Status.COMMITTED
     run.committed_by = by
     run.committed_at = timezone.now()
-    run.save(update_fields=["status", "committed_by", "committed_at"])
+    status_move(
+        run, PlacementRun.Status.COMMITTED, fields=["committed_by", "committed_at"]
+    )
     audit_record(
         actor=by,
         action="placement.commit",
@@ -639,16 +642,11 @@ def award_transition(*, award: Award, status: str, by, note: str = "") -> Award:
         .select_related("application__organization", "mentorship")
         .get(pk=award.pk)
     )
-    if status not in Award.TRANSITIONS.get(award.status, set()):
-        raise ValidationError(
-            TRANSITION_REFUSED.format(
-                current=award.get_status_display().lower(),
-                target=Award.Status(status).label.lower(),
-            )
+    before = {
+        "status": status_move(
+            award, status, fields=["updated_at"], message=TRANSITION_REFUSED
         )
-    before = {"status": award.status}
-    award.status = status
-    award.save(update_fields=["status", "updated_at"])
+    }
     if status in LEAVING:
         now = timezone.now()
         for member in award.members.filter(active=True).select_related("user"):

@@ -205,14 +205,7 @@ def award_list(request, round_id):
 @role_required(Role.STAFF)
 def award_detail(request, award_id):
     """One award: status changes, moving to another cohort, and its history."""
-    award = get_object_or_404(
-        Award.objects.select_related(
-            "application__organization",
-            "application__round",
-            "mentorship__mentor_organization",
-        ),
-        pk=award_id,
-    )
+    award = get_object_or_404(selectors.award_list_for_staff(), pk=award_id)
     transition_form = AwardTransitionForm(award=award)
     move_form = AwardMoveForm(award=award)
     status = 200
@@ -245,9 +238,7 @@ def award_detail(request, award_id):
             "transition_form": transition_form,
             "move_form": move_form,
             "trail": audit_trail(award)[:50],
-            "members": award.members.select_related("user").order_by(
-                "-active", "role", "name"
-            ),
+            "members": selectors.award_members(award=award),
         },
         status=status,
     )

@@ -3,7 +3,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
-from dashmentor.admin import SavesChangesOnly
+from dashmentor.admin import SavesChangesOnly, StatusGateForm
 
 from ..models import (
     ActionLog,
@@ -39,6 +39,7 @@ class VersionInline(admin.TabularInline):
 
 @admin.register(WorkPlan)
 class WorkPlanAdmin(SavesChangesOnly, admin.ModelAdmin):
+    form = StatusGateForm
     list_display = ["__str__", "status", "due_on", "updated_at"]
     list_filter = ["status", "award__mentorship__round", "award__mentorship"]
     search_fields = ["award__application__organization__name"]
@@ -48,6 +49,7 @@ class WorkPlanAdmin(SavesChangesOnly, admin.ModelAdmin):
 
 
 class ActivityInline(admin.TabularInline):
+    form = StatusGateForm
     model = Activity
     extra = 0
 
@@ -80,6 +82,7 @@ class ProgressEntryAdmin(admin.ModelAdmin):
 
 
 class AttendanceInline(admin.TabularInline):
+    form = StatusGateForm
     model = Attendance
     extra = 0
     raw_id_fields = ["member", "recorded_by"]

@@ -25,8 +25,9 @@ from django.utils import timezone
 
 from applications.models import Application, Award, Preference
 from applications.review import demo as review_demo
-from dashmentor.demo import EASTERN, DemoContext, dated, ensure_org, ensure_user
+from dashmentor.demo import EASTERN, DemoContext, ensure_org, ensure_user
 from dashmentor.models import Membership, Organization
+from notifications.demo import dated
 
 from ..models import (
     ActionLog,

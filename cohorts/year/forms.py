@@ -142,6 +142,14 @@ ActivityFormSet = forms.formset_factory(
 )
 
 
+def goal_forms(data, *, initial, activities, award):
+    """A goal's form and its activities' rows, bound to ``data`` when posted;
+    activities' dates must fall inside the award's contract."""
+    dates = {"contract_start": award.contract_start, "contract_end": award.contract_end}
+    formset = ActivityFormSet(data, initial=activities, form_kwargs=dates, prefix="act")
+    return GoalForm(data, initial=initial), formset
+
+
 class ActivityStatusForm(forms.Form):
     status = forms.ChoiceField(choices=Activity.Status.choices)
 
@@ -216,6 +224,25 @@ class MeasureForm(RowForm):
 
 
 MeasureFormSet = forms.formset_factory(MeasureForm, extra=1, can_delete=True)
+
+
+def success_goal_forms(data, *, goal, measures):
+    """The success goal's statement form and its measures' rows, bound to
+    ``data`` when posted."""
+    initial = [
+        {
+            "id": m.pk,
+            "name": m.name,
+            "unit": m.unit,
+            "baseline": m.baseline,
+            "target": m.target,
+        }
+        for m in measures
+    ]
+    form = SuccessGoalForm(
+        data, initial={"statement": goal.statement} if goal and data is None else None
+    )
+    return form, MeasureFormSet(data, initial=initial, prefix="measure")
 
 
 def measure_items(formset) -> list[dict]:

@@ -21,6 +21,8 @@ from django.db.models import Case, F, Value, When
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from dashmentor import kept
+
 from ..models import DashboardCache, Mentorship
 from . import selectors
 from .selectors import CohortSummary, MenteeRow
@@ -141,8 +143,9 @@ def _keep(data: dict[int, dict], now: dt.datetime) -> None:
 
 def dashboard_invalidate(*, mentorships) -> None:
     """Mark the kept rows of ``mentorships`` (ids or a query of ids) stale."""
-    DashboardCache.objects.filter(mentorship__in=mentorships).update(
-        version=F("version") + 1
+    kept.rows_changed(
+        DashboardCache.objects.filter(mentorship__in=mentorships),
+        version=F("version") + 1,
     )
 
 

@@ -211,15 +211,54 @@ def cohort_rows(
     """
     now = now or timezone.now()
     by_id = {m.pk: m for m in mentorships}
+    awards = _awards_with_latest_records(mentorship_ids=list(by_id), now=now)
+    award_ids = [a["pk"] for a in awards]
+    names, surveys = _members_and_surveys(award_ids=award_ids)
+    recorded = _attendance_recorded(mentorship_ids=list(by_id), now=now)
+    progress = _measure_progress(award_ids=award_ids)
+
+    days = {}  # round -> (zone, today)
+    cohorts = defaultdict(CohortRows)
+    for award in awards:
+        pk, mentorship_id = award["pk"], award["mentorship_id"]
+        round_ = by_id[mentorship_id].round
+        if round_.pk not in days:
+            days[round_.pk] = round_.zone, timezone.localdate(now, round_.zone)
+        zone, today = days[round_.pk]
+        cohort = cohorts[mentorship_id]
+        cohort.rows.append(
+            _mentee_row(
+                award,
+                round_=round_,
+                zone=zone,
+                today=today,
+                names=names[pk],
+                surveys_completed=sum(surveys[pk].values()),
+                org_statuses=_organization_statuses(recorded[pk], award),
+                progress=progress.get(pk, []),
+            )
+        )
+        upcoming = award["next_event"]
+        if upcoming and (
+            cohort.next_event_at is None or upcoming < cohort.next_event_at
+        ):
+            cohort.next_event_at = upcoming
+    for cohort in cohorts.values():
+        cohort.rows.sort(key=lambda r: (not r.needs_attention, r.organization_name))
+    return cohorts
+
+
+def _awards_with_latest_records(*, mentorship_ids, now) -> list[dict]:
+    """The cohorts' active awards, each with the latest of each kind of record
+    and its next event as columns of the one query (however many mentees and
+    events)."""
     # The events an organization is expected at: its cohort's, and its own
     # check-in calls (not another organization's).
     expected = Event.objects.filter(mentorship_id=OuterRef("mentorship_id")).filter(
         Q(award__isnull=True) | Q(award_id=OuterRef("pk"))
     )
-    # The latest of each kind of record, and the next event, as columns of
-    # the awards' own query (one query, however many mentees and events).
-    awards = list(
-        Award.objects.filter(mentorship_id__in=by_id, status__in=Award.ACTIVE)
+    return list(
+        Award.objects.filter(mentorship_id__in=mentorship_ids, status__in=Award.ACTIVE)
         .annotate(
             last_note=_latest(
                 CheckInNote.objects.filter(award=OuterRef("pk")), "held_on"
@@ -262,9 +301,12 @@ def cohort_rows(
             "last_submitted",
         )
     )
-    award_ids = [a["pk"] for a in awards]
-    # Each member with the surveys they completed in their cohort's round (or
-    # in no round), counted from completion records only.
+
+
+def _members_and_surveys(*, award_ids) -> tuple[dict, dict]:
+    """Each award's active members' names, and each member's surveys completed
+    in their cohort's round (or in no round), counted from completion records
+    only: ``({award: [names]}, {award: {user: surveys}})``."""
     completed_surveys = (
         Invitation.objects.filter(
             user_id=OuterRef("user_id"), completed_on__isnull=False
@@ -279,7 +321,7 @@ def cohort_rows(
         .values("n")
     )
     names = defaultdict(list)
-    surveys = defaultdict(dict)  # award -> {user: surveys completed}
+    surveys = defaultdict(dict)
     for award_id, user_id, name, done in (
         CohortMember.objects.filter(award_id__in=award_ids, active=True)
         .annotate(surveys_done=Subquery(completed_surveys))
@@ -289,14 +331,20 @@ def cohort_rows(
         names[award_id].append(name)
         if user_id:
             surveys[award_id][user_id] = done or 0
+    return names, surveys
 
-    # What each organization's people did at each past event, newest event
-    # first. Events with nothing recorded count nowhere (not in the rate, not
-    # in the quiet run), so only the recorded ones are read.
-    recorded = defaultdict(dict)  # award -> {event: [member statuses]}
+
+def _attendance_recorded(*, mentorship_ids, now) -> dict:
+    """What each organization's people did at each past event, newest event
+    first: ``{award: {(event, its mentorship, its award): [statuses]}}``.
+
+    Events with nothing recorded count nowhere (not in the rate, not in the
+    quiet run), so only the recorded ones are read.
+    """
+    recorded = defaultdict(dict)
     for event_id, mentorship_id, event_award_id, award_id, status in (
         Attendance.objects.filter(
-            event__mentorship_id__in=by_id, event__starts_at__lte=now
+            event__mentorship_id__in=mentorship_ids, event__starts_at__lte=now
         )
         .order_by("-event__starts_at", "-event_id")
         .values_list(
@@ -310,7 +358,12 @@ def cohort_rows(
         recorded[award_id].setdefault(
             (event_id, mentorship_id, event_award_id), []
         ).append(status)
+    return recorded
 
+
+def _measure_progress(*, award_ids) -> dict[int, list]:
+    """Each award's measures' progress toward their targets, from the latest
+    entry of each."""
     latest_value = (
         ProgressEntry.objects.filter(measure=OuterRef("pk"))
         .order_by("-date", "-id")
@@ -323,80 +376,73 @@ def cohort_rows(
         .values_list("success_goal__award_id", "baseline", "target", "latest")
     ):
         progress[award_id].append(rules.measure_progress(baseline, target, latest))
+    return progress
 
-    days = {}  # round -> (zone, today)
-    cohorts = defaultdict(CohortRows)
-    for award in awards:
-        pk, mentorship_id = award["pk"], award["mentorship_id"]
-        round_ = by_id[mentorship_id].round
-        if round_.pk not in days:
-            zone = round_.zone
-            days[round_.pk] = zone, timezone.localdate(now, zone)
-        zone, today = days[round_.pk]
-        # Only the records at the events this organization is expected at (not
-        # those of another cohort, before a move).
-        org_statuses = [
-            rules.organization_status(statuses)
-            for (_, event_mentorship, event_award), statuses in recorded[pk].items()
-            if event_mentorship == mentorship_id and event_award in (None, pk)
-        ]
-        check_ins = [
-            day
-            for day in (
-                award["last_note"],
-                award["last_call"] and timezone.localdate(award["last_call"], zone),
-            )
-            if day
-        ]
-        logged = [
-            timezone.localdate(t, zone)
-            for t in (
-                award["last_log"],
-                award["last_progress"],
-                award["last_submitted"],
-            )
-            if t
-        ]
-        last_logged = max(logged) if logged else None
-        last_check_in = max(check_ins) if check_ins else None
-        status = award["workplan__status"]
-        cohort = cohorts[mentorship_id]
-        cohort.rows.append(
-            MenteeRow(
-                award_id=pk,
-                organization_name=award["application__organization__name"],
-                member_names=names[pk],
-                workplan_status=status,
-                workplan_label=(
-                    WorkPlan.Status(status).label if status else "Not started"
-                ),
-                last_check_in=last_check_in,
-                check_in_days_ago=(
-                    max(0, (today - last_check_in).days) if last_check_in else None
-                ),
-                attendance_rate=rules.attendance_rate(org_statuses),
-                goal_progress=rules.mean(progress.get(pk, [])),
-                surveys_completed=sum(surveys[pk].values()),
-                last_logged=last_logged,
-                quiet=rules.quiet_flag(
-                    statuses_newest_first=org_statuses,
-                    last_logged=last_logged,
-                    since=award["contract_start"],
-                    today=today,
-                    missed_events=round_.quiet_missed_events,
-                    quiet_days=round_.quiet_days,
-                ),
-                recent=org_statuses[:5],
-            )
+
+def _organization_statuses(recorded: dict, award: dict) -> list[str]:
+    """The organization's status at each event it is expected at, newest first:
+    only its cohort's events and its own calls (not another cohort's, before a
+    move)."""
+    return [
+        rules.organization_status(statuses)
+        for (_, event_mentorship, event_award), statuses in recorded.items()
+        if event_mentorship == award["mentorship_id"]
+        and event_award in (None, award["pk"])
+    ]
+
+
+def _mentee_row(
+    award: dict,
+    *,
+    round_,
+    zone,
+    today: dt.date,
+    names: list[str],
+    surveys_completed: int,
+    org_statuses: list[str],
+    progress: list,
+) -> MenteeRow:
+    """One organization's row from its award's columns, in its round's days."""
+    check_ins = [
+        day
+        for day in (
+            award["last_note"],
+            award["last_call"] and timezone.localdate(award["last_call"], zone),
         )
-        upcoming = award["next_event"]
-        if upcoming and (
-            cohort.next_event_at is None or upcoming < cohort.next_event_at
-        ):
-            cohort.next_event_at = upcoming
-    for cohort in cohorts.values():
-        cohort.rows.sort(key=lambda r: (not r.needs_attention, r.organization_name))
-    return cohorts
+        if day
+    ]
+    logged = [
+        timezone.localdate(t, zone)
+        for t in (award["last_log"], award["last_progress"], award["last_submitted"])
+        if t
+    ]
+    last_logged = max(logged) if logged else None
+    last_check_in = max(check_ins) if check_ins else None
+    status = award["workplan__status"]
+    return MenteeRow(
+        award_id=award["pk"],
+        organization_name=award["application__organization__name"],
+        member_names=names,
+        workplan_status=status,
+        workplan_label=WorkPlan.Status(status).label if status else "Not started",
+        last_check_in=last_check_in,
+        check_in_days_ago=(
+            max(0, (today - last_check_in).days) if last_check_in else None
+        ),
+        attendance_rate=rules.attendance_rate(org_statuses),
+        goal_progress=rules.mean(progress),
+        surveys_completed=surveys_completed,
+        last_logged=last_logged,
+        quiet=rules.quiet_flag(
+            statuses_newest_first=org_statuses,
+            last_logged=last_logged,
+            since=award["contract_start"],
+            today=today,
+            missed_events=round_.quiet_missed_events,
+            quiet_days=round_.quiet_days,
+        ),
+        recent=org_statuses[:5],
+    )
 
 
 @dataclass
@@ -489,6 +535,18 @@ def workplan_of(*, award) -> WorkPlan:
             award=award, due_on=rules.workplan_due_on(award.contract_start)
         )
     return workplan
+
+
+def goal_initial(goal: Goal | None) -> tuple[dict | None, list[dict]]:
+    """What a goal's form and its activities' rows start with (nothing for a
+    new goal)."""
+    if goal is None:
+        return None, []
+    activities = [
+        {"id": a.pk, "title": a.title, "target_date": a.target_date, "status": a.status}
+        for a in goal.activities.all()
+    ]
+    return {"title": goal.title, "description": goal.description}, activities
 
 
 def workplan_with_goals(*, workplan: WorkPlan) -> list[Goal]:
@@ -627,3 +685,39 @@ def upcoming_events_for_user(*, user, limit: int = 5):
         )
         .order_by("starts_at")[:limit]
     )
+
+
+def mentee_home_cards(*, user, today: dt.date) -> list[dict]:
+    """A card for each of the mentee's cohorts: its mentors, its work plan and
+    the latest review, the action period now and whether it is logged, the
+    latest check-in note and mentor comment, and its measures' progress."""
+    memberships = list(cohort_memberships_for_mentee(user=user))
+    cards = []
+    for member in memberships:
+        award = member.award
+        workplan = workplan_of(award=award)
+        periods = list(action_periods_with_logs(award=award))
+        period = current_period(periods, today)
+        last_version = (
+            workplan_versions(workplan=workplan)
+            .exclude(decision=WorkPlanVersion.Decision.PENDING)
+            .first()
+        )
+        cards.append(
+            {
+                "member": member,
+                "award": award,
+                "mentors": list(award.mentorship.mentors.all()),
+                "workplan": workplan,
+                "period": period,
+                "period_logged": bool(period and period.logs.all()),
+                "note": check_in_notes_for(award=award, mentee_view=True).first(),
+                "review": last_version,
+                "comment": award.action_logs.exclude(mentor_comment="")
+                .order_by("-commented_at")
+                .first(),
+                "measures": measure_rows(measures_with_progress(award=award)),
+                "success_goal": getattr(award, "success_goal", None),
+            }
+        )
+    return cards

@@ -21,6 +21,7 @@ from django.utils import dateformat, timezone
 
 from dashmentor.rows import rows_sync
 from dashmentor.services import audit_record
+from dashmentor.status import status_check, status_move
 from notifications.models import Kind
 from notifications.services import message_enqueue
 
@@ -46,7 +47,7 @@ ERR_PLAN_LOCKED = (
     "Your work plan is with your mentor for review; you can change it again once "
     "the mentor has answered."
 )
-ERR_BAD_TRANSITION = "A work plan that is “{status}” cannot be {action}."
+ERR_BAD_TRANSITION = "A work plan that is “{before}” cannot be {action}."
 ERR_NOTHING_TO_REVIEW = "There is no submitted version awaiting review."
 ERR_COMMENT_REQUIRED = "Say what should change, so the mentee knows what to do."
 ERR_MEASURE_OTHER_ORG = "This measure belongs to another organization's goal."
@@ -92,6 +93,17 @@ def workplan_get_or_create(*, award) -> WorkPlan:
         defaults={"due_on": rules.workplan_due_on(award.contract_start)},
     )
     return workplan
+
+
+def goal_edit_check(*, workplan: WorkPlan, adding: bool) -> None:
+    """Refuse to open a goal's form when it could not be saved: the plan is
+    with its mentors, or (``adding``) it has all its goals already."""
+    _check_editable(workplan)
+    if adding:
+        count = workplan.goals.count() if workplan.pk else 0
+        error = rules.goal_count_error(count, adding=True)
+        if error:
+            raise ValidationError(error)
 
 
 def _check_editable(workplan: WorkPlan) -> None:
@@ -191,8 +203,8 @@ def activity_status_set(*, activity: Activity, status: str, by) -> Activity:
     """Mark how an activity stands; allowed in every state of the plan."""
     if status not in Activity.Status.values:
         raise ValidationError("Choose a status from the list.")
-    activity.status = status
-    activity.save(update_fields=["status"])
+    if activity.status != status:
+        status_move(activity, status)
     return activity
 
 
@@ -220,16 +232,6 @@ def workplan_snapshot(workplan: WorkPlan) -> dict:
     }
 
 
-def _move(workplan: WorkPlan, status: str, action: str) -> None:
-    if status not in WorkPlan.TRANSITIONS.get(workplan.status, set()):
-        raise ValidationError(
-            ERR_BAD_TRANSITION.format(
-                status=workplan.get_status_display(), action=action
-            )
-        )
-    workplan.status = status
-
-
 @transaction.atomic
 def workplan_submit(*, workplan: WorkPlan, by) -> WorkPlanVersion:
     """Send the plan to the mentors: keep a numbered copy, e-mail the mentors.
@@ -240,7 +242,9 @@ def workplan_submit(*, workplan: WorkPlan, by) -> WorkPlanVersion:
     """
     workplan = WorkPlan.objects.select_for_update().get(pk=workplan.pk)
     before = workplan.status
-    _move(workplan, WorkPlan.Status.SUBMITTED, "submitted")
+    status_check(
+        workplan, WorkPlan.Status.SUBMITTED, ERR_BAD_TRANSITION, action="submitted"
+    )
     snapshot = workplan_snapshot(workplan)
     errors = rules.submission_errors(snapshot["goals"])
     if errors:
@@ -249,7 +253,7 @@ def workplan_submit(*, workplan: WorkPlan, by) -> WorkPlanVersion:
     version = WorkPlanVersion.objects.create(
         workplan=workplan, number=number, snapshot=snapshot, submitted_by=by
     )
-    workplan.save(update_fields=["status", "updated_at"])
+    status_move(workplan, WorkPlan.Status.SUBMITTED, fields=["updated_at"])
     award = workplan.award
     audit_record(
         actor=by,
@@ -292,17 +296,18 @@ def workplan_review(
         raise ValidationError({"comment": ERR_COMMENT_REQUIRED})
     before = workplan.status
     if approve:
-        _move(workplan, WorkPlan.Status.APPROVED, "approved")
+        target, action = WorkPlan.Status.APPROVED, "approved"
         version.decision = WorkPlanVersion.Decision.APPROVED
     else:
-        _move(workplan, WorkPlan.Status.CHANGES_REQUESTED, "sent back")
+        target, action = WorkPlan.Status.CHANGES_REQUESTED, "sent back"
         version.decision = WorkPlanVersion.Decision.CHANGES_REQUESTED
         workplan.due_on = timezone.localdate() + dt.timedelta(days=RESUBMIT_DAYS)
+    status_check(workplan, target, ERR_BAD_TRANSITION, action=action)
     version.mentor_comment = comment
     version.decided_by = by
     version.decided_at = timezone.now()
     version.save()
-    workplan.save(update_fields=["status", "due_on", "updated_at"])
+    status_move(workplan, target, fields=["due_on", "updated_at"])
     audit_record(
         actor=by,
         action="workplan.review",
@@ -644,8 +649,8 @@ def _attendance_write(*, event: Event, statuses: dict[int, str], by) -> dict:
                 recorded_at=now,
             )
         elif row.status != status:
-            row.status, row.recorded_by, row.recorded_at = status, by, now
-            row.save(update_fields=["status", "recorded_by", "recorded_at"])
+            row.recorded_by, row.recorded_at = by, now
+            status_move(row, status, fields=["recorded_by", "recorded_at"])
         else:
             continue
         written[member_id] = status
@@ -839,9 +844,10 @@ def personnel_change_apply(*, change: PersonnelChange, by) -> PersonnelChange:
         elif not member.pk:
             member.role = CohortMember.Role.COLLEAGUE
         member.save()
-    change.status = PersonnelChange.Status.APPLIED
     change.applied_by, change.applied_at = by, now
-    change.save(update_fields=["status", "applied_by", "applied_at"])
+    status_move(
+        change, PersonnelChange.Status.APPLIED, fields=["applied_by", "applied_at"]
+    )
     audit_record(
         actor=by,
         action="personnel.apply",

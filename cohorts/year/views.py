@@ -29,7 +29,6 @@ from ..models import (
     Event,
     Goal,
     PersonnelChange,
-    WorkPlan,
     WorkPlanVersion,
 )
 from ..permissions import (
@@ -108,40 +107,8 @@ def mentor_home(request):
 def mentee_home(request):
     """The mentee's home: its cohort and mentor, what is due next, the latest
     from its mentor and its goal's progress."""
-    memberships = list(selectors.cohort_memberships_for_mentee(user=request.user))
     today = timezone.localdate()
-    cards = []
-    for member in memberships:
-        award = member.award
-        workplan = selectors.workplan_of(award=award)
-        periods = list(selectors.action_periods_with_logs(award=award))
-        period = selectors.current_period(periods, today)
-        last_version = (
-            selectors.workplan_versions(workplan=workplan)
-            .exclude(decision=WorkPlanVersion.Decision.PENDING)
-            .first()
-        )
-        cards.append(
-            {
-                "member": member,
-                "award": award,
-                "mentors": list(award.mentorship.mentors.all()),
-                "workplan": workplan,
-                "period": period,
-                "period_logged": bool(period and period.logs.all()),
-                "note": selectors.check_in_notes_for(
-                    award=award, mentee_view=True
-                ).first(),
-                "review": last_version,
-                "comment": award.action_logs.exclude(mentor_comment="")
-                .order_by("-commented_at")
-                .first(),
-                "measures": selectors.measure_rows(
-                    selectors.measures_with_progress(award=award)
-                ),
-                "success_goal": getattr(award, "success_goal", None),
-            }
-        )
+    cards = selectors.mentee_home_cards(user=request.user, today=today)
     return render(
         request,
         "cohorts/mentee_home.html",
@@ -287,67 +254,39 @@ def goal_edit(request, award_pk, goal_pk=None):
         get_object_or_404(Goal, pk=goal_pk, workplan__award=award) if goal_pk else None
     )
     detail = reverse("cohorts:workplan-detail", args=[award.pk])
-    if workplan.status == WorkPlan.Status.SUBMITTED:
-        messages.error(request, services.ERR_PLAN_LOCKED)
+    try:
+        services.goal_edit_check(workplan=workplan, adding=goal is None)
+    except ValidationError as exc:
+        messages_add_errors(request, exc)
         return redirect(detail)
-    if goal is None and len(selectors.workplan_with_goals(workplan=workplan)) >= (
-        rules.MAX_GOALS
-    ):
-        messages.error(request, rules.ERR_TOO_MANY_GOALS)
-        return redirect(detail)
-    dates = {"contract_start": award.contract_start, "contract_end": award.contract_end}
-    initial_acts = (
-        [
-            {
-                "id": a.pk,
-                "title": a.title,
-                "target_date": a.target_date,
-                "status": a.status,
-            }
-            for a in goal.activities.all()
-        ]
-        if goal
-        else []
+    initial, activities = selectors.goal_initial(goal)
+    form, formset = forms.goal_forms(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        activities=activities,
+        award=award,
     )
-    if request.method == "POST":
-        form = forms.GoalForm(request.POST)
-        formset = forms.ActivityFormSet(
-            request.POST, initial=initial_acts, form_kwargs=dates, prefix="act"
-        )
-        if form.is_valid() and formset.is_valid():
-            try:
-                services.goal_save(
-                    # The first save of a plan makes it, if the award had none.
-                    workplan=services.workplan_get_or_create(award=award),
-                    goal=goal,
-                    title=form.cleaned_data["title"],
-                    description=form.cleaned_data["description"],
-                    activities=formset.activities(),
-                    by=request.user,
-                )
-            except ValidationError as exc:
-                form_add_errors(form, exc)
-            else:
-                messages.success(request, "The goal is saved.")
-                return redirect(detail)
-    else:
-        form = forms.GoalForm(
-            initial={"title": goal.title, "description": goal.description}
-            if goal
-            else None
-        )
-        formset = forms.ActivityFormSet(
-            initial=initial_acts, form_kwargs=dates, prefix="act"
-        )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            services.goal_save(
+                # The first save of a plan makes it, if the award had none.
+                workplan=services.workplan_get_or_create(award=award),
+                goal=goal,
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+                activities=formset.activities(),
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form_add_errors(form, exc)
+        else:
+            messages.success(request, "The goal is saved.")
+            return redirect(detail)
+    context = {"goal": goal, "form": form, "formset": formset}
     return render(
         request,
         "cohorts/goal_form.html",
-        {
-            **_year_context(request, award, "workplan"),
-            "goal": goal,
-            "form": form,
-            "formset": formset,
-        },
+        {**_year_context(request, award, "workplan"), **context},
     )
 
 
@@ -517,35 +456,21 @@ def success_goal(request, award_pk):
     goal = getattr(award, "success_goal", None)
     editable = can_edit_workplan(request.user, award)
     measures = list(selectors.measures_with_progress(award=award))
-    initial = [
-        {
-            "id": m.pk,
-            "name": m.name,
-            "unit": m.unit,
-            "baseline": m.baseline,
-            "target": m.target,
-        }
-        for m in measures
-    ]
-    if request.method == "POST" and "save_goal" in request.POST:
-        if not editable:
-            raise PermissionDenied("Only the organization's people edit its goal.")
-        form = forms.SuccessGoalForm(request.POST)
-        formset = forms.MeasureFormSet(request.POST, initial=initial, prefix="measure")
-        if form.is_valid() and formset.is_valid():
-            services.success_goal_save(
-                award=award,
-                statement=form.cleaned_data["statement"],
-                measures=forms.measure_items(formset),
-                by=request.user,
-            )
-            messages.success(request, "The success goal is saved.")
-            return redirect("cohorts:success-goal", award.pk)
-    else:
-        form = forms.SuccessGoalForm(
-            initial={"statement": goal.statement} if goal else None
+    posted = request.method == "POST" and "save_goal" in request.POST
+    if posted and not editable:
+        raise PermissionDenied("Only the organization's people edit its goal.")
+    form, formset = forms.success_goal_forms(
+        request.POST if posted else None, goal=goal, measures=measures
+    )
+    if posted and form.is_valid() and formset.is_valid():
+        services.success_goal_save(
+            award=award,
+            statement=form.cleaned_data["statement"],
+            measures=forms.measure_items(formset),
+            by=request.user,
         )
-        formset = forms.MeasureFormSet(initial=initial, prefix="measure")
+        messages.success(request, "The success goal is saved.")
+        return redirect("cohorts:success-goal", award.pk)
     return render(
         request,
         "cohorts/successgoal_detail.html",

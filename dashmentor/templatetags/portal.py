@@ -5,6 +5,7 @@ from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -23,6 +24,33 @@ def nav_url(name: str) -> str:
         return _urls[key]
     except KeyError:
         _urls[key] = url = reverse(name)
+        return url
+
+
+@register.simple_tag(takes_context=True)
+def here_for_switcher(context) -> str:
+    """Where the language switcher comes back to: this page, unless its address
+    carries a token (a password reset, a confirmation, a survey link), which
+    must not be copied into another form; then the home page."""
+    request = context.get("request")
+    if request is None:
+        return "/"
+    match = getattr(request, "resolver_match", None)
+    if match is not None and any(
+        "token" in name or name == "uidb64" for name in match.kwargs
+    ):
+        return "/"
+    return request.get_full_path()
+
+
+@register.simple_tag
+def js_catalog_url(language: str) -> str:
+    """The URL of the JavaScript catalog of ``language``, reversed once."""
+    key = (f"javascript-catalog:{language}", get_urlconf() or "", get_script_prefix())
+    try:
+        return _urls[key]
+    except KeyError:
+        _urls[key] = url = reverse("javascript-catalog", args=[language])
         return url
 
 
@@ -60,7 +88,7 @@ def nav_item(context, name: str, label: str, exact: bool = False) -> str:
         '<li class="nav-item"><a class="nav-link" href="{}"{}>{}</a></li>',
         url,
         mark_safe(' aria-current="page"') if current else "",
-        label,
+        gettext(label),
     )
 
 
@@ -92,7 +120,7 @@ def home_crumb(context, unless: str = "") -> str:
     url = home_url(user) if role else nav_url("public-home")
     if unless and url == nav_url(unless):
         return ""
-    label = HOME_LABELS.get(str(role), "Home") if role else "Home"
+    label = gettext(HOME_LABELS.get(str(role), "Home") if role else "Home")
     return format_html(
         '<li class="breadcrumb-item"><a href="{}">{}</a></li>', url, label
     )

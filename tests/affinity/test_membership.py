@@ -162,7 +162,7 @@ def test_an_admitted_member_cannot_be_sent_back_to_the_waitlist(group, leader, m
     with pytest.raises(ValidationError) as exc:
         services.membership_decide(member=member, status="waitlisted", by=leader)
     assert exc.value.messages == [
-        services.MEMBERSHIP_BAD_MOVE.format(current="Member", target="Waitlisted")
+        services.MEMBERSHIP_BAD_MOVE.format(before="Member", after="Waitlisted")
     ]
 
 

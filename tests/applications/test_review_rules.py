@@ -261,10 +261,3 @@ def test_redaction_leaves_short_names_and_empty_texts_alone():
     assert rules.redact("Health & Housing Hub's plan", ["Health and Housing Hub"]) == (
         f"{rules.REDACTED} plan"
     )
-
-
-def test_eligibility_is_a_gate():
-    assert rules.eligibility_from_outcomes(["pass"] * 5) == "eligible"
-    assert rules.eligibility_from_outcomes(["pass", "needs_review"]) == "needs_review"
-    assert rules.eligibility_from_outcomes(["fail", "needs_review"]) == "ineligible"
-    assert rules.eligibility_from_outcomes([]) == "pending"

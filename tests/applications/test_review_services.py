@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
+from applications import services as applicant_services
 from applications.models import (
     Application,
     Conflict,
@@ -295,13 +296,13 @@ def test_an_override_needs_a_justification_and_is_audited(staff):
     app = rf.SubmittedApplicationFactory(eligibility="ineligible")
     results = rf.eligibility_results(app, ["pass", "pass", "fail", "pass", "pass"])
     with pytest.raises(ValidationError) as exc:
-        services.eligibility_override(
+        applicant_services.eligibility_override(
             result=results[2], outcome="pass", justification=" ", by=staff
         )
-    assert exc.value.message_dict["override_justification"] == [
-        services.OVERRIDE_JUSTIFY
+    assert exc.value.message_dict["justification"] == [
+        applicant_services.JUSTIFICATION_REQUIRED
     ]
-    services.eligibility_override(
+    applicant_services.eligibility_override(
         result=results[2],
         outcome="pass",
         justification="The partner letter arrived by e-mail.",
@@ -314,7 +315,7 @@ def test_an_override_needs_a_justification_and_is_audited(staff):
     assert event.before["outcome"] == "fail"
     assert event.after["eligibility"] == "eligible"
     # Clearing the override puts the screening back, on the record too.
-    services.eligibility_override(
+    applicant_services.eligibility_override(
         result=results[2], outcome="", justification="", by=staff
     )
     app.refresh_from_db()

@@ -278,3 +278,13 @@ def test_ineligible_answers_are_not_missing():
     """Outside the US with partners in one sector is complete: screening judges it."""
     draft = complete_draft(org_state="XX", org_type="other", partners=(("P", ("x",)),))
     assert missing(draft) == {}
+
+
+def test_an_override_needs_a_reason_and_a_known_outcome():
+    """No outcome clears an override and needs no reason; an outcome needs one."""
+    assert rules.override_error("", "") is None
+    assert rules.override_error("fail", "  ") == rules.JUSTIFICATION_REQUIRED
+    assert rules.override_error("fail", "Closed last month.") is None
+    assert rules.override_error("maybe", "x") == rules.NOT_AN_OUTCOME.format(
+        outcome="maybe"
+    )

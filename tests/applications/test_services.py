@@ -413,7 +413,7 @@ def test_the_transition_table_refuses_a_move_it_does_not_list():
             application=application, to=Application.Status.DECIDED, by=None
         )
     assert exc.value.messages == [
-        services.TRANSITION_REFUSED.format(from_="Draft", to="Decided")
+        services.TRANSITION_REFUSED.format(before="Draft", after="Decided")
     ]
 
 

@@ -15,9 +15,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from applications import services
+from applications import services, transfer
 from applications.models import Application, EligibilityResult
-from dashmentor import transfer
 from tests import factories as core
 
 from .factories import complete_application, round_with_questions

@@ -269,7 +269,7 @@ def test_award_transitions_follow_the_table_and_withdrawal_frees_members(round_,
     with pytest.raises(ValidationError) as exc:
         services.award_transition(award=award, status=Award.Status.ENDED, by=staff)
     assert exc.value.messages == [
-        services.TRANSITION_REFUSED.format(current="offered", target="ended")
+        services.TRANSITION_REFUSED.format(before="Offered", after="Ended")
     ]
     services.award_transition(award=award, status=Award.Status.ACCEPTED, by=staff)
     services.award_transition(award=award, status=Award.Status.WITHDRAWN, by=staff)

@@ -155,6 +155,7 @@ def production(**env):
         "DJANGO_DEBUG",
         "TRUSTED_PROXY_COUNT",
         "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "DJANGO_TESTING",
     }
     full = {k: v for k, v in os.environ.items() if k not in cleared}
     full.update(

@@ -30,6 +30,8 @@ CLEARED = [
     "DJANGO_DEBUG",
     "SURVEY_SEAL_KEY",
     "SURVEY_SEAL_OLD_KEYS",
+    # Set by the suite for its own process (tests/support/testing.py).
+    "DJANGO_TESTING",
     # Set by the browser tests for their own process; never in deployment.
     "DJANGO_ALLOW_ASYNC_UNSAFE",
 ]
@@ -134,3 +136,17 @@ def test_check_deploy_is_clean_with_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_only_the_suites_own_variable_says_tests_are_running():
+    """``settings.TESTING`` is ``DJANGO_TESTING`` and nothing else: a process
+    that merely imported pytest runs as deployed."""
+    code = (
+        "import pytest, django; django.setup(); from django.conf import settings; "
+        "print(settings.TESTING, settings.PASSWORD_HASHERS[0].rsplit('.', 1)[1])"
+    )
+    deployed = run(code)
+    assert deployed.stdout.split() == ["False", "Argon2PasswordHasher"], deployed.stderr
+    suite = run(code, DJANGO_TESTING="1")
+    assert suite.stdout.split() == ["True", "MD5PasswordHasher"], suite.stderr
+    assert settings.TESTING is True

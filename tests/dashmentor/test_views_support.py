@@ -13,7 +13,16 @@ from django.test import RequestFactory
 from dashmentor.views_support import error_text, form_add_errors, messages_add_errors
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-APPS = ["applications", "cohorts", "surveys", "affinity", "notifications", "dashmentor"]
+APPS = [
+    "applications",
+    "cohorts",
+    "surveys",
+    "affinity",
+    "awards",
+    "peers",
+    "notifications",
+    "dashmentor",
+]
 
 
 class _Form(forms.Form):

@@ -121,8 +121,6 @@ def test_every_page_below_a_home_has_one_trail_from_that_home(
                 problems.append(f"{here}: {len(page.trails)} breadcrumb trails")
             else:
                 trail = page.trails[0]
-                if trail["label"] != "Breadcrumb":
-                    problems.append(f"{here}: trail labelled {trail['label']!r}")
                 first = urlsplit(trail["hrefs"][0]).path if trail["hrefs"] else ""
                 if first != home:
                     problems.append(f"{here}: trail starts at {first!r}, not {home}")

@@ -493,7 +493,8 @@ def _celery_env(broker: str, smtp: SMTPServer | None, extra: dict) -> dict[str, 
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("PYTEST_", "COV_"))
+        # A worker runs as deployed: not as the test suite (DJANGO_TESTING).
+        if not key.startswith(("PYTEST_", "COV_")) and key != "DJANGO_TESTING"
     }
     env.update(database_env())
     env.update(FAST_CLOCKS)

@@ -1,4 +1,3 @@
-import importlib
 import logging
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,19 +10,6 @@ from django.utils import timezone
 
 from dashmentor import demo
 
-# Each app may add demo data in <app>/demo.py with a seed(ctx) function.
-DEMO_MODULES = [
-    "applications.demo",
-    "applications.review.demo",
-    "cohorts.placement.demo",
-    "cohorts.year.demo",
-    "surveys.demo",
-    "affinity.demo",
-    "notifications.demo",
-    "peers.demo",
-    "staffdesk.demo",
-]
-
 
 class Command(BaseCommand):
     help = "Create the demo program (idempotent: running it twice adds nothing)."
@@ -34,14 +20,7 @@ class Command(BaseCommand):
         )
         with _quiet_mail() as mail_dir, transaction.atomic():
             demo.seed_core(ctx)
-            for name in DEMO_MODULES:
-                try:
-                    module = importlib.import_module(name)
-                except ModuleNotFoundError as exc:
-                    if exc.name != name:
-                        raise
-                    continue
-                module.seed(ctx)
+            demo.seed_apps(ctx)
         self.stdout.write("The demo program:")
         for line in ctx.log:
             self.stdout.write(f"  {line}")

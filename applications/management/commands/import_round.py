@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from dashmentor.transfer import round_import
+from applications.transfer import round_import
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from applications.models import Round
-from dashmentor.transfer import round_export
+from applications.transfer import round_export
 
 
 class Command(BaseCommand):
