@@ -41,9 +41,8 @@ class Todo:
 
 
 def round_list():
-    return list(
-        Round.objects.only("pk", "name", "slug", "closes_at").order_by("-closes_at")
-    )
+    """Every round, newest first, with its review calendar (one query)."""
+    return list(Round.objects.select_related("review_schedule").order_by("-closes_at"))
 
 
 def round_chosen(rounds, value) -> Round | None:
@@ -83,17 +82,27 @@ def _count(queryset):
     )
 
 
-def late_round_ids(*, round_: Round | None, now=None) -> tuple[list[int], bool]:
+def late_round_ids(
+    *, round_: Round | None, rounds=None, now=None
+) -> tuple[list[int], bool]:
     """The rounds whose reviews are past due, and whether the chosen round
-    has a review calendar at all (one query)."""
+    has a review calendar at all (no query when ``rounds`` come from
+    :func:`round_list`, one otherwise)."""
     now = now or timezone.now()
-    schedules = list(ReviewSchedule.objects.select_related("round"))
+    if rounds is not None:
+        schedules = [r.review_schedule for r in rounds if _schedule_of(r) is not None]
+    else:
+        schedules = list(ReviewSchedule.objects.select_related("round"))
     if round_:
         schedules = [s for s in schedules if s.round_id == round_.pk]
     return [s.round_id for s in schedules if s.due_at() <= now], bool(schedules)
 
 
-def todo_list(*, round_: Round | None, user, now=None) -> list[Todo]:
+def _schedule_of(round_):
+    return getattr(round_, "review_schedule", None)
+
+
+def todo_list(*, round_: Round | None, user, rounds=None, now=None) -> list[Todo]:
     """What needs a person today, each with its count and the list that does it.
 
     Applications, reviews and decisions are the chosen round's; the rest is the
@@ -101,7 +110,7 @@ def todo_list(*, round_: Round | None, user, now=None) -> list[Todo]:
     and the surveys due to open or close.
     """
     now = now or timezone.now()
-    late_rounds, scheduled = late_round_ids(round_=round_, now=now)
+    late_rounds, scheduled = late_round_ids(round_=round_, rounds=rounds, now=now)
     apps = Application.objects.filter(
         round_id=round_.pk if round_ else None,
         status__in=[Application.Status.SUBMITTED, Application.Status.UNDER_REVIEW],
@@ -146,13 +155,18 @@ def todo_list(*, round_: Round | None, user, now=None) -> list[Todo]:
             events=_count(events),
             meetings=_count(meetings),
             failed=_count(Message.objects.filter(status=Message.Status.FAILED)),
+            surveys=_count(
+                Survey.objects.filter(
+                    Q(status=Survey.Status.DRAFT, opens_at__lte=now)
+                    | Q(status=Survey.Status.OPEN, closes_at__lte=now)
+                )
+            ),
         )
         .first()
     ) or {}
     c = {k: v or 0 for k, v in counts.items()}
     review_list = reverse("applications:staff-review-list")
     round_q = f"round={round_.pk}&" if round_ else ""
-    surveys = survey_todo(now=now)
     reviewers = c.get("late_reviewers", 0)
     return [
         Todo(
@@ -214,11 +228,10 @@ def todo_list(*, round_: Round | None, user, now=None) -> list[Todo]:
         Todo(
             "surveys",
             "Surveys to open or close",
-            len(surveys),
+            c.get("surveys", 0),
             reverse("staffdesk:todo", args=["surveys"]),
-            "; ".join(
-                f"{s.title}: {s.completed} of {s.invited} answered" for s in surveys[:3]
-            ),
+            "drafts whose opening time has come, open ones past their close; "
+            "their response rates are on the list",
         ),
         Todo(
             "failed-mail",

@@ -46,7 +46,9 @@ def staff_home(request):
                 render_to_string(card.template, card.context(request), request=request)
                 for card in registry.home_cards("staff")
             ],
-            "todo": selectors.todo_list(round_=round_, user=request.user),
+            "todo": selectors.todo_list(
+                round_=round_, user=request.user, rounds=rounds
+            ),
             "actions": audit.in_words(selectors.recent_actions(limit=8)),
         },
     )
