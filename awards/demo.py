@@ -30,8 +30,9 @@ from django.utils import timezone
 
 from applications.models import Award
 from cohorts.models import CohortMember
-from dashmentor.demo import EASTERN, DemoContext, dated
+from dashmentor.demo import EASTERN, DemoContext
 from dashmentor.models import AuditEvent, Organization
+from notifications.demo import dated
 
 from . import selectors, services
 from .models import AwardLetter, Payment, Resource, Tranche
