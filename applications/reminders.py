@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
@@ -13,6 +14,9 @@ from notifications.models import Kind
 from notifications.reminders import (
     Offsets,
     Outgoing,
+    award_subject,
+    deadline_subject,
+    left_lazy,
     reminder_horizon,
     reminder_people,
 )
@@ -38,7 +42,7 @@ def deadline_reminders(now: dt.datetime, offsets: Offsets) -> list[Outgoing]:
                 )
             )
         )
-        left = rules.time_left(round_.closes_at, now)
+        left = left_lazy(round_.closes_at, now)
         for application in drafts:
             stage = rules.due_stage(
                 due_at=round_.closes_at,
@@ -55,7 +59,9 @@ def deadline_reminders(now: dt.datetime, offsets: Offsets) -> list[Outgoing]:
                         kind=Kind.DEADLINE_REMINDER,
                         to_email=user.email,
                         recipient=user,
-                        subject=f"{round_.name}: your application closes in {left}",
+                        subject=partial(
+                            deadline_subject, round_, round_.closes_at, now
+                        ),
                         template="notifications_deadline_reminder",
                         context={
                             "round": round_,
@@ -99,50 +105,58 @@ def award_reminders(now: dt.datetime, offsets: Offsets) -> list[Outgoing]:
     for award in awards:
         round_ = award.application.round
         days = offsets.get(Kind.AWARD_MILESTONE, round_)
-        milestones = []
-        if award.status == Award.Status.OFFERED and award.offer_expires_at:
-            milestones.append(("offer", award.offer_expires_at))
-        if award.status in (Award.Status.OFFERED, Award.Status.ACCEPTED):
-            start = rules.start_of_day(award.contract_start, round_.zone)
-            milestones.append(("start", start))
-        if award.status in (Award.Status.ACCEPTED, Award.Status.CONTRACTED):
-            end = rules.end_of_day(award.contract_end, round_.zone)
-            milestones.append(("end", end))
         users = [m.user for m in award.application.organization.memberships.all()]
-        for milestone, due_at in milestones:
+        for milestone, due_at in _award_milestones(award, round_):
             stage = rules.due_stage(
                 due_at=due_at, now=now, offsets_days=days, since=award.created_at
             )
-            if stage is None:
-                continue
-            left = rules.time_left(due_at, now)
-            subject = {
-                "offer": f"Your award offer expires in {left}",
-                "start": f"Your mentorship contract starts in {left}",
-                "end": f"Your mentorship contract ends in {left}",
-            }[milestone]
-            for user in reminder_people(users):
-                out.append(
-                    Outgoing(
-                        kind=Kind.AWARD_MILESTONE,
-                        to_email=user.email,
-                        recipient=user,
-                        subject=subject,
-                        template="notifications_award_milestone",
-                        context={
-                            "award": award,
-                            "round": round_,
-                            "milestone": milestone,
-                            "due_at": due_at,
-                            "contract_start": award.contract_start,
-                            "contract_end": award.contract_end,
-                            "time_left": left,
-                            "path": award.application.get_absolute_url(),
-                        },
-                        key=f"award:{award.pk}:{milestone}:{due_at:%Y%m%d}:{stage}d",
-                    )
+            if stage is not None:
+                out += _milestone_outgoing(
+                    award, milestone, due_at, stage, users=users, now=now
                 )
     return out
+
+
+def _award_milestones(award, round_) -> list[tuple[str, dt.datetime]]:
+    """The moments an award's people are reminded of: an offer's expiry, the
+    contract's first and last day, as the award's status makes them due."""
+    milestones = []
+    if award.status == Award.Status.OFFERED and award.offer_expires_at:
+        milestones.append(("offer", award.offer_expires_at))
+    if award.status in (Award.Status.OFFERED, Award.Status.ACCEPTED):
+        milestones.append(
+            ("start", rules.start_of_day(award.contract_start, round_.zone))
+        )
+    if award.status in (Award.Status.ACCEPTED, Award.Status.CONTRACTED):
+        milestones.append(("end", rules.end_of_day(award.contract_end, round_.zone)))
+    return milestones
+
+
+def _milestone_outgoing(award, milestone, due_at, stage, *, users, now) -> list:
+    # Both made in the recipient's language when the message is written.
+    left = left_lazy(due_at, now)
+    subject = partial(award_subject, milestone, due_at, now)
+    return [
+        Outgoing(
+            kind=Kind.AWARD_MILESTONE,
+            to_email=user.email,
+            recipient=user,
+            subject=subject,
+            template="notifications_award_milestone",
+            context={
+                "award": award,
+                "round": award.application.round,
+                "milestone": milestone,
+                "due_at": due_at,
+                "contract_start": award.contract_start,
+                "contract_end": award.contract_end,
+                "time_left": left,
+                "path": award.application.get_absolute_url(),
+            },
+            key=f"award:{award.pk}:{milestone}:{due_at:%Y%m%d}:{stage}d",
+        )
+        for user in reminder_people(users)
+    ]
 
 
 def _award_window(now, today, horizon):

@@ -88,7 +88,7 @@ def test_signup_sends_a_confirmation_link_that_confirms_the_address(
 def test_a_bad_confirmation_link_says_so(client):
     response = client.get(reverse("applications:email-confirm", args=["not-a-token"]))
     assert response.status_code == 400
-    assert services.CONFIRMATION_INVALID in response.content.decode()
+    assert str(services.CONFIRMATION_INVALID) in response.content.decode()
 
 
 @pytest.mark.django_db
@@ -318,9 +318,8 @@ def test_an_answer_over_the_word_limit_is_refused_and_kept(client_as, draft):
     response = client.post(section_url(draft, "questions"), {f"q_{question.pk}": text})
     assert response.status_code == 200
     error = response.context["form"].errors[f"q_{question.pk}"][0]
-    assert error == forms.OVER_WORD_LIMIT.format(
-        count=question.word_limit + 3, limit=question.word_limit, over=3, s="s"
-    )
+    assert error == forms.over_word_limit(question.word_limit + 3, question.word_limit)
+    assert error.endswith("Shorten it by 3 words.")
     page = response.content.decode()
     assert error in page
     assert text.strip() in page
@@ -451,7 +450,7 @@ def test_an_unconfirmed_applicant_is_told_and_offered_a_new_link(client_as, draf
     client = client_as(user)
     response = client.post(submit_url(draft), {"confirm": "on"})
     page = response.content.decode()
-    assert services.EMAIL_NOT_CONFIRMED in page
+    assert str(services.EMAIL_NOT_CONFIRMED) in page
     assert reverse("applications:email-confirmation-resend") in page
     assert Application.objects.get(pk=draft.pk).status == "draft"
 
