@@ -32,18 +32,31 @@ def test_the_apps_add_their_roles_reminders_cards_and_demo():
         "workplan",
         "event",
         "meeting",
+        "final_report",
+        "webinar",
     }
-    assert [c.name for c in registry.home_cards("public")] == ["open-rounds"]
-    assert [c.name for c in registry.home_cards("staff")] == ["round-funnel"]
+    assert [c.name for c in registry.home_cards("public")] == [
+        "open-rounds",
+        "resources",
+    ]
+    assert [c.name for c in registry.home_cards("staff")] == [
+        "questions-waiting",
+        "round-funnel",
+        "closeout",
+        "api",
+    ]
     assert [s.name for s in registry.demo_seeds()] == [
         "rounds",
         "mentorships",
         "applications",
+        "outreach",
         "review",
         "placement",
         "year",
         "surveys",
         "affinity",
+        "closeout",
         "outbox",
         "peers",
+        "api",
     ]
