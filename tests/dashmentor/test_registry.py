@@ -58,5 +58,6 @@ def test_the_apps_add_their_roles_reminders_cards_and_demo():
         "closeout",
         "outbox",
         "peers",
+        "staffdesk",
         "api",
     ]
