@@ -25,6 +25,8 @@ ROLES = ["staff", "reviewer", "mentor", "mentee", "applicant", "participant"]
 SKIP = re.compile(
     r"^/admin/|^/accounts/|^/static/|^/health/|\.csv$|\.ics$|\.json$|\.svg$"
     r"|/print/$|^/$"
+    # The API's own documentation page (Swagger UI) is not a page of the frame.
+    r"|^/api/docs/|^/api/schema"
 )
 PAGES_PER_PATTERN = 2
 MAX_PAGES = 70
