@@ -44,7 +44,9 @@ def test_staff_remind_late_reviewers_from_a_phone(
     assert fits(page)
     assert not page.locator("#main-nav").is_visible()
     page.locator("label[for=nav-toggle]").click()
-    assert page.locator("#main-nav").get_by_role("link", name="Applications").is_visible()
+    assert (
+        page.locator("#main-nav").get_by_role("link", name="Applications").is_visible()
+    )
     shot(page, "home-menu-open")
     page.locator("label[for=nav-toggle]").click()
 
