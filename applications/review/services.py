@@ -506,9 +506,9 @@ def review_save(
         status_move(assignment, ReviewAssignment.Status.IN_PROGRESS)
     _review_audit(
         review,
+        assignment,
         by=by,
-        before=before,
-        after=after,
+        changes=(before, after),
         submit=submit,
         was_submitted=was_submitted,
     )
