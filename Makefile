@@ -12,7 +12,7 @@ PORT ?= 8000
 # workers and SMTP, so even two halve its time).
 TEST_WORKERS ?= auto
 
-.PHONY: run test setup assets lint worker beat bench clean
+.PHONY: run test setup assets lint messages worker beat bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
+
+# The Spanish catalogs: add the strings marked since, drop the obsolete, compile.
+# Needs gettext (apt-get install gettext). CI runs manage.py translations_check.
+messages: setup
+	$(BIN)/python manage.py translations_check --make
 
 worker: setup
 	$(BIN)/celery -A dashmentor worker --loglevel=INFO

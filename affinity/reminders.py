@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 from notifications import rules
 from notifications.models import Kind
 from notifications.reminders import (
+    MEETING_LABEL,
     Offsets,
     Outgoing,
     event_outgoing,
@@ -50,7 +51,7 @@ def meeting_reminders(now: dt.datetime, offsets: Offsets) -> list[Outgoing]:
                 event_outgoing(
                     user=user,
                     title=meeting.title,
-                    kind_label="Affinity group meeting",
+                    kind_label=MEETING_LABEL,
                     where=meeting.group.topic,
                     starts_at=meeting.starts_at,
                     ends_at=None,

@@ -14,12 +14,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from dashmentor.admin import SavesChangesOnly, StatusGateForm
 from dashmentor.choices import Sector, USState
 
 from . import rules
 from . import services as applicant_services
+from .forms import RoundAdminForm
 from .models import (
     Application,
     Award,
@@ -32,6 +34,7 @@ from .models import (
     ReviewAssignment,
     Round,
 )
+from .outreach.admin import round_moment
 from .review import admin as review_admin  # noqa: F401 - registers the models
 from .review import selectors, services
 from .review.filters import SUBMITTED_NAME
@@ -59,10 +62,12 @@ class CriterionInline(admin.TabularInline):
 
 @admin.register(Round)
 class RoundAdmin(SavesChangesOnly, admin.ModelAdmin):
+    # The opening and the deadline in the round's own zone (applications.forms).
+    form = RoundAdminForm
     list_display = [
         "name",
-        "opens_at",
-        "closes_at",
+        "opens_local",
+        "closes_local",
         "time_zone",
         "awards_count",
         "blind_review",
@@ -72,7 +77,7 @@ class RoundAdmin(SavesChangesOnly, admin.ModelAdmin):
     inlines = [QuestionInline, CriterionInline]
     search_fields = ["name"]
 
-    @admin.display(description="Review")
+    @admin.display(description=_("Review"))
     def review_links(self, obj):
         return format_html(
             '<a href="{}">Review desk</a> · <a href="{}">Ranked</a>',
@@ -81,6 +86,14 @@ class RoundAdmin(SavesChangesOnly, admin.ModelAdmin):
         )
 
     readonly_fields = ["totals_stale_since", "totals_computed_at"]
+
+    @admin.display(description="Opens", ordering="opens_at")
+    def opens_local(self, obj):
+        return round_moment(obj.opens_at, obj.time_zone)
+
+    @admin.display(description="Closes", ordering="closes_at")
+    def closes_local(self, obj):
+        return round_moment(obj.closes_at, obj.time_zone)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -180,7 +193,7 @@ class AssignmentInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="Weighted total")
+    @admin.display(description=_("Weighted total"))
     def weighted_total(self, obj):
         review = getattr(obj, "review", None) if hasattr(obj, "review") else None
         return review.weighted_total if review else "—"
@@ -419,7 +432,7 @@ class ApplicationAdmin(SavesChangesOnly, admin.ModelAdmin):
     def sectors(self, obj):
         return ", ".join(selectors.sectors_of(obj)) or "—"
 
-    @admin.display(description="first preference", ordering="first_preference")
+    @admin.display(description=_("first preference"), ordering="first_preference")
     def first_preference_name(self, obj):
         return obj.first_preference.short_name if obj.first_preference else "—"
 
@@ -445,7 +458,7 @@ class ApplicationAdmin(SavesChangesOnly, admin.ModelAdmin):
             url,
         )
 
-    @admin.display(description="history (eligibility overrides, scores, decisions)")
+    @admin.display(description=_("history (eligibility overrides, scores, decisions)"))
     def history(self, obj):
         if not obj.pk:
             return "—"
@@ -475,7 +488,7 @@ class ApplicationAdmin(SavesChangesOnly, admin.ModelAdmin):
             )
             formset.changed_objects.append((f.instance, f.changed_data))
 
-    @admin.action(description="Release decisions of the selected (e-mails once)")
+    @admin.action(description=_("Release decisions of the selected (e-mails once)"))
     def release_decisions(self, request, queryset):
         decisions = Decision.objects.filter(application__in=queryset)
         count = services.decision_release(decisions=decisions, by=request.user)

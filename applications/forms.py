@@ -12,57 +12,79 @@ import re
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from dashmentor.choices import Sector, USState
 from dashmentor.models import Organization, User
+from dashmentor.zones import ZonedDateTimeField, kept, zone_fields, zone_or_none
 
 from . import rules
-from .models import Application, EligibilityResult
+from .models import Application, EligibilityResult, Round
 from .services import DUPLICATE_PARTNER
 
-EIN_INVALID = "Enter the EIN as nine digits, like 12-3456789."
-PHONE_INVALID = "Enter a phone number with its area code, like 614-555-0100."
-COUNTRY_REQUIRED = "Name the country where your organization is based."
-PARTNER_NEEDS_SECTOR = "Tick at least one sector for this partner."
-PARTNER_NEEDS_NAME = "Give the partner organization's name."
-DUPLICATE_PREFERENCE = (
+EIN_INVALID = _("Enter the EIN as nine digits, like 12-3456789.")
+PHONE_INVALID = _("Enter a phone number with its area code, like 614-555-0100.")
+COUNTRY_REQUIRED = _("Name the country where your organization is based.")
+PARTNER_NEEDS_SECTOR = _("Tick at least one sector for this partner.")
+PARTNER_NEEDS_NAME = _("Give the partner organization's name.")
+DUPLICATE_PREFERENCE = _(
     "You already ranked this mentorship {rank}. Pick a different one, or leave "
     "this choice empty."
 )
-OVER_WORD_LIMIT = (
-    "This answer has {count} words; the limit is {limit}. Shorten it by {over} word{s}."
-)
-DUPLICATE_CONTACT = "{email} is already listed; list each person once."
-TEAM_NEEDS_NAME = "Give this team member's name."
-TEAM_NEEDS_EMAIL = "Give this team member's e-mail address."
-CONFIRM_REQUIRED = "Tick the box to confirm before you submit."
+DUPLICATE_CONTACT = _("{email} is already listed; list each person once.")
+TEAM_NEEDS_NAME = _("Give this team member's name.")
+TEAM_NEEDS_EMAIL = _("Give this team member's e-mail address.")
+CONFIRM_REQUIRED = _("Tick the box to confirm before you submit.")
 
-ORDINALS = [
-    "first",
-    "second",
-    "third",
-    "fourth",
-    "fifth",
-    "sixth",
-    "seventh",
-    "eighth",
-    "ninth",
-    "tenth",
+# The label of each ranked choice, and the rank named in a duplicate's error.
+CHOICE_LABELS = [
+    _("First choice"),
+    _("Second choice"),
+    _("Third choice"),
+    _("Fourth choice"),
+    _("Fifth choice"),
+    _("Sixth choice"),
+    _("Seventh choice"),
+    _("Eighth choice"),
+    _("Ninth choice"),
+    _("Tenth choice"),
+]
+RANKED_AS = [
+    _("as your first choice"),
+    _("as your second choice"),
+    _("as your third choice"),
+    _("as your fourth choice"),
+    _("as your fifth choice"),
+    _("as your sixth choice"),
+    _("as your seventh choice"),
+    _("as your eighth choice"),
+    _("as your ninth choice"),
+    _("as your tenth choice"),
 ]
 
 _PHONE_RE = re.compile(r"^[0-9+().\-\s/x]+$", re.IGNORECASE)
 
 
+def over_word_limit(count: int, limit: int) -> str:
+    """The error of an answer of ``count`` words over its ``limit``."""
+    over = count - limit
+    return ngettext(
+        "This answer has %(count)s words; the limit is %(limit)s. "
+        "Shorten it by %(over)s word.",
+        "This answer has %(count)s words; the limit is %(limit)s. "
+        "Shorten it by %(over)s words.",
+        over,
+    ) % {"count": count, "limit": limit, "over": over}
+
+
 def check_word_limit(text: str, limit: int) -> str:
     count = rules.count_words(text)
     if count > limit:
-        over = count - limit
-        raise forms.ValidationError(
-            OVER_WORD_LIMIT.format(
-                count=count, limit=limit, over=over, s="" if over == 1 else "s"
-            )
-        )
+        raise forms.ValidationError(over_word_limit(count, limit))
     return text
 
 
@@ -85,13 +107,13 @@ def _no_form_tag(form) -> FormHelper:
 
 class SignupForm(forms.ModelForm):
     password1 = forms.CharField(
-        label="Password",
+        label=_("Password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validation.password_validators_help_text_html(),
     )
     password2 = forms.CharField(
-        label="Password again",
+        label=_("Password again"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
@@ -115,7 +137,7 @@ class SignupForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.attrs = {"data-submit-once": ""}
-        self.helper.add_input(Submit("submit", "Create my account"))
+        self.helper.add_input(Submit("submit", _("Create my account")))
 
     def clean_email(self):
         # Whether an account has this address is never said here: the sign-up
@@ -132,7 +154,7 @@ class SignupForm(forms.ModelForm):
         cleaned = super().clean()
         p1, p2 = cleaned.get("password1"), cleaned.get("password2")
         if p1 and p2 and p1 != p2:
-            self.add_error("password2", "The two passwords differ.")
+            self.add_error("password2", _("The two passwords differ."))
         if p1:
             user = User(
                 email=cleaned.get("email", ""), full_name=cleaned.get("full_name", "")
@@ -158,7 +180,7 @@ class OrganizationForm(forms.ModelForm):
         required=False,
         assume_scheme="https",
         max_length=200,
-        help_text="Like https://example.org",
+        help_text=_("Like https://example.org"),
         widget=forms.URLInput(attrs={"placeholder": "https://", "autocomplete": "url"}),
     )
 
@@ -295,7 +317,7 @@ class ContactForm(forms.Form):
     email = forms.EmailField(label="E-mail", required=False)
     phone = forms.CharField(max_length=40, required=False)
     from_lead_organization = forms.BooleanField(
-        label="Works for our organization (the lead organization)",
+        label=_("Works for our organization (the lead organization)"),
         required=False,
         initial=True,
     )
@@ -320,7 +342,7 @@ class TeamMemberForm(forms.Form):
     title = forms.CharField(max_length=200, required=False)
     email = forms.EmailField(label="E-mail", required=False)
     from_lead_organization = forms.BooleanField(
-        label="Staff of our organization", required=False, initial=True
+        label=_("Staff of our organization"), required=False, initial=True
     )
 
     def clean(self):
@@ -468,15 +490,17 @@ class CollaborationForm(forms.ModelForm):
 
 class PartnerForm(forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
-    name = forms.CharField(label="Partner organization", max_length=255, required=False)
+    name = forms.CharField(
+        label=_("Partner organization"), max_length=255, required=False
+    )
     sectors = forms.MultipleChoiceField(
         choices=Sector.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "sector-choices"}),
-        help_text="Tick every sector the partner works in.",
+        help_text=_("Tick every sector the partner works in."),
     )
     role = forms.CharField(
-        label="Role in the collaboration (optional)",
+        label=_("Role in the collaboration (optional)"),
         required=False,
         widget=forms.TextInput,
     )
@@ -511,7 +535,7 @@ class BasePartnerFormSet(RemovableRowsFormSet):
             seen.add(key)
         if any(self.errors):
             raise forms.ValidationError(
-                "A partner is listed twice; see the message next to it."
+                _("A partner is listed twice; see the message next to it.")
             )
 
     def partners(self) -> list[dict]:
@@ -569,14 +593,19 @@ class CollaborationSection:
 
 class GoalForm(forms.Form):
     learning_goal = forms.CharField(
-        label="Your learning goal for the mentorship",
+        label=_("Your learning goal for the mentorship"),
         required=False,
         widget=forms.Textarea(
             attrs={"rows": 6, "data-word-limit": str(rules.GOAL_WORD_LIMIT)}
         ),
-        help_text="What does your collaboration want to learn or be able to do "
-        "by the end of the ten months? Be specific: a clearly defined goal is "
-        f"the first eligibility criterion. Up to {rules.GOAL_WORD_LIMIT} words.",
+        help_text=format_lazy(
+            _(
+                "What does your collaboration want to learn or be able to do by "
+                "the end of the ten months? Be specific: a clearly defined goal "
+                "is the first eligibility criterion. Up to {limit} words."
+            ),
+            limit=rules.GOAL_WORD_LIMIT,
+        ),
     )
 
     def __init__(self, *args, **kwargs):
@@ -594,13 +623,15 @@ class GoalForm(forms.Form):
 
 class AllInForm(forms.Form):
     all_in_profile = forms.ChoiceField(
-        label="Your organization's All In profile",
+        label=_("Your organization's All In profile"),
         choices=Application.AllIn.choices,
         widget=forms.RadioSelect,
         required=False,
-        help_text="You do not need an All In profile to apply, but accepted "
-        "mentees join the All In online community (allin.healthdoers.org) as a "
-        "condition of acceptance.",
+        help_text=_(
+            "You do not need an All In profile to apply, but accepted "
+            "mentees join the All In online community (allin.healthdoers.org) as a "
+            "condition of acceptance."
+        ),
     )
 
     def __init__(self, *args, **kwargs):
@@ -623,11 +654,15 @@ class QuestionsForm(forms.Form):
                 required=False,
                 initial=answers.get(question.pk, ""),
                 help_text=" ".join(
-                    part
+                    str(part)
                     for part in [
                         question.help_text,
-                        f"Up to {question.word_limit} words"
-                        + ("." if question.required else " (optional)."),
+                        (
+                            _("Up to %(limit)s words.")
+                            if question.required
+                            else _("Up to %(limit)s words (optional).")
+                        )
+                        % {"limit": question.word_limit},
                     ]
                     if part
                 ),
@@ -663,13 +698,17 @@ class PreferencesForm(forms.Form):
         super().__init__(*args, **kwargs)
         mentorships = list(mentorships)
         self.count = len(mentorships)
-        choices = [("", "— no choice —")] + [
+        choices = [("", _("— no choice —"))] + [
             (m.pk, f"{m.mentor_organization.name}: {m.topic}") for m in mentorships
         ]
         for i in range(self.count):
-            ordinal = ORDINALS[i] if i < len(ORDINALS) else f"#{i + 1}"
+            label = (
+                CHOICE_LABELS[i]
+                if i < len(CHOICE_LABELS)
+                else format_lazy(_("Choice {number}"), number=i + 1)
+            )
             self.fields[f"choice_{i + 1}"] = forms.TypedChoiceField(
-                label=f"{ordinal.capitalize()} choice",
+                label=label,
                 choices=choices,
                 coerce=int,
                 empty_value=None,
@@ -689,9 +728,7 @@ class PreferencesForm(forms.Form):
             if mentorship_id in seen:
                 self.add_error(
                     name,
-                    DUPLICATE_PREFERENCE.format(
-                        rank=f"as your {ORDINALS[seen[mentorship_id]]} choice"
-                    ),
+                    DUPLICATE_PREFERENCE.format(rank=RANKED_AS[seen[mentorship_id]]),
                 )
             else:
                 seen[mentorship_id] = i
@@ -708,8 +745,10 @@ class PreferencesForm(forms.Form):
 
 class SubmitForm(forms.Form):
     confirm = forms.BooleanField(
-        label="I confirm that the information in this application is accurate "
-        "and that I may submit it for my organization.",
+        label=_(
+            "I confirm that the information in this application is accurate "
+            "and that I may submit it for my organization."
+        ),
         error_messages={"required": CONFIRM_REQUIRED},
     )
 
@@ -724,17 +763,17 @@ class EligibilityOverrideForm(forms.Form):
     a justification; no outcome clears the override."""
 
     outcome = forms.ChoiceField(
-        label="Outcome to record",
+        label=_("Outcome to record"),
         required=False,
-        choices=[("", "No override (use the screening)")]
+        choices=[("", _("No override (use the screening)"))]
         + list(EligibilityResult.Outcome.choices),
         widget=forms.RadioSelect,
     )
     justification = forms.CharField(
-        label="Justification",
+        label=_("Justification"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Why the screening result is overridden. Kept with your name.",
+        help_text=_("Why the screening result is overridden. Kept with your name."),
     )
 
     @classmethod
@@ -751,3 +790,50 @@ class EligibilityOverrideForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _no_form_tag(self)
+
+
+# --- staff: a round's own dates, in the round's zone ---
+
+
+class RoundAdminForm(forms.ModelForm):
+    """The admin's round form: the opening and the deadline are typed and shown
+    in the round's time zone (the one posted with them, if it changes), not in
+    the zone of the staff member's profile."""
+
+    opens_at = ZonedDateTimeField(label="Opens at")
+    closes_at = ZonedDateTimeField(
+        label="Closes at",
+        help_text="The exact closing time; no submission is accepted from this "
+        "second on.",
+    )
+
+    class Meta:
+        model = Round
+        # The admin shows every field, as it would with its own form.
+        fields = "__all__"  # noqa: DJ007
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        posted = self.data.get(self.add_prefix("time_zone")) if self.is_bound else None
+        zone = (
+            posted
+            if zone_or_none(posted)
+            else self.instance.time_zone or settings.PORTAL_DEFAULT_TIME_ZONE
+        )
+        zone_fields(self, zone)
+
+    def clean_opens_at(self):
+        return kept(self, "opens_at")
+
+    def clean_closes_at(self):
+        return kept(self, "closes_at")
+
+    def clean(self):
+        data = super().clean()
+        opens, closes = data.get("opens_at"), data.get("closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("closes_at", ROUND_CLOSES_BEFORE_OPENING)
+        return data
+
+
+ROUND_CLOSES_BEFORE_OPENING = "The round must close after it opens."

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import F, OrderBy
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from dashmentor.choices import Sector, USState
 from dashmentor.models import TIME_ZONE_CHOICES, Organization, validate_time_zone
@@ -59,10 +60,12 @@ class Round(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField(blank=True)
-    opens_at = models.DateTimeField(help_text="When the application form opens.")
+    opens_at = models.DateTimeField(help_text=_("When the application form opens."))
     closes_at = models.DateTimeField(
-        help_text="The exact closing time; no submission is accepted from this "
-        "second on. Entered and shown in the round's time zone."
+        help_text=_(
+            "The exact closing time; no submission is accepted from this "
+            "second on. Entered and shown in the round's time zone."
+        )
     )
     time_zone = models.CharField(
         max_length=64,
@@ -74,43 +77,49 @@ class Round(models.Model):
         max_digits=10, decimal_places=2, default=Decimal("5000.00")
     )
     awards_count = models.PositiveIntegerField(
-        "number of awards", default=30, help_text="The most organizations funded."
+        _("number of awards"), default=30, help_text=_("The most organizations funded.")
     )
     contract_start = models.DateField()
     contract_end = models.DateField()
     blind_review = models.BooleanField(
         default=False,
-        help_text="External reviewers do not see the fields marked identifying.",
+        help_text=_("External reviewers do not see the fields marked identifying."),
     )
     blind_fields = models.JSONField(
-        "identifying fields",
+        _("identifying fields"),
         default=default_blind_fields,
         blank=True,
-        help_text="What external reviewers do not see when the review is blind: "
-        "organization, contacts, collaboration_name, partners.",
+        help_text=_(
+            "What external reviewers do not see when the review is blind: "
+            "organization, contacts, collaboration_name, partners."
+        ),
     )
     reviews_per_application = models.PositiveSmallIntegerField(default=3)
     reviewer_cap = models.PositiveIntegerField(
-        default=25, help_text="The most applications assigned to one reviewer."
+        default=25, help_text=_("The most applications assigned to one reviewer.")
     )
     disagreement_threshold = models.DecimalField(
         max_digits=6,
         decimal_places=2,
         default=Decimal("1.50"),
-        help_text="Flag an application when reviewers' weighted totals differ by "
-        "more than this many points on the rubric's scale.",
+        help_text=_(
+            "Flag an application when reviewers' weighted totals differ by "
+            "more than this many points on the rubric's scale."
+        ),
     )
     deadline_reminder_days = models.JSONField(
         default=default_reminder_offsets,
         blank=True,
-        help_text="Days before the deadline when unfinished drafts get a reminder.",
+        help_text=_("Days before the deadline when unfinished drafts get a reminder."),
     )
     waitlist_offer_days = models.PositiveSmallIntegerField(default=7)
     quiet_missed_events = models.PositiveSmallIntegerField(
-        default=2, help_text="A mentee who missed this many events in a row is quiet."
+        default=2,
+        help_text=_("A mentee who missed this many events in a row is quiet."),
     )
     quiet_days = models.PositiveSmallIntegerField(
-        default=28, help_text="A mentee who logged nothing for this many days is quiet."
+        default=28,
+        help_text=_("A mentee who logged nothing for this many days is quiet."),
     )
     # A rubric change recomputes every weighted total in the background; the
     # staff pages say so while ``totals_stale_since`` is set.
@@ -118,13 +127,13 @@ class Round(models.Model):
         null=True,
         blank=True,
         editable=False,
-        help_text="When the rubric changed; empty once the totals are recomputed.",
+        help_text=_("When the rubric changed; empty once the totals are recomputed."),
     )
     totals_computed_at = models.DateTimeField(
         null=True,
         blank=True,
         editable=False,
-        help_text="When the weighted totals and ranks were last recomputed.",
+        help_text=_("When the weighted totals and ranks were last recomputed."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -186,11 +195,11 @@ class Application(models.Model):
     """An organization's application to a round."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-        UNDER_REVIEW = "under_review", "Under review"
-        DECIDED = "decided", "Decided"
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        UNDER_REVIEW = "under_review", _("Under review")
+        DECIDED = "decided", _("Decided")
 
     # Which moves are allowed; everything else is refused by the service.
     TRANSITIONS = {
@@ -204,21 +213,24 @@ class Application(models.Model):
     class Collaboration(models.TextChoices):
         MEMBER = (
             "member",
-            "We are a member of an existing community or regional collaboration",
+            _("We are a member of an existing community or regional collaboration"),
         )
-        CAN_CONVENE = "convene", "We can convene a multi-sector community collaboration"
-        NEITHER = "neither", "Neither yet"
+        CAN_CONVENE = (
+            "convene",
+            _("We can convene a multi-sector community collaboration"),
+        )
+        NEITHER = "neither", _("Neither yet")
 
     class AllIn(models.TextChoices):
-        HAS_PROFILE = "has", "We have an All In profile"
-        AGREES = "agrees", "We agree to create one as a condition of acceptance"
-        NO = "no", "We do not want one"
+        HAS_PROFILE = "has", _("We have an All In profile")
+        AGREES = "agrees", _("We agree to create one as a condition of acceptance")
+        NO = "no", _("We do not want one")
 
     class Eligibility(models.TextChoices):
-        PENDING = "pending", "Not screened"
-        ELIGIBLE = "eligible", "Eligible"
-        NEEDS_REVIEW = "needs_review", "Needs review"
-        INELIGIBLE = "ineligible", "Ineligible"
+        PENDING = "pending", _("Not screened")
+        ELIGIBLE = "eligible", _("Eligible")
+        NEEDS_REVIEW = "needs_review", _("Needs review")
+        INELIGIBLE = "ineligible", _("Ineligible")
 
     round = models.ForeignKey(
         Round, on_delete=models.PROTECT, related_name="applications"
@@ -236,12 +248,12 @@ class Application(models.Model):
     )
     collaboration_name = models.CharField(max_length=255, blank=True)
     collaboration_status = models.CharField(
-        "collaboration", max_length=10, choices=Collaboration.choices, blank=True
+        _("collaboration"), max_length=10, choices=Collaboration.choices, blank=True
     )
     collaboration_description = models.TextField(blank=True)
     learning_goal = models.TextField(blank=True)
     all_in_profile = models.CharField(
-        "All In profile", max_length=10, choices=AllIn.choices, blank=True
+        _("All In profile"), max_length=10, choices=AllIn.choices, blank=True
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
     first_submitted_at = models.DateTimeField(null=True, blank=True)
@@ -256,7 +268,7 @@ class Application(models.Model):
     sectors_index = models.CharField(
         max_length=500,
         blank=True,
-        help_text="Partner sectors as ',code,code,' for filtering.",
+        help_text=_("Partner sectors as ',code,code,' for filtering."),
     )
     state = models.CharField(max_length=2, choices=USState.choices, blank=True)
     first_preference = models.ForeignKey(
@@ -283,35 +295,42 @@ class Application(models.Model):
     # copied at each submission (``state`` above is part of it): what staff
     # review, print, export and screen. Later edits of the profile apply to
     # later applications (see ``applicant``).
-    org_name = models.CharField("legal name as submitted", max_length=255, blank=True)
+    org_name = models.CharField(
+        _("legal name as submitted"), max_length=255, blank=True
+    )
     org_type = models.CharField(
-        "organization type as submitted",
+        _("organization type as submitted"),
         max_length=10,
         choices=Organization.OrgType.choices,
         blank=True,
     )
     org_sector = models.CharField(
-        "primary sector as submitted", max_length=40, choices=Sector.choices, blank=True
+        _("primary sector as submitted"),
+        max_length=40,
+        choices=Sector.choices,
+        blank=True,
     )
-    org_ein = models.CharField("EIN as submitted", max_length=10, blank=True)
+    org_ein = models.CharField(_("EIN as submitted"), max_length=10, blank=True)
     org_address_line1 = models.CharField(
-        "address as submitted", max_length=255, blank=True
+        _("address as submitted"), max_length=255, blank=True
     )
     org_address_line2 = models.CharField(
-        "address (line 2) as submitted", max_length=255, blank=True
+        _("address (line 2) as submitted"), max_length=255, blank=True
     )
-    org_city = models.CharField("city as submitted", max_length=120, blank=True)
+    org_city = models.CharField(_("city as submitted"), max_length=120, blank=True)
     org_postal_code = models.CharField(
-        "ZIP code as submitted", max_length=20, blank=True
+        _("ZIP code as submitted"), max_length=20, blank=True
     )
-    org_country = models.CharField("country as submitted", max_length=80, blank=True)
-    org_website = models.URLField("website as submitted", blank=True)
+    org_country = models.CharField(_("country as submitted"), max_length=80, blank=True)
+    org_website = models.URLField(_("website as submitted"), blank=True)
     org_snapshot_at = models.DateTimeField(
-        "organization copied at",
+        _("organization copied at"),
         null=True,
         blank=True,
-        help_text="When the organization's profile was copied into the "
-        "application: its last submission.",
+        help_text=_(
+            "When the organization's profile was copied into the "
+            "application: its last submission."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -506,9 +525,9 @@ class Contact(models.Model):
     """A primary or secondary contact, or a team member taking part."""
 
     class Kind(models.TextChoices):
-        PRIMARY = "primary", "Primary contact"
-        SECONDARY = "secondary", "Secondary contact"
-        TEAM = "team", "Team member"
+        PRIMARY = "primary", _("Primary contact")
+        SECONDARY = "secondary", _("Secondary contact")
+        TEAM = "team", _("Team member")
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="contacts"
@@ -519,7 +538,7 @@ class Contact(models.Model):
     email = models.EmailField()
     phone = models.CharField(max_length=40, blank=True)
     from_lead_organization = models.BooleanField(
-        default=True, help_text="Staff of the applicant organization."
+        default=True, help_text=_("Staff of the applicant organization.")
     )
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -550,12 +569,12 @@ class Partner(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="partnerships",
-        help_text="The partner as a known organization, for conflict checks.",
+        help_text=_("The partner as a known organization, for conflict checks."),
     )
     sectors = models.JSONField(
-        default=list, help_text="Sector codes from dashmentor.choices.Sector."
+        default=list, help_text=_("Sector codes from dashmentor.choices.Sector.")
     )
-    role = models.TextField("role in the collaboration", blank=True)
+    role = models.TextField(_("role in the collaboration"), blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -616,9 +635,9 @@ class EligibilityResult(models.Model):
     """One of the call's five eligibility criteria, screened at submission."""
 
     class Outcome(models.TextChoices):
-        PASS = "pass", "Pass"
-        FAIL = "fail", "Fail"
-        NEEDS_REVIEW = "needs_review", "Needs review"
+        PASS = "pass", _("Pass")
+        FAIL = "fail", _("Fail")
+        NEEDS_REVIEW = "needs_review", _("Needs review")
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="eligibility_results"
@@ -698,11 +717,11 @@ class Conflict(models.Model):
     """A reviewer's conflict of interest with an organization or application."""
 
     class Kind(models.TextChoices):
-        SAME_ORGANIZATION = "same_org", "Same organization"
-        PARTNER = "partner", "Partner in the application's collaboration"
-        FUNDER = "funder", "Funder"
-        FORMER_COLLEAGUE = "colleague", "Former colleague"
-        OTHER = "other", "Other (declared)"
+        SAME_ORGANIZATION = "same_org", _("Same organization")
+        PARTNER = "partner", _("Partner in the application's collaboration")
+        FUNDER = "funder", _("Funder")
+        FORMER_COLLEAGUE = "colleague", _("Former colleague")
+        OTHER = "other", _("Other (declared)")
 
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conflicts"
@@ -747,11 +766,11 @@ class Conflict(models.Model):
 
 class ReviewAssignment(models.Model):
     class Status(models.TextChoices):
-        ASSIGNED = "assigned", "Assigned"
-        IN_PROGRESS = "in_progress", "In progress"
-        SUBMITTED = "submitted", "Submitted"
-        CONFLICT = "conflict", "Conflict declared"
-        REMOVED = "removed", "Removed"
+        ASSIGNED = "assigned", _("Assigned")
+        IN_PROGRESS = "in_progress", _("In progress")
+        SUBMITTED = "submitted", _("Submitted")
+        CONFLICT = "conflict", _("Conflict declared")
+        REMOVED = "removed", _("Removed")
 
     TRANSITIONS = {
         Status.ASSIGNED: {
@@ -824,7 +843,7 @@ class Score(models.Model):
     value = models.SmallIntegerField()
     comment = models.TextField(blank=True)
     shareable = models.BooleanField(
-        default=False, help_text="May be shared with the applicant, unsigned."
+        default=False, help_text=_("May be shared with the applicant, unsigned.")
     )
 
     class Meta:
@@ -840,9 +859,9 @@ class Score(models.Model):
 
 class Decision(models.Model):
     class Outcome(models.TextChoices):
-        ACCEPT = "accept", "Accept"
-        WAITLIST = "waitlist", "Waitlist"
-        DECLINE = "decline", "Decline"
+        ACCEPT = "accept", _("Accept")
+        WAITLIST = "waitlist", _("Waitlist")
+        DECLINE = "decline", _("Decline")
 
     application = models.OneToOneField(
         Application, on_delete=models.CASCADE, related_name="decision"
@@ -851,7 +870,7 @@ class Decision(models.Model):
     note = models.TextField(blank=True)
     share_feedback = models.BooleanField(
         default=False,
-        help_text="Send the reviewers' shareable comments with the decision.",
+        help_text=_("Send the reviewers' shareable comments with the decision."),
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -871,13 +890,13 @@ class Award(models.Model):
     """The money and contract for a placed organization."""
 
     class Status(models.TextChoices):
-        OFFERED = "offered", "Offered"
-        ACCEPTED = "accepted", "Accepted"
-        CONTRACTED = "contracted", "Contracted"
-        ENDED = "ended", "Ended"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-        DECLINED = "declined", "Declined"
-        EXPIRED = "expired", "Offer expired"
+        OFFERED = "offered", _("Offered")
+        ACCEPTED = "accepted", _("Accepted")
+        CONTRACTED = "contracted", _("Contracted")
+        ENDED = "ended", _("Ended")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        DECLINED = "declined", _("Declined")
+        EXPIRED = "expired", _("Offer expired")
 
     TRANSITIONS = {
         Status.OFFERED: {
@@ -926,3 +945,13 @@ class Award(models.Model):
 
 def new_token() -> str:
     return secrets.token_urlsafe(32)
+
+
+# The outreach package's models belong to this app (its label and migrations).
+from .outreach.models import (  # noqa: E402, F401
+    AskedQuestion,
+    FaqEntry,
+    Milestone,
+    Webinar,
+    WebinarRegistration,
+)

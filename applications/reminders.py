@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
@@ -13,6 +14,9 @@ from notifications.models import Kind
 from notifications.reminders import (
     Offsets,
     Outgoing,
+    award_subject,
+    deadline_subject,
+    left_lazy,
     reminder_horizon,
     reminder_people,
 )
@@ -38,7 +42,7 @@ def deadline_reminders(now: dt.datetime, offsets: Offsets) -> list[Outgoing]:
                 )
             )
         )
-        left = rules.time_left(round_.closes_at, now)
+        left = left_lazy(round_.closes_at, now)
         for application in drafts:
             stage = rules.due_stage(
                 due_at=round_.closes_at,
@@ -55,7 +59,9 @@ def deadline_reminders(now: dt.datetime, offsets: Offsets) -> list[Outgoing]:
                         kind=Kind.DEADLINE_REMINDER,
                         to_email=user.email,
                         recipient=user,
-                        subject=f"{round_.name}: your application closes in {left}",
+                        subject=partial(
+                            deadline_subject, round_, round_.closes_at, now
+                        ),
                         template="notifications_deadline_reminder",
                         context={
                             "round": round_,
@@ -127,12 +133,9 @@ def _award_milestones(award, round_) -> list[tuple[str, dt.datetime]]:
 
 
 def _milestone_outgoing(award, milestone, due_at, stage, *, users, now) -> list:
-    left = rules.time_left(due_at, now)
-    subject = {
-        "offer": f"Your award offer expires in {left}",
-        "start": f"Your mentorship contract starts in {left}",
-        "end": f"Your mentorship contract ends in {left}",
-    }[milestone]
+    # Both made in the recipient's language when the message is written.
+    left = left_lazy(due_at, now)
+    subject = partial(award_subject, milestone, due_at, now)
     return [
         Outgoing(
             kind=Kind.AWARD_MILESTONE,

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_lazy as _
+
 from dashmentor.choices import US_TERRITORIES, Sector, USState
 
 PASS = "pass"  # noqa: S105 - an outcome, not a password
@@ -247,8 +249,8 @@ def screen(inp: ScreeningInput) -> list[CriterionResult]:
 # Staff may override a screening result: an outcome with why, or no outcome,
 # which clears the override (the screening counts again).
 OUTCOMES = (PASS, FAIL, NEEDS_REVIEW)
-JUSTIFICATION_REQUIRED = "Write why you override the screening result."
-NOT_AN_OUTCOME = "“{outcome}” is not an outcome."
+JUSTIFICATION_REQUIRED = _("Write why you override the screening result.")
+NOT_AN_OUTCOME = _("“{outcome}” is not an outcome.")
 
 
 def override_error(outcome: str, justification: str) -> str | None:

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from . import rules
 from .models import Application, Preference, Round
+from .outreach import selectors as outreach_selectors
 
 
 def application_list_for_applicant(*, user):
@@ -94,4 +95,5 @@ def round_funnel_card(request) -> dict:
             "applications", filter=Q(applications__decision__outcome="accept")
         ),
     ).order_by("-closes_at")
-    return {"rounds": rounds}
+    # Each round's webinar registrants and how many of them applied.
+    return {"rounds": outreach_selectors.webinar_funnel_set(rounds)}

@@ -9,6 +9,7 @@ Services are keyword-only, atomic, never take a request, and raise
 from __future__ import annotations
 
 import itertools
+from functools import partial
 
 from django.contrib.auth.hashers import make_password
 from django.core import signing
@@ -16,13 +17,17 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from dashmentor.languages import supported_language
 from dashmentor.models import Membership, Organization, User
 from dashmentor.roles import forget_roles
 from dashmentor.rows import rows_sync
 from dashmentor.services import audit_record
 from dashmentor.status import status_move
+from dashmentor.templatetags.dates import format_when_lazy
 from notifications import links
 from notifications.models import Kind
 from notifications.services import message_enqueue
@@ -39,35 +44,37 @@ from .models import (
     Round,
 )
 
-DEADLINE_PASSED = (
+DEADLINE_PASSED = _(
     "The deadline for this round has passed: applications can no longer be "
     "submitted or changed."
 )
-NOT_OPEN_YET = "This round is not open for applications yet."
-NOT_EDITABLE = (
+NOT_OPEN_YET = _("This round is not open for applications yet.")
+NOT_EDITABLE = _(
     "This application has been submitted. Withdraw it first to make changes "
     "(you can submit it again before the deadline)."
 )
-INCOMPLETE = "The application is not complete yet: {missing}."
-EMAIL_NOT_CONFIRMED = (
+INCOMPLETE = _("The application is not complete yet: {missing}.")
+EMAIL_NOT_CONFIRMED = _(
     "Please confirm your e-mail address before you submit: open the link we sent "
     "you, or ask for a new one."
 )
-ALREADY_SUBMITTED = "This application has already been submitted."
-CANNOT_WITHDRAW = "Only a submitted application can be withdrawn."
-TRANSITION_REFUSED = "An application cannot move from “{before}” to “{after}”."
-NO_ORGANIZATION = "Create your organization's profile before you start an application."
-CONFIRMATION_INVALID = (
+ALREADY_SUBMITTED = _("This application has already been submitted.")
+CANNOT_WITHDRAW = _("Only a submitted application can be withdrawn.")
+TRANSITION_REFUSED = _("An application cannot move from “{before}” to “{after}”.")
+NO_ORGANIZATION = _(
+    "Create your organization's profile before you start an application."
+)
+CONFIRMATION_INVALID = _(
     "This confirmation link is not valid. It may be mistyped or for another "
     "address; ask for a new one from your page."
 )
-CONFIRMATION_EXPIRED = (
+CONFIRMATION_EXPIRED = _(
     "This confirmation link has expired. Sign in and ask for a new one."
 )
 JUSTIFICATION_REQUIRED = rules.JUSTIFICATION_REQUIRED
-DUPLICATE_PREFERENCE = "Each mentorship can be ranked only once."
-PREFERENCE_OTHER_ROUND = "That mentorship is not part of this round."
-DUPLICATE_PARTNER = (
+DUPLICATE_PREFERENCE = _("Each mentorship can be ranked only once.")
+PREFERENCE_OTHER_ROUND = _("That mentorship is not part of this round.")
+DUPLICATE_PARTNER = _(
     "“{name}” is listed twice. List each partner once and tick all of its sectors."
 )
 
@@ -119,7 +126,7 @@ def email_confirmation_send(*, user: User, now=None):
     return message_enqueue(
         kind=Kind.EMAIL_CONFIRMATION,
         to_email=user.email,
-        subject="Confirm your e-mail address for the DASH Mentor Portal",
+        subject=_("Confirm your e-mail address for the DASH Mentor Portal"),
         template="applications_email_confirmation",
         context={"name": user.get_short_name(), "days": 7},
         key=f"confirm:{user.pk}:{int(now.timestamp()) // 60}",
@@ -154,7 +161,7 @@ def email_confirm(*, token: str) -> User:
     return user
 
 
-SIGNUP_CHECK_INBOX = (
+SIGNUP_CHECK_INBOX = _(
     "Check your inbox: we sent a message to {email}. If you are new here, open "
     "the link in it to confirm your address, and sign in below with the password "
     "you chose."
@@ -165,8 +172,11 @@ SIGNUP_REPEAT_QUIET_SECONDS = 10 * 60
 
 
 @transaction.atomic
-def applicant_signup(*, form) -> User | None:
+def applicant_signup(*, form, language: str = "") -> User | None:
     """Create the account from a valid sign-up form and send the confirmation.
+
+    The account keeps ``language`` (the page's), so the confirmation and every
+    later e-mail are in the language the person signed up in.
 
     An address that already has an account gets no second one: its owner is
     told by e-mail instead, and ``None`` is returned. The caller answers both
@@ -178,7 +188,9 @@ def applicant_signup(*, form) -> User | None:
     if existing is None:
         try:
             with transaction.atomic():
-                user = form.save()
+                user = form.save(commit=False)
+                user.language = supported_language(language) or ""
+                user.save()
         except IntegrityError:  # a concurrent sign-up with the same address
             existing = User.objects.get(email__iexact=email)
         else:
@@ -202,7 +214,7 @@ def signup_existing_notify(*, user: User, now=None):
     return message_enqueue(
         kind=Kind.GENERAL,
         to_email=user.email,
-        subject="Someone tried to create an account with your e-mail address",
+        subject=_("Someone tried to create an account with your e-mail address"),
         template="applications_signup_existing",
         context={
             "name": user.get_short_name(),
@@ -536,8 +548,8 @@ def application_answers_save(
             continue
         if rules.count_words(text) > question.word_limit:
             raise ValidationError(
-                f"The answer to “{question.prompt[:60]}” is over "
-                f"{question.word_limit} words."
+                _("The answer to “%(prompt)s” is over %(limit)s words.")
+                % {"prompt": question.prompt[:60], "limit": question.word_limit}
             )
         answer = stored.get(question_id)
         if answer is None:
@@ -883,8 +895,13 @@ def application_submit(*, application: Application, by: User, now=None) -> Appli
     return locked
 
 
-def _when(moment, zone) -> str:
-    return dateformat.format(timezone.localtime(moment, zone), "l, F j, Y, g:i A T")
+def _when(moment, zone):
+    """The moment in ``zone``, written in the language the e-mail is written in."""
+    return format_when_lazy(timezone.localtime(moment, zone), "weekday_datetime_tz")
+
+
+def _submitted_subject(round_) -> str:
+    return gettext("We received your application to %(round)s") % {"round": round_.name}
 
 
 def _send_submission_confirmation(application: Application, by: User) -> None:
@@ -898,7 +915,7 @@ def _send_submission_confirmation(application: Application, by: User) -> None:
         message_enqueue(
             kind=Kind.SUBMISSION_CONFIRMATION,
             to_email=email,
-            subject=f"We received your application to {round_.name}",
+            subject=partial(_submitted_subject, round_),
             template="applications_submitted",
             context={
                 "organization": application.applicant.name,

@@ -6,7 +6,8 @@ assignments, reviews, scores, decision and award; placement runs; the mentorship
 year (cohort members, work plans and versions, goals, measures, progress, events,
 attendance, action periods and logs, check-in notes, personnel changes); the
 round's surveys with their questions, invitations and responses (anonymous
-responses carry no person, so the export cannot join them either); the
+responses carry no person, so the export cannot join them either); its
+timeline, questions and answers, webinars and registrations; the
 organizations and people those rows name. Password hashes are not exported: an
 imported person sets a password through "forgot your password".
 
@@ -72,6 +73,11 @@ ROUND_SCOPED = [
     ("surveys.Answer", "response__survey__round"),
     ("surveys.ReportCache", "survey__round"),
     ("notifications.ReminderRule", "round"),
+    ("applications.Milestone", "round"),
+    ("applications.FaqEntry", "round"),
+    ("applications.AskedQuestion", "round"),
+    ("applications.Webinar", "round"),
+    ("applications.WebinarRegistration", "webinar__round"),
 ]
 
 USER_FIELDS = [

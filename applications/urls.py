@@ -4,6 +4,7 @@
 from django.urls import path
 
 from . import views
+from .outreach.urls import urlpatterns as outreach_urlpatterns
 from .review.urls import urlpatterns as review_urlpatterns
 
 app_name = "applications"
@@ -52,4 +53,5 @@ urlpatterns = [
         name="staff-eligibility-override",
     ),
     *review_urlpatterns,
+    *outreach_urlpatterns,
 ]

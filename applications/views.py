@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from dashmentor.ratelimit import ratelimit
@@ -24,10 +25,11 @@ from dashmentor.views_support import (
 
 from . import forms, rules, selectors, services
 from .models import Application, EligibilityResult, Round
+from .outreach import selectors as outreach_selectors
 from .permissions import get_application_for_applicant, get_application_for_user
 from .review import selectors as review_selectors
 
-SAVED = "Saved. You can come back and finish at any time before the deadline."
+SAVED = _("Saved. You can come back and finish at any time before the deadline.")
 EDITABLE = (Application.Status.DRAFT, Application.Status.WITHDRAWN)
 
 
@@ -42,7 +44,9 @@ def signup(request):
     form = forms.SignupForm(posted(request))
     if request.method == "POST" and form.is_valid():
         # The same answer whether the address was new or known.
-        services.applicant_signup(form=form)
+        services.applicant_signup(
+            form=form, language=getattr(request, "LANGUAGE_CODE", "")
+        )
         email = form.cleaned_data["email"]
         messages.success(request, services.SIGNUP_CHECK_INBOX.format(email=email))
         query = urlencode({"next": reverse("applications:organization")})
@@ -69,13 +73,16 @@ def email_confirm(request, token):
 @role_required(Role.APPLICANT, Role.STAFF)
 def email_confirmation_resend(request):
     if request.user.email_confirmed:
-        messages.info(request, "Your e-mail address is already confirmed.")
+        messages.info(request, _("Your e-mail address is already confirmed."))
     else:
         services.email_confirmation_send(user=request.user)
         messages.success(
             request,
-            f"We sent a new confirmation link to {request.user.email}. It is valid "
-            "for seven days.",
+            _(
+                "We sent a new confirmation link to %(email)s. It is valid for "
+                "seven days."
+            )
+            % {"email": request.user.email},
         )
     return redirect(safe_next(request, "applications:applicant-home"))
 
@@ -98,7 +105,7 @@ def organization_edit(request):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, "Your organization's profile is saved.")
+            messages.success(request, _("Your organization's profile is saved."))
             return redirect(safe_next(request, "applications:applicant-home"))
     applications = (
         list(selectors.application_list_for_applicant(user=request.user))
@@ -166,6 +173,7 @@ def round_detail(request, slug):
             "application": application,
             "is_open": round_.is_open(),
             "questions": round_.questions.all(),
+            **outreach_selectors.round_page(round=round_),
         },
     )
 
@@ -287,7 +295,7 @@ def application_section(request, pk, section):
     elif request.method == "POST":
         messages.error(
             request,
-            "Nothing was saved: please correct the fields marked below.",
+            _("Nothing was saved: please correct the fields marked below."),
         )
     return render(
         request,
@@ -348,8 +356,10 @@ def application_withdraw(request, pk):
     else:
         messages.success(
             request,
-            "Your application is withdrawn. Make your changes and submit it again "
-            "before the deadline.",
+            _(
+                "Your application is withdrawn. Make your changes and submit it again "
+                "before the deadline."
+            ),
         )
     return redirect(application)
 
@@ -473,8 +483,12 @@ def _eligibility_override_record(request, application, result):
         except ValidationError as exc:
             form_add_errors(form, exc)
         else:
-            done = "override recorded" if outcome else "screening result restored"
-            messages.success(request, f"Criterion {result.criterion}: {done}.")
+            done = (
+                _("Criterion %(criterion)s: override recorded.")
+                if outcome
+                else _("Criterion %(criterion)s: screening result restored.")
+            )
+            messages.success(request, done % {"criterion": result.criterion})
             page = reverse("applications:eligibility-override", args=[application.pk])
             return redirect(safe_next(request, page))
     return _eligibility_page(request, application, bound={result.criterion: form})

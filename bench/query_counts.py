@@ -24,7 +24,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from bench.targets import targets  # noqa: E402
+from bench.targets import api_token, targets  # noqa: E402
 from dashmentor.models import User  # noqa: E402
 
 USERS = {
@@ -38,7 +38,9 @@ def main() -> None:
     counts = {}
     for label, path, role in targets():
         client = Client(HTTP_HOST="127.0.0.1", headers={"X-Forwarded-Proto": "https"})
-        if role:
+        if role and role.startswith("api:"):
+            client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {api_token(role)}"
+        elif role:
             client.force_login(USERS[role].first())
         client.get(path, secure=True)
         started = time.perf_counter()

@@ -331,6 +331,7 @@ def seed(*, rounds: int, per_round: int, seed: int) -> dict:
         ],
     )
     counts["mentees"] = len(members)
+    counts["tranches"] = _closeout(awards, staff, now)
 
     events = []
     for m in mentorships:
@@ -482,6 +483,86 @@ def seed(*, rounds: int, per_round: int, seed: int) -> dict:
         ],
     )
     return counts
+
+
+def _closeout(awards, staff, now) -> int:
+    """Each award in two tranches: the first paid, the second due for every
+    third award; and a published resource for every other award."""
+    from decimal import Decimal
+
+    from awards.models import AwardAccount, Payment, Resource, Tranche
+
+    half = Decimal("0.5")
+    tranches, accounts = [], []
+    for k, award in enumerate(awards):
+        first = (award.amount * half).quantize(Decimal("0.01"))
+        accounts.append(
+            AwardAccount(
+                award=award, amount=award.amount, scheduled=award.amount, paid=first
+            )
+        )
+        tranches.append(
+            Tranche(
+                award=award,
+                number=1,
+                label="First payment",
+                percent=50,
+                amount=first,
+                requires_letter=True,
+                requires_workplan=True,
+                status="paid",
+                due_since=now,
+            )
+        )
+        tranches.append(
+            Tranche(
+                award=award,
+                number=2,
+                label="Final payment",
+                percent=50,
+                amount=award.amount - first,
+                requires_report=True,
+                status="due" if k % 3 == 0 else "pending",
+                due_since=now if k % 3 == 0 else None,
+            )
+        )
+    bulk(AwardAccount, accounts)
+    tranches = bulk(Tranche, tranches)
+    bulk(
+        Payment,
+        [
+            Payment(
+                tranche=t,
+                amount=t.amount,
+                paid_on=now.date(),
+                reference=f"ACH-{t.pk}",
+                recorded_by=staff,
+            )
+            for t in tranches
+            if t.status == "paid"
+        ],
+    )
+    bulk(
+        Resource,
+        [
+            Resource(
+                title=f"Bench resource {k}",
+                slug=f"bench-resource-{k}",
+                summary="A toolkit made in the program. " * 5,
+                link="https://example.org/",
+                license="cc-by-4.0",
+                topics=["Data law"],
+                topics_index="|Data law|",
+                sectors=["housing"],
+                sectors_index=",housing,",
+                award=award,
+                status="published",
+                published_at=now,
+            )
+            for k, award in enumerate(awards[::2])
+        ],
+    )
+    return len(tranches)
 
 
 def main() -> None:

@@ -82,14 +82,57 @@ def targets() -> list[tuple[str, str, str | None]]:
         _try("mentor cohort dashboard", "mentor", "cohorts:mentor-home"),
         _try("program dashboard", "staff", "cohorts:program-dashboard"),
         _try("survey report", "staff", "surveys:survey-report", survey.pk),
+        _try("payments of a round", "staff", "awards:payments", reviewed.pk),
+        _try(
+            'funder\'s report (kept, "as of")',
+            "staff",
+            "awards:funder-report",
+            reviewed.pk,
+        ),
+        _try("resource library (public)", None, "resources:list"),
         _try(
             "affinity attendance report",
             "staff",
             "affinity:report",
             query=f"?cycle={cycle.pk}" if cycle else "",
         ),
+        # The JSON API's main lists, with a token (roles "api:<role>").
+        _try(
+            "API: a round's eligible applications",
+            "api:staff",
+            "api:application-list",
+            query=f"?round={reviewed.slug}&eligibility=eligible",
+        ),
+        _try("API: awards", "api:staff", "api:award-list"),
+        _try("API: attendance", "api:staff", "api:attendance-list"),
+        _try("API: the mentor's events", "api:mentor", "api:event-list"),
     ]
     return [t for t in found if t]
+
+
+def api_token(role: str) -> str | None:
+    """A new read-only token of the role's bench user (its secret)."""
+    from django.utils import timezone
+
+    from api.services import token_create
+
+    user = _bench_users().get(role.removeprefix("api:"))
+    user = user.first() if user is not None else None
+    if user is None:
+        return None
+    _token, secret = token_create(user=user, name=f"Bench {timezone.now().isoformat()}")
+    return secret
+
+
+def _bench_users():
+    from dashmentor.models import User
+
+    return {
+        "staff": User.objects.filter(email="bench-staff@dash.test"),
+        "mentor": User.objects.filter(email__startswith="bench-mentor").order_by("-pk"),
+        "applicant": User.objects.filter(email="bench-applicant1@dash.test"),
+        "mentee": User.objects.filter(email="bench-mentee0@dash.test"),
+    }
 
 
 def sessions() -> dict[str, str]:
@@ -99,16 +142,13 @@ def sessions() -> dict[str, str]:
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 
-    from dashmentor.models import User
-
     store = import_module(settings.SESSION_ENGINE).SessionStore
-    picks = {
-        "staff": User.objects.filter(email="bench-staff@dash.test"),
-        "mentor": User.objects.filter(email__startswith="bench-mentor").order_by("-pk"),
-        "applicant": User.objects.filter(email="bench-applicant1@dash.test"),
-        "mentee": User.objects.filter(email="bench-mentee0@dash.test"),
-    }
+    picks = _bench_users()
     keys = {}
+    for role in ("api:staff", "api:mentor"):
+        secret = api_token(role)
+        if secret:
+            keys[role] = secret
     for role, users in picks.items():
         user = users.first()
         if user is None:

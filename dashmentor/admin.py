@@ -61,7 +61,10 @@ class UserAdmin(SavesChangesOnly, BaseUserAdmin):
     inlines = [MembershipInline]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Person", {"fields": ("full_name", "title", "phone", "time_zone")}),
+        (
+            "Person",
+            {"fields": ("full_name", "title", "phone", "time_zone", "language")},
+        ),
         (
             "Roles",
             {

@@ -6,6 +6,7 @@ class DashmentorConfig(AppConfig):
     verbose_name = "People and organizations"
 
     def ready(self):
-        from . import signals
+        from . import languages, signals
 
         signals.connect()
+        languages.connect()

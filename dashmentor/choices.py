@@ -1,23 +1,24 @@
 """Vocabularies shared by every app: sectors, US states and territories."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Sector(models.TextChoices):
     """The sectors of the call for applications, eligibility criterion 5."""
 
-    HEALTH_CARE = "health_care", "Health care"
-    PUBLIC_HEALTH = "public_health", "Public health"
-    BEHAVIORAL_HEALTH = "behavioral_health", "Behavioral health"
-    HOUSING = "housing", "Housing"
-    HUMAN_SERVICES = "human_services", "Human services"
-    COMMUNITY_DEVELOPMENT = "community_development", "Community development"
-    EDUCATION = "education", "Education"
-    TRANSPORTATION = "transportation", "Transportation"
-    CRIMINAL_JUSTICE = "criminal_justice", "Criminal justice"
-    PUBLIC_SAFETY = "public_safety", "Public safety"
-    PRIVATE_SECTOR = "private_sector", "Private sector"
-    OTHER = "other", "Other"
+    HEALTH_CARE = "health_care", _("Health care")
+    PUBLIC_HEALTH = "public_health", _("Public health")
+    BEHAVIORAL_HEALTH = "behavioral_health", _("Behavioral health")
+    HOUSING = "housing", _("Housing")
+    HUMAN_SERVICES = "human_services", _("Human services")
+    COMMUNITY_DEVELOPMENT = "community_development", _("Community development")
+    EDUCATION = "education", _("Education")
+    TRANSPORTATION = "transportation", _("Transportation")
+    CRIMINAL_JUSTICE = "criminal_justice", _("Criminal justice")
+    PUBLIC_SAFETY = "public_safety", _("Public safety")
+    PRIVATE_SECTOR = "private_sector", _("Private sector")
+    OTHER = "other", _("Other")
 
 
 # The health sectors, for "variety of non-health sectors among partners".
@@ -29,64 +30,64 @@ HEALTH_SECTORS = frozenset(
 class USState(models.TextChoices):
     """US states, the District of Columbia and the territories."""
 
-    AL = "AL", "Alabama"
-    AK = "AK", "Alaska"
-    AZ = "AZ", "Arizona"
-    AR = "AR", "Arkansas"
-    CA = "CA", "California"
-    CO = "CO", "Colorado"
-    CT = "CT", "Connecticut"
-    DE = "DE", "Delaware"
-    DC = "DC", "District of Columbia"
-    FL = "FL", "Florida"
-    GA = "GA", "Georgia"
-    HI = "HI", "Hawaii"
-    ID = "ID", "Idaho"
-    IL = "IL", "Illinois"
-    IN = "IN", "Indiana"
-    IA = "IA", "Iowa"
-    KS = "KS", "Kansas"
-    KY = "KY", "Kentucky"
-    LA = "LA", "Louisiana"
-    ME = "ME", "Maine"
-    MD = "MD", "Maryland"
-    MA = "MA", "Massachusetts"
-    MI = "MI", "Michigan"
-    MN = "MN", "Minnesota"
-    MS = "MS", "Mississippi"
-    MO = "MO", "Missouri"
-    MT = "MT", "Montana"
-    NE = "NE", "Nebraska"
-    NV = "NV", "Nevada"
-    NH = "NH", "New Hampshire"
-    NJ = "NJ", "New Jersey"
-    NM = "NM", "New Mexico"
-    NY = "NY", "New York"
-    NC = "NC", "North Carolina"
-    ND = "ND", "North Dakota"
-    OH = "OH", "Ohio"
-    OK = "OK", "Oklahoma"
-    OR = "OR", "Oregon"
-    PA = "PA", "Pennsylvania"
-    RI = "RI", "Rhode Island"
-    SC = "SC", "South Carolina"
-    SD = "SD", "South Dakota"
-    TN = "TN", "Tennessee"
-    TX = "TX", "Texas"
-    UT = "UT", "Utah"
-    VT = "VT", "Vermont"
-    VA = "VA", "Virginia"
-    WA = "WA", "Washington"
-    WV = "WV", "West Virginia"
-    WI = "WI", "Wisconsin"
-    WY = "WY", "Wyoming"
-    AS = "AS", "American Samoa"
-    GU = "GU", "Guam"
-    MP = "MP", "Northern Mariana Islands"
-    PR = "PR", "Puerto Rico"
-    VI = "VI", "U.S. Virgin Islands"
-    UM = "UM", "U.S. Minor Outlying Islands"
-    OUTSIDE = "XX", "Outside the United States"
+    AL = "AL", _("Alabama")
+    AK = "AK", _("Alaska")
+    AZ = "AZ", _("Arizona")
+    AR = "AR", _("Arkansas")
+    CA = "CA", _("California")
+    CO = "CO", _("Colorado")
+    CT = "CT", _("Connecticut")
+    DE = "DE", _("Delaware")
+    DC = "DC", _("District of Columbia")
+    FL = "FL", _("Florida")
+    GA = "GA", _("Georgia")
+    HI = "HI", _("Hawaii")
+    ID = "ID", _("Idaho")
+    IL = "IL", _("Illinois")
+    IN = "IN", _("Indiana")
+    IA = "IA", _("Iowa")
+    KS = "KS", _("Kansas")
+    KY = "KY", _("Kentucky")
+    LA = "LA", _("Louisiana")
+    ME = "ME", _("Maine")
+    MD = "MD", _("Maryland")
+    MA = "MA", _("Massachusetts")
+    MI = "MI", _("Michigan")
+    MN = "MN", _("Minnesota")
+    MS = "MS", _("Mississippi")
+    MO = "MO", _("Missouri")
+    MT = "MT", _("Montana")
+    NE = "NE", _("Nebraska")
+    NV = "NV", _("Nevada")
+    NH = "NH", _("New Hampshire")
+    NJ = "NJ", _("New Jersey")
+    NM = "NM", _("New Mexico")
+    NY = "NY", _("New York")
+    NC = "NC", _("North Carolina")
+    ND = "ND", _("North Dakota")
+    OH = "OH", _("Ohio")
+    OK = "OK", _("Oklahoma")
+    OR = "OR", _("Oregon")
+    PA = "PA", _("Pennsylvania")
+    RI = "RI", _("Rhode Island")
+    SC = "SC", _("South Carolina")
+    SD = "SD", _("South Dakota")
+    TN = "TN", _("Tennessee")
+    TX = "TX", _("Texas")
+    UT = "UT", _("Utah")
+    VT = "VT", _("Vermont")
+    VA = "VA", _("Virginia")
+    WA = "WA", _("Washington")
+    WV = "WV", _("West Virginia")
+    WI = "WI", _("Wisconsin")
+    WY = "WY", _("Wyoming")
+    AS = "AS", _("American Samoa")
+    GU = "GU", _("Guam")
+    MP = "MP", _("Northern Mariana Islands")
+    PR = "PR", _("Puerto Rico")
+    VI = "VI", _("U.S. Virgin Islands")
+    UM = "UM", _("U.S. Minor Outlying Islands")
+    OUTSIDE = "XX", _("Outside the United States")
 
 
 US_TERRITORIES = frozenset({"AS", "GU", "MP", "PR", "VI", "UM"})

@@ -2,8 +2,11 @@ import zoneinfo
 
 from django.conf import settings
 from django.http import QueryDict
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
+from django.utils.deprecation import MiddlewareMixin
 
+from .languages import supported_language
 from .text import has_bidi_controls, strip_bidi_controls
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -41,6 +44,34 @@ class TimezoneMiddleware:
         except zoneinfo.ZoneInfoNotFoundError:
             timezone.deactivate()
         return self.get_response(request)
+
+
+class LanguageMiddleware(MiddlewareMixin):
+    """The language of each request: the signed-in user's profile choice, else
+    the header switcher's cookie, else the browser's ``Accept-Language``, else
+    English. An unknown code anywhere is passed over, never an error.
+
+    The user is only looked at when the request carries a session cookie; the
+    time zone middleware loads it for every such request anyway, so the
+    language costs no query.
+    """
+
+    def process_request(self, request):
+        language = None
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated:
+                language = supported_language(getattr(user, "language", ""))
+        if language is None:
+            language = translation.get_language_from_request(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request, response):
+        language = translation.get_language()
+        response.headers.setdefault("Content-Language", language)
+        patch_vary_headers(response, ("Accept-Language",))
+        return response
 
 
 class ContentSecurityPolicyMiddleware:

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .choices import Sector, USState
 
@@ -26,7 +27,9 @@ TIME_ZONE_CHOICES = sorted(
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
-        raise ValidationError(f"“{value}” is not a known time zone.")
+        raise ValidationError(
+            _("“%(value)s” is not a known time zone."), params={"value": value}
+        )
 
 
 class UserManager(BaseUserManager):
@@ -67,9 +70,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     ``dashmentor.roles`` reads them all in one place.
     """
 
-    email = models.EmailField("e-mail address", unique=True)
+    email = models.EmailField(_("e-mail address"), unique=True)
     full_name = models.CharField(max_length=200)
-    title = models.CharField("job title", max_length=200, blank=True)
+    title = models.CharField(_("job title"), max_length=200, blank=True)
     phone = models.CharField(max_length=40, blank=True)
     time_zone = models.CharField(
         max_length=64,
@@ -77,21 +80,31 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=settings.PORTAL_DEFAULT_TIME_ZONE,
         validators=[validate_time_zone],
     )
+    language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_(
+            "The portal's pages and e-mails in this language; empty: the browser's."
+        ),
+    )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(
-        "program staff",
+        _("program staff"),
         default=False,
-        help_text="Program office staff: the admin and every staff page.",
+        help_text=_("Program office staff: the admin and every staff page."),
     )
     is_reviewer = models.BooleanField(
-        "reviewer",
+        _("reviewer"),
         default=False,
-        help_text="May be assigned applications to score.",
+        help_text=_("May be assigned applications to score."),
     )
     is_external_reviewer = models.BooleanField(
         default=False,
-        help_text="An invited reviewer from outside the program office; "
-        "sees blinded applications when the round is blind.",
+        help_text=_(
+            "An invited reviewer from outside the program office; "
+            "sees blinded applications when the round is blind."
+        ),
     )
     email_confirmed_at = models.DateTimeField(null=True, blank=True)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -132,27 +145,27 @@ class Organization(models.Model):
     """An applicant, mentor or partner organization."""
 
     class Kind(models.TextChoices):
-        APPLICANT = "applicant", "Applicant organization"
-        MENTOR = "mentor", "Mentor organization"
-        PARTNER = "partner", "Partner organization"
-        FUNDER = "funder", "Funder"
+        APPLICANT = "applicant", _("Applicant organization")
+        MENTOR = "mentor", _("Mentor organization")
+        PARTNER = "partner", _("Partner organization")
+        FUNDER = "funder", _("Funder")
 
     class OrgType(models.TextChoices):
-        PUBLIC = "public", "Public entity"
-        NONPROFIT = "501c3", "501(c)(3) nonprofit"
-        OTHER = "other", "Other"
+        PUBLIC = "public", _("Public entity")
+        NONPROFIT = "501c3", _("501(c)(3) nonprofit")
+        OTHER = "other", _("Other")
 
-    name = models.CharField("legal name", max_length=255)
+    name = models.CharField(_("legal name"), max_length=255)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.APPLICANT)
     org_type = models.CharField(
-        "organization type", max_length=10, choices=OrgType.choices, blank=True
+        _("organization type"), max_length=10, choices=OrgType.choices, blank=True
     )
     sector = models.CharField(
-        "primary sector",
+        _("primary sector"),
         max_length=40,
         choices=Sector.choices,
         blank=True,
-        help_text="The sector the organization itself works in.",
+        help_text=_("The sector the organization itself works in."),
     )
     ein = models.CharField(
         "EIN",
@@ -160,18 +173,18 @@ class Organization(models.Model):
         blank=True,
         validators=[
             RegexValidator(
-                r"^\d{2}-\d{7}$", "Enter the EIN as nine digits, like 12-3456789."
+                r"^\d{2}-\d{7}$", _("Enter the EIN as nine digits, like 12-3456789.")
             )
         ],
-        help_text="Employer Identification Number, like 12-3456789.",
+        help_text=_("Employer Identification Number, like 12-3456789."),
     )
-    address_line1 = models.CharField("address", max_length=255, blank=True)
-    address_line2 = models.CharField("address (line 2)", max_length=255, blank=True)
+    address_line1 = models.CharField(_("address"), max_length=255, blank=True)
+    address_line2 = models.CharField(_("address (line 2)"), max_length=255, blank=True)
     city = models.CharField(max_length=120, blank=True)
     state = models.CharField(
-        "state or territory", max_length=2, choices=USState.choices, blank=True
+        _("state or territory"), max_length=2, choices=USState.choices, blank=True
     )
-    postal_code = models.CharField("ZIP code", max_length=20, blank=True)
+    postal_code = models.CharField(_("ZIP code"), max_length=20, blank=True)
     country = models.CharField(max_length=80, default="United States", blank=True)
     website = models.URLField(blank=True)
     description = models.TextField(blank=True)
@@ -193,9 +206,9 @@ class Membership(models.Model):
     """A user's place in an organization."""
 
     class Role(models.TextChoices):
-        ADMIN = "admin", "Administrator"
-        MEMBER = "member", "Member"
-        MENTOR = "mentor", "Mentor"
+        ADMIN = "admin", _("Administrator")
+        MEMBER = "member", _("Member")
+        MENTOR = "mentor", _("Mentor")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"

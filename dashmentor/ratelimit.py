@@ -1,29 +1,43 @@
 """A fixed-window rate limit on the endpoints anyone can hit, kept in the cache."""
 
+import math
+import time
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from .proxies import client_ip
 
-RATE_LIMITED_MESSAGE = (
+RATE_LIMITED_MESSAGE = _(
     "Too many attempts from your address. Please wait a while and try again."
 )
 
 
-def hit(scope: str, key: str) -> bool:
-    """Count one request; return True while the scope's limit is not exceeded."""
+def wait(scope: str, key: str) -> int:
+    """Count one request; return 0 while the scope's limit is not exceeded,
+    else the seconds until its window ends (for a ``Retry-After``)."""
     limit, window = settings.RATE_LIMITS[scope]
     cache_key = f"ratelimit:{scope}:{key}"
-    cache.add(cache_key, 0, timeout=window)
+    if cache.add(cache_key, 0, timeout=window):
+        # The window's end, read only when a request is refused.
+        cache.set(f"{cache_key}:ends", time.time() + window, timeout=window)
     try:
         count = cache.incr(cache_key)
     except ValueError:  # expired between add and incr
         cache.set(cache_key, 1, timeout=window)
         count = 1
-    return count <= limit
+    if count <= limit:
+        return 0
+    ends = cache.get(f"{cache_key}:ends") or time.time() + window
+    return max(1, math.ceil(ends - time.time()))
+
+
+def hit(scope: str, key: str) -> bool:
+    """Count one request; return True while the scope's limit is not exceeded."""
+    return wait(scope, key) == 0
 
 
 def ratelimit(scope: str, methods=("POST",)):

@@ -25,6 +25,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from . import kept, registry
 
@@ -41,13 +42,13 @@ class Role(enum.StrEnum):
     @property
     def label(self) -> str:
         return {
-            Role.STAFF: "Program staff",
-            Role.REVIEWER: "Reviewer",
-            Role.MENTOR: "Mentor",
-            Role.MENTEE: "Mentee",
-            Role.ALUMNI: "Alumni",
-            Role.APPLICANT: "Applicant",
-            Role.PARTICIPANT: "Affinity-group participant",
+            Role.STAFF: gettext("Program staff"),
+            Role.REVIEWER: gettext("Reviewer"),
+            Role.MENTOR: gettext("Mentor"),
+            Role.MENTEE: gettext("Mentee"),
+            Role.ALUMNI: gettext("Alumni"),
+            Role.APPLICANT: gettext("Applicant"),
+            Role.PARTICIPANT: gettext("Affinity-group participant"),
         }[self]
 
 

@@ -72,6 +72,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # modeltranslation patches the admin, so it is listed before it.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -89,7 +91,12 @@ INSTALLED_APPS = [
     "cohorts",
     "surveys",
     "affinity",
+    "awards",
     "peers",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -103,6 +110,8 @@ MIDDLEWARE = [
     "dashmentor.middleware.BidiControlMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: a signed-in user's language is the profile's.
+    "dashmentor.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "dashmentor.middleware.TimezoneMiddleware",
@@ -124,8 +133,11 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
                 "dashmentor.context_processors.portal",
             ],
+            # Every template formats dates for its language with ``when``.
+            "builtins": ["dashmentor.templatetags.dates"],
         },
     },
 ]
@@ -240,10 +252,34 @@ RATE_LIMITS = {
     "signup": (env_int("RATE_LIMIT_SIGNUP", 10), 3600),
     "password_reset": (env_int("RATE_LIMIT_PASSWORD_RESET", 10), 3600),
     "public_form": (env_int("RATE_LIMIT_PUBLIC_FORM", 60), 60),
+    # The JSON API: per token, and per address for the public resources read
+    # without one (api/throttling.py).
+    "api": (env_int("RATE_LIMIT_API", 600), 60),
+    "api_anonymous": (env_int("RATE_LIMIT_API_ANONYMOUS", 60), 60),
+    # Questions and webinar registrations, from one client and to one address.
+    "outreach": (env_int("RATE_LIMIT_OUTREACH", 10), 3600),
+    "outreach_email": (env_int("RATE_LIMIT_OUTREACH", 10), 3600),
 }
 
 # --- internationalization -----------------------------------------------------
-LANGUAGE_CODE = "en-us"
+# English and Spanish (locale/GLOSSARY.md keeps the program's words). The
+# language is the signed-in user's profile choice, else the header switcher's
+# cookie, else the browser's (dashmentor/middleware.py::LanguageMiddleware); an
+# unknown code falls back to English.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "portal_language"
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Dates and numbers in each language's own order ("5 de marzo de 2026").
+FORMAT_MODULE_PATH = ["dashmentor.formats"]
+# Translated fields of what staff write (django-modeltranslation: one column per
+# language in the same table, so no page needs another query in Spanish);
+# where the Spanish is empty the English is shown.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_LANGUAGES = ("en", "es")
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 TIME_ZONE = "UTC"  # stored in UTC; shown in the viewer's or the round's zone
 USE_I18N = True
 USE_TZ = True
@@ -264,8 +300,31 @@ STATICFILES_DIRS = [
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/chart.js", NODE_MODULES / "chart.js" / "dist"),
 ]
+# Uploaded and generated files (signed letters, resources, report attachments,
+# award letters) go through Django's storage API: files under MEDIA_ROOT by
+# default, an S3-compatible bucket when MEDIA_S3_BUCKET is set. Nothing serves
+# MEDIA_URL: every file is read through a view that checks who may read it.
+MEDIA_S3_BUCKET = env("MEDIA_S3_BUCKET")
+if MEDIA_S3_BUCKET:
+    _DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": env("MEDIA_S3_ENDPOINT_URL") or None,
+            "region_name": env("MEDIA_S3_REGION") or None,
+            "access_key": env("MEDIA_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env("MEDIA_S3_SECRET_ACCESS_KEY") or None,
+            "location": env("MEDIA_S3_PREFIX", "media"),
+            # Private objects, never overwritten; read only through the portal.
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+else:
+    _DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "dashmentor.storage.ManifestStaticFilesStorage"
@@ -277,8 +336,16 @@ STORAGES = {
 # Without a collected STATIC_ROOT (development, tests) serve from the finders.
 WHITENOISE_USE_FINDERS = not PRODUCTION or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
-MEDIA_ROOT = BASE_DIR / "media"
+MEDIA_ROOT = Path(env("MEDIA_ROOT") or BASE_DIR / "media")
+if TESTING and not env("MEDIA_ROOT"):
+    # Each test process writes its files apart, and never into the project.
+    import tempfile
+
+    MEDIA_ROOT = Path(tempfile.gettempdir()) / f"dashmentor-test-media-{os.getpid()}"
 MEDIA_URL = "/media/"
+# The largest file a person may upload (signed letters, resources, report
+# attachments), in bytes.
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
@@ -375,9 +442,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "affinity.tasks.group_emails_sweep_task",
         "schedule": 60.0,
     },
+    "webhooks-sweep": {
+        "task": "api.tasks.webhook_sweep_task",
+        "schedule": float(env_int("WEBHOOK_SWEEP_SECONDS", 60)),
+    },
     "rounds-rescore-sweep": {
         "task": "applications.tasks.rounds_rescore_sweep_task",
         "schedule": 300.0,
+    },
+    "closeout-scan": {
+        "task": "awards.tasks.closeout_scan_task",
+        "schedule": float(env_int("CLOSEOUT_SCAN_SECONDS", 300)),
     },
     # Peers like us: computed again when profiles changed (the wake-up after a
     # change may have been lost), and profiles made for new organizations.
@@ -407,6 +482,70 @@ OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
 # Retry n waits base * 2**(n-1) seconds, never more than the cap.
 OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 30)
 OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 3600)
+
+# --- the JSON API and webhooks (api/) ------------------------------------------
+REST_FRAMEWORK = {
+    # A personal token in "Authorization: Bearer ...": the way in for tools.
+    # The session opens the browsable pages only, for reading (api/auth.py).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.auth.TokenAuthentication",
+        "api.auth.BrowsableSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PortalRateLimit"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.CursorPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.LimitedJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "DASH Mentor Portal API",
+    "DESCRIPTION": (
+        "Read what your roles can see, and record attendance, decisions and "
+        "progress, with a personal token (Authorization: Bearer dmp_...). "
+        "Webhooks: see the README."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationStatus": "applications.models.Application.Status",
+        "AssignmentStatus": "applications.models.ReviewAssignment.Status",
+        "AwardStatus": "applications.models.Award.Status",
+        "AttendanceStatus": "cohorts.models.Attendance.Status",
+    },
+}
+# The largest JSON body the API reads; a larger one is refused with 400.
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 64 * 1024)
+# A token's "last used" time is kept in the cache (a read never writes a row).
+API_TOKEN_USED_TIMEOUT = 90 * 24 * 3600
+# Webhook deliveries: the outbox pattern of the e-mails, with its own clocks.
+WEBHOOK_REQUIRE_HTTPS = env_bool("WEBHOOK_REQUIRE_HTTPS", default=PRODUCTION)
+WEBHOOK_TIMEOUT_SECONDS = float(env("WEBHOOK_TIMEOUT_SECONDS", "10"))
+WEBHOOK_BATCH_SIZE = env_int("WEBHOOK_BATCH_SIZE", 20)
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
+WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30)
+WEBHOOK_RETRY_MAX_SECONDS = env_int("WEBHOOK_RETRY_MAX_SECONDS", 3600)
+# A delivery "queued" or "sending" this long was lost by a dead worker: the
+# sweep hands it out again. Well above WEBHOOK_TIMEOUT_SECONDS.
+WEBHOOK_STUCK_AFTER_SECONDS = env_int("WEBHOOK_STUCK_AFTER_SECONDS", 300)
+# The subscribed endpoints are kept in the cache, marked changed by every
+# write to them; only where the cache is shared (as for the roles).
+WEBHOOK_ENDPOINTS_CACHE_ENABLED = bool(REDIS_URL) or not PRODUCTION
 
 # --- security -------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

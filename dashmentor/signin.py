@@ -33,20 +33,21 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Q, Sum
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
-LOCKED_PAIR = (
+LOCKED_PAIR = _(
     "There were too many failed sign-ins to this account from your address, so "
     "signing in to it from here is paused for 30 minutes."
 )
-LOCKED_ACCOUNT = (
+LOCKED_ACCOUNT = _(
     "There were too many failed sign-ins to this account from several places, so "
     "to protect it, signing in to it is paused for 30 minutes."
 )
-LOCKED_ADDRESS = (
+LOCKED_ADDRESS = _(
     "There were too many failed sign-ins to several accounts from your network "
     "address, so signing in from it is paused for 30 minutes."
 )
-WAY_BACK = (
+WAY_BACK = _(
     "Is it your account? We can e-mail you a link to set a new password: "
     "setting it lifts the pause and signs you in at once."
 )

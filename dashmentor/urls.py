@@ -22,6 +22,12 @@ urlpatterns = [
     path("staff/", views.staff_home, name="staff-home"),
     path("health/", health.health, name="health"),
     path("health/live/", health.live, name="health-live"),
+    path("language/", views.language_set, name="language-set"),
+    path(
+        "jsi18n/<str:language>/",
+        views.javascript_catalog,
+        name="javascript-catalog",
+    ),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
@@ -63,6 +69,9 @@ urlpatterns = [
     path("cohorts/", include("cohorts.urls")),
     path("surveys/", include("surveys.urls")),
     path("groups/", include("affinity.urls")),
+    path("awards/", include("awards.urls")),
+    path("resources/", include("awards.library.urls")),
     path("peers/", include("peers.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

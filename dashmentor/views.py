@@ -1,13 +1,23 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.utils import translation
 from django.utils.decorators import method_decorator
+from django.utils.http import http_date
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_POST
+from django.views.i18n import JavaScriptCatalog
 
 from . import registry
+from .languages import supported_language
 from .ratelimit import ratelimit
+from .redirects import safe_next
 from .roles import Role, home_url, role_required
+from .services import user_language_set
 from .signin import signin_unlock
 
 FAVICON = "favicon.svg"
@@ -36,6 +46,50 @@ def favicon(request):
     """
     response = redirect(static(FAVICON))
     response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@require_POST
+def language_set(request):
+    """The header's language switcher: remember the choice and go back.
+
+    Signed out, the choice is a cookie; signed in, it is also kept in the
+    profile, so that every device and every e-mail follow it. An unknown code
+    changes nothing and goes back without an error.
+    """
+    response = redirect(safe_next(request, "public-home"))
+    language = supported_language(request.POST.get("language"))
+    if language is None:
+        return response
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE or settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    if request.user.is_authenticated:
+        user_language_set(user=request.user, language=language)
+    return response
+
+
+# The catalog of the strings of static/js, one file per language: the pages name
+# it by their language (templates/base.html), so browsers keep it like a static
+# file and it depends on nothing of the request.
+_CATALOG_STARTED = http_date()
+
+
+@cache_control(public=True, max_age=3600)
+def javascript_catalog(request, language):
+    code = supported_language(language)
+    if code is None or code != language:
+        raise Http404
+    with translation.override(code):
+        response = JavaScriptCatalog.as_view(domain="djangojs")(request)
+    response["Last-Modified"] = _CATALOG_STARTED
     return response
 
 

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from dashmentor.roles import Role, has_role
 
@@ -96,7 +97,7 @@ def history_url(email: str) -> str:
 
 BODY_PERMISSION = "notifications.view_message_body"
 BODY_FIELDS = {"body_text", "body_html"}
-BODY_HIDDEN = (
+BODY_HIDDEN = _(
     'Reading the text of messages needs the permission "Can read the text of '
     'outbox messages" (ask the program office lead).'
 )
@@ -229,13 +230,13 @@ class MessageAdmin(ProgramStaffAccess, admin.ModelAdmin):
             label,
         )
 
-    @admin.display(description="last error")
+    @admin.display(description=_("last error"))
     def error_short(self, obj):
         return (
             (obj.last_error[:80] + "…") if len(obj.last_error) > 80 else obj.last_error
         )
 
-    @admin.action(description="Resend the selected failed messages")
+    @admin.action(description=_("Resend the selected failed messages"))
     def resend_failed(self, request, queryset):
         resent = skipped = 0
         for message in queryset:
@@ -273,8 +274,8 @@ REMINDER_KINDS = [
 class ReminderRuleForm(forms.ModelForm):
     kind = forms.ChoiceField(choices=REMINDER_KINDS)
     offsets_days = forms.CharField(
-        label="days before",
-        help_text="When the reminders go out, in days before the date, e.g. 7, 1.",
+        label=_("days before"),
+        help_text=_("When the reminders go out, in days before the date, e.g. 7, 1."),
     )
 
     class Meta:
@@ -303,7 +304,7 @@ class ReminderRuleAdmin(ProgramStaffAccess, admin.ModelAdmin):
     list_display = ["kind", "round", "offsets_display", "active"]
     list_filter = ["kind", "active", "round"]
 
-    @admin.display(description="days before")
+    @admin.display(description=_("days before"))
     def offsets_display(self, obj):
         return ", ".join(str(d) for d in obj.offsets_days) or "—"
 

@@ -3,30 +3,31 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Kind(models.TextChoices):
     """What a message is about. ``ESSENTIAL`` kinds ignore preferences."""
 
-    EMAIL_CONFIRMATION = "email_confirmation", "E-mail confirmation"
-    PASSWORD_RESET = "password_reset", "Password reset"
-    SUBMISSION_CONFIRMATION = "submission_confirmation", "Submission confirmation"
-    DECISION = "decision", "Decision"
-    AWARD_INVITATION = "award_invitation", "Mentee invitation"
-    ROSTER = "roster", "Cohort roster for mentors"
-    WAITLIST_OFFER = "waitlist_offer", "Waitlist offer"
-    DEADLINE_REMINDER = "deadline_reminder", "Application deadline reminder"
-    WORKPLAN_REMINDER = "workplan_reminder", "Work plan due reminder"
-    WORKPLAN_REVIEW = "workplan_review", "Work plan review"
-    EVENT_REMINDER = "event_reminder", "Event reminder"
-    SURVEY_INVITATION = "survey_invitation", "Survey invitation"
-    SURVEY_REMINDER = "survey_reminder", "Survey reminder"
-    AWARD_MILESTONE = "award_milestone", "Award and contract milestone"
-    PERSONNEL_CHANGE = "personnel_change", "Personnel change"
-    GROUP_EMAIL = "group_email", "Affinity group e-mail"
-    GROUP_MEMBERSHIP = "group_membership", "Affinity group membership"
-    REVIEW_ASSIGNMENT = "review_assignment", "Review assignment"
-    GENERAL = "general", "General"
+    EMAIL_CONFIRMATION = "email_confirmation", _("E-mail confirmation")
+    PASSWORD_RESET = "password_reset", _("Password reset")
+    SUBMISSION_CONFIRMATION = "submission_confirmation", _("Submission confirmation")
+    DECISION = "decision", _("Decision")
+    AWARD_INVITATION = "award_invitation", _("Mentee invitation")
+    ROSTER = "roster", _("Cohort roster for mentors")
+    WAITLIST_OFFER = "waitlist_offer", _("Waitlist offer")
+    DEADLINE_REMINDER = "deadline_reminder", _("Application deadline reminder")
+    WORKPLAN_REMINDER = "workplan_reminder", _("Work plan due reminder")
+    WORKPLAN_REVIEW = "workplan_review", _("Work plan review")
+    EVENT_REMINDER = "event_reminder", _("Event reminder")
+    SURVEY_INVITATION = "survey_invitation", _("Survey invitation")
+    SURVEY_REMINDER = "survey_reminder", _("Survey reminder")
+    AWARD_MILESTONE = "award_milestone", _("Award and contract milestone")
+    PERSONNEL_CHANGE = "personnel_change", _("Personnel change")
+    GROUP_EMAIL = "group_email", _("Affinity group e-mail")
+    GROUP_MEMBERSHIP = "group_membership", _("Affinity group membership")
+    REVIEW_ASSIGNMENT = "review_assignment", _("Review assignment")
+    GENERAL = "general", _("General")
 
 
 ESSENTIAL_KINDS = frozenset(
@@ -48,12 +49,12 @@ ESSENTIAL_KINDS = frozenset(
 
 class Message(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        QUEUED = "queued", "Queued"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-        SUPPRESSED = "suppressed", "Suppressed by preference"
+        PENDING = "pending", _("Pending")
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SUPPRESSED = "suppressed", _("Suppressed by preference")
 
     # A message is written pending (or suppressed, by the person's preference),
     # handed to the broker (queued), claimed by one worker (sending), then sent,
@@ -83,7 +84,7 @@ class Message(models.Model):
     idempotency_key = models.CharField(
         max_length=255,
         unique=True,
-        help_text="(kind, recipient, subject of the message): no duplicate.",
+        help_text=_("(kind, recipient, subject of the message): no duplicate."),
     )
     # The Message-ID header of every attempt: a repeat is recognisable as one.
     message_id_header = models.CharField(

@@ -19,14 +19,19 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from dashmentor import registry
+from dashmentor.templatetags.dates import format_when
 
 from . import rules
 from .models import Kind, Message, ReminderRule
@@ -42,7 +47,8 @@ class Outgoing:
     kind: str
     to_email: str
     recipient: object
-    subject: str
+    # Made in the recipient's language when the message is written.
+    subject: str | Callable[[], str]
     template: str
     context: dict
     key: str
@@ -116,6 +122,48 @@ def _write(outgoing: Iterable[Outgoing]) -> int:
     return written
 
 
+def left_text(due_at: dt.datetime, now: dt.datetime) -> str:
+    """The time until ``due_at`` in the active language ("3 days", "3 días")."""
+    seconds = max(0, int((due_at - now).total_seconds()))
+    days, rest = divmod(seconds, 86400)
+    hours = rest // 3600
+    if days >= 2:
+        return ngettext("%(days)d day", "%(days)d days", days) % {"days": days}
+    if days == 1:
+        if hours == 0:
+            return _("1 day")
+        return ngettext(
+            "1 day and %(hours)d hour", "1 day and %(hours)d hours", hours
+        ) % {"hours": hours}
+    if hours >= 1:
+        return ngettext("%(hours)d hour", "%(hours)d hours", hours) % {"hours": hours}
+    return _("less than an hour")
+
+
+# In the e-mail's context: written out when the e-mail is, in its language.
+left_lazy = lazy(left_text, str)
+
+
+def deadline_subject(round_, due_at, now) -> str:
+    return _("%(round)s: your application closes in %(left)s") % {
+        "round": round_.name,
+        "left": left_text(due_at, now),
+    }
+
+
+def workplan_subject(due_at, now) -> str:
+    return _("Your work plan is due in %(left)s") % {"left": left_text(due_at, now)}
+
+
+def award_subject(milestone, due_at, now) -> str:
+    left = left_text(due_at, now)
+    return {
+        "offer": _("Your award offer expires in %(left)s"),
+        "start": _("Your mentorship contract starts in %(left)s"),
+        "end": _("Your mentorship contract ends in %(left)s"),
+    }[milestone] % {"left": left}
+
+
 def reminder_people(users) -> list:
     """Active users with an address, each once."""
     seen, people = set(), []
@@ -143,22 +191,33 @@ def event_outgoing(*, user, title, starts_at, key, now, **context) -> Outgoing:
         kind=Kind.EVENT_REMINDER,
         to_email=user.email,
         recipient=user,
-        subject=f"Reminder: {title}, {_when(starts_at, user)}",
+        subject=partial(_event_subject, title, starts_at, user),
         template="notifications_event_reminder",
         context={
             "title": title,
             "starts_at": starts_at,
-            "time_left": rules.time_left(starts_at, now),
+            "time_left": left_lazy(starts_at, now),
             **context,
         },
         key=key,
     )
 
 
+def _event_subject(title, starts_at, user) -> str:
+    # ``title`` may be a translated field read now, in the recipient's language.
+    title = title() if callable(title) else title
+    return _("Reminder: %(title)s, %(when)s") % {
+        "title": title,
+        "when": _when(starts_at, user),
+    }
+
+
 def _when(moment: dt.datetime, user) -> str:
-    local = timezone.localtime(moment, user.zone)
-    hour = local.strftime("%I:%M %p").lstrip("0")
-    return f"{local:%a %b} {local.day} at {hour} {local.tzname()}"
+    """ "Thu Mar 5 at 2:00 PM EST", "jue 5 mar, 14:00 EST": the reader's zone."""
+    return format_when(timezone.localtime(moment, user.zone), "short_weekday_time_tz")
+
+
+MEETING_LABEL = gettext_lazy("Affinity group meeting")
 
 
 def reminders_scan(*, now: dt.datetime | None = None) -> dict[str, int]:

@@ -72,9 +72,11 @@ from django.db import (
 from django.db.models import F, Q
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from dashmentor import broker
+from dashmentor.languages import language_for
 from dashmentor.status import status_sql, status_update
 
 from . import links, rules
@@ -82,12 +84,14 @@ from .models import ESSENTIAL_KINDS, Kind, Message, Preference
 
 logger = logging.getLogger(__name__)
 
-RESEND_ONLY_FAILED = "Only a failed message can be resent."
+RESEND_ONLY_FAILED = _("Only a failed message can be resent.")
 ERROR_WORKER_LOST = (
     "The worker stopped while sending; the message was handed out again."
 )
 ERROR_STALE_CLAIM = "The claim on this message expired before the send began."
-PREFERENCE_ESSENTIAL = "This kind of message is always sent and cannot be turned off."
+PREFERENCE_ESSENTIAL = _(
+    "This kind of message is always sent and cannot be turned off."
+)
 
 
 def idempotency_key(kind: str, to_email: str, subject_key: str) -> str:
@@ -154,20 +158,26 @@ def message_enqueue(
     *,
     kind: str,
     to_email: str,
-    subject: str,
+    subject,  # str, lazy, or a callable (see below)
     template: str,
     context: dict,
     key: str,
     recipient=None,
     link_kind: str = "",
     link_object_id: int | None = None,
+    language: str | None = None,
 ) -> Message:
     """Write the message row (or return the existing one with the same key).
 
     ``template`` names ``templates/emails/<template>.txt`` and, if present,
     ``.html`` (without one, the HTML part is the text in the e-mail layout);
     both get ``context`` plus ``recipient``, ``site_url`` and
-    ``preferences_url``, rendered with times in the recipient's time zone.
+    ``preferences_url``, rendered with times in the recipient's time zone and
+    in the recipient's language (``dashmentor.languages.language_for``, or
+    ``language``). ``subject`` is made in that language too: a lazy
+    translation, or a callable without arguments (a ``functools.partial``) that
+    formats it from translated parts (a round's name in the recipient's
+    language, a "3 days" in theirs).
     ``key`` says what the message is about (e.g. ``"survey:12"``): with the
     kind and the address it makes the idempotency key, so a second call with
     the same three returns the first message and sends nothing more.
@@ -197,7 +207,9 @@ def message_enqueue(
         ctx["link"] = links.PLACEHOLDER
     zone = _zone_for(recipient, context)
     ctx["time_zone_name"] = zone.key.replace("_", " ")
-    body_text, body_html = _render(template, ctx, zone)
+    with translation.override(language or language_for(recipient)):
+        body_text, body_html = _render(template, ctx, zone)
+        subject = str(subject() if callable(subject) else subject)
     status = (
         Message.Status.PENDING if wants(recipient, kind) else Message.Status.SUPPRESSED
     )
@@ -697,16 +709,29 @@ def message_resend(*, message: Message, by) -> Message:
     return message
 
 
-def preferences_update(*, user, time_zone: str, disabled_kinds: Iterable[str]):
-    """Save the user's time zone and which optional kinds they turned off."""
+def preferences_update(
+    *,
+    user,
+    time_zone: str,
+    disabled_kinds: Iterable[str],
+    language: str | None = None,
+):
+    """Save the user's time zone, language (when given; "" is the browser's)
+    and which optional kinds they turned off."""
     disabled = set(disabled_kinds)
     refused = disabled & ESSENTIAL_KINDS
     if refused:
         raise ValueError(PREFERENCE_ESSENTIAL)
     with transaction.atomic():
+        changed = []
         if user.time_zone != time_zone:
             user.time_zone = time_zone
-            user.save(update_fields=["time_zone"])
+            changed.append("time_zone")
+        if language is not None and user.language != language:
+            user.language = language
+            changed.append("language")
+        if changed:
+            user.save(update_fields=changed)
         for kind in OPTIONAL_KINDS:
             Preference.objects.update_or_create(
                 user=user, kind=kind, defaults={"enabled": kind not in disabled}

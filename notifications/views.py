@@ -1,12 +1,15 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from dashmentor.views import PasswordResetView as RateLimitedPasswordResetView
 
 from . import selectors, services
-from .forms import ESSENTIAL_LABELS, OutboxPasswordResetForm, PreferencesForm
+from .forms import OutboxPasswordResetForm, PreferencesForm, essential_labels
 from .services import OPTIONAL_KINDS
 
 
@@ -17,17 +20,34 @@ def preferences(request):
     if request.method == "POST":
         form = PreferencesForm(request.POST)
         if form.is_valid():
+            language = form.cleaned_data["language"]
             services.preferences_update(
                 user=user,
                 time_zone=form.cleaned_data["time_zone"],
                 disabled_kinds=form.disabled_kinds,
+                language=language,
             )
-            messages.success(request, "Your settings are saved.")
-            return redirect("notifications:preferences")
+            # The confirmation is already in the language just chosen.
+            with translation.override(
+                language or translation.get_language_from_request(request)
+            ):
+                messages.success(request, _("Your settings are saved."))
+            response = redirect("notifications:preferences")
+            if language:
+                response.set_cookie(
+                    settings.LANGUAGE_COOKIE_NAME,
+                    language,
+                    max_age=settings.LANGUAGE_COOKIE_AGE,
+                    secure=settings.SESSION_COOKIE_SECURE,
+                    httponly=True,
+                    samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                )
+            return response
     else:
         enabled = selectors.preferences_for_user(user=user)
         form = PreferencesForm(
             initial={
+                "language": user.language,
                 "time_zone": user.time_zone,
                 "receive": [k for k in OPTIONAL_KINDS if enabled.get(k, True)],
             }
@@ -38,7 +58,7 @@ def preferences(request):
     return render(
         request,
         "notifications/preferences.html",
-        {"form": form, "essential": ESSENTIAL_LABELS, "history": history},
+        {"form": form, "essential": essential_labels(), "history": history},
     )
 
 

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from affinity.models import Group, GroupMember
 from affinity.permissions import can_manage_group
@@ -100,28 +100,30 @@ def _tags(profile: CollaborationProfile, topic_ids) -> str:
 
 
 def search_document_build(profile: CollaborationProfile, *, topics, challenges) -> str:
-    """Everything the directory's search finds a profile by, as plain text."""
-    labels = {
-        **{c.value: c.label for c in rules.DataSystem},
-        **{c.value: c.label for c in rules.Population},
-    }
+    """Everything the directory's search finds a profile by, as plain text: the
+    vocabularies' words in English and in Spanish, so that either finds it."""
     from dashmentor.choices import Sector, USState
 
-    sector_labels = dict(Sector.choices)
+    def words(choices, values) -> str:
+        found = []
+        for language in ("en", "es"):
+            with translation.override(language):
+                labels = {value: str(label) for value, label in choices}
+                found += [labels.get(v, v) for v in values if v]
+        return " ".join(dict.fromkeys(found))
+
+    vocab = [*rules.DataSystem.choices, *rules.Population.choices]
     parts = [
         profile.organization.name,
         profile.works_on,
         profile.offers,
         " ".join(challenges),
         " ".join(t.name for t in topics),
-        " ".join(sector_labels.get(s, s) for s in profile.partner_sectors),
-        " ".join(
-            labels.get(s, s)
-            for s in [*profile.data_systems, *profile.data_systems_planned]
-        ),
-        " ".join(labels.get(p, p) for p in profile.populations),
-        dict(USState.choices).get(profile.state, ""),
-        rules.Region(profile.region).label if profile.region else "",
+        words(Sector.choices, profile.partner_sectors),
+        words(vocab, [*profile.data_systems, *profile.data_systems_planned]),
+        words(vocab, profile.populations),
+        words(USState.choices, [profile.state]),
+        words(rules.Region.choices, [profile.region]),
     ]
     return "\n".join(p for p in parts if p)
 

@@ -114,6 +114,18 @@ def _settings_put_back():
 
 
 @pytest.fixture(autouse=True)
+def _english_to_start():
+    """Each test starts in English: a Spanish page leaves its language active in
+    the thread (as Django's own locale middleware does), and a later test's
+    e-mails to addresses without an account would follow it."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate limits and cached reports live in the cache: start each test empty."""
     from django.core.cache import cache

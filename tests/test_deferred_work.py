@@ -305,3 +305,100 @@ def test_a_rubric_change_with_the_broker_down_is_recomputed_by_its_sweep(
     assignment.review.refresh_from_db()
     assert str(assignment.review.weighted_total) == "3.000"
     assert Round.objects.get(pk=round_.pk).totals_stale_since is None
+
+
+# --- webhook deliveries ---
+
+
+def test_a_decision_release_with_the_broker_down_is_delivered_by_the_webhook_sweep(
+    client, broker_down, django_capture_on_commit_callbacks
+):
+    """Row: ``WebhookDelivery`` (pending). Sweep: ``webhook_sweep_task``."""
+    from api import services as api_services
+    from api.models import WebhookDelivery
+    from api.tasks import webhook_sweep_task
+    from applications.review import services as review_services
+    from tests.api.receiver import Receiver
+
+    staff = factories.StaffFactory()
+    application = rf.SubmittedApplicationFactory()
+    review_services.decision_record(
+        application=application, outcome="accept", by=staff, seen_version=0
+    )
+    client.force_login(staff, backend="django.contrib.auth.backends.ModelBackend")
+    with Receiver() as receiver:
+        endpoint = api_services.endpoint_create(
+            url=receiver.url, events=["decision.released"], by=staff
+        )
+        receiver.secret = api_services.endpoint_secret(endpoint)
+        with broker_down(), django_capture_on_commit_callbacks(execute=True):
+            page = client.post(
+                reverse("applications:staff-release", args=[application.round.slug])
+            )
+        assert page.status_code == 302
+        assert WebhookDelivery.objects.get().status == "pending"
+        assert receiver.received == []
+
+        assert webhook_sweep_task()["pending"] == 1
+        assert webhook_sweep_task()["pending"] == 0
+    assert [r["verified"] for r in receiver.received] == [True]
+    assert WebhookDelivery.objects.get().status == "delivered"
+
+
+def test_a_webhook_delivery_whose_task_was_dropped_is_delivered_by_the_sweep(
+    broker_drops, django_capture_on_commit_callbacks
+):
+    from api import services as api_services
+    from api.models import WebhookDelivery
+    from api.tasks import webhook_sweep_task
+    from tests.api.receiver import Receiver
+
+    staff = factories.StaffFactory()
+    with Receiver() as receiver:
+        endpoint = api_services.endpoint_create(
+            url=receiver.url, events=["decision.released"], by=staff
+        )
+        receiver.secret = api_services.endpoint_secret(endpoint)
+        with broker_drops() as lost, django_capture_on_commit_callbacks(execute=True):
+            api_services.endpoint_ping(endpoint=endpoint, by=staff)
+        assert lost == ["api.tasks.webhook_deliver_batch_task"]
+        assert WebhookDelivery.objects.get().status == "queued"
+        assert webhook_sweep_task()["stuck_queued"] == 0  # too young yet
+        with later():
+            assert webhook_sweep_task()["stuck_queued"] == 1
+    assert len(receiver.received) == 1
+    assert WebhookDelivery.objects.get().status == "delivered"
+
+
+# --- close-out: tranches that fall due ------------------------------------------------
+
+
+def test_a_plan_approved_whose_commit_hook_was_lost_is_made_due_by_the_scan(
+    client_as, django_capture_on_commit_callbacks
+):
+    """Row: the ``Tranche`` rows ``pending`` or ``due``. Sweep:
+    ``closeout_scan_task``, every 5 minutes."""
+    from awards import services as award_services
+    from awards.models import Tranche
+    from awards.tasks import closeout_scan_task
+    from tests.awards.factories import Awarded
+
+    a = Awarded()
+    letter = award_services.letter_issue(award=a.award, by=a.staff, expected_number=0)
+    award_services.letter_accept(letter=letter, by=a.contact)
+    award_services.letter_countersign(letter=letter, by=a.staff)
+    a.file_workplan()
+    # The mentor approves through the page; what waited for the commit is lost.
+    with django_capture_on_commit_callbacks(execute=False):
+        page = client_as(a.mentor).post(
+            reverse("cohorts:workplan-review", args=[a.award.pk]),
+            {"decision": "approve", "comment": "A clear plan."},
+        )
+    assert page.status_code == 302
+    first = a.award.tranches.get(number=1)
+    assert first.status == Tranche.Status.PENDING
+
+    assert closeout_scan_task()["tranches"] == 1
+    first.refresh_from_db()
+    assert first.status == Tranche.Status.DUE
+    assert closeout_scan_task()["tranches"] == 0

@@ -6,7 +6,12 @@ that of an object of *another* organization or cohort than the requesting
 user's, so the table says what a curious user gets when it edits the address bar.
 
 Answers: ``OK`` (200), ``LOGIN`` (redirect to sign-in), ``DENY`` (403), ``GONE``
-(404), ``REDIRECT`` (another redirect), ``NOT_ALLOWED`` (405: a POST-only URL).
+(404), ``REDIRECT`` (another redirect), ``NOT_ALLOWED`` (405: a POST-only URL),
+``NO_TOKEN`` (401: the JSON API without a token).
+
+The JSON API's routes (``API_ROUTES``) are requested the way a tool calls
+them: with a personal token of the role's user (read-only, as tokens are by
+default), and with no token for the anonymous row.
 """
 
 from __future__ import annotations
@@ -20,13 +25,14 @@ from django.utils import timezone
 
 from tests import factories
 
-OK, LOGIN, DENY, GONE, REDIRECT, NOT_ALLOWED = (
+OK, LOGIN, DENY, GONE, REDIRECT, NOT_ALLOWED, NO_TOKEN = (
     "200",
     "login",
     "403",
     "404",
     "302",
     "405",
+    "401",
 )
 ROLES = ("anonymous", "applicant", "reviewer", "mentor", "mentee", "staff", "alumni")
 
@@ -48,6 +54,8 @@ STAFF_ONLY = only({"staff": OK})
 PARTICIPANTS = ("mentor", "mentee", "staff", "alumni")
 # Another cohort's mentee organization: its mentor and mentee get 404.
 YEAR_OTHER = only({"mentor": GONE, "mentee": GONE, "staff": OK})
+# An award's close-out: alumni keep theirs, and get 404 for another's.
+AWARD_OTHER = {**YEAR_OTHER, "alumni": GONE}
 
 
 @dataclass
@@ -120,6 +128,33 @@ def world(db):
     from cohorts.models import Event, PlacementEntry, PlacementRun
 
     run = PlacementRun.objects.create(round=round_)
+    from awards import services as award_services
+    from awards.models import Resource
+
+    letter = award_services.letter_issue(
+        award=other_member.award, by=users["staff"], expected_number=0
+    )
+    resource = Resource.objects.create(
+        title="Their draft",
+        slug="their-draft",
+        summary="Not published.",
+        license=Resource.License.CC_BY,
+        award=other_member.award,
+        submitted_by=other_member.user,
+    )
+    from applications.outreach.models import (
+        AskedQuestion,
+        FaqEntry,
+        Milestone,
+        Webinar,
+    )
+
+    webinar = Webinar.objects.create(
+        round=round_,
+        title="Informational webinar",
+        starts_at=timezone.now() + dt.timedelta(days=2),
+        join_url="https://meet.example.org/join",
+    )
     from peers import services as peer_services
     from peers.models import Block, GroupMoveSuggestion
 
@@ -139,7 +174,28 @@ def world(db):
     peer_move = GroupMoveSuggestion.objects.create(
         member=group_member, to_group=other_group
     )
+    from api.models import WebhookEndpoint
+
     other = {
+        "endpoint": WebhookEndpoint.objects.create(
+            url="https://hooks.example.org/portal",
+            events=["survey.closed"],
+            secret_salt="matrix",
+        ),
+        "webinar": webinar,
+        "question": AskedQuestion.objects.create(
+            round=round_,
+            text="Can a tribal nation apply?",
+            email="asker@example.org",
+            status=AskedQuestion.Status.WAITING,
+            confirmed_at=timezone.now(),
+        ),
+        "faq": FaqEntry.objects.create(
+            round=round_, question="Who can apply?", answer="Public entities."
+        ),
+        "milestone": Milestone.objects.create(
+            round=round_, kind=Milestone.Kind.ANNOUNCED, on=dt.date(2025, 11, 26)
+        ),
         "run": run,
         "entry": PlacementEntry.objects.create(run=run, application=other_application),
         "event": Event.objects.create(
@@ -157,6 +213,9 @@ def world(db):
         "mentorship": theirs,
         "award": other_member.award,
         "member": other_member,
+        "letter": letter,
+        "tranche": other_member.award.tranches.first(),
+        "resource": resource,
         "now": timezone.now() + dt.timedelta(days=1),
         "profile": other_profile,
         "intro": peer_intro,
@@ -174,6 +233,8 @@ EXPECTED: dict[str, tuple] = {
     "staff-home": (None, STAFF_ONLY),
     "health": (None, everyone(OK)),
     "health-live": (None, everyone(OK)),
+    "language-set": (None, everyone(NOT_ALLOWED)),
+    "javascript-catalog": (lambda w: ["es"], everyone(OK)),
     "login": (None, {**everyone(REDIRECT), "anonymous": OK}),
     "logout": (None, everyone(NOT_ALLOWED)),
     "password_reset": (None, everyone(OK)),
@@ -428,6 +489,131 @@ EXPECTED: dict[str, tuple] = {
     "cohorts:calendar": (None, signed_in(OK)),
     "cohorts:calendar-reset": (None, everyone(NOT_ALLOWED)),
     "cohorts:calendar-feed": (lambda w: ["x" * 43], everyone(GONE)),
+    "awards:rounds": (None, STAFF_ONLY),
+    "awards:reports-waiting": (None, only({"mentor": OK, "staff": OK})),
+    "awards:round": (lambda w: [w.other["round"].pk], STAFF_ONLY),
+    "awards:letter-template": (lambda w: [w.other["round"].pk], STAFF_ONLY),
+    "awards:schedule": (lambda w: [w.other["round"].pk], STAFF_ONLY),
+    "awards:report-questions": (lambda w: [w.other["round"].pk], STAFF_ONLY),
+    "awards:payments": (lambda w: [w.other["round"].pk], STAFF_ONLY),
+    "awards:payments-csv": (lambda w: [w.other["round"].pk], STAFF_ONLY),
+    "awards:funder-report": (lambda w: [w.other["round"].pk], STAFF_ONLY),
+    "awards:funder-report-pdf": (lambda w: [w.other["round"].pk], STAFF_ONLY),
+    "awards:funder-report-csv": (lambda w: [w.other["round"].pk], STAFF_ONLY),
+    "awards:funder-report-refresh": (
+        lambda w: [w.other["round"].pk],
+        everyone(NOT_ALLOWED),
+    ),
+    "awards:tranche-pay": (lambda w: [w.other["tranche"].pk], STAFF_ONLY),
+    "awards:award": (lambda w: [w.other["award"].pk], AWARD_OTHER),
+    "awards:letter-issue": (lambda w: [w.other["award"].pk], everyone(NOT_ALLOWED)),
+    "awards:letter-accept": (lambda w: [w.other["award"].pk], everyone(NOT_ALLOWED)),
+    "awards:letter-upload": (lambda w: [w.other["award"].pk], everyone(NOT_ALLOWED)),
+    "awards:letter-countersign": (
+        lambda w: [w.other["award"].pk],
+        everyone(NOT_ALLOWED),
+    ),
+    "awards:letter-pdf": (
+        lambda w: [w.other["award"].pk, w.other["letter"].number],
+        AWARD_OTHER,
+    ),
+    # The letter has no signed copy yet.
+    "awards:letter-signed": (
+        lambda w: [w.other["award"].pk, w.other["letter"].number],
+        {**AWARD_OTHER, "staff": GONE},
+    ),
+    "awards:report": (lambda w: [w.other["award"].pk], AWARD_OTHER),
+    "awards:report-submit": (lambda w: [w.other["award"].pk], everyone(NOT_ALLOWED)),
+    "awards:report-comment": (
+        lambda w: [w.other["award"].pk],
+        everyone(NOT_ALLOWED),
+    ),
+    "awards:report-decide": (lambda w: [w.other["award"].pk], everyone(NOT_ALLOWED)),
+    "awards:report-attach": (lambda w: [w.other["award"].pk], everyone(NOT_ALLOWED)),
+    "awards:report-detach": (
+        lambda w: [w.other["award"].pk, 999999],
+        everyone(NOT_ALLOWED),
+    ),
+    # No report filed yet: no version, no file.
+    "awards:report-version": (
+        lambda w: [w.other["award"].pk, 1],
+        {**AWARD_OTHER, "staff": GONE},
+    ),
+    "awards:report-file": (
+        lambda w: [w.other["award"].pk, w.other["letter"].document_id],
+        {**AWARD_OTHER, "staff": GONE},
+    ),
+    "resources:list": (None, everyone(OK)),
+    "resources:mine": (None, only({"mentor": OK, "mentee": OK, "alumni": OK})),
+    "resources:create": (None, only({"mentor": OK, "mentee": OK, "alumni": OK})),
+    "resources:review-list": (None, STAFF_ONLY),
+    # Another organization's draft: its mentor and mentees do not reach it.
+    "resources:edit": (
+        lambda w: [w.other["resource"].pk],
+        only({"mentor": GONE, "mentee": GONE, "alumni": GONE}),
+    ),
+    "resources:submit": (lambda w: [w.other["resource"].pk], everyone(NOT_ALLOWED)),
+    "resources:review": (lambda w: [w.other["resource"].pk], everyone(NOT_ALLOWED)),
+    "resources:withdraw": (
+        lambda w: [w.other["resource"].pk],
+        everyone(NOT_ALLOWED),
+    ),
+    "resources:detail": (
+        lambda w: [w.other["resource"].slug],
+        {**everyone(GONE), "staff": OK},
+    ),
+    "resources:file": (lambda w: [w.other["resource"].slug], everyone(GONE)),
+    # A round's questions, webinars and timeline: public pages for everyone;
+    # askers, registrants and the queue for staff only.
+    "applications:round-questions": (lambda w: [w.other["round"].slug], everyone(OK)),
+    "applications:question-confirm": (lambda w: ["bad-token"], everyone("400")),
+    "applications:round-webinars": (lambda w: [w.other["round"].slug], everyone(OK)),
+    "applications:webinar-register": (lambda w: [w.other["webinar"].pk], everyone(OK)),
+    "applications:webinar-registration": (lambda w: ["bad-token"], everyone(GONE)),
+    "applications:webinar-registration-ics": (
+        lambda w: ["bad-token"],
+        everyone(GONE),
+    ),
+    "applications:round-timeline-ics": (
+        lambda w: [w.other["round"].slug],
+        everyone(OK),
+    ),
+    "applications:staff-questions": (lambda w: [w.other["round"].slug], STAFF_ONLY),
+    "applications:staff-question-answer": (
+        lambda w: [w.other["question"].pk],
+        STAFF_ONLY,
+    ),
+    "applications:staff-question-dismiss": (
+        lambda w: [w.other["question"].pk],
+        everyone(NOT_ALLOWED),
+    ),
+    "applications:staff-faq-create": (lambda w: [w.other["round"].slug], STAFF_ONLY),
+    "applications:staff-faq-edit": (
+        lambda w: [w.other["round"].slug, w.other["faq"].pk],
+        STAFF_ONLY,
+    ),
+    "applications:staff-timeline": (lambda w: [w.other["round"].slug], STAFF_ONLY),
+    "applications:staff-milestone-edit": (
+        lambda w: [w.other["round"].slug, w.other["milestone"].pk],
+        STAFF_ONLY,
+    ),
+    "applications:staff-milestone-delete": (
+        lambda w: [w.other["round"].slug, w.other["milestone"].pk],
+        everyone(NOT_ALLOWED),
+    ),
+    "applications:staff-webinars": (lambda w: [w.other["round"].slug], STAFF_ONLY),
+    "applications:staff-webinar-edit": (
+        lambda w: [w.other["round"].slug, w.other["webinar"].pk],
+        STAFF_ONLY,
+    ),
+    "applications:staff-webinar-registrations": (
+        lambda w: [w.other["round"].slug, w.other["webinar"].pk],
+        STAFF_ONLY,
+    ),
+    "applications:staff-webinar-registrations-csv": (
+        lambda w: [w.other["round"].slug, w.other["webinar"].pk],
+        STAFF_ONLY,
+    ),
     # The peer network: participants (mentors, mentees, alumni, staff) use the
     # directory; another organization's profile is readable by participants
     # only, editable by nobody else; introductions of others answer 404 to
@@ -473,6 +659,118 @@ EXPECTED: dict[str, tuple] = {
     "peers:report": (None, STAFF_ONLY),
     "peers:report-svg": (None, STAFF_ONLY),
     "peers:report-csv": (lambda w: ["connections"], STAFF_ONLY),
+    # The API's pages: one's own tokens; staff's webhook endpoints.
+    "api:token-list": (None, signed_in(OK)),
+    "api:token-revoke": (lambda w: [999999], everyone(NOT_ALLOWED)),
+    "api:endpoint-list": (None, STAFF_ONLY),
+    "api:endpoint-create": (None, STAFF_ONLY),
+    "api:endpoint-detail": (lambda w: [w.other["endpoint"].pk], STAFF_ONLY),
+    "api:endpoint-edit": (lambda w: [w.other["endpoint"].pk], STAFF_ONLY),
+    "api:endpoint-rotate": (
+        lambda w: [w.other["endpoint"].pk],
+        everyone(NOT_ALLOWED),
+    ),
+    "api:endpoint-ping": (lambda w: [w.other["endpoint"].pk], everyone(NOT_ALLOWED)),
+    "api:delivery-redeliver": (lambda w: [999999], everyone(NOT_ALLOWED)),
+    # The documentation and the OpenAPI document are public.
+    "api:docs": (None, everyone(OK)),
+    "api:schema": (None, everyone(OK)),
+}
+
+# The JSON API, with a token of the role's user (no token for anonymous).
+# Another organization's or cohort's ids answer 404 where the role reads the
+# resource at all, as on the pages.
+API_SIGNED_IN = signed_in(OK, anonymous=NO_TOKEN)
+API_STAFF = only({"staff": OK}, anonymous=NO_TOKEN)
+API_ROUTES: dict[str, tuple] = {
+    "api:api-root": (None, API_SIGNED_IN),
+    "api:me": (None, API_SIGNED_IN),
+    "api:round-list": (None, everyone(OK)),
+    "api:round-detail": (lambda w: [w.other["round"].slug], everyone(OK)),
+    "api:mentorship-list": (None, everyone(OK)),
+    "api:mentorship-detail": (lambda w: [w.other["mentorship"].pk], everyone(OK)),
+    "api:application-list": (
+        None,
+        only({"staff": OK, "applicant": OK}, anonymous=NO_TOKEN),
+    ),
+    "api:application-detail": (
+        lambda w: [w.other["application"].pk],
+        only({"staff": OK, "applicant": GONE}, anonymous=NO_TOKEN),
+    ),
+    # A write: GET is not allowed, once the role may reach it at all.
+    "api:application-decision": (
+        lambda w: [w.other["application"].pk],
+        only({"staff": NOT_ALLOWED}, anonymous=NO_TOKEN),
+    ),
+    "api:assignment-list": (None, only({"reviewer": OK}, anonymous=NO_TOKEN)),
+    "api:assignment-detail": (
+        lambda w: [999999],
+        only({"reviewer": GONE}, anonymous=NO_TOKEN),
+    ),
+    "api:review-list": (None, only({"reviewer": OK}, anonymous=NO_TOKEN)),
+    "api:review-detail": (
+        lambda w: [999999],
+        only({"reviewer": GONE}, anonymous=NO_TOKEN),
+    ),
+    "api:award-list": (None, API_STAFF),
+    "api:award-detail": (lambda w: [w.other["award"].pk], API_STAFF),
+    "api:cohort-member-list": (
+        None,
+        only({"staff": OK, "mentor": OK}, anonymous=NO_TOKEN),
+    ),
+    "api:cohort-member-detail": (
+        lambda w: [w.other["member"].pk],
+        only({"staff": OK, "mentor": GONE}, anonymous=NO_TOKEN),
+    ),
+    "api:event-list": (None, API_SIGNED_IN),
+    "api:event-detail": (
+        lambda w: [w.other["event"].pk],
+        {**signed_in(GONE, anonymous=NO_TOKEN), "staff": OK},
+    ),
+    "api:event-attendance": (
+        lambda w: [w.other["event"].pk],
+        signed_in(NOT_ALLOWED, anonymous=NO_TOKEN),
+    ),
+    "api:attendance-list": (
+        None,
+        only({"staff": OK, "mentor": OK}, anonymous=NO_TOKEN),
+    ),
+    "api:attendance-detail": (
+        lambda w: [999999],
+        only({"staff": GONE, "mentor": GONE}, anonymous=NO_TOKEN),
+    ),
+    "api:measure-list": (None, API_SIGNED_IN),
+    "api:measure-detail": (
+        lambda w: [999999],
+        signed_in(GONE, anonymous=NO_TOKEN),
+    ),
+    "api:measure-progress": (
+        lambda w: [999999],
+        signed_in(NOT_ALLOWED, anonymous=NO_TOKEN),
+    ),
+    "api:affinity-group-list": (None, API_SIGNED_IN),
+    "api:affinity-group-detail": (lambda w: [w.other["group"].pk], API_SIGNED_IN),
+    "api:affinity-meeting-list": (None, API_SIGNED_IN),
+    "api:affinity-meeting-detail": (
+        lambda w: [w.other["meeting"].pk],
+        API_SIGNED_IN,
+    ),
+    # Every signed-in user may ask; only staff and a group's leaders and
+    # support staff get rows.
+    "api:affinity-attendance-list": (None, API_SIGNED_IN),
+    "api:affinity-attendance-detail": (
+        lambda w: [999999],
+        signed_in(GONE, anonymous=NO_TOKEN),
+    ),
+    "api:collaboration-profile-list": (None, API_SIGNED_IN),
+    # As the profile's page: participants read it, others get 404.
+    "api:collaboration-profile-detail": (
+        lambda w: [w.other["profile"].pk],
+        {**signed_in(GONE, anonymous=NO_TOKEN), **{p: OK for p in PARTICIPANTS}},
+    ),
+    "api:report-program": (None, API_STAFF),
+    "api:report-survey": (lambda w: [w.other["survey"].pk], API_STAFF),
+    "api:report-affinity-attendance": (None, API_STAFF),
 }
 
 
@@ -493,8 +791,10 @@ def url_names(resolver=None, prefix="") -> list[tuple[str, URLPattern]]:
 
 def test_every_url_has_a_row_in_the_table():
     """A URL added without saying who may open it fails here."""
-    missing = sorted({name for name, _ in url_names()} - set(EXPECTED))
-    assert not missing, f"add these URLs to EXPECTED: {missing}"
+    missing = sorted(
+        {name for name, _ in url_names()} - set(EXPECTED) - set(API_ROUTES)
+    )
+    assert not missing, f"add these URLs to EXPECTED or API_ROUTES: {missing}"
 
 
 def answer(response) -> str:
@@ -519,4 +819,24 @@ def test_each_role_gets_exactly_the_expected_answer_everywhere(world, client, ro
             wrong.append(
                 f"{name} ({url}): expected {expected[role]}, got {got}: {said}"
             )
+    assert not wrong, f"as {role}:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_exactly_the_expected_answer_from_the_api(world, role):
+    from rest_framework.test import APIClient
+
+    from api.services import token_create
+
+    client = APIClient()
+    user = world.users[role]
+    if user is not None:
+        _token, secret = token_create(user=user, name="Permission matrix")
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    wrong = []
+    for name, (args, expected) in sorted(API_ROUTES.items()):
+        url = reverse(name, args=args(world) if args else None)
+        got = answer(client.get(url, HTTP_ACCEPT="application/json"))
+        if got != expected[role]:
+            wrong.append(f"{name} ({url}): expected {expected[role]}, got {got}")
     assert not wrong, f"as {role}:\n" + "\n".join(wrong)

@@ -7,6 +7,7 @@ import django_filters
 from django import forms
 from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Coalesce, NullIf
+from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Mentorship
 from dashmentor.choices import Sector, USState
@@ -53,7 +54,7 @@ class ApplicationFilter(django_filters.FilterSet):
     """Filters of the staff review list; the round is set by the view."""
 
     q = django_filters.CharFilter(
-        label="Search",
+        label=_("Search"),
         method="search",
         widget=forms.TextInput(
             attrs={"placeholder": "Organization, collaboration, city"}
@@ -65,26 +66,30 @@ class ApplicationFilter(django_filters.FilterSet):
     )
     # Choices are the round's mentorships, read once (see __init__).
     preference = django_filters.ChoiceFilter(
-        label="First preference", field_name="first_preference", choices=[]
+        label=_("First preference"), field_name="first_preference", choices=[]
     )
     sector = django_filters.ChoiceFilter(
-        label="Partner sector", choices=Sector.choices, method="filter_sector"
+        label=_("Partner sector"), choices=Sector.choices, method="filter_sector"
     )
     state = django_filters.ChoiceFilter(choices=USState.choices)
     org_type = django_filters.ChoiceFilter(
-        label="Organization type",
+        label=_("Organization type"),
         field_name="organization__org_type",
         choices=Organization.OrgType.choices,
     )
     decision = django_filters.ChoiceFilter(
-        label="Decision",
-        choices=[(NO_DECISION, "Not decided"), *Decision.Outcome.choices],
+        label=_("Decision"),
+        choices=[(NO_DECISION, _("Not decided")), *Decision.Outcome.choices],
         method="filter_decision",
     )
     disagreement = django_filters.BooleanFilter(
-        label="Reviewers disagree",
+        label=_("Reviewers disagree"),
         widget=forms.Select(
-            choices=[("", "Any"), ("true", "Flagged only"), ("false", "Not flagged")]
+            choices=[
+                ("", _("Any")),
+                ("true", _("Flagged only")),
+                ("false", _("Not flagged")),
+            ]
         ),
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from dashmentor.models import User
 
@@ -20,10 +21,10 @@ class ReviewForm(forms.Form):
     """
 
     overall_comment = forms.CharField(
-        label="Overall comment",
+        label=_("Overall comment"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="For staff only: your overall view of the application.",
+        help_text=_("For staff only: your overall view of the application."),
     )
 
     def __init__(self, *args, criteria: list[Criterion], review=None, **kwargs):
@@ -46,7 +47,7 @@ class ReviewForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
             self.fields[f"shareable_{c.pk}"] = forms.BooleanField(
-                label="May be shared with the applicant (unsigned)",
+                label=_("May be shared with the applicant (unsigned)"),
                 required=False,
             )
             old = scores.get(c.pk)
@@ -79,12 +80,12 @@ class ReviewForm(forms.Form):
 
 class ConflictDeclareForm(forms.Form):
     kind = forms.ChoiceField(
-        label="Kind of conflict", choices=Conflict.Kind.choices, initial="other"
+        label=_("Kind of conflict"), choices=Conflict.Kind.choices, initial="other"
     )
     note = forms.CharField(
-        label="What is the conflict?",
+        label=_("What is the conflict?"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Staff read this; the applicant never does.",
+        help_text=_("Staff read this; the applicant never does."),
     )
 
 
@@ -93,13 +94,13 @@ class DecisionForm(forms.Form):
         choices=Decision.Outcome.choices, widget=forms.RadioSelect
     )
     note = forms.CharField(
-        label="Note (internal)",
+        label=_("Note (internal)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Why; staff see it on the application's history.",
+        help_text=_("Why; staff see it on the application's history."),
     )
     share_feedback = forms.BooleanField(
-        label="Send the reviewers' shareable comments with a waitlist or decline",
+        label=_("Send the reviewers' shareable comments with a waitlist or decline"),
         required=False,
     )
     seen_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
@@ -118,10 +119,10 @@ class DecisionForm(forms.Form):
 
 
 class BulkDecisionForm(forms.Form):
-    outcome = forms.ChoiceField(label="Decision", choices=Decision.Outcome.choices)
-    note = forms.CharField(label="Note (internal)", required=False)
+    outcome = forms.ChoiceField(label=_("Decision"), choices=Decision.Outcome.choices)
+    note = forms.CharField(label=_("Note (internal)"), required=False)
     share_feedback = forms.BooleanField(
-        label="Share reviewers' comments", required=False
+        label=_("Share reviewers' comments"), required=False
     )
     pick = forms.MultipleChoiceField(required=True, choices=())
 
@@ -140,7 +141,7 @@ class BulkDecisionForm(forms.Form):
         for value in self.cleaned_data["pick"]:
             app_id, _, version = value.partition(":")
             if not (app_id.isdigit() and version.isdigit()):
-                raise forms.ValidationError("The selection is not valid.")
+                raise forms.ValidationError(_("The selection is not valid."))
             seen[int(app_id)] = int(version)
         return seen
 
@@ -148,17 +149,17 @@ class BulkDecisionForm(forms.Form):
 class AssignForm(forms.Form):
     reviewer = forms.ModelChoiceField(
         queryset=User.objects.filter(is_reviewer=True, is_active=True),
-        label="Assign a reviewer",
+        label=_("Assign a reviewer"),
     )
 
 
 class RoundReviewSettingsForm(forms.ModelForm):
     blind_fields = forms.MultipleChoiceField(
-        label="Identifying fields",
+        label=_("Identifying fields"),
         choices=list(rules.BLIND_FIELDS.items()),
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text="Hidden from external reviewers when the review is blind.",
+        help_text=_("Hidden from external reviewers when the review is blind."),
     )
 
     class Meta:

@@ -36,7 +36,7 @@ SECTOR_LABELS = dict(Sector.choices)
 def sectors_of(application: Application) -> list[str]:
     """The partner sectors' labels, from the denormalized index."""
     codes = [c for c in (application.sectors_index or "").split(",") if c]
-    return [SECTOR_LABELS.get(c, c) for c in codes]
+    return [str(SECTOR_LABELS.get(c, c)) for c in codes]
 
 
 # --------------------------------------------------------------------------

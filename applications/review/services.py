@@ -12,12 +12,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import dateformat, timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from dashmentor import broker
 from dashmentor.models import AuditEvent, Membership, User
@@ -46,17 +49,29 @@ NOT_A_REVIEWER = "{name} is not a reviewer."
 CONFLICTED = "{name} has a conflict of interest with this application."
 ALREADY_ASSIGNED = "{name} is already assigned to this application."
 OVER_CAP = "{name} already has {cap} applications, the round's cap per reviewer."
-NOT_REVIEWABLE = "Only submitted, eligible applications are reviewed."
-ASSIGNMENT_CLOSED = "This assignment is no longer open."
-REVIEW_LOCKED = "A decision has been made; the reviews can no longer be changed."
-SUBMITTED_NOT_REMOVABLE = "A submitted review cannot be removed."
+NOT_REVIEWABLE = _("Only submitted, eligible applications are reviewed.")
+ASSIGNMENT_CLOSED = _("This assignment is no longer open.")
+REVIEW_LOCKED = _("A decision has been made; the reviews can no longer be changed.")
+SUBMITTED_NOT_REMOVABLE = _("A submitted review cannot be removed.")
 DECISION_CHANGED = (
     "{who} recorded “{outcome}” on this application at {when} while you were "
     "deciding. Nothing was overwritten: read their decision, then decide again."
 )
-DECISION_RELEASED = "This decision has been released to the applicant; it is final."
-DECISION_NOT_OPEN = "Only submitted applications can be decided."
-NO_RUBRIC = "This round has no rubric yet; the program office will add it."
+DECISION_RELEASED = _("This decision has been released to the applicant; it is final.")
+DECISION_NOT_OPEN = _("Only submitted applications can be decided.")
+
+
+def _assignment_subject(round_) -> str:
+    return gettext("Applications to review: %(round)s") % {"round": round_.name}
+
+
+def _decision_subject(round_) -> str:
+    return gettext("Your application to the %(round)s: decision") % {
+        "round": round_.name
+    }
+
+
+NO_RUBRIC = _("This round has no rubric yet; the program office will add it.")
 
 ACTIVE = (
     ReviewAssignment.Status.ASSIGNED,
@@ -185,7 +200,7 @@ def _assignment_notify(round: Round, reviewer_ids: Iterable[int]) -> None:
         message_enqueue(
             kind=Kind.REVIEW_ASSIGNMENT,
             to_email=reviewer.email,
-            subject=f"Applications to review: {round.name}",
+            subject=partial(_assignment_subject, round),
             template="review_assignment",
             context={
                 "round": round,
@@ -918,7 +933,7 @@ def decision_release(
         message_enqueue(
             kind=Kind.DECISION,
             to_email=to_email,
-            subject=f"Your application to the {application.round.name}: decision",
+            subject=partial(_decision_subject, application.round),
             template="review_decision",
             context={
                 "application": application,

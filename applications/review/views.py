@@ -16,6 +16,8 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from dashmentor.csv_export import csv_response
@@ -91,14 +93,14 @@ def review_form(request, application_id):
             form_add_errors(form, exc)
         else:
             if submit:
-                messages.success(request, "Your review is submitted. Thank you!")
+                messages.success(request, _("Your review is submitted. Thank you!"))
                 return redirect("applications:reviewer-queue")
             messages.success(
-                request, "Saved. You can come back and finish it any time."
+                request, _("Saved. You can come back and finish it any time.")
             )
             return redirect("applications:review-form", application_id=application.pk)
     if request.method == "POST" and not form.is_valid():
-        messages.error(request, "Some scores need your attention; see below.")
+        messages.error(request, _("Some scores need your attention; see below."))
     assignment.refresh_from_db(fields=["status"])
     app_view = selectors.application_view(application, viewer=request.user)
     return render(
@@ -126,7 +128,7 @@ def review_conflict(request, application_id):
     )
     form = ConflictDeclareForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Say what the conflict is, then declare it again.")
+        messages.error(request, _("Say what the conflict is, then declare it again."))
         return redirect("applications:review-form", application_id=application_id)
     try:
         services.conflict_declare(
@@ -140,8 +142,10 @@ def review_conflict(request, application_id):
         return redirect("applications:review-form", application_id=application_id)
     messages.success(
         request,
-        "Thank you for declaring the conflict. The application was taken off your "
-        "list and goes to another reviewer.",
+        _(
+            "Thank you for declaring the conflict. The application was taken off your "
+            "list and goes to another reviewer."
+        ),
     )
     return redirect("applications:reviewer-queue")
 
@@ -306,16 +310,27 @@ def staff_bulk_decision(request):
     if result.decided:
         messages.success(
             request,
-            f"Recorded “{Decision.Outcome(form.cleaned_data['outcome']).label}” "
-            f"for {len(result.decided)} application(s). Nothing is sent until you "
-            "release decisions.",
+            ngettext(
+                "Recorded “%(outcome)s” for %(count)s application. Nothing is "
+                "sent until you release decisions.",
+                "Recorded “%(outcome)s” for %(count)s applications. Nothing is "
+                "sent until you release decisions.",
+                len(result.decided),
+            )
+            % {
+                "outcome": Decision.Outcome(form.cleaned_data["outcome"]).label,
+                "count": len(result.decided),
+            },
         )
     if result.conflicts:
         names = ", ".join(a.applicant.name for a in result.conflicts)
         messages.warning(
             request,
-            f"Someone else decided {len(result.conflicts)} of them since you "
-            f"loaded the list; they were left as they are: {names}.",
+            _(
+                "Someone else decided %(count)s of them since you loaded the "
+                "list; they were left as they are: %(names)s."
+            )
+            % {"count": len(result.conflicts), "names": names},
         )
     for application, reason in result.refused:
         messages.error(request, f"{application.applicant.name}: {reason}")
@@ -407,7 +422,7 @@ def staff_decide(request, pk):
         else:
             messages.success(
                 request,
-                "Decision recorded. It stays internal until decisions are released.",
+                _("Decision recorded. It stays internal until decisions are released."),
             )
             return redirect("applications:staff-application-review", pk=pk)
     return _render_review_file(request, application, decision_form=form, status=400)
@@ -428,7 +443,11 @@ def staff_assign(request, pk):
         except ValidationError as exc:
             form_add_errors(form, exc)
         else:
-            messages.success(request, f"{form.cleaned_data['reviewer']} is assigned.")
+            messages.success(
+                request,
+                _("%(reviewer)s is assigned.")
+                % {"reviewer": form.cleaned_data["reviewer"]},
+            )
             return redirect("applications:staff-application-review", pk=pk)
     return _render_review_file(request, application, assign_form=form, status=400)
 
@@ -442,7 +461,10 @@ def staff_unassign(request, pk):
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
     else:
-        messages.success(request, f"{assignment.reviewer} was taken off.")
+        messages.success(
+            request,
+            _("%(reviewer)s was taken off.") % {"reviewer": assignment.reviewer},
+        )
     return redirect(
         "applications:staff-application-review", pk=assignment.application_id
     )
@@ -463,7 +485,7 @@ def staff_round_review(request, slug):
             # The threshold sets every application's disagreement flag.
             if "disagreement_threshold" in form.changed_data:
                 services.round_rescore_queue(round=round_, by=request.user)
-        messages.success(request, "Review settings saved.")
+        messages.success(request, _("Review settings saved."))
         return redirect("applications:staff-round-review", slug=slug)
     return render(
         request,
@@ -483,13 +505,25 @@ def staff_round_review(request, slug):
 def staff_auto_assign(request, slug):
     round_ = get_object_or_404(Round, slug=slug)
     result = services.review_assign_auto(round=round_, by=request.user)
-    messages.success(request, f"{result.created} assignment(s) made.")
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s assignment made.", "%(count)s assignments made.", result.created
+        )
+        % {"count": result.created},
+    )
     if result.shortfalls:
         messages.warning(
             request,
-            f"{len(result.shortfalls)} application(s) could not get all their "
-            "reviewers (conflicts or caps). Raise the cap or add reviewers, then "
-            "assign again.",
+            ngettext(
+                "%(count)s application could not get all its reviewers (conflicts "
+                "or caps). Raise the cap or add reviewers, then assign again.",
+                "%(count)s applications could not get all their reviewers "
+                "(conflicts or caps). Raise the cap or add reviewers, then assign "
+                "again.",
+                len(result.shortfalls),
+            )
+            % {"count": len(result.shortfalls)},
         )
     return redirect("applications:staff-round-review", slug=slug)
 
@@ -504,7 +538,7 @@ def staff_release(request, slug):
             request, f"{count} decision(s) released; the applicants are e-mailed."
         )
     else:
-        messages.info(request, "There was no unreleased decision; nothing was sent.")
+        messages.info(request, _("There was no unreleased decision; nothing was sent."))
     return redirect("applications:staff-round-review", slug=slug)
 
 
@@ -573,15 +607,17 @@ def staff_rubric(request, slug):
     formset = CriterionFormSet(request.POST or None, instance=round_)
     if request.method == "POST" and formset.is_valid():
         if not formset.has_changed():
-            messages.info(request, "Nothing changed in the rubric.")
+            messages.info(request, _("Nothing changed in the rubric."))
             return redirect("applications:staff-rubric", slug=slug)
         with transaction.atomic():
             formset.save()
             services.round_rescore_queue(round=round_, by=request.user)
         messages.success(
             request,
-            "Rubric saved. Every weighted total and rank is being recomputed "
-            "with the new weights; the lists show them in a few moments.",
+            _(
+                "Rubric saved. Every weighted total and rank is being recomputed "
+                "with the new weights; the lists show them in a few moments."
+            ),
         )
         return redirect("applications:staff-rubric", slug=slug)
     return render(

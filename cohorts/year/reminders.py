@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -14,9 +15,11 @@ from notifications.reminders import (
     Offsets,
     Outgoing,
     event_outgoing,
+    left_lazy,
     reminder_horizon,
     reminder_path,
     reminder_people,
+    workplan_subject,
 )
 
 from ..models import CohortMember, Event, WorkPlan
@@ -54,7 +57,7 @@ def workplan_reminders(now: dt.datetime, offsets: Offsets) -> list[Outgoing]:
         )
         if stage is None:
             continue
-        left = rules.time_left(due_at, now)
+        left = left_lazy(due_at, now)
         seen = set()
         for member in plan.award.members.all():
             email = (member.user.email if member.user else member.email).lower()
@@ -68,7 +71,7 @@ def workplan_reminders(now: dt.datetime, offsets: Offsets) -> list[Outgoing]:
                     kind=Kind.WORKPLAN_REMINDER,
                     to_email=email,
                     recipient=member.user,
-                    subject=f"Your work plan is due in {left}",
+                    subject=partial(workplan_subject, due_at, now),
                     template="notifications_workplan_reminder",
                     context={
                         "plan": plan,
@@ -131,7 +134,7 @@ def event_reminders(now: dt.datetime, offsets: Offsets) -> list[Outgoing]:
                 event_outgoing(
                     user=user,
                     title=event.title,
-                    kind_label=event.get_kind_display(),
+                    kind_label=event.get_kind_display,
                     where=event.mentorship.short_name,
                     starts_at=event.starts_at,
                     ends_at=event.ends_at,

@@ -25,6 +25,33 @@ def nav_url(name: str) -> str:
         return url
 
 
+@register.simple_tag(takes_context=True)
+def here_for_switcher(context) -> str:
+    """Where the language switcher comes back to: this page, unless its address
+    carries a token (a password reset, a confirmation, a survey link), which
+    must not be copied into another form; then the home page."""
+    request = context.get("request")
+    if request is None:
+        return "/"
+    match = getattr(request, "resolver_match", None)
+    if match is not None and any(
+        "token" in name or name == "uidb64" for name in match.kwargs
+    ):
+        return "/"
+    return request.get_full_path()
+
+
+@register.simple_tag
+def js_catalog_url(language: str) -> str:
+    """The URL of the JavaScript catalog of ``language``, reversed once."""
+    key = (f"javascript-catalog:{language}", get_urlconf() or "", get_script_prefix())
+    try:
+        return _urls[key]
+    except KeyError:
+        _urls[key] = url = reverse("javascript-catalog", args=[language])
+        return url
+
+
 @register.simple_tag
 def select_options(field) -> str:
     """The ``<option>``s of a single-choice field with flat choices, built here.

@@ -218,7 +218,7 @@ def test_an_external_reviewer_reads_no_withheld_name_on_any_page(
     assert "crisis team shares call data" in form
     assert "Attendance data from every middle school." in form
     assert "Partner 1" in form and "Partner 2" in form
-    assert rules.REDACTED in form
+    assert str(rules.REDACTED) in form
     assert "Declare a conflict of interest" in form
     done = texts[reverse("applications:review-form", args=[first.pk])]
     assert "Other reviewers" in done

@@ -36,9 +36,13 @@ ROLES = [
     "mentee@dash.test",
     "applicant@dash.test",
 ]
+# The API's documentation (Swagger UI) and the browsable JSON pages are the
+# libraries' own pages, not the portal's templates; the API's own pages
+# (tokens, webhooks) are swept.
 SKIP = re.compile(
-    r"^/admin/|/logout|\.csv|\.ics|/export|/download|/calendar/feed|/media/"
-    r"|/static/|/health|^mailto:"
+    r"^/admin/|/logout|\.csv|\.ics|\.pdf|/export|/download|/calendar/feed|/media/"
+    r"|/static/|/health|^mailto:|^/api/docs/|^/api/schema/|^/api/v1/"
+    r"|/signed/$|/file/$|/documents/\d+/$"
 )
 PAGES_PER_PATTERN = 2
 MAX_PAGES = 45

@@ -69,7 +69,7 @@ def test_a_third_goal_is_refused_with_a_message(client_as, setup):
     response = add_goal(client, award, title="Three")
     assert Goal.objects.filter(workplan__award=award).count() == 2
     page = client.get(response["Location"])
-    assert rules.ERR_TOO_MANY_GOALS in page.content.decode()
+    assert str(rules.ERR_TOO_MANY_GOALS) in page.content.decode()
     with pytest.raises(services.ValidationError) as exc:
         services.goal_save(
             workplan=award.workplan,
@@ -106,7 +106,7 @@ def test_a_plan_with_no_goal_cannot_be_submitted(client_as, setup):
     response = client.post(
         reverse("cohorts:workplan-submit", args=[award.pk]), follow=True
     )
-    assert rules.ERR_NO_GOALS in response.content.decode()
+    assert str(rules.ERR_NO_GOALS) in response.content.decode()
     assert not WorkPlanVersion.objects.exists()
     # A refused submission writes nothing: the plan is still the unsaved draft.
     assert not WorkPlan.objects.filter(award=award).exists()
@@ -168,7 +168,7 @@ def test_asking_for_changes_needs_a_comment_and_sets_a_new_due_date(client_as, s
     client = client_as(mentor)
     url = reverse("cohorts:workplan-review", args=[award.pk])
     response = client.post(url, {"decision": "changes", "comment": " "}, follow=True)
-    assert services.ERR_COMMENT_REQUIRED in response.content.decode()
+    assert str(services.ERR_COMMENT_REQUIRED) in response.content.decode()
     assert WorkPlan.objects.get(award=award).status == WorkPlan.Status.SUBMITTED
     client.post(url, {"decision": "changes", "comment": "Add dates for goal 2."})
     workplan = WorkPlan.objects.get(award=award)

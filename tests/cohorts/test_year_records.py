@@ -314,7 +314,7 @@ def test_staff_apply_changes_and_the_history_is_kept(client_as, setup):
     again = client.post(
         reverse("cohorts:personnel-apply", args=[joins.pk]), follow=True
     )
-    assert services.ERR_CHANGE_APPLIED in again.content.decode()
+    assert str(services.ERR_CHANGE_APPLIED) in again.content.decode()
 
 
 def test_only_staff_apply_personnel_changes(client_as, setup):

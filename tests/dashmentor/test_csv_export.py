@@ -342,3 +342,75 @@ def test_the_affinity_exports(client_as, staff_user):
         )
         everything.extend(read(response))
     assert_safe(everything, planted)
+
+
+def test_the_closeout_exports(client_as, staff_user):
+    """Organization names, tranche labels, payment references, the round's name
+    and a resource's title in the payments and funder's report tables."""
+    from decimal import Decimal
+
+    from awards import services as award_services
+    from tests.awards.factories import Awarded
+
+    a = Awarded()
+    round_ = a.award.application.round
+    round_.name = hostile("round", 0)
+    round_.save()
+    organization = a.award.application.organization
+    organization.name = hostile("organization", 1)
+    organization.save()
+    award_services.schedule_save(
+        round_=round_,
+        terms=[
+            {
+                "label": hostile("tranche", 2),
+                "percent": Decimal("100"),
+                "requires_letter": True,
+                "requires_workplan": False,
+                "requires_report": False,
+            }
+        ],
+        by=staff_user,
+    )
+    letter = award_services.letter_issue(
+        award=a.award, by=staff_user, expected_number=0
+    )
+    award_services.letter_accept(letter=letter, by=a.contact)
+    award_services.letter_countersign(letter=letter, by=staff_user)
+    reference = hostile("reference", 3)
+    award_services.payment_record(
+        tranche=a.award.tranches.get(),
+        amount=Decimal("5000"),
+        paid_on=timezone.localdate(),
+        reference=reference,
+        by=staff_user,
+    )
+    resource = award_services.resource_save(
+        by=a.contact,
+        award=a.award,
+        title=hostile("resource", 4),
+        summary="x",
+        kind="toolkit",
+        link="https://example.org/",
+        topics=[],
+        sectors=[],
+        license="cc0-1.0",
+        authors="",
+    )
+    award_services.resource_submit(resource=resource, by=a.contact)
+    award_services.resource_review(
+        resource=resource, publish=True, note="", by=staff_user
+    )
+    client = client_as(staff_user)
+    rows = read(client.get(reverse("awards:payments-csv", args=[round_.pk])))
+    rows += read(client.get(reverse("awards:funder-report-csv", args=[round_.pk])))
+    assert_safe(
+        rows,
+        [
+            organization.name,
+            hostile("tranche", 2),
+            reference,
+            round_.name,
+            resource.title,
+        ],
+    )

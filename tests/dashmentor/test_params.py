@@ -66,7 +66,7 @@ def test_moving_a_question_needs_up_or_down(value, client_as, staff_user):
         follow=True,
     )
     assert page.status_code == 200
-    assert survey_services.BAD_DIRECTION in page.text
+    assert str(survey_services.BAD_DIRECTION) in page.text
     assert list(Question.objects.order_by("order").values_list("pk", flat=True)) == (
         before
     )
@@ -76,4 +76,4 @@ def test_moving_a_question_needs_up_or_down(value, client_as, staff_user):
         {"direction": value},
         follow=True,
     )
-    assert survey_services.BAD_DIRECTION in page.text
+    assert str(survey_services.BAD_DIRECTION) in page.text

@@ -96,11 +96,22 @@ def _all_views(patterns=None, prefix=""):
 
 
 def test_no_view_is_exempt_from_csrf():
-    """Every URL of the portal (admin included) keeps Django's CSRF check."""
+    """Every URL of the portal (admin included) keeps Django's CSRF check,
+    but the JSON API's: it reads no cookie for a write (a personal token in
+    the Authorization header, which another site cannot make a browser send;
+    ``tests/api/test_auth.py`` posts with a signed-in session and is refused)."""
     from django.conf import settings
+    from rest_framework.views import APIView
 
     assert "django.middleware.csrf.CsrfViewMiddleware" in settings.MIDDLEWARE
-    exempt = [url for url, view in _all_views() if getattr(view, "csrf_exempt", False)]
+    exempt = [
+        url
+        for url, view in _all_views()
+        if getattr(view, "csrf_exempt", False)
+        and not (
+            url.startswith("api/") and issubclass(getattr(view, "cls", object), APIView)
+        )
+    ]
     assert not exempt
 
 

@@ -68,6 +68,40 @@ def build_round():
     )
     response = Response.objects.create(survey=survey, submitted_on=timezone.localdate())
     Answer.objects.create(response=response, question=question, number=4)
+    # Its timeline, public questions and webinar, with a registrant who has
+    # an account and a question answered by a member of staff.
+    from applications.outreach.models import (
+        AskedQuestion,
+        FaqEntry,
+        Milestone,
+        Webinar,
+        WebinarRegistration,
+    )
+
+    staff = factories.StaffFactory(email="officer@example.org")
+    Milestone.objects.create(round=round_, kind="announced", on=dt.date(2099, 1, 5))
+    entry = FaqEntry.objects.create(
+        round=round_, question="Who?", answer="Anyone.", published_at=timezone.now()
+    )
+    AskedQuestion.objects.create(
+        round=round_,
+        text="Who can apply?",
+        email="asker@example.org",
+        status="answered",
+        entry=entry,
+        answer="Anyone.",
+        answered_by=staff,
+    )
+    webinar = Webinar.objects.create(
+        round=round_, title="Info", starts_at=timezone.now() + dt.timedelta(days=2)
+    )
+    WebinarRegistration.objects.create(
+        webinar=webinar,
+        name="Reg",
+        email=member.user.email,
+        user=member.user,
+        status="confirmed",
+    )
     return round_
 
 
@@ -100,6 +134,7 @@ def test_a_round_exported_then_imported_into_an_empty_database_is_the_same():
     first = json.loads(json.dumps(round_export(round_=round_), default=str))
     kinds = {r["model"] for r in first["records"]}
     assert {"applications.score", "cohorts.attendance", "surveys.answer"} <= kinds
+    assert {"applications.askedquestion", "applications.webinarregistration"} <= kinds
     assert all("password" not in u for u in first["users"])
 
     call_command("flush", interactive=False, verbosity=0)

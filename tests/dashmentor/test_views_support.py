@@ -18,6 +18,7 @@ APPS = [
     "cohorts",
     "surveys",
     "affinity",
+    "awards",
     "peers",
     "notifications",
     "dashmentor",

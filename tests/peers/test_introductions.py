@@ -108,7 +108,7 @@ def test_a_second_open_request_of_the_pair_is_refused_either_way(pair, client):
         reverse("peers:introduction-request", args=[theirs.pk]),
         {"from_profile": mine.pk, "note": "again"},
     )
-    assert services.INTRO_ALREADY_OPEN in response.content.decode()
+    assert str(services.INTRO_ALREADY_OPEN) in response.content.decode()
     with pytest.raises(ValidationError) as exc:
         _ask(theirs, them, mine)
     assert exc.value.messages == [services.INTRO_ALREADY_OPEN]

@@ -169,7 +169,7 @@ def test_the_prefill_is_asked_once_and_fills_from_the_application(client):
     assert profile.partner_sectors == ["criminal_justice"]
     assert profile.region == "southwest"
     response = client.post(url, {"consent": "no"}, follow=True)
-    assert services.PREFILL_ALREADY_ANSWERED in response.content.decode()
+    assert str(services.PREFILL_ALREADY_ANSWERED) in response.content.decode()
     profile.refresh_from_db()
     assert profile.prefill_consent == "yes"
 

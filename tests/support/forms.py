@@ -149,7 +149,8 @@ class _Parser(HTMLParser):
 
 
 def page_forms(html: str) -> list[PageForm]:
-    """Every post form of the page, in order."""
+    """Every post form of the page, in order (the frame's language switcher,
+    on every page, is not one of the page's own)."""
     parser = _Parser()
     parser.feed(html)
     parser.close()
@@ -157,7 +158,9 @@ def page_forms(html: str) -> list[PageForm]:
     for owner, kind, item in parser.owned:
         if owner in by_id:
             getattr(by_id[owner], kind).append(item)
-    return parser.forms
+    return [
+        f for f in parser.forms if "language-switch" not in f.attrs.get("class", "")
+    ]
 
 
 def page_form(html: str, *, containing: str | None = None) -> PageForm:

@@ -21,6 +21,7 @@ DERIVED_TABLES = frozenset(
         "django_session",
         "cohorts_dashboardcache",
         "surveys_reportcache",
+        "awards_funderreportcache",
     }
 )
 

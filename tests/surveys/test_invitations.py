@@ -163,7 +163,7 @@ def test_the_answer_link_is_made_when_sent_and_works(
     with django_capture_on_commit_callbacks(execute=True):
         services.survey_open(survey=list_survey)
     message = Message.objects.filter(kind=Kind.SURVEY_INVITATION).first()
-    assert links.PLACEHOLDER in message.body_text
+    assert str(links.PLACEHOLDER) in message.body_text
     assert "/surveys/answer/" not in message.body_text + message.body_html
     assert message.link_kind == services.SURVEY_LINK
     sent = next(m for m in mail.outbox if m.to == [message.to_email])
@@ -232,7 +232,7 @@ def test_an_invitation_gone_before_sending_fails_with_the_reason(
     assert len(result.failed) == 3 and mail.outbox == []
     failed = Message.objects.get(pk=ids[0])
     assert failed.status == Message.Status.FAILED
-    assert services.INVITATION_GONE in failed.last_error
+    assert str(services.INVITATION_GONE) in failed.last_error
 
 
 def test_invitation_writing_needs_no_account(django_capture_on_commit_callbacks):

@@ -290,7 +290,7 @@ def test_a_nul_byte_in_saved_progress_is_refused(invite, client, mentee_user):
     raw = {f"q{q['long_text'].pk}": ["half\x00done"], "action": "save"}
     page = client.post(_answer_url(token), raw)
     assert page.status_code == 400
-    assert rules.NUL_CHARACTER in page.text
+    assert str(rules.NUL_CHARACTER) in page.text
     invitation.refresh_from_db()
     assert invitation.progress == {}
 
@@ -432,7 +432,7 @@ def test_the_minimum_group_size_cannot_shrink_once_answers_exist(
             "reminder_days_text": "3, 1",
         },
     )
-    assert services.GROUP_SIZE_LOCKED in htmllib.unescape(page.text)
+    assert str(services.GROUP_SIZE_LOCKED) in htmllib.unescape(page.text)
     survey.refresh_from_db()
     assert survey.min_group_size == 5
     services.survey_update(survey=survey, by=staff_user, min_group_size=8)

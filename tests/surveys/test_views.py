@@ -36,7 +36,7 @@ def test_a_mentee_answers_through_its_link_once(open_survey, invite, client):
     assert done.status_code == 302
     assert done["Location"] == reverse("surveys:thanks", args=[survey.pk])
     again = client.get(_answer_url(token))
-    assert services.ALREADY_SUBMITTED in again.content.decode()
+    assert str(services.ALREADY_SUBMITTED) in again.content.decode()
     assert "<form" not in again.content.decode().split("<main")[1]
     twice = client.post(_answer_url(token), valid_answers(q))
     assert twice.status_code == 409
@@ -46,7 +46,7 @@ def test_a_mentee_answers_through_its_link_once(open_survey, invite, client):
 def test_a_forged_token_shows_a_clear_message(open_survey, client):
     page = client.get(_answer_url("x" * 43))
     assert page.status_code == 404
-    assert services.BAD_LINK in page.content.decode()
+    assert str(services.BAD_LINK) in page.content.decode()
     page = client.post(_answer_url("not-a-token"), {})
     assert page.status_code == 404
 
@@ -60,7 +60,7 @@ def test_a_required_question_left_empty_saves_nothing(open_survey, invite, clien
     page = client.post(_answer_url(token), raw)
     assert page.status_code == 400
     html = page.content.decode()
-    assert rules.REQUIRED in html
+    assert str(rules.REQUIRED) in html
     assert rules.BELOW_MIN.format(bound="0") in html
     assert f'id="q{q["likert"].pk}-error"' in html
     # What was typed comes back, so nothing is lost.
@@ -75,7 +75,7 @@ def test_a_closed_survey_says_so_and_accepts_nothing(open_survey, invite, client
     survey.closes_at = timezone.now() - dt.timedelta(minutes=1)
     survey.save()
     page = client.get(_answer_url(token))
-    assert services.SURVEY_CLOSED in page.content.decode()
+    assert str(services.SURVEY_CLOSED) in page.content.decode()
     page = client.post(_answer_url(token), valid_answers(q))
     assert page.status_code == 403
     assert not PendingResponse.objects.exists()
@@ -241,7 +241,7 @@ def test_locked_survey_refuses_question_edits_through_the_page(
         reverse("surveys:question-edit", args=[q["likert"].pk]),
         {"kind": "likert", "prompt": "Changed", "required": "on"},
     )
-    assert services.LOCKED in page.content.decode()
+    assert str(services.LOCKED) in page.content.decode()
     q["likert"].refresh_from_db()
     assert q["likert"].prompt != "Changed"
     copied = client.post(reverse("surveys:survey-copy", args=[survey.pk]))
@@ -285,8 +285,8 @@ def test_report_shows_charts_tables_and_explains_hidden_cohorts(
     # The cohort of four can never have five of its own: its answers went out
     # with the sixth of the other cohort, which is hidden from then on.
     assert reports.BREAKDOWN_NOTE.format(k=5) in html
-    assert reports.HIDDEN_COHORT_NOTE in html
-    assert reports.NO_COHORT in html
+    assert str(reports.HIDDEN_COHORT_NOTE) in html
+    assert str(reports.NO_COHORT) in html
     assert "Note 0" in html and "Note 5" in html
 
 

@@ -1,0 +1,187 @@
+"""API tokens, webhook endpoints, and the webhook outbox (events and deliveries).
+
+A token is stored as a hash only: the secret is shown once, when it is made.
+A webhook delivery is a row first, written in the transaction of the change it
+reports (see ``services.webhook_events_record``); a Celery task only wakes a
+worker, and a beat sweep hands out what a lost task left (as the e-mail outbox
+does, ``notifications/services.py``).
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+
+class Scope(models.TextChoices):
+    """What a token may do. Every token reads; writes are granted one by one."""
+
+    READ = "read", "Read what your roles can see"
+    WRITE_ATTENDANCE = "write:attendance", "Record attendance at cohort events"
+    WRITE_DECISIONS = "write:decisions", "Record decisions on applications"
+    WRITE_PROGRESS = "write:progress", "Log progress on success-goal measures"
+
+
+WRITE_SCOPES = [scope for scope in Scope if scope != Scope.READ]
+
+
+class ApiToken(models.Model):
+    """A personal token: acts with exactly its owner's roles, never more."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100, help_text="What the token is for.")
+    # The first characters of the token, to tell tokens apart in lists.
+    prefix = models.CharField(max_length=16)
+    # SHA-256 of the whole token (it has 256 random bits: no slow hash needed).
+    key_hash = models.CharField(max_length=64, unique=True)
+    scopes = models.JSONField(
+        default=list, blank=True, help_text="Write scopes; every token reads."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "revoked_at"])]
+        constraints = [
+            # One usable token per name and owner: a form sent twice makes one.
+            models.UniqueConstraint(
+                "user",
+                Lower("name"),
+                condition=models.Q(revoked_at__isnull=True),
+                name="api_token_name_once",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_usable(self, now=None) -> bool:
+        now = now or timezone.now()
+        if self.revoked_at is not None:
+            return False
+        return self.expires_at is None or self.expires_at > now
+
+    def has_scope(self, scope: str) -> bool:
+        return scope == Scope.READ or scope in self.scopes
+
+
+class EventType(models.TextChoices):
+    """What a webhook endpoint can subscribe to."""
+
+    APPLICATION_SUBMITTED = "application.submitted", "Application submitted"
+    DECISION_RELEASED = "decision.released", "Decision released"
+    AWARD_STATUS_CHANGED = "award.status_changed", "Award status changed"
+    SURVEY_CLOSED = "survey.closed", "Survey closed"
+    ATTENDANCE_RECORDED = "attendance.recorded", "Attendance recorded"
+    PING = "ping", "Ping (a test delivery)"
+
+
+class WebhookEndpoint(models.Model):
+    """A receiver staff registered, with the events it wants.
+
+    Its signing secret is not stored: it is derived from ``SECRET_KEY`` and
+    ``secret_salt`` (``services.endpoint_secret``), so a copy of the database
+    cannot forge deliveries. Rotating the secret draws a new salt.
+    """
+
+    url = models.URLField("URL", max_length=500, unique=True)
+    description = models.CharField(max_length=200, blank=True)
+    events = models.JSONField(default=list)
+    active = models.BooleanField(default=True)
+    secret_salt = models.CharField(max_length=64, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["url", "id"]
+
+    def __str__(self):
+        return self.description or self.url
+
+
+class WebhookEvent(models.Model):
+    """A change that webhooks report, recorded once, with its frozen payload."""
+
+    type = models.CharField(max_length=40, choices=EventType.choices, db_index=True)
+    # The audit row of the change: one event per change, whatever runs twice.
+    audit_event = models.OneToOneField(
+        "dashmentor.AuditEvent",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="webhook_event",
+    )
+    target_type = models.CharField(max_length=40)
+    target_id = models.BigIntegerField()
+    change = models.JSONField(default=dict, blank=True)
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Made at the first delivery attempt (after the change committed) and
+    # kept: every delivery and every retry of the event sends the same body.
+    payload = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+
+    def __str__(self):
+        return f"{self.type} #{self.target_id}"
+
+
+class WebhookDelivery(models.Model):
+    """One event owed to one endpoint: the outbox row of a webhook."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        DELIVERED = "delivered", "Delivered"
+        FAILED = "failed", "Failed"
+
+    # Sent in the X-Portal-Delivery header of every attempt: a receiver that
+    # keeps the ids it has seen processes a repeat once.
+    delivery_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event = models.ForeignKey(
+        WebhookEvent, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    sending_started_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "webhook deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["endpoint", "event"], name="webhook_delivery_once"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(fields=["endpoint", "created_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.event} to {self.endpoint}"

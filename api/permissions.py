@@ -1,0 +1,57 @@
+"""Who may call what: the token's scope, then the same role rules as the pages.
+
+Every token reads what its owner's roles reach; a write needs the write scope
+its view names (``required_scope``). The rows a user reaches are chosen by each
+view's ``rows()`` from the apps' own ``permissions.py`` functions, so the
+API never reaches wider than the pages.
+"""
+
+from __future__ import annotations
+
+from rest_framework import permissions
+
+from dashmentor.roles import Role, has_role
+
+from .models import ApiToken, Scope
+
+SCOPE_MISSING = "This token lacks the scope {scope}."
+
+
+class TokenScope(permissions.BasePermission):
+    """Signed in (by token, or a session on the browsable page), with the scope.
+
+    Views that anyone may read (rounds, mentorships) set ``public = True``.
+    """
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS and getattr(
+            view, "public", False
+        ):
+            return True
+        if not (request.user and request.user.is_authenticated):
+            return False
+        scope = getattr(view, "required_scope", None) or Scope.READ
+        if request.method in permissions.SAFE_METHODS:
+            scope = Scope.READ
+        token = request.auth
+        if isinstance(token, ApiToken):
+            if not token.has_scope(scope):
+                self.message = SCOPE_MISSING.format(scope=scope)
+                return False
+            return True
+        # A session reads the browsable pages only (api/auth.py).
+        return scope == Scope.READ
+
+
+class RoleRequired(permissions.BasePermission):
+    """The view's ``roles``: a user with none of them gets 403."""
+
+    message = "This resource is for another role."
+
+    def has_permission(self, request, view):
+        roles = getattr(view, "roles", ())
+        return not roles or has_role(request.user, *roles)
+
+
+def is_staff(user) -> bool:
+    return has_role(user, Role.STAFF)

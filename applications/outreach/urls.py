@@ -1,0 +1,100 @@
+"""The outreach pages, in the ``applications`` namespace (included by
+``applications/urls.py``)."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path(
+        "rounds/<slug:slug>/questions/",
+        views.round_questions,
+        name="round-questions",
+    ),
+    path(
+        "questions/confirm/<str:token>/",
+        views.question_confirm,
+        name="question-confirm",
+    ),
+    path("rounds/<slug:slug>/webinars/", views.round_webinars, name="round-webinars"),
+    path(
+        "webinars/<int:pk>/register/",
+        views.webinar_register,
+        name="webinar-register",
+    ),
+    path(
+        "webinars/registration/<str:token>/",
+        views.webinar_registration,
+        name="webinar-registration",
+    ),
+    path(
+        "webinars/registration/<str:token>/webinar.ics",
+        views.webinar_registration_ics,
+        name="webinar-registration-ics",
+    ),
+    path(
+        "rounds/<slug:slug>/timeline.ics",
+        views.round_timeline_ics,
+        name="round-timeline-ics",
+    ),
+    path(
+        "staff/rounds/<slug:slug>/questions/",
+        views.staff_questions,
+        name="staff-questions",
+    ),
+    path(
+        "staff/questions/<int:pk>/answer/",
+        views.staff_question_answer,
+        name="staff-question-answer",
+    ),
+    path(
+        "staff/questions/<int:pk>/dismiss/",
+        views.staff_question_dismiss,
+        name="staff-question-dismiss",
+    ),
+    path(
+        "staff/rounds/<slug:slug>/faq/new/",
+        views.staff_faq_edit,
+        name="staff-faq-create",
+    ),
+    path(
+        "staff/rounds/<slug:slug>/faq/<int:pk>/",
+        views.staff_faq_edit,
+        name="staff-faq-edit",
+    ),
+    path(
+        "staff/rounds/<slug:slug>/timeline/",
+        views.staff_timeline,
+        name="staff-timeline",
+    ),
+    path(
+        "staff/rounds/<slug:slug>/timeline/<int:pk>/",
+        views.staff_timeline,
+        name="staff-milestone-edit",
+    ),
+    path(
+        "staff/rounds/<slug:slug>/timeline/<int:pk>/delete/",
+        views.staff_milestone_delete,
+        name="staff-milestone-delete",
+    ),
+    path(
+        "staff/rounds/<slug:slug>/webinars/",
+        views.staff_webinars,
+        name="staff-webinars",
+    ),
+    path(
+        "staff/rounds/<slug:slug>/webinars/<int:pk>/",
+        views.staff_webinars,
+        name="staff-webinar-edit",
+    ),
+    path(
+        "staff/rounds/<slug:slug>/webinars/<int:pk>/registrations/",
+        views.staff_webinar_registrations,
+        name="staff-webinar-registrations",
+    ),
+    path(
+        "staff/rounds/<slug:slug>/webinars/<int:pk>/registrations.csv",
+        views.staff_webinar_registrations_csv,
+        name="staff-webinar-registrations-csv",
+    ),
+]

@@ -1,0 +1,462 @@
+"""PDF files of close-out: the award letter and the funder's report.
+
+ReportLab draws them from the frozen data (a letter's snapshot, a report's
+kept figures), so a file made again from the same data is the same file
+(``invariant``). Text is set in DejaVu Sans when the system has it (Debian's
+fonts-dejavu-core), else in the Bitstream Vera that ReportLab ships: both
+cover accented names. Everything a person typed is escaped before ReportLab
+reads its paragraph markup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.graphics.charts.barcharts import HorizontalBarChart
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import LETTER
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import inch
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import (
+    KeepTogether,
+    ListFlowable,
+    ListItem,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from . import rules
+
+BRAND = colors.HexColor("#0b4f6c")
+GRID = colors.HexColor("#c8d1d8")
+SHADE = colors.HexColor("#eef3f6")
+BAR = colors.HexColor("#0b5ed7")
+
+_FONT_DIRS = [
+    Path("/usr/share/fonts/truetype/dejavu"),
+]
+_fonts: tuple[str, str] | None = None
+
+
+def fonts() -> tuple[str, str]:
+    """(regular, bold) font names, registered once per process."""
+    global _fonts
+    if _fonts is not None:
+        return _fonts
+    import reportlab
+
+    candidates = [(d / "DejaVuSans.ttf", d / "DejaVuSans-Bold.ttf") for d in _FONT_DIRS]
+    bundled = Path(reportlab.__file__).parent / "fonts"
+    candidates.append((bundled / "Vera.ttf", bundled / "VeraBd.ttf"))
+    for regular, bold in candidates:
+        if regular.exists() and bold.exists():
+            pdfmetrics.registerFont(TTFont("PortalSans", str(regular)))
+            pdfmetrics.registerFont(TTFont("PortalSans-Bold", str(bold)))
+            pdfmetrics.registerFontFamily(
+                "PortalSans", normal="PortalSans", bold="PortalSans-Bold"
+            )
+            _fonts = ("PortalSans", "PortalSans-Bold")
+            return _fonts
+    _fonts = ("Helvetica", "Helvetica-Bold")
+    return _fonts
+
+
+def _styles():
+    regular, bold = fonts()
+    base = getSampleStyleSheet()
+    body = ParagraphStyle(
+        "body", parent=base["BodyText"], fontName=regular, fontSize=10, leading=14
+    )
+    return {
+        "body": body,
+        "small": ParagraphStyle("small", parent=body, fontSize=8.5, leading=11),
+        "right": ParagraphStyle("right", parent=body, alignment=TA_RIGHT),
+        "title": ParagraphStyle(
+            "title",
+            parent=body,
+            fontName=bold,
+            fontSize=16,
+            leading=20,
+            textColor=BRAND,
+            spaceAfter=6,
+        ),
+        "h2": ParagraphStyle(
+            "h2",
+            parent=body,
+            fontName=bold,
+            fontSize=12,
+            leading=16,
+            textColor=BRAND,
+            spaceBefore=10,
+            spaceAfter=4,
+        ),
+        "cell": ParagraphStyle("cell", parent=body, fontSize=9, leading=12),
+        "head": ParagraphStyle(
+            "head", parent=body, fontName=bold, fontSize=9, leading=12
+        ),
+    }
+
+
+def _p(text, style) -> Paragraph:
+    return Paragraph(escape(str(text if text is not None else "")), style)
+
+
+def _table(rows, styles, widths=None, header=True) -> Table:
+    cells = [
+        [
+            _p(value, styles["head"] if header and i == 0 else styles["cell"])
+            for value in row
+        ]
+        for i, row in enumerate(rows)
+    ]
+    table = Table(cells, colWidths=widths, repeatRows=1 if header else 0)
+    commands = [
+        ("GRID", (0, 0), (-1, -1), 0.5, GRID),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+    if header:
+        commands.append(("BACKGROUND", (0, 0), (-1, 0), SHADE))
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def _footer(text: str):
+    regular, _bold = fonts()
+
+    def draw(canvas, doc):
+        canvas.saveState()
+        canvas.setFont(regular, 8)
+        canvas.setFillColor(colors.grey)
+        canvas.drawString(0.8 * inch, 0.5 * inch, text)
+        canvas.drawRightString(LETTER[0] - 0.8 * inch, 0.5 * inch, f"Page {doc.page}")
+        canvas.restoreState()
+
+    return draw
+
+
+def _build(story, *, title: str, footer: str) -> bytes:
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=LETTER,
+        leftMargin=0.8 * inch,
+        rightMargin=0.8 * inch,
+        topMargin=0.8 * inch,
+        bottomMargin=0.8 * inch,
+        title=title,
+        author="DASH Mentor Program",
+        creator="DASH Mentor Portal",
+        invariant=1,
+    )
+    draw = _footer(footer)
+    doc.build(story, onFirstPage=draw, onLaterPages=draw)
+    return buffer.getvalue()
+
+
+def _date(value: str) -> str:
+    return rules.long_date(dt.date.fromisoformat(value)) if value else ""
+
+
+# --- the award letter ---
+
+
+def letter_pdf(snapshot: dict) -> bytes:
+    """The award letter as a PDF, from the snapshot it was issued with."""
+    s = _styles()
+    story = [
+        _p("DASH Mentor Program · Data Across Sectors for Health", s["small"]),
+        Spacer(1, 12),
+        _p(_date(snapshot["issued_on"]), s["body"]),
+        Spacer(1, 8),
+    ]
+    for line in [snapshot["organization"], *snapshot.get("address", [])]:
+        story.append(_p(line, s["body"]))
+    if snapshot.get("contacts"):
+        story.append(_p("Attention: " + ", ".join(snapshot["contacts"]), s["body"]))
+    story += [Spacer(1, 12), _p(snapshot["subject"], s["title"])]
+    for paragraph in snapshot["paragraphs"]:
+        story += [_p(paragraph, s["body"]), Spacer(1, 6)]
+
+    story.append(_p("The award", s["h2"]))
+    story.append(
+        _table(
+            [
+                ["Amount", rules.money(snapshot["amount"])],
+                [
+                    "Contract",
+                    f"{_date(snapshot['contract_start'])} to "
+                    f"{_date(snapshot['contract_end'])}",
+                ],
+                ["Mentorship", snapshot["mentorship"]],
+                [
+                    "Mentor",
+                    ", ".join(
+                        [snapshot["mentor_organization"], *snapshot.get("mentors", [])]
+                    ),
+                ],
+                ["Round", snapshot["round"]],
+                ["Final report due", _date(snapshot["report_due"])],
+            ],
+            s,
+            widths=[1.6 * inch, 5.2 * inch],
+            header=False,
+        )
+    )
+    if snapshot.get("tranches"):
+        story.append(_p("Payments", s["h2"]))
+        rows = [["Tranche", "Share", "Amount", "Paid"]]
+        for t in snapshot["tranches"]:
+            rows.append(
+                [
+                    t["label"],
+                    f"{Decimal(t['percent']).normalize():f}%",
+                    rules.money(t["amount"]),
+                    t["condition"],
+                ]
+            )
+        story.append(
+            _table(rows, s, widths=[1.9 * inch, 0.7 * inch, 1.1 * inch, 3.1 * inch])
+        )
+    if snapshot.get("expectations"):
+        story.append(_p("What we ask of you", s["h2"]))
+        story.append(
+            ListFlowable(
+                [
+                    ListItem(_p(item, s["body"]), leftIndent=12)
+                    for item in snapshot["expectations"]
+                ],
+                bulletType="bullet",
+                start="•",
+                leftIndent=12,
+            )
+        )
+    if snapshot.get("links"):
+        story.append(_p("Getting started", s["h2"]))
+        for title, url in snapshot["links"]:
+            story.append(
+                Paragraph(
+                    f'{escape(title)}: <link href="{escape(url)}" color="blue">'
+                    f"{escape(url)}</link>",
+                    s["body"],
+                )
+            )
+    story.append(Spacer(1, 18))
+    signatures = _table(
+        [
+            [
+                "For the DASH National Program Office",
+                f"Accepted for {snapshot['organization']}",
+            ],
+            [
+                f"{snapshot['signatory_name']}\n{snapshot['signatory_title']}",
+                "Name, title and date:\n\n\n",
+            ],
+        ],
+        s,
+        widths=[3.4 * inch, 3.4 * inch],
+    )
+    story.append(KeepTogether([signatures]))
+    return _build(
+        story,
+        title=snapshot["subject"],
+        footer=f"Award letter {snapshot['number']} · {snapshot['organization']}",
+    )
+
+
+# --- the funder's report ---
+
+
+def _bar_drawing(rows: list[tuple[str, int]], *, width=6.8 * inch) -> Drawing:
+    """A horizontal bar per (label, value), labelled with its value."""
+    regular, _bold = fonts()
+    height = 22 * len(rows) + 20
+    drawing = Drawing(width, height)
+    chart = HorizontalBarChart()
+    chart.x = 2.4 * inch
+    chart.y = 10
+    chart.width = width - 2.4 * inch - 50
+    chart.height = height - 20
+    values = [value for _label, value in rows]
+    chart.data = [list(reversed(values))]
+    chart.categoryAxis.categoryNames = [label for label, _v in reversed(rows)]
+    chart.categoryAxis.labels.fontName = regular
+    chart.categoryAxis.labels.fontSize = 8
+    chart.categoryAxis.labels.boxAnchor = "e"
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.valueMax = max(values + [1]) * 1.15
+    chart.valueAxis.visible = False
+    chart.bars[0].fillColor = BAR
+    chart.bars[0].strokeColor = None
+    chart.barLabelFormat = "%d"
+    chart.barLabels.fontName = regular
+    chart.barLabels.fontSize = 8
+    chart.barLabels.boxAnchor = "w"
+    chart.barLabels.dx = 3
+    drawing.add(chart)
+    return drawing
+
+
+def _hidden(value) -> str:
+    return "hidden" if value is None else str(value)
+
+
+def funder_report_pdf(data: dict) -> bytes:
+    """The funder's report of a round as a PDF, from its kept figures."""
+    s = _styles()
+    as_of = dt.datetime.fromisoformat(data["computed_at"])
+    story = [
+        _p("DASH Mentor Program · Report to the funder", s["small"]),
+        _p(data["round"]["name"], s["title"]),
+        _p(
+            f"Figures as of {as_of:%B} {as_of.day}, {as_of.year}, "
+            f"{as_of:%H:%M} UTC. Contracts "
+            f"{_date(data['round']['contract_start'])} to "
+            f"{_date(data['round']['contract_end'])}.",
+            s["body"],
+        ),
+        _p("From application to award", s["h2"]),
+        _bar_drawing([(row["label"], row["count"]) for row in data["funnel"]]),
+    ]
+    money = data["money"]
+    story += [
+        _p("Awards and payments", s["h2"]),
+        _table(
+            [
+                ["", "Amount"],
+                [
+                    f"Budget ({money['budget_awards']} awards)",
+                    rules.money(money["budget"]),
+                ],
+                [f"Awarded ({money['awards']} awards)", rules.money(money["awarded"])],
+                ["Paid", rules.money(money["paid"])],
+                ["Due, not yet paid", rules.money(money["due"])],
+                ["Still to become due", rules.money(money["pending"])],
+                ["Stopped (awards withdrawn)", rules.money(money["stopped"])],
+            ],
+            s,
+            widths=[4.3 * inch, 2.5 * inch],
+        ),
+        _p("Participation and attendance", s["h2"]),
+    ]
+    rows = [["Cohort", "Organizations", "Events held", "Attendance"]]
+    for row in data["cohorts"]:
+        rate = row["attendance"]
+        rows.append(
+            [
+                row["name"],
+                row["organizations"],
+                row["events"],
+                "no attendance recorded" if rate is None else f"{rate}%",
+            ]
+        )
+    story.append(
+        _table(rows, s, widths=[3.2 * inch, 1.2 * inch, 1.1 * inch, 1.3 * inch])
+    )
+    goals = data["goals"]
+    story += [
+        _p("Goals", s["h2"]),
+        _table(
+            [
+                ["", "Count"],
+                [
+                    "Work plans approved",
+                    f"{goals['plans_approved']} of {goals['organizations']}",
+                ],
+                [
+                    "Work-plan goals met",
+                    f"{goals['goals_met']} of {goals['goals_reported']}",
+                ],
+                ["Work-plan goals partly met", goals["goals_partly"]],
+                [
+                    "Success measures at target",
+                    f"{goals['measures_at_target']} of {goals['measures']}",
+                ],
+                [
+                    "Final reports accepted",
+                    f"{goals['reports_accepted']} of {goals['organizations']}",
+                ],
+            ],
+            s,
+            widths=[4.3 * inch, 2.5 * inch],
+        ),
+        _p("Surveys", s["h2"]),
+    ]
+    if not data["surveys"]:
+        story.append(_p("No survey of this round yet.", s["body"]))
+    for survey in data["surveys"]:
+        story.append(
+            _p(
+                f"{survey['title']}: {survey['completed']} of {survey['invited']} "
+                f"answered ({_hidden(survey['rate'])}%).",
+                s["body"],
+            )
+        )
+        if survey["note"]:
+            story.append(_p(survey["note"], s["small"]))
+        if survey["questions"]:
+            qrows = [["Question", "Answers", "Average"]]
+            for q in survey["questions"]:
+                qrows.append([q["prompt"], q["answered"], _hidden(q["mean"])])
+            story.append(_table(qrows, s, widths=[4.8 * inch, 0.9 * inch, 1.1 * inch]))
+        story.append(Spacer(1, 6))
+    affinity = data["affinity"]
+    story += [
+        _p("Affinity groups", s["h2"]),
+        _p(
+            f"{affinity['collaborations']} of the round's {affinity['total']} mentee "
+            "collaborations took part in an All In affinity group"
+            + (f" ({affinity['share']}%)." if affinity["share"] is not None else "."),
+            s["body"],
+        ),
+    ]
+    if affinity["groups"]:
+        story.append(
+            _table(
+                [["Group", "Collaborations"]]
+                + [[g["topic"], g["collaborations"]] for g in affinity["groups"]],
+                s,
+                widths=[4.8 * inch, 2.0 * inch],
+            )
+        )
+    story.append(_p("Resources published", s["h2"]))
+    if not data["resources"]:
+        story.append(_p("None yet.", s["body"]))
+    else:
+        story.append(
+            _table(
+                [["Title", "Kind", "Published"]]
+                + [
+                    [r["title"], r["kind"], _date(r["published_on"])]
+                    for r in data["resources"]
+                ],
+                s,
+                widths=[4.0 * inch, 1.6 * inch, 1.2 * inch],
+            )
+        )
+    story.append(Spacer(1, 8))
+    story.append(
+        _p(
+            "Survey figures cover only groups of at least the survey's minimum "
+            "size; smaller groups are shown as hidden.",
+            s["small"],
+        )
+    )
+    return _build(
+        story,
+        title=f"Funder report: {data['round']['name']}",
+        footer=f"Funder report · {data['round']['name']} · as of "
+        f"{as_of:%Y-%m-%d %H:%M} UTC",
+    )
