@@ -12,15 +12,47 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from cohorts.permissions import get_award_for_user, is_mentee_of, is_mentor_of
+from applications.models import Award
+from cohorts.models import CohortMember
+from cohorts.permissions import get_award_for_user, is_mentor_of
 from dashmentor.roles import Role, has_role
 
 from .models import Resource
 
 
+def is_member_of(user, award) -> bool:
+    """Whether ``user`` is one of the organization's people, the award running
+    or ended: alumni keep their award's letter, payments and final report."""
+    if not user.is_authenticated:
+        return False
+    return CohortMember.objects.filter(user=user, award=award, active=True).exists()
+
+
 def get_award(user, pk):
-    """The award ``pk`` if ``user`` may read its close-out, else 404."""
-    return get_award_for_user(user, pk)
+    """The award ``pk`` if ``user`` may read its close-out, else 404: staff,
+    the cohort's mentors and the organization's people (alumni included)."""
+    try:
+        return get_award_for_user(user, pk)
+    except Http404:
+        award = (
+            Award.objects.filter(
+                pk=pk,
+                status=Award.Status.ENDED,
+                members__user=user,
+                members__active=True,
+            )
+            .select_related(
+                "application__organization",
+                "mentorship__mentor_organization",
+                "mentorship__round",
+            )
+            .first()
+            if user.is_authenticated
+            else None
+        )
+        if award is None:
+            raise
+        return award
 
 
 def is_staff(user) -> bool:
@@ -28,7 +60,7 @@ def is_staff(user) -> bool:
 
 
 def can_write_report(user, award) -> bool:
-    return is_mentee_of(user, award)
+    return is_member_of(user, award)
 
 
 def can_comment_report(user, award) -> bool:
@@ -37,7 +69,7 @@ def can_comment_report(user, award) -> bool:
 
 def can_see_payments(user, award) -> bool:
     """The organization and staff see its tranches; mentors do not."""
-    return is_staff(user) or is_mentee_of(user, award)
+    return is_staff(user) or is_member_of(user, award)
 
 
 def can_edit_resource(user, resource: Resource) -> bool:
@@ -45,7 +77,7 @@ def can_edit_resource(user, resource: Resource) -> bool:
         return False
     if resource.submitted_by_id == user.pk:
         return True
-    return resource.award_id is not None and is_mentee_of(user, resource.award)
+    return resource.award_id is not None and is_member_of(user, resource.award)
 
 
 def can_read_resource(user, resource: Resource) -> bool:

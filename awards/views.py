@@ -19,7 +19,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from applications.models import Round
-from cohorts.permissions import is_mentee_of, is_mentor_of
+from cohorts.permissions import is_mentor_of
 from dashmentor.csv_export import csv_response
 from dashmentor.params import choice_param, id_param
 from dashmentor.roles import Role, has_role, role_required
@@ -374,7 +374,7 @@ def _award_context(request, award) -> dict:
         "report": selectors.report_of(award),
         "is_staff": permissions.is_staff(request.user),
         "is_signatory": request.user.pk in contacts,
-        "is_mentee": is_mentee_of(request.user, award),
+        "is_mentee": permissions.is_member_of(request.user, award),
         "is_mentor": is_mentor_of(request.user, award.mentorship),
         "signed_form": forms.SignedLetterForm(),
         "can_issue": award.status in services.LETTER_STATUSES
@@ -508,7 +508,7 @@ def _report_context(request, award, **extra) -> dict:
         else [],
         "can_write": permissions.can_write_report(request.user, award)
         and report.status in FinalReport.EDITABLE,
-        "is_mentee": is_mentee_of(request.user, award),
+        "is_mentee": permissions.is_member_of(request.user, award),
         "can_comment": permissions.can_comment_report(request.user, award)
         and pending is not None,
         "can_decide": permissions.is_staff(request.user) and pending is not None,

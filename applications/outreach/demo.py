@@ -28,6 +28,7 @@ from .models import (
     Webinar,
     WebinarRegistration,
 )
+from .selectors import APPLIED
 
 # (topic, question as published, answer, asked by (name, local part) or None)
 OPEN_FAQ = [
@@ -233,7 +234,9 @@ def _seed_open(ctx) -> None:
     from applications.models import Application
 
     applied = (
-        Application.objects.filter(round=round_, status="submitted")
+        # Any status from submission on: the review's seed, after this one,
+        # moves some on, and a second seed must find the same application.
+        Application.objects.filter(round=round_, status__in=APPLIED)
         .select_related("created_by", "organization")
         .order_by("pk")
         .first()

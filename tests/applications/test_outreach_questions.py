@@ -177,7 +177,7 @@ def test_a_hundred_questions_from_one_address_store_at_most_the_limit(
     assert AskedQuestion.objects.count() == limit
     refused = [r for r in answers if r.status_code == 429]
     assert len(refused) == 100 - limit
-    assert RATE_LIMITED_MESSAGE in refused[-1].content.decode()
+    assert str(RATE_LIMITED_MESSAGE) in refused[-1].content.decode()
 
 
 def test_one_mailbox_is_not_flooded_from_many_client_addresses(

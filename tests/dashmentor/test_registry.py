@@ -18,7 +18,7 @@ def test_every_role_has_a_home():
 
 
 def test_the_apps_add_their_roles_reminders_cards_and_demo():
-    assert {r.name for r in registry.data_roles()} >= {
+    assert {r.name for r in registry.data_roles()} == {
         "leads",
         "mentee",
         "alumnus",
@@ -26,18 +26,37 @@ def test_the_apps_add_their_roles_reminders_cards_and_demo():
         "group_leader",
         "group_support",
     }
-    assert set(registry.reminder_scans()) >= {
+    assert set(registry.reminder_scans()) == {
         "deadline",
         "award",
         "workplan",
         "event",
         "meeting",
+        "final_report",
+        "webinar",
     }
-    assert "open-rounds" in [c.name for c in registry.home_cards("public")]
-    assert "round-funnel" in [c.name for c in registry.home_cards("staff")]
-    # The ground first, then each app's steps in the order they build on it.
-    seeds = [s.name for s in registry.demo_seeds()]
-    assert seeds[:2] == ["rounds", "mentorships"]
-    order = ["applications", "review", "placement", "year", "surveys", "affinity"]
-    assert [name for name in seeds if name in order] == order
-    assert {"outbox", "peers"} <= set(seeds)
+    assert [c.name for c in registry.home_cards("public")] == [
+        "open-rounds",
+        "resources",
+    ]
+    assert [c.name for c in registry.home_cards("staff")] == [
+        "questions-waiting",
+        "round-funnel",
+        "closeout",
+        "api",
+    ]
+    assert [s.name for s in registry.demo_seeds()] == [
+        "rounds",
+        "mentorships",
+        "applications",
+        "outreach",
+        "review",
+        "placement",
+        "year",
+        "surveys",
+        "affinity",
+        "closeout",
+        "outbox",
+        "peers",
+        "api",
+    ]
