@@ -5,7 +5,7 @@ issued before the contract began, accepted by its primary contact and
 countersigned; both payments made; its final report filed after the year,
 commented by its mentor and accepted; its mentors' toolkits published in the
 resource library. Everything goes through the services, dated when it
-happened (``dashmentor.demo.dated``).
+happened (``notifications.demo.dated``).
 
 The current round is midway: a schedule of three tranches (on signing, once
 the work plan is approved, on the final report); every letter countersigned
