@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.utils import timezone
 
-from dashmentor.admin import SavesChangesOnly
+from dashmentor.admin import SavesChangesOnly, StatusGateForm
 from dashmentor.zones import ZonedDateTimeField, kept, zone_fields, zone_or_none
 
 from .models import AskedQuestion, FaqEntry, Milestone, Webinar, WebinarRegistration
@@ -57,6 +57,7 @@ class RegistrationInline(admin.TabularInline):
     """Registrations whose address was confirmed: until then they are nobody's."""
 
     model = WebinarRegistration
+    form = StatusGateForm
     extra = 0
     fields = ["name", "email", "organization", "status", "confirmed_at"]
     readonly_fields = ["confirmed_at"]

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from dashmentor.services import audit_record
+from dashmentor.status import status_check, status_move
 from notifications.models import Kind
 from notifications.services import message_enqueue
 
@@ -49,12 +50,6 @@ SESSION_FULL = (
 NOT_WAITING = "Only a dismissed question can be put back in the queue."
 
 
-def _move(obj, to: str) -> None:
-    if to not in obj.TRANSITIONS[obj.status]:
-        raise ValidationError(
-            f"A {obj._meta.verbose_name} cannot go from {obj.status} to {to}."
-        )
-    obj.status = to
 
 
 def deadline_text(round_) -> str:
@@ -178,9 +173,8 @@ def question_confirm(*, question: AskedQuestion, now=None) -> AskedQuestion:
     if question.status != AskedQuestion.Status.UNCONFIRMED:
         return question
     _check_open(question.round, now)
-    _move(question, AskedQuestion.Status.WAITING)
     question.confirmed_at = now
-    question.save(update_fields=["status", "confirmed_at"])
+    status_move(question, AskedQuestion.Status.WAITING, fields=["confirmed_at"])
     return question
 
 
@@ -266,13 +260,15 @@ def question_answer(
         )
         audit_record(actor=by, action="faq.published", target=entry)
     for q in questions:
-        _move(q, AskedQuestion.Status.ANSWERED)
+        status_check(q, AskedQuestion.Status.ANSWERED)
         q.answer = answer.strip()
         q.entry = entry
         q.answered_at = now
         q.answered_by = by
-        q.save(
-            update_fields=["status", "answer", "entry", "answered_at", "answered_by"]
+        status_move(
+            q,
+            AskedQuestion.Status.ANSWERED,
+            fields=["answer", "entry", "answered_at", "answered_by"],
         )
         audit_record(
             actor=by,
@@ -290,8 +286,7 @@ def question_dismiss(*, question: AskedQuestion, by) -> AskedQuestion:
     question = AskedQuestion.objects.select_for_update().get(pk=question.pk)
     if question.status != AskedQuestion.Status.WAITING:
         raise ValidationError(ALREADY_ANSWERED)
-    _move(question, AskedQuestion.Status.DISMISSED)
-    question.save(update_fields=["status"])
+    status_move(question, AskedQuestion.Status.DISMISSED)
     audit_record(actor=by, action="question.dismissed", target=question)
     return question
 
@@ -509,9 +504,10 @@ def _seat(registration: WebinarRegistration, now) -> WebinarRegistration:
         raise ValidationError(SESSION_PAST)
     if rules.seats_left(webinar.capacity, _taken(webinar)) == 0:
         raise ValidationError(SESSION_FULL)
-    _move(registration, WebinarRegistration.Status.CONFIRMED)
     registration.confirmed_at = now
-    registration.save(update_fields=["status", "confirmed_at"])
+    status_move(
+        registration, WebinarRegistration.Status.CONFIRMED, fields=["confirmed_at"]
+    )
     _registered_email(registration, now)
     return registration
 
@@ -564,10 +560,13 @@ def webinar_register(
         except IntegrityError:  # the same address, at the same moment
             registration = WebinarRegistration.objects.get(webinar=webinar, email=email)
     elif registration.status == WebinarRegistration.Status.CANCELLED:
-        _move(registration, WebinarRegistration.Status.UNCONFIRMED)
         registration.name = name.strip() or registration.name
         registration.organization = organization.strip() or registration.organization
-        registration.save(update_fields=["status", "name", "organization"])
+        status_move(
+            registration,
+            WebinarRegistration.Status.UNCONFIRMED,
+            fields=["name", "organization"],
+        )
     if _confirmed_account(user, email):
         return _seat(registration, now)
     if registration.status == WebinarRegistration.Status.UNCONFIRMED:
@@ -621,6 +620,5 @@ def webinar_registration_cancel(
         pk=registration.pk
     )
     if registration.status != WebinarRegistration.Status.CANCELLED:
-        _move(registration, WebinarRegistration.Status.CANCELLED)
-        registration.save(update_fields=["status"])
+        status_move(registration, WebinarRegistration.Status.CANCELLED)
     return registration

@@ -75,7 +75,8 @@ def select_options(field) -> str:
 
 @register.simple_tag(takes_context=True)
 def nav_item(context, name: str, label: str, exact: bool = False) -> str:
-    """A menu item, marked ``aria-current="page"`` where the user is.
+    """A menu item, marked ``aria-current="page"`` where the user is; the
+    template gives its label translated (``_("Surveys")``).
 
     An item is current on its own page and (unless ``exact``, for a home whose
     address starts every other) on the pages below it.
@@ -88,7 +89,7 @@ def nav_item(context, name: str, label: str, exact: bool = False) -> str:
         '<li class="nav-item"><a class="nav-link" href="{}"{}>{}</a></li>',
         url,
         mark_safe(' aria-current="page"') if current else "",
-        gettext(label),
+        label,
     )
 
 

@@ -57,7 +57,7 @@ def test_an_override_without_a_reason_is_refused_and_changes_nothing(
     )
     response = client.post(action, {"c3-outcome": "pass", "c3-justification": " "})
     assert response.status_code == 200
-    assert JUSTIFICATION_REQUIRED in response.content.decode()
+    assert str(JUSTIFICATION_REQUIRED) in response.content.decode()
     assert _result(screened, 3).override_outcome == ""
     assert not AuditEvent.objects.filter(action="eligibility.overridden").exists()
 

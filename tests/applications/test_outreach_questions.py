@@ -467,7 +467,9 @@ def test_the_staff_queue_keeps_a_fixed_number_of_queries(
     client.get(reverse("staff-home"))
     with django_assert_max_num_queries(8):
         client.get(reverse("applications:staff-questions", args=[round_.slug]))
-    with django_assert_max_num_queries(10):
+    # The staff home's to-do (its own bound is in tests/staffdesk); the
+    # waiting questions card adds no query per question.
+    with django_assert_max_num_queries(16):
         client.get(reverse("staff-home"))
     with django_assert_max_num_queries(10):
         client.get(answer_url(AskedQuestion.objects.first()))

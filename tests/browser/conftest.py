@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -96,6 +97,9 @@ def browser_page(browser, live_url, artifact_dir):
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
+    # What a test expects to see is waited for as long as an action may take:
+    # a page that follows a click is still loading on a busy machine.
+    expect.set_options(timeout=15_000)
     problems: list[str] = []
 
     def on_console(message):

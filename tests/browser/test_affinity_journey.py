@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from affinity import services
 from affinity.models import Drawing, Meeting, MeetingAttendance
@@ -33,9 +34,9 @@ def test_leader_schedules_a_meeting_records_attendance_and_writes_notes(
     sign_in(page, leader)
 
     page.goto(f"/groups/{group.pk}/")
-    assert page.get_by_role(
-        "heading", name="Community Indicator Dashboards"
-    ).is_visible()
+    expect(
+        page.get_by_role("heading", name="Community Indicator Dashboards")
+    ).to_be_visible()
     axe_check(page, label="group-page")
     shot(page, "group-page")
 
@@ -52,7 +53,7 @@ def test_leader_schedules_a_meeting_records_attendance_and_writes_notes(
     page.get_by_role("button", name="Save meeting").click()
     page.wait_for_load_state()
     meeting = Meeting.objects.get(group=group)
-    assert page.get_by_role("heading", name=meeting.title).is_visible()
+    expect(page.get_by_role("heading", name=meeting.title)).to_be_visible()
 
     page.get_by_role("link", name="Record attendance").click()
     page.get_by_label("Ada Alvarez").check()

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.core import mail
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from applications.models import Application
 from notifications.models import Kind, Message
@@ -24,7 +25,7 @@ def check(page, shot, axe_check, name):
 
 
 def saved(page):
-    assert page.get_by_text("Saved. You can come back").first.is_visible()
+    expect(page.get_by_text("Saved. You can come back").first).to_be_visible()
 
 
 def test_an_applicant_applies_from_the_home_page(
@@ -53,15 +54,15 @@ def test_an_applicant_applies_from_the_home_page(
     page.get_by_role("button", name="Create my account").click()
 
     # The same answer as for a known address: check the inbox, sign in.
-    assert page.get_by_text("Check your inbox").is_visible()
+    expect(page.get_by_text("Check your inbox")).to_be_visible()
     page.get_by_label("E-mail address").fill("rosa@example.org")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
 
     # The organization profile comes next; a malformed EIN is explained.
-    assert page.get_by_role(
-        "heading", name="Tell us about your organization"
-    ).is_visible()
+    expect(
+        page.get_by_role("heading", name="Tell us about your organization")
+    ).to_be_visible()
     page.get_by_label("Legal name").fill("Lakeside Health Coalition")
     page.get_by_label("501(c)(3) nonprofit").check()
     page.get_by_label("Your organization's own sector").select_option("public_health")
@@ -69,13 +70,13 @@ def test_an_applicant_applies_from_the_home_page(
     page.get_by_label("City").fill("Lakeside")
     page.get_by_label("State or territory").select_option("MN")
     page.get_by_role("button", name="Save the profile").click()
-    assert page.get_by_text("Enter the EIN as nine digits").is_visible()
+    expect(page.get_by_text("Enter the EIN as nine digits")).to_be_visible()
     assert page.get_by_label("Legal name").input_value() == "Lakeside Health Coalition"
     check(page, shot, axe_check, "organization-error")
     page.get_by_label("EIN (Employer Identification Number)").fill("123456789")
     page.get_by_role("button", name="Save the profile").click()
-    assert page.get_by_role("heading", name="My applications").is_visible()
-    assert page.get_by_text("Confirm your e-mail address").is_visible()
+    expect(page.get_by_role("heading", name="My applications")).to_be_visible()
+    expect(page.get_by_text("Confirm your e-mail address")).to_be_visible()
     check(page, shot, axe_check, "applicant-home")
 
     # The confirmation link of the e-mail confirms the address (the outbox
@@ -86,15 +87,15 @@ def test_an_applicant_applies_from_the_home_page(
     (sent,) = [m for m in mail.outbox if m.to == ["rosa@example.org"]]
     path = re.search(r"(/apply/confirm/\S+/)", sent.body).group(1)
     page.goto(path)
-    assert page.get_by_role(
-        "heading", name="Your e-mail address is confirmed"
-    ).is_visible()
+    expect(
+        page.get_by_role("heading", name="Your e-mail address is confirmed")
+    ).to_be_visible()
     check(page, shot, axe_check, "email-confirmed")
     page.get_by_role("link", name="Go to my applications").click()
 
     # Start the application; the contacts section opens first.
     page.get_by_role("button", name="Start an application").click()
-    assert page.get_by_role("heading", name="Contacts and team").is_visible()
+    expect(page.get_by_role("heading", name="Contacts and team")).to_be_visible()
     assert page.locator("#id_primary-email").input_value() == "rosa@example.org"
     page.locator("#id_primary-phone").fill("218-555-0100")
     page.locator("#id_secondary-name").fill("Bo Chen")
@@ -106,7 +107,9 @@ def test_an_applicant_applies_from_the_home_page(
     saved(page)
 
     # Collaboration and partners; a second partner row is added by script.
-    assert page.get_by_role("heading", name="Collaboration and partners").is_visible()
+    expect(
+        page.get_by_role("heading", name="Collaboration and partners")
+    ).to_be_visible()
     page.get_by_label("Name of the collaboration").fill("Healthy Lakeside")
     page.get_by_label(
         "We are a member of an existing community or regional collaboration"
@@ -134,9 +137,11 @@ def test_an_applicant_applies_from_the_home_page(
         "Because we are stuck."
     )
     page.get_by_label("Question 2: why a mentor, and why now?").fill(too_long)
-    assert page.get_by_text("45 of 40 words").is_visible()
+    expect(page.get_by_text("45 of 40 words")).to_be_visible()
     page.get_by_role("button", name="Save draft").click()
-    assert page.get_by_text("This answer has 45 words; the limit is 40.").is_visible()
+    expect(
+        page.get_by_text("This answer has 45 words; the limit is 40.")
+    ).to_be_visible()
     check(page, shot, axe_check, "section-questions-error")
     page.get_by_label("Question 2: why a mentor, and why now?").fill(
         "We want peers who have built the same agreements."
@@ -152,7 +157,7 @@ def test_an_applicant_applies_from_the_home_page(
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("link", name="Continue your application").click()
-    assert page.get_by_text("still missing").first.is_visible()
+    expect(page.get_by_text("still missing").first).to_be_visible()
     check(page, shot, axe_check, "status-draft")
     page.get_by_role("link", name="All In profile").first.click()
     page.get_by_label("We agree to create one as a condition of acceptance").check()
@@ -164,12 +169,12 @@ def test_an_applicant_applies_from_the_home_page(
     page.get_by_role("button", name="Save and review").click()
 
     # Review and submit.
-    assert page.get_by_text("Every section is complete").is_visible()
+    expect(page.get_by_text("Every section is complete")).to_be_visible()
     check(page, shot, axe_check, "submit")
     page.get_by_label(re.compile("I confirm that the information")).check()
     page.get_by_role("button", name="Submit the application").click()
-    assert page.get_by_text("Your application is submitted").is_visible()
-    assert page.get_by_role("heading", name="Submitted").is_visible()
+    expect(page.get_by_text("Your application is submitted")).to_be_visible()
+    expect(page.get_by_role("heading", name="Submitted")).to_be_visible()
     check(page, shot, axe_check, "status-submitted")
 
     application = Application.objects.get(
@@ -184,5 +189,5 @@ def test_an_applicant_applies_from_the_home_page(
 
     # The printable copy.
     page.goto(reverse("applications:application-print", args=[application.pk]))
-    assert page.get_by_role("button", name="Print").is_visible()
+    expect(page.get_by_role("button", name="Print")).to_be_visible()
     check(page, shot, axe_check, "printable-copy")

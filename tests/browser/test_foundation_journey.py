@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests import factories
 
@@ -14,7 +15,7 @@ def test_each_role_signs_in_and_sees_its_home(browser_page, shot, axe_check, sig
     shot(page, "public-home")
     staff = factories.StaffFactory(email="staff@example.org", full_name="Sta Ff")
     sign_in(page, staff)
-    assert page.get_by_role("heading", name="Program office").is_visible()
+    expect(page.get_by_role("heading", name="Program office")).to_be_visible()
     axe_check(page, label="staff-home")
     shot(page, "staff-home")
 
@@ -22,6 +23,6 @@ def test_each_role_signs_in_and_sees_its_home(browser_page, shot, axe_check, sig
 def test_wrong_password_shows_a_clear_message(browser_page, sign_in, axe_check):
     user = factories.UserFactory(email="someone@example.org")
     sign_in(browser_page, user, password="not-the-password")
-    assert browser_page.get_by_role("alert").is_visible()
+    expect(browser_page.get_by_role("alert")).to_be_visible()
     assert "correct e-mail address and password" in browser_page.content()
     axe_check(browser_page, label="login-error")

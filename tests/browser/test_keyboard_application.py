@@ -10,6 +10,7 @@ sighted keyboard user always sees where they are.
 """
 
 import pytest
+from playwright.sync_api import expect
 
 from applications.models import Application
 from tests import factories
@@ -95,7 +96,7 @@ def skip_to_main(page) -> None:
     info = focused(page)
     assert info["label"] == "Skip to main content", info
     assert info["focusVisible"]
-    assert page.get_by_role("link", name="Skip to main content").is_visible()
+    expect(page.get_by_role("link", name="Skip to main content")).to_be_visible()
     page.keyboard.press("Enter")
     assert page.evaluate("() => document.activeElement.id") == "main"
 
@@ -117,7 +118,7 @@ def check_box(page, selector: str) -> None:
 
 
 def saved(page):
-    assert page.get_by_text("Saved. You can come back").first.is_visible()
+    expect(page.get_by_text("Saved. You can come back").first).to_be_visible()
 
 
 def test_the_application_can_be_completed_with_the_keyboard_alone(
@@ -143,12 +144,12 @@ def test_the_application_can_be_completed_with_the_keyboard_alone(
     type_into(page, "#id_password", factories.PASSWORD)
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.get_by_role("heading", name="My applications").is_visible()
+    expect(page.get_by_role("heading", name="My applications")).to_be_visible()
     shot(page, "applicant-home")
 
     skip_to_main(page)
     press_button(page, "Start an application")
-    assert page.get_by_role("heading", name="Contacts and team").is_visible()
+    expect(page.get_by_role("heading", name="Contacts and team")).to_be_visible()
 
     # Contacts and team.
     skip_to_main(page)
@@ -167,7 +168,9 @@ def test_the_application_can_be_completed_with_the_keyboard_alone(
     saved(page)
 
     # Collaboration: a radio group, two partner rows, a third row added.
-    assert page.get_by_role("heading", name="Collaboration and partners").is_visible()
+    expect(
+        page.get_by_role("heading", name="Collaboration and partners")
+    ).to_be_visible()
     skip_to_main(page)
     type_into(page, "#id_collab-collaboration_name", "Healthy Lakeside")
     tab_to(page, 'input[name="collab-collaboration_status"]')
@@ -237,14 +240,14 @@ def test_the_application_can_be_completed_with_the_keyboard_alone(
     press_button(page, "Save and review")
 
     # Review and submit.
-    assert page.get_by_text("Every section is complete").is_visible()
+    expect(page.get_by_text("Every section is complete")).to_be_visible()
     skip_to_main(page)
     check_box(page, "#id_confirm")
     axe_check(page, label="submit")
     shot(page, "submit")
     press_button(page, "Submit the application")
-    assert page.get_by_text("Your application is submitted").is_visible()
-    assert page.get_by_role("heading", name="Submitted").is_visible()
+    expect(page.get_by_text("Your application is submitted")).to_be_visible()
+    expect(page.get_by_role("heading", name="Submitted")).to_be_visible()
     shot(page, "submitted")
 
     application = Application.objects.get(organization=membership.organization)

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from cohorts.models import WorkPlan
 from tests.cohorts import year_factories as yf
@@ -29,8 +30,8 @@ def test_mentee_files_a_plan_mentor_approves_and_records_attendance(
 
     # The mentee sees its cohort, its mentor and what to do next.
     sign_in(page, member.user)
-    assert page.get_by_role("heading", name="My mentorship").is_visible()
-    assert page.get_by_text("Mara Mentor").first.is_visible()
+    expect(page.get_by_role("heading", name="My mentorship")).to_be_visible()
+    expect(page.get_by_text("Mara Mentor").first).to_be_visible()
     axe_check(page, label="mentee-home")
     shot(page, "mentee-home")
 
@@ -43,16 +44,16 @@ def test_mentee_files_a_plan_mentor_approves_and_records_attendance(
     axe_check(page, label="goal-form")
     shot(page, "goal-form")
     page.get_by_role("button", name="Save the goal").click()
-    assert page.get_by_text("The goal is saved.").is_visible()
+    expect(page.get_by_text("The goal is saved.")).to_be_visible()
     page.get_by_role("button", name="Submit for review").click()
-    assert page.get_by_text("Version 1 is submitted").is_visible()
+    expect(page.get_by_text("Version 1 is submitted")).to_be_visible()
     axe_check(page, label="workplan-submitted")
     shot(page, "workplan-submitted")
 
     # The mentor sees the plan to review on its dashboard and approves it.
     page.context.clear_cookies()
     sign_in(page, mentor)
-    assert page.get_by_role("cell", name="Submitted for review").is_visible()
+    expect(page.get_by_role("cell", name="Submitted for review")).to_be_visible()
     axe_check(page, label="mentor-dashboard-before")
     shot(page, "mentor-dashboard-before")
     page.get_by_role("link", name="Review now").click()
@@ -60,7 +61,7 @@ def test_mentee_files_a_plan_mentor_approves_and_records_attendance(
     page.get_by_label("Comment").fill("A focused plan: go ahead.")
     axe_check(page, label="workplan-review")
     page.get_by_role("button", name="Send my review").click()
-    assert page.get_by_text("Your review is sent to the mentee.").is_visible()
+    expect(page.get_by_text("Your review is sent to the mentee.")).to_be_visible()
     assert WorkPlan.objects.get(award=award).status == WorkPlan.Status.APPROVED
 
     # The mentor records attendance at the webinar on one screen.
@@ -71,7 +72,7 @@ def test_mentee_files_a_plan_mentor_approves_and_records_attendance(
     axe_check(page, label="attendance")
     shot(page, "attendance")
     page.get_by_role("button", name="Save attendance").click()
-    assert page.get_by_text("Attendance of 1 people is recorded.").is_visible()
+    expect(page.get_by_text("Attendance of 1 people is recorded.")).to_be_visible()
 
     # The dashboard shows the approved plan and the attendance.
     page.goto("/cohorts/mentor/")

@@ -14,6 +14,7 @@ import zoneinfo
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from applications.models import Round
 from applications.outreach.models import AskedQuestion, WebinarRegistration
@@ -90,7 +91,7 @@ def test_a_question_asked_signed_out_is_answered_in_public(
     assert "Next" in current.inner_text()
     assert timeline.locator("time[datetime]").count() == timeline.locator("li").count()
     local = page.locator("[data-local-time]")
-    assert local.is_visible()
+    expect(local).to_be_visible()
     assert re.search(r"P[SD]T\) · $|P[SD]T where you are", local.inner_text())
     assert "where you are (America/Los Angeles)" in local.inner_text()
     countdown = page.locator("[data-deadline]")
@@ -107,20 +108,20 @@ def test_a_question_asked_signed_out_is_answered_in_public(
 
     # Ask a question, signed out.
     page.get_by_role("link", name="Read the answers or ask a question").click()
-    assert page.get_by_text("may not be answered before the deadline").is_visible()
+    expect(page.get_by_text("may not be answered before the deadline")).to_be_visible()
     check(page, shot, axe_check, "questions")
     page.get_by_label("Your question").fill(QUESTION)
     page.get_by_label("Your name").fill("Casey Quinn")
     page.get_by_label("Your e-mail address").fill("casey@example.org")
     page.get_by_role("button", name="Send my question").click()
-    assert page.get_by_text("We sent a link to casey@example.org").is_visible()
+    expect(page.get_by_text("We sent a link to casey@example.org")).to_be_visible()
     assert AskedQuestion.objects.get(email="casey@example.org").status == "unconfirmed"
 
     (confirmation,) = [m for m in mail.outbox if "casey@example.org" in m.to]
     page.goto(link_in(confirmation, "/apply/questions/confirm/"))
     check(page, shot, axe_check, "confirm-question")
     page.get_by_role("button", name="Confirm my address and send the question").click()
-    assert page.get_by_text("reached the program office").first.is_visible()
+    expect(page.get_by_text("reached the program office").first).to_be_visible()
 
     # Staff answer it from their home, in wording without the asker.
     staff_context, staff = visitor_page(browser, live_url, "America/New_York")
@@ -134,7 +135,7 @@ def test_a_question_asked_signed_out_is_answered_in_public(
     staff.get_by_label("Topic").select_option("eligibility")
     staff.get_by_label("The answer").fill(ANSWER)
     staff.get_by_role("button", name="Send the answer").click()
-    assert staff.get_by_text("and the question is published").is_visible()
+    expect(staff.get_by_text("and the question is published")).to_be_visible()
     check(staff, shot, axe_check, "staff-questions")
 
     # It is public, without the asker; the asker has the answer by e-mail.
@@ -163,15 +164,15 @@ def test_a_visitor_registers_for_the_webinar_and_gets_the_calendar_file(
     page.get_by_label("Your e-mail address").fill("drew@example.org")
     page.get_by_label("Your organization").fill("Lakeside Health")
     page.get_by_role("button", name="Register").click()
-    assert page.get_by_text("we sent a link to drew@example.org").is_visible()
+    expect(page.get_by_text("we sent a link to drew@example.org")).to_be_visible()
     check(page, shot, axe_check, "webinars")
 
     (confirmation,) = [m for m in mail.outbox if "drew@example.org" in m.to]
     page.goto(link_in(confirmation, "/apply/webinars/registration/"))
     assert "meet.dash.test" not in page.content()  # not before confirming
     page.get_by_role("button", name="Confirm my registration").click()
-    assert page.get_by_role("heading", name="You are registered").is_visible()
-    assert page.get_by_role("link", name=re.compile("meet.dash.test")).is_visible()
+    expect(page.get_by_role("heading", name="You are registered")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("meet.dash.test"))).to_be_visible()
     check(page, shot, axe_check, "registered")
     with page.expect_download() as download:
         page.get_by_role("link", name="Add to my calendar (.ics)").click()
@@ -204,7 +205,7 @@ def test_a_pacific_staff_member_sets_a_new_york_deadline(
     page.get_by_role("button", name="Save", exact=True).click()
     page.wait_for_url("**/admin/applications/round/")
     shot(page, "round-saved")
-    assert page.get_by_text("was changed successfully").is_visible()
+    expect(page.get_by_text("was changed successfully")).to_be_visible()
     round_.refresh_from_db()
     eastern = zoneinfo.ZoneInfo("America/New_York")
     expected = dt.datetime.combine(new_day, dt.time(15, 30), eastern)

@@ -4,6 +4,7 @@ both see each other's e-mail; an alumnus uses the directory; staff open the
 network report with its picture."""
 
 import pytest
+from playwright.sync_api import expect
 
 from applications.models import Award
 from peers import services
@@ -71,7 +72,7 @@ def test_a_mentee_meets_a_peer_and_an_alumnus_and_staff_use_the_network(
     page.context.clear_cookies()
     sign_in(page, alumnus)
     page.goto("/home/")
-    assert page.get_by_role("heading", name="Alumni home").is_visible()
+    expect(page.get_by_role("heading", name="Alumni home")).to_be_visible()
     axe_check(page, label="alumni-home")
     shot(page, "alumni-home")
     page.get_by_role("link", name="Open the peer directory").click()
@@ -81,7 +82,7 @@ def test_a_mentee_meets_a_peer_and_an_alumnus_and_staff_use_the_network(
     page.context.clear_cookies()
     sign_in(page, factories.StaffFactory())
     page.goto("/peers/report/")
-    assert page.get_by_role("heading", name="Peer network report").is_visible()
-    assert page.locator("img[src$='network.svg']").is_visible()
+    expect(page.get_by_role("heading", name="Peer network report")).to_be_visible()
+    expect(page.locator("img[src$='network.svg']")).to_be_visible()
     axe_check(page, label="report")
     shot(page, "report")

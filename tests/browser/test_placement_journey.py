@@ -1,6 +1,7 @@
 """Staff place a round in the browser: compute, read why, move one, commit."""
 
 import pytest
+from playwright.sync_api import expect
 
 from applications.models import Award
 from notifications.models import Kind, Message
@@ -27,11 +28,13 @@ def test_staff_compute_explain_move_and_commit(
     sign_in(page, staff)
 
     page.goto(f"/cohorts/staff/rounds/{round_.pk}/placement/")
-    assert page.get_by_role("heading", name="No placement yet").is_visible()
+    expect(page.get_by_role("heading", name="No placement yet")).to_be_visible()
     page.get_by_role("button", name="Compute a preview").click()
     page.wait_for_load_state()
-    assert page.get_by_role("alert").filter(has_text="Preview computed").is_visible()
-    assert page.get_by_text("No mentorship preference given.").is_visible()
+    expect(
+        page.get_by_role("alert").filter(has_text="Preview computed")
+    ).to_be_visible()
+    expect(page.get_by_text("No mentorship preference given.")).to_be_visible()
     axe_check(page, label="placement-preview")
     shot(page, "preview")
 
@@ -47,27 +50,25 @@ def test_staff_compute_explain_move_and_commit(
     )
     page.get_by_role("button", name="Move").click()
     page.wait_for_load_state()
-    assert page.get_by_text(
-        f"{small.short_name} is full: it has capacity 1."
-    ).is_visible()
+    expect(
+        page.get_by_text(f"{small.short_name} is full: it has capacity 1.")
+    ).to_be_visible()
     shot(page, "move-refused")
 
     page.get_by_label("Move to").select_option(label="Unplaced (no award)")
     page.get_by_role("button", name="Move").click()
     page.wait_for_load_state()
-    assert (
-        page.get_by_role("alert")
-        .filter(has_text="Lakeside Coalition moved.")
-        .is_visible()
-    )
-    assert page.get_by_text("Moved by hand by Pat Okafor").is_visible()
+    expect(
+        page.get_by_role("alert").filter(has_text="Lakeside Coalition moved.")
+    ).to_be_visible()
+    expect(page.get_by_text("Moved by hand by Pat Okafor")).to_be_visible()
     shot(page, "moved")
 
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Commit and send").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Awards").is_visible()
-    assert page.get_by_role("link", name="Riverbend Health").is_visible()
+    expect(page.get_by_role("heading", name="Awards")).to_be_visible()
+    expect(page.get_by_role("link", name="Riverbend Health")).to_be_visible()
     axe_check(page, label="awards")
     shot(page, "committed")
 
@@ -81,6 +82,8 @@ def test_staff_compute_explain_move_and_commit(
 
     page.get_by_role("link", name=small.short_name).first.click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name=f"{small.short_name} cohort").is_visible()
+    expect(
+        page.get_by_role("heading", name=f"{small.short_name} cohort")
+    ).to_be_visible()
     axe_check(page, label="cohort")
     shot(page, "cohort")

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from applications.models import Decision, ReviewAssignment
 from tests import factories
@@ -51,13 +52,13 @@ def test_a_reviewer_scores_saves_comes_back_and_submits(
     page = browser_page
     sign_in(page, reviewer)
     page.goto("/apply/reviews/")
-    assert page.get_by_role("heading", name="My reviews").is_visible()
+    expect(page.get_by_role("heading", name="My reviews")).to_be_visible()
     assert "0 of 1 reviews submitted" in page.content()
     axe_check(page, label="reviewer-queue")
     shot(page, "queue")
 
     page.get_by_role("link", name="Start review").click()
-    assert page.get_by_role("heading", name="Your scores").is_visible()
+    expect(page.get_by_role("heading", name="Your scores")).to_be_visible()
     pick(page, "1. Responsiveness", 4)
     pick(page, "2. Desire and need", 3)
     page.get_by_role("group", name="2. Desire and need").get_by_label(
@@ -70,7 +71,7 @@ def test_a_reviewer_scores_saves_comes_back_and_submits(
 
     # Come back from the queue: the draft is there.
     page.goto("/apply/reviews/")
-    assert page.get_by_text("In progress").is_visible()
+    expect(page.get_by_text("In progress")).to_be_visible()
     page.get_by_role("link", name="Continue").click()
     assert (
         page.get_by_role("group", name="1. Responsiveness")
@@ -113,7 +114,7 @@ def test_staff_compare_decide_and_release(
     sign_in(page, staff)
 
     page.goto(f"/apply/staff/applications/?round={round_.pk}")
-    assert page.get_by_role("heading", name="Applications", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Applications", exact=True)).to_be_visible()
     axe_check(page, label="staff-list")
     shot(page, "staff-list")
 

@@ -3,6 +3,7 @@ reviewers, a reminder with each reviewer's own due date, its preview, the send,
 and the copies delivered in the history; then the reports and a CSV."""
 
 import pytest
+from playwright.sync_api import expect
 
 from staffdesk.models import MailingTemplate
 from tests import factories
@@ -42,11 +43,11 @@ def test_staff_remind_late_reviewers_from_a_phone(
 
     assert page.url.endswith("/staff/")
     assert fits(page)
-    assert not page.locator("#main-nav").is_visible()
+    expect(page.locator("#main-nav")).not_to_be_visible()
     page.locator("label[for=nav-toggle]").click()
-    assert (
-        page.locator("#main-nav").get_by_role("link", name="Applications").is_visible()
-    )
+    expect(
+        page.locator("#main-nav").get_by_role("link", name="Applications")
+    ).to_be_visible()
     shot(page, "home-menu-open")
     page.locator("label[for=nav-toggle]").click()
 

@@ -3,6 +3,7 @@ read the report with its charts."""
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from surveys import services
 from surveys.models import Invitation, PendingResponse, Response, Survey
@@ -41,15 +42,15 @@ def test_mentee_answers_through_the_link_and_cannot_answer_again(
 
     page = browser_page
     page.goto(link)
-    assert page.get_by_role("heading", name="Midpoint survey").is_visible()
-    assert page.get_by_text("Anonymous.").is_visible()
+    expect(page.get_by_role("heading", name="Midpoint survey")).to_be_visible()
+    expect(page.get_by_text("Anonymous.")).to_be_visible()
     axe_check(page, label="answer-form")
     shot(page, "answer-form")
 
     # Submitting with a required question left empty: a clear message, nothing saved.
     page.get_by_role("button", name="Submit answers").click()
     page.wait_for_load_state()
-    assert page.get_by_text("This question needs an answer.").first.is_visible()
+    expect(page.get_by_text("This question needs an answer.").first).to_be_visible()
     assert PendingResponse.objects.count() == 4
     axe_check(page, label="answer-errors")
     shot(page, "answer-errors")
@@ -62,14 +63,14 @@ def test_mentee_answers_through_the_link_and_cannot_answer_again(
     page.get_by_label("What would you change?").fill("More peer time.")
     page.get_by_role("button", name="Submit answers").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Thank you").is_visible()
+    expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
     axe_check(page, label="thanks")
     shot(page, "thanks")
     # The fifth answer released all five together.
     assert Response.objects.filter(survey=survey).count() == 5
 
     page.goto(link)
-    assert page.get_by_role("heading", name="Your answers are in").is_visible()
+    expect(page.get_by_role("heading", name="Your answers are in")).to_be_visible()
     assert page.get_by_role("button", name="Submit answers").count() == 0
     shot(page, "already-answered")
     assert Response.objects.filter(survey=survey).count() == 5
@@ -95,9 +96,9 @@ def test_staff_read_the_report_with_charts(browser_page, shot, axe_check, sign_i
     staff = StaffFactory()
     sign_in(browser_page, staff)
     browser_page.goto(f"/surveys/staff/{survey.pk}/report/")
-    assert browser_page.get_by_role(
-        "heading", name="Report: Midpoint survey"
-    ).is_visible()
+    expect(
+        browser_page.get_by_role("heading", name="Report: Midpoint survey")
+    ).to_be_visible()
     assert browser_page.locator("svg[role=img]").count() == 3
     axe_check(browser_page, label="report")
     shot(browser_page, "report")

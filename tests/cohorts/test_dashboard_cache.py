@@ -290,7 +290,10 @@ def test_the_rows_table_is_rendered_once_per_computation_of_the_rows(client_as):
 
     def table_key(page):
         as_of = page.context["as_of"].isoformat()
-        return make_template_fragment_key("mentor_rows", [f"{mentorship.pk}:{as_of}"])
+        # One rendering per language: the page's language is part of the key.
+        return make_template_fragment_key(
+            "mentor_rows", [f"{mentorship.pk}:{as_of}", "en"]
+        )
 
     table = cache.get(table_key(first))
     assert member.award.application.organization.name in table

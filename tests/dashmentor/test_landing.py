@@ -19,7 +19,7 @@ LANDINGS = {
     "applicant": ("applications:applicant-home", "Applicant"),
     "participant": ("affinity:group-list", "Affinity-group participant"),
 }
-BADGE = re.compile(r'<span class="badge text-bg-light ms-1">([^<]+)</span>')
+BADGE = re.compile(r'<span class="badge text-bg-light ms-1[^"]*">([^<]+)</span>')
 
 
 @pytest.fixture(scope="module")
