@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..models import (
     ActionPeriod,
@@ -291,7 +292,9 @@ class ProgressForm(forms.Form):
 
 class EventForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Event.Kind.choices)
-    title = forms.CharField(label=_("Title"), max_length=255)
+    title = forms.CharField(
+        label=pgettext_lazy("the name of a thing", "Title"), max_length=255
+    )
     award = forms.ModelChoiceField(
         queryset=None,
         required=False,
@@ -326,7 +329,7 @@ class EventForm(forms.Form):
 
 class SeriesForm(forms.Form):
     title = forms.CharField(
-        label=_("Title"),
+        label=pgettext_lazy("the name of a thing", "Title"),
         max_length=200,
         initial=_("Cohort webinar"),
         help_text=_("Each webinar is numbered after it: “Cohort webinar 1”, …"),

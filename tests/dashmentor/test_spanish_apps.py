@@ -14,8 +14,10 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from surveys.models import Invitation, hash_token, new_invitation_token
 from tests import factories
 from tests.cohorts import year_factories as yf
+from tests.surveys.factories import SurveyFactory, add_questions
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +69,29 @@ COHORTS_ENGLISH = [
     "Recently applied",
     ">Mentor organization<",
     ">Mentee organizations<",
+]
+
+
+SURVEYS_ENGLISH = [
+    ">My surveys<",
+    "Your survey invitations",
+    ">Closes<",
+    ">To answer<",
+    "Submit answers",
+    "Back to my surveys",
+    "You can submit once.",
+    ">New survey<",
+    "All surveys, newest first",
+    ">Settings<",
+    ">Report<",
+    "Copy survey",
+    "Add a question",
+    "Add a section",
+    "Survey settings",
+    "Anonymous surveys",
+    "Save survey",
+    "Response rate",
+    "Figures as of",
 ]
 
 
@@ -194,3 +219,65 @@ def test_an_unknown_round_page_still_answers_in_spanish(client, staff_user):
         "es",
     ):
         assert english_left(html, COHORTS_ENGLISH + ["No awards yet"]) == [], path
+
+
+@pytest.fixture
+def survey_pages(staff_user, mentee_user):
+    """An open survey of the mentee's round, with a question of every kind."""
+    member = mentee_user.cohort_memberships.select_related("award").first()
+    survey = SurveyFactory(round=member.award.application.round, status="open")
+    add_questions(survey)
+    Invitation.objects.create(
+        survey=survey,
+        user=mentee_user,
+        email=mentee_user.email,
+        mentorship=member.award.mentorship,
+        token_hash=hash_token(new_invitation_token()),
+    )
+    return {
+        "mentee": (
+            mentee_user,
+            [
+                reverse("surveys:my-surveys"),
+                reverse("surveys:answer-signed-in", args=[survey.pk]),
+                reverse("surveys:thanks", args=[survey.pk]),
+            ],
+        ),
+        "staff": (
+            staff_user,
+            [
+                reverse("surveys:staff-survey-list"),
+                reverse("surveys:survey-create"),
+                reverse("surveys:survey-builder", args=[survey.pk]),
+                reverse("surveys:survey-edit", args=[survey.pk]),
+                reverse("surveys:survey-report", args=[survey.pk]),
+            ],
+        ),
+    }
+
+
+@pytest.mark.parametrize("role", ["mentee", "staff"])
+def test_the_survey_pages_in_spanish_have_no_english(client, survey_pages, role):
+    user, paths = survey_pages[role]
+    for path, html in pages_in(client, user, paths, "es"):
+        assert english_left(html, SURVEYS_ENGLISH) == [], path
+
+
+def test_the_survey_pages_in_english_carry_the_words_checked(client, survey_pages):
+    seen = set()
+    for user, paths in survey_pages.values():
+        for _path, html in pages_in(client, user, paths, "en"):
+            seen.update(english_left(html, SURVEYS_ENGLISH))
+    assert set(SURVEYS_ENGLISH) - seen == set()
+
+
+def test_a_survey_report_is_kept_in_each_language(client, survey_pages, staff_user):
+    """The kept report is per language: English and Spanish readers each get
+    theirs, and neither page shows the other's words."""
+    path = survey_pages["staff"][1][-1]
+    ((_p, spanish),) = pages_in(client, staff_user, [path], "es")
+    ((_p, english),) = pages_in(client, staff_user, [path], "en")
+    ((_p, spanish_again),) = pages_in(client, staff_user, [path], "es")
+    assert "Tasa de respuesta" in spanish and "Response rate" not in main_of(spanish)
+    assert "Response rate" in english and "Tasa de respuesta" not in english
+    assert "Tasa de respuesta" in spanish_again
