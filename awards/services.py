@@ -384,6 +384,22 @@ def _term_tuple(t) -> tuple:
     )
 
 
+def _term_words(term: tuple) -> str:
+    """A term as the audit trail shows it: "Work plan approved: 30% (work plan
+    approved)"."""
+    label, percent, letter, plan, report = term
+    needs = [
+        words
+        for words, needed in (
+            ("letter accepted", letter),
+            ("work plan approved", plan),
+            ("final report accepted", report),
+        )
+        if needed
+    ]
+    return f"{label}: {format(percent, 'f')}% ({', '.join(needs) or 'no condition'})"
+
+
 @transaction.atomic
 def schedule_save(*, round_: Round, terms: list[dict], by) -> list[PaymentTerm]:
     """Replace the round's payment schedule while no award has tranches.
@@ -444,8 +460,8 @@ def schedule_save(*, round_: Round, terms: list[dict], by) -> list[PaymentTerm]:
         actor=by,
         action="round.payment_schedule",
         target=round_,
-        before={"terms": [[str(v) for v in t] for t in before]},
-        after={"terms": [[str(v) for v in t] for t in after]},
+        before={"terms": [_term_words(t) for t in before]},
+        after={"terms": [_term_words(t) for t in after]},
     )
     return list(PaymentTerm.objects.filter(round=round_).order_by("order"))
 
