@@ -8,6 +8,9 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dashmentor.rows import kept_minute
 
@@ -47,24 +50,29 @@ class GroupForm(forms.ModelForm):
             ]
         }
         labels = {
-            "expectations_before": "Expectations before meetings",
-            "expectations_during": "Expectations during meetings",
-            "expectations_after": "Expectations after meetings",
+            "capacity": _("Capacity"),
+            "cadence": _("Cadence"),
+            "learning_goals": _("Learning goals"),
+            "description": _("Description"),
+            "expectations_before": _("Expectations before meetings"),
+            "expectations_during": _("Expectations during meetings"),
+            "expectations_after": _("Expectations after meetings"),
         }
         help_texts = {
-            "learning_goals": "One goal a line; participants read these to "
-            "decide whether to join.",
-            "capacity": "Requests beyond it go on the waitlist.",
+            "learning_goals": _(
+                "One goal a line; participants read these to decide whether to join."
+            ),
+            "capacity": _("Requests beyond it go on the waitlist."),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper("Save the group page")
+        self.helper = _helper(_("Save the group page"))
 
 
 class MeetingForm(forms.ModelForm):
     starts_at = forms.DateTimeField(
-        label="Starts at",
+        label=_("Starts at"),
         widget=forms.DateTimeInput(
             attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
         ),
@@ -72,13 +80,17 @@ class MeetingForm(forms.ModelForm):
     )
 
     link = forms.URLField(
-        label="Meeting link",
+        label=_("Meeting link"),
         required=False,
         assume_scheme="https",
-        help_text="The video-call link members use to join.",
+        help_text=_("The video-call link members use to join."),
     )
 
     class Meta:
+        labels = {
+            "agenda": _("Agenda"),
+            "title": pgettext_lazy("the name of a thing", "Title"),
+        }
         model = Meeting
         fields = ["title", "starts_at", "agenda", "link"]
         widgets = {"agenda": forms.Textarea(attrs={"rows": 5})}
@@ -86,8 +98,10 @@ class MeetingForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         zone = timezone.get_current_timezone_name()
-        self.fields["starts_at"].help_text = f"In your time zone ({zone})."
-        self.helper = _helper("Save meeting")
+        self.fields["starts_at"].help_text = format_lazy(
+            _("In your time zone ({zone})."), zone=zone
+        )
+        self.helper = _helper(_("Save meeting"))
 
     def clean_starts_at(self):
         return kept_minute(self.instance.starts_at, self.cleaned_data["starts_at"])
@@ -95,16 +109,19 @@ class MeetingForm(forms.ModelForm):
 
 class MeetingNotesForm(forms.Form):
     notes = forms.CharField(
+        label=_("Notes"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 12}),
-        help_text="Type plain text (blank lines make paragraphs) or simple HTML: "
-        "paragraphs, bold, italics, lists, headings, links. Anything else, "
-        "scripts included, is removed when you save.",
+        help_text=_(
+            "Type plain text (blank lines make paragraphs) or simple HTML: "
+            "paragraphs, bold, italics, lists, headings, links. Anything else, "
+            "scripts included, is removed when you save."
+        ),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper("Save notes")
+        self.helper = _helper(_("Save notes"))
 
 
 class AttendanceForm(forms.Form):
@@ -114,7 +131,7 @@ class AttendanceForm(forms.Form):
         required=False,
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
-        label="Present",
+        label=_("Present"),
     )
 
     def __init__(self, *args, roster: list[GroupMember], **kwargs):
@@ -134,7 +151,7 @@ class CheckInForm(forms.ModelForm):
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Who took part",
+        label=_("Who took part"),
     )
 
     class Meta:
@@ -144,9 +161,9 @@ class CheckInForm(forms.ModelForm):
             "held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "notes": forms.Textarea(attrs={"rows": 8}),
         }
-        labels = {"held_on": "Held on"}
+        labels = {"held_on": _("Held on"), "notes": _("Notes")}
         help_texts = {
-            "notes": "What worked, pain points, ideas, best practices to keep."
+            "notes": _("What worked, pain points, ideas, best practices to keep.")
         }
 
     def __init__(self, *args, people, **kwargs):
@@ -157,7 +174,7 @@ class CheckInForm(forms.ModelForm):
         ]
         if self.instance.pk:
             self.initial["attendees"] = [p.pk for p in self.instance.attendees.all()]
-        self.helper = _helper("Save check-in")
+        self.helper = _helper(_("Save check-in"))
 
     def clean_attendees(self):
         return [self.people[pk] for pk in self.cleaned_data.get("attendees", [])]
@@ -165,12 +182,13 @@ class CheckInForm(forms.ModelForm):
 
 class GroupEmailForm(forms.Form):
     token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
-    subject = forms.CharField(max_length=200)
+    subject = forms.CharField(label=_("Subject"), max_length=200)
     body = forms.CharField(
+        label=_("Body"),
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text="Plain text. Each member gets it with a link to the group page.",
+        help_text=_("Plain text. Each member gets it with a link to the group page."),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper("Send to the group")
+        self.helper = _helper(_("Send to the group"))

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Cycle(models.Model):
@@ -25,11 +26,13 @@ class Group(models.Model):
     topic = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80)
     description = models.TextField(blank=True)
-    learning_goals = models.TextField(blank=True, help_text="Drafted by the leaders.")
+    learning_goals = models.TextField(
+        blank=True, help_text=_("Drafted by the leaders.")
+    )
     expectations_before = models.TextField("before meetings", blank=True)
     expectations_during = models.TextField("during meetings", blank=True)
     expectations_after = models.TextField("after meetings", blank=True)
-    cadence = models.CharField(max_length=120, blank=True, help_text="e.g. Monthly")
+    cadence = models.CharField(max_length=120, blank=True, help_text=_("e.g. Monthly"))
     capacity = models.PositiveSmallIntegerField(default=30)
     leaders = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="affinity_groups_led"
@@ -67,11 +70,11 @@ class Group(models.Model):
 
 class GroupMember(models.Model):
     class Status(models.TextChoices):
-        REQUESTED = "requested", "Asked to join"
-        ADMITTED = "admitted", "Member"
-        WAITLISTED = "waitlisted", "Waitlisted"
-        DECLINED = "declined", "Declined"
-        LEFT = "left", "Left"
+        REQUESTED = "requested", _("Asked to join")
+        ADMITTED = "admitted", _("Member")
+        WAITLISTED = "waitlisted", _("Waitlisted")
+        DECLINED = "declined", _("Declined")
+        LEFT = "left", _("Left")
 
     # Where a membership may move: leaders and support staff admit, waitlist
     # or decline; the person leaves (or withdraws a request, which counts as
@@ -136,7 +139,7 @@ class Meeting(models.Model):
     agenda = models.TextField(blank=True)
     link = models.URLField(blank=True)
     notes_html = models.TextField(
-        "notes", blank=True, help_text="Sanitized when saved; shown as stored."
+        "notes", blank=True, help_text=_("Sanitized when saved; shown as stored.")
     )
     notes_updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -180,9 +183,9 @@ class MeetingAttendance(models.Model):
 
 class LeaderCheckIn(models.Model):
     class Kind(models.TextChoices):
-        ORIENTATION = "orientation", "Orientation"
-        MIDPOINT = "midpoint", "Midpoint check-in"
-        FINAL = "final", "Final check-in"
+        ORIENTATION = "orientation", _("Orientation")
+        MIDPOINT = "midpoint", _("Midpoint check-in")
+        FINAL = "final", _("Final check-in")
 
     group = models.ForeignKey(
         Group, on_delete=models.CASCADE, related_name="leader_check_ins"
@@ -214,7 +217,7 @@ class Drawing(models.Model):
     )
     seed = models.CharField(max_length=64)
     eligible = models.JSONField(
-        help_text="The eligible people, in the order drawn from."
+        help_text=_("The eligible people, in the order drawn from.")
     )
     winners = models.JSONField()
     winners_wanted = models.PositiveSmallIntegerField(default=2)
@@ -244,7 +247,7 @@ class GroupEmail(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     recipients = models.PositiveIntegerField(
-        default=0, help_text="Members the message was queued for."
+        default=0, help_text=_("Members the message was queued for.")
     )
     queued_at = models.DateTimeField(null=True, blank=True)
 

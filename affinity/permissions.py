@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
 from .models import Group, GroupMember, Meeting
 
-NOT_A_GROUP_MANAGER = "Only the group's leaders, its support staff and program staff."
+NOT_A_GROUP_MANAGER = _(
+    "Only the group's leaders, its support staff and program staff."
+)
 
 
 def is_leader_or_support(user, group: Group) -> bool:

@@ -14,6 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import nh3
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 # --- Meeting notes ------------------------------------------------------------
 
@@ -71,7 +73,7 @@ def sanitize_notes(raw: str) -> str:
 
 WINNERS_PER_GROUP = 2
 
-DRAWING_PROCEDURE = (
+DRAWING_PROCEDURE = _(
     "Every eligible person is listed by their portal number. For each number n, "
     "take the SHA-256 hash of the text “seed:n” (for example "
     "“3f9a…:42”), written in hexadecimal. Sort the numbers by that hash, "
@@ -105,12 +107,13 @@ def drawing_shortfall_note(eligible_count: int, wanted: int) -> str:
     """Say so when fewer people are eligible than there are prizes."""
     if eligible_count >= wanted:
         return ""
-    people = "person" if eligible_count == 1 else "people"
-    return (
-        f"Only {eligible_count} {people} completed the final survey, so "
-        f"{eligible_count} winner{'s' if eligible_count != 1 else ''} "
-        f"{'were' if eligible_count != 1 else 'was'} drawn instead of {wanted}."
-    )
+    return ngettext(
+        "Only %(count)d person completed the final survey, so %(count)d winner "
+        "was drawn instead of %(wanted)d.",
+        "Only %(count)d people completed the final survey, so %(count)d winners "
+        "were drawn instead of %(wanted)d.",
+        eligible_count,
+    ) % {"count": eligible_count, "wanted": wanted}
 
 
 # --- Membership -----------------------------------------------------------------
@@ -189,8 +192,12 @@ def bar_chart(
                 y=round(height - h, 1),
                 width=round(bar_w, 1),
                 height=h,
-                label=f"Meeting {i + 1}: "
-                + ("not recorded" if rate is None else f"{round(rate * 100)}%"),
+                label=(
+                    gettext("Meeting %(number)d: not recorded") % {"number": i + 1}
+                    if rate is None
+                    else gettext("Meeting %(number)d: %(percent)d%%")
+                    % {"number": i + 1, "percent": round(rate * 100)}
+                ),
                 value=rate,
             )
         )
@@ -256,22 +263,22 @@ class ExitFigures:
     def rows(self) -> list[tuple[str, int, int | None]]:
         return [
             (
-                "Took part and plan to continue",
+                gettext("Took part and plan to continue"),
                 self.took_part_continue,
                 self.share(self.took_part_continue),
             ),
             (
-                "Took part, no plans to continue",
+                gettext("Took part, no plans to continue"),
                 self.took_part_no_plans,
                 self.share(self.took_part_no_plans),
             ),
             (
-                "Have not taken part and plan to join",
+                gettext("Have not taken part and plan to join"),
                 self.not_yet_plan_to_join,
                 self.share(self.not_yet_plan_to_join),
             ),
             (
-                "Have not taken part, no plans to join",
+                gettext("Have not taken part, no plans to join"),
                 self.not_yet_no_plans,
                 self.share(self.not_yet_no_plans),
             ),

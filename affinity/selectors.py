@@ -6,6 +6,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import CohortMember
 from dashmentor.choices import Sector
@@ -15,7 +17,7 @@ from surveys.models import Answer, Choice, Invitation, Survey
 from . import rules
 from .models import Cycle, Group, GroupMember, Meeting, MeetingAttendance
 
-UNKNOWN = "Unknown"
+UNKNOWN = _("Unknown")
 
 
 # --- Cycles and groups --------------------------------------------------------------
@@ -111,8 +113,8 @@ class SurveyState:
 def survey_states(group: Group) -> list[SurveyState]:
     """The pre-assessment and final survey of a group, with response counts."""
     surveys = [
-        ("Pre-assessment", group.pre_survey),
-        ("Final survey", group.final_survey),
+        (gettext("Pre-assessment"), group.pre_survey),
+        (gettext("Final survey"), group.final_survey),
     ]
     ids = [s.pk for _, s in surveys if s is not None]
     counts = {}
@@ -478,14 +480,14 @@ def drawing_check(drawing, *, see_names: bool, viewer) -> dict:
 def _attendance_table(*, cycle):
     data = attendance_report(cycle=cycle)
     header = [
-        "group",
-        "meeting",
-        "title",
-        "date",
-        "present",
-        "recorded",
-        "percent present",
-        "group tapers",
+        pgettext("affinity report CSV", "group"),
+        pgettext("affinity report CSV", "meeting"),
+        pgettext("affinity report CSV", "title"),
+        pgettext("affinity report CSV", "date"),
+        pgettext("affinity report CSV", "present"),
+        pgettext("affinity report CSV", "recorded"),
+        pgettext("affinity report CSV", "percent present"),
+        pgettext("affinity report CSV", "group tapers"),
     ]
     rows = [
         [
@@ -496,7 +498,9 @@ def _attendance_table(*, cycle):
             p.present,
             p.recorded,
             "" if p.percent is None else p.percent,
-            "yes" if s.tapers else "no",
+            pgettext("affinity report CSV", "yes")
+            if s.tapers
+            else pgettext("affinity report CSV", "no"),
         ]
         for s in data.series
         for p in s.points
@@ -508,16 +512,27 @@ def _members_table(*, cycle):
     data = members_by_organization(cycle=cycle)
     rows = [
         [kind, b.label, b.people, b.memberships]
-        for kind, key in (("organization type", "org_type"), ("sector", "sector"))
+        for kind, key in (
+            (pgettext("affinity report CSV", "organization type"), "org_type"),
+            (pgettext("affinity report CSV", "sector"), "sector"),
+        )
         for b in data[key]
     ]
-    return ["breakdown", "value", "people", "group memberships"], rows
+    return [
+        pgettext("affinity report CSV", "breakdown"),
+        pgettext("affinity report CSV", "value"),
+        pgettext("affinity report CSV", "people"),
+        pgettext("affinity report CSV", "group memberships"),
+    ], rows
 
 
 def _crossover_table(*, cycle):
     data = crossover_report(cycle=cycle)
     rows = [[name, "; ".join(topics)] for name, topics in data.collaboration_rows()]
-    return ["collaboration", "groups"], rows
+    return [
+        pgettext("affinity report CSV", "collaboration"),
+        pgettext("affinity report CSV", "groups"),
+    ], rows
 
 
 REPORT_TABLES = {

@@ -14,6 +14,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import dateformat, timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from dashmentor import broker
 from dashmentor.services import audit_record
@@ -33,38 +36,42 @@ from .models import (
     MeetingAttendance,
 )
 
-ALREADY_MEMBER = "You are already a member of this group."
-ALREADY_REQUESTED = "You have already asked to join this group; a leader will decide."
-ALREADY_WAITLISTED = "You are already on this group's waitlist."
-JOIN_REQUESTED = "You asked to join. A leader or the group's staff will let you know."
-JOIN_WAITLISTED = (
+ALREADY_MEMBER = _("You are already a member of this group.")
+ALREADY_REQUESTED = _(
+    "You have already asked to join this group; a leader will decide."
+)
+ALREADY_WAITLISTED = _("You are already on this group's waitlist.")
+JOIN_REQUESTED = _(
+    "You asked to join. A leader or the group's staff will let you know."
+)
+JOIN_WAITLISTED = _(
     "This group is full, so you are on its waitlist. "
     "We will let you know if a place opens."
 )
-MEMBERSHIP_BAD_MOVE = "A membership that is “{before}” cannot become “{after}”."
-GROUP_FULL = (
+MEMBERSHIP_BAD_MOVE = _("A membership that is “{before}” cannot become “{after}”.")
+GROUP_FULL = _(
     "The group is full ({capacity} members). Raise its capacity or wait for "
     "someone to leave; the request can go on the waitlist meanwhile."
 )
-CAPACITY_BELOW_MEMBERS = (
+CAPACITY_BELOW_MEMBERS = _(
     "The group already has {count} members; the capacity cannot be lower."
 )
-NOT_LEAVABLE = "You are not in this group, so there is nothing to leave."
-ATTENDANCE_NOT_MEMBER = (
+NOT_LEAVABLE = _("You are not in this group, so there is nothing to leave.")
+ATTENDANCE_NOT_MEMBER = _(
     "{name} is not a member of this group; attendance is recorded only for "
     "admitted members."
 )
-ATTENDANCE_NOT_HELD = (
+ATTENDANCE_NOT_HELD = _(
     "This meeting has not taken place yet (it starts {when}): record who came "
     "once it has started."
 )
-EMAIL_NO_MEMBERS = "The group has no admitted members to write to yet."
-SURVEYS_EXIST = "This group already has its pre-assessment and final survey."
-DRAWING_ALREADY_DONE = (
+EMAIL_NO_MEMBERS = _("The group has no admitted members to write to yet.")
+SURVEYS_EXIST = _("This group already has its pre-assessment and final survey.")
+DRAWING_ALREADY_DONE = _(
     "This group's drawing has already been made; a drawing cannot be run twice."
 )
-DRAWING_NO_SURVEY = "This group has no final survey, so no one can be eligible."
-DRAWING_NONE_ELIGIBLE = (
+DRAWING_NO_SURVEY = _("This group has no final survey, so no one can be eligible.")
+DRAWING_NONE_ELIGIBLE = _(
     "No one has completed the group's final survey yet, so there is no one to draw."
 )
 
@@ -140,7 +147,11 @@ def _notify_managers_of_request(member: GroupMember) -> None:
         message_enqueue(
             kind=Kind.GROUP_MEMBERSHIP,
             to_email=manager.email,
-            subject=f"{member.user} asked to join {group.topic}",
+            subject=format_lazy(
+                _("{person} asked to join {group}"),
+                person=str(member.user),
+                group=group.topic,
+            ),
             template="affinity_join_request",
             context={
                 "group": group,
@@ -189,11 +200,14 @@ def membership_decide(*, member: GroupMember, status: str, by) -> GroupMember:
     message_enqueue(
         kind=Kind.GROUP_MEMBERSHIP,
         to_email=member.user.email,
-        subject={
-            GroupMember.Status.ADMITTED: f"Welcome to {group.topic}",
-            GroupMember.Status.WAITLISTED: f"You are on the waitlist of {group.topic}",
-            GroupMember.Status.DECLINED: f"Your request to join {group.topic}",
-        }[target],
+        subject=format_lazy(
+            {
+                GroupMember.Status.ADMITTED: _("Welcome to {group}"),
+                GroupMember.Status.WAITLISTED: _("You are on the waitlist of {group}"),
+                GroupMember.Status.DECLINED: _("Your request to join {group}"),
+            }[target],
+            group=group.topic,
+        ),
         template="affinity_membership",
         context={"group": group, "status": target.value, "path": _group_url(group)},
         key=f"group-member:{member.pk}:{target.value}:"
@@ -354,7 +368,11 @@ def attendance_record(
         stranger = (
             GroupMember.objects.select_related("user").filter(pk__in=strangers).first()
         )
-        name = str(stranger.user) if stranger else f"Member {min(strangers)}"
+        name = (
+            str(stranger.user)
+            if stranger
+            else gettext("Member %(number)s") % {"number": min(strangers)}
+        )
         raise ValidationError(ATTENDANCE_NOT_MEMBER.format(name=name))
     now = timezone.now()
     existing = {
@@ -525,29 +543,31 @@ PRE_QUESTIONS = [
     (
         "familiarity",
         "likert",
-        "I am familiar with this group's topic in my own work.",
+        _("I am familiar with this group's topic in my own work."),
         [],
     ),
     (
         "experience",
         "single",
-        "How much experience does your organization have with multi-sector "
-        "data sharing?",
-        [("none", "None yet"), ("some", "Some"), ("a-lot", "A lot")],
+        _(
+            "How much experience does your organization have with multi-sector "
+            "data sharing?"
+        ),
+        [("none", _("None yet")), ("some", _("Some")), ("a-lot", _("A lot"))],
     ),
-    ("hopes", "long_text", "What do you hope to learn or solve in this group?", []),
+    ("hopes", "long_text", _("What do you hope to learn or solve in this group?"), []),
 ]
 FINAL_QUESTIONS = [
-    ("goals_met", "likert", "The group met the learning goals it set out.", []),
-    ("connections", "likert", "I made useful connections with peers.", []),
+    ("goals_met", "likert", _("The group met the learning goals it set out."), []),
+    ("connections", "likert", _("I made useful connections with peers."), []),
     (
         "continue",
         "single",
-        "Will you stay in touch with people you met in the group?",
-        [("yes", "Yes"), ("maybe", "Maybe"), ("no", "No")],
+        _("Will you stay in touch with people you met in the group?"),
+        [("yes", _("Yes")), ("maybe", _("Maybe")), ("no", _("No"))],
     ),
-    ("takeaway", "long_text", "What will you do differently because of it?", []),
-    ("next_cycle", "long_text", "What should the next cycle change?", []),
+    ("takeaway", "long_text", _("What will you do differently because of it?"), []),
+    ("next_cycle", "long_text", _("What should the next cycle change?"), []),
 ]
 
 
@@ -555,8 +575,10 @@ def _survey_build(*, group, kind, title, questions, opens_at, closes_at, by) -> 
     survey = Survey.objects.create(
         title=title,
         kind=kind,
-        description=f"For the members of the {group.topic} affinity group "
-        f"({group.cycle}).",
+        description=gettext(
+            "For the members of the %(group)s affinity group (%(cycle)s)."
+        )
+        % {"group": group.topic, "cycle": group.cycle},
         audience=Survey.Audience.AFFINITY_GROUP,
         audience_group=group,
         opens_at=opens_at,
@@ -603,7 +625,7 @@ def group_surveys_create(*, group: Group, by) -> Group:
         group.pre_survey = _survey_build(
             group=group,
             kind=Survey.Kind.AFFINITY_PRE,
-            title=f"{group.topic}: pre-assessment",
+            title=gettext("%(group)s: pre-assessment") % {"group": group.topic},
             questions=PRE_QUESTIONS,
             opens_at=_at_start_of(cycle.starts_on - dt.timedelta(days=14)),
             closes_at=_at_start_of(cycle.starts_on + dt.timedelta(days=14)),
@@ -613,7 +635,7 @@ def group_surveys_create(*, group: Group, by) -> Group:
         group.final_survey = _survey_build(
             group=group,
             kind=Survey.Kind.AFFINITY_FINAL,
-            title=f"{group.topic}: final survey",
+            title=gettext("%(group)s: final survey") % {"group": group.topic},
             questions=FINAL_QUESTIONS,
             opens_at=_at_start_of(cycle.ends_on - dt.timedelta(days=14)),
             closes_at=_at_start_of(cycle.ends_on + dt.timedelta(days=21)),
@@ -693,7 +715,9 @@ def drawing_draw(*, group: Group, by, seed: str | None = None) -> Drawing:
         message_enqueue(
             kind=Kind.GROUP_EMAIL,
             to_email=winner.email,
-            subject=f"You won a gift card in the {group.topic} drawing",
+            subject=format_lazy(
+                _("You won a gift card in the {group} drawing"), group=group.topic
+            ),
             template="affinity_drawing_winner",
             context={"group": group, "path": path},
             key=f"drawing:{drawing.pk}",

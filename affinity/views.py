@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from dashmentor.csv_export import csv_response
@@ -121,7 +122,9 @@ def group_leave(request, pk):
     except ValidationError as exc:
         messages_add_errors(request, exc)
     else:
-        messages.success(request, f"You have left {group.topic}.")
+        messages.success(
+            request, gettext("You have left %(group)s.") % {"group": group.topic}
+        )
     return redirect(group)
 
 
@@ -162,7 +165,7 @@ def group_edit(request, pk):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, "The group page is updated.")
+            messages.success(request, gettext("The group page is updated."))
             return redirect(group)
     return render(request, "affinity/group_form.html", {"group": group, "form": form})
 
@@ -194,7 +197,7 @@ def roster_decide(request, pk, member_pk):
     )
     status = request.POST.get("status", "")
     if status not in GroupMember.Status.values:
-        messages.error(request, "Choose admit, waitlist or decline.")
+        messages.error(request, gettext("Choose admit, waitlist or decline."))
         return redirect("affinity:roster", pk=group.pk)
     try:
         services.membership_decide(member=member, status=status, by=request.user)
@@ -202,7 +205,11 @@ def roster_decide(request, pk, member_pk):
         messages_add_errors(request, exc)
     else:
         label = GroupMember.Status(status).label.lower()
-        messages.success(request, f"{member.user}: {label}. They will get an e-mail.")
+        messages.success(
+            request,
+            gettext("%(person)s: %(status)s. They will get an e-mail.")
+            % {"person": member.user, "status": label},
+        )
     return redirect("affinity:roster", pk=group.pk)
 
 
@@ -218,7 +225,9 @@ def meeting_form(request, pk, meeting_pk=None):
         saved = services.meeting_save(
             group=group, by=request.user, meeting=meeting, **form.cleaned_data
         )
-        messages.success(request, f"Meeting “{saved.title}” saved.")
+        messages.success(
+            request, gettext("Meeting “%(title)s” saved.") % {"title": saved.title}
+        )
         return redirect("affinity:meeting-detail", pk=group.pk, meeting_pk=saved.pk)
     return render(
         request,
@@ -237,7 +246,7 @@ def meeting_notes(request, pk, meeting_pk):
         services.meeting_notes_save(
             meeting=meeting, notes=form.cleaned_data["notes"], by=request.user
         )
-        messages.success(request, "Notes saved; members can read them now.")
+        messages.success(request, gettext("Notes saved; members can read them now."))
         return redirect("affinity:meeting-detail", pk=group.pk, meeting_pk=meeting.pk)
     return render(
         request,
@@ -267,7 +276,9 @@ def meeting_attendance(request, pk, meeting_pk):
             else:
                 count = len(form.cleaned_data["present"])
                 messages.success(
-                    request, f"Attendance saved: {count} of {len(roster)} present."
+                    request,
+                    gettext("Attendance saved: %(count)d of %(total)d present.")
+                    % {"count": count, "total": len(roster)},
                 )
                 return redirect(
                     "affinity:meeting-detail", pk=group.pk, meeting_pk=meeting.pk
@@ -331,7 +342,10 @@ def checkin_form(request, pk, kind):
             attendees=form.cleaned_data["attendees"],
             by=request.user,
         )
-        messages.success(request, f"{LeaderCheckIn.Kind(kind).label} saved.")
+        messages.success(
+            request,
+            gettext("%(kind)s saved.") % {"kind": LeaderCheckIn.Kind(kind).label},
+        )
         return redirect("affinity:checkins", pk=group.pk)
     return render(
         request,
@@ -361,10 +375,15 @@ def group_email(request, pk):
             if created:
                 messages.success(
                     request,
-                    f"“{email.subject}” is on its way to {group.member_count} members.",
+                    ngettext(
+                        "“%(subject)s” is on its way to %(count)d member.",
+                        "“%(subject)s” is on its way to %(count)d members.",
+                        group.member_count,
+                    )
+                    % {"subject": email.subject, "count": group.member_count},
                 )
             else:
-                messages.info(request, "This e-mail was already sent.")
+                messages.info(request, gettext("This e-mail was already sent."))
             return redirect("affinity:email", pk=group.pk)
     sent = GroupEmail.objects.filter(group=group).select_related("sent_by")
     return render(
@@ -387,8 +406,10 @@ def surveys_create(request, pk):
     else:
         messages.success(
             request,
-            "The pre-assessment and final survey are ready as drafts; open them "
-            "from the survey pages to send the invitations.",
+            gettext(
+                "The pre-assessment and final survey are ready as drafts; open them "
+                "from the survey pages to send the invitations."
+            ),
         )
     return redirect(group)
 
@@ -408,7 +429,9 @@ def drawing(request, pk):
         except ValidationError as exc:
             messages_add_errors(request, exc)
         else:
-            messages.success(request, "The winners are drawn and will get an e-mail.")
+            messages.success(
+                request, gettext("The winners are drawn and will get an e-mail.")
+            )
             if drawing.note:
                 messages.warning(request, drawing.note)
         return redirect("affinity:drawing", pk=group.pk)

@@ -66,7 +66,7 @@ def test_a_group_cannot_be_drawn_twice(client_as, group, final_survey, staff_use
     response = client_as(staff_user).post(
         reverse("affinity:drawing", args=[group.pk]), follow=True
     )
-    assert escape(services.DRAWING_ALREADY_DONE) in response.content.decode()
+    assert escape(str(services.DRAWING_ALREADY_DONE)) in response.content.decode()
     assert Drawing.objects.count() == 1
     assert Drawing.objects.get().seed == first.seed
 

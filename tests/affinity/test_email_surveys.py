@@ -58,7 +58,7 @@ def test_no_email_to_a_group_without_members(client_as, group, leader):
             "body": "Anyone?",
         },
     )
-    assert escape(services.EMAIL_NO_MEMBERS) in response.content.decode()
+    assert escape(str(services.EMAIL_NO_MEMBERS)) in response.content.decode()
     assert not GroupEmail.objects.exists()
 
 
@@ -81,7 +81,7 @@ def test_staff_create_the_group_surveys_once(client_as, group, staff_user):
         assert survey.status == Survey.Status.DRAFT
         assert survey.sections.get().questions.count() >= 3
     response = client_as(staff_user).post(url, follow=True)
-    assert escape(services.SURVEYS_EXIST) in response.content.decode()
+    assert escape(str(services.SURVEYS_EXIST)) in response.content.decode()
     assert Survey.objects.count() == 2
 
 

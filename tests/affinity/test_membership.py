@@ -28,7 +28,7 @@ def test_anyone_signed_in_can_ask_to_join_and_leaders_hear_of_it(
     notices = Message.objects.filter(kind=Kind.GROUP_MEMBERSHIP)
     assert {m.to_email for m in notices} == {leader.email, "support@example.org"}
     page = client_as(outsider).get(reverse("affinity:group-detail", args=[group.pk]))
-    assert escape(services.JOIN_REQUESTED) in page.content.decode()
+    assert escape(str(services.JOIN_REQUESTED)) in page.content.decode()
 
 
 def test_a_full_group_waitlists_the_request_with_a_message(client_as, outsider):
@@ -37,7 +37,7 @@ def test_a_full_group_waitlists_the_request_with_a_message(client_as, outsider):
     response = client_as(outsider).post(
         reverse("affinity:join", args=[group.pk]), follow=True
     )
-    assert escape(services.JOIN_WAITLISTED) in response.content.decode()
+    assert escape(str(services.JOIN_WAITLISTED)) in response.content.decode()
     assert GroupMember.objects.get(user=outsider).status == "waitlisted"
 
 
@@ -46,7 +46,7 @@ def test_asking_twice_makes_one_request(client_as, group, outsider):
     client.post(reverse("affinity:join", args=[group.pk]))
     response = client.post(reverse("affinity:join", args=[group.pk]), follow=True)
     assert GroupMember.objects.filter(group=group, user=outsider).count() == 1
-    assert escape(services.ALREADY_REQUESTED) in response.content.decode()
+    assert escape(str(services.ALREADY_REQUESTED)) in response.content.decode()
 
 
 def test_a_person_may_be_in_several_groups(client_as, outsider):

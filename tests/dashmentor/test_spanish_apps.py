@@ -16,6 +16,7 @@ from django.utils import translation
 
 from surveys.models import Invitation, hash_token, new_invitation_token
 from tests import factories
+from tests.affinity.factories import GroupFactory, GroupMemberFactory, MeetingFactory
 from tests.cohorts import year_factories as yf
 from tests.surveys.factories import SurveyFactory, add_questions
 
@@ -92,6 +93,36 @@ SURVEYS_ENGLISH = [
     "Save survey",
     "Response rate",
     "Figures as of",
+]
+
+
+AFFINITY_ENGLISH = [
+    "All In affinity groups",
+    ">My groups<",
+    "places taken",
+    ">About the group<",
+    "What we expect of participants",
+    ">Before meetings<",
+    ">Meetings<",
+    ">Leaders<",
+    ">Support staff<",
+    "My place in this group",
+    "Leave the group",
+    "Joining the meeting",
+    "Run this group",
+    "Goals and expectations",
+    ">Roster<",
+    "Schedule a meeting",
+    "Leaders' check-ins",
+    "E-mail the group",
+    "Meetings attended",
+    "Record who was there",
+    "Who was present",
+    "Gift-card drawing",
+    "Cross-over with the mentorship program",
+    "Attendance over the cycle",
+    "Who the members are",
+    "By organization type",
 ]
 
 
@@ -281,3 +312,61 @@ def test_a_survey_report_is_kept_in_each_language(client, survey_pages, staff_us
     assert "Tasa de respuesta" in spanish and "Response rate" not in main_of(spanish)
     assert "Response rate" in english and "Tasa de respuesta" not in english
     assert "Tasa de respuesta" in spanish_again
+
+
+@pytest.fixture
+def affinity_pages(staff_user):
+    """A group of the cycle with a leader, an admitted member and a past meeting."""
+    leader = factories.UserFactory()
+    group = GroupFactory(leaders=[leader], support_staff=[staff_user], capacity=5)
+    participant = GroupMemberFactory(group=group).user
+    meeting = MeetingFactory(group=group)
+    g, m = [group.pk], [group.pk, meeting.pk]
+    return {
+        "participant": (
+            participant,
+            [
+                reverse("affinity:group-list"),
+                reverse("affinity:group-detail", args=g),
+                reverse("affinity:meeting-detail", args=m),
+                reverse("affinity:drawing", args=g),
+            ],
+        ),
+        "leader": (
+            leader,
+            [
+                reverse("affinity:group-detail", args=g),
+                reverse("affinity:group-edit", args=g),
+                reverse("affinity:roster", args=g),
+                reverse("affinity:meeting-create", args=g),
+                reverse("affinity:meeting-detail", args=m),
+                reverse("affinity:attendance", args=m),
+                reverse("affinity:meeting-notes", args=m),
+                reverse("affinity:checkins", args=g),
+                reverse("affinity:email", args=g),
+            ],
+        ),
+        "staff": (
+            staff_user,
+            [
+                reverse("affinity:group-list"),
+                reverse("affinity:report") + f"?cycle={group.cycle_id}",
+                reverse("affinity:drawing", args=g),
+            ],
+        ),
+    }
+
+
+@pytest.mark.parametrize("role", ["participant", "leader", "staff"])
+def test_the_affinity_pages_in_spanish_have_no_english(client, affinity_pages, role):
+    user, paths = affinity_pages[role]
+    for path, html in pages_in(client, user, paths, "es"):
+        assert english_left(html, AFFINITY_ENGLISH) == [], path
+
+
+def test_the_affinity_pages_in_english_carry_the_words_checked(client, affinity_pages):
+    seen = set()
+    for user, paths in affinity_pages.values():
+        for _path, html in pages_in(client, user, paths, "en"):
+            seen.update(english_left(html, AFFINITY_ENGLISH))
+    assert set(AFFINITY_ENGLISH) - seen == set()
