@@ -144,6 +144,76 @@ PINS_OVER_CAPACITY = (
 )
 PINS_OVER_TOTAL = "Pins place {count} applicants, more than the round's {total} awards."
 
+
+def gettext_noop(text: str) -> str:
+    """Mark a sentence of the explanations for the translation catalogs.
+
+    The module imports nothing of Django: the sentences are translated where
+    they are written, by the ``Words`` the caller passes to :func:`place`.
+    """
+    return text
+
+
+def pgettext_lazy(context: str, text: str) -> str:
+    """Mark a word with its context for the catalogs (see ``gettext_noop``)."""
+    return text
+
+
+class Words:
+    """How the explanations are written: English unless the caller passes the
+    active language's translation functions, as the Django layer does
+    (``Words(gettext, pgettext)``); the English sentences are the message ids."""
+
+    def __init__(self, gettext=None, pgettext=None):
+        self.gettext = gettext or (lambda text: text)
+        self.pgettext = pgettext or (lambda context, text: text)
+
+    def say(self, text, **values) -> str:
+        """``text`` (or a ``(context, text)`` pair) in the language, filled in."""
+        if isinstance(text, tuple):
+            return self.pgettext(*text).format(**values)
+        return self.gettext(text).format(**values)
+
+    def ordinal(self, n: int) -> str:
+        if 10 <= n % 100 <= 20 or n % 10 not in (1, 2, 3):
+            suffix = self.pgettext(*_ORDINAL_TH)
+        else:
+            suffix = self.pgettext(*_ORDINAL_SUFFIXES[n % 10])
+        return f"{n}{suffix}"
+
+    def join(self, words: list[str]) -> str:
+        if len(words) <= 1:
+            return "".join(words)
+        return self.say(
+            gettext_noop("{first} and {last}"),
+            first=", ".join(words[:-1]),
+            last=words[-1],
+        )
+
+
+ENGLISH = Words()
+
+# The ordinal's ending, given with its context so that each language writes
+# its own ("1st", "1.ª").
+_ORDINAL_SUFFIXES = {
+    1: (
+        "ordinal ending of 1, 21, 31…",
+        pgettext_lazy("ordinal ending of 1, 21, 31…", "st"),
+    ),
+    2: (
+        "ordinal ending of 2, 22, 32…",
+        pgettext_lazy("ordinal ending of 2, 22, 32…", "nd"),
+    ),
+    3: (
+        "ordinal ending of 3, 23, 33…",
+        pgettext_lazy("ordinal ending of 3, 23, 33…", "rd"),
+    ),
+}
+_ORDINAL_TH = (
+    "ordinal ending of other numbers",
+    pgettext_lazy("ordinal ending of other numbers", "th"),
+)
+
 # Reasons a ranked mentorship did not hold the applicant, with their wording
 # for one mentorship and for several.
 _FORBIDDEN = "forbidden"
@@ -157,39 +227,58 @@ _CONTESTED = "contested"
 _OPEN = "open"
 
 _PHRASES = {
-    _FORBIDDEN: ("was ruled out for it by staff", "were ruled out for it by staff"),
-    _NO_CAPACITY: ("had no capacity", "had no capacity"),
-    _PINNED: ("was filled by staff pins", "were filled by staff pins"),
+    _FORBIDDEN: (
+        gettext_noop("was ruled out for it by staff"),
+        gettext_noop("were ruled out for it by staff"),
+    ),
+    # The same English for one and for several: a context tells them apart.
+    _NO_CAPACITY: (
+        ("one mentorship", pgettext_lazy("one mentorship", "had no capacity")),
+        (
+            "several mentorships",
+            pgettext_lazy("several mentorships", "had no capacity"),
+        ),
+    ),
+    _PINNED: (
+        gettext_noop("was filled by staff pins"),
+        gettext_noop("were filled by staff pins"),
+    ),
     _HIGHER: (
-        "was filled by applicants with higher scores",
-        "were filled by applicants with higher scores",
+        gettext_noop("was filled by applicants with higher scores"),
+        gettext_noop("were filled by applicants with higher scores"),
     ),
     _HIGHER_PINS: (
-        "was filled by staff pins and applicants with higher scores",
-        "were filled by staff pins and applicants with higher scores",
+        gettext_noop("was filled by staff pins and applicants with higher scores"),
+        gettext_noop("were filled by staff pins and applicants with higher scores"),
     ),
     _TIED: (
-        "was filled by applicants with scores at least as high",
-        "were filled by applicants with scores at least as high",
+        gettext_noop("was filled by applicants with scores at least as high"),
+        gettext_noop("were filled by applicants with scores at least as high"),
     ),
     _TIED_PINS: (
-        "was filled by staff pins and applicants with scores at least as high",
-        "were filled by staff pins and applicants with scores at least as high",
+        gettext_noop(
+            "was filled by staff pins and applicants with scores at least as high"
+        ),
+        gettext_noop(
+            "were filled by staff pins and applicants with scores at least as high"
+        ),
     ),
     _CONTESTED: (
-        "was full, and a seat there would have cost another applicant its place"
-        " or a better choice",
-        "were full, and a seat in any of them would have cost another applicant"
-        " its place or a better choice",
+        gettext_noop(
+            "was full, and a seat there would have cost another applicant its place"
+            " or a better choice"
+        ),
+        gettext_noop(
+            "were full, and a seat in any of them would have cost another applicant"
+            " its place or a better choice"
+        ),
     ),
 }
 # A placed applicant never passes over a free seat at the optimum; were it to,
 # the contested wording would still be true, the placement being Pareto optimal.
 _PHRASES[_OPEN] = _PHRASES[_CONTESTED]
 
-_SUFFIXES = {1: "st", 2: "nd", 3: "rd"}
-
-_CANNOT_PLACE = (
+_CANNOT_PLACE = gettext_noop(
     "It could not be placed without costing another applicant its place or a"
     " better choice."
 )
@@ -277,8 +366,11 @@ def place(
     total_awards: int,
     pins: Mapping[Hashable, Hashable] | None = None,
     forbidden: Iterable[tuple[Hashable, Hashable]] = (),
+    words: Words = ENGLISH,
 ) -> Placement:
     """Place the accepted applicants, optimally for the module's objective.
+
+    ``words`` writes the explanations (English unless given).
 
     ``pins`` maps applicant id to mentorship id; ``forbidden`` holds
     (applicant id, mentorship id) pairs, and pairs naming someone unknown are
@@ -291,7 +383,7 @@ def place(
     """
     problem = _Problem(candidates, cohorts, total_awards, pins, forbidden)
     where = _Solver(problem).solve()
-    return _result(problem, where)
+    return _result(problem, where, words)
 
 
 def objective_of(
@@ -877,8 +969,8 @@ def _negative_cycle(graph: nx.DiGraph):
 # Output
 
 
-def _result(problem: _Problem, where: list[int | None]) -> Placement:
-    facts = _Facts(problem, where)
+def _result(problem: _Problem, where: list[int | None], words: Words) -> Placement:
+    facts = _Facts(problem, where, words)
     outcomes = {}
     for i, candidate in enumerate(problem.candidates):
         m = where[i]
@@ -897,16 +989,17 @@ def _result(problem: _Problem, where: list[int | None]) -> Placement:
     return Placement(
         outcomes=outcomes,
         objective=objective,
-        objective_text=_objective_text(problem, outcomes, objective),
+        objective_text=_objective_text(problem, outcomes, objective, words),
     )
 
 
 class _Facts:
     """What the final placement says about each mentorship, for explanations."""
 
-    def __init__(self, problem: _Problem, where: list[int | None]):
+    def __init__(self, problem: _Problem, where: list[int | None], words: Words):
         self.problem = problem
         self.where = where
+        self.words = words
         k = len(problem.cohorts)
         self.load = [0] * k
         self.last = [-1] * k  # the latest free holder in score order
@@ -926,41 +1019,65 @@ class _Facts:
 
     def explain(self, i: int) -> str:
         problem = self.problem
+        w = self.words
         m = self.where[i]
         prefs = problem.prefs[i]
         if problem.pin[i] is not None:
             name = problem.cohort_name(m)
             if m in prefs:
-                return (
-                    f"Pinned by staff to {name}, its {_ordinal(prefs.index(m) + 1)}"
-                    " choice."
+                return w.say(
+                    gettext_noop("Pinned by staff to {cohort}, its {ordinal} choice."),
+                    cohort=name,
+                    ordinal=w.ordinal(prefs.index(m) + 1),
                 )
-            return f"Pinned by staff to {name}, which it did not rank."
+            return w.say(
+                gettext_noop("Pinned by staff to {cohort}, which it did not rank."),
+                cohort=name,
+            )
         if m is not None:
             number = prefs.index(m) + 1
-            head = f"Placed in its {_ordinal(number)} choice, {problem.cohort_name(m)}"
+            values = {"ordinal": w.ordinal(number), "cohort": problem.cohort_name(m)}
             if number == 1:
-                return head + "."
+                return w.say(
+                    gettext_noop("Placed in its {ordinal} choice, {cohort}."), **values
+                )
             reasons = [
                 (n, c, self.reason(i, c)) for n, c in enumerate(prefs[: number - 1], 1)
             ]
-            return f"{head}: {self.clauses(reasons)}."
+            return w.say(
+                gettext_noop("Placed in its {ordinal} choice, {cohort}: {reasons}."),
+                reasons=self.clauses(reasons),
+                **values,
+            )
         if not prefs:
             if problem.gave_preferences[i]:
-                return "None of its choices is a mentorship in this round."
-            return "No mentorship preference given."
+                return w.say(
+                    gettext_noop("None of its choices is a mentorship in this round.")
+                )
+            return w.say(gettext_noop("No mentorship preference given."))
         reasons = [(n, c, self.reason(i, c)) for n, c in enumerate(prefs, 1)]
         kinds = {kind for _, _, kind in reasons}
         if _OPEN in kinds:
             return self.awards_went(i)
         if _CONTESTED in kinds:
-            return _CANNOT_PLACE
+            return w.say(_CANNOT_PLACE)
         names = [problem.cohort_name(c) for _, c, _ in reasons]
         if len(reasons) == 1:
-            return f"Its only choice, {names[0]}, {_PHRASES[reasons[0][2]][0]}."
+            return w.say(
+                gettext_noop("Its only choice, {cohort}, {why}."),
+                cohort=names[0],
+                why=w.say(_PHRASES[reasons[0][2]][0]),
+            )
         if len(kinds) == 1:
-            return f"All its choices ({', '.join(names)}) {_PHRASES[kinds.pop()][1]}."
-        return f"None of its choices could take it: {self.clauses(reasons)}."
+            return w.say(
+                gettext_noop("All its choices ({cohorts}) {why}."),
+                cohorts=", ".join(names),
+                why=w.say(_PHRASES[kinds.pop()][1]),
+            )
+        return w.say(
+            gettext_noop("None of its choices could take it: {reasons}."),
+            reasons=self.clauses(reasons),
+        )
 
     def reason(self, i: int, m: int) -> str:
         """Say why applicant i is not in mentorship m, which it ranked."""
@@ -985,66 +1102,114 @@ class _Facts:
         groups: dict[str, list[tuple[int, int]]] = {}
         for number, m, kind in reasons:
             groups.setdefault(kind, []).append((number, m))
+        w = self.words
         parts = []
         for kind, members in groups.items():
-            ordinals = _join([_ordinal(n) for n, _ in members])
-            names = _join([self.problem.cohort_name(m) for _, m in members])
+            ordinals = w.join([w.ordinal(n) for n, _ in members])
+            names = w.join([self.problem.cohort_name(m) for _, m in members])
             if len(members) == 1:
-                parts.append(f"its {ordinals} choice, {names}, {_PHRASES[kind][0]}")
+                parts.append(
+                    w.say(
+                        gettext_noop("its {ordinals} choice, {cohorts}, {why}"),
+                        ordinals=ordinals,
+                        cohorts=names,
+                        why=w.say(_PHRASES[kind][0]),
+                    )
+                )
             else:
-                parts.append(f"its {ordinals} choices, {names}, {_PHRASES[kind][1]}")
+                parts.append(
+                    w.say(
+                        gettext_noop("its {ordinals} choices, {cohorts}, {why}"),
+                        ordinals=ordinals,
+                        cohorts=names,
+                        why=w.say(_PHRASES[kind][1]),
+                    )
+                )
         return "; ".join(parts)
 
     def awards_went(self, i: int) -> str:
         """Say where the round's awards went, for an applicant with a free seat."""
         problem = self.problem
+        w = self.words
         if self.placed < problem.total or self.last_awarded > i:
-            return _CANNOT_PLACE
+            return w.say(_CANNOT_PLACE)
         if problem.total == 0:
-            return "The round has no awards to give."
+            return w.say(gettext_noop("The round has no awards to give."))
         pinned = sum(problem.pinned_load.values())
         one = problem.total == 1
         if self.last_awarded < 0:
-            who = "a staff pin" if one else "staff pins"
+            who = w.say(
+                gettext_noop("a staff pin") if one else gettext_noop("staff pins")
+            )
         else:
             higher = self.lowest_awarded > problem.scores[i]
             if one:
-                who = "an applicant with a " + (
-                    "higher score" if higher else "score at least as high"
+                who = w.say(
+                    gettext_noop("an applicant with a higher score")
+                    if higher
+                    else gettext_noop("an applicant with a score at least as high")
                 )
             else:
-                who = "applicants with " + (
-                    "higher scores" if higher else "scores at least as high"
+                who = w.say(
+                    gettext_noop("applicants with higher scores")
+                    if higher
+                    else gettext_noop("applicants with scores at least as high")
                 )
                 if pinned:
-                    who = "staff pins and " + who
+                    who = w.say(gettext_noop("staff pins and {who}"), who=who)
         if one:
-            return f"The round's only award went to {who}."
-        return f"The round's {problem.total:,} awards went to {who}."
+            return w.say(gettext_noop("The round's only award went to {who}."), who=who)
+        return w.say(
+            gettext_noop("The round's {total} awards went to {who}."),
+            total=f"{problem.total:,}",
+            who=who,
+        )
 
 
-def _objective_text(problem: _Problem, outcomes, objective) -> str:
+def _objective_text(problem: _Problem, outcomes, objective, words: Words) -> str:
+    w = words
     n = len(outcomes)
     placed = objective[0]
     pinned = sum(1 for o in outcomes.values() if o.pinned)
     seats = sum(problem.capacity)
     counts = Counter(o.choice for o in outcomes.values() if o.cohort_id is not None)
     outside = counts.pop(None, 0)
-    parts = [f"{_ordinal(c)} {counts[c]:,}" for c in sorted(counts)]
+    parts = [f"{w.ordinal(c)} {counts[c]:,}" for c in sorted(counts)]
     if outside:
-        parts.append(f"unranked pins {outside:,}")
-    text = (
-        f"{placed:,} of {n:,} applicants placed"
-        f" ({problem.total:,} awards, {seats:,} seats"
-        + (f", {pinned:,} pinned by staff" if pinned else "")
-        + ")."
-    )
+        parts.append(w.say(gettext_noop("unranked pins {count}"), count=f"{outside:,}"))
+    values = {
+        "placed": f"{placed:,}",
+        "applicants": f"{n:,}",
+        "awards": f"{problem.total:,}",
+        "seats": f"{seats:,}",
+    }
+    if pinned:
+        text = w.say(
+            gettext_noop(
+                "{placed} of {applicants} applicants placed ({awards} awards, "
+                "{seats} seats, {pinned} pinned by staff)."
+            ),
+            pinned=f"{pinned:,}",
+            **values,
+        )
+    else:
+        text = w.say(
+            gettext_noop(
+                "{placed} of {applicants} applicants placed ({awards} awards, "
+                "{seats} seats)."
+            ),
+            **values,
+        )
     if parts:
-        text += f" By choice: {', '.join(parts)}."
-    text += (
-        f" Choice numbers total {-objective[n + 1]:,}. Chosen by: most placed, then"
-        " awards by score, then the lowest total of choice numbers, then seats by"
-        " score."
+        text += " " + w.say(
+            gettext_noop("By choice: {counts}."), counts=", ".join(parts)
+        )
+    text += " " + w.say(
+        gettext_noop(
+            "Choice numbers total {total}. Chosen by: most placed, then awards by "
+            "score, then the lowest total of choice numbers, then seats by score."
+        ),
+        total=f"{-objective[n + 1]:,}",
     )
     return text
 
@@ -1056,14 +1221,3 @@ def _where_text(cohort_by_id, where) -> str:
 def _cohort_name(cohort_by_id, cohort_id) -> str:
     cohort = cohort_by_id.get(cohort_id)
     return repr(cohort_id) if cohort is None else (cohort.name or str(cohort.id))
-
-
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else _SUFFIXES.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
-def _join(words: list[str]) -> str:
-    if len(words) <= 1:
-        return "".join(words)
-    return f"{', '.join(words[:-1])} and {words[-1]}"

@@ -27,8 +27,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.text import format_lazy
+from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from applications.models import Application, Award, Contact, Decision, Round
 from dashmentor.models import Membership
@@ -95,6 +95,11 @@ def _cohort_name(mentorship: Mentorship | None) -> str:
     return mentorship.short_name if mentorship is not None else "unplaced"
 
 
+def _cohort_shown(mentorship: Mentorship | None) -> str:
+    """The cohort's name, or "unplaced" in the active language."""
+    return mentorship.short_name if mentorship is not None else gettext("unplaced")
+
+
 def _lock_mentorships(ids) -> dict[int, Mentorship]:
     """Lock mentorship rows in id order and return them with their held seats."""
     locked = list(
@@ -144,6 +149,9 @@ def placement_preview(*, round: Round, by) -> PlacementRun:
             total_awards=inputs.total_awards,
             pins=inputs.pins,
             forbidden=inputs.forbidden,
+            # The explanations are kept, written in the language of the staff
+            # member who computes the placement.
+            words=engine.Words(gettext, pgettext),
         )
     except ValueError as exc:
         raise ValidationError(str(exc)) from exc
@@ -206,10 +214,10 @@ def _roster_subject(count: int) -> str:
 
 
 def _objective_text(run: PlacementRun, placed: int, total: int, moved: int) -> str:
-    return (
-        f"{placed} of {total} applicants placed; {moved} moved by hand by staff "
+    return gettext(
+        "%(placed)s of %(total)s applicants placed; %(moved)s moved by hand by staff "
         "after the computed placement, which remains the optimum for the rules."
-    )
+    ) % {"placed": placed, "total": total, "moved": moved}
 
 
 @transaction.atomic
@@ -251,6 +259,7 @@ def placement_entry_move(
             total = run.round.awards_count
             if _round_awards_active(run.round) + placed + 1 > total:
                 raise ValidationError(ROUND_AWARDS_USED.format(total=total))
+    before_mentorship = entry.mentorship
     before = {
         "mentorship": _cohort_name(entry.mentorship),
         "choice": entry.choice,
@@ -262,9 +271,13 @@ def placement_entry_move(
     )
     to_name = _cohort_name(mentorship)
     actor = getattr(by, "full_name", "") or str(by)
-    entry.explanation = (
-        f"Moved by hand by {actor} from {before['mentorship']} to {to_name}."
-    )
+    entry.explanation = gettext(
+        "Moved by hand by %(actor)s from %(before)s to %(after)s."
+    ) % {
+        "actor": actor,
+        "before": _cohort_shown(before_mentorship),
+        "after": _cohort_shown(mentorship),
+    }
     entry.mentorship = mentorship
     entry.choice = (
         preferences.index(mentorship.pk) + 1

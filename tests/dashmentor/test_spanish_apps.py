@@ -370,3 +370,35 @@ def test_the_affinity_pages_in_english_carry_the_words_checked(client, affinity_
         for _path, html in pages_in(client, user, paths, "en"):
             seen.update(english_left(html, AFFINITY_ENGLISH))
     assert set(AFFINITY_ENGLISH) - seen == set()
+
+
+def test_the_placement_explains_itself_in_the_language_it_is_computed_in():
+    """The engine writes its sentences with the words it is given; the English
+    ones stay the same without them."""
+    from django.utils.translation import gettext, pgettext
+
+    from cohorts.placement import rules as engine
+
+    candidates = [
+        engine.Candidate(id=1, name="A", score=90, preferences=("m1", "m2")),
+        engine.Candidate(id=2, name="B", score=80, preferences=("m1", "m2")),
+    ]
+    cohorts = [
+        engine.Cohort(id="m1", name="CSH", capacity=1),
+        engine.Cohort(id="m2", name="NYU", capacity=1),
+    ]
+    english = engine.place(candidates, cohorts, total_awards=2)
+    with translation.override("es"):
+        spanish = engine.place(
+            candidates,
+            cohorts,
+            total_awards=2,
+            words=engine.Words(gettext, pgettext),
+        )
+    assert english.outcomes[1].explanation == "Placed in its 1st choice, CSH."
+    assert spanish.outcomes[1].explanation == "Asignado a su 1.ª opción, CSH."
+    assert spanish.outcomes[2].explanation.startswith(
+        "Asignado a su 2.ª opción, NYU: su 1.ª opción, CSH, se completó con"
+    )
+    assert "solicitantes asignados" in spanish.objective_text
+    assert "applicants placed" in english.objective_text
