@@ -72,7 +72,7 @@ def test_mentee_files_a_plan_mentor_approves_and_records_attendance(
     axe_check(page, label="attendance")
     shot(page, "attendance")
     page.get_by_role("button", name="Save attendance").click()
-    expect(page.get_by_text("Attendance of 1 people is recorded.")).to_be_visible()
+    expect(page.get_by_text("Attendance of 1 person is recorded.")).to_be_visible()
 
     # The dashboard shows the approved plan and the attendance.
     page.goto("/cohorts/mentor/")
