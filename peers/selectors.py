@@ -20,6 +20,7 @@ from .models import (
     Challenge,
     CollaborationProfile,
     GroupMoveSuggestion,
+    Introduction,
     Similarity,
     Topic,
 )
@@ -337,4 +338,17 @@ def broker_candidates(user) -> QuerySet:
         .exclude(visibility=Visibility.NOBODY)
         .select_related("organization")
         .order_by("organization__name")
+    )
+
+
+def introduction_between(own, profile) -> Introduction | None:
+    """The open or accepted introduction between one of ``own`` and ``profile``."""
+    pairs = [Introduction.pair_of(o.pk, profile.pk) for o in own]
+    return (
+        Introduction.objects.filter(
+            pair__in=pairs,
+            status__in=[Introduction.Status.PENDING, Introduction.Status.ACCEPTED],
+        )
+        .order_by("-pk")
+        .first()
     )

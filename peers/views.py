@@ -134,6 +134,11 @@ def profile_detail(request, pk):
         "similar": similar,
         "own": own,
         "can_ask": bool(own) and not mine,
+        # An introduction already asked for or made: the card says so
+        # instead of offering a request the service would refuse.
+        "introduction": selectors.introduction_between(own, profile)
+        if own and not mine
+        else None,
         "blocked": Block.objects.filter(
             blocker__in=[p.pk for p in own], blocked=profile
         ).first(),

@@ -212,3 +212,28 @@ def test_an_alumnus_keeps_the_network_but_not_the_cohort(client):
     assert cohort.status_code in (403, 404)
     plan = client.get(reverse("cohorts:workplan-detail", args=[award.pk]))
     assert plan.status_code in (403, 404)
+
+
+def test_a_profile_says_where_the_introduction_stands_instead_of_offering_another(
+    pair, client
+):
+    """Asked for, the peer's profile says it waits for an answer; accepted, it
+    says the two are introduced; neither offers the request form again. The
+    refusal, if posted anyway, is said once."""
+    mine, me, theirs, them = pair
+    profile_url = reverse("peers:profile-detail", args=[theirs.pk])
+    request_url = reverse("peers:introduction-request", args=[theirs.pk])
+    client.force_login(me)
+    assert request_url in client.get(profile_url).content.decode()
+
+    intro = _ask(mine, me, theirs)
+    page = client.get(profile_url).content.decode()
+    assert "waiting for an answer" in page and request_url not in page
+
+    services.introduction_respond(intro=intro, accept=True, by=them)
+    page = client.get(profile_url).content.decode()
+    assert "You are introduced" in page and request_url not in page
+
+    refused = client.post(request_url, {"from_profile": mine.pk, "note": "again"})
+    body = refused.content.decode()
+    assert body.count(str(services.INTRO_ALREADY_CONNECTED)) == 1
