@@ -547,7 +547,7 @@ def signin(request, token):
     """A "Reply" link of an e-mail: a button signs its reader in (a GET writes
     nothing), then opens the page the link named."""
     user_id = digests.signin_user_id(token)
-    target = safe_next(request.GET.get("next") or request.POST.get("next")) or "/"
+    target = safe_next(request, "home")
     User = get_user_model()
     user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
     if user is None:
