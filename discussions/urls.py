@@ -37,6 +37,17 @@ urlpatterns = [
     path("discussions/search/", views.search, name="search"),
     path("discussions/activity/", views.activity, name="activity"),
     path("discussions/email/", views.email_settings, name="email-settings"),
+    path("discussions/threads/<int:pk>/", views.thread_detail, name="thread"),
+    path("discussions/threads/<int:pk>/post/", views.post_create, name="post-create"),
+    path("discussions/threads/<int:pk>/lock/", views.thread_lock, name="thread-lock"),
+    path("discussions/posts/<int:pk>/hide/", views.post_hide, name="post-hide"),
+    path("discussions/in/<str:token>/", views.signin, name="signin"),
+    path(
+        "discussions/unsubscribe/<str:token>/",
+        views.unsubscribe,
+        name="unsubscribe",
+    ),
+    # Last: a space is named by its kind (cohort or group) and owner.
     path("discussions/<str:kind>/<int:owner>/", views.space_detail, name="space"),
     path(
         "discussions/<str:kind>/<int:owner>/new/",
@@ -47,15 +58,5 @@ urlpatterns = [
         "discussions/<str:kind>/<int:owner>/meetings/<int:meeting>/thread/",
         views.meeting_thread,
         name="meeting-thread",
-    ),
-    path("discussions/threads/<int:pk>/", views.thread_detail, name="thread"),
-    path("discussions/threads/<int:pk>/post/", views.post_create, name="post-create"),
-    path("discussions/threads/<int:pk>/lock/", views.thread_lock, name="thread-lock"),
-    path("discussions/posts/<int:pk>/hide/", views.post_hide, name="post-hide"),
-    path("discussions/in/<str:token>/", views.signin, name="signin"),
-    path(
-        "discussions/unsubscribe/<str:token>/",
-        views.unsubscribe,
-        name="unsubscribe",
     ),
 ]
