@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.http import Http404
 
 from affinity.models import Group, GroupMember
@@ -54,25 +54,43 @@ def memberships(user) -> tuple[frozenset, frozenset, frozenset, frozenset]:
         return frozenset(), frozenset(), frozenset(), frozenset()
     cached = getattr(user, "_discussion_memberships", None)
     if cached is None:
-        led_cohorts = frozenset(
-            Mentorship.objects.filter(mentors=user).values_list("pk", flat=True)
+        # One query: the four sources as a UNION, each row tagged.
+        def tagged(qs, tag, field):
+            return qs.annotate(tag=Value(tag)).values_list("tag", field).order_by()
+
+        rows = tagged(Mentorship.objects.filter(mentors=user), "lc", "pk").union(
+            tagged(
+                CohortMember.objects.filter(
+                    user=user, active=True, award__status__in=IN_COHORT
+                ),
+                "c",
+                "award__mentorship_id",
+            ),
+            tagged(
+                Group.objects.filter(Q(leaders=user) | Q(support_staff=user)),
+                "lg",
+                "pk",
+            ),
+            tagged(
+                GroupMember.objects.filter(
+                    user=user, status=GroupMember.Status.ADMITTED
+                ),
+                "g",
+                "group_id",
+            ),
+            all=True,
         )
-        cohorts = frozenset(
-            CohortMember.objects.filter(
-                user=user, active=True, award__status__in=IN_COHORT
-            ).values_list("award__mentorship_id", flat=True)
+        found: dict[str, set[int]] = {"lc": set(), "c": set(), "lg": set(), "g": set()}
+        for tag, pk in rows:
+            found[tag].add(pk)
+        led_cohorts = frozenset(found["lc"])
+        led_groups = frozenset(found["lg"])
+        cached = (
+            frozenset(found["c"]) | led_cohorts,
+            led_cohorts,
+            frozenset(found["g"]) | led_groups,
+            led_groups,
         )
-        led_groups = frozenset(
-            Group.objects.filter(Q(leaders=user) | Q(support_staff=user)).values_list(
-                "pk", flat=True
-            )
-        )
-        groups = frozenset(
-            GroupMember.objects.filter(
-                user=user, status=GroupMember.Status.ADMITTED
-            ).values_list("group_id", flat=True)
-        )
-        cached = (cohorts | led_cohorts, led_cohorts, groups | led_groups, led_groups)
         user._discussion_memberships = cached
     return cached
 
