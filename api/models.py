@@ -149,6 +149,17 @@ class WebhookDelivery(models.Model):
         DELIVERED = "delivered", "Delivered"
         FAILED = "failed", "Failed"
 
+    # A delivery is claimed from pending or queued, sent, and delivered or
+    # tried again later; a dead worker's or a down broker's rows go back to
+    # pending; staff send a failed one again (dashmentor/status.py).
+    TRANSITIONS = {
+        Status.PENDING: {Status.QUEUED, Status.SENDING, Status.FAILED},
+        Status.QUEUED: {Status.PENDING, Status.SENDING, Status.FAILED},
+        Status.SENDING: {Status.DELIVERED, Status.PENDING, Status.FAILED},
+        Status.DELIVERED: set(),
+        Status.FAILED: {Status.PENDING},
+    }
+
     # Sent in the X-Portal-Delivery header of every attempt: a receiver that
     # keeps the ids it has seen processes a repeat once.
     delivery_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

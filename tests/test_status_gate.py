@@ -35,6 +35,9 @@ APPS = [
     "affinity",
     "peers",
     "discussions",
+    "awards",
+    "api",
+    "staffdesk",
     "notifications",
     "dashmentor",
 ]
