@@ -225,62 +225,89 @@ def _bucket_of(day: dt.date, months: list[dt.date]) -> dt.date | None:
     return start if start in months else None
 
 
-def activity(ref: Ref) -> Activity:
-    """Posts, replies and attendance per month over the cohort's year or the
-    group's cycle, up to today."""
+def activities(refs: list[Ref]) -> list[Activity]:
+    """Posts, replies and attendance per month over each cohort's year or
+    group's cycle, up to today: in a fixed number of queries for any number
+    of spaces."""
     today = timezone.localdate()
-    if ref.kind == Space.Kind.COHORT:
-        owner = Mentorship.objects.select_related("round").get(pk=ref.owner_id)
-        starts, ends = owner.round.contract_start, owner.round.contract_end
-        name = owner.topic
-        meetings = Attendance.objects.filter(event__mentorship=owner).values_list(
-            "event__starts_at", "status"
+    cohort_ids = [r.owner_id for r in refs if r.kind == Space.Kind.COHORT]
+    group_ids = [r.owner_id for r in refs if r.kind == Space.Kind.GROUP]
+    cohorts = Mentorship.objects.select_related("round").in_bulk(cohort_ids)
+    groups = Group.objects.select_related("cycle").in_bulk(group_ids)
+    spaces = {
+        (s.kind, s.owner_id): s.pk
+        for s in Space.objects.filter(
+            Q(mentorship_id__in=cohort_ids) | Q(group_id__in=group_ids)
         )
-        present_value = Attendance.Status.PRESENT
-    else:
-        owner = Group.objects.select_related("cycle").get(pk=ref.owner_id)
-        starts, ends = owner.cycle.starts_on, owner.cycle.ends_on
-        name = owner.topic
-        meetings = MeetingAttendance.objects.filter(meeting__group=owner).values_list(
-            "meeting__starts_at", "present"
+    }
+    space_ids = list(spaces.values())
+    posts: dict = defaultdict(list)
+    for space_id, created in Post.objects.filter(
+        thread__space_id__in=space_ids, hidden_at__isnull=True
+    ).values_list("thread__space_id", "created_at"):
+        posts[space_id].append(created)
+    replies: dict = defaultdict(list)
+    for space_id, created in Reply.objects.filter(
+        challenge__space_id__in=space_ids, hidden_at__isnull=True
+    ).values_list("challenge__space_id", "created_at"):
+        replies[space_id].append(created)
+    seen: dict = defaultdict(list)
+    for owner, starts_at, status in Attendance.objects.filter(
+        event__mentorship_id__in=cohort_ids
+    ).values_list("event__mentorship_id", "event__starts_at", "status"):
+        seen[(Space.Kind.COHORT, owner)].append(
+            (starts_at, status == Attendance.Status.PRESENT)
         )
-        present_value = True
-    months = rules.month_starts(starts, min(today, ends))
-    posts: dict = defaultdict(int)
-    replies: dict = defaultdict(int)
-    seen: dict = defaultdict(lambda: [0, 0])
-    space = Space.objects.filter(
-        **({"mentorship": owner} if ref.kind == Space.Kind.COHORT else {"group": owner})
-    ).first()
-    if space is not None:
-        for created in Post.objects.filter(
-            thread__space=space, hidden_at__isnull=True
-        ).values_list("created_at", flat=True):
-            key = _bucket_of(timezone.localtime(created).date(), months)
+    for owner, starts_at, present in MeetingAttendance.objects.filter(
+        meeting__group_id__in=group_ids
+    ).values_list("meeting__group_id", "meeting__starts_at", "present"):
+        seen[(Space.Kind.GROUP, owner)].append((starts_at, bool(present)))
+    found = []
+    for ref in refs:
+        if ref.kind == Space.Kind.COHORT:
+            owner = cohorts.get(ref.owner_id)
+            if owner is None:
+                continue
+            starts, ends = owner.round.contract_start, owner.round.contract_end
+        else:
+            owner = groups.get(ref.owner_id)
+            if owner is None:
+                continue
+            starts, ends = owner.cycle.starts_on, owner.cycle.ends_on
+        months = rules.month_starts(starts, min(today, ends))
+        space_id = spaces.get((ref.kind, ref.owner_id))
+        counts = {"posts": defaultdict(int), "replies": defaultdict(int)}
+        for name, source in (("posts", posts), ("replies", replies)):
+            for created in source.get(space_id, []):
+                key = _bucket_of(timezone.localtime(created).date(), months)
+                if key:
+                    counts[name][key] += 1
+        present: dict = defaultdict(lambda: [0, 0])
+        for starts_at, here in seen.get((ref.kind, ref.owner_id), []):
+            key = _bucket_of(timezone.localtime(starts_at).date(), months)
             if key:
-                posts[key] += 1
-        for created in Reply.objects.filter(
-            challenge__space=space, hidden_at__isnull=True
-        ).values_list("created_at", flat=True):
-            key = _bucket_of(timezone.localtime(created).date(), months)
-            if key:
-                replies[key] += 1
-    for starts_at, value in meetings:
-        key = _bucket_of(timezone.localtime(starts_at).date(), months)
-        if key:
-            seen[key][1] += 1
-            if value == present_value:
-                seen[key][0] += 1
-    buckets = [
-        rules.Bucket(
-            start=m,
-            posts=posts[m],
-            replies=replies[m],
-            attendance=(seen[m][0] / seen[m][1]) if seen[m][1] else None,
+                present[key][1] += 1
+                present[key][0] += int(here)
+        buckets = [
+            rules.Bucket(
+                start=m,
+                posts=counts["posts"][m],
+                replies=counts["replies"][m],
+                attendance=(present[m][0] / present[m][1]) if present[m][1] else None,
+            )
+            for m in months
+        ]
+        found.append(
+            Activity(
+                ref, owner.topic, str(Space.Kind(ref.kind).label), starts, ends, buckets
+            )
         )
-        for m in months
-    ]
-    return Activity(ref, name, str(Space.Kind(ref.kind).label), starts, ends, buckets)
+    return found
+
+
+def activity(ref: Ref) -> Activity | None:
+    found = activities([ref])
+    return found[0] if found else None
 
 
 def activity_for(user) -> list[Activity]:
@@ -304,4 +331,4 @@ def activity_for(user) -> list[Activity]:
         refs = [Ref(Space.Kind.COHORT, pk) for pk in sorted(led_c)] + [
             Ref(Space.Kind.GROUP, pk) for pk in sorted(led_g)
         ]
-    return [activity(ref) for ref in refs]
+    return activities(refs)
