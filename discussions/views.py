@@ -19,6 +19,7 @@ from affinity.models import Meeting
 from cohorts.models import Event
 from dashmentor.redirects import safe_next
 from dashmentor.views_support import error_text, form_add_errors, posted
+from peers.rules import DataSystem
 
 from . import digests, permissions, selectors, services
 from .forms import (
@@ -139,6 +140,11 @@ def challenge_detail(request, pk):
         {
             "challenge": challenge,
             "topics": list(challenge.topics.all()),
+            "systems": [
+                label
+                for code, label in DataSystem.choices
+                if code in (challenge.data_systems or [])
+            ],
             "replies": replies,
             "is_author": is_author,
             "moderator": moderator,
