@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from notifications import links
+from notifications.models import Message
 from notifications.services import message_enqueue
 from peers.models import CollaborationProfile
 
@@ -145,14 +146,29 @@ def digests_send(*, frequency: str, period: rules.Period | None = None, now=None
                 continue
             entry = owed.setdefault(member.pk, {"user": member, "spaces": []})
             entry["spaces"].append((space, news[space_id]))
+    done = _already_written(f"discussions-digest:{frequency}:{period.name}")
     written = 0
     for entry in owed.values():
+        if entry["user"].email.strip().lower() in done:
+            written += 1
+            continue
         sections = _sections(entry["user"], entry["spaces"])
         if not sections:
             continue
         _digest_enqueue(entry["user"], frequency, period, sections)
         written += 1
     return written
+
+
+def _already_written(key: str) -> set[str]:
+    """The addresses already written for ``key``: a later run of the period
+    skips them before rendering anything (the outbox's key would anyway)."""
+    return {
+        address.lower()
+        for address in Message.objects.filter(
+            idempotency_key__endswith=f":{key}"
+        ).values_list("to_email", flat=True)
+    }
 
 
 def _sections(user, spaces) -> list[dict]:
@@ -275,8 +291,11 @@ def challenge_mails_send(*, period: rules.Period | None = None, now=None) -> int
         return 0
     User = get_user_model()
     rows = {row.user_id: row for row in ChallengeMail.objects.all()}
+    done = _already_written(f"discussions-challenges:{period.name}")
     written = 0
     for user in User.objects.filter(is_active=True).order_by("pk"):
+        if user.email.strip().lower() in done:
+            continue
         if not services.challenge_mail_wanted(user, rows.get(user.pk)):
             continue
         if not is_participant(user):
