@@ -45,6 +45,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from dashmentor import broker
 from dashmentor.services import audit_record
@@ -62,17 +63,17 @@ from .models import (
 
 logger = logging.getLogger(__name__)
 
-TOKEN_NAME_REQUIRED = "Give the token a name that says what it is for."
-TOKEN_NAME_TAKEN = (
+TOKEN_NAME_REQUIRED = _("Give the token a name that says what it is for.")
+TOKEN_NAME_TAKEN = _(
     "You already have a token named “{name}”: revoke it or choose another name."
 )
-ENDPOINT_URL_TAKEN = "An endpoint with this URL is already registered."
-TOKEN_SCOPE_UNKNOWN = "Unknown scope: {scope}."
-TOKEN_EXPIRY_PAST = "The expiry date must be in the future."
-TOKEN_ALREADY_REVOKED = "This token was already revoked."
-ENDPOINT_NO_EVENTS = "Choose at least one event."
-ENDPOINT_EVENT_UNKNOWN = "Unknown event: {event}."
-REDELIVER_ONLY_FAILED = "Only a failed delivery can be sent again."
+ENDPOINT_URL_TAKEN = _("An endpoint with this URL is already registered.")
+TOKEN_SCOPE_UNKNOWN = _("Unknown scope: {scope}.")
+TOKEN_EXPIRY_PAST = _("The expiry date must be in the future.")
+TOKEN_ALREADY_REVOKED = _("This token was already revoked.")
+ENDPOINT_NO_EVENTS = _("Choose at least one event.")
+ENDPOINT_EVENT_UNKNOWN = _("Unknown event: {event}.")
+REDELIVER_ONLY_FAILED = _("Only a failed delivery can be sent again.")
 ENDPOINT_OFF = "The endpoint was turned off before this was delivered."
 ERROR_WORKER_LOST = "The worker stopped while delivering; handed out again."
 ENDPOINTS_CACHE_KEY = "api:webhook-endpoints"

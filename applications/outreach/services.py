@@ -50,8 +50,6 @@ SESSION_FULL = (
 NOT_WAITING = "Only a dismissed question can be put back in the queue."
 
 
-
-
 def deadline_text(round_) -> str:
     """The round's deadline as its pages say it, in its zone."""
     local = round_.closes_at_local()
