@@ -565,6 +565,85 @@ def _closeout(awards, staff, now) -> int:
     return len(tranches)
 
 
+BENCH_POSTS = 2000
+BENCH_CHALLENGES = 20000
+
+
+def seed_discussions() -> dict:
+    """A discussion of 2,000 posts in the bench mentor's cohort and 20,000
+    challenges to the whole program (the pages' worst cases); added to a
+    database seeded before the discussions existed too."""
+    from discussions.models import Challenge, Post, Reply, Space, Thread
+
+    if Thread.objects.filter(form_token="bench-thread").exists():
+        return {}
+    mentor = (
+        User.objects.filter(email__startswith="bench-mentor").order_by("-pk").first()
+    )
+    mentorship = mentor.mentorships_led.order_by("pk").first()
+    people = list(
+        User.objects.filter(
+            cohort_memberships__award__mentorship=mentorship,
+            cohort_memberships__active=True,
+        ).distinct()[:20]
+    ) or [mentor]
+    now = timezone.now()
+    space, _ = Space.objects.get_or_create(kind="cohort", mentorship=mentorship)
+    thread = Thread.objects.create(
+        space=space,
+        title="Bench thread",
+        author=mentor,
+        form_token="bench-thread",
+        post_count=BENCH_POSTS,
+        last_post_at=now,
+    )
+    bulk(
+        Post,
+        [
+            Post(
+                thread=thread,
+                author=people[k % len(people)],
+                body_html=f"<p>Post {k} on matching records.</p>",
+                body_text=f"Post {k} on matching records.",
+                created_at=now - dt.timedelta(minutes=BENCH_POSTS - k),
+                form_token=f"bench-post-{k}",
+            )
+            for k in range(BENCH_POSTS)
+        ],
+    )
+    authors = list(User.objects.filter(email__startswith="bench-applicant")[:500])
+    challenges = bulk(
+        Challenge,
+        [
+            Challenge(
+                author=authors[k % len(authors)],
+                title=f"Bench challenge {k}",
+                context="Linking shelter and clinic records without an identifier.",
+                audience="program",
+                status="closed" if k % 5 == 0 else "open",
+                search_document=f"Bench challenge {k} linking shelter clinic",
+                created_at=now - dt.timedelta(minutes=k),
+                form_token=f"bench-challenge-{k}",
+            )
+            for k in range(BENCH_CHALLENGES)
+        ],
+    )
+    bulk(
+        Reply,
+        [
+            Reply(
+                challenge=c,
+                author=mentor,
+                body_html="<p>We matched on three fields.</p>",
+                body_text="We matched on three fields.",
+                form_token=f"bench-reply-{c.pk}",
+            )
+            for c in challenges[:2000]
+        ],
+    )
+    return {"discussion_posts": BENCH_POSTS, "challenges": BENCH_CHALLENGES}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=10)
@@ -572,11 +651,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     if Round.objects.filter(slug__startswith="bench-").exists():
-        print("The benchmark program is already seeded.")
+        with transaction.atomic():
+            added = seed_discussions()
+        print("The benchmark program is already seeded.", added or "")
         return
     started = time.perf_counter()
     with transaction.atomic():
         counts = seed(rounds=args.rounds, per_round=args.per_round, seed=args.seed)
+        counts.update(seed_discussions())
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

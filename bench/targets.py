@@ -24,6 +24,30 @@ def _try(label, role, name, *args, query=""):
         return None
 
 
+def _discussion_pages():
+    from discussions.models import Thread
+
+    thread = Thread.objects.filter(form_token="bench-thread").first()
+    if thread is None:
+        print("not measured: the discussion of 2,000 posts", file=sys.stderr)
+        return []
+    return [
+        _try(
+            "discussion of 2,000 posts (first page)",
+            "mentor",
+            "discussions:thread",
+            thread.pk,
+        ),
+        _try(
+            "discussion of 2,000 posts (last page)",
+            "mentor",
+            "discussions:thread",
+            thread.pk,
+            query="?page=40",
+        ),
+    ]
+
+
 def targets() -> list[tuple[str, str, str | None]]:
     from affinity.models import Cycle
 
@@ -104,6 +128,14 @@ def targets() -> list[tuple[str, str, str | None]]:
             "affinity:report",
             query=f"?cycle={cycle.pk}" if cycle else "",
         ),
+        _try("challenges (20,000, open first)", "mentor", "discussions:challenges"),
+        _try(
+            "challenges, searched",
+            "mentor",
+            "discussions:challenges",
+            query="?status=all&q=shelter+clinic",
+        ),
+        *_discussion_pages(),
         # The JSON API's main lists, with a token (roles "api:<role>").
         _try(
             "API: a round's eligible applications",

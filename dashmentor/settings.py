@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "affinity",
     "awards",
     "peers",
+    "discussions",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -463,6 +464,13 @@ CELERY_BEAT_SCHEDULE = {
     },
     "peers-profiles-sync": {
         "task": "peers.tasks.profiles_sync_task",
+        "schedule": 3600.0,
+    },
+    # The discussions' daily and weekly digests and the weekly "challenges
+    # you could help with": keyed per person and period, so every run after
+    # the first in a period writes nothing.
+    "discussions-digests": {
+        "task": "discussions.tasks.digests_task",
         "schedule": 3600.0,
     },
     "review-reminders": {

@@ -72,6 +72,8 @@ urlpatterns = [
     path("groups/", include("affinity.urls")),
     path("awards/", include("awards.urls")),
     path("resources/", include("awards.library.urls")),
+    # Challenges under /peers/challenges/, spaces under /discussions/.
+    path("", include("discussions.urls")),
     path("peers/", include("peers.urls")),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),

@@ -29,7 +29,9 @@ reset, which is Django's own, is registered here.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
+from html import unescape
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -42,6 +44,7 @@ from django.utils.html import escape
 from django.utils.http import urlsafe_base64_encode
 
 PLACEHOLDER = "[personal link, added when the e-mail is sent]"
+_HREF = re.compile('href="' + re.escape(PLACEHOLDER) + '([^"]*)"')
 
 PASSWORD_RESET = "password_reset"  # noqa: S105 - a link kind, not a secret
 
@@ -86,7 +89,9 @@ def render(message, text: str, html: str) -> tuple[str, str]:
     url = mint(message)
     text = text.replace(PLACEHOLDER, url)
     if html:
-        html = html.replace(f'href="{PLACEHOLDER}"', f'href="{escape(url)}"')
+        # A marker that starts an ``href`` may carry a path or a query after
+        # it (``{{ link }}?next=/a/page/``): the link made now, then that.
+        html = _HREF.sub(lambda m: f'href="{escape(url + unescape(m.group(1)))}"', html)
         html = html.replace(PLACEHOLDER, f'<a href="{escape(url)}">{escape(url)}</a>')
     return text, html
 

@@ -174,6 +174,30 @@ def world(db):
     peer_move = GroupMoveSuggestion.objects.create(
         member=group_member, to_group=other_group
     )
+    from discussions import services as discussion_services
+    from discussions.models import Space
+    from discussions.permissions import Ref
+
+    their_thread = discussion_services.thread_start(
+        ref=Ref(Space.Kind.COHORT, theirs.pk),
+        title="Their thread",
+        body="Their post",
+        by=other_member.user,
+        form_token="matrix-thread",
+    )
+    their_challenge = discussion_services.challenge_post(
+        by=other_member.user,
+        title="Their challenge",
+        context="Their context",
+        audience=f"cohort:{theirs.pk}",
+        form_token="matrix-challenge",
+    )
+    their_reply = discussion_services.challenge_reply(
+        challenge=their_challenge,
+        by=other_member.user,
+        body="Their reply",
+        form_token="matrix-reply",
+    )
     from api.models import WebhookEndpoint
     from staffdesk.models import Mailing, MailingTemplate
 
@@ -226,6 +250,10 @@ def world(db):
         "intro": peer_intro,
         "block": peer_block,
         "move": peer_move,
+        "thread": their_thread,
+        "post": their_thread.posts.get(),
+        "challenge": their_challenge,
+        "reply": their_reply,
     }
     return World(users=users, other=other)
 
@@ -678,6 +706,68 @@ EXPECTED: dict[str, tuple] = {
         everyone(NOT_ALLOWED),
     ),
     "peers:report": (None, STAFF_ONLY),
+    # Challenges and discussions: another cohort's challenge, thread, post and
+    # reply answer 404 to everyone but staff; POST-only URLs 405.
+    "discussions:challenges": (None, only({p: OK for p in PARTICIPANTS})),
+    "discussions:challenge-create": (None, only({p: OK for p in PARTICIPANTS})),
+    "discussions:challenge": (
+        lambda w: [w.other["challenge"].pk],
+        {**signed_in(GONE), "staff": OK},
+    ),
+    "discussions:challenge-reply": (
+        lambda w: [w.other["challenge"].pk],
+        {**signed_in(GONE), "staff": REDIRECT},
+    ),
+    "discussions:challenge-close": (
+        lambda w: [w.other["challenge"].pk],
+        signed_in(NOT_ALLOWED),
+    ),
+    "discussions:challenge-bring": (
+        lambda w: [w.other["challenge"].pk],
+        signed_in(NOT_ALLOWED),
+    ),
+    "discussions:reply-helpful": (
+        lambda w: [w.other["reply"].pk],
+        signed_in(NOT_ALLOWED),
+    ),
+    "discussions:reply-hide": (
+        lambda w: [w.other["reply"].pk],
+        signed_in(NOT_ALLOWED),
+    ),
+    "discussions:spaces": (None, only({"mentor": OK, "mentee": OK, "staff": OK})),
+    "discussions:search": (None, only({p: OK for p in PARTICIPANTS})),
+    "discussions:activity": (None, only({"mentor": OK, "staff": OK})),
+    "discussions:email-settings": (None, signed_in(OK)),
+    "discussions:space": (
+        lambda w: ["cohort", w.other["mentorship"].pk],
+        {**signed_in(GONE), "staff": OK},
+    ),
+    "discussions:thread-create": (
+        lambda w: ["cohort", w.other["mentorship"].pk],
+        {**signed_in(GONE), "staff": OK},
+    ),
+    "discussions:meeting-thread": (
+        lambda w: ["cohort", w.other["mentorship"].pk, w.other["event"].pk],
+        signed_in(NOT_ALLOWED),
+    ),
+    "discussions:thread": (
+        lambda w: [w.other["thread"].pk],
+        {**signed_in(GONE), "staff": OK},
+    ),
+    "discussions:post-create": (
+        lambda w: [w.other["thread"].pk],
+        {**signed_in(GONE), "staff": REDIRECT},
+    ),
+    "discussions:thread-lock": (
+        lambda w: [w.other["thread"].pk],
+        signed_in(NOT_ALLOWED),
+    ),
+    "discussions:post-hide": (
+        lambda w: [w.other["post"].pk],
+        signed_in(NOT_ALLOWED),
+    ),
+    "discussions:signin": (lambda w: ["bad-token"], everyone("400")),
+    "discussions:unsubscribe": (lambda w: ["bad-token"], everyone("400")),
     "peers:report-svg": (None, STAFF_ONLY),
     "peers:report-csv": (lambda w: ["connections"], STAFF_ONLY),
     # The API's pages: one's own tokens; staff's webhook endpoints.

@@ -34,6 +34,7 @@ APPS = [
     "surveys",
     "affinity",
     "peers",
+    "discussions",
     "awards",
     "api",
     "staffdesk",
