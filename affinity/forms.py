@@ -9,6 +9,11 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils import timezone
 
+from dashmentor.bilingual import (
+    BilingualFormMixin,
+    bilingual_fields,
+    bilingual_options,
+)
 from dashmentor.rows import kept_minute
 
 from .models import Group, GroupMember, LeaderCheckIn, Meeting
@@ -22,40 +27,49 @@ def _helper(label: str) -> FormHelper:
     return helper
 
 
-class GroupForm(forms.ModelForm):
+class GroupForm(BilingualFormMixin, forms.ModelForm):
     """What the leaders draft for the participants."""
 
     class Meta:
         model = Group
-        fields = [
-            "description",
-            "learning_goals",
-            "expectations_before",
-            "expectations_during",
-            "expectations_after",
-            "cadence",
-            "capacity",
-        ]
-        widgets = {
-            name: forms.Textarea(attrs={"rows": 4})
-            for name in [
+        fields = bilingual_fields(
+            Group,
+            [
                 "description",
                 "learning_goals",
                 "expectations_before",
                 "expectations_during",
                 "expectations_after",
-            ]
-        }
+                "cadence",
+                "capacity",
+            ],
+        )
+        widgets = bilingual_options(
+            Group,
+            {
+                name: forms.Textarea(attrs={"rows": 4})
+                for name in [
+                    "description",
+                    "learning_goals",
+                    "expectations_before",
+                    "expectations_during",
+                    "expectations_after",
+                ]
+            },
+        )
         labels = {
             "expectations_before": "Expectations before meetings",
             "expectations_during": "Expectations during meetings",
             "expectations_after": "Expectations after meetings",
         }
-        help_texts = {
-            "learning_goals": "One goal a line; participants read these to "
-            "decide whether to join.",
-            "capacity": "Requests beyond it go on the waitlist.",
-        }
+        help_texts = bilingual_options(
+            Group,
+            {
+                "learning_goals": "One goal a line; participants read these to "
+                "decide whether to join.",
+                "capacity": "Requests beyond it go on the waitlist.",
+            },
+        )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -18,7 +18,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from applications.models import Round
 from dashmentor.models import Organization
@@ -29,12 +29,29 @@ def default_survey_reminders():
 
 
 def default_likert_labels():
+    """The five labels of a new Likert question, in the active language.
+
+    A translated field's default is taken with its own language active, so
+    ``likert_labels_es`` starts in Spanish and ``likert_labels_en`` in English.
+    """
+    if (translation.get_language() or "").startswith("es"):
+        return default_likert_labels_es()
     return [
         "Strongly disagree",
         "Disagree",
         "Neither agree nor disagree",
         "Agree",
         "Strongly agree",
+    ]
+
+
+def default_likert_labels_es():
+    return [
+        "Totalmente en desacuerdo",
+        "En desacuerdo",
+        "Ni de acuerdo ni en desacuerdo",
+        "De acuerdo",
+        "Totalmente de acuerdo",
     ]
 
 

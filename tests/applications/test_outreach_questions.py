@@ -324,8 +324,8 @@ def test_staff_publish_a_question_and_answer_nobody_asked(
         reverse("applications:staff-faq-create", args=[round_.slug]),
         {
             "topic": "dates",
-            "question": "Will late applications be accepted?",
-            "answer": "No.",
+            "question_en": "Will late applications be accepted?",
+            "answer_en": "No.",
             "published": "on",
         },
     )
@@ -481,7 +481,8 @@ def test_staff_change_and_unpublish_a_published_question(
     entry = published_entry(round_, answer="Old answer.")
     url = reverse("applications:staff-faq-edit", args=[round_.slug, entry.pk])
     client_as(staff).post(
-        url, {"topic": "funding", "question": entry.question, "answer": "New answer."}
+        url,
+        {"topic": "funding", "question_en": entry.question, "answer_en": "New answer."},
     )
     entry.refresh_from_db()
     assert entry.answer == "New answer." and entry.topic == "funding"
