@@ -140,3 +140,36 @@ def test_a_copy_keeps_both_languages(staff_user):
     assert [c.label_es for c in copied["calls"].choices.all()] == list(
         SPANISH_CHOICES.values()
     )
+
+
+def test_translated_pages_run_the_same_queries_in_either_language(
+    invite, client, client_as, staff_user
+):
+    """The Spanish is a column of the same rows: no page needs another query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    survey = SurveyFactory(status=Survey.Status.OPEN)
+    q = add_questions(survey)
+    _in_spanish(q)
+    cohort, users = cohort_with_mentees(survey.round, 1)
+    _, token = invite(survey, users[0], mentorship=cohort)
+    staff = client_as(staff_user)
+    pages = [
+        (client, reverse("surveys:answer", args=[token])),
+        (client, survey.round.get_absolute_url()),
+        (staff, reverse("surveys:survey-builder", args=[survey.pk])),
+        (staff, reverse("surveys:question-edit", args=[q["single"].pk])),
+    ]
+    for who, url in pages:
+        counts = {}
+        for language in ("en", "es"):
+            who.cookies["portal_language"] = language
+            staff_user.language = language
+            staff_user.save()
+            who.get(url)
+            with CaptureQueriesContext(connection) as queries:
+                response = who.get(url)
+            assert response.status_code == 200, url
+            counts[language] = len(queries)
+        assert counts["es"] == counts["en"], (url, counts)
