@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ApiConfig(AppConfig):
     name = "api"
-    verbose_name = "API and webhooks"
+    verbose_name = _("API and webhooks")
 
     def ready(self):
         from dashmentor import registry

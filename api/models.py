@@ -13,15 +13,16 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Scope(models.TextChoices):
     """What a token may do. Every token reads; writes are granted one by one."""
 
-    READ = "read", "Read what your roles can see"
-    WRITE_ATTENDANCE = "write:attendance", "Record attendance at cohort events"
-    WRITE_DECISIONS = "write:decisions", "Record decisions on applications"
-    WRITE_PROGRESS = "write:progress", "Log progress on success-goal measures"
+    READ = "read", _("Read what your roles can see")
+    WRITE_ATTENDANCE = "write:attendance", _("Record attendance at cohort events")
+    WRITE_DECISIONS = "write:decisions", _("Record decisions on applications")
+    WRITE_PROGRESS = "write:progress", _("Log progress on success-goal measures")
 
 
 WRITE_SCOPES = [scope for scope in Scope if scope != Scope.READ]
@@ -33,7 +34,7 @@ class ApiToken(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )
-    name = models.CharField(max_length=100, help_text="What the token is for.")
+    name = models.CharField(max_length=100, help_text=_("What the token is for."))
     # The first characters of the token, to tell tokens apart in lists.
     prefix = models.CharField(max_length=16)
     # SHA-256 of the whole token (it has 256 random bits: no slow hash needed).
@@ -74,12 +75,12 @@ class ApiToken(models.Model):
 class EventType(models.TextChoices):
     """What a webhook endpoint can subscribe to."""
 
-    APPLICATION_SUBMITTED = "application.submitted", "Application submitted"
-    DECISION_RELEASED = "decision.released", "Decision released"
-    AWARD_STATUS_CHANGED = "award.status_changed", "Award status changed"
-    SURVEY_CLOSED = "survey.closed", "Survey closed"
-    ATTENDANCE_RECORDED = "attendance.recorded", "Attendance recorded"
-    PING = "ping", "Ping (a test delivery)"
+    APPLICATION_SUBMITTED = "application.submitted", _("Application submitted")
+    DECISION_RELEASED = "decision.released", _("Decision released")
+    AWARD_STATUS_CHANGED = "award.status_changed", _("Award status changed")
+    SURVEY_CLOSED = "survey.closed", _("Survey closed")
+    ATTENDANCE_RECORDED = "attendance.recorded", _("Attendance recorded")
+    PING = "ping", _("Ping (a test delivery)")
 
 
 class WebhookEndpoint(models.Model):
@@ -143,11 +144,22 @@ class WebhookDelivery(models.Model):
     """One event owed to one endpoint: the outbox row of a webhook."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        QUEUED = "queued", "Queued"
-        SENDING = "sending", "Sending"
-        DELIVERED = "delivered", "Delivered"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Pending")
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed")
+
+    # A delivery is claimed from pending or queued, sent, and delivered or
+    # tried again later; a dead worker's or a down broker's rows go back to
+    # pending; staff send a failed one again (dashmentor/status.py).
+    TRANSITIONS = {
+        Status.PENDING: {Status.QUEUED, Status.SENDING, Status.FAILED},
+        Status.QUEUED: {Status.PENDING, Status.SENDING, Status.FAILED},
+        Status.SENDING: {Status.DELIVERED, Status.PENDING, Status.FAILED},
+        Status.DELIVERED: set(),
+        Status.FAILED: {Status.PENDING},
+    }
 
     # Sent in the X-Portal-Delivery header of every attempt: a receiver that
     # keeps the ids it has seen processes a repeat once.

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from dashmentor.roles import Role, role_required
@@ -44,7 +45,9 @@ def token_list(request):
         except ValidationError as error:
             form_add_errors(form, error)
         else:
-            messages.success(request, f"Token “{token.name}” created.")
+            messages.success(
+                request, gettext("Token “%(name)s” created.") % {"name": token.name}
+            )
             form = forms.TokenForm()
     tokens = list(ApiToken.objects.filter(user=request.user))
     used = auth.last_used(tokens)
@@ -68,7 +71,9 @@ def token_revoke(request, pk):
     except ValidationError as error:
         messages_add_errors(request, error, messages.INFO)
     else:
-        messages.success(request, f"Token “{token.name}” revoked.")
+        messages.success(
+            request, gettext("Token “%(name)s” revoked.") % {"name": token.name}
+        )
     return redirect("api:token-list")
 
 
@@ -131,7 +136,7 @@ def _endpoint_form_page(request, endpoint=None):
         except ValidationError as error:
             form_add_errors(form, error)
         else:
-            messages.success(request, "Endpoint saved.")
+            messages.success(request, gettext("Endpoint saved."))
             return redirect("api:endpoint-detail", pk=endpoint.pk)
     return render(
         request,
@@ -191,7 +196,9 @@ def endpoint_rotate(request, pk):
 def endpoint_ping(request, pk):
     endpoint = get_object_or_404(WebhookEndpoint, pk=pk)
     services.endpoint_ping(endpoint=endpoint, by=request.user)
-    messages.success(request, "A test delivery is on its way; it is listed below.")
+    messages.success(
+        request, gettext("A test delivery is on its way; it is listed below.")
+    )
     return redirect("api:endpoint-detail", pk=endpoint.pk)
 
 
@@ -204,5 +211,5 @@ def delivery_redeliver(request, pk):
     except ValidationError as error:
         messages_add_errors(request, error, messages.INFO)
     else:
-        messages.success(request, "The delivery will be sent again.")
+        messages.success(request, gettext("The delivery will be sent again."))
     return redirect("api:endpoint-detail", pk=delivery.endpoint_id)

@@ -10,6 +10,8 @@ import hmac
 import secrets
 from urllib.parse import urlsplit
 
+from django.utils.translation import gettext_lazy as _
+
 TOKEN_PREFIX = "dmp_"  # noqa: S105 - a marker, not a secret
 PREFIX_SHOWN = 10  # "dmp_" and six characters of the secret part
 
@@ -19,8 +21,8 @@ SIGNATURE_HEADER = "X-Portal-Signature"
 EVENT_HEADER = "X-Portal-Event"
 DELIVERY_HEADER = "X-Portal-Delivery"
 
-URL_NOT_HTTPS = "A webhook URL must use https."
-URL_HAS_CREDENTIALS = "Put no user name or password in the URL."
+URL_NOT_HTTPS = _("A webhook URL must use https.")
+URL_HAS_CREDENTIALS = _("Put no user name or password in the URL.")
 
 
 def token_new() -> str:

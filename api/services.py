@@ -45,9 +45,11 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from dashmentor import broker
 from dashmentor.services import audit_record
+from dashmentor.status import status_update
 
 from . import rules
 from .models import (
@@ -61,17 +63,17 @@ from .models import (
 
 logger = logging.getLogger(__name__)
 
-TOKEN_NAME_REQUIRED = "Give the token a name that says what it is for."
-TOKEN_NAME_TAKEN = (
+TOKEN_NAME_REQUIRED = _("Give the token a name that says what it is for.")
+TOKEN_NAME_TAKEN = _(
     "You already have a token named “{name}”: revoke it or choose another name."
 )
-ENDPOINT_URL_TAKEN = "An endpoint with this URL is already registered."
-TOKEN_SCOPE_UNKNOWN = "Unknown scope: {scope}."
-TOKEN_EXPIRY_PAST = "The expiry date must be in the future."
-TOKEN_ALREADY_REVOKED = "This token was already revoked."
-ENDPOINT_NO_EVENTS = "Choose at least one event."
-ENDPOINT_EVENT_UNKNOWN = "Unknown event: {event}."
-REDELIVER_ONLY_FAILED = "Only a failed delivery can be sent again."
+ENDPOINT_URL_TAKEN = _("An endpoint with this URL is already registered.")
+TOKEN_SCOPE_UNKNOWN = _("Unknown scope: {scope}.")
+TOKEN_EXPIRY_PAST = _("The expiry date must be in the future.")
+TOKEN_ALREADY_REVOKED = _("This token was already revoked.")
+ENDPOINT_NO_EVENTS = _("Choose at least one event.")
+ENDPOINT_EVENT_UNKNOWN = _("Unknown event: {event}.")
+REDELIVER_ONLY_FAILED = _("Only a failed delivery can be sent again.")
 ENDPOINT_OFF = "The endpoint was turned off before this was delivered."
 ERROR_WORKER_LOST = "The worker stopped while delivering; handed out again."
 ENDPOINTS_CACHE_KEY = "api:webhook-endpoints"
@@ -348,9 +350,12 @@ def delivery_dispatch(delivery_ids: Iterable[int], *, countdown: int | None = No
             break
         chunk = ids[start : start + size]
         stamp = timezone.now()
-        moved = WebhookDelivery.objects.filter(
-            pk__in=chunk, status=WebhookDelivery.Status.PENDING
-        ).update(status=WebhookDelivery.Status.QUEUED, queued_at=stamp)
+        moved = status_update(
+            WebhookDelivery.objects.filter(pk__in=chunk),
+            WebhookDelivery.Status.QUEUED,
+            before=[WebhookDelivery.Status.PENDING],
+            queued_at=stamp,
+        )
         if not moved:
             continue
         ours = WebhookDelivery.objects.filter(
@@ -358,7 +363,11 @@ def delivery_dispatch(delivery_ids: Iterable[int], *, countdown: int | None = No
         )
         chunk = list(ours.values_list("pk", flat=True))
         if not broker.publish(webhook_deliver_batch_task, [chunk], countdown=countdown):
-            ours.update(status=WebhookDelivery.Status.PENDING)
+            status_update(
+                ours,
+                WebhookDelivery.Status.PENDING,
+                before=[WebhookDelivery.Status.QUEUED],
+            )
             break
         batches += 1
     return batches
@@ -388,12 +397,10 @@ _opener = urllib.request.build_opener(_NoRedirect)
 def _claim(delivery_id: int, now) -> bool:
     due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     return bool(
-        WebhookDelivery.objects.filter(
-            due,
-            pk=delivery_id,
-            status__in=[WebhookDelivery.Status.PENDING, WebhookDelivery.Status.QUEUED],
-        ).update(
-            status=WebhookDelivery.Status.SENDING,
+        status_update(
+            WebhookDelivery.objects.filter(due, pk=delivery_id),
+            WebhookDelivery.Status.SENDING,
+            before=[WebhookDelivery.Status.PENDING, WebhookDelivery.Status.QUEUED],
             sending_started_at=now,
             attempts=F("attempts") + 1,
         )
@@ -450,19 +457,22 @@ def _mark_failed_attempt(delivery: WebhookDelivery, now, error: str, code=None):
     )
     fields = {"last_error": error[:2000], "last_status_code": code}
     if attempts >= settings.WEBHOOK_MAX_ATTEMPTS:
-        WebhookDelivery.objects.filter(
-            pk=delivery.pk, status=WebhookDelivery.Status.SENDING
-        ).update(status=WebhookDelivery.Status.FAILED, **fields)
+        status_update(
+            WebhookDelivery.objects.filter(pk=delivery.pk),
+            WebhookDelivery.Status.FAILED,
+            before=[WebhookDelivery.Status.SENDING],
+            **fields,
+        )
         return None
     delay = rules.retry_delay(
         attempts,
         base=settings.WEBHOOK_RETRY_BASE_SECONDS,
         cap=settings.WEBHOOK_RETRY_MAX_SECONDS,
     )
-    WebhookDelivery.objects.filter(
-        pk=delivery.pk, status=WebhookDelivery.Status.SENDING
-    ).update(
-        status=WebhookDelivery.Status.PENDING,
+    status_update(
+        WebhookDelivery.objects.filter(pk=delivery.pk),
+        WebhookDelivery.Status.PENDING,
+        before=[WebhookDelivery.Status.SENDING],
         next_attempt_at=now + dt.timedelta(seconds=delay),
         **fields,
     )
@@ -488,13 +498,12 @@ def webhook_deliver_batch(*, delivery_ids: Iterable[int]) -> BatchResult:
         if not delivery.endpoint.active and delivery.event.type != EventType.PING:
             # Turned off after the event: kept as failed, for a redelivery
             # once it is on again.
-            WebhookDelivery.objects.filter(
-                pk=delivery_id,
-                status__in=[
-                    WebhookDelivery.Status.PENDING,
-                    WebhookDelivery.Status.QUEUED,
-                ],
-            ).update(status=WebhookDelivery.Status.FAILED, last_error=ENDPOINT_OFF)
+            status_update(
+                WebhookDelivery.objects.filter(pk=delivery_id),
+                WebhookDelivery.Status.FAILED,
+                before=[WebhookDelivery.Status.PENDING, WebhookDelivery.Status.QUEUED],
+                last_error=ENDPOINT_OFF,
+            )
             result.failed.append(delivery_id)
             continue
         if not _claim(delivery_id, now):
@@ -508,10 +517,10 @@ def webhook_deliver_batch(*, delivery_ids: Iterable[int]) -> BatchResult:
             delay = _mark_failed_attempt(delivery, now, f"No answer: {reason}")
         else:
             if 200 <= code < 300:
-                WebhookDelivery.objects.filter(
-                    pk=delivery_id, status=WebhookDelivery.Status.SENDING
-                ).update(
-                    status=WebhookDelivery.Status.DELIVERED,
+                status_update(
+                    WebhookDelivery.objects.filter(pk=delivery_id),
+                    WebhookDelivery.Status.DELIVERED,
+                    before=[WebhookDelivery.Status.SENDING],
                     delivered_at=timezone.now(),
                     last_status_code=code,
                     last_error="",
@@ -561,14 +570,19 @@ def webhook_sweep(*, now=None, limit: int = 2000) -> SweepResult:
     result = SweepResult()
     Status = WebhookDelivery.Status
 
-    stale = WebhookDelivery.objects.filter(
-        status=Status.SENDING, sending_started_at__lt=stuck_before
+    stale = WebhookDelivery.objects.filter(sending_started_at__lt=stuck_before)
+    result.given_up = status_update(
+        stale.filter(attempts__gte=settings.WEBHOOK_MAX_ATTEMPTS),
+        Status.FAILED,
+        before=[Status.SENDING],
+        last_error=ERROR_WORKER_LOST,
     )
-    result.given_up = stale.filter(attempts__gte=settings.WEBHOOK_MAX_ATTEMPTS).update(
-        status=Status.FAILED, last_error=ERROR_WORKER_LOST
-    )
-    result.stuck_sending = stale.update(
-        status=Status.PENDING, last_error=ERROR_WORKER_LOST, next_attempt_at=None
+    result.stuck_sending = status_update(
+        stale,
+        Status.PENDING,
+        before=[Status.SENDING],
+        last_error=ERROR_WORKER_LOST,
+        next_attempt_at=None,
     )
 
     due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
@@ -584,9 +598,11 @@ def webhook_sweep(*, now=None, limit: int = 2000) -> SweepResult:
         .values_list("pk", flat=True)[:limit]
     )
     if stuck:
-        result.stuck_queued = WebhookDelivery.objects.filter(
-            pk__in=stuck, status=Status.QUEUED, queued_at__lt=stuck_before
-        ).update(status=Status.PENDING)
+        result.stuck_queued = status_update(
+            WebhookDelivery.objects.filter(pk__in=stuck, queued_at__lt=stuck_before),
+            Status.PENDING,
+            before=[Status.QUEUED],
+        )
     delivery_dispatch([*pending, *stuck])
     return result
 
@@ -597,10 +613,10 @@ def webhook_sweep(*, now=None, limit: int = 2000) -> SweepResult:
 @transaction.atomic
 def delivery_redeliver(*, delivery: WebhookDelivery, by) -> WebhookDelivery:
     """Give a failed delivery a fresh set of attempts (same delivery id)."""
-    changed = WebhookDelivery.objects.filter(
-        pk=delivery.pk, status=WebhookDelivery.Status.FAILED
-    ).update(
-        status=WebhookDelivery.Status.PENDING,
+    changed = status_update(
+        WebhookDelivery.objects.filter(pk=delivery.pk),
+        WebhookDelivery.Status.PENDING,
+        before=[WebhookDelivery.Status.FAILED],
         attempts=0,
         next_attempt_at=None,
         sending_started_at=None,

@@ -29,6 +29,7 @@ from applications.models import Award, Round
 from cohorts.models import CohortMember, WorkPlanVersion
 from cohorts.placement import services as placement_services
 from dashmentor.services import audit_record
+from dashmentor.status import status_move
 from notifications.models import Kind
 from notifications.services import message_enqueue
 
@@ -383,6 +384,22 @@ def _term_tuple(t) -> tuple:
     )
 
 
+def _term_words(term: tuple) -> str:
+    """A term as the audit trail shows it: "Work plan approved: 30% (work plan
+    approved)"."""
+    label, percent, letter, plan, report = term
+    needs = [
+        words
+        for words, needed in (
+            ("letter accepted", letter),
+            ("work plan approved", plan),
+            ("final report accepted", report),
+        )
+        if needed
+    ]
+    return f"{label}: {format(percent, 'f')}% ({', '.join(needs) or 'no condition'})"
+
+
 @transaction.atomic
 def schedule_save(*, round_: Round, terms: list[dict], by) -> list[PaymentTerm]:
     """Replace the round's payment schedule while no award has tranches.
@@ -443,8 +460,8 @@ def schedule_save(*, round_: Round, terms: list[dict], by) -> list[PaymentTerm]:
         actor=by,
         action="round.payment_schedule",
         target=round_,
-        before={"terms": [[str(v) for v in t] for t in before]},
-        after={"terms": [[str(v) for v in t] for t in after]},
+        before={"terms": [_term_words(t) for t in before]},
+        after={"terms": [_term_words(t) for t in after]},
     )
     return list(PaymentTerm.objects.filter(round=round_).order_by("order"))
 
@@ -512,9 +529,8 @@ def tranches_update(*, award: Award, now=None) -> int:
     changed = 0
     if award.status in LEAVING:
         for tranche in tranches:
-            tranche.status = Tranche.Status.STOPPED
             tranche.stopped_at = now
-            tranche.save(update_fields=["status", "stopped_at"])
+            status_move(tranche, Tranche.Status.STOPPED, fields=["stopped_at"])
             changed += 1
         audit_record(
             actor=None,
@@ -535,9 +551,8 @@ def tranches_update(*, award: Award, now=None) -> int:
             reached=reached,
         ):
             continue
-        tranche.status = Tranche.Status.DUE
         tranche.due_since = now
-        tranche.save(update_fields=["status", "due_since"])
+        status_move(tranche, Tranche.Status.DUE, fields=["due_since"])
         changed += 1
         audit_record(
             actor=None,
@@ -640,8 +655,7 @@ def payment_record(
         raise ValidationError(
             PAYMENT_OVER_AWARD.format(amount=rules.money(award.amount))
         )
-    tranche.status = Tranche.Status.PAID
-    tranche.save(update_fields=["status"])
+    status_move(tranche, Tranche.Status.PAID)
     audit_record(
         actor=by,
         action="award.payment",
@@ -751,8 +765,7 @@ def letter_issue(*, award: Award, by, expected_number: int, now=None) -> AwardLe
     terms = terms_for(award.application.round)
     tranches_ensure(award=award)
     if current is not None:
-        current.status = AwardLetter.Status.SUPERSEDED
-        current.save(update_fields=["status"])
+        status_move(current, AwardLetter.Status.SUPERSEDED)
     number = expected_number + 1
     snapshot = letter_snapshot(award=award, terms=terms, number=number, now=now)
     slug = slugify(award.organization.name)[:60] or "organization"
@@ -810,14 +823,19 @@ def _require_signatory(award: Award, user) -> None:
         raise ValidationError(NOT_A_SIGNATORY)
 
 
-def _accept(letter: AwardLetter, *, by, now) -> None:
-    """The organization's acceptance: the award follows (an offer is taken)."""
+def _accept(letter: AwardLetter, *, by, now, fields=()) -> None:
+    """The organization's acceptance, saved with ``fields`` set on ``letter``:
+    the award follows (an offer is taken)."""
     award = letter.award
     if award.status == Award.Status.OFFERED:
         placement_services.award_respond(award=award, accept=True, by=by, now=now)
-    letter.status = AwardLetter.Status.ACCEPTED
     letter.accepted_by = by
     letter.accepted_at = now
+    status_move(
+        letter,
+        AwardLetter.Status.ACCEPTED,
+        fields=["accepted_by", "accepted_at", *fields],
+    )
 
 
 @transaction.atomic
@@ -835,7 +853,6 @@ def letter_accept(*, letter: AwardLetter, by, now=None) -> AwardLetter:
         raise ValidationError(LETTER_NOT_CURRENT)
     _require_signatory(letter.award, by)
     _accept(letter, by=by, now=now)
-    letter.save(update_fields=["status", "accepted_by", "accepted_at"])
     audit_record(
         actor=by,
         action="award.letter_accept",
@@ -867,11 +884,10 @@ def letter_upload_signed(*, letter: AwardLetter, upload, by, now=None) -> AwardL
         by=by,
         allowed=rules.SIGNED_LETTER_KINDS,
     )
-    fields = ["signed_copy"]
     if letter.status == AwardLetter.Status.ISSUED:
-        _accept(letter, by=by, now=now)
-        fields += ["status", "accepted_by", "accepted_at"]
-    letter.save(update_fields=fields)
+        _accept(letter, by=by, now=now, fields=["signed_copy"])
+    else:
+        letter.save(update_fields=["signed_copy"])
     audit_record(
         actor=by,
         action="award.letter_accept",
@@ -895,10 +911,13 @@ def letter_countersign(*, letter: AwardLetter, by, now=None) -> AwardLetter:
     if letter.status != AwardLetter.Status.ACCEPTED:
         raise ValidationError(LETTER_NOT_ACCEPTED)
     award = letter.award
-    letter.status = AwardLetter.Status.COUNTERSIGNED
     letter.countersigned_by = by
     letter.countersigned_at = now
-    letter.save(update_fields=["status", "countersigned_by", "countersigned_at"])
+    status_move(
+        letter,
+        AwardLetter.Status.COUNTERSIGNED,
+        fields=["countersigned_by", "countersigned_at"],
+    )
     if award.status == Award.Status.ACCEPTED:
         placement_services.award_transition(
             award=award,
@@ -1035,9 +1054,7 @@ def report_submit(*, award: Award, by, now=None) -> FinalReportVersion:
         submitted_by=by,
         submitted_at=now,
     )
-    before = report.status
-    report.status = FinalReport.Status.SUBMITTED
-    report.save(update_fields=["status", "updated_at"])
+    before = status_move(report, FinalReport.Status.SUBMITTED, fields=["updated_at"])
     audit_record(
         actor=by,
         action="final_report.submit",
@@ -1143,10 +1160,11 @@ def report_decide(
     version.decided_by = by
     version.decided_at = now
     version.save(update_fields=["decision", "staff_note", "decided_by", "decided_at"])
-    report.status = (
-        FinalReport.Status.ACCEPTED if accept else FinalReport.Status.CHANGES_REQUESTED
+    status_move(
+        report,
+        FinalReport.Status.ACCEPTED if accept else FinalReport.Status.CHANGES_REQUESTED,
+        fields=["updated_at"],
     )
-    report.save(update_fields=["status", "updated_at"])
     audit_record(
         actor=by,
         action="final_report.decide",
@@ -1340,9 +1358,7 @@ def resource_submit(*, resource: Resource, by) -> Resource:
         )
     if not resource.link and not resource.document_id:
         raise ValidationError(RESOURCE_NEEDS_CONTENT)
-    before = resource.status
-    resource.status = Resource.Status.SUBMITTED
-    resource.save(update_fields=["status", "updated_at"])
+    before = status_move(resource, Resource.Status.SUBMITTED, fields=["updated_at"])
     audit_record(
         actor=by,
         action="resource.submit",
@@ -1376,14 +1392,22 @@ def resource_review(
     note = note.strip()
     if not publish and not note:
         raise ValidationError({"note": RESOURCE_NOTE_REQUIRED})
-    before = resource.status
-    resource.status = target
     resource.review_note = note
     resource.reviewed_by = by
     resource.reviewed_at = now
     if publish:
         resource.published_at = now
-    resource.save()
+    before = status_move(
+        resource,
+        target,
+        fields=[
+            "review_note",
+            "reviewed_by",
+            "reviewed_at",
+            "published_at",
+            "updated_at",
+        ],
+    )
     audit_record(
         actor=by,
         action="resource.review",
@@ -1423,8 +1447,7 @@ def resource_withdraw(*, resource: Resource, by, note: str = "") -> Resource:
         return resource
     if resource.status != Resource.Status.PUBLISHED:
         raise ValidationError(RESOURCE_NOT_PUBLISHED)
-    resource.status = Resource.Status.WITHDRAWN
-    resource.save(update_fields=["status", "updated_at"])
+    status_move(resource, Resource.Status.WITHDRAWN, fields=["updated_at"])
     audit_record(
         actor=by,
         action="resource.withdraw",

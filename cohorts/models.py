@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application, Award, Round
 from dashmentor.models import Organization
@@ -22,7 +23,10 @@ class Mentorship(models.Model):
     slug = models.SlugField(max_length=80)
     description = models.TextField(blank=True)
     tags = models.JSONField(
-        "good fit tags", default=list, blank=True, help_text="“May be a good fit if…”"
+        "good fit tags",
+        default=list,
+        blank=True,
+        help_text=_("“May be a good fit if…”"),
     )
     capacity = models.PositiveSmallIntegerField(default=4)
     mentors = models.ManyToManyField(
@@ -53,9 +57,9 @@ class PlacementRun(models.Model):
     """A computed placement of a round's accepted applicants, then committed."""
 
     class Status(models.TextChoices):
-        PREVIEW = "preview", "Preview"
-        COMMITTED = "committed", "Committed"
-        DISCARDED = "discarded", "Discarded"
+        PREVIEW = "preview", _("Preview")
+        COMMITTED = "committed", _("Committed")
+        DISCARDED = "discarded", _("Discarded")
 
     # A preview is committed or thrown away; either is final.
     TRANSITIONS = {
@@ -125,8 +129,8 @@ class PlacementConstraint(models.Model):
     """A staff pin of an applicant to a mentorship, or a forbidden pair."""
 
     class Kind(models.TextChoices):
-        PIN = "pin", "Pin to this mentorship"
-        FORBID = "forbid", "Never place in this mentorship"
+        PIN = "pin", _("Pin to this mentorship")
+        FORBID = "forbid", _("Never place in this mentorship")
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="placement_constraints"
@@ -161,10 +165,10 @@ class CohortMember(models.Model):
     """A person of an awarded organization taking part in its cohort (a mentee)."""
 
     class Role(models.TextChoices):
-        PRIMARY = "primary", "Primary contact"
-        SECONDARY = "secondary", "Secondary contact"
-        COLLEAGUE = "colleague", "Colleague"
-        PARTNER = "partner", "Partner representative"
+        PRIMARY = "primary", _("Primary contact")
+        SECONDARY = "secondary", _("Secondary contact")
+        COLLEAGUE = "colleague", _("Colleague")
+        PARTNER = "partner", _("Partner representative")
 
     award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="members")
     user = models.ForeignKey(
@@ -204,10 +208,10 @@ class WorkPlan(models.Model):
     """A mentee organization's work plan: one or two goals with activities."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted for review"
-        CHANGES_REQUESTED = "changes", "Changes requested"
-        APPROVED = "approved", "Approved"
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted for review")
+        CHANGES_REQUESTED = "changes", _("Changes requested")
+        APPROVED = "approved", _("Approved")
 
     TRANSITIONS = {
         Status.DRAFT: {Status.SUBMITTED},
@@ -235,9 +239,9 @@ class WorkPlanVersion(models.Model):
     """A submitted copy of a work plan, kept for comparison and the review."""
 
     class Decision(models.TextChoices):
-        PENDING = "pending", "Awaiting review"
-        APPROVED = "approved", "Approved"
-        CHANGES_REQUESTED = "changes", "Changes requested"
+        PENDING = "pending", _("Awaiting review")
+        APPROVED = "approved", _("Approved")
+        CHANGES_REQUESTED = "changes", _("Changes requested")
 
     workplan = models.ForeignKey(
         WorkPlan, on_delete=models.CASCADE, related_name="versions"
@@ -290,10 +294,10 @@ class Goal(models.Model):
 
 class Activity(models.Model):
     class Status(models.TextChoices):
-        PLANNED = "planned", "Planned"
-        IN_PROGRESS = "in_progress", "In progress"
-        DONE = "done", "Done"
-        DROPPED = "dropped", "Dropped"
+        PLANNED = "planned", _("Planned")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        DROPPED = "dropped", _("Dropped")
 
     # How an activity stands is the mentee's to say, in any order.
     TRANSITIONS = {
@@ -373,10 +377,10 @@ class Event(models.Model):
     """A kickoff, cohort webinar, check-in call or in-person meeting."""
 
     class Kind(models.TextChoices):
-        KICKOFF = "kickoff", "Kickoff webinar"
-        WEBINAR = "webinar", "Cohort webinar"
-        CHECK_IN = "check_in", "Check-in call"
-        IN_PERSON = "in_person", "In-person meeting"
+        KICKOFF = "kickoff", _("Kickoff webinar")
+        WEBINAR = "webinar", _("Cohort webinar")
+        CHECK_IN = "check_in", _("Check-in call")
+        IN_PERSON = "in_person", _("In-person meeting")
 
     mentorship = models.ForeignKey(
         Mentorship, on_delete=models.CASCADE, related_name="events"
@@ -387,7 +391,7 @@ class Event(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="check_ins",
-        help_text="For a check-in call: the mentee organization.",
+        help_text=_("For a check-in call: the mentee organization."),
     )
     kind = models.CharField(max_length=12, choices=Kind.choices, db_index=True)
     title = models.CharField(max_length=255)
@@ -411,9 +415,9 @@ class Event(models.Model):
 
 class Attendance(models.Model):
     class Status(models.TextChoices):
-        PRESENT = "present", "Present"
-        ABSENT = "absent", "Absent"
-        EXCUSED = "excused", "Excused"
+        PRESENT = "present", _("Present")
+        ABSENT = "absent", _("Absent")
+        EXCUSED = "excused", _("Excused")
 
     # A record of who took part: corrected either way as often as needed.
     TRANSITIONS = {
@@ -513,18 +517,20 @@ class CheckInNote(models.Model):
         CohortMember,
         blank=True,
         related_name="check_in_notes",
-        verbose_name="who took part",
+        verbose_name=_("who took part"),
     )
     attendees = models.TextField(
         "others on the call",
         blank=True,
-        help_text="People who are not members of the organization's team, such "
-        "as a partner's staff.",
+        help_text=_(
+            "People who are not members of the organization's team, such "
+            "as a partner's staff."
+        ),
     )
     notes = models.TextField()
     follow_ups = models.TextField(blank=True)
     shared_with_mentee = models.BooleanField(
-        default=True, help_text="The mentee sees these notes."
+        default=True, help_text=_("The mentee sees these notes.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -537,14 +543,14 @@ class CheckInNote(models.Model):
 
 class PersonnelChange(models.Model):
     class Kind(models.TextChoices):
-        LEAVES = "leaves", "Someone leaves"
-        JOINS = "joins", "Someone joins"
-        PRIMARY = "primary", "Becomes primary contact"
-        SECONDARY = "secondary", "Becomes secondary contact"
+        LEAVES = "leaves", _("Someone leaves")
+        JOINS = "joins", _("Someone joins")
+        PRIMARY = "primary", _("Becomes primary contact")
+        SECONDARY = "secondary", _("Becomes secondary contact")
 
     class Status(models.TextChoices):
-        REPORTED = "reported", "Reported"
-        APPLIED = "applied", "Applied"
+        REPORTED = "reported", _("Reported")
+        APPLIED = "applied", _("Applied")
 
     TRANSITIONS = {Status.REPORTED: {Status.APPLIED}, Status.APPLIED: set()}
 

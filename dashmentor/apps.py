@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DashmentorConfig(AppConfig):
     name = "dashmentor"
-    verbose_name = "People and organizations"
+    verbose_name = _("People and organizations")
 
     def ready(self):
         from . import languages, signals

@@ -228,7 +228,7 @@ def home_url(user) -> str:
 def check_roles(request, roles) -> None:
     """Raise PermissionDenied unless the signed-in user has one of ``roles``."""
     if not has_role(request.user, *roles):
-        raise PermissionDenied("This page is for another role.")
+        raise PermissionDenied(gettext("This page is for another role."))
 
 
 def role_required(*roles: Role):

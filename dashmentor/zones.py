@@ -17,14 +17,15 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .rows import kept_minute
 
-AMBIGUOUS = (
+AMBIGUOUS = _(
     "%(value)s does not happen exactly once in %(zone)s (the clocks change then): "
     "choose another time."
 )
-IN_ZONE = "In the round's time zone, {zone}."
+IN_ZONE = _("In the round's time zone, {zone}.")
 
 
 def zone_or_none(name) -> zoneinfo.ZoneInfo | None:

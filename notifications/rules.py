@@ -7,6 +7,7 @@ import zoneinfo
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 # Days before the thing when a reminder goes out, when a round sets nothing.
 # The application deadline's default is the round's ``deadline_reminder_days``.
@@ -17,7 +18,7 @@ DEFAULT_OFFSETS = {
 }
 MAX_OFFSET_DAYS = 365
 
-OFFSETS_INVALID = (
+OFFSETS_INVALID = _(
     "Enter whole numbers of days between 1 and 365, separated by commas "
     "(for example 7, 1)."
 )

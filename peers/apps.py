@@ -1,8 +1,9 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PeersConfig(AppConfig):
-    verbose_name = "Peer learning network"
+    verbose_name = _("Peer learning network")
     name = "peers"
     default_auto_field = "django.db.models.BigAutoField"
 

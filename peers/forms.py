@@ -5,6 +5,9 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.utils.text import capfirst, format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from affinity.models import Group
 from dashmentor.choices import Sector, USState
@@ -24,62 +27,71 @@ class ProfileForm(forms.Form):
     """What the organization says of itself to its peers."""
 
     visibility = forms.ChoiceField(
-        label="Who may see this profile",
+        label=_("Who may see this profile"),
         choices=rules.Visibility.choices,
         widget=forms.RadioSelect,
-        help_text="Contact details are never shown: peers ask for an "
-        "introduction, and see your e-mail only if you accept.",
+        help_text=_(
+            "Contact details are never shown: peers ask for an "
+            "introduction, and see your e-mail only if you accept."
+        ),
     )
     works_on = forms.CharField(
-        label="What the collaboration works on",
+        label=_("What the collaboration works on"),
         required=False,
         max_length=3000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     challenges = forms.CharField(
-        label="Current challenges",
+        label=_("Current challenges"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=f"One a line, at most {rules.CHALLENGES_MAX}, each under "
-        f"{rules.CHALLENGE_MAX_CHARS} characters. Peers like you read these.",
+        help_text=format_lazy(
+            _(
+                "One a line, at most {most}, each under {chars} characters. "
+                "Peers like you read these."
+            ),
+            most=rules.CHALLENGES_MAX,
+            chars=rules.CHALLENGE_MAX_CHARS,
+        ),
     )
     offers = forms.CharField(
-        label="What you can offer peers",
+        label=_("What you can offer peers"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     topics = forms.ModelMultipleChoiceField(
+        label=_("Topics"),
         queryset=Topic.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     partner_sectors = forms.MultipleChoiceField(
-        label="Partner sectors",
+        label=_("Partner sectors"),
         choices=Sector.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     data_systems = forms.MultipleChoiceField(
-        label="Data systems in use",
+        label=_("Data systems in use"),
         choices=rules.DataSystem.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     data_systems_planned = forms.MultipleChoiceField(
-        label="Data systems planned",
+        label=_("Data systems planned"),
         choices=rules.DataSystem.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     populations = forms.MultipleChoiceField(
-        label="Populations served",
+        label=_("Populations served"),
         choices=rules.Population.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     state = forms.ChoiceField(
-        label="State or territory",
+        label=_("State or territory"),
         choices=[("", "—")] + list(USState.choices),
         required=False,
     )
@@ -101,17 +113,19 @@ class ProfileForm(forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
-        self.helper = _helper("Save the profile")
+        self.helper = _helper(_("Save the profile"))
 
     def clean_challenges(self):
         challenges = rules.challenges_parse(self.cleaned_data["challenges"])
         if len(challenges) > rules.CHALLENGES_MAX:
             raise forms.ValidationError(
-                f"List at most {rules.CHALLENGES_MAX} challenges, one per line."
+                gettext("List at most %(limit)s challenges, one per line.")
+                % {"limit": rules.CHALLENGES_MAX}
             )
         if any(len(c) > rules.CHALLENGE_MAX_CHARS for c in challenges):
             raise forms.ValidationError(
-                f"Keep each challenge under {rules.CHALLENGE_MAX_CHARS} characters."
+                gettext("Keep each challenge under %(limit)s characters.")
+                % {"limit": rules.CHALLENGE_MAX_CHARS}
             )
         return challenges
 
@@ -124,45 +138,50 @@ class ProfileForm(forms.Form):
 class DirectoryForm(forms.Form):
     """The directory's search and filters (GET)."""
 
-    q = forms.CharField(label="Search", required=False, max_length=200)
-    topic = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    topic = forms.TypedChoiceField(
+        label=_("Topic"), coerce=int, required=False, empty_value=None
+    )
     sector = forms.ChoiceField(
-        label="Partner sector",
-        choices=[("", "Any sector")] + list(Sector.choices),
+        label=_("Partner sector"),
+        choices=[("", _("Any sector"))] + list(Sector.choices),
         required=False,
     )
     data_system = forms.ChoiceField(
-        label="Data system",
-        choices=[("", "Any data system")] + list(rules.DataSystem.choices),
+        label=_("Data system"),
+        choices=[("", _("Any data system"))] + list(rules.DataSystem.choices),
         required=False,
     )
     state = forms.ChoiceField(
-        label="State or territory",
-        choices=[("", "Any state")] + list(USState.choices),
+        label=_("State or territory"),
+        choices=[("", _("Any state"))] + list(USState.choices),
         required=False,
     )
     region = forms.ChoiceField(
-        choices=[("", "Any region")]
-        + [(r.value, r.label[0].upper() + r.label[1:]) for r in rules.Region],
+        label=_("Region"),
+        choices=[("", _("Any region"))]
+        + [(r.value, capfirst(r.label)) for r in rules.Region],
         required=False,
     )
     year = forms.TypedChoiceField(
-        label="Program year", coerce=int, required=False, empty_value=None
+        label=_("Program year"), coerce=int, required=False, empty_value=None
     )
-    cohort = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    cohort = forms.TypedChoiceField(
+        label=_("Cohort"), coerce=int, required=False, empty_value=None
+    )
     group = forms.TypedChoiceField(
-        label="Affinity group", coerce=int, required=False, empty_value=None
+        label=_("Affinity group"), coerce=int, required=False, empty_value=None
     )
-    alumni = forms.BooleanField(label="Alumni only", required=False)
+    alumni = forms.BooleanField(label=_("Alumni only"), required=False)
 
     def __init__(self, *args, choices: dict, **kwargs):
         super().__init__(*args, **kwargs)
         self.cohorts = choices["cohorts"]
-        self.fields["topic"].choices = [("", "Any topic"), *choices["topics"]]
-        self.fields["year"].choices = [("", "Any year")] + [
+        self.fields["topic"].choices = [("", _("Any topic")), *choices["topics"]]
+        self.fields["year"].choices = [("", _("Any year"))] + [
             (year, str(year)) for year in choices["years"]
         ]
-        self.fields["cohort"].choices = [("", "Any cohort")] + [
+        self.fields["cohort"].choices = [("", _("Any cohort"))] + [
             (
                 m.pk,
                 f"{m.round.contract_start.year} · {m.mentor_organization.name}: "
@@ -170,21 +189,23 @@ class DirectoryForm(forms.Form):
             )
             for m in self.cohorts.values()
         ]
-        self.fields["group"].choices = [("", "Any group"), *choices["groups"]]
+        self.fields["group"].choices = [("", _("Any group")), *choices["groups"]]
 
 
 class IntroductionForm(forms.Form):
     """Ask to be introduced: for which of one's organizations, and a short note."""
 
     from_profile = forms.ModelChoiceField(
-        label="On behalf of", queryset=CollaborationProfile.objects.none()
+        label=_("On behalf of"), queryset=CollaborationProfile.objects.none()
     )
     note = forms.CharField(
-        label="A short note",
+        label=_("A short note"),
         max_length=rules.NOTE_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="What you would like to learn from them. Your e-mail is shared "
-        "only if they accept.",
+        help_text=_(
+            "What you would like to learn from them. Your e-mail is shared "
+            "only if they accept."
+        ),
     )
 
     def __init__(self, *args, own_profiles, **kwargs):
@@ -196,20 +217,20 @@ class IntroductionForm(forms.Form):
         if len(own_profiles) == 1:
             self.fields["from_profile"].initial = own_profiles[0].pk
             self.fields["from_profile"].widget = forms.HiddenInput()
-        self.helper = _helper("Ask for the introduction")
+        self.helper = _helper(_("Ask for the introduction"))
 
 
 class BrokerForm(forms.Form):
     """A mentor or staff member introduces two mentee organizations."""
 
     first = forms.ModelChoiceField(
-        label="Introduce", queryset=CollaborationProfile.objects.none()
+        label=_("Introduce"), queryset=CollaborationProfile.objects.none()
     )
     second = forms.ModelChoiceField(
-        label="to", queryset=CollaborationProfile.objects.none()
+        label=_("to"), queryset=CollaborationProfile.objects.none()
     )
     note = forms.CharField(
-        label="Why they should meet",
+        label=_("Why they should meet"),
         max_length=rules.NOTE_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -219,21 +240,21 @@ class BrokerForm(forms.Form):
         for name in ("first", "second"):
             self.fields[name].queryset = candidates
             self.fields[name].label_from_instance = lambda p: str(p.organization)
-        self.helper = _helper("Introduce them")
+        self.helper = _helper(_("Introduce them"))
 
     def clean(self):
         data = super().clean()
         if data.get("first") and data.get("first") == data.get("second"):
-            raise forms.ValidationError("Choose two different organizations.")
+            raise forms.ValidationError(_("Choose two different organizations."))
         return data
 
 
 class GroupMoveForm(forms.Form):
     to_group = forms.ModelChoiceField(
-        label="Would fit better in", queryset=Group.objects.none()
+        label=_("Would fit better in"), queryset=Group.objects.none()
     )
     note = forms.CharField(
-        label="Why (the member reads this)",
+        label=_("Why (the member reads this)"),
         required=False,
         max_length=rules.NOTE_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -245,4 +266,4 @@ class GroupMoveForm(forms.Form):
             cycle_id=member.group.cycle_id
         ).exclude(pk=member.group_id)
         self.fields["to_group"].label_from_instance = lambda g: g.topic
-        self.helper = _helper("Suggest the move")
+        self.helper = _helper(_("Suggest the move"))

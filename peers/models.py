@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from dashmentor.choices import Sector, USState
 from dashmentor.models import Organization
@@ -39,8 +40,10 @@ class Topic(models.Model):
     phrases = models.JSONField(
         default=list,
         blank=True,
-        help_text="Mentorship tags and affinity-group topics that mean this "
-        "topic, one per entry (case does not matter).",
+        help_text=_(
+            "Mentorship tags and affinity-group topics that mean this "
+            "topic, one per entry (case does not matter)."
+        ),
     )
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -55,9 +58,9 @@ class CollaborationProfile(models.Model):
     """What a collaboration works on, shown to its peers (never its contacts)."""
 
     class Consent(models.TextChoices):
-        NOT_ASKED = "", "Not asked yet"
-        YES = "yes", "Filled from the application"
-        NO = "no", "Not filled from the application"
+        NOT_ASKED = "", _("Not asked yet")
+        YES = "yes", _("Filled from the application")
+        NO = "no", _("Not filled from the application")
 
     organization = models.OneToOneField(
         Organization, on_delete=models.CASCADE, related_name="peer_profile"
@@ -223,10 +226,10 @@ class Introduction(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for an answer"
-        ACCEPTED = "accepted", "Accepted"
-        DECLINED = "declined", "Declined"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        PENDING = "pending", _("Waiting for an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     TRANSITIONS = {
         Status.PENDING: {Status.ACCEPTED, Status.DECLINED, Status.WITHDRAWN},
@@ -364,9 +367,9 @@ class GroupMoveSuggestion(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for the member"
-        ACCEPTED = "accepted", "Moved"
-        DECLINED = "declined", "Declined"
+        PENDING = "pending", _("Waiting for the member")
+        ACCEPTED = "accepted", _("Moved")
+        DECLINED = "declined", _("Declined")
 
     TRANSITIONS = {
         Status.PENDING: {Status.ACCEPTED, Status.DECLINED},

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from dashmentor.choices import Sector
 
@@ -18,20 +19,20 @@ from dashmentor.choices import Sector
 class DataSystem(models.TextChoices):
     """Data systems a collaboration uses or plans, as the call names them."""
 
-    HMIS = "hmis", "HMIS (homeless management information system)"
-    TWO_ONE_ONE = "211", "2-1-1 resource and referral"
-    EHR = "ehr", "Electronic health records (EHR)"
-    HIE = "hie", "Health information exchange (HIE)"
-    CIE = "cie", "Community information exchange (CIE)"
-    IDS = "ids", "Integrated data system (IDS)"
-    JAIL = "jail", "Jail and court records"
-    CLAIMS = "claims", "Medicaid and health claims"
-    SCHOOL = "school", "School and education records"
-    CHILD_WELFARE = "child_welfare", "Child welfare records"
-    EMS = "ems", "Emergency medical services (EMS)"
-    VITAL = "vital", "Vital records"
-    SDOH = "sdoh", "Social needs screening (SDOH)"
-    DASHBOARD = "dashboard", "Community indicator dashboard"
+    HMIS = "hmis", _("HMIS (homeless management information system)")
+    TWO_ONE_ONE = "211", _("2-1-1 resource and referral")
+    EHR = "ehr", _("Electronic health records (EHR)")
+    HIE = "hie", _("Health information exchange (HIE)")
+    CIE = "cie", _("Community information exchange (CIE)")
+    IDS = "ids", _("Integrated data system (IDS)")
+    JAIL = "jail", _("Jail and court records")
+    CLAIMS = "claims", _("Medicaid and health claims")
+    SCHOOL = "school", _("School and education records")
+    CHILD_WELFARE = "child_welfare", _("Child welfare records")
+    EMS = "ems", _("Emergency medical services (EMS)")
+    VITAL = "vital", _("Vital records")
+    SDOH = "sdoh", _("Social needs screening (SDOH)")
+    DASHBOARD = "dashboard", _("Community indicator dashboard")
 
 
 # What a reason says for each system: short, the way peers speak of them.
@@ -85,27 +86,27 @@ def data_systems_in(text: str) -> set[str]:
 class Population(models.TextChoices):
     """Populations a collaboration serves."""
 
-    HOMELESS = "homeless", "People experiencing homelessness"
-    JUSTICE = "justice", "People involved with the justice system"
-    OLDER_ADULTS = "older_adults", "Older adults"
-    CHILDREN = "children", "Children and youth"
-    FAMILIES = "families", "Low-income families"
-    DISABILITIES = "disabilities", "People with disabilities"
-    BEHAVIORAL = "behavioral", "People with mental illness or substance use"
-    CHRONIC = "chronic", "People with chronic conditions"
-    VETERANS = "veterans", "Veterans"
-    IMMIGRANTS = "immigrants", "Immigrants and refugees"
-    RURAL = "rural", "Rural communities"
-    TRIBAL = "tribal", "Tribal communities"
+    HOMELESS = "homeless", _("People experiencing homelessness")
+    JUSTICE = "justice", _("People involved with the justice system")
+    OLDER_ADULTS = "older_adults", _("Older adults")
+    CHILDREN = "children", _("Children and youth")
+    FAMILIES = "families", _("Low-income families")
+    DISABILITIES = "disabilities", _("People with disabilities")
+    BEHAVIORAL = "behavioral", _("People with mental illness or substance use")
+    CHRONIC = "chronic", _("People with chronic conditions")
+    VETERANS = "veterans", _("Veterans")
+    IMMIGRANTS = "immigrants", _("Immigrants and refugees")
+    RURAL = "rural", _("Rural communities")
+    TRIBAL = "tribal", _("Tribal communities")
 
 
 class Region(models.TextChoices):
-    NORTHEAST = "northeast", "the Northeast"
-    SOUTHEAST = "southeast", "the Southeast"
-    MIDWEST = "midwest", "the Midwest"
-    SOUTHWEST = "southwest", "the Southwest"
-    WEST = "west", "the West"
-    PACIFIC = "pacific", "the Pacific and territories"
+    NORTHEAST = "northeast", _("the Northeast")
+    SOUTHEAST = "southeast", _("the Southeast")
+    MIDWEST = "midwest", _("the Midwest")
+    SOUTHWEST = "southwest", _("the Southwest")
+    WEST = "west", _("the West")
+    PACIFIC = "pacific", _("the Pacific and territories")
 
 
 _REGION_STATES = {
@@ -131,9 +132,9 @@ def region_for_state(state: str) -> str:
 class Visibility(models.TextChoices):
     """Who may read a collaboration profile (its own members always may)."""
 
-    NOBODY = "nobody", "Nobody outside our organization"
-    PARTICIPANTS = "participants", "The program's participants"
-    SIGNED_IN = "signed_in", "Everyone signed in to the portal"
+    NOBODY = "nobody", _("Nobody outside our organization")
+    PARTICIPANTS = "participants", _("The program's participants")
+    SIGNED_IN = "signed_in", _("Everyone signed in to the portal")
 
 
 # Limits a person can read on the form, and the services enforce.

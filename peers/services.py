@@ -9,6 +9,7 @@ same constants) and writes nothing.
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from affinity.models import Group, GroupMember
 from affinity.permissions import can_manage_group
@@ -39,39 +41,41 @@ from .models import (
     Topic,
 )
 
-PREFILL_ALREADY_ANSWERED = "This question was already answered for this profile."
-NOT_YOUR_PROFILE = "Only the organization's own people can change its profile."
-TOO_MANY_CHALLENGES = "List at most {limit} challenges, one per line."
-CHALLENGE_TOO_LONG = "Keep each challenge under {limit} characters."
-INTRO_TO_ITSELF = "That is your own organization: ask for an introduction to another."
-INTRO_NOT_YOURS = "You can ask only for an organization you belong to."
-INTRO_UNKNOWN = "That profile is not open to you."
-INTRO_BLOCKED = "An introduction between these two organizations is not possible."
-INTRO_ALREADY_OPEN = (
+PREFILL_ALREADY_ANSWERED = _("This question was already answered for this profile.")
+NOT_YOUR_PROFILE = _("Only the organization's own people can change its profile.")
+TOO_MANY_CHALLENGES = _("List at most {limit} challenges, one per line.")
+CHALLENGE_TOO_LONG = _("Keep each challenge under {limit} characters.")
+INTRO_TO_ITSELF = _(
+    "That is your own organization: ask for an introduction to another."
+)
+INTRO_NOT_YOURS = _("You can ask only for an organization you belong to.")
+INTRO_UNKNOWN = _("That profile is not open to you.")
+INTRO_BLOCKED = _("An introduction between these two organizations is not possible.")
+INTRO_ALREADY_OPEN = _(
     "An introduction between these two organizations is already waiting for an answer."
 )
-INTRO_ALREADY_CONNECTED = "These two organizations are already introduced."
-INTRO_DAILY_LIMIT = (
+INTRO_ALREADY_CONNECTED = _("These two organizations are already introduced.")
+INTRO_DAILY_LIMIT = _(
     "You have asked for {limit} introductions today, the most a day; ask again "
     "tomorrow."
 )
-INTRO_NOTE_TOO_LONG = "Keep the note under {limit} characters."
-INTRO_NOT_PENDING = "This introduction has already been answered."
-INTRO_NOT_YOURS_TO_ANSWER = "This introduction waits for the other organization."
-INTRO_NOT_YOURS_TO_WITHDRAW = "Only the organization that asked can withdraw it."
-BROKER_NOT_ALLOWED = "Only mentors and program staff introduce two organizations."
-BROKER_NOT_MENTEES = "Both organizations must be mentees or alumni of the program."
-BROKER_NOT_YOUR_COHORT = "A mentor introduces the mentees of its own cohorts."
-BROKER_SAME = "Choose two different organizations."
-BLOCK_ITSELF = "An organization cannot block itself."
-BLOCK_ALREADY = "This organization is already blocked."
-MOVE_NOT_LEADER = "Only the group's leaders and staff suggest a move."
-MOVE_NOT_MEMBER = "Only a member of the group can be suggested another one."
-MOVE_SAME_CYCLE = "Suggest a different group of the same cycle."
-MOVE_ALREADY_THERE = "This person is already in that group or asking to join it."
-MOVE_ALREADY_OPEN = "A suggestion for this person is already waiting for an answer."
-MOVE_NOT_PENDING = "This suggestion has already been answered."
-MOVE_NOT_YOURS = "Only the person it concerns answers a suggestion."
+INTRO_NOTE_TOO_LONG = _("Keep the note under {limit} characters.")
+INTRO_NOT_PENDING = _("This introduction has already been answered.")
+INTRO_NOT_YOURS_TO_ANSWER = _("This introduction waits for the other organization.")
+INTRO_NOT_YOURS_TO_WITHDRAW = _("Only the organization that asked can withdraw it.")
+BROKER_NOT_ALLOWED = _("Only mentors and program staff introduce two organizations.")
+BROKER_NOT_MENTEES = _("Both organizations must be mentees or alumni of the program.")
+BROKER_NOT_YOUR_COHORT = _("A mentor introduces the mentees of its own cohorts.")
+BROKER_SAME = _("Choose two different organizations.")
+BLOCK_ITSELF = _("An organization cannot block itself.")
+BLOCK_ALREADY = _("This organization is already blocked.")
+MOVE_NOT_LEADER = _("Only the group's leaders and staff suggest a move.")
+MOVE_NOT_MEMBER = _("Only a member of the group can be suggested another one.")
+MOVE_SAME_CYCLE = _("Suggest a different group of the same cycle.")
+MOVE_ALREADY_THERE = _("This person is already in that group or asking to join it.")
+MOVE_ALREADY_OPEN = _("A suggestion for this person is already waiting for an answer.")
+MOVE_NOT_PENDING = _("This suggestion has already been answered.")
+MOVE_NOT_YOURS = _("Only the person it concerns answers a suggestion.")
 
 # The fields a profile's people edit; the matching reads all but visibility.
 EDITABLE = (
@@ -528,14 +532,19 @@ def _tell(intro: Introduction, profile: CollaborationProfile, *, event: str) -> 
     before acceptance: only names and the note)."""
     path = reverse("peers:introduction-detail", args=[intro.pk])
     subjects = {
-        "asked": f"{intro.from_profile.organization} asks to be introduced",
-        "brokered": "An introduction to "
-        + (
-            intro.to_profile.organization.name
-            if profile == intro.from_profile
-            else intro.from_profile.organization.name
+        "asked": _words(
+            _("%(organization)s asks to be introduced"),
+            organization=str(intro.from_profile.organization),
         ),
-        "declined": "Your introduction request was declined",
+        "brokered": _words(
+            _("An introduction to %(organization)s"),
+            organization=(
+                intro.to_profile.organization.name
+                if profile == intro.from_profile
+                else intro.from_profile.organization.name
+            ),
+        ),
+        "declined": _("Your introduction request was declined"),
     }
     for person in _people_of(profile):
         message_enqueue(
@@ -547,6 +556,15 @@ def _tell(intro: Introduction, profile: CollaborationProfile, *, event: str) -> 
             key=f"peer-intro:{intro.pk}:{event}:{profile.pk}",
             recipient=person,
         )
+
+
+def _fill(message, values: dict) -> str:
+    return str(message) % values
+
+
+def _words(message, **values):
+    """A subject made in its reader's language when the message is written."""
+    return partial(_fill, message, values)
 
 
 @transaction.atomic
@@ -663,7 +681,10 @@ def _send_contacts(intro: Introduction) -> None:
         message_enqueue(
             kind=Kind.GENERAL,
             to_email=person.email,
-            subject=f"You are introduced to {other_profile.organization}",
+            subject=_words(
+                _("You are introduced to %(organization)s"),
+                organization=str(other_profile.organization),
+            ),
             template="peers_introduction_accepted",
             context={
                 "intro": intro,
@@ -826,7 +847,7 @@ def group_move_suggest(
     message_enqueue(
         kind=Kind.GROUP_MEMBERSHIP,
         to_email=member.user.email,
-        subject=f"A suggestion: the {to_group.topic} group",
+        subject=_words(_("A suggestion: the %(topic)s group"), topic=to_group.topic),
         template="peers_group_move",
         context={
             "suggestion": suggestion,

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from affinity.models import GroupMember
@@ -34,7 +35,9 @@ PAGE_SIZE = 25
 
 def _participant_required(request) -> None:
     if not permissions.is_participant(request.user):
-        raise PermissionDenied("The peer network is for the program's participants.")
+        raise PermissionDenied(
+            gettext("The peer network is for the program's participants.")
+        )
 
 
 def _profile_cards(profiles, *, with_challenges=True) -> list[dict]:
@@ -102,13 +105,15 @@ def my_profile(request):
     if permissions.organization_ids_of(request.user):
         messages.info(
             request,
-            "Your organization's profile is being prepared; it will be here "
-            "within the hour.",
+            gettext(
+                "Your organization's profile is being prepared; it will be here "
+                "within the hour."
+            ),
         )
     else:
         messages.info(
             request,
-            "Your account speaks for no organization, so it has no profile.",
+            gettext("Your account speaks for no organization, so it has no profile."),
         )
     if permissions.is_participant(request.user):
         return redirect("peers:directory")
@@ -158,7 +163,7 @@ def profile_edit(request, pk):
         except ValidationError as exc:
             form_add_errors(form, exc)
         else:
-            messages.success(request, "Profile saved.")
+            messages.success(request, gettext("Profile saved."))
             return redirect(profile)
     return render(
         request, "peers/profile_form.html", {"form": form, "profile": profile}
@@ -184,11 +189,13 @@ def profile_prefill(request, pk):
     if consent:
         messages.success(
             request,
-            "Your profile was filled from your application: check it, and "
-            "change anything.",
+            gettext(
+                "Your profile was filled from your application: check it, and "
+                "change anything."
+            ),
         )
         return redirect("peers:profile-edit", pk=profile.pk)
-    messages.info(request, "Nothing was copied; fill the profile as you wish.")
+    messages.info(request, gettext("Nothing was copied; fill the profile as you wish."))
     return redirect(profile)
 
 
@@ -213,8 +220,11 @@ def introduction_request(request, pk):
         else:
             messages.success(
                 request,
-                f"Asked. {profile.organization} will see your note; you will "
-                "see each other's e-mail if they accept.",
+                gettext(
+                    "Asked. %(organization)s will see your note; you will "
+                    "see each other's e-mail if they accept."
+                )
+                % {"organization": profile.organization},
             )
             return redirect(intro)
     return render(
@@ -237,7 +247,8 @@ def block(request, pk):
     else:
         messages.success(
             request,
-            f"{profile.organization} can no longer ask you for an introduction.",
+            gettext("%(organization)s can no longer ask you for an introduction.")
+            % {"organization": profile.organization},
         )
     return redirect(profile)
 
@@ -251,7 +262,7 @@ def unblock(request, pk):
         blocker__organization_id__in=permissions.organization_ids_of(request.user),
     )
     services.block_remove(block=block, by=request.user)
-    messages.success(request, "Unblocked.")
+    messages.success(request, gettext("Unblocked."))
     return redirect(block.blocker)
 
 
@@ -328,7 +339,9 @@ def introduction_respond(request, pk):
     else:
         messages.success(
             request,
-            "Accepted." if accept else "Declined: nothing was shared.",
+            gettext("Accepted.")
+            if accept
+            else gettext("Declined: nothing was shared."),
         )
     return redirect(intro)
 
@@ -342,7 +355,7 @@ def introduction_withdraw(request, pk):
     except ValidationError as exc:
         messages.error(request, error_text(exc))
     else:
-        messages.success(request, "Withdrawn.")
+        messages.success(request, gettext("Withdrawn."))
     return redirect(intro)
 
 
@@ -366,7 +379,7 @@ def introduction_broker(request):
             form_add_errors(form, exc)
         else:
             messages.success(
-                request, "Introduced: each organization is asked to accept."
+                request, gettext("Introduced: each organization is asked to accept.")
             )
             return redirect(intro)
     return render(request, "peers/introduction_broker.html", {"form": form})
@@ -435,7 +448,9 @@ def group_move_suggest(request, member_pk):
         except ValidationError as exc:
             form_add_errors(form, exc)
         else:
-            messages.success(request, f"Suggested to {member.user}.")
+            messages.success(
+                request, gettext("Suggested to %(person)s.") % {"person": member.user}
+            )
             return redirect("affinity:roster", pk=member.group_id)
     return render(
         request, "peers/group_move_form.html", {"form": form, "member": member}
@@ -457,9 +472,12 @@ def group_move_respond(request, pk):
         messages.error(request, error_text(exc))
         return redirect("peers:network")
     if accept:
-        messages.success(request, f"You moved to {suggestion.to_group.topic}.")
+        messages.success(
+            request,
+            gettext("You moved to %(group)s.") % {"group": suggestion.to_group.topic},
+        )
         return redirect(suggestion.to_group)
-    messages.info(request, "You stay in your group.")
+    messages.info(request, gettext("You stay in your group."))
     return redirect("peers:network")
 
 

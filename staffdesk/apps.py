@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class StaffdeskConfig(AppConfig):
     name = "staffdesk"
-    verbose_name = "Staff workspace"
+    verbose_name = _("Staff workspace")
 
     def ready(self):
         from dashmentor import registry

@@ -28,6 +28,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from affinity.models import Group, GroupMember
 from applications.models import Application, Award, Contact, ReviewAssignment, Round
@@ -39,7 +40,10 @@ from .models import ReviewSchedule
 
 UNFINISHED = (ReviewAssignment.Status.ASSIGNED, ReviewAssignment.Status.IN_PROGRESS)
 REVIEWER_FIELDS = rules.COMMON_FIELDS | {"due_date", "reviews_late", "reviews_open"}
-APPLICANT_STATUSES = [("all", "every status but draft"), *Application.Status.choices]
+APPLICANT_STATUSES = [
+    ("all", gettext_lazy("every status but draft")),
+    *Application.Status.choices,
+]
 
 
 @dataclass
@@ -87,49 +91,70 @@ def audience_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     )
     choices = [
         (
-            "Reviewers",
-            [("late-reviewers:all", "Reviewers with late reviews, every round")]
-            + [(f"late-reviewers:{r.pk}", f"{r.name}: reviewers late") for r in rounds]
-            + [("open-reviewers:all", "Reviewers with reviews to finish, every round")]
+            gettext("Reviewers"),
+            [
+                (
+                    "late-reviewers:all",
+                    gettext("Reviewers with late reviews, every round"),
+                )
+            ]
+            + [
+                (
+                    f"late-reviewers:{r.pk}",
+                    gettext("%(round)s: reviewers late") % {"round": r.name},
+                )
+                for r in rounds
+            ]
+            + [
+                (
+                    "open-reviewers:all",
+                    gettext("Reviewers with reviews to finish, every round"),
+                )
+            ]
             + [
                 (
                     f"open-reviewers:{r.pk}",
-                    f"{r.name}: reviewers with reviews to finish",
+                    gettext("%(round)s: reviewers with reviews to finish")
+                    % {"round": r.name},
                 )
                 for r in rounds
             ],
         ),
         (
-            "Applicants",
+            gettext("Applicants"),
             [
                 (
                     f"applicants:{r.pk}:{status}",
-                    f"{r.name}: applicants, {label.lower()}",
+                    gettext("%(round)s: applicants, %(status)s")
+                    % {"round": r.name, "status": str(label).lower()},
                 )
                 for r in rounds
                 for status, label in APPLICANT_STATUSES
             ],
         ),
         (
-            "Cohorts",
+            gettext("Cohorts"),
             [
                 item
                 for m in mentorships
                 for item in (
-                    (f"mentees:{m.pk}", f"{m.round.name} · {m}: mentees"),
-                    (f"mentors:{m.pk}", f"{m.round.name} · {m}: mentors"),
+                    (f"mentees:{m.pk}", _mentorship_label(m, "mentees")),
+                    (f"mentors:{m.pk}", _mentorship_label(m, "mentors")),
                 )
             ],
         ),
         (
-            "Affinity groups",
-            [(f"group:{g.pk}", f"{g.cycle.name} · {g.topic}: members") for g in groups],
+            gettext("Affinity groups"),
+            [(f"group:{g.pk}", _group_label(g)) for g in groups],
         ),
         (
-            "Everyone in the program",
+            gettext("Everyone in the program"),
             [
-                ("participants", "All current participants (mentees in their year)"),
-                ("alumni", "Alumni (mentees of past years)"),
+                (
+                    "participants",
+                    gettext("All current participants (mentees in their year)"),
+                ),
+                ("alumni", gettext("Alumni (mentees of past years)")),
             ],
         ),
     ]
@@ -141,15 +166,23 @@ def audience_get(key: str) -> Audience | None:
     kind, _, rest = (key or "").partition(":")
     common = frozenset(rules.COMMON_FIELDS)
     if kind in ("late-reviewers", "open-reviewers"):
-        what = "late" if kind == "late-reviewers" else "with reviews to finish"
+        late = kind == "late-reviewers"
         if rest == "all":
-            label = f"Reviewers {what}, every round"
+            label = (
+                gettext("Reviewers late, every round")
+                if late
+                else gettext("Reviewers with reviews to finish, every round")
+            )
         else:
             round_ = _object(Round, rest)
             if round_ is None:
                 return None
-            label = f"{round_.name}: reviewers {what}"
-        return Audience(key, label, "Reviewers", frozenset(REVIEWER_FIELDS))
+            label = (
+                gettext("%(round)s: reviewers late")
+                if late
+                else gettext("%(round)s: reviewers with reviews to finish")
+            ) % {"round": round_.name}
+        return Audience(key, label, gettext("Reviewers"), frozenset(REVIEWER_FIELDS))
     if kind == "applicants":
         round_id, _, status = rest.partition(":")
         statuses = dict(APPLICANT_STATUSES)
@@ -158,8 +191,9 @@ def audience_get(key: str) -> Audience | None:
             return None
         return Audience(
             key,
-            f"{round_.name}: applicants, {statuses[status].lower()}",
-            "Applicants",
+            gettext("%(round)s: applicants, %(status)s")
+            % {"round": round_.name, "status": str(statuses[status]).lower()},
+            gettext("Applicants"),
             common | {"due_date"},
         )
     if kind in ("mentees", "mentors"):
@@ -167,7 +201,7 @@ def audience_get(key: str) -> Audience | None:
         if mentorship is None:
             return None
         return Audience(
-            key, f"{mentorship.round.name} · {mentorship}: {kind}", "Cohorts", common
+            key, _mentorship_label(mentorship, kind), gettext("Cohorts"), common
         )
     if kind == "group":
         group = _object(Group.objects.select_related("cycle"), rest)
@@ -175,15 +209,33 @@ def audience_get(key: str) -> Audience | None:
             return None
         return Audience(
             key,
-            f"{group.cycle.name} · {group.topic}: members",
-            "Affinity groups",
+            _group_label(group),
+            gettext("Affinity groups"),
             common,
         )
     if key == "participants":
-        return Audience(key, "All current participants", "Everyone", common)
+        return Audience(
+            key, gettext("All current participants"), gettext("Everyone"), common
+        )
     if key == "alumni":
-        return Audience(key, "Alumni", "Everyone", common)
+        return Audience(key, gettext("Alumni"), gettext("Everyone"), common)
     return None
+
+
+def _mentorship_label(mentorship, kind: str) -> str:
+    words = (
+        gettext("%(round)s · %(mentorship)s: mentees")
+        if kind == "mentees"
+        else gettext("%(round)s · %(mentorship)s: mentors")
+    )
+    return words % {"round": mentorship.round.name, "mentorship": mentorship}
+
+
+def _group_label(group) -> str:
+    return gettext("%(cycle)s · %(topic)s: members") % {
+        "cycle": group.cycle.name,
+        "topic": group.topic,
+    }
 
 
 def _object(source, pk: str):

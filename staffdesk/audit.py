@@ -14,6 +14,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from dashmentor.models import AuditEvent
 
@@ -115,17 +116,23 @@ def csv_rows(events):
 
 class AuditFilter(forms.Form):
     person = forms.CharField(
-        required=False, max_length=100, help_text="Name or e-mail of who did it."
+        label=_("Person"),
+        required=False,
+        max_length=100,
+        help_text=_("Name or e-mail of who did it."),
     )
-    action = forms.ChoiceField(required=False)
+    action = forms.ChoiceField(label=_("Action"), required=False)
     object = forms.CharField(
-        required=False, max_length=100, help_text="Part of the record's name."
+        label=_("Object"),
+        required=False,
+        max_length=100,
+        help_text=_("Part of the record's name."),
     )
     since = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     until = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def __init__(self, *args, **kwargs):
@@ -135,7 +142,7 @@ class AuditFilter(forms.Form):
             .values_list("action", flat=True)
             .distinct()
         )
-        self.fields["action"].choices = [("", "Any action")] + [
+        self.fields["action"].choices = [("", _("Any action"))] + [
             (a, action_label(a)) for a in actions
         ]
 

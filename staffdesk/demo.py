@@ -13,8 +13,8 @@ TEMPLATES = [
         "Reviews are late",
         "Your reviews for the DASH Mentor Program were due {{ due_date }}",
         "Dear {{ first_name }},\n\n"
-        "Your reviews were due on {{ due_date }}, and {{ reviews_late }} of them "
-        "are not in yet. Could you finish them this week? Your queue is here:\n\n"
+        "Your reviews were due on {{ due_date }}. Reviews still to send: "
+        "{{ reviews_late }}. Could you finish them this week? Your queue is here:\n\n"
         "{{ link }}\n\n"
         "If something keeps you from reviewing, reply and we will reassign them.\n\n"
         "Thank you,\nThe DASH program office",

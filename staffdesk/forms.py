@@ -3,6 +3,8 @@ from __future__ import annotations
 import uuid
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from . import rules
 from .models import MailingTemplate
@@ -12,19 +14,22 @@ class MailingForm(forms.Form):
     """A message to one or more audiences; the audiences' choices are given."""
 
     audiences = forms.MultipleChoiceField(
-        label="To",
+        label=_("To"),
         widget=forms.CheckboxSelectMultiple,
-        help_text="Everyone in any audience chosen gets one e-mail, even when "
-        "two audiences name them.",
+        help_text=_(
+            "Everyone in any audience chosen gets one e-mail, even when "
+            "two audiences name them."
+        ),
     )
-    subject = forms.CharField(max_length=rules.SUBJECT_MAX)
+    subject = forms.CharField(label=_("Subject"), max_length=rules.SUBJECT_MAX)
     body = forms.CharField(
-        label="Message",
+        label=_("Message"),
         widget=forms.Textarea(attrs={"rows": 12}),
         max_length=rules.BODY_MAX,
-        help_text="Merge fields put each person's own value in their copy: "
-        + rules.field_list()
-        + ".",
+        help_text=format_lazy(
+            _("Merge fields put each person's own value in their copy: {fields}."),
+            fields=rules.field_list(),
+        ),
     )
     preview_as = forms.CharField(required=False, widget=forms.HiddenInput)
     form_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
@@ -45,18 +50,21 @@ class TemplateForm(forms.ModelForm):
         model = MailingTemplate
         fields = ["name", "subject", "body"]
         widgets = {"body": forms.Textarea(attrs={"rows": 12})}
-        help_texts = {"body": "Merge fields: " + rules.field_list() + "."}
+        labels = {"name": _("Name"), "subject": _("Subject"), "body": _("Body")}
+        help_texts = {
+            "body": format_lazy(_("Merge fields: {fields}."), fields=rules.field_list())
+        }
 
 
 class ReviewScheduleForm(forms.Form):
     reviews_due_on = forms.DateField(
-        label="Reviews due on", widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Reviews due on"), widget=forms.DateInput(attrs={"type": "date"})
     )
     reminder_days = forms.CharField(
-        label="Remind reviewers (days before)",
+        label=_("Remind reviewers (days before)"),
         required=False,
         max_length=40,
-        help_text="Whole days, separated by commas, e.g. 7, 2.",
+        help_text=_("Whole days, separated by commas, e.g. 7, 2."),
     )
 
     def clean_reminder_days(self) -> list[int]:
@@ -68,7 +76,7 @@ class ReviewScheduleForm(forms.Form):
                 continue
             if not part.isascii() or not part.isdigit() or not 1 <= int(part) <= 60:
                 raise forms.ValidationError(
-                    "Give whole numbers of days between 1 and 60, e.g. 7, 2."
+                    _("Give whole numbers of days between 1 and 60, e.g. 7, 2.")
                 )
             days.append(int(part))
         return days

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class ReviewSchedule(models.Model):
@@ -22,14 +23,17 @@ class ReviewSchedule(models.Model):
         "applications.Round", on_delete=models.CASCADE, related_name="review_schedule"
     )
     reviews_due_on = models.DateField(
-        "reviews due on", help_text="The last day reviewers have for their reviews."
+        _("reviews due on"),
+        help_text=_("The last day reviewers have for their reviews."),
     )
     reminder_days = models.JSONField(
-        "reminders (days before)",
+        _("reminders (days before)"),
         default=list,
         blank=True,
-        help_text="Days before the due date when reviewers with unfinished "
-        "reviews get a reminder, e.g. [7, 2].",
+        help_text=_(
+            "Days before the due date when reviewers with unfinished "
+            "reviews get a reminder, e.g. [7, 2]."
+        ),
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -103,10 +107,12 @@ class Mailing(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     recipients_count = models.PositiveIntegerField(default=0)
     skipped_count = models.PositiveIntegerField(
-        default=0, help_text="People who turned off messages from the program office."
+        default=0,
+        help_text=_("People who turned off messages from the program office."),
     )
     duplicates_count = models.PositiveIntegerField(
-        default=0, help_text="People named by more than one audience, written once."
+        default=0,
+        help_text=_("People named by more than one audience, written once."),
     )
 
     class Meta:

@@ -12,6 +12,7 @@ from itertools import zip_longest
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from affinity.models import Cycle
 from applications.models import Application, Award, ReviewAssignment, Round
@@ -62,49 +63,58 @@ def catalogue(*, round_: Round | None) -> list[tuple[str, list[Report]]]:
     review_list = reverse("applications:staff-review-list")
     sections = [
         (
-            "Review",
+            _("Review"),
             [
                 Report(
-                    "Applications and their scores",
-                    "Which applications did the round get, are they eligible, and how "
-                    "did the reviewers score them?",
+                    _("Applications and their scores"),
+                    _(
+                        "Which applications did the round get, are they eligible, and "
+                        "how "
+                        "did the reviewers score them?"
+                    ),
                     review_list + q,
                     review_list + (q + "&" if q else "?") + "export=csv",
                 ),
                 Report(
-                    "Ranking by first choice",
-                    "Within each mentorship, which eligible applicants rank highest?",
+                    _("Ranking by first choice"),
+                    _(
+                        "Within each mentorship, which eligible applicants rank "
+                        "highest?"
+                    ),
                     *own("ranked"),
                 ),
                 Report(
-                    "Reviewer progress",
-                    "How far along is each reviewer, and who is late?",
+                    _("Reviewer progress"),
+                    _("How far along is each reviewer, and who is late?"),
                     *own("reviewers"),
                 ),
             ],
         ),
         (
-            "Placement and awards",
+            _("Placement and awards"),
             [
                 Report(
-                    "Awards",
-                    "Which organizations were placed in which cohort, and where does "
-                    "each award stand?",
+                    _("Awards"),
+                    _(
+                        "Which organizations were placed in which cohort, and where "
+                        "does "
+                        "each award stand?"
+                    ),
                     *own("awards"),
                 )
             ],
         ),
         (
-            "The mentorship year",
+            _("The mentorship year"),
             [
                 Report(
-                    "Year progress by mentee",
-                    "Is each mentee on track: work plan, attendance, check-ins?",
+                    _("Year progress by mentee"),
+                    _("Is each mentee on track: work plan, attendance, check-ins?"),
                     *own("year-progress"),
                 ),
                 Report(
-                    "Attendance by event",
-                    "Who came to each webinar and meeting of the round's cohorts?",
+                    _("Attendance by event"),
+                    _("Who came to each webinar and meeting of the round's cohorts?"),
                     *own("attendance"),
                 ),
             ],
@@ -115,11 +125,12 @@ def catalogue(*, round_: Round | None) -> list[tuple[str, list[Report]]]:
     ).order_by("-opens_at")[:20]
     sections.append(
         (
-            "Surveys",
+            _("Surveys"),
             [
                 Report(
                     s.title,
-                    f"What did the {s.get_kind_display().lower()} find?",
+                    _("What did the %(kind)s find?")
+                    % {"kind": s.get_kind_display().lower()},
                     reverse("surveys:survey-report", args=[s.pk]),
                     reverse("surveys:survey-report-csv", args=[s.pk]),
                 )
@@ -132,10 +143,11 @@ def catalogue(*, round_: Round | None) -> list[tuple[str, list[Report]]]:
         affinity = reverse("affinity:report")
         sections.append(
             (
-                "Affinity groups",
+                _("Affinity groups"),
                 [
                     Report(
-                        f"{cycle.name}: {title}",
+                        _("%(cycle)s: %(title)s")
+                        % {"cycle": cycle.name, "title": title},
                         question,
                         affinity,
                         reverse("affinity:report-csv", args=[which]),
@@ -143,18 +155,18 @@ def catalogue(*, round_: Round | None) -> list[tuple[str, list[Report]]]:
                     for which, title, question in (
                         (
                             "attendance",
-                            "attendance",
-                            "Who comes to each group's meetings, and does it taper?",
+                            _("attendance"),
+                            _("Who comes to each group's meetings, and does it taper?"),
                         ),
                         (
                             "members",
-                            "members by organization",
-                            "Which organizations take part in the groups?",
+                            _("members by organization"),
+                            _("Which organizations take part in the groups?"),
                         ),
                         (
                             "crossover",
-                            "cross-over with the cohorts",
-                            "How many mentee collaborations also joined a group?",
+                            _("cross-over with the cohorts"),
+                            _("How many mentee collaborations also joined a group?"),
                         ),
                     )
                 ],
@@ -163,10 +175,10 @@ def catalogue(*, round_: Round | None) -> list[tuple[str, list[Report]]]:
     peers = reverse("peers:report")
     sections.append(
         (
-            "Peer network",
+            _("Peer network"),
             [
                 Report(
-                    f"Peer network: {title}",
+                    _("Peer network: %(title)s") % {"title": title},
                     question,
                     peers,
                     reverse("peers:report-csv", args=[table]),
@@ -174,18 +186,21 @@ def catalogue(*, round_: Round | None) -> list[tuple[str, list[Report]]]:
                 for table, title, question in (
                     (
                         "introductions",
-                        "introductions by month",
-                        "How many introductions were asked for and accepted?",
+                        _("introductions by month"),
+                        _("How many introductions were asked for and accepted?"),
                     ),
                     (
                         "connections",
-                        "connections",
-                        "Which organizations are connected, across cohorts and years?",
+                        _("connections"),
+                        _(
+                            "Which organizations are connected, across cohorts and "
+                            "years?"
+                        ),
                     ),
                     (
                         "unconnected",
-                        "not yet connected",
-                        "Which mentee organizations have no peer yet?",
+                        _("not yet connected"),
+                        _("Which mentee organizations have no peer yet?"),
                     ),
                 )
             ],
@@ -193,17 +208,17 @@ def catalogue(*, round_: Round | None) -> list[tuple[str, list[Report]]]:
     )
     sections.append(
         (
-            "The program office",
+            _("The program office"),
             [
                 Report(
-                    "Audit trail",
-                    "Who changed what, and when?",
+                    _("Audit trail"),
+                    _("Who changed what, and when?"),
                     reverse("staffdesk:audit"),
                     reverse("staffdesk:audit") + "?format=csv",
                 ),
                 Report(
-                    "Late reviews",
-                    "Which reviewers are past their due date?",
+                    _("Late reviews"),
+                    _("Which reviewers are past their due date?"),
                     reverse("staffdesk:late-reviews"),
                     reverse("staffdesk:late-reviews") + "?format=csv",
                 ),
@@ -225,9 +240,16 @@ def table(slug: str, *, round_: Round | None) -> Table | None:
 
 def _reviewers(round_) -> Table:
     t = Table(
-        "Reviewer progress",
-        "How far along is each reviewer, and who is late?",
-        ["Reviewer", "E-mail", "Assigned", "Submitted", "Unfinished", "Conflicts"],
+        _("Reviewer progress"),
+        _("How far along is each reviewer, and who is late?"),
+        [
+            _("Reviewer"),
+            _("E-mail"),
+            _("Assigned"),
+            _("Submitted"),
+            _("Unfinished"),
+            _("Conflicts"),
+        ],
     )
     rows = (
         ReviewAssignment.objects.filter(application__round=round_)
@@ -257,15 +279,15 @@ def _reviewers(round_) -> Table:
 
 def _ranked(round_) -> Table:
     t = Table(
-        "Ranking by first choice",
-        "Within each mentorship, which eligible applicants rank highest?",
+        _("Ranking by first choice"),
+        _("Within each mentorship, which eligible applicants rank highest?"),
         [
-            "First choice",
-            "Rank",
-            "Organization",
-            "Normalized score",
-            "Mean score",
-            "Reviews",
+            _("First choice"),
+            _("Rank"),
+            _("Organization"),
+            _("Normalized score"),
+            _("Mean score"),
+            _("Reviews"),
         ],
     )
     rows = (
@@ -285,7 +307,7 @@ def _ranked(round_) -> Table:
         rank += 1
         t.rows.append(
             [
-                str(a.first_preference) if a.first_preference else "None",
+                str(a.first_preference) if a.first_preference else _("None"),
                 rank,
                 a.org_name or a.organization.name,
                 a.score_normalized,
@@ -298,18 +320,20 @@ def _ranked(round_) -> Table:
 
 def _awards(round_) -> Table:
     t = Table(
-        "Awards",
-        "Which organizations were placed in which cohort, and where does each "
-        "award stand?",
+        _("Awards"),
+        _(
+            "Which organizations were placed in which cohort, and where does each "
+            "award stand?"
+        ),
         [
-            "Organization",
-            "Cohort",
-            "Status",
-            "Amount",
-            "Contract start",
-            "Contract end",
-            "Offer expires",
-            "From the waitlist",
+            _("Organization"),
+            _("Cohort"),
+            _("Status"),
+            _("Amount"),
+            _("Contract start"),
+            _("Contract end"),
+            _("Offer expires"),
+            _("From the waitlist"),
         ],
     )
     for a in (
@@ -328,7 +352,7 @@ def _awards(round_) -> Table:
                 timezone.localtime(a.offer_expires_at).strftime("%Y-%m-%d %H:%M")
                 if a.offer_expires_at
                 else "",
-                "yes" if a.from_waitlist else "no",
+                _("yes") if a.from_waitlist else _("no"),
             ]
         )
     return t
@@ -336,9 +360,17 @@ def _awards(round_) -> Table:
 
 def _attendance(round_) -> Table:
     t = Table(
-        "Attendance by event",
-        "Who came to each webinar and meeting of the round's cohorts?",
-        ["Date", "Cohort", "Event", "Kind", "Present", "Absent", "Excused"],
+        _("Attendance by event"),
+        _("Who came to each webinar and meeting of the round's cohorts?"),
+        [
+            _("Date"),
+            _("Cohort"),
+            _("Event"),
+            _("Kind"),
+            _("Present"),
+            _("Absent"),
+            _("Excused"),
+        ],
     )
     events = (
         Event.objects.filter(mentorship__round=round_, starts_at__lte=timezone.now())
@@ -374,17 +406,17 @@ def _attendance(round_) -> Table:
 
 def _year_progress(round_) -> Table:
     t = Table(
-        "Year progress by mentee",
-        "Is each mentee on track: work plan, attendance, check-ins?",
+        _("Year progress by mentee"),
+        _("Is each mentee on track: work plan, attendance, check-ins?"),
         [
-            "Organization",
-            "Cohort",
-            "Award",
-            "Work plan",
-            "Events attended",
-            "Events missed",
-            "Check-in notes",
-            "Action logs",
+            _("Organization"),
+            _("Cohort"),
+            _("Award"),
+            _("Work plan"),
+            _("Events attended"),
+            _("Events missed"),
+            _("Check-in notes"),
+            _("Action logs"),
         ],
     )
     awards = (
@@ -415,7 +447,7 @@ def _year_progress(round_) -> Table:
                 a.application.org_name or a.application.organization.name,
                 str(a.mentorship),
                 a.get_status_display(),
-                workplan.get_status_display() if workplan else "none",
+                workplan.get_status_display() if workplan else _("none"),
                 a.attended,
                 a.missed,
                 a.notes,
@@ -438,9 +470,9 @@ def todo_table(which: str) -> Table:
     now = timezone.now()
     if which == "offers":
         t = Table(
-            "Award offers about to expire",
-            "Which offers expire unanswered within a week?",
-            ["Organization", "Round", "Cohort", "Offer expires"],
+            _("Award offers about to expire"),
+            _("Which offers expire unanswered within a week?"),
+            [_("Organization"), _("Round"), _("Cohort"), _("Offer expires")],
         )
         for a in selectors.offers_expiring(now=now):
             t.rows.append(
@@ -454,9 +486,9 @@ def todo_table(which: str) -> Table:
             t.links.append(reverse("cohorts:award-detail", args=[a.pk]))
     elif which == "workplans":
         t = Table(
-            "Work plans waiting for approval",
-            "Which submitted work plans wait for the program office?",
-            ["Organization", "Cohort", "Submitted"],
+            _("Work plans waiting for approval"),
+            _("Which submitted work plans wait for the program office?"),
+            [_("Organization"), _("Cohort"), _("Submitted")],
         )
         for w in selectors.workplans_waiting():
             t.rows.append(
@@ -470,9 +502,9 @@ def todo_table(which: str) -> Table:
             t.links.append(reverse("cohorts:workplan-detail", args=[w.award_id]))
     elif which == "attendance":
         t = Table(
-            "Events and meetings with no attendance recorded",
-            "Which past events still need their attendance?",
-            ["Date", "Where", "Event"],
+            _("Events and meetings with no attendance recorded"),
+            _("Which past events still need their attendance?"),
+            [_("Date"), _("Where"), _("Event")],
         )
         events, meetings = selectors.attendance_missing(now=now)
         for e in events:
@@ -487,16 +519,16 @@ def todo_table(which: str) -> Table:
             t.links.append(reverse("affinity:attendance", args=[m.group_id, m.pk]))
     else:
         t = Table(
-            "Surveys to open or close",
-            "Which surveys have reached their opening or closing time?",
+            _("Surveys to open or close"),
+            _("Which surveys have reached their opening or closing time?"),
             [
-                "Survey",
-                "Status",
-                "Opens",
-                "Closes",
-                "Invited",
-                "Answered",
-                "Response rate",
+                _("Survey"),
+                _("Status"),
+                _("Opens"),
+                _("Closes"),
+                _("Invited"),
+                _("Answered"),
+                _("Response rate"),
             ],
         )
         for s in selectors.survey_todo(now=now):

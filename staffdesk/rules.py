@@ -12,17 +12,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
+from django.utils.translation import gettext_lazy as _
+
 FIELD = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 
 # Every field a message may name, with what it stands for.
 FIELDS = {
-    "first_name": "the person's first name",
-    "full_name": "the person's full name",
-    "organization": "the person's organization",
-    "due_date": "the person's own due date (their earliest unfinished review)",
-    "reviews_late": "how many of the person's reviews are late",
-    "reviews_open": "how many of the person's reviews are not yet submitted",
-    "link": "the page of the portal where the person does what the message asks",
+    "first_name": _("the person's first name"),
+    "full_name": _("the person's full name"),
+    "organization": _("the person's organization"),
+    "due_date": _("the person's own due date (their earliest unfinished review)"),
+    "reviews_late": _("how many of the person's reviews are late"),
+    "reviews_open": _("how many of the person's reviews are not yet submitted"),
+    "link": _("the page of the portal where the person does what the message asks"),
 }
 # Fields every audience knows.
 COMMON_FIELDS = frozenset({"first_name", "full_name", "organization", "link"})
@@ -30,13 +32,13 @@ COMMON_FIELDS = frozenset({"first_name", "full_name", "organization", "link"})
 SUBJECT_MAX = 200
 BODY_MAX = 20_000
 
-UNKNOWN_FIELD = "Unknown merge field {{{{ {name} }}}}. The fields are: {known}."
-FIELD_NOT_OFFERED = (
+UNKNOWN_FIELD = _("Unknown merge field {{{{ {name} }}}}. The fields are: {known}.")
+FIELD_NOT_OFFERED = _(
     "{{{{ {name} }}}} is not known for {audiences}; remove it or choose other "
     "audiences."
 )
-BODY_TOO_LONG = "The message is {length:,} characters; the most is {limit:,}."
-SUBJECT_TOO_LONG = "The subject is {length:,} characters; the most is {limit:,}."
+BODY_TOO_LONG = _("The message is {length:,} characters; the most is {limit:,}.")
+SUBJECT_TOO_LONG = _("The subject is {length:,} characters; the most is {limit:,}.")
 
 
 def field_list() -> str:

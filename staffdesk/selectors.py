@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from affinity.models import Meeting, MeetingAttendance
 from applications.models import Application, Award, Decision, ReviewAssignment, Round
@@ -171,74 +172,87 @@ def todo_list(*, round_: Round | None, user, rounds=None, now=None) -> list[Todo
     return [
         Todo(
             "screen",
-            "Applications to screen",
+            gettext("Applications to screen"),
             c.get("to_screen", 0),
             f"{review_list}?{round_q}eligibility=pending",
-            "not yet checked against the eligibility criteria",
+            gettext("not yet checked against the eligibility criteria"),
         ),
         Todo(
             "override",
-            "Eligibility to decide by hand",
+            gettext("Eligibility to decide by hand"),
             c.get("to_override", 0),
             f"{review_list}?{round_q}eligibility=needs_review",
-            "the criteria could not settle these: confirm or override",
+            gettext("the criteria could not settle these: confirm or override"),
         ),
         Todo(
             "late-reviews",
-            "Reviews late",
+            gettext("Reviews late"),
             c.get("late_reviews", 0),
             reverse("staffdesk:late-reviews")
             + (f"?round={round_.pk}" if round_ else ""),
-            f"by {reviewers} reviewer{'s' if reviewers != 1 else ''}"
+            ngettext("by %(count)s reviewer", "by %(count)s reviewers", reviewers)
+            % {"count": reviewers}
             if c.get("late_reviews")
-            else ("" if scheduled else "no review due date set for this round"),
+            else (
+                "" if scheduled else gettext("no review due date set for this round")
+            ),
             urgent=bool(c.get("late_reviews")),
         ),
         Todo(
             "release",
-            "Decisions ready to release",
+            gettext("Decisions ready to release"),
             c.get("unreleased", 0),
             reverse("applications:staff-round-review", args=[round_.slug])
             if round_
             else review_list,
-            "decided, not yet sent to the applicants",
+            gettext("decided, not yet sent to the applicants"),
         ),
         Todo(
             "offers",
-            "Award offers about to expire",
+            gettext("Award offers about to expire"),
             c.get("offers", 0),
             reverse("staffdesk:todo", args=["offers"]),
-            f"unanswered, expiring within {OFFER_SOON_DAYS} days",
+            gettext("unanswered, expiring within %(days)s days")
+            % {"days": OFFER_SOON_DAYS},
             urgent=bool(c.get("offers")),
         ),
         Todo(
             "workplans",
-            "Work plans waiting for approval",
+            gettext("Work plans waiting for approval"),
             c.get("workplans", 0),
             reverse("staffdesk:todo", args=["workplans"]),
         ),
         Todo(
             "attendance",
-            "Events and meetings with no attendance recorded",
+            gettext("Events and meetings with no attendance recorded"),
             c.get("events", 0) + c.get("meetings", 0),
             reverse("staffdesk:todo", args=["attendance"]),
-            f"{c.get('events', 0)} cohort events, {c.get('meetings', 0)} affinity "
-            f"meetings, in the last {ATTENDANCE_LOOKBACK_DAYS} days",
+            gettext(
+                "%(events)s cohort events, %(meetings)s affinity meetings, "
+                "in the last %(days)s days"
+            )
+            % {
+                "events": c.get("events", 0),
+                "meetings": c.get("meetings", 0),
+                "days": ATTENDANCE_LOOKBACK_DAYS,
+            },
         ),
         Todo(
             "surveys",
-            "Surveys to open or close",
+            gettext("Surveys to open or close"),
             c.get("surveys", 0),
             reverse("staffdesk:todo", args=["surveys"]),
-            "drafts whose opening time has come, open ones past their close; "
-            "their response rates are on the list",
+            gettext(
+                "drafts whose opening time has come, open ones past their close; "
+                "their response rates are on the list"
+            ),
         ),
         Todo(
             "failed-mail",
-            "E-mails that failed",
+            gettext("E-mails that failed"),
             c.get("failed", 0),
             reverse("admin:notifications_message_changelist") + "?status__exact=failed",
-            "the mail server refused them: resend from the outbox",
+            gettext("the mail server refused them: resend from the outbox"),
             urgent=bool(c.get("failed")),
         ),
     ]

@@ -4,30 +4,36 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from dashmentor.services import audit_record
+from dashmentor.templatetags.dates import format_when, format_when_lazy
 from notifications.models import Kind, Message, Preference
 from notifications.services import Outgoing, message_enqueue, message_enqueue_bulk
 
 from . import audiences, rules
 from .models import Mailing, MailingRecipient, MailingTemplate, ReviewSchedule
 
-NO_AUDIENCE = "Choose at least one audience."
-UNKNOWN_AUDIENCE = "One of the audiences chosen no longer exists; choose again."
-EMPTY_AUDIENCE = (
+NO_AUDIENCE = _("Choose at least one audience.")
+UNKNOWN_AUDIENCE = _("One of the audiences chosen no longer exists; choose again.")
+EMPTY_AUDIENCE = _(
     "Nobody is in the audience chosen, so there is no one to write to. "
     "Choose another audience."
 )
-TOO_MANY = "The audience has {count:,} people; one message goes to {limit:,} at most."
-NO_SUBJECT = "Write a subject."
-NO_BODY = "Write the message."
+TOO_MANY = _(
+    "The audience has {count:,} people; one message goes to {limit:,} at most."
+)
+NO_SUBJECT = _("Write a subject.")
+NO_BODY = _("Write the message.")
 RECIPIENTS_MAX = 5_000
-TEST_PREFIX = "[Test] "
-REMINDER_DAYS_INVALID = "Give whole numbers of days between 1 and 60, e.g. 7, 2."
+TEST_PREFIX = _("[Test] ")
+REMINDER_DAYS_INVALID = _("Give whole numbers of days between 1 and 60, e.g. 7, 2.")
 
 
 def _check(*, subject: str, body: str, audience_keys: list[str], now=None):
@@ -181,12 +187,25 @@ def mailing_test_send(
         return message_enqueue(
             kind=Kind.GENERAL,
             to_email=by.email,
-            subject=TEST_PREFIX + person_subject,
+            subject=partial(_test_subject, person_subject),
             template="notifications_written",
             context={"body": person_body.strip()},
             key=f"mailing-test:{uuid.uuid4().hex}",
             recipient=by,
         )
+
+
+def _test_subject(subject: str) -> str:
+    """A test copy's subject, in its reader's language."""
+    return str(TEST_PREFIX) + subject
+
+
+def _review_due_subject(round_, due_on) -> str:
+    """The review reminder's subject, in its reader's language."""
+    return gettext("%(round)s: your reviews are due %(date)s") % {
+        "round": round_.name,
+        "date": format_when(due_on, "date") if due_on else "",
+    }
 
 
 def template_save(
@@ -279,14 +298,13 @@ def review_reminders_send(*, now=None) -> int:
                 message = message_enqueue(
                     kind=Kind.REVIEW_REMINDER,
                     to_email=person.email,
-                    subject=(
-                        f"{schedule.round.name}: your reviews are due "
-                        f"{person.values['due_date']}"
+                    subject=partial(
+                        _review_due_subject, schedule.round, person.values["due_on"]
                     ),
                     template="staffdesk_review_reminder",
                     context={
                         "round": schedule.round,
-                        "due_date": audiences._date(schedule.reviews_due_on),
+                        "due_date": format_when_lazy(schedule.reviews_due_on, "date"),
                         "days_left": days_left,
                         "open": person.values["reviews_open"],
                         "link": person.values["link"],

@@ -9,6 +9,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from applications.models import Round
@@ -125,7 +127,11 @@ def review_schedule(request, slug):
         except ValidationError as exc:
             form_add_errors(form, exc)
         else:
-            messages.success(request, f"Reviews of {round_.name} are due as set.")
+            messages.success(
+                request,
+                gettext("Reviews of %(round)s are due as set.")
+                % {"round": round_.name},
+            )
             return redirect("staffdesk:late-reviews")
     return render(
         request, "staffdesk/review_schedule.html", {"form": form, "round": round_}
@@ -203,19 +209,33 @@ def _compose_action(request, form):
             if created:
                 messages.success(
                     request,
-                    f"Your message is on its way to {mailing.recipients_count:,} "
-                    f"people ({mailing.skipped_count:,} skipped: they turned off "
-                    "messages from the program office).",
+                    ngettext(
+                        "Your message is on its way to %(count)s person "
+                        "(%(skipped)s skipped: they turned off messages from the "
+                        "program office).",
+                        "Your message is on its way to %(count)s people "
+                        "(%(skipped)s skipped: they turned off messages from the "
+                        "program office).",
+                        mailing.recipients_count,
+                    )
+                    % {
+                        "count": f"{mailing.recipients_count:,}",
+                        "skipped": f"{mailing.skipped_count:,}",
+                    },
                 )
             else:
-                messages.info(request, "This message was already sent; it is below.")
+                messages.info(
+                    request, gettext("This message was already sent; it is below.")
+                )
             return redirect(mailing), None
         if action == "test":
             message = services.mailing_test_send(
                 **fields, by=request.user, person_email=data["preview_as"]
             )
             messages.success(
-                request, f"A test copy is on its way to {message.to_email}."
+                request,
+                gettext("A test copy is on its way to %(email)s.")
+                % {"email": message.to_email},
             )
         people, chosen, duplicates = services.mailing_preview(**fields)
     except ValidationError as exc:
@@ -289,7 +309,10 @@ def template_edit(request, pk=None):
         except ValidationError as exc:
             form_add_errors(form, exc)
         else:
-            messages.success(request, f"The template “{saved.name}” is saved.")
+            messages.success(
+                request,
+                gettext("The template “%(name)s” is saved.") % {"name": saved.name},
+            )
             return redirect("staffdesk:mailing-list")
     return render(
         request, "staffdesk/template_form.html", {"form": form, "template": template}
@@ -301,17 +324,20 @@ def template_edit(request, pk=None):
 def template_delete(request, pk):
     template = get_object_or_404(MailingTemplate, pk=pk)
     services.template_delete(template=template, by=request.user)
-    messages.success(request, f"The template “{template.name}” is deleted.")
+    messages.success(
+        request,
+        gettext("The template “%(name)s” is deleted.") % {"name": template.name},
+    )
     return redirect("staffdesk:mailing-list")
 
 
 # --- to-do lists ---
 
 TODO_PAGES = {
-    "offers": "Award offers about to expire",
-    "workplans": "Work plans waiting for approval",
-    "attendance": "Events and meetings with no attendance recorded",
-    "surveys": "Surveys to open or close",
+    "offers": _("Award offers about to expire"),
+    "workplans": _("Work plans waiting for approval"),
+    "attendance": _("Events and meetings with no attendance recorded"),
+    "surveys": _("Surveys to open or close"),
 }
 
 

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, pgettext
 
 from . import rules
 
@@ -71,10 +72,12 @@ def paired_chart_svg(
     height = gap + len(rows) * row_h + 24
 
     def fmt(v):
-        return "no answer" if v is None else f"{v:.2f}"
+        return gettext("no answer") if v is None else f"{v:.2f}"
 
     described = "; ".join(
-        f"{label}: before {fmt(b)}, after {fmt(a)}" for label, b, a in rows
+        gettext("%(label)s: before %(before)s, after %(after)s")
+        % {"label": label, "before": fmt(b), "after": fmt(a)}
+        for label, b, a in rows
     )
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="survey-chart" '
@@ -90,7 +93,10 @@ def paired_chart_svg(
             f'font-size="13" fill="{TEXT}">{escape(_clip(label))}</text>'
         )
         for j, (value, colour, name) in enumerate(
-            ((before, BEFORE, "before"), (after, AFTER, "after"))
+            (
+                (before, BEFORE, pgettext("chart bar", "before")),
+                (after, AFTER, pgettext("chart bar", "after")),
+            )
         ):
             by = y + j * (bar_h + 4)
             w = 0 if value is None else plot * max(0.0, value) / scale_max
@@ -105,7 +111,11 @@ def paired_chart_svg(
     legend_y = height - 8
     parts.append(
         f'<text x="{label_width}" y="{legend_y}" font-size="12" fill="{TEXT}">'
-        f"Scale 0 to {scale_max:g}; grey: before, blue: after.</text>"
+        + escape(
+            gettext("Scale 0 to %(max)s; grey: before, blue: after.")
+            % {"max": f"{scale_max:g}"}
+        )
+        + "</text>"
     )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text part is escaped

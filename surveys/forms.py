@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dashmentor.bilingual import (
     LANGUAGE_NAMES,
@@ -23,15 +24,15 @@ from . import rules
 from .models import Question, Survey
 from .services import SURVEY_FIELDS
 
-CLOSE_BEFORE_OPEN = "The survey must close after it opens."
-AUDIENCE_ROUND = "Choose the round whose mentees are invited."
-AUDIENCE_COHORT = "Choose the cohort (mentorship) whose mentees are invited."
-AUDIENCE_GROUP = "Choose the affinity group whose members are invited."
-AUDIENCE_LIST = "List at least one e-mail address, one a line."
-BAD_EMAIL = "“{value}” is not an e-mail address."
-BAD_REMINDERS = "Give whole numbers of days from 1 to 60, separated by commas."
-GROUP_TOO_SMALL = "Use at least 3, or small groups could be picked out."
-DATE_RANGE = "Enter a date between the years 2000 and 2100."
+CLOSE_BEFORE_OPEN = _("The survey must close after it opens.")
+AUDIENCE_ROUND = _("Choose the round whose mentees are invited.")
+AUDIENCE_COHORT = _("Choose the cohort (mentorship) whose mentees are invited.")
+AUDIENCE_GROUP = _("Choose the affinity group whose members are invited.")
+AUDIENCE_LIST = _("List at least one e-mail address, one a line.")
+BAD_EMAIL = _("“{value}” is not an e-mail address.")
+BAD_REMINDERS = _("Give whole numbers of days from 1 to 60, separated by commas.")
+GROUP_TOO_SMALL = _("Use at least 3, or small groups could be picked out.")
+DATE_RANGE = _("Enter a date between the years 2000 and 2100.")
 
 
 def _dt_widget():
@@ -42,9 +43,9 @@ def _dt_widget():
 
 class SurveyForm(BilingualFormMixin, forms.ModelForm):
     reminder_days_text = forms.CharField(
-        label="Reminders (days before the close)",
+        label=_("Reminders (days before the close)"),
         required=False,
-        help_text="For example “3, 1”. Only people who have not answered get them.",
+        help_text=_("For example “3, 1”. Only people who have not answered get them."),
     )
 
     class Meta:
@@ -64,16 +65,28 @@ class SurveyForm(BilingualFormMixin, forms.ModelForm):
             },
         )
         labels = {
-            "audience_mentorship": "Cohort (for a one-cohort audience)",
-            "audience_group": "Affinity group (for a group audience)",
-            "round": "Round (for an all-mentees audience)",
+            "min_group_size": _("Min group size"),
+            "required": _("Required"),
+            "anonymous": _("Anonymous"),
+            "closes_at": _("Closes at"),
+            "opens_at": _("Opens at"),
+            "audience_emails": _("Audience emails"),
+            "audience": _("Audience"),
+            "description": _("Description"),
+            "kind": _("Kind"),
+            "title": pgettext_lazy("the name of a thing", "Title"),
+            "audience_mentorship": _("Cohort (for a one-cohort audience)"),
+            "audience_group": _("Affinity group (for a group audience)"),
+            "round": _("Round (for an all-mentees audience)"),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         zone = timezone.get_current_timezone_name()
         for name in ("opens_at", "closes_at"):
-            self.fields[name].help_text = f"In your time zone, {zone}."
+            self.fields[name].help_text = format_lazy(
+                _("In your time zone, {zone}."), zone=zone
+            )
         self.fields["audience_mentorship"].queryset = self.fields[
             "audience_mentorship"
         ].queryset.select_related("mentor_organization", "round")
@@ -84,7 +97,7 @@ class SurveyForm(BilingualFormMixin, forms.ModelForm):
         else:
             self.initial.setdefault("reminder_days_text", "3, 1")
         self.helper = FormHelper()
-        self.helper.add_input(Submit("save", "Save survey"))
+        self.helper.add_input(Submit("save", _("Save survey")))
 
     def clean_reminder_days_text(self):
         text = self.cleaned_data.get("reminder_days_text", "")
@@ -162,9 +175,11 @@ def _english(label):
 
 
 class SectionForm(forms.Form):
-    title = forms.CharField(label=_english(_("Title")), max_length=255)
+    title = forms.CharField(
+        label=_english(pgettext_lazy("the name of a thing", "Title")), max_length=255
+    )
     title_es = forms.CharField(
-        label=_spanish(_("Title")),
+        label=_spanish(pgettext_lazy("the name of a thing", "Title")),
         max_length=255,
         required=False,
         help_text=SPANISH_OPTIONAL,
@@ -193,11 +208,11 @@ class SectionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.add_input(Submit("save", "Save section"))
+        self.helper.add_input(Submit("save", _("Save section")))
 
 
 class QuestionForm(forms.Form):
-    kind = forms.ChoiceField(choices=Question.Kind.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Question.Kind.choices)
     prompt = forms.CharField(
         label=_english(_("Prompt")), widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -218,12 +233,12 @@ class QuestionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=SPANISH_OPTIONAL,
     )
-    required = forms.BooleanField(required=False, initial=True)
+    required = forms.BooleanField(label=_("Required"), required=False, initial=True)
     choices_text = forms.CharField(
-        label="Options (single and multiple choice)",
+        label=_("Options (single and multiple choice)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="One option a line, in the order shown.",
+        help_text=_("One option a line, in the order shown."),
     )
     choices_es_text = forms.CharField(
         label=_("Options in Spanish"),
@@ -236,10 +251,12 @@ class QuestionForm(forms.Form):
         ),
     )
     likert_labels_text = forms.CharField(
-        label="Scale labels (Likert)",
+        label=_("Scale labels (Likert)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Five lines, for 1 to 5. Empty: strongly disagree … strongly agree.",
+        help_text=_(
+            "Five lines, for 1 to 5. Empty: strongly disagree … strongly agree."
+        ),
     )
     likert_labels_es_text = forms.CharField(
         label=_("Scale labels in Spanish (Likert)"),
@@ -251,28 +268,31 @@ class QuestionForm(forms.Form):
         ),
     )
     min_value = forms.DecimalField(
-        label="Smallest allowed (number)",
+        label=_("Smallest allowed (number)"),
         required=False,
         max_digits=12,
         decimal_places=2,
     )
     max_value = forms.DecimalField(
-        label="Largest allowed (number)",
+        label=_("Largest allowed (number)"),
         required=False,
         max_digits=12,
         decimal_places=2,
     )
     key = forms.SlugField(
+        label=_("Key"),
         required=False,
         max_length=60,
-        help_text="Matches the same question across versions (e.g. before and "
-        "after). Made from the prompt when empty.",
+        help_text=_(
+            "Matches the same question across versions (e.g. before and "
+            "after). Made from the prompt when empty."
+        ),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.add_input(Submit("save", "Save question"))
+        self.helper.add_input(Submit("save", _("Save question")))
 
     @classmethod
     def initial_for(cls, question: Question) -> dict:

@@ -19,6 +19,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from applications.models import Round
 from dashmentor.models import Organization
@@ -34,47 +36,45 @@ def default_likert_labels():
     A translated field's default is taken with its own language active, so
     ``likert_labels_es`` starts in Spanish and ``likert_labels_en`` in English.
     """
-    if (translation.get_language() or "").startswith("es"):
-        return default_likert_labels_es()
     return [
-        "Strongly disagree",
-        "Disagree",
-        "Neither agree nor disagree",
-        "Agree",
-        "Strongly agree",
+        gettext("Strongly disagree"),
+        gettext("Disagree"),
+        gettext("Neither agree nor disagree"),
+        gettext("Agree"),
+        gettext("Strongly agree"),
     ]
+
+
+def default_likert_labels_en():
+    with translation.override("en"):
+        return default_likert_labels()
 
 
 def default_likert_labels_es():
-    return [
-        "Totalmente en desacuerdo",
-        "En desacuerdo",
-        "Ni de acuerdo ni en desacuerdo",
-        "De acuerdo",
-        "Totalmente de acuerdo",
-    ]
+    with translation.override("es"):
+        return default_likert_labels()
 
 
 class Survey(models.Model):
     class Kind(models.TextChoices):
-        CAPACITY = "capacity", "All In capacity assessment"
-        MIDPOINT = "midpoint", "Midpoint survey"
-        END = "end", "End-of-program survey"
-        AFFINITY_PRE = "affinity_pre", "Affinity group pre-assessment"
-        AFFINITY_FINAL = "affinity_final", "Affinity group final survey"
-        EXIT = "exit", "Exit survey"
-        OTHER = "other", "Other"
+        CAPACITY = "capacity", _("All In capacity assessment")
+        MIDPOINT = "midpoint", _("Midpoint survey")
+        END = "end", _("End-of-program survey")
+        AFFINITY_PRE = "affinity_pre", _("Affinity group pre-assessment")
+        AFFINITY_FINAL = "affinity_final", _("Affinity group final survey")
+        EXIT = "exit", _("Exit survey")
+        OTHER = "other", _("Other")
 
     class Audience(models.TextChoices):
-        ROUND = "round", "All mentees of a round"
-        COHORT = "cohort", "One cohort"
-        AFFINITY_GROUP = "group", "One affinity group"
-        LIST = "list", "A list of people"
+        ROUND = "round", _("All mentees of a round")
+        COHORT = "cohort", _("One cohort")
+        AFFINITY_GROUP = "group", _("One affinity group")
+        LIST = "list", _("A list of people")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        OPEN = "open", "Open"
-        CLOSED = "closed", "Closed"
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", pgettext_lazy("a survey's status", "Open")
+        CLOSED = "closed", _("Closed")
 
     TRANSITIONS = {
         Status.DRAFT: {Status.OPEN},
@@ -104,32 +104,35 @@ class Survey(models.Model):
         related_name="surveys",
     )
     audience_emails = models.TextField(
-        blank=True, help_text="For a list audience: one e-mail address a line."
+        blank=True, help_text=_("For a list audience: one e-mail address a line.")
     )
     opens_at = models.DateTimeField()
     closes_at = models.DateTimeField()
     anonymous = models.BooleanField(
         default=True,
-        help_text="Answers can never be tied to a person; reports hide small groups.",
+        help_text=_(
+            "Answers can never be tied to a person; reports hide small groups."
+        ),
     )
     required = models.BooleanField(
-        default=True, help_text="Invitations are always sent, whatever preferences say."
+        default=True,
+        help_text=_("Invitations are always sent, whatever preferences say."),
     )
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     scheduled = models.BooleanField(
         default=False,
-        help_text="A draft that opens by itself at its opening time.",
+        help_text=_("A draft that opens by itself at its opening time."),
     )
     min_group_size = models.PositiveSmallIntegerField(
         default=settings.SURVEY_MIN_GROUP_SIZE,
-        help_text="Reports hide any breakdown with fewer respondents than this.",
+        help_text=_("Reports hide any breakdown with fewer respondents than this."),
     )
     reminder_days = models.JSONField(
         default=default_survey_reminders,
         blank=True,
-        help_text="Days before the close when non-completers get a reminder.",
+        help_text=_("Days before the close when non-completers get a reminder."),
     )
     copied_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
@@ -171,12 +174,12 @@ class Section(models.Model):
 
 class Question(models.Model):
     class Kind(models.TextChoices):
-        LIKERT = "likert", "Likert (1 to 5)"
-        SINGLE = "single", "Single choice"
-        MULTIPLE = "multiple", "Multiple choice"
-        NUMBER = "number", "Number"
-        SHORT_TEXT = "short_text", "Short text"
-        LONG_TEXT = "long_text", "Long text"
+        LIKERT = "likert", _("Likert (1 to 5)")
+        SINGLE = "single", _("Single choice")
+        MULTIPLE = "multiple", _("Multiple choice")
+        NUMBER = "number", _("Number")
+        SHORT_TEXT = "short_text", _("Short text")
+        LONG_TEXT = "long_text", _("Long text")
 
     section = models.ForeignKey(
         Section, on_delete=models.CASCADE, related_name="questions"
@@ -265,7 +268,7 @@ class Invitation(models.Model):
     progress = models.JSONField(
         default=dict,
         blank=True,
-        help_text="Answers saved before submission; emptied when submitted.",
+        help_text=_("Answers saved before submission; emptied when submitted."),
     )
     # Anonymous surveys only: the number of the release that carried this
     # person's answers (see ``Release``); staff see completion no finer than it.

@@ -17,11 +17,15 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext, pgettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Mentorship
 from dashmentor import kept
@@ -38,32 +42,32 @@ from .models import (
     Survey,
 )
 
-HIDDEN_ALL = (
+HIDDEN_ALL = _(
     "Answers are not shown yet: {n} people have answered, and this anonymous "
     "survey shows results only once at least {k} have, so that no one's answers "
     "can be picked out."
 )
-WAITING = (
+WAITING = _(
     "Not shown yet: {n} newer response(s), kept sealed until they can be released "
     "together with others (at least {k} at a time), so that no single new "
     "response can be matched to a person who just answered."
 )
-WITHHELD = (
+WITHHELD = _(
     "Withheld: {n} response(s) given after the last release. Fewer than {k}, "
     "released on their own they could be matched to the people who answered "
     "last, so they stay sealed and are not in these figures."
 )
-QUARANTINED = (
+QUARANTINED = _(
     "Kept apart: {n} response(s) could not be released and are not in these "
     "figures: {problems} They stay sealed; the other answers were released."
 )
-NO_COHORT = "Cohorts hidden or not recorded"
-HIDDEN_COHORTS_ROW = "Hidden cohorts, together"
-WAITING_ROW = "Answered, waiting to be released"
-HIDDEN_COHORT_NOTE = (
+NO_COHORT = _("Cohorts hidden or not recorded")
+HIDDEN_COHORTS_ROW = _("Hidden cohorts, together")
+WAITING_ROW = _("Answered, waiting to be released")
+HIDDEN_COHORT_NOTE = _(
     "Hidden: its answers went out in a group with other cohorts' answers."
 )
-BREAKDOWN_NOTE = (
+BREAKDOWN_NOTE = _(
     "A cohort is shown only while every release has brought it at least {k} "
     "answers or none; once a release mixes its answers with others', it is "
     "hidden for good, with its earlier figures, so that no figure can be worked "
@@ -338,7 +342,8 @@ def _question_report(
         qr.texts = [(org_of.get(a["response_id"], ""), a["text"]) for a in given]
     if qr.rows and not hidden_message:
         qr.chart = charts.bar_chart_svg(
-            f"Question {number}: {q.prompt[:120]}",
+            gettext("Question %(number)s: %(prompt)s")
+            % {"number": number, "prompt": q.prompt[:120]},
             [(label, n) for label, n, _ in qr.rows],
         )
     return qr
@@ -356,7 +361,8 @@ def _rate_rows(survey, rate_data, names, shown, *, hidden, waiting, releases):
     """
 
     def label(pk):
-        return names.get(pk, "Not in a cohort") if pk else "Not in a cohort"
+        outside = gettext("Not in a cohort")
+        return names.get(pk, outside) if pk else outside
 
     if not survey.anonymous:
         rows = [
@@ -388,7 +394,9 @@ def _rate_rows(survey, rate_data, names, shown, *, hidden, waiting, releases):
 # --- the report computed once, kept until something it reads changes ---
 
 # Bumped when the stored shape of a report changes, so old rows are recomputed.
-CACHE_VERSION = 2
+# 3: one report per language (``reports``, keyed by language code), since the
+# report's own words (notes, labels, chart titles) are in its reader's language.
+CACHE_VERSION = 3
 
 
 def _report_to_data(report: SurveyReport) -> dict:
@@ -397,11 +405,22 @@ def _report_to_data(report: SurveyReport) -> dict:
     data["rate_rows"] = [dataclasses.asdict(r) for r in report.rate_rows]
     data["questions"] = [dataclasses.asdict(q) for q in report.questions]
     data["breakdown"] = [dataclasses.asdict(b) for b in report.breakdown]
-    return {"version": CACHE_VERSION, "report": data}
+    return _plain(data)
+
+
+def _plain(value):
+    """``value`` with its translated words as plain strings, ready for JSON."""
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
 
 
 def _report_from_data(survey: Survey, data: dict) -> SurveyReport:
-    d = dict(data["report"])
+    d = dict(data)
     questions = []
     for q in d.pop("questions"):
         q = dict(q)
@@ -431,12 +450,16 @@ def cached_survey_report(survey: Survey) -> tuple[SurveyReport, dt.datetime]:
     the kept one stale (``report_invalidate``) and the next view computes it
     again. A computation that a change overtook is shown but not kept.
     """
+    language = translation.get_language() or settings.LANGUAGE_CODE
     row = ReportCache.objects.filter(survey=survey).first()
-    if row and row.data.get("version") == CACHE_VERSION and "report" in row.data:
-        return _report_from_data(survey, row.data), row.computed_at
+    kept_reports = {}
+    if row and row.data.get("version") == CACHE_VERSION:
+        kept_reports = row.data.get("reports", {})
+        if language in kept_reports:
+            return _report_from_data(survey, kept_reports[language]), row.computed_at
     started = timezone.now()
     report = survey_report(survey)
-    data = _report_to_data(report)
+    data = {"version": CACHE_VERSION, "reports": {language: _report_to_data(report)}}
     if row is None:
         try:
             with transaction.atomic():
@@ -445,6 +468,14 @@ def cached_survey_report(survey: Survey) -> tuple[SurveyReport, dt.datetime]:
                 )
         except IntegrityError:
             pass  # another view kept its own computation meanwhile
+    elif kept_reports:
+        # The kept row is fresh in another language: add this one beside it.
+        # Nothing changed since the row was read (the update would find no
+        # row otherwise), so the other languages stay true as of its time.
+        data["reports"] = {**kept_reports, **data["reports"]}
+        ReportCache.objects.filter(pk=row.pk, computed_at=row.computed_at).update(
+            data=data
+        )
     else:
         # Kept only if nothing marked the row since it was read: a change
         # moves ``computed_at``.
@@ -534,7 +565,7 @@ def _breakdown(
     )
     rows = []
     for segment in sorted(named, key=lambda s: names.get(s, "")):
-        label = names.get(segment, "Cohort")
+        label = names.get(segment, gettext("Cohort"))
         if segment in suppression.hidden:
             rows.append(
                 BreakdownRow(
@@ -546,7 +577,7 @@ def _breakdown(
             )
             continue
         means = []
-        for _, _, given in likert_questions:
+        for _number, _prompt, given in likert_questions:
             values = [
                 int(a["number"])
                 for a in given
@@ -560,19 +591,28 @@ def _breakdown(
                 NO_COHORT,
                 None,
                 [None] * len(likert_questions),
-                "Answers of hidden cohorts, or given without a cohort: counted in "
-                "the totals only.",
+                gettext(
+                    "Answers of hidden cohorts, or given without a cohort: counted "
+                    "in the totals only."
+                ),
             )
         )
     note = BREAKDOWN_NOTE.format(k=k) if survey.anonymous else ""
     if suppression.hidden:
         note = (
-            f"Cohorts with fewer than {k} respondents are hidden, and "
-            f"{'so is' if len(suppression.complementary) == 1 else 'so are'} "
-            f"{len(suppression.complementary)} more where the total would let "
-            "someone work the hidden figures out."
+            ngettext(
+                "Cohorts with fewer than %(k)s respondents are hidden, and so is "
+                "%(count)d more where the total would let someone work the hidden "
+                "figures out.",
+                "Cohorts with fewer than %(k)s respondents are hidden, and so are "
+                "%(count)d more where the total would let someone work the hidden "
+                "figures out.",
+                len(suppression.complementary),
+            )
+            % {"k": k, "count": len(suppression.complementary)}
             if suppression.complementary
-            else f"Cohorts with fewer than {k} respondents are hidden."
+            else gettext("Cohorts with fewer than %(k)s respondents are hidden.")
+            % {"k": k}
         )
     return rows, note, set(named) - suppression.hidden
 
@@ -581,13 +621,31 @@ def report_csv(report: SurveyReport) -> CsvTable:
     """The report as CSV: the same figures and the same hidden cells."""
     w = CsvTable()
     s = report.survey
-    w.writerow(["section", "item", "label", "value", "percent", "note"])
-    w.writerow(["survey", s.title, s.get_kind_display(), "", "", ""])
     w.writerow(
         [
-            "response rate",
-            "all",
-            "completed of invited",
+            pgettext("survey report CSV", "section"),
+            pgettext("survey report CSV", "item"),
+            pgettext("survey report CSV", "label"),
+            pgettext("survey report CSV", "value"),
+            pgettext("survey report CSV", "percent"),
+            pgettext("survey report CSV", "note"),
+        ]
+    )
+    w.writerow(
+        [
+            pgettext("survey report CSV", "survey"),
+            s.title,
+            s.get_kind_display(),
+            "",
+            "",
+            "",
+        ]
+    )
+    w.writerow(
+        [
+            pgettext("survey report CSV", "response rate"),
+            pgettext("survey report CSV", "all"),
+            pgettext("survey report CSV", "completed of invited"),
             f"{report.completed}/{report.invited}",
             report.rate,
             "",
@@ -595,26 +653,53 @@ def report_csv(report: SurveyReport) -> CsvTable:
     )
     for row in report.rate_rows:
         if row.completed is None:
-            w.writerow(["response rate", "cohort", row.label, "", "", row.note])
+            w.writerow(
+                [
+                    pgettext("survey report CSV", "response rate"),
+                    pgettext("survey report CSV", "cohort"),
+                    row.label,
+                    "",
+                    "",
+                    row.note,
+                ]
+            )
             continue
         w.writerow(
             [
-                "response rate",
-                "cohort",
+                pgettext("survey report CSV", "response rate"),
+                pgettext("survey report CSV", "cohort"),
                 row.label,
                 f"{row.completed}/{row.invited}" if row.invited else row.completed,
                 row.rate if row.invited else "",
                 "",
             ]
         )
-    w.writerow(["answers", "released", "responses", report.released, "", ""])
+    w.writerow(
+        [
+            pgettext("survey report CSV", "answers"),
+            pgettext("survey report CSV", "released"),
+            pgettext("survey report CSV", "responses"),
+            report.released,
+            "",
+            "",
+        ]
+    )
     if s.anonymous:
-        w.writerow(["answers", "released", "releases", report.releases, "", ""])
         w.writerow(
             [
-                "answers",
-                "waiting",
-                "responses",
+                pgettext("survey report CSV", "answers"),
+                pgettext("survey report CSV", "released"),
+                pgettext("survey report CSV", "releases"),
+                report.releases,
+                "",
+                "",
+            ]
+        )
+        w.writerow(
+            [
+                pgettext("survey report CSV", "answers"),
+                pgettext("survey report CSV", "waiting"),
+                pgettext("survey report CSV", "responses"),
                 report.waiting,
                 "",
                 report.waiting_message,
@@ -623,48 +708,106 @@ def report_csv(report: SurveyReport) -> CsvTable:
         if report.quarantined:
             w.writerow(
                 [
-                    "answers",
-                    "kept apart",
-                    "responses",
+                    pgettext("survey report CSV", "answers"),
+                    pgettext("survey report CSV", "kept apart"),
+                    pgettext("survey report CSV", "responses"),
                     report.quarantined,
                     "",
                     report.quarantine_message,
                 ]
             )
     if report.hidden_message:
-        w.writerow(["answers", "", "", "", "", report.hidden_message])
+        w.writerow(
+            [
+                pgettext("survey report CSV", "answers"),
+                "",
+                "",
+                "",
+                "",
+                report.hidden_message,
+            ]
+        )
     for q in report.questions:
-        item = f"Q{q.number} {q.prompt}"
+        item = pgettext("survey report CSV", "Q%(number)s %(prompt)s") % {
+            "number": q.number,
+            "prompt": q.prompt,
+        }
         for label, n, pct in q.rows:
             w.writerow([q.section, item, label, n, pct, ""])
         if q.mean is not None:
-            w.writerow([q.section, item, "mean (1 to 5)", f"{q.mean:.2f}", "", ""])
+            w.writerow(
+                [
+                    q.section,
+                    item,
+                    pgettext("survey report CSV", "mean (1 to 5)"),
+                    f"{q.mean:.2f}",
+                    "",
+                    "",
+                ]
+            )
         if q.summary is not None and q.summary.n:
-            for name in ("n", "mean", "median", "minimum", "maximum", "stdev"):
+            for name, label in (
+                ("n", pgettext("survey report CSV", "n")),
+                ("mean", pgettext("survey report CSV", "mean")),
+                ("median", pgettext("survey report CSV", "median")),
+                ("minimum", pgettext("survey report CSV", "minimum")),
+                ("maximum", pgettext("survey report CSV", "maximum")),
+                ("stdev", pgettext("survey report CSV", "stdev")),
+            ):
                 value = getattr(q.summary, name)
                 w.writerow(
                     [
                         q.section,
                         item,
-                        name,
+                        label,
                         "" if value is None else f"{value:g}",
                         "",
                         "",
                     ]
                 )
         for org, text in q.texts:
-            w.writerow([q.section, item, org or "answer", text, "", ""])
-    for row in report.breakdown:
-        if row.respondents is None:
-            w.writerow(["by cohort", row.label, "respondents", "", "", row.reason])
-            continue
-        w.writerow(["by cohort", row.label, "respondents", row.respondents, "", ""])
-        for (number, _), mean in zip(report.likert_headers, row.means, strict=True):
             w.writerow(
                 [
-                    "by cohort",
+                    q.section,
+                    item,
+                    org or pgettext("survey report CSV", "answer"),
+                    text,
+                    "",
+                    "",
+                ]
+            )
+    for row in report.breakdown:
+        if row.respondents is None:
+            w.writerow(
+                [
+                    pgettext("survey report CSV", "by cohort"),
                     row.label,
-                    f"Q{number} mean",
+                    pgettext("survey report CSV", "respondents"),
+                    "",
+                    "",
+                    row.reason,
+                ]
+            )
+            continue
+        w.writerow(
+            [
+                pgettext("survey report CSV", "by cohort"),
+                row.label,
+                pgettext("survey report CSV", "respondents"),
+                row.respondents,
+                "",
+                "",
+            ]
+        )
+        for (number, _prompt), mean in zip(
+            report.likert_headers, row.means, strict=True
+        ):
+            w.writerow(
+                [
+                    pgettext("survey report CSV", "by cohort"),
+                    row.label,
+                    pgettext("survey report CSV", "Q%(number)s mean")
+                    % {"number": number},
                     "" if mean is None else f"{mean:.2f}",
                     "",
                     "",
@@ -701,7 +844,7 @@ def _likert_by_org(survey: Survey):
     ).values(
         "number", "question__key", "question__prompt", "response__organization__name"
     ):
-        org = a["response__organization__name"] or "No organization"
+        org = a["response__organization__name"] or gettext("No organization")
         data[org][a["question__key"]].append(float(a["number"]))
         prompts[a["question__key"]] = a["question__prompt"]
     return data, prompts
@@ -735,13 +878,13 @@ def capacity_comparison(*, before: Survey, after: Survey) -> Comparison:
         question_rows=question_rows,
         overall=(ob, oa, rules.change(ob, oa)),
         org_chart=charts.paired_chart_svg(
-            "Mean capacity score per organization, before and after",
+            gettext("Mean capacity score per organization, before and after"),
             [(o, b, a) for o, b, a, _ in org_rows],
         )
         if org_rows
         else "",
         question_chart=charts.paired_chart_svg(
-            "Mean score per question, all organizations, before and after",
+            gettext("Mean score per question, all organizations, before and after"),
             [(p, b, a) for p, b, a, _ in question_rows],
         )
         if question_rows
@@ -749,7 +892,13 @@ def capacity_comparison(*, before: Survey, after: Survey) -> Comparison:
     )
 
 
-COMPARISON_HEADER = ["level", "name", "before", "after", "change"]
+COMPARISON_HEADER = [
+    pgettext_lazy("survey report CSV", "level"),
+    pgettext_lazy("survey report CSV", "name"),
+    pgettext_lazy("survey report CSV", "before"),
+    pgettext_lazy("survey report CSV", "after"),
+    pgettext_lazy("survey report CSV", "change"),
+]
 
 
 def comparison_csv(c: Comparison) -> CsvTable:
@@ -759,9 +908,19 @@ def comparison_csv(c: Comparison) -> CsvTable:
     def f(v):
         return "" if v is None else f"{v:.2f}"
 
-    w.writerow(["overall", "all organizations", *map(f, c.overall)])
+    w.writerow(
+        [
+            pgettext("survey report CSV", "overall"),
+            pgettext("survey report CSV", "all organizations"),
+            *map(f, c.overall),
+        ]
+    )
     for org, b, a, d in c.org_rows:
-        w.writerow(["organization", org, f(b), f(a), f(d)])
+        w.writerow(
+            [pgettext("survey report CSV", "organization"), org, f(b), f(a), f(d)]
+        )
     for prompt, b, a, d in c.question_rows:
-        w.writerow(["question", prompt, f(b), f(a), f(d)])
+        w.writerow(
+            [pgettext("survey report CSV", "question"), prompt, f(b), f(a), f(d)]
+        )
     return w

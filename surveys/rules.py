@@ -9,28 +9,30 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext_lazy as _
+
 LIKERT_POINTS = (1, 2, 3, 4, 5)
 SHORT_TEXT_MAX = 500
 LONG_TEXT_MAX = 10000
 
-REQUIRED = "This question needs an answer."
-NOT_AN_OPTION = "Choose one of the options shown."
-ONE_ONLY = "Choose only one option."
-NOT_A_NUMBER = "Enter a number, for example 12 or 3.5."
-BELOW_MIN = "Enter a number no smaller than {bound}."
-ABOVE_MAX = "Enter a number no larger than {bound}."
-LIKERT_RANGE = "Choose one point of the scale, from 1 to 5."
-TEXT_TOO_LONG = "Keep this answer under {limit} characters."
+REQUIRED = _("This question needs an answer.")
+NOT_AN_OPTION = _("Choose one of the options shown.")
+ONE_ONLY = _("Choose only one option.")
+NOT_A_NUMBER = _("Enter a number, for example 12 or 3.5.")
+BELOW_MIN = _("Enter a number no smaller than {bound}.")
+ABOVE_MAX = _("Enter a number no larger than {bound}.")
+LIKERT_RANGE = _("Choose one point of the scale, from 1 to 5.")
+TEXT_TOO_LONG = _("Keep this answer under {limit} characters.")
 # The words of Django's own form fields (ProhibitNullCharactersValidator).
-NUL_CHARACTER = "Null characters are not allowed."
-TOO_MANY_VALUES = "Choose at most {limit} options."
+NUL_CHARACTER = _("Null characters are not allowed.")
+TOO_MANY_VALUES = _("Choose at most {limit} options.")
 MAX_VALUES = 100
 
-SUPPRESSED_REASON = (
+SUPPRESSED_REASON = _(
     "Hidden: fewer than {k} people answered in this group, so showing it could "
     "reveal who said what."
 )
-COMPLEMENT_REASON = (
+COMPLEMENT_REASON = _(
     "Hidden as well: with the total shown, this group's figures would let "
     "someone work out a smaller hidden group."
 )

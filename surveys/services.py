@@ -104,7 +104,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
-from django.utils.text import slugify
+from django.utils.text import format_lazy, slugify
 from django.utils.translation import gettext_lazy as _
 
 from dashmentor import broker
@@ -126,7 +126,7 @@ from .models import (
     Response,
     Section,
     Survey,
-    default_likert_labels,
+    default_likert_labels_en,
     default_likert_labels_es,
     hash_token,
     new_invitation_token,
@@ -136,42 +136,42 @@ logger = logging.getLogger(__name__)
 
 DISPATCH_BATCH_SIZE = 50
 
-BAD_TRANSITION = "A survey cannot go from {before} to {after}."
-NO_QUESTIONS = "Add at least one question before opening the survey."
-CLOSE_IN_PAST = "The closing time has passed: set a later closing time first."
-LOCKED = (
+BAD_TRANSITION = _("A survey cannot go from {before} to {after}.")
+NO_QUESTIONS = _("Add at least one question before opening the survey.")
+CLOSE_IN_PAST = _("The closing time has passed: set a later closing time first.")
+LOCKED = _(
     "This survey already has responses, so its questions cannot change. "
     "Copy it to make a new version."
 )
-ANONYMITY_LOCKED = (
+ANONYMITY_LOCKED = _(
     "This survey already has responses, so whether it is anonymous cannot change."
 )
-GROUP_SIZE_LOCKED = (
+GROUP_SIZE_LOCKED = _(
     "This survey already has responses, so its minimum group size can only grow: "
     "a smaller one would let a new release be compared with an earlier one."
 )
-ALREADY_SUBMITTED = "This invitation has already been used: your answers are in."
-SURVEY_CLOSED = "This survey is closed and no longer accepts answers."
-SURVEY_NOT_OPEN = "This survey is not open yet."
-BAD_LINK = (
+ALREADY_SUBMITTED = _("This invitation has already been used: your answers are in.")
+SURVEY_CLOSED = _("This survey is closed and no longer accepts answers.")
+SURVEY_NOT_OPEN = _("This survey is not open yet.")
+BAD_LINK = _(
     "This survey link is not valid. It may be mistyped, or a newer reminder "
     "replaced it: use the link in the latest e-mail, or sign in and open "
     "My surveys."
 )
-NEEDS_CHOICES = "List at least two options, one a line."
-BOUNDS_ORDER = "The smallest allowed number must not be larger than the largest."
-LIKERT_LABELS = "Give exactly five labels, one a line, from 1 to 5."
+NEEDS_CHOICES = _("List at least two options, one a line.")
+BOUNDS_ORDER = _("The smallest allowed number must not be larger than the largest.")
+LIKERT_LABELS = _("Give exactly five labels, one a line, from 1 to 5.")
 SPANISH_CHOICES = _(
     "Give one Spanish option for each option, in the same order, or none."
 )
-PROGRESS_ANONYMOUS = (
+PROGRESS_ANONYMOUS = _(
     "Answers in progress of an anonymous survey stay in your browser only."
 )
 DIRECTIONS = ("up", "down")
-BAD_DIRECTION = "Move it up or down."
-INVITATION_GONE = "the survey invitation is gone"
-OPENED = "Survey open: invitations are being written and sent in batches."
-OPENED_QUEUE_DOWN = (
+BAD_DIRECTION = _("Move it up or down.")
+INVITATION_GONE = _("the survey invitation is gone")
+OPENED = _("Survey open: invitations are being written and sent in batches.")
+OPENED_QUEUE_DOWN = _(
     "Survey open. Invitations will go out as soon as the mail queue is reachable."
 )
 
@@ -390,7 +390,7 @@ def question_save(
     }
     if kind == rules.LIKERT:
         values["likert_labels_en"] = (
-            likert or question.likert_labels_en or default_likert_labels()
+            likert or question.likert_labels_en or default_likert_labels_en()
         )
         values["likert_labels_es"] = (
             likert_es or question.likert_labels_es or default_likert_labels_es()
@@ -714,7 +714,7 @@ def _invitation_write(*, survey: Survey, recipient) -> Invitation:
     message_enqueue(
         kind=Kind.SURVEY_INVITATION,
         to_email=recipient.email,
-        subject=f"Survey: {survey.title}",
+        subject=format_lazy(_("Survey: {title}"), title=survey.title),
         template="surveys_invitation",
         context={
             "survey": survey,
@@ -795,7 +795,9 @@ def survey_remind(*, survey: Survey, days: int) -> int:
             message_enqueue(
                 kind=Kind.SURVEY_REMINDER,
                 to_email=invitation.email,
-                subject=f"Reminder: {survey.title} closes soon",
+                subject=format_lazy(
+                    _("Reminder: {title} closes soon"), title=survey.title
+                ),
                 template="surveys_reminder",
                 context={
                     "survey": survey,
@@ -1021,12 +1023,12 @@ def _queue_release(survey_id: int) -> None:
 
 # --- release of anonymous answers ---
 
-QUARANTINE_UNREADABLE = (
+QUARANTINE_UNREADABLE = _(
     "Sealed under a survey key that is no longer configured: it cannot be opened."
 )
-QUARANTINE_MALFORMED = "Its sealed data is not a survey response."
-QUARANTINE_INVALID = "It holds an answer this survey does not accept ({error})"
-QUARANTINE_UNSTORABLE = "The database refused to store it."
+QUARANTINE_MALFORMED = _("Its sealed data is not a survey response.")
+QUARANTINE_INVALID = _("It holds an answer this survey does not accept ({error})")
+QUARANTINE_UNSTORABLE = _("The database refused to store it.")
 
 
 def segment_of(survey_id: int, response: Response) -> int | None:

@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -39,7 +41,7 @@ def answer_by_token(request, token):
         return render(
             request,
             "surveys/answer_message.html",
-            {"heading": "This link does not work", "message": services.BAD_LINK},
+            {"heading": _("This link does not work"), "message": services.BAD_LINK},
             status=404,
         )
     return _answer(request, invitation, request.path)
@@ -84,7 +86,7 @@ def _questions_for_form(sections, values, errors):
 
 
 def _message_page(request, survey, message: str, *, status: int, done=False):
-    heading = "Your answers are in" if done else survey.title
+    heading = gettext("Your answers are in") if done else survey.title
     return render(
         request,
         "surveys/answer_message.html",
@@ -108,7 +110,7 @@ def _answer(request, invitation, action_url):
         try:
             if request.POST.get("action") == "save":
                 services.response_save_progress(invitation=invitation, raw=request.POST)
-                messages.success(request, "Your answers so far are saved.")
+                messages.success(request, gettext("Your answers so far are saved."))
                 return redirect(action_url)
             services.response_submit(invitation=invitation, raw=request.POST)
         except ValidationError as exc:
@@ -141,10 +143,10 @@ def thanks(request, pk):
         "surveys/answer_message.html",
         {
             "survey": survey,
-            "heading": "Thank you",
-            "message": "Your answers are recorded."
+            "heading": gettext("Thank you"),
+            "message": gettext("Your answers are recorded.")
             + (
-                " They are kept apart from any record of who answered."
+                " " + gettext("They are kept apart from any record of who answered.")
                 if survey.anonymous
                 else ""
             ),
@@ -168,7 +170,9 @@ def survey_create(request):
     form = SurveyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         survey = services.survey_create(by=request.user, **form.service_fields())
-        messages.success(request, "Survey created. Add its sections and questions.")
+        messages.success(
+            request, gettext("Survey created. Add its sections and questions.")
+        )
         return redirect("surveys:survey-builder", pk=survey.pk)
     return render(request, "surveys/survey_form.html", {"form": form})
 
@@ -187,7 +191,7 @@ def survey_edit(request, pk):
         except ValidationError as exc:
             form_add_errors(form, exc)
         else:
-            messages.success(request, "Survey saved.")
+            messages.success(request, gettext("Survey saved."))
             return redirect("surveys:survey-builder", pk=pk)
     return render(request, "surveys/survey_form.html", {"form": form, "survey": survey})
 
@@ -240,7 +244,7 @@ def survey_schedule(request, pk):
         request,
         pk,
         lambda s: services.survey_schedule(survey=s, by=request.user),
-        "Survey scheduled: it opens by itself at its opening time.",
+        _("Survey scheduled: it opens by itself at its opening time."),
     )
 
 
@@ -251,7 +255,7 @@ def survey_close(request, pk):
         request,
         pk,
         lambda s: services.survey_close(survey=s, by=request.user),
-        "Survey closed: it accepts no more answers.",
+        _("Survey closed: it accepts no more answers."),
     )
 
 
@@ -262,7 +266,7 @@ def survey_copy(request, pk):
         request,
         pk,
         lambda s: services.survey_copy(survey=s, by=request.user),
-        "Copied into a new draft: edit its questions and dates.",
+        _("Copied into a new draft: edit its questions and dates."),
     )
 
 
@@ -295,9 +299,9 @@ def section_create(request, pk):
             ),
         )
     ):
-        messages.success(request, "Section added.")
+        messages.success(request, gettext("Section added."))
         return redirect("surveys:survey-builder", pk=pk)
-    return _form_page(request, form, survey, "Add a section")
+    return _form_page(request, form, survey, gettext("Add a section"))
 
 
 @role_required(Role.STAFF)
@@ -320,9 +324,14 @@ def section_edit(request, pk):
             ),
         )
     ):
-        messages.success(request, "Section saved.")
+        messages.success(request, gettext("Section saved."))
         return redirect("surveys:survey-builder", pk=section.survey_id)
-    return _form_page(request, form, section.survey, f"Edit section “{section.title}”")
+    return _form_page(
+        request,
+        form,
+        section.survey,
+        gettext("Edit section “%(title)s”") % {"title": section.title},
+    )
 
 
 def _direction(request) -> str:
@@ -350,7 +359,7 @@ def section_delete(request, pk):
         request,
         section.survey_id,
         lambda: services.section_delete(section=section, by=request.user),
-        "Section deleted.",
+        _("Section deleted."),
     )
 
 
@@ -364,7 +373,7 @@ def section_move(request, pk):
         lambda: services.section_move(
             section=section, direction=_direction(request), by=request.user
         ),
-        "Section moved.",
+        _("Section moved."),
     )
 
 
@@ -382,10 +391,13 @@ def question_create(request, pk):
             ),
         )
     ):
-        messages.success(request, "Question added.")
+        messages.success(request, gettext("Question added."))
         return redirect("surveys:survey-builder", pk=section.survey_id)
     return _form_page(
-        request, form, section.survey, f"Add a question to “{section.title}”"
+        request,
+        form,
+        section.survey,
+        gettext("Add a question to “%(title)s”") % {"title": section.title},
     )
 
 
@@ -409,9 +421,9 @@ def question_edit(request, pk):
             ),
         )
     ):
-        messages.success(request, "Question saved.")
+        messages.success(request, gettext("Question saved."))
         return redirect("surveys:survey-builder", pk=survey.pk)
-    return _form_page(request, form, survey, "Edit a question")
+    return _form_page(request, form, survey, gettext("Edit a question"))
 
 
 @require_POST
@@ -422,7 +434,7 @@ def question_delete(request, pk):
         request,
         question.section.survey_id,
         lambda: services.question_delete(question=question, by=request.user),
-        "Question deleted.",
+        _("Question deleted."),
     )
 
 
@@ -436,7 +448,7 @@ def question_move(request, pk):
         lambda: services.question_move(
             question=question, direction=_direction(request), by=request.user
         ),
-        "Question moved.",
+        _("Question moved."),
     )
 
 

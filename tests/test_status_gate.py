@@ -34,6 +34,9 @@ APPS = [
     "surveys",
     "affinity",
     "peers",
+    "awards",
+    "api",
+    "staffdesk",
     "notifications",
     "dashmentor",
 ]

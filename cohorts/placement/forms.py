@@ -4,6 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
+from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application, Award, Decision
 
@@ -31,8 +32,8 @@ class EntryMoveForm(forms.Form):
     mentorship = MentorshipChoiceField(
         queryset=Mentorship.objects.none(),
         required=False,
-        empty_label="Unplaced (no award)",
-        label="Move to",
+        empty_label=_("Unplaced (no award)"),
+        label=_("Move to"),
     )
 
     def __init__(self, *args, round, current=None, **kwargs):
@@ -41,15 +42,15 @@ class EntryMoveForm(forms.Form):
             round=round
         ).select_related("mentor_organization")
         self.initial.setdefault("mentorship", current)
-        self.helper = _helper("Move")
+        self.helper = _helper(_("Move"))
 
 
 class AwardMoveForm(forms.Form):
     mentorship = MentorshipChoiceField(
-        queryset=Mentorship.objects.none(), label="Move to cohort"
+        queryset=Mentorship.objects.none(), label=_("Move to cohort")
     )
     note = forms.CharField(
-        required=False, label="Why (kept in the audit log)", max_length=500
+        required=False, label=_("Why (kept in the audit log)"), max_length=500
     )
 
     def __init__(self, *args, award, **kwargs):
@@ -59,13 +60,13 @@ class AwardMoveForm(forms.Form):
             .exclude(pk=award.mentorship_id)
             .select_related("mentor_organization")
         )
-        self.helper = _helper("Move award", form_tag=False)
+        self.helper = _helper(_("Move award"), form_tag=False)
 
 
 class AwardTransitionForm(forms.Form):
-    status = forms.ChoiceField(label="New status")
+    status = forms.ChoiceField(label=_("New status"))
     note = forms.CharField(
-        required=False, label="Note (kept in the audit log)", max_length=500
+        required=False, label=_("Note (kept in the audit log)"), max_length=500
     )
 
     def __init__(self, *args, award, **kwargs):
@@ -74,29 +75,30 @@ class AwardTransitionForm(forms.Form):
         self.fields["status"].choices = [
             (value, label) for value, label in Award.Status.choices if value in allowed
         ]
-        self.helper = _helper("Change status", form_tag=False)
+        self.helper = _helper(_("Change status"), form_tag=False)
 
 
 class ConstraintForm(forms.Form):
     """Pin an accepted applicant to a mentorship, or rule the pair out."""
 
     application = forms.ModelChoiceField(
-        queryset=Application.objects.none(), label="Applicant"
+        queryset=Application.objects.none(), label=_("Applicant")
     )
     mentorship = MentorshipChoiceField(
-        queryset=Mentorship.objects.none(), label="Mentorship"
+        queryset=Mentorship.objects.none(), label=_("Mentorship")
     )
     kind = forms.ChoiceField(
         choices=PlacementConstraint.Kind.choices,
         widget=forms.RadioSelect,
-        label="Rule",
+        label=_("Rule"),
         initial=PlacementConstraint.Kind.FORBID,
     )
     note = forms.CharField(
         required=False,
-        label="Reason",
-        help_text="For example: an organizational conflict with the mentor "
-        "organization.",
+        label=_("Reason"),
+        help_text=_(
+            "For example: an organizational conflict with the mentor organization."
+        ),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -117,10 +119,10 @@ class ConstraintForm(forms.Form):
         self.fields["mentorship"].queryset = Mentorship.objects.filter(
             round=round
         ).select_related("mentor_organization")
-        self.helper = _helper("Add rule")
+        self.helper = _helper(_("Add rule"))
 
 
 class InvitationPasswordForm(SetPasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper("Set my password and open my cohort")
+        self.helper = _helper(_("Set my password and open my cohort"))

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, pgettext
 
 from applications.models import Application, Award, Decision, Preference, Round
 
@@ -201,8 +202,17 @@ class RunView:
 
 
 def _ordinal(n: int) -> str:
+    if not translation.get_language().startswith("en"):
+        # "1.ª": the feminine ordinal indicator of "opción", the word it goes with.
+        return pgettext("ordinal of a ranked choice", "%(number)d.ª") % {"number": n}
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10)
     return f"{n}{suffix or 'th'}"
+
+
+def _choice_label(choice: int | None) -> str:
+    if not choice:
+        return gettext("unranked")
+    return gettext("%(ordinal)s choice") % {"ordinal": _ordinal(choice)}
 
 
 def placement_run_view(*, run: PlacementRun) -> RunView:
@@ -215,15 +225,20 @@ def placement_run_view(*, run: PlacementRun) -> RunView:
     )
     by_mentorship = defaultdict(list)
     unplaced = []
-    counts: dict[str, int] = defaultdict(int)
+    counts: dict[int | None, int] = defaultdict(int)
     for entry in entries:
         if entry.mentorship_id is None:
             unplaced.append(entry)
             continue
         by_mentorship[entry.mentorship_id].append(entry)
-        counts[_ordinal(entry.choice) + " choice" if entry.choice else "unranked"] += 1
+        counts[entry.choice or None] += 1
     rosters = [RunRoster(m, by_mentorship.get(m.pk, [])) for m in mentorships]
-    ordered = sorted(counts.items(), key=lambda kv: (kv[0] == "unranked", kv[0]))
+    ordered = [
+        (_choice_label(choice), count)
+        for choice, count in sorted(
+            counts.items(), key=lambda kv: (kv[0] is None, kv[0] or 0)
+        )
+    ]
     return RunView(run=run, rosters=rosters, unplaced=unplaced, choice_counts=ordered)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -25,6 +26,9 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from applications.models import Application, Award, Contact, Decision, Round
 from dashmentor.models import Membership
@@ -47,33 +51,35 @@ from ..year.reports import dashboard_invalidate
 from . import rules as engine
 from . import selectors
 
-NOTHING_TO_PLACE = (
+NOTHING_TO_PLACE = _(
     "There is nobody to place: the round has no accepted application without an award."
 )
-RUN_NOT_PREVIEW = "This placement is {status}; only a preview can be changed."
-RUN_STALE = (
+RUN_NOT_PREVIEW = _("This placement is {status}; only a preview can be changed.")
+RUN_STALE = _(
     "This preview is out of date: {name} already has an award. Compute a new preview."
 )
-COHORT_FULL = "{cohort} is full: it has capacity {capacity}."
-MENTORSHIP_OTHER_ROUND = "{cohort} is not a mentorship of this round."
-ROUND_AWARDS_USED = (
+COHORT_FULL = _("{cohort} is full: it has capacity {capacity}.")
+MENTORSHIP_OTHER_ROUND = _("{cohort} is not a mentorship of this round.")
+ROUND_AWARDS_USED = _(
     "The round's {total} awards are all given: unplace someone first to free one."
 )
-SAME_MENTORSHIP = "{name} is already in {cohort}."
-AWARD_NOT_ACTIVE = "Only an active award can change cohort; this one is {status}."
-TRANSITION_REFUSED = "An award that is “{before}” cannot become “{after}”."
-WAITLIST_NOT_ELIGIBLE = (
+SAME_MENTORSHIP = _("{name} is already in {cohort}.")
+AWARD_NOT_ACTIVE = _("Only an active award can change cohort; this one is {status}.")
+TRANSITION_REFUSED = _("An award that is “{before}” cannot become “{after}”.")
+WAITLIST_NOT_ELIGIBLE = _(
     "{name} cannot be offered this seat: it is not a waitlisted applicant without an "
     "award that ranked {cohort}."
 )
-CONSTRAINT_OTHER_ROUND = "The applicant and the mentorship must be of the same round."
-CONSTRAINT_NOT_ACCEPTED = "Only accepted applicants can be pinned."
-CONSTRAINT_EXISTS = "{name} already has a rule for {cohort}; remove it first."
-CONSTRAINT_ONE_PIN = "{name} is already pinned to {cohort}; remove that pin first."
-CONSTRAINT_PIN_FULL = "{cohort} is full of pins: it has capacity {capacity}."
-NOT_YOUR_AWARD = "Only the organization's primary or secondary contact can answer."
-OFFER_EXPIRED = "This offer expired on {date}; the program office can tell you more."
-INVITATION_INVALID = (
+CONSTRAINT_OTHER_ROUND = _(
+    "The applicant and the mentorship must be of the same round."
+)
+CONSTRAINT_NOT_ACCEPTED = _("Only accepted applicants can be pinned.")
+CONSTRAINT_EXISTS = _("{name} already has a rule for {cohort}; remove it first.")
+CONSTRAINT_ONE_PIN = _("{name} is already pinned to {cohort}; remove that pin first.")
+CONSTRAINT_PIN_FULL = _("{cohort} is full of pins: it has capacity {capacity}.")
+NOT_YOUR_AWARD = _("Only the organization's primary or secondary contact can answer.")
+OFFER_EXPIRED = _("This offer expired on {date}; the program office can tell you more.")
+INVITATION_INVALID = _(
     "This invitation link is not valid any more. If you have already set your "
     "password, sign in; otherwise ask the program office for a new invitation."
 )
@@ -189,6 +195,14 @@ def _lock_preview(run: PlacementRun) -> PlacementRun:
             RUN_NOT_PREVIEW.format(status=run.get_status_display().lower())
         )
     return run
+
+
+def _roster_subject(count: int) -> str:
+    return ngettext(
+        "Your DASH cohort: %(count)d mentee organization",
+        "Your DASH cohort: %(count)d mentee organizations",
+        count,
+    ) % {"count": count}
 
 
 def _objective_text(run: PlacementRun, placed: int, total: int, moved: int) -> str:
@@ -427,7 +441,7 @@ def invitation_token(user, *, at=None) -> str:
 
 
 INVITATION_LINK = "cohort_invitation"
-INVITATION_MEMBER_GONE = "the cohort member or their account is gone"
+INVITATION_MEMBER_GONE = _("the cohort member or their account is gone")
 
 
 def invitation_link(message) -> str:
@@ -504,10 +518,11 @@ def _invitation_send(*, member: CohortMember, kind: str) -> None:
         else None
     )
     is_waitlist = kind == Kind.WAITLIST_OFFER
-    subject = (
-        f"A seat has opened for you in {mentorship.short_name}'s DASH cohort"
+    subject = format_lazy(
+        _("A seat has opened for you in {mentorship}'s DASH cohort")
         if is_waitlist
-        else f"Welcome to the DASH cohort of {mentorship.short_name}"
+        else _("Welcome to the DASH cohort of {mentorship}"),
+        mentorship=mentorship.short_name,
     )
     message_enqueue(
         kind=kind,
@@ -564,7 +579,7 @@ def _roster_send(*, mentorship: Mentorship, run: PlacementRun) -> None:
         message_enqueue(
             kind=Kind.ROSTER,
             to_email=mentor.email,
-            subject=f"Your DASH cohort: {len(awards)} mentee organizations",
+            subject=partial(_roster_subject, len(awards)),
             template="cohorts_placement_roster",
             context={
                 "mentorship": mentorship,

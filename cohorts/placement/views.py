@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from applications.models import Application, Award, Round
@@ -64,7 +65,9 @@ def placement_compute(request, round_id):
     except ValidationError as exc:
         messages_add_errors(request, exc)
         return redirect("cohorts:placement-round", round_id=round.pk)
-    messages.success(request, "Preview computed. Nothing is sent until you commit it.")
+    messages.success(
+        request, gettext("Preview computed. Nothing is sent until you commit it.")
+    )
     return redirect("cohorts:placement-round", round_id=run.round_id)
 
 
@@ -106,7 +109,11 @@ def placement_entry(request, round_id, run_id, entry_id):
         except ValidationError as exc:
             form.add_error("mentorship", exc)
         else:
-            messages.success(request, f"{entry.application.organization.name} moved.")
+            messages.success(
+                request,
+                gettext("%(organization)s moved.")
+                % {"organization": entry.application.organization.name},
+            )
             return redirect(
                 reverse("cohorts:placement-round", args=[run.round_id])
                 + f"#entry-{entry.pk}"
@@ -137,8 +144,14 @@ def placement_commit(request, round_id, run_id):
         return redirect("cohorts:placement-round", round_id=run.round_id)
     messages.success(
         request,
-        f"Placement committed: {len(awards)} awards offered. Mentees are invited "
-        "and mentors get their rosters by e-mail.",
+        ngettext(
+            "Placement committed: %(count)d award offered. Mentees are invited "
+            "and mentors get their rosters by e-mail.",
+            "Placement committed: %(count)d awards offered. Mentees are invited "
+            "and mentors get their rosters by e-mail.",
+            len(awards),
+        )
+        % {"count": len(awards)},
     )
     return redirect("cohorts:award-list", round_id=run.round_id)
 
@@ -152,7 +165,7 @@ def placement_discard(request, round_id, run_id):
     except ValidationError as exc:
         messages_add_errors(request, exc)
     else:
-        messages.info(request, "Preview discarded.")
+        messages.info(request, gettext("Preview discarded."))
     return redirect("cohorts:placement-round", round_id=run.round_id)
 
 
@@ -167,7 +180,7 @@ def placement_constraints(request, round_id):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, "Rule added; compute the preview again.")
+            messages.success(request, gettext("Rule added; compute the preview again."))
             return redirect("cohorts:placement-constraints", round_id=round.pk)
     constraints = selectors.placement_inputs(round=round).constraints
     return render(
@@ -189,7 +202,7 @@ def placement_constraint_delete(request, round_id, constraint_id):
         mentorship__round_id=round_id,
     )
     services.placement_constraint_delete(constraint=constraint, by=request.user)
-    messages.info(request, "Rule removed.")
+    messages.info(request, gettext("Rule removed."))
     return redirect("cohorts:placement-constraints", round_id=round_id)
 
 
@@ -248,15 +261,25 @@ def _after_award_change(request, award):
     if award.status in services.LEAVING:
         messages.info(
             request,
-            f"{award.organization.name} is now {award.get_status_display().lower()};"
-            f" its seat in {award.mentorship.short_name} is free. Here is the "
-            "best waitlisted applicant for it.",
+            gettext(
+                "%(organization)s is now %(status)s; its seat in %(mentorship)s is "
+                "free. Here is the best waitlisted applicant for it."
+            )
+            % {
+                "organization": award.organization.name,
+                "status": award.get_status_display().lower(),
+                "mentorship": award.mentorship.short_name,
+            },
         )
         return redirect(
             reverse("cohorts:placement-waitlist", args=[award.application.round_id])
             + f"#seat-{award.mentorship_id}"
         )
-    messages.success(request, f"Award to {award.organization.name} updated.")
+    messages.success(
+        request,
+        gettext("Award to %(organization)s updated.")
+        % {"organization": award.organization.name},
+    )
     return redirect("cohorts:award-detail", award_id=award.pk)
 
 
@@ -291,8 +314,14 @@ def placement_waitlist_offer(request, round_id):
     else:
         messages.success(
             request,
-            f"{award.organization.name} is offered a seat in "
-            f"{mentorship.short_name}; its contacts have the offer by e-mail.",
+            gettext(
+                "%(organization)s is offered a seat in %(mentorship)s; its contacts "
+                "have the offer by e-mail."
+            )
+            % {
+                "organization": award.organization.name,
+                "mentorship": mentorship.short_name,
+            },
         )
     return redirect("cohorts:placement-waitlist", round_id=round.pk)
 
@@ -354,7 +383,9 @@ def award_respond(request, award_id):
     else:
         award.refresh_from_db()
         messages.success(
-            request, f"Thank you: the award is {award.get_status_display().lower()}."
+            request,
+            gettext("Thank you: the award is %(status)s.")
+            % {"status": award.get_status_display().lower()},
         )
     if award.status in services.LEAVING:
         return redirect("home")
@@ -384,14 +415,14 @@ def invitation_accept(request, token):
         else reverse("home")
     )
     if user.has_usable_password():
-        messages.info(request, "You already have a password: sign in.")
+        messages.info(request, gettext("You already have a password: sign in."))
         return redirect(reverse("login") + f"?next={next_url}")
     form = InvitationPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         password = form.cleaned_data["new_password1"]
         services.invitation_accept(user=user, password=password)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, "Welcome! Your password is set.")
+        messages.success(request, gettext("Welcome! Your password is set."))
         return redirect(next_url)
     return render(
         request,

@@ -10,6 +10,9 @@ from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+
+from dashmentor.languages import override_for
 
 from ..models import CohortMember, Event
 
@@ -65,18 +68,28 @@ def _vevent(*, uid, summary, start, end, description, location="", url=""):
     return item
 
 
+def _joined(description: str, link: str) -> str:
+    join = gettext("Join: %(link)s") % {"link": link}
+    return f"{description}\n\n{join}".strip()
+
+
 def build_feed(user) -> bytes:
     """The iCalendar bytes of ``user``'s feed (times in UTC, which every
     calendar program shows in its owner's zone)."""
+    with override_for(user):
+        return _feed(user)
+
+
+def _feed(user) -> bytes:
     cal = icalendar.Calendar()
     cal.add("prodid", "-//DASH Mentor Portal//Calendar//EN")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", "DASH Mentor Portal")
+    cal.add("x-wr-calname", gettext("DASH Mentor Portal"))
     host = settings.SITE_URL.split("//", 1)[-1].split("/", 1)[0]
     for event in feed_events(user):
         description = event.agenda
         if event.link:
-            description = f"{description}\n\nJoin: {event.link}".strip()
+            description = _joined(description, event.link)
         cal.add_component(
             _vevent(
                 uid=f"cohort-event-{event.pk}@{host}",
@@ -92,7 +105,7 @@ def build_feed(user) -> bytes:
     for meeting in feed_meetings(user):
         description = meeting.agenda
         if meeting.link:
-            description = f"{description}\n\nJoin: {meeting.link}".strip()
+            description = _joined(description, meeting.link)
         cal.add_component(
             _vevent(
                 uid=f"affinity-meeting-{meeting.pk}@{host}",

@@ -7,6 +7,9 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..models import (
     ActionPeriod,
@@ -42,11 +45,11 @@ def _helper(label: str | None, *, form_tag: bool = True) -> FormHelper:
 class GoalForm(forms.Form):
     title = forms.CharField(
         max_length=255,
-        label="Goal",
-        help_text="What the organization sets out to achieve this year.",
+        label=_("Goal"),
+        help_text=_("What the organization sets out to achieve this year."),
     )
     description = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
 
     def __init__(self, *args, **kwargs):
@@ -54,8 +57,8 @@ class GoalForm(forms.Form):
         self.helper = _helper(None, form_tag=False)
 
 
-REQUIRED = "This field is required."
-ERR_TICK_MEMBER = (
+REQUIRED = _("This field is required.")
+ERR_TICK_MEMBER = _(
     "{name} is on the organization's team: tick them under “Who took part” "
     "instead, so that the call's attendance shows it."
 )
@@ -105,9 +108,11 @@ def row_items(formset) -> list[dict]:
 
 
 class ActivityForm(RowForm):
-    title = forms.CharField(max_length=255, label="Activity", required=False)
-    target_date = forms.DateField(widget=DATE, label="Target date", required=False)
-    status = forms.ChoiceField(choices=Activity.Status.choices, initial="planned")
+    title = forms.CharField(max_length=255, label=_("Activity"), required=False)
+    target_date = forms.DateField(widget=DATE, label=_("Target date"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=Activity.Status.choices, initial="planned"
+    )
     row_fields = ("title", "target_date")
     needed = ("title", "target_date")
 
@@ -131,7 +136,7 @@ class BaseActivityFormSet(forms.BaseFormSet):
         if any(self.errors):
             return
         if not any(not item["delete"] for item in row_items(self)):
-            raise forms.ValidationError("A goal needs at least one activity.")
+            raise forms.ValidationError(_("A goal needs at least one activity."))
 
     def activities(self) -> list[dict]:
         return row_items(self)
@@ -151,24 +156,30 @@ def goal_forms(data, *, initial, activities, award):
 
 
 class ActivityStatusForm(forms.Form):
-    status = forms.ChoiceField(choices=Activity.Status.choices)
+    status = forms.ChoiceField(label=_("Status"), choices=Activity.Status.choices)
 
 
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(
-        choices=[("approve", "Approve the plan"), ("changes", "Ask for changes")],
+        label=_("Decision"),
+        choices=[
+            ("approve", _("Approve the plan")),
+            ("changes", _("Ask for changes")),
+        ],
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
+        label=_("Comment"),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
-        help_text="Required when you ask for changes; the mentee receives it by "
-        "e-mail.",
+        help_text=_(
+            "Required when you ask for changes; the mentee receives it by e-mail."
+        ),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper("Send my review")
+        self.helper = _helper(_("Send my review"))
 
     def clean(self):
         cleaned = super().clean()
@@ -185,10 +196,12 @@ class ReviewForm(forms.Form):
 
 class SuccessGoalForm(forms.Form):
     statement = forms.CharField(
-        label="Our success goal",
+        label=_("Our success goal"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="What capacity, knowledge or work the organization will build by "
-        "the end of the mentorship.",
+        help_text=_(
+            "What capacity, knowledge or work the organization will build by "
+            "the end of the mentorship."
+        ),
     )
 
     def __init__(self, *args, **kwargs):
@@ -207,9 +220,10 @@ class QuantityInput(forms.NumberInput):
 
 
 class MeasureForm(RowForm):
-    name = forms.CharField(max_length=255, label="Measure", required=False)
-    unit = forms.CharField(max_length=60, required=False)
+    name = forms.CharField(max_length=255, label=_("Measure"), required=False)
+    unit = forms.CharField(label=_("Unit"), max_length=60, required=False)
     baseline = forms.DecimalField(
+        label=_("Baseline"),
         max_digits=12,
         decimal_places=2,
         initial=0,
@@ -217,7 +231,11 @@ class MeasureForm(RowForm):
         widget=QuantityInput,
     )
     target = forms.DecimalField(
-        max_digits=12, decimal_places=2, required=False, widget=QuantityInput
+        label=_("Target"),
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+        widget=QuantityInput,
     )
     row_fields = ("name", "unit", "target")
     needed = ("name", "target")
@@ -251,42 +269,49 @@ def measure_items(formset) -> list[dict]:
 
 class ProgressForm(forms.Form):
     measure = forms.ModelChoiceField(
+        label=_("Measure"),
         queryset=Measure.objects.none(),
         error_messages={"invalid_choice": services.ERR_MEASURE_OTHER_ORG},
     )
-    date = forms.DateField(widget=DATE, initial=timezone.localdate)
-    value = forms.DecimalField(max_digits=12, decimal_places=2)
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    date = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
+    value = forms.DecimalField(label=_("Value"), max_digits=12, decimal_places=2)
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
     def __init__(self, *args, award, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["measure"].queryset = Measure.objects.filter(
             success_goal__award=award
         )
-        self.helper = _helper("Add progress")
+        self.helper = _helper(_("Add progress"))
 
 
 # --- events ------------------------------------------------------------------
 
 
 class EventForm(forms.Form):
-    kind = forms.ChoiceField(choices=Event.Kind.choices)
-    title = forms.CharField(max_length=255)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Event.Kind.choices)
+    title = forms.CharField(
+        label=pgettext_lazy("the name of a thing", "Title"), max_length=255
+    )
     award = forms.ModelChoiceField(
         queryset=None,
         required=False,
-        label="Mentee organization",
-        help_text="For a check-in call only.",
+        label=_("Mentee organization"),
+        help_text=_("For a check-in call only."),
     )
     starts_at = forms.DateTimeField(
-        widget=DATETIME, input_formats=DATETIME_FORMATS, label="Starts"
+        widget=DATETIME, input_formats=DATETIME_FORMATS, label=_("Starts")
     )
     minutes = forms.IntegerField(
-        min_value=15, max_value=600, initial=60, label="Length (minutes)"
+        min_value=15, max_value=600, initial=60, label=_("Length (minutes)")
     )
-    location = forms.CharField(max_length=255, required=False, label="Place")
-    link = forms.URLField(required=False, label="Video link", assume_scheme="https")
-    agenda = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    location = forms.CharField(max_length=255, required=False, label=_("Place"))
+    link = forms.URLField(required=False, label=_("Video link"), assume_scheme="https")
+    agenda = forms.CharField(
+        label=_("Agenda"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
 
     def __init__(self, *args, mentorship, zone_name: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -296,33 +321,40 @@ class EventForm(forms.Form):
             status__in=Award.ACTIVE
         ).select_related("application__organization")
         self.fields["award"].label_from_instance = lambda a: a.organization.name
-        self.fields["starts_at"].help_text = f"In your time zone, {zone_name}."
-        self.helper = _helper("Schedule the event")
+        self.fields["starts_at"].help_text = format_lazy(
+            _("In your time zone, {zone}."), zone=zone_name
+        )
+        self.helper = _helper(_("Schedule the event"))
 
 
 class SeriesForm(forms.Form):
     title = forms.CharField(
+        label=pgettext_lazy("the name of a thing", "Title"),
         max_length=200,
-        initial="Cohort webinar",
-        help_text="Each webinar is numbered after it: “Cohort webinar 1”, …",
+        initial=_("Cohort webinar"),
+        help_text=_("Each webinar is numbered after it: “Cohort webinar 1”, …"),
     )
-    first = forms.DateField(widget=DATE, label="First webinar on")
-    cadence = forms.ChoiceField(choices=rules.Cadence.CHOICES)
+    first = forms.DateField(widget=DATE, label=_("First webinar on"))
+    cadence = forms.ChoiceField(label=_("Cadence"), choices=rules.Cadence.CHOICES)
     at = forms.TimeField(
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         initial=dt.time(14, 0),
-        label="Time",
+        label=_("Time"),
     )
     minutes = forms.IntegerField(
-        min_value=15, max_value=600, initial=60, label="Length (minutes)"
+        min_value=15, max_value=600, initial=60, label=_("Length (minutes)")
     )
-    link = forms.URLField(required=False, label="Video link", assume_scheme="https")
-    location = forms.CharField(max_length=255, required=False, label="Place")
-    agenda = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    link = forms.URLField(required=False, label=_("Video link"), assume_scheme="https")
+    location = forms.CharField(max_length=255, required=False, label=_("Place"))
+    agenda = forms.CharField(
+        label=_("Agenda"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
     def __init__(self, *args, zone_name: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["at"].help_text = f"In the round's time zone, {zone_name}."
+        self.fields["at"].help_text = format_lazy(
+            _("In the round's time zone, {zone}."), zone=zone_name
+        )
         self.helper = _helper(None, form_tag=False)
 
 
@@ -356,10 +388,14 @@ class AttendanceForm(forms.Form):
 
 
 class ActionLogForm(forms.Form):
-    period = forms.ModelChoiceField(queryset=ActionPeriod.objects.none())
-    did = forms.CharField(label="What we did", widget=forms.Textarea(attrs={"rows": 4}))
+    period = forms.ModelChoiceField(
+        label=_("Period"), queryset=ActionPeriod.objects.none()
+    )
+    did = forms.CharField(
+        label=_("What we did"), widget=forms.Textarea(attrs={"rows": 4})
+    )
     next_steps = forms.CharField(
-        label="What we will do next",
+        label=_("What we will do next"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
@@ -367,12 +403,12 @@ class ActionLogForm(forms.Form):
     def __init__(self, *args, periods, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["period"].queryset = periods
-        self.helper = _helper("Add to the log")
+        self.helper = _helper(_("Add to the log"))
 
 
 class LogCommentForm(forms.Form):
     comment = forms.CharField(
-        label="Mentor's comment", widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Mentor's comment"), widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
@@ -386,9 +422,11 @@ class CheckInNoteForm(forms.ModelForm):
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Who took part",
-        help_text="Ticking someone records them present at the scheduled call, "
-        "if you choose one.",
+        label=_("Who took part"),
+        help_text=_(
+            "Ticking someone records them present at the scheduled call, "
+            "if you choose one."
+        ),
     )
     field_order = [
         "held_on",
@@ -417,9 +455,12 @@ class CheckInNoteForm(forms.ModelForm):
             "follow_ups": forms.Textarea(attrs={"rows": 3}),
         }
         labels = {
-            "held_on": "Call held on",
-            "event": "Scheduled call",
-            "attendees": "Others on the call",
+            "shared_with_mentee": _("Shared with mentee"),
+            "follow_ups": _("Follow ups"),
+            "notes": _("Notes"),
+            "held_on": _("Call held on"),
+            "event": _("Scheduled call"),
+            "attendees": _("Others on the call"),
         }
 
     def __init__(self, *args, award, **kwargs):
@@ -435,7 +476,7 @@ class CheckInNoteForm(forms.ModelForm):
             )
         )
         self.fields["members"].choices = [(m.pk, m.name) for m in self.team]
-        self.helper = _helper("Save the notes")
+        self.helper = _helper(_("Save the notes"))
 
     def clean_members(self):
         by_pk = {m.pk: m for m in self.team}
@@ -457,11 +498,13 @@ class PersonnelChangeForm(forms.ModelForm):
         fields = ["kind", "person_name", "person_email", "effective_on", "note"]
         widgets = {"effective_on": DATE, "note": forms.Textarea(attrs={"rows": 3})}
         labels = {
-            "kind": "What changes",
-            "person_name": "Person's name",
-            "person_email": "Person's e-mail",
+            "note": _("Note"),
+            "effective_on": _("Effective on"),
+            "kind": _("What changes"),
+            "person_name": _("Person's name"),
+            "person_email": _("Person's e-mail"),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper("Report the change")
+        self.helper = _helper(_("Report the change"))

@@ -14,19 +14,26 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from dashmentor.templatetags.dates import format_when
+
 MIN_GOALS = 1
 MAX_GOALS = 2
 
-ERR_TOO_MANY_GOALS = "A work plan has at most two goals."
-ERR_NO_GOALS = "A work plan needs at least one goal before it is submitted."
-ERR_GOAL_WITHOUT_ACTIVITY = "Each goal needs at least one activity: “{goal}” has none."
-ERR_ACTIVITY_OUTSIDE_CONTRACT = (
+ERR_TOO_MANY_GOALS = _("A work plan has at most two goals.")
+ERR_NO_GOALS = _("A work plan needs at least one goal before it is submitted.")
+ERR_GOAL_WITHOUT_ACTIVITY = _(
+    "Each goal needs at least one activity: “{goal}” has none."
+)
+ERR_ACTIVITY_OUTSIDE_CONTRACT = _(
     "The target date must fall inside the contract period, {start} to {end}."
 )
-ERR_EVENT_OUTSIDE_CONTRACT = (
+ERR_EVENT_OUTSIDE_CONTRACT = _(
     "The event must take place inside the contract period, {start} to {end}."
 )
-ERR_SERIES_EMPTY = (
+ERR_SERIES_EMPTY = _(
     "No date of this series falls inside the contract period: choose an earlier "
     "first date."
 )
@@ -58,7 +65,7 @@ def activity_date_error(day: dt.date, start: dt.date, end: dt.date) -> str | Non
     """Refuse a target date outside the contract period (both ends included)."""
     if day < start or day > end:
         return ERR_ACTIVITY_OUTSIDE_CONTRACT.format(
-            start=f"{start:%b %-d, %Y}", end=f"{end:%b %-d, %Y}"
+            start=format_when(start, "short_date"), end=format_when(end, "short_date")
         )
     return None
 
@@ -88,11 +95,11 @@ class Cadence:
     """
 
     CHOICES = [
-        ("2m", "Every two months (bi-monthly)"),
-        ("8w", "Every eight weeks"),
-        ("10w", "Every ten weeks"),
-        ("12w", "Every twelve weeks"),
-        ("3m", "Every three months (quarterly)"),
+        ("2m", _("Every two months (bi-monthly)")),
+        ("8w", _("Every eight weeks")),
+        ("10w", _("Every ten weeks")),
+        ("12w", _("Every twelve weeks")),
+        ("3m", _("Every three months (quarterly)")),
     ]
     STEPS = {"2m": (2, 0), "8w": (0, 8), "10w": (0, 10), "12w": (0, 12), "3m": (3, 0)}
 
@@ -197,8 +204,40 @@ def attendance_rate(statuses: Iterable[str | None]) -> float | None:
 
 @dataclass
 class QuietVerdict:
+    """Whether an organization has gone quiet, and why.
+
+    ``signals`` are plain data, ``(kind, number)`` pairs (``"missed"`` events,
+    days ``"silent"``, days silent ``"never"`` having logged), so a dashboard
+    kept as JSON says its reasons in the language of whoever reads it.
+    """
+
     quiet: bool
-    reasons: list[str] = field(default_factory=list)
+    signals: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def reasons(self) -> list[str]:
+        return [quiet_reason(kind, number) for kind, number in self.signals]
+
+
+def quiet_reason(kind: str, number: int) -> str:
+    """One reason of the quiet flag, in the active language."""
+    if kind == "missed":
+        return ngettext(
+            "Missed the last %(count)d event",
+            "Missed the last %(count)d events",
+            number,
+        ) % {"count": number}
+    if kind == "silent":
+        return ngettext(
+            "Nothing logged for %(count)d day",
+            "Nothing logged for %(count)d days",
+            number,
+        ) % {"count": number}
+    return ngettext(
+        "Nothing logged since the contract began %(count)d day ago",
+        "Nothing logged since the contract began %(count)d days ago",
+        number,
+    ) % {"count": number}
 
 
 def quiet_flag(
@@ -218,21 +257,19 @@ def quiet_flag(
     ``quiet_days`` days, counted from ``since`` (the contract start) when it has
     never logged anything.
     """
-    reasons = []
+    signals = []
     recorded = [s for s in statuses_newest_first if s is not None]
     run = recorded[:missed_events]
     if missed_events > 0 and len(run) == missed_events and set(run) == {ABSENT}:
-        reasons.append(f"Missed the last {missed_events} events")
+        signals.append(("missed", missed_events))
     reference = last_logged or since
     silent_for = (today - reference).days
     if quiet_days > 0 and silent_for >= quiet_days:
         if last_logged:
-            reasons.append(f"Nothing logged for {silent_for} days")
+            signals.append(("silent", silent_for))
         else:
-            reasons.append(
-                f"Nothing logged since the contract began {silent_for} days ago"
-            )
-    return QuietVerdict(quiet=bool(reasons), reasons=reasons)
+            signals.append(("never", silent_for))
+    return QuietVerdict(quiet=bool(signals), signals=signals)
 
 
 def measure_progress(

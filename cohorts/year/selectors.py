@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from applications.models import Award, Round
 from surveys.models import Invitation
@@ -108,7 +109,6 @@ class MenteeRow:
     organization_name: str
     member_names: list[str] = field(default_factory=list)
     workplan_status: str | None = None
-    workplan_label: str = "Not started"
     last_check_in: dt.date | None = None
     check_in_days_ago: int | None = None
     attendance_rate: float | None = None
@@ -117,6 +117,13 @@ class MenteeRow:
     last_logged: dt.date | None = None
     quiet: rules.QuietVerdict = field(default_factory=lambda: rules.QuietVerdict(False))
     recent: list[str] = field(default_factory=list)
+
+    @property
+    def workplan_label(self) -> str:
+        """The work plan's state in words, in the reader's language."""
+        if self.workplan_status:
+            return str(WorkPlan.Status(self.workplan_status).label)
+        return gettext("Not started")
 
     @property
     def awaiting_review(self) -> bool:
@@ -142,33 +149,31 @@ class MenteeRow:
             "organization_name": self.organization_name,
             "member_names": self.member_names,
             "workplan_status": self.workplan_status,
-            "workplan_label": self.workplan_label,
             "last_check_in": _iso(self.last_check_in),
             "check_in_days_ago": self.check_in_days_ago,
             "attendance_rate": self.attendance_rate,
             "goal_progress": self.goal_progress,
             "surveys_completed": self.surveys_completed,
             "last_logged": _iso(self.last_logged),
-            "quiet_reasons": self.quiet.reasons,
+            "quiet_signals": self.quiet.signals,
             "recent": self.recent,
         }
 
     @classmethod
     def from_data(cls, data: dict) -> MenteeRow:
-        reasons = data["quiet_reasons"]
+        signals = [tuple(s) for s in data.get("quiet_signals", [])]
         return cls(
             award_id=data["award_id"],
             organization_name=data["organization_name"],
             member_names=data["member_names"],
             workplan_status=data["workplan_status"],
-            workplan_label=data["workplan_label"],
             last_check_in=_day(data["last_check_in"]),
             check_in_days_ago=data["check_in_days_ago"],
             attendance_rate=data["attendance_rate"],
             goal_progress=data["goal_progress"],
             surveys_completed=data["surveys_completed"],
             last_logged=_day(data["last_logged"]),
-            quiet=rules.QuietVerdict(bool(reasons), reasons),
+            quiet=rules.QuietVerdict(bool(signals), signals),
             recent=data["recent"],
         )
 
@@ -424,7 +429,6 @@ def _mentee_row(
         organization_name=award["application__organization__name"],
         member_names=names,
         workplan_status=status,
-        workplan_label=WorkPlan.Status(status).label if status else "Not started",
         last_check_in=last_check_in,
         check_in_days_ago=(
             max(0, (today - last_check_in).days) if last_check_in else None

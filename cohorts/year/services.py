@@ -11,6 +11,7 @@ import datetime as dt
 import itertools
 import secrets
 from decimal import Decimal
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,10 +19,14 @@ from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import dateformat, timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from dashmentor.rows import rows_sync
 from dashmentor.services import audit_record
 from dashmentor.status import status_check, status_move
+from dashmentor.templatetags.dates import format_when
 from notifications.models import Kind
 from notifications.services import message_enqueue
 
@@ -43,32 +48,41 @@ from ..models import (
 )
 from . import rules
 
-ERR_PLAN_LOCKED = (
+ERR_PLAN_LOCKED = _(
     "Your work plan is with your mentor for review; you can change it again once "
     "the mentor has answered."
 )
-ERR_BAD_TRANSITION = "A work plan that is “{before}” cannot be {action}."
-ERR_NOTHING_TO_REVIEW = "There is no submitted version awaiting review."
-ERR_COMMENT_REQUIRED = "Say what should change, so the mentee knows what to do."
-ERR_MEASURE_OTHER_ORG = "This measure belongs to another organization's goal."
-ERR_PROGRESS_FUTURE = "A progress entry cannot be dated in the future."
-ERR_NOT_IN_COHORT = "{name} is not a member of this cohort; attendance not recorded."
-ERR_BAD_ATTENDANCE = "“{status}” is not an attendance status."
-ERR_CHECK_IN_NEEDS_ORG = "A check-in call is with one mentee organization: choose it."
-ERR_ORG_NOT_IN_COHORT = "This organization is not in this cohort."
-ERR_EVENT_END_BEFORE_START = "The end must come after the start."
-ERR_PERIOD_OTHER_COHORT = "This action period belongs to another cohort."
-ERR_PERIOD_NOT_STARTED = "This action period has not started yet."
-ERR_EVENT_OTHER_ORG = "This call is not a check-in with this organization."
-ERR_EVENT_NOT_HELD = (
+ERR_BAD_TRANSITION = _("A work plan that is “{before}” cannot be {action}.")
+ERR_NOTHING_TO_REVIEW = _("There is no submitted version awaiting review.")
+ERR_COMMENT_REQUIRED = _("Say what should change, so the mentee knows what to do.")
+ERR_MEASURE_OTHER_ORG = _("This measure belongs to another organization's goal.")
+ERR_PROGRESS_FUTURE = _("A progress entry cannot be dated in the future.")
+ERR_NOT_IN_COHORT = _("{name} is not a member of this cohort; attendance not recorded.")
+ERR_BAD_ATTENDANCE = _("“{status}” is not an attendance status.")
+ERR_CHECK_IN_NEEDS_ORG = _(
+    "A check-in call is with one mentee organization: choose it."
+)
+ERR_ORG_NOT_IN_COHORT = _("This organization is not in this cohort.")
+ERR_EVENT_END_BEFORE_START = _("The end must come after the start.")
+ERR_PERIOD_OTHER_COHORT = _("This action period belongs to another cohort.")
+ERR_PERIOD_NOT_STARTED = _("This action period has not started yet.")
+ERR_EVENT_OTHER_ORG = _("This call is not a check-in with this organization.")
+ERR_EVENT_NOT_HELD = _(
     "This event has not taken place yet (it starts {when}): record who came once "
     "it has started."
 )
-ERR_MEMBER_OTHER_ORG = "Only the organization's own team members can be ticked here."
-ERR_CHANGE_APPLIED = "This change was already applied."
-ERR_NO_SUCH_PERSON = "No active member of this organization has the e-mail {email}."
+ERR_MEMBER_OTHER_ORG = _("Only the organization's own team members can be ticked here.")
+ERR_CHANGE_APPLIED = _("This change was already applied.")
+ERR_NO_SUCH_PERSON = _("No active member of this organization has the e-mail {email}.")
 
 RESUBMIT_DAYS = 14
+
+
+def _personnel_subject(change) -> str:
+    return gettext("Personnel change at %(organization)s: %(kind)s") % {
+        "organization": change.award.application.organization.name,
+        "kind": change.get_kind_display().lower(),
+    }
 
 
 def _date(value: dt.date) -> str:
@@ -202,7 +216,7 @@ def goal_delete(*, goal: Goal, by) -> None:
 def activity_status_set(*, activity: Activity, status: str, by) -> Activity:
     """Mark how an activity stands; allowed in every state of the plan."""
     if status not in Activity.Status.values:
-        raise ValidationError("Choose a status from the list.")
+        raise ValidationError(_("Choose a status from the list."))
     if activity.status != status:
         status_move(activity, status)
     return activity
@@ -267,7 +281,10 @@ def workplan_submit(*, workplan: WorkPlan, by) -> WorkPlanVersion:
         message_enqueue(
             kind=Kind.WORKPLAN_REVIEW,
             to_email=mentor.email,
-            subject=f"Work plan to review: {award.application.organization.name}",
+            subject=format_lazy(
+                _("Work plan to review: {organization}"),
+                organization=award.application.organization.name,
+            ),
             template="cohorts_year_workplan_submitted",
             context={"award": award, "version": version, "path": path},
             key=f"workplan-submitted:{version.pk}",
@@ -326,9 +343,9 @@ def workplan_review(
             kind=Kind.WORKPLAN_REVIEW,
             to_email=member.user.email,
             subject=(
-                "Your work plan is approved"
+                _("Your work plan is approved")
                 if approve
-                else "Your mentor asks for changes to your work plan"
+                else _("Your mentor asks for changes to your work plan")
             ),
             template="cohorts_year_workplan_review",
             context={
@@ -412,8 +429,8 @@ def _contract_check(mentorship, starts_at: dt.datetime) -> None:
         raise ValidationError(
             {
                 "starts_at": rules.ERR_EVENT_OUTSIDE_CONTRACT.format(
-                    start=f"{round_.contract_start:%b %-d, %Y}",
-                    end=f"{round_.contract_end:%b %-d, %Y}",
+                    start=format_when(round_.contract_start, "short_date"),
+                    end=format_when(round_.contract_end, "short_date"),
                 )
             }
         )
@@ -780,10 +797,7 @@ def personnel_change_report(
     message_enqueue(
         kind=Kind.PERSONNEL_CHANGE,
         to_email=settings.PROGRAM_OFFICE_EMAIL,
-        subject=(
-            f"Personnel change at {award.application.organization.name}: "
-            f"{change.get_kind_display().lower()}"
-        ),
+        subject=partial(_personnel_subject, change),
         template="cohorts_year_personnel_change",
         context={
             "award": award,

@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from applications.models import Round
@@ -280,7 +281,7 @@ def goal_edit(request, award_pk, goal_pk=None):
         except ValidationError as exc:
             form_add_errors(form, exc)
         else:
-            messages.success(request, "The goal is saved.")
+            messages.success(request, gettext("The goal is saved."))
             return redirect(detail)
     context = {"goal": goal, "form": form, "formset": formset}
     return render(
@@ -297,7 +298,9 @@ def goal_delete(request, award_pk, goal_pk):
     goal = get_object_or_404(Goal, pk=goal_pk, workplan__award=award)
     try:
         services.goal_delete(goal=goal, by=request.user)
-        messages.success(request, f"The goal “{goal.title}” is removed.")
+        messages.success(
+            request, gettext("The goal “%(title)s” is removed.") % {"title": goal.title}
+        )
     except ValidationError as exc:
         messages_add_errors(request, exc)
     return redirect("cohorts:workplan-detail", award.pk)
@@ -316,10 +319,14 @@ def activity_status(request, award_pk, activity_pk):
         )
         messages.success(
             request,
-            f"“{activity.title}” is now {activity.get_status_display().lower()}.",
+            gettext("“%(title)s” is now %(status)s.")
+            % {
+                "title": activity.title,
+                "status": activity.get_status_display().lower(),
+            },
         )
     else:
-        messages.error(request, "Choose a status from the list.")
+        messages.error(request, gettext("Choose a status from the list."))
     return redirect("cohorts:workplan-detail", award.pk)
 
 
@@ -337,7 +344,8 @@ def workplan_submit(request, award_pk):
     else:
         messages.success(
             request,
-            f"Version {version.number} is submitted; your mentor has been told.",
+            gettext("Version %(number)s is submitted; your mentor has been told.")
+            % {"number": version.number},
         )
     return redirect("cohorts:workplan-detail", award.pk)
 
@@ -364,7 +372,7 @@ def workplan_review(request, award_pk):
         except ValidationError as exc:
             messages_add_errors(request, exc)
         else:
-            messages.success(request, "Your review is sent to the mentee.")
+            messages.success(request, gettext("Your review is sent to the mentee."))
             return redirect("cohorts:workplan-detail", award.pk)
     else:
         for errors in form.errors.values():
@@ -469,7 +477,7 @@ def success_goal(request, award_pk):
             measures=forms.measure_items(formset),
             by=request.user,
         )
-        messages.success(request, "The success goal is saved.")
+        messages.success(request, gettext("The success goal is saved."))
         return redirect("cohorts:success-goal", award.pk)
     return render(
         request,
@@ -497,7 +505,7 @@ def progress_create(request, award_pk):
         except ValidationError as exc:
             form_add_errors(form, exc)
         else:
-            messages.success(request, "The progress entry is recorded.")
+            messages.success(request, gettext("The progress entry is recorded."))
             return redirect("cohorts:success-goal", award.pk)
     return render(
         request,
@@ -530,7 +538,7 @@ def action_logs(request, award_pk):
             except ValidationError as exc:
                 form_add_errors(form, exc)
             else:
-                messages.success(request, "Your log entry is saved.")
+                messages.success(request, gettext("Your log entry is saved."))
                 return redirect("cohorts:action-logs", award.pk)
     elif request.method == "POST":
         raise PermissionDenied("Only the organization's people write its log.")
@@ -560,9 +568,9 @@ def log_comment(request, award_pk, log_pk):
         services.action_log_comment(
             log=log, comment=form.cleaned_data["comment"], by=request.user
         )
-        messages.success(request, "Your comment is saved.")
+        messages.success(request, gettext("Your comment is saved."))
     else:
-        messages.error(request, "Write a comment first.")
+        messages.error(request, gettext("Write a comment first."))
     return redirect("cohorts:action-logs", award.pk)
 
 
@@ -583,7 +591,7 @@ def checkin_note_create(request, award_pk):
         except ValidationError as exc:
             form_add_errors(form, exc)
         else:
-            messages.success(request, "The check-in notes are saved.")
+            messages.success(request, gettext("The check-in notes are saved."))
             return redirect("cohorts:year-overview", award.pk)
     return render(
         request,
@@ -623,8 +631,10 @@ def personnel_report(request, award_pk):
             )
             messages.success(
                 request,
-                "Thank you: the program office has the change and will "
-                "update your contacts.",
+                gettext(
+                    "Thank you: the program office has the change and will "
+                    "update your contacts."
+                ),
             )
             return redirect("cohorts:personnel-report", award.pk)
     return render(
@@ -666,7 +676,9 @@ def personnel_apply(request, pk):
         messages_add_errors(request, exc)
     else:
         messages.success(
-            request, f"The contacts of {change.award.organization} are updated."
+            request,
+            gettext("The contacts of %(organization)s are updated.")
+            % {"organization": change.award.organization},
         )
     return redirect("cohorts:personnel-list")
 
@@ -731,7 +743,9 @@ def event_create(request, mentorship_pk):
         except ValidationError as exc:
             form_add_errors(form, exc)
         else:
-            messages.success(request, f"“{event.title}” is scheduled.")
+            messages.success(
+                request, gettext("“%(title)s” is scheduled.") % {"title": event.title}
+            )
             return redirect("cohorts:event-detail", event.pk)
     return render(
         request, "cohorts/event_form.html", {"mentorship": mentorship, "form": form}
@@ -759,7 +773,15 @@ def event_series(request, mentorship_pk):
             except ValidationError as exc:
                 form_add_errors(form, exc)
             else:
-                messages.success(request, f"{len(events)} webinars are scheduled.")
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)d webinar is scheduled.",
+                        "%(count)d webinars are scheduled.",
+                        len(events),
+                    )
+                    % {"count": len(events)},
+                )
                 return redirect("cohorts:event-list", mentorship.pk)
         else:
             preview = [
@@ -824,7 +846,15 @@ def event_attendance(request, pk):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"Attendance of {count} people is recorded.")
+            messages.success(
+                request,
+                ngettext(
+                    "Attendance of %(count)d person is recorded.",
+                    "Attendance of %(count)d people is recorded.",
+                    count,
+                )
+                % {"count": count},
+            )
             return redirect("cohorts:event-detail", event.pk)
     rows = [(m, form[f"member_{m.pk}"]) for m in members]
     return render(
@@ -879,9 +909,9 @@ def calendar_reset(request):
     services.calendar_token_reset(user=request.user)
     messages.success(
         request,
-        "Your calendar address is ready: copy it into your calendar program."
+        gettext("Your calendar address is ready: copy it into your calendar program.")
         if first
-        else "Your calendar address is new; the old one no longer works.",
+        else gettext("Your calendar address is new; the old one no longer works."),
     )
     return redirect("cohorts:calendar")
 

@@ -539,3 +539,32 @@ def test_a_resource_is_published_only_after_review(awarded):
         q="agreement", sector="housing", topic="Data law"
     )
     assert list(found) == [resource]
+
+
+def test_the_audit_trail_says_a_schedule_change_in_words(awarded):
+    """Percentages as people write them (40%, not 4E+1) and the conditions in
+    words."""
+    a = awarded
+    round_ = a.award.application.round
+    terms = [
+        {
+            "label": "On signing",
+            "percent": Decimal("40"),
+            "requires_letter": True,
+            "requires_workplan": False,
+            "requires_report": False,
+        },
+        {
+            "label": "At the end",
+            "percent": Decimal("60.00"),
+            "requires_letter": False,
+            "requires_workplan": True,
+            "requires_report": True,
+        },
+    ]
+    services.schedule_save(round_=round_, terms=terms, by=a.staff)
+    event = AuditEvent.objects.filter(action="round.payment_schedule").latest("pk")
+    assert event.after["terms"] == [
+        "On signing: 40% (letter accepted)",
+        "At the end: 60% (work plan approved, final report accepted)",
+    ]

@@ -149,7 +149,7 @@ def test_one_email_per_person_when_two_audiences_name_them_and_opt_outs_are_skip
     ("audiences", "subject", "body", "error"),
     [
         ([], "Hi", "Hello", "This field is required."),
-        (["late-reviewers:all"], "Hi", "Hello", services.EMPTY_AUDIENCE),
+        (["late-reviewers:all"], "Hi", "Hello", str(services.EMPTY_AUDIENCE)),
         (
             ["late-reviewers:all"],
             "Hi",

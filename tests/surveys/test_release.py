@@ -277,7 +277,7 @@ def test_a_nul_byte_in_an_answer_is_refused_with_a_clear_message(
     raw[f"q{q['single'].pk}"] = ["monthly\x00"]
     page = client.post(_answer_url(token), raw)
     assert page.status_code == 400
-    assert page.text.count(rules.NUL_CHARACTER) == 3
+    assert page.text.count(str(rules.NUL_CHARACTER)) == 3
     invitation.refresh_from_db()
     assert not invitation.completed
     assert not PendingResponse.objects.exists()

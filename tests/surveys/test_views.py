@@ -226,7 +226,7 @@ def test_survey_form_explains_bad_settings(client_as, staff_user):
         forms.GROUP_TOO_SMALL,
         forms.BAD_REMINDERS,
     ):
-        assert message in html
+        assert str(message) in html
     assert "not an address" in html
     assert not Survey.objects.exists()
 
