@@ -362,6 +362,24 @@ def test_the_questions_page_is_searchable(client, round_):
     assert "Who can apply?" not in page
 
 
+def test_the_questions_page_in_spanish_finds_both_languages(client, round_):
+    """Read in Spanish, an entry without its Spanish shows (and is found by)
+    its English; one with it is found by its Spanish."""
+    published_entry(round_, question="What is the award?", answer="$5,000 each.")
+    published_entry(
+        round_,
+        question="Who can apply?",
+        answer="Public entities.",
+        question_es="¿Quién puede solicitar?",
+        answer_es="Las entidades públicas.",
+    )
+    client.cookies["portal_language"] = "es"
+    page = client.get(questions_url(round_), {"q": "award"}).content.decode()
+    assert "What is the award?" in page and "Quién" not in page
+    page = client.get(questions_url(round_), {"q": "públicas"}).content.decode()
+    assert "¿Quién puede solicitar?" in page and "Who can apply?" not in page
+
+
 def test_hostile_text_is_shown_as_text(client, client_as, round_, staff):
     hostile = '<script>alert("x")</script><img src=x onerror=alert(1)>'
     waiting_question(round_, text=hostile, name=hostile)
