@@ -68,6 +68,7 @@ def test_answers_from_the_english_and_the_spanish_page_count_together(
     assert sorted(a.choices for a in stored) == [["monthly"]] * 5
 
     staff = client_as(staff_user)
+    staff.cookies["portal_language"] = "en"
     report = htmllib.unescape(
         staff.get(reverse("surveys:survey-report", args=[survey.pk])).content.decode()
     )
