@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AwardsConfig(AppConfig):
     name = "awards"
-    verbose_name = "Awards and close-out"
+    verbose_name = _("Awards and close-out")
 
     def ready(self):
         from dashmentor import registry

@@ -8,6 +8,8 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from dashmentor.choices import Sector
 
@@ -63,23 +65,27 @@ class TermsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["report_due_days"].max_value = 365
         self.fields["report_due_days"].widget.attrs["max"] = 365
-        self.helper = _helper("Save the letter template")
+        self.helper = _helper(_("Save the letter template"))
 
 
 class PaymentTermForm(forms.Form):
     label = forms.CharField(max_length=120)
     percent = forms.DecimalField(
-        label="Share (%)",
+        label=_("Share (%)"),
         max_digits=5,
         decimal_places=2,
         min_value=Decimal("0.01"),
         max_value=Decimal("100"),
     )
     requires_letter = forms.BooleanField(
-        label="Award letter countersigned", required=False
+        label=_("Award letter countersigned"), required=False
     )
-    requires_workplan = forms.BooleanField(label="Work plan approved", required=False)
-    requires_report = forms.BooleanField(label="Final report accepted", required=False)
+    requires_workplan = forms.BooleanField(
+        label=_("Work plan approved"), required=False
+    )
+    requires_report = forms.BooleanField(
+        label=_("Final report accepted"), required=False
+    )
 
 
 class BaseRowsFormSet(forms.BaseFormSet):
@@ -122,10 +128,12 @@ ReportQuestionFormSet = forms.formset_factory(
 
 
 class PaymentForm(forms.Form):
-    amount = MoneyField(help_text="In dollars; at most what the tranche is due.")
-    paid_on = forms.DateField(widget=DATE, label="Paid on")
+    amount = MoneyField(help_text=_("In dollars; at most what the tranche is due."))
+    paid_on = forms.DateField(widget=DATE, label=_("Paid on"))
     reference = forms.CharField(
-        max_length=100, help_text="The accounting system's reference of the payment."
+        label=_("Reference"),
+        max_length=100,
+        help_text=_("The accounting system's reference of the payment."),
     )
 
     def __init__(self, *args, tranche=None, **kwargs):
@@ -133,7 +141,7 @@ class PaymentForm(forms.Form):
         if tranche is not None and not self.is_bound:
             self.initial.setdefault("amount", tranche.amount)
             self.initial.setdefault("paid_on", timezone.localdate())
-        self.helper = _helper("Record the payment")
+        self.helper = _helper(_("Record the payment"))
 
 
 class FileForm(forms.Form):
@@ -144,13 +152,13 @@ class FileForm(forms.Form):
 
 class SignedLetterForm(forms.Form):
     file = forms.FileField(
-        label="Signed letter",
-        help_text="A PDF or a photo (PNG, JPEG) of the signed letter.",
+        label=_("Signed letter"),
+        help_text=_("A PDF or a photo (PNG, JPEG) of the signed letter."),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper("Upload the signed letter")
+        self.helper = _helper(_("Upload the signed letter"))
 
 
 class AttachmentForm(forms.Form):
@@ -161,26 +169,28 @@ class AttachmentForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper("Attach the file")
+        self.helper = _helper(_("Attach the file"))
 
 
 class FinalReportForm(forms.Form):
     """The final report's draft: the round's questions, the goals, the measures."""
 
     lessons = forms.CharField(
-        label="Lessons learned",
+        label=_("Lessons learned"),
         widget=forms.Textarea(attrs={"rows": 5}),
         required=False,
         max_length=10000,
-        help_text="What would you tell a collaboration starting where you started?",
+        help_text=_("What would you tell a collaboration starting where you started?"),
     )
     products = forms.CharField(
-        label="Products and resources made",
+        label=_("Products and resources made"),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         max_length=10000,
-        help_text="Toolkits, agreements, dashboards, presentations: one a line. "
-        "Share them in the resource library below.",
+        help_text=_(
+            "Toolkits, agreements, dashboards, presentations: one a line. "
+            "Share them in the resource library below."
+        ),
     )
 
     def __init__(self, *args, structure, data_initial: dict, **kwargs):
@@ -194,7 +204,7 @@ class FinalReportForm(forms.Form):
             fields[f"answer_{q.key}"] = forms.CharField(
                 label=q.prompt,
                 help_text=(q.help_text + " " if q.help_text else "")
-                + f"At most {q.word_limit} words.",
+                + gettext("At most %(n)s words.") % {"n": q.word_limit},
                 widget=forms.Textarea(attrs={"rows": 4}),
                 required=False,
                 max_length=30000,
@@ -203,13 +213,13 @@ class FinalReportForm(forms.Form):
         for goal in structure.goal_rows:
             key = str(goal.pk)
             fields[f"goal_{key}_met"] = forms.ChoiceField(
-                label=f"Was the goal “{goal.title}” met?",
-                choices=[("", "Not said yet"), *rules.GOAL_MET_CHOICES],
+                label=gettext("Was the goal “%(title)s” met?") % {"title": goal.title},
+                choices=[("", gettext("Not said yet")), *rules.GOAL_MET_CHOICES],
                 required=False,
                 initial=(goals.get(key) or {}).get("met", ""),
             )
             fields[f"goal_{key}_why"] = forms.CharField(
-                label=f"Why, for “{goal.title}”",
+                label=gettext("Why, for “%(title)s”") % {"title": goal.title},
                 widget=forms.Textarea(attrs={"rows": 2}),
                 required=False,
                 max_length=5000,
@@ -219,12 +229,20 @@ class FinalReportForm(forms.Form):
             saved = (measures.get(m.key) or {}).get("final")
             unit = f" ({m.unit})" if m.unit else ""
             fields[f"measure_{m.key}_final"] = forms.DecimalField(
-                label=f"Final value of “{m.name}”{unit}",
-                help_text=f"Baseline {m.baseline:g}, target {m.target:g}"
-                + (
-                    f"; last recorded {m.latest:g}, filled in for you."
+                label=gettext("Final value of “%(name)s”") % {"name": m.name} + unit,
+                help_text=(
+                    gettext(
+                        "Baseline %(baseline)s, target %(target)s; last recorded "
+                        "%(latest)s, filled in for you."
+                    )
+                    % {
+                        "baseline": f"{m.baseline:g}",
+                        "target": f"{m.target:g}",
+                        "latest": f"{m.latest:g}",
+                    }
                     if m.latest is not None
-                    else "."
+                    else gettext("Baseline %(baseline)s, target %(target)s.")
+                    % {"baseline": f"{m.baseline:g}", "target": f"{m.target:g}"}
                 ),
                 max_digits=12,
                 decimal_places=2,
@@ -232,7 +250,7 @@ class FinalReportForm(forms.Form):
                 initial=saved if saved not in (None, "") else m.latest,
             )
             fields[f"measure_{m.key}_note"] = forms.CharField(
-                label=f"Note on “{m.name}”",
+                label=gettext("Note on “%(name)s”") % {"name": m.name},
                 required=False,
                 max_length=2000,
                 initial=(measures.get(m.key) or {}).get("note", ""),
@@ -276,32 +294,33 @@ class FinalReportForm(forms.Form):
 
 class CommentForm(forms.Form):
     comment = forms.CharField(
-        label="Your comment for the program office",
+        label=_("Your comment for the program office"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=5000,
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper("Save the comment")
+        self.helper = _helper(_("Save the comment"))
 
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
-        choices=[("accept", "Accept the report"), ("changes", "Ask for changes")],
+        label=_("Decision"),
+        choices=[("accept", _("Accept the report")), ("changes", _("Ask for changes"))],
         widget=forms.RadioSelect,
     )
     note = forms.CharField(
-        label="Note to the organization",
+        label=_("Note to the organization"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=5000,
-        help_text="Required when asking for changes.",
+        help_text=_("Required when asking for changes."),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper("Record the decision")
+        self.helper = _helper(_("Record the decision"))
 
 
 class ResourceForm(forms.Form):
@@ -309,19 +328,20 @@ class ResourceForm(forms.Form):
     summary = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=5000,
-        help_text="What it is, who it helps, how it was made.",
+        help_text=_("What it is, who it helps, how it was made."),
     )
     kind = forms.ChoiceField(choices=Resource.Kind.choices)
     link = forms.URLField(
         required=False,
         max_length=500,
         assume_scheme="https",
-        help_text="Where it lives on the web, if it does.",
+        help_text=_("Where it lives on the web, if it does."),
     )
     file = forms.FileField(
         required=False,
-        help_text="Or its file: PDF, Word, Excel, PowerPoint, an image or CSV; "
-        "10 MB at most.",
+        help_text=_(
+            "Or its file: PDF, Word, Excel, PowerPoint, an image or CSV; 10 MB at most."
+        ),
     )
     topics = forms.MultipleChoiceField(
         required=False, widget=forms.CheckboxSelectMultiple
@@ -343,17 +363,18 @@ class ResourceForm(forms.Form):
     def clean_link(self):
         link = self.cleaned_data.get("link", "")
         if link and not rules.is_web_address(link):
-            raise forms.ValidationError("Give an address that starts with https://.")
+            raise forms.ValidationError(_("Give an address that starts with https://."))
         return link
 
 
 class ResourceReviewForm(forms.Form):
     decision = forms.ChoiceField(
-        choices=[("publish", "Publish it"), ("changes", "Ask for changes")],
+        label=_("Decision"),
+        choices=[("publish", _("Publish it")), ("changes", _("Ask for changes"))],
         widget=forms.RadioSelect,
     )
     note = forms.CharField(
-        label="Note to the author",
+        label=_("Note to the author"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
         max_length=5000,
@@ -361,13 +382,13 @@ class ResourceReviewForm(forms.Form):
 
 
 class ResourceFilterForm(forms.Form):
-    q = forms.CharField(label="Search", required=False, max_length=100)
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
     topic = forms.ChoiceField(required=False)
     sector = forms.ChoiceField(required=False)
     kind = forms.ChoiceField(required=False)
 
     def __init__(self, *args, topics=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["topic"].choices = [("", "Any topic")] + [(t, t) for t in topics]
-        self.fields["sector"].choices = [("", "Any sector"), *Sector.choices]
-        self.fields["kind"].choices = [("", "Any kind"), *Resource.Kind.choices]
+        self.fields["topic"].choices = [("", _("Any topic"))] + [(t, t) for t in topics]
+        self.fields["sector"].choices = [("", _("Any sector")), *Sector.choices]
+        self.fields["kind"].choices = [("", _("Any kind")), *Resource.Kind.choices]

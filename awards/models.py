@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from applications.models import Award, Round
 from dashmentor.choices import Sector
@@ -44,10 +45,10 @@ class Document(models.Model):
     """
 
     class Purpose(models.TextChoices):
-        LETTER = "letter", "Award letter (generated)"
-        SIGNED_LETTER = "signed_letter", "Signed award letter"
-        REPORT_ATTACHMENT = "report_attachment", "Final report attachment"
-        RESOURCE = "resource", "Resource file"
+        LETTER = "letter", _("Award letter (generated)")
+        SIGNED_LETTER = "signed_letter", _("Signed award letter")
+        REPORT_ATTACHMENT = "report_attachment", _("Final report attachment")
+        RESOURCE = "resource", _("Resource file")
 
     purpose = models.CharField(max_length=20, choices=Purpose.choices)
     file = models.FileField(upload_to=document_path, max_length=255)
@@ -87,9 +88,11 @@ class RoundTerms(models.Model):
         max_length=200, default="Your award from the DASH Mentor Program"
     )
     letter_body = models.TextField(
-        help_text="The letter's text. These words are replaced: {organization}, "
-        "{amount}, {contract_start}, {contract_end}, {mentorship}, {mentor}, "
-        "{round}, {report_due}. A blank line starts a new paragraph."
+        help_text=_(
+            "The letter's text. These words are replaced: {organization}, "
+            "{amount}, {contract_start}, {contract_end}, {mentorship}, {mentor}, "
+            "{round}, {report_due}. A blank line starts a new paragraph."
+        )
     )
     expectations = models.TextField(
         help_text="What the mentee commits to, one expectation a line."
@@ -97,8 +100,10 @@ class RoundTerms(models.Model):
     getting_started = models.TextField(
         "Getting Started links",
         blank=True,
-        help_text="One link a line: a title, a vertical bar, the address "
-        "(All In profile | https://allin.healthdoers.org/).",
+        help_text=_(
+            "One link a line: a title, a vertical bar, the address "
+            "(All In profile | https://allin.healthdoers.org/)."
+        ),
     )
     signatory_name = models.CharField(max_length=200)
     signatory_title = models.CharField(max_length=200)
@@ -109,8 +114,8 @@ class RoundTerms(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "round terms"
-        verbose_name_plural = "round terms"
+        verbose_name = _("round terms")
+        verbose_name_plural = _("round terms")
 
     def __str__(self):
         return f"Terms of {self.round}"
@@ -188,10 +193,10 @@ class AwardLetter(models.Model):
     """An award letter as issued: its text and terms frozen, its PDF kept."""
 
     class Status(models.TextChoices):
-        ISSUED = "issued", "Waiting for the organization"
-        ACCEPTED = "accepted", "Accepted by the organization"
-        COUNTERSIGNED = "countersigned", "Countersigned"
-        SUPERSEDED = "superseded", "Replaced by a newer letter"
+        ISSUED = "issued", _("Waiting for the organization")
+        ACCEPTED = "accepted", _("Accepted by the organization")
+        COUNTERSIGNED = "countersigned", _("Countersigned")
+        SUPERSEDED = "superseded", _("Replaced by a newer letter")
 
     TRANSITIONS = {
         Status.ISSUED: {Status.ACCEPTED, Status.SUPERSEDED},
@@ -293,10 +298,10 @@ class Tranche(models.Model):
     """One payment of one award, with the condition that makes it due."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for its condition"
-        DUE = "due", "Due"
-        PAID = "paid", "Paid"
-        STOPPED = "stopped", "Stopped (award withdrawn)"
+        PENDING = "pending", _("Waiting for its condition")
+        DUE = "due", _("Due")
+        PAID = "paid", _("Paid")
+        STOPPED = "stopped", _("Stopped (award withdrawn)")
 
     TRANSITIONS = {
         Status.PENDING: {Status.DUE, Status.STOPPED},
@@ -371,10 +376,10 @@ class FinalReport(models.Model):
     """A mentee organization's final report, filed once its year ends."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted for review"
-        CHANGES_REQUESTED = "changes", "Changes requested"
-        ACCEPTED = "accepted", "Accepted"
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted for review")
+        CHANGES_REQUESTED = "changes", _("Changes requested")
+        ACCEPTED = "accepted", _("Accepted")
 
     TRANSITIONS = {
         Status.DRAFT: {Status.SUBMITTED},
@@ -394,7 +399,9 @@ class FinalReport(models.Model):
     data = models.JSONField(
         default=dict,
         blank=True,
-        help_text="The draft: answers, final measures, goals met, lessons, products.",
+        help_text=_(
+            "The draft: answers, final measures, goals met, lessons, products."
+        ),
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -410,9 +417,9 @@ class FinalReportVersion(models.Model):
     program office's decision."""
 
     class Decision(models.TextChoices):
-        PENDING = "pending", "Awaiting review"
-        ACCEPTED = "accepted", "Accepted"
-        CHANGES_REQUESTED = "changes", "Changes requested"
+        PENDING = "pending", _("Awaiting review")
+        ACCEPTED = "accepted", _("Accepted")
+        CHANGES_REQUESTED = "changes", _("Changes requested")
 
     report = models.ForeignKey(
         FinalReport, on_delete=models.CASCADE, related_name="versions"
@@ -486,11 +493,11 @@ class Resource(models.Model):
     """A product or resource made in the program, published for the field."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Waiting for review"
-        CHANGES_REQUESTED = "changes", "Changes requested"
-        PUBLISHED = "published", "Published"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Waiting for review")
+        CHANGES_REQUESTED = "changes", _("Changes requested")
+        PUBLISHED = "published", _("Published")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     TRANSITIONS = {
         Status.DRAFT: {Status.SUBMITTED},
@@ -502,19 +509,19 @@ class Resource(models.Model):
     EDITABLE = (Status.DRAFT, Status.CHANGES_REQUESTED)
 
     class License(models.TextChoices):
-        CC_BY = "cc-by-4.0", "Creative Commons Attribution 4.0 (CC BY 4.0)"
-        CC_BY_SA = "cc-by-sa-4.0", "Creative Commons Attribution-ShareAlike 4.0"
-        CC_BY_NC = "cc-by-nc-4.0", "Creative Commons Attribution-NonCommercial 4.0"
-        CC0 = "cc0-1.0", "Public domain dedication (CC0 1.0)"
-        PERMISSION = "permission", "All rights reserved: reuse with permission"
+        CC_BY = "cc-by-4.0", _("Creative Commons Attribution 4.0 (CC BY 4.0)")
+        CC_BY_SA = "cc-by-sa-4.0", _("Creative Commons Attribution-ShareAlike 4.0")
+        CC_BY_NC = "cc-by-nc-4.0", _("Creative Commons Attribution-NonCommercial 4.0")
+        CC0 = "cc0-1.0", _("Public domain dedication (CC0 1.0)")
+        PERMISSION = "permission", _("All rights reserved: reuse with permission")
 
     class Kind(models.TextChoices):
-        TOOLKIT = "toolkit", "Toolkit or guide"
-        TEMPLATE = "template", "Template or agreement"
-        DATA = "data", "Data tool or dashboard"
-        CASE_STUDY = "case_study", "Case study or lessons learned"
-        PRESENTATION = "presentation", "Presentation or webinar"
-        OTHER = "other", "Other"
+        TOOLKIT = "toolkit", _("Toolkit or guide")
+        TEMPLATE = "template", _("Template or agreement")
+        DATA = "data", _("Data tool or dashboard")
+        CASE_STUDY = "case_study", _("Case study or lessons learned")
+        PRESENTATION = "presentation", _("Presentation or webinar")
+        OTHER = "other", _("Other")
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=90, unique=True)
@@ -546,7 +553,7 @@ class Resource(models.Model):
         Organization,
         blank=True,
         related_name="resources",
-        verbose_name="authors' organizations",
+        verbose_name=_("authors' organizations"),
     )
     award = models.ForeignKey(
         Award,
@@ -554,7 +561,7 @@ class Resource(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="resources",
-        help_text="The mentee organization whose final report it comes from.",
+        help_text=_("The mentee organization whose final report it comes from."),
     )
     mentorship = models.ForeignKey(
         "cohorts.Mentorship",

@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from django.utils.translation import gettext
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
@@ -36,7 +37,10 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from dashmentor.templatetags.dates import format_when
+
 from . import rules
+from .reports import funnel_label
 
 BRAND = colors.HexColor("#0b4f6c")
 GRID = colors.HexColor("#c8d1d8")
@@ -141,7 +145,9 @@ def _footer(text: str):
         canvas.setFont(regular, 8)
         canvas.setFillColor(colors.grey)
         canvas.drawString(0.8 * inch, 0.5 * inch, text)
-        canvas.drawRightString(LETTER[0] - 0.8 * inch, 0.5 * inch, f"Page {doc.page}")
+        canvas.drawRightString(
+            LETTER[0] - 0.8 * inch, 0.5 * inch, gettext("Page %(n)s") % {"n": doc.page}
+        )
         canvas.restoreState()
 
     return draw
@@ -177,7 +183,7 @@ def letter_pdf(snapshot: dict) -> bytes:
     """The award letter as a PDF, from the snapshot it was issued with."""
     s = _styles()
     story = [
-        _p("DASH Mentor Program · Data Across Sectors for Health", s["small"]),
+        _p(gettext("DASH Mentor Program · Data Across Sectors for Health"), s["small"]),
         Spacer(1, 12),
         _p(_date(snapshot["issued_on"]), s["body"]),
         Spacer(1, 8),
@@ -185,30 +191,35 @@ def letter_pdf(snapshot: dict) -> bytes:
     for line in [snapshot["organization"], *snapshot.get("address", [])]:
         story.append(_p(line, s["body"]))
     if snapshot.get("contacts"):
-        story.append(_p("Attention: " + ", ".join(snapshot["contacts"]), s["body"]))
+        story.append(
+            _p(gettext("Attention:") + " " + ", ".join(snapshot["contacts"]), s["body"])
+        )
     story += [Spacer(1, 12), _p(snapshot["subject"], s["title"])]
     for paragraph in snapshot["paragraphs"]:
         story += [_p(paragraph, s["body"]), Spacer(1, 6)]
 
-    story.append(_p("The award", s["h2"]))
+    story.append(_p(gettext("The award"), s["h2"]))
     story.append(
         _table(
             [
-                ["Amount", rules.money(snapshot["amount"])],
+                [gettext("Amount"), rules.money(snapshot["amount"])],
                 [
-                    "Contract",
-                    f"{_date(snapshot['contract_start'])} to "
-                    f"{_date(snapshot['contract_end'])}",
+                    gettext("Contract"),
+                    gettext("%(start)s to %(end)s")
+                    % {
+                        "start": _date(snapshot["contract_start"]),
+                        "end": _date(snapshot["contract_end"]),
+                    },
                 ],
-                ["Mentorship", snapshot["mentorship"]],
+                [gettext("Mentorship"), snapshot["mentorship"]],
                 [
-                    "Mentor",
+                    gettext("Mentor"),
                     ", ".join(
                         [snapshot["mentor_organization"], *snapshot.get("mentors", [])]
                     ),
                 ],
-                ["Round", snapshot["round"]],
-                ["Final report due", _date(snapshot["report_due"])],
+                [gettext("Round"), snapshot["round"]],
+                [gettext("Final report due"), _date(snapshot["report_due"])],
             ],
             s,
             widths=[1.6 * inch, 5.2 * inch],
@@ -216,8 +227,10 @@ def letter_pdf(snapshot: dict) -> bytes:
         )
     )
     if snapshot.get("tranches"):
-        story.append(_p("Payments", s["h2"]))
-        rows = [["Tranche", "Share", "Amount", "Paid"]]
+        story.append(_p(gettext("Payments"), s["h2"]))
+        rows = [
+            [gettext("Tranche"), gettext("Share"), gettext("Amount"), gettext("Paid")]
+        ]
         for t in snapshot["tranches"]:
             rows.append(
                 [
@@ -231,7 +244,7 @@ def letter_pdf(snapshot: dict) -> bytes:
             _table(rows, s, widths=[1.9 * inch, 0.7 * inch, 1.1 * inch, 3.1 * inch])
         )
     if snapshot.get("expectations"):
-        story.append(_p("What we ask of you", s["h2"]))
+        story.append(_p(gettext("What we ask of you"), s["h2"]))
         story.append(
             ListFlowable(
                 [
@@ -244,7 +257,7 @@ def letter_pdf(snapshot: dict) -> bytes:
             )
         )
     if snapshot.get("links"):
-        story.append(_p("Getting started", s["h2"]))
+        story.append(_p(gettext("Getting started"), s["h2"]))
         for title, url in snapshot["links"]:
             story.append(
                 Paragraph(
@@ -257,12 +270,13 @@ def letter_pdf(snapshot: dict) -> bytes:
     signatures = _table(
         [
             [
-                "For the DASH National Program Office",
-                f"Accepted for {snapshot['organization']}",
+                gettext("For the DASH National Program Office"),
+                gettext("Accepted for %(organization)s")
+                % {"organization": snapshot["organization"]},
             ],
             [
                 f"{snapshot['signatory_name']}\n{snapshot['signatory_title']}",
-                "Name, title and date:\n\n\n",
+                gettext("Name, title and date:") + "\n\n\n",
             ],
         ],
         s,
@@ -272,7 +286,8 @@ def letter_pdf(snapshot: dict) -> bytes:
     return _build(
         story,
         title=snapshot["subject"],
-        footer=f"Award letter {snapshot['number']} · {snapshot['organization']}",
+        footer=gettext("Award letter %(number)s · %(organization)s")
+        % {"number": snapshot["number"], "organization": snapshot["organization"]},
     )
 
 
@@ -309,8 +324,12 @@ def _bar_drawing(rows: list[tuple[str, int]], *, width=6.8 * inch) -> Drawing:
     return drawing
 
 
+def _of(done, total) -> str:
+    return gettext("%(done)s of %(total)s") % {"done": done, "total": total}
+
+
 def _hidden(value) -> str:
-    return "hidden" if value is None else str(value)
+    return gettext("hidden") if value is None else str(value)
 
 
 def funder_report_pdf(data: dict) -> bytes:
@@ -318,40 +337,55 @@ def funder_report_pdf(data: dict) -> bytes:
     s = _styles()
     as_of = dt.datetime.fromisoformat(data["computed_at"])
     story = [
-        _p("DASH Mentor Program · Report to the funder", s["small"]),
+        _p(gettext("DASH Mentor Program · Report to the funder"), s["small"]),
         _p(data["round"]["name"], s["title"]),
         _p(
-            f"Figures as of {as_of:%B} {as_of.day}, {as_of.year}, "
-            f"{as_of:%H:%M} UTC. Contracts "
-            f"{_date(data['round']['contract_start'])} to "
-            f"{_date(data['round']['contract_end'])}.",
+            gettext(
+                "Figures as of %(date)s, %(time)s UTC. Contracts %(start)s to %(end)s."
+            )
+            % {
+                "date": format_when(as_of.date(), "date"),
+                "time": f"{as_of:%H:%M}",
+                "start": _date(data["round"]["contract_start"]),
+                "end": _date(data["round"]["contract_end"]),
+            },
             s["body"],
         ),
-        _p("From application to award", s["h2"]),
-        _bar_drawing([(row["label"], row["count"]) for row in data["funnel"]]),
+        _p(gettext("From application to award"), s["h2"]),
+        _bar_drawing([(funnel_label(row), row["count"]) for row in data["funnel"]]),
     ]
     money = data["money"]
     story += [
-        _p("Awards and payments", s["h2"]),
+        _p(gettext("Awards and payments"), s["h2"]),
         _table(
             [
-                ["", "Amount"],
+                ["", gettext("Amount")],
                 [
-                    f"Budget ({money['budget_awards']} awards)",
+                    gettext("Budget (%(n)s awards)") % {"n": money["budget_awards"]},
                     rules.money(money["budget"]),
                 ],
-                [f"Awarded ({money['awards']} awards)", rules.money(money["awarded"])],
-                ["Paid", rules.money(money["paid"])],
-                ["Due, not yet paid", rules.money(money["due"])],
-                ["Still to become due", rules.money(money["pending"])],
-                ["Stopped (awards withdrawn)", rules.money(money["stopped"])],
+                [
+                    gettext("Awarded (%(n)s awards)") % {"n": money["awards"]},
+                    rules.money(money["awarded"]),
+                ],
+                [gettext("Paid"), rules.money(money["paid"])],
+                [gettext("Due, not yet paid"), rules.money(money["due"])],
+                [gettext("Still to become due"), rules.money(money["pending"])],
+                [gettext("Stopped (awards withdrawn)"), rules.money(money["stopped"])],
             ],
             s,
             widths=[4.3 * inch, 2.5 * inch],
         ),
-        _p("Participation and attendance", s["h2"]),
+        _p(gettext("Participation and attendance"), s["h2"]),
     ]
-    rows = [["Cohort", "Organizations", "Events held", "Attendance"]]
+    rows = [
+        [
+            gettext("Cohort"),
+            gettext("Organizations"),
+            gettext("Events held"),
+            gettext("Attendance"),
+        ]
+    ]
     for row in data["cohorts"]:
         rate = row["attendance"]
         rows.append(
@@ -359,7 +393,7 @@ def funder_report_pdf(data: dict) -> bytes:
                 row["name"],
                 row["organizations"],
                 row["events"],
-                "no attendance recorded" if rate is None else f"{rate}%",
+                gettext("no attendance recorded") if rate is None else f"{rate}%",
             ]
         )
     story.append(
@@ -367,57 +401,65 @@ def funder_report_pdf(data: dict) -> bytes:
     )
     goals = data["goals"]
     story += [
-        _p("Goals", s["h2"]),
+        _p(gettext("Goals"), s["h2"]),
         _table(
             [
-                ["", "Count"],
+                ["", gettext("Count")],
                 [
-                    "Work plans approved",
-                    f"{goals['plans_approved']} of {goals['organizations']}",
+                    gettext("Work plans approved"),
+                    _of(goals["plans_approved"], goals["organizations"]),
                 ],
                 [
-                    "Work-plan goals met",
-                    f"{goals['goals_met']} of {goals['goals_reported']}",
+                    gettext("Work-plan goals met"),
+                    _of(goals["goals_met"], goals["goals_reported"]),
                 ],
-                ["Work-plan goals partly met", goals["goals_partly"]],
+                [gettext("Work-plan goals partly met"), goals["goals_partly"]],
                 [
-                    "Success measures at target",
-                    f"{goals['measures_at_target']} of {goals['measures']}",
+                    gettext("Success measures at target"),
+                    _of(goals["measures_at_target"], goals["measures"]),
                 ],
                 [
-                    "Final reports accepted",
-                    f"{goals['reports_accepted']} of {goals['organizations']}",
+                    gettext("Final reports accepted"),
+                    _of(goals["reports_accepted"], goals["organizations"]),
                 ],
             ],
             s,
             widths=[4.3 * inch, 2.5 * inch],
         ),
-        _p("Surveys", s["h2"]),
+        _p(gettext("Surveys"), s["h2"]),
     ]
     if not data["surveys"]:
-        story.append(_p("No survey of this round yet.", s["body"]))
+        story.append(_p(gettext("No survey of this round yet."), s["body"]))
     for survey in data["surveys"]:
         story.append(
             _p(
-                f"{survey['title']}: {survey['completed']} of {survey['invited']} "
-                f"answered ({_hidden(survey['rate'])}%).",
+                gettext("%(title)s: %(done)s of %(total)s answered (%(rate)s%%).")
+                % {
+                    "title": survey["title"],
+                    "done": survey["completed"],
+                    "total": survey["invited"],
+                    "rate": _hidden(survey["rate"]),
+                },
                 s["body"],
             )
         )
         if survey["note"]:
             story.append(_p(survey["note"], s["small"]))
         if survey["questions"]:
-            qrows = [["Question", "Answers", "Average"]]
+            qrows = [[gettext("Question"), gettext("Answers"), gettext("Average")]]
             for q in survey["questions"]:
                 qrows.append([q["prompt"], q["answered"], _hidden(q["mean"])])
             story.append(_table(qrows, s, widths=[4.8 * inch, 0.9 * inch, 1.1 * inch]))
         story.append(Spacer(1, 6))
     affinity = data["affinity"]
     story += [
-        _p("Affinity groups", s["h2"]),
+        _p(gettext("Affinity groups"), s["h2"]),
         _p(
-            f"{affinity['collaborations']} of the round's {affinity['total']} mentee "
-            "collaborations took part in an All In affinity group"
+            gettext(
+                "%(done)s of the round's %(total)s mentee collaborations took part "
+                "in an All In affinity group"
+            )
+            % {"done": affinity["collaborations"], "total": affinity["total"]}
             + (f" ({affinity['share']}%)." if affinity["share"] is not None else "."),
             s["body"],
         ),
@@ -425,19 +467,19 @@ def funder_report_pdf(data: dict) -> bytes:
     if affinity["groups"]:
         story.append(
             _table(
-                [["Group", "Collaborations"]]
+                [[gettext("Group"), gettext("Collaborations")]]
                 + [[g["topic"], g["collaborations"]] for g in affinity["groups"]],
                 s,
                 widths=[4.8 * inch, 2.0 * inch],
             )
         )
-    story.append(_p("Resources published", s["h2"]))
+    story.append(_p(gettext("Resources published"), s["h2"]))
     if not data["resources"]:
-        story.append(_p("None yet.", s["body"]))
+        story.append(_p(gettext("None yet."), s["body"]))
     else:
         story.append(
             _table(
-                [["Title", "Kind", "Published"]]
+                [[gettext("Title"), gettext("Kind"), gettext("Published")]]
                 + [
                     [r["title"], r["kind"], _date(r["published_on"])]
                     for r in data["resources"]
@@ -449,14 +491,16 @@ def funder_report_pdf(data: dict) -> bytes:
     story.append(Spacer(1, 8))
     story.append(
         _p(
-            "Survey figures cover only groups of at least the survey's minimum "
-            "size; smaller groups are shown as hidden.",
+            gettext(
+                "Survey figures cover only groups of at least the survey's minimum "
+                "size; smaller groups are shown as hidden."
+            ),
             s["small"],
         )
     )
     return _build(
         story,
-        title=f"Funder report: {data['round']['name']}",
-        footer=f"Funder report · {data['round']['name']} · as of "
-        f"{as_of:%Y-%m-%d %H:%M} UTC",
+        title=gettext("Funder report: %(round)s") % {"round": data["round"]["name"]},
+        footer=gettext("Funder report · %(round)s · as of %(when)s UTC")
+        % {"round": data["round"]["name"], "when": f"{as_of:%Y-%m-%d %H:%M}"},
     )

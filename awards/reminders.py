@@ -9,16 +9,18 @@ Written with an idempotency key naming the award, the due date and the stage
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from applications.models import Award
 from cohorts.models import CohortMember
 from notifications import rules as reminder_rules
 from notifications.models import Kind
-from notifications.reminders import Offsets, Outgoing
+from notifications.reminders import Offsets, Outgoing, left_lazy, left_text
 
 from .models import FinalReport, RoundTerms
 
@@ -72,7 +74,7 @@ def final_report_reminders(now: dt.datetime, offsets: Offsets) -> list[Outgoing]
         )
         if stage is None:
             continue
-        left = reminder_rules.time_left(due_at, now)
+        left = left_lazy(due_at, now)
         seen = set()
         for member in award.members.all():
             user = member.user
@@ -85,7 +87,7 @@ def final_report_reminders(now: dt.datetime, offsets: Offsets) -> list[Outgoing]
                     kind=Kind.AWARD_MILESTONE,
                     to_email=email,
                     recipient=user,
-                    subject=f"Your final report is due in {left}",
+                    subject=partial(_report_subject, due_at, now),
                     template="awards_report_reminder",
                     context={
                         "name": member.name,
@@ -101,3 +103,9 @@ def final_report_reminders(now: dt.datetime, offsets: Offsets) -> list[Outgoing]
                 )
             )
     return out
+
+
+def _report_subject(due_at, now) -> str:
+    return gettext("Your final report is due in %(left)s") % {
+        "left": left_text(due_at, now)
+    }

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from affinity import selectors as affinity_selectors
 from affinity.models import Cycle
@@ -29,6 +30,20 @@ from .models import FinalReport, FinalReportVersion, FunderReportCache, Resource
 
 MAX_AGE = dt.timedelta(hours=1)
 VERSION = 1
+
+
+FUNNEL_LABELS = {
+    "applied": _("Applied"),
+    "eligible": _("Eligible"),
+    "reviewed": _("Reviewed"),
+    "accepted": _("Accepted"),
+    "awarded": _("Awarded"),
+}
+
+
+def funnel_label(row: dict) -> str:
+    """A funnel row's label in the reader's language (the kept one otherwise)."""
+    return str(FUNNEL_LABELS.get(row.get("key"), row["label"]))
 
 
 def _funnel(round_: Round) -> list[dict]:

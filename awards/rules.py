@@ -12,15 +12,21 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
+from django.utils.translation import gettext_lazy as _
+
 CENT = Decimal("0.01")
 HUNDRED = Decimal("100")
 
 # --- money ---
 
-SCHEDULE_NOT_100 = "The tranches must add up to 100%; these add up to {total}%."
-SCHEDULE_EMPTY = "A payment schedule needs at least one tranche."
-SCHEDULE_NO_CONDITION = "Tranche {n} ({label}) needs a condition that makes it due."
-SCHEDULE_PERCENT_RANGE = "Tranche {n} ({label}) must be more than 0% and at most 100%."
+# xgettext:no-python-format
+SCHEDULE_NOT_100 = _("The tranches must add up to 100%; these add up to {total}%.")
+SCHEDULE_EMPTY = _("A payment schedule needs at least one tranche.")
+SCHEDULE_NO_CONDITION = _("Tranche {n} ({label}) needs a condition that makes it due.")
+# xgettext:no-python-format
+SCHEDULE_PERCENT_RANGE = _(
+    "Tranche {n} ({label}) must be more than 0% and at most 100%."
+)
 
 
 def cents(value: Decimal) -> Decimal:
@@ -129,8 +135,8 @@ PLACEHOLDERS = (
     "report_due",
 )
 _PLACEHOLDER = re.compile(r"\{(" + "|".join(PLACEHOLDERS) + r")\}")
-UNKNOWN_PLACEHOLDER = "Unknown word in braces: {words}. Use only {known}."
-BAD_LINK = "Line {n} is not “title | https://address”: {line}"
+UNKNOWN_PLACEHOLDER = _("Unknown word in braces: {words}. Use only {known}.")
+BAD_LINK = _("Line {n} is not “title | https://address”: {line}")
 
 
 def fill(text: str, values: Mapping[str, str]) -> str:
@@ -187,19 +193,19 @@ def long_date(day: dt.date) -> str:
 
 # --- files ---
 
-FILE_EMPTY = "The file is empty."
-FILE_TOO_LARGE = "The file is {size}; files may be at most {limit}."
-FILE_EXECUTABLE = "Programs and scripts cannot be uploaded."
-FILE_MACROS = "Office files with macros cannot be uploaded; save it without macros."
-FILE_UNKNOWN = (
+FILE_EMPTY = _("The file is empty.")
+FILE_TOO_LARGE = _("The file is {size}; files may be at most {limit}.")
+FILE_EXECUTABLE = _("Programs and scripts cannot be uploaded.")
+FILE_MACROS = _("Office files with macros cannot be uploaded; save it without macros.")
+FILE_UNKNOWN = _(
     "This kind of file cannot be uploaded. Upload a PDF, a Word, Excel or "
     "PowerPoint file, an image (PNG, JPEG, GIF, WebP) or a CSV file."
 )
-FILE_NAME_MISMATCH = (
+FILE_NAME_MISMATCH = _(
     "The file's name ends in “{given}” but its content is {kind}: rename it "
     "to end in {expected}, or upload the file you meant."
 )
-FILE_NOT_ALLOWED_HERE = "{kind} cannot be uploaded here: upload {allowed}."
+FILE_NOT_ALLOWED_HERE = _("{kind} cannot be uploaded here: upload {allowed}.")
 
 
 @dataclass(frozen=True)
@@ -435,16 +441,16 @@ def sniff_bytes(data: bytes) -> str | None:
 # --- final reports ---
 
 GOAL_MET_CHOICES = (
-    ("met", "Met"),
-    ("partly", "Partly met"),
-    ("not_met", "Not met"),
+    ("met", _("Met")),
+    ("partly", _("Partly met")),
+    ("not_met", _("Not met")),
 )
-REPORT_ANSWER_MISSING = "Answer “{prompt}”."
-REPORT_ANSWER_TOO_LONG = "“{prompt}” is {words} words; the limit is {limit}."
-REPORT_GOAL_MISSING = "Say whether the goal “{title}” was met."
-REPORT_GOAL_WHY = "Say why the goal “{title}” was {status}."
-REPORT_MEASURE_MISSING = "Give the final value of “{name}”."
-REPORT_LESSONS_MISSING = "Share the lessons you learned."
+REPORT_ANSWER_MISSING = _("Answer “{prompt}”.")
+REPORT_ANSWER_TOO_LONG = _("“{prompt}” is {words} words; the limit is {limit}.")
+REPORT_GOAL_MISSING = _("Say whether the goal “{title}” was met.")
+REPORT_GOAL_WHY = _("Say why the goal “{title}” was {status}.")
+REPORT_MEASURE_MISSING = _("Give the final value of “{name}”.")
+REPORT_LESSONS_MISSING = _("Share the lessons you learned.")
 
 
 def word_count(text: str) -> int:

@@ -335,7 +335,7 @@ def report_snapshot(report: FinalReport, *, structure: ReportStructure) -> dict:
     answers = data.get("answers", {})
     goal_data = data.get("goals", {})
     measure_data = data.get("measures", {})
-    met_labels = dict(rules.GOAL_MET_CHOICES)
+    met_labels = {key: str(label) for key, label in rules.GOAL_MET_CHOICES}
     award = report.award
     return {
         "organization": award.application.organization.name,

@@ -15,6 +15,7 @@ import hashlib
 import logging
 import secrets
 from decimal import Decimal
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,6 +25,7 @@ from django.db.models import F, Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from applications.models import Award, Round
 from cohorts.models import CohortMember, WorkPlanVersion
@@ -56,44 +58,46 @@ logger = logging.getLogger(__name__)
 LETTER_STATUSES = (Award.Status.OFFERED, Award.Status.ACCEPTED, Award.Status.CONTRACTED)
 LEAVING = tuple(placement_services.LEAVING)
 
-LETTER_AWARD_CLOSED = "A letter cannot be issued for an award that is {status}."
-LETTER_ALREADY_COUNTERSIGNED = (
+LETTER_AWARD_CLOSED = _("A letter cannot be issued for an award that is {status}.")
+LETTER_ALREADY_COUNTERSIGNED = _(
     "The letter in force is countersigned: the contract is signed. A new letter "
     "cannot replace it."
 )
-LETTER_NOT_CURRENT = "This letter was replaced by a newer one; open the newer one."
-LETTER_NOT_ACCEPTED = (
+LETTER_NOT_CURRENT = _("This letter was replaced by a newer one; open the newer one.")
+LETTER_NOT_ACCEPTED = _(
     "The organization has not accepted this letter yet: it can be countersigned "
     "once they accept it or upload a signed copy."
 )
-LETTER_SIGNED_ALREADY = "This letter is countersigned: its signed copy stays as it is."
-NOT_A_SIGNATORY = (
+LETTER_SIGNED_ALREADY = _(
+    "This letter is countersigned: its signed copy stays as it is."
+)
+NOT_A_SIGNATORY = _(
     "Only the organization's primary or secondary contact can accept the letter."
 )
-SCHEDULE_IN_USE = (
+SCHEDULE_IN_USE = _(
     "The payment schedule is in use: {count} award(s) of this round have their "
     "tranches. It can no longer change."
 )
-PAYMENT_ALREADY = "This tranche is already paid ({amount} on {date}, {reference})."
-PAYMENT_NOT_DUE = "This tranche is not due: it is {status}."
-PAYMENT_AWARD_LEFT = "The award is {status}: its unpaid tranches are stopped."
-PAYMENT_OVER_DUE = "{amount} is more than the {due} due for this tranche."
-PAYMENT_NOT_POSITIVE = "A payment must be more than $0.00."
-PAYMENT_FUTURE = "A payment cannot be dated after today."
-PAYMENT_OVER_AWARD = (
+PAYMENT_ALREADY = _("This tranche is already paid ({amount} on {date}, {reference}).")
+PAYMENT_NOT_DUE = _("This tranche is not due: it is {status}.")
+PAYMENT_AWARD_LEFT = _("The award is {status}: its unpaid tranches are stopped.")
+PAYMENT_OVER_DUE = _("{amount} is more than the {due} due for this tranche.")
+PAYMENT_NOT_POSITIVE = _("A payment must be more than $0.00.")
+PAYMENT_FUTURE = _("A payment cannot be dated after today.")
+PAYMENT_OVER_AWARD = _(
     "This payment would take the award's payments past its {amount}: refused."
 )
-REPORT_NOT_EDITABLE = "The final report is {status}: it cannot change now."
-REPORT_NOTHING_TO_COMMENT = "There is no submitted version waiting for a comment."
-REPORT_NOTHING_TO_DECIDE = "There is no submitted version waiting for a decision."
-REPORT_NOTE_REQUIRED = "Say what should change."
-REPORT_AWARD_NOT_ACTIVE = "The award is {status}: it has no final report to file."
-REPORT_TOO_MANY_FILES = "A final report can have at most {n} attachments."
-RESOURCE_NOT_EDITABLE = "This resource is {status}: it cannot change now."
-RESOURCE_NEEDS_CONTENT = "Give a link to the resource or upload its file."
-RESOURCE_NOT_SUBMITTED = "This resource is not waiting for review: it is {status}."
-RESOURCE_NOT_PUBLISHED = "Only a published resource can be withdrawn."
-RESOURCE_NOTE_REQUIRED = "Say what should change before it is published."
+REPORT_NOT_EDITABLE = _("The final report is {status}: it cannot change now.")
+REPORT_NOTHING_TO_COMMENT = _("There is no submitted version waiting for a comment.")
+REPORT_NOTHING_TO_DECIDE = _("There is no submitted version waiting for a decision.")
+REPORT_NOTE_REQUIRED = _("Say what should change.")
+REPORT_AWARD_NOT_ACTIVE = _("The award is {status}: it has no final report to file.")
+REPORT_TOO_MANY_FILES = _("A final report can have at most {n} attachments.")
+RESOURCE_NOT_EDITABLE = _("This resource is {status}: it cannot change now.")
+RESOURCE_NEEDS_CONTENT = _("Give a link to the resource or upload its file.")
+RESOURCE_NOT_SUBMITTED = _("This resource is not waiting for review: it is {status}.")
+RESOURCE_NOT_PUBLISHED = _("Only a published resource can be withdrawn.")
+RESOURCE_NOTE_REQUIRED = _("Say what should change before it is published.")
 
 REPORT_MAX_ATTACHMENTS = 10
 
@@ -117,6 +121,15 @@ def _contacts(award: Award) -> list[CohortMember]:
             role__in=[CohortMember.Role.PRIMARY, CohortMember.Role.SECONDARY],
         ).select_related("user")
     )
+
+
+def _fill(message, values: dict) -> str:
+    return str(message) % values
+
+
+def _words(message, **values):
+    """A subject made in its reader's language when the message is written."""
+    return partial(_fill, message, values)
 
 
 def _tell(members, *, key: str, subject: str, template: str, context: dict) -> None:
@@ -563,7 +576,11 @@ def tranches_update(*, award: Award, now=None) -> int:
         round_ = award.application.round
         _tell_office(
             key=f"tranche-due:{tranche.pk}",
-            subject=f"Payment due: {award.organization.name}, {tranche.label}",
+            subject=_words(
+                _("Payment due: %(organization)s, %(tranche)s"),
+                organization=award.organization.name,
+                tranche=tranche.label,
+            ),
             template="awards_tranche_due",
             context={
                 "organization": award.organization.name,
@@ -935,7 +952,7 @@ def letter_countersign(*, letter: AwardLetter, by, now=None) -> AwardLetter:
     _tell(
         _contacts(award),
         key=f"award-letter-countersigned:{letter.pk}",
-        subject="Your award letter is countersigned",
+        subject=_("Your award letter is countersigned"),
         template="awards_letter_countersigned",
         context={
             "organization": award.organization.name,
@@ -1069,7 +1086,10 @@ def report_submit(*, award: Award, by, now=None) -> FinalReportVersion:
         message_enqueue(
             kind=Kind.GENERAL,
             to_email=mentor.email,
-            subject=f"Final report to comment: {award.organization.name}",
+            subject=_words(
+                _("Final report to comment: %(organization)s"),
+                organization=award.organization.name,
+            ),
             template="awards_report_submitted",
             context={
                 "organization": award.organization.name,
@@ -1081,7 +1101,10 @@ def report_submit(*, award: Award, by, now=None) -> FinalReportVersion:
         )
     _tell_office(
         key=f"final-report:{version.pk}",
-        subject=f"Final report submitted: {award.organization.name}",
+        subject=_words(
+            _("Final report submitted: %(organization)s"),
+            organization=award.organization.name,
+        ),
         template="awards_report_submitted",
         context={
             "organization": award.organization.name,
@@ -1185,9 +1208,9 @@ def report_decide(
     _tell(
         _contacts(award),
         key=f"final-report-decision:{version.pk}",
-        subject="Your final report is accepted"
+        subject=_("Your final report is accepted")
         if accept
-        else "Your final report: changes requested",
+        else _("Your final report: changes requested"),
         template="awards_report_decision",
         context={
             "accepted": accept,
@@ -1368,7 +1391,7 @@ def resource_submit(*, resource: Resource, by) -> Resource:
     )
     _tell_office(
         key=f"resource-submitted:{resource.pk}:{resource.updated_at:%Y%m%d%H%M%S}",
-        subject=f"Resource to review: {resource.title}",
+        subject=_words(_("Resource to review: %(title)s"), title=resource.title),
         template="awards_resource_submitted",
         context={"title": resource.title, "path": reverse("resources:review-list")},
     )
@@ -1421,9 +1444,12 @@ def resource_review(
         message_enqueue(
             kind=Kind.GENERAL,
             to_email=owner.email,
-            subject=f"Your resource is published: {resource.title}"
-            if publish
-            else f"Your resource: changes requested: {resource.title}",
+            subject=_words(
+                _("Your resource is published: %(title)s")
+                if publish
+                else _("Your resource: changes requested: %(title)s"),
+                title=resource.title,
+            ),
             template="awards_resource_review",
             context={
                 "published": publish,

@@ -16,6 +16,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from applications.models import Round
@@ -96,7 +97,7 @@ def letter_template(request, round_id):
             except ValidationError as exc:
                 form_add_errors(form, exc)
             else:
-                messages.success(request, "The letter template is saved.")
+                messages.success(request, gettext("The letter template is saved."))
                 return redirect("awards:letter-template", round_.pk)
         status = 400
     return render(
@@ -147,7 +148,7 @@ def schedule(request, round_id):
             except ValidationError as exc:
                 errors = exc.messages
             else:
-                messages.success(request, "The payment schedule is saved.")
+                messages.success(request, gettext("The payment schedule is saved."))
                 return redirect("awards:schedule", round_.pk)
         status = 400
     in_use = Tranche.objects.filter(award__application__round=round_).exists()
@@ -187,7 +188,9 @@ def report_questions(request, round_id):
             services.report_questions_save(
                 round_=round_, questions=rows, by=request.user
             )
-            messages.success(request, "The final report's questions are saved.")
+            messages.success(
+                request, gettext("The final report's questions are saved.")
+            )
             return redirect("awards:report-questions", round_.pk)
         status = 400
     return render(
@@ -280,8 +283,11 @@ def tranche_pay(request, tranche_id):
             else:
                 messages.success(
                     request,
-                    f"{rules.money(form.cleaned_data['amount'])} paid to "
-                    f"{tranche.award.application.organization.name} is recorded.",
+                    gettext("%(amount)s paid to %(organization)s is recorded.")
+                    % {
+                        "amount": rules.money(form.cleaned_data["amount"]),
+                        "organization": tranche.award.application.organization.name,
+                    },
                 )
                 return redirect("awards:payments", tranche.award.application.round_id)
         status = 400
@@ -308,16 +314,19 @@ def funder_report(request, round_id):
             "data": data,
             "as_of": as_of,
             "funnel_chart": bar_chart_svg(
-                "From application to award",
-                [(row["label"], row["count"]) for row in data["funnel"]],
+                gettext("From application to award"),
+                [(reports.funnel_label(row), row["count"]) for row in data["funnel"]],
             ),
+            "funnel_rows": [
+                (reports.funnel_label(row), row["count"]) for row in data["funnel"]
+            ],
             "money_rows": [
-                ("Budget", data["money"]["budget"]),
-                ("Awarded", data["money"]["awarded"]),
-                ("Paid", data["money"]["paid"]),
-                ("Due, not yet paid", data["money"]["due"]),
-                ("Still to become due", data["money"]["pending"]),
-                ("Stopped (awards withdrawn)", data["money"]["stopped"]),
+                (gettext("Budget"), data["money"]["budget"]),
+                (gettext("Awarded"), data["money"]["awarded"]),
+                (gettext("Paid"), data["money"]["paid"]),
+                (gettext("Due, not yet paid"), data["money"]["due"]),
+                (gettext("Still to become due"), data["money"]["pending"]),
+                (gettext("Stopped (awards withdrawn)"), data["money"]["stopped"]),
             ],
         },
     )
@@ -348,7 +357,7 @@ def funder_report_csv(request, round_id):
 def funder_report_refresh(request, round_id):
     round_ = _round(round_id)
     services.funder_report_refresh(round_=round_)
-    messages.success(request, "The figures are computed again, as of now.")
+    messages.success(request, gettext("The figures are computed again, as of now."))
     return redirect("awards:funder-report", round_.pk)
 
 
@@ -403,7 +412,8 @@ def letter_issue(request, award_id):
     else:
         messages.success(
             request,
-            f"Letter {letter.number} is issued and on its way to the organization.",
+            gettext("Letter %(number)s is issued and on its way to the organization.")
+            % {"number": letter.number},
         )
     return redirect("awards:award", award.pk)
 
@@ -447,7 +457,7 @@ def letter_accept(request, award_id):
     except ValidationError as exc:
         messages_add_errors(request, exc)
     else:
-        messages.success(request, "You accepted the award letter. Thank you!")
+        messages.success(request, gettext("You accepted the award letter. Thank you!"))
     return redirect("awards:award", award.pk)
 
 
@@ -465,7 +475,7 @@ def letter_upload(request, award_id):
         except ValidationError as exc:
             form_add_errors(form, exc)
         else:
-            messages.success(request, "The signed letter is uploaded.")
+            messages.success(request, gettext("The signed letter is uploaded."))
             return redirect("awards:award", award.pk)
     context = _award_context(request, award)
     context["signed_form"] = form
@@ -482,7 +492,7 @@ def letter_countersign(request, award_id):
         messages_add_errors(request, exc)
     else:
         messages.success(
-            request, "The letter is countersigned: the contract is signed."
+            request, gettext("The letter is countersigned: the contract is signed.")
         )
     return redirect("awards:award", award.pk)
 
@@ -547,7 +557,7 @@ def report(request, award_id):
             else:
                 if "submit" in request.POST:
                     return _submit(request, award)
-                messages.success(request, "Your draft is saved.")
+                messages.success(request, gettext("Your draft is saved."))
                 return redirect("awards:report", award.pk)
         status = 400
     return render(
@@ -567,8 +577,11 @@ def _submit(request, award):
     else:
         messages.success(
             request,
-            f"Version {version.number} of your final report is submitted: your "
-            "mentor and the program office have it.",
+            gettext(
+                "Version %(number)s of your final report is submitted: your "
+                "mentor and the program office have it."
+            )
+            % {"number": version.number},
         )
     return redirect("awards:report", award.pk)
 
@@ -597,7 +610,7 @@ def report_comment(request, award_id):
         except ValidationError as exc:
             form_add_errors(form, exc)
         else:
-            messages.success(request, "Your comment is saved.")
+            messages.success(request, gettext("Your comment is saved."))
             return redirect("awards:report", award.pk)
     context = _report_context(request, award, comment_form=form)
     context["form"] = forms.FinalReportForm(
@@ -625,9 +638,9 @@ def report_decide(request, award_id):
         else:
             messages.success(
                 request,
-                "The final report is accepted: its payment is due."
+                gettext("The final report is accepted: its payment is due.")
                 if accept
-                else "Changes are requested: the organization is told.",
+                else gettext("Changes are requested: the organization is told."),
             )
             return redirect("awards:report", award.pk)
     context = _report_context(request, award, decision_form=form)
@@ -673,7 +686,7 @@ def report_attach(request, award_id):
         except ValidationError as exc:
             form_add_errors(form, exc)
         else:
-            messages.success(request, "The file is attached.")
+            messages.success(request, gettext("The file is attached."))
             return redirect("awards:report", award.pk)
     context = _report_context(request, award, attachment_form=form)
     context["form"] = forms.FinalReportForm(
@@ -698,7 +711,7 @@ def report_detach(request, award_id, attachment_id):
     except ValidationError as exc:
         messages_add_errors(request, exc)
     else:
-        messages.success(request, "The file is taken off the report.")
+        messages.success(request, gettext("The file is taken off the report."))
     return redirect("awards:report", award.pk)
 
 

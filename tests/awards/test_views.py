@@ -77,7 +77,7 @@ def test_a_colleague_cannot_accept_and_nothing_changes(a, client_as):
     response = colleague.post(
         reverse("awards:letter-accept", args=[a.award.pk]), follow=True
     )
-    assert services.NOT_A_SIGNATORY in text(response)
+    assert str(services.NOT_A_SIGNATORY) in text(response)
     assert AwardLetter.objects.get(award=a.award).status == AwardLetter.Status.ISSUED
 
 
@@ -338,7 +338,7 @@ def test_a_resource_form_without_link_or_file_stays_a_draft(a, client_as):
         },
         follow=True,
     )
-    assert services.RESOURCE_NEEDS_CONTENT in text(response)
+    assert str(services.RESOURCE_NEEDS_CONTENT) in text(response)
     assert Resource.objects.get().status == Resource.Status.DRAFT
 
 
