@@ -1,4 +1,5 @@
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
 
 from dashmentor.admin import SavesChangesOnly, StatusGateForm
 
@@ -29,7 +30,7 @@ class GroupMemberInline(admin.TabularInline):
 
 
 @admin.register(Group)
-class GroupAdmin(SavesChangesOnly, admin.ModelAdmin):
+class GroupAdmin(SavesChangesOnly, TranslationAdmin):
     list_display = ["topic", "cycle", "cadence", "capacity"]
     list_filter = ["cycle"]
     search_fields = ["topic"]

@@ -182,6 +182,77 @@ GROUPS = [
     ),
 ]
 
+# The same groups in Spanish: slug -> (topic, description, learning goals).
+GROUPS_ES = {
+    "health-housing": (
+        "Aprovechar los datos de salud y de vivienda",
+        "Profesionales del sector de la vivienda y sus socios de salud que "
+        "integran datos sobre personas sin hogar, vivienda y salud para mejorar "
+        "los resultados de las poblaciones vulnerables.",
+        "Identificar los datos que tiene cada socio y quién puede compartirlos.\n"
+        "Aprender cómo el acceso coordinado y la priorización de vivienda usan "
+        "datos vinculados.\n"
+        "Salir con un paso para compartir datos que sirva de modelo al resto de "
+        "nuestros socios.",
+    ),
+    "behavioral-health": (
+        "Integración de datos de salud conductual",
+        "Incorporar los datos de salud conductual al intercambio de datos "
+        "comunitario, respetando el reglamento 42 CFR Parte 2 y a las personas "
+        "que los datos describen.",
+        "Comprender los modelos de consentimiento para los datos de salud "
+        "conductual.\n"
+        "Comparar enfoques de integración que han funcionado en otros lugares.",
+    ),
+    "care-coordination": (
+        "Coordinación de servicios e Intercambio de Información Comunitaria",
+        "Para las United Way, las líneas 211 y sus socios que coordinan servicios "
+        "entre la salud y los servicios sociales.",
+        "Diseñar un flujo de referidos con seguimiento de circuito cerrado.\n"
+        "Conocer modelos de negocio sostenibles para las alianzas de datos del "
+        "211.",
+    ),
+    "data-law": (
+        "Derecho y gobernanza de datos",
+        "El aspecto legal de compartir datos: HIPAA, FERPA, los acuerdos para "
+        "compartir datos y las estructuras de gobernanza, en lenguaje sencillo.",
+        "Redactar el esquema de un acuerdo para compartir datos.\n"
+        "Saber qué preguntas llevar a la asesoría legal.",
+    ),
+    "community-indicators": (
+        "Tableros de indicadores comunitarios",
+        "Elegir, construir y mantener tableros de indicadores comunitarios que "
+        "los residentes y los socios realmente usen.",
+        "Seleccionar los indicadores con la comunidad, no para ella.\n"
+        "Lograr datos de calidad y mantener el tablero al día.",
+    ),
+    "community-voice": (
+        "La voz de la comunidad en el centro y la participación de personas con "
+        "experiencia vivida",
+        "Colaborar de manera auténtica con los miembros de la comunidad en la "
+        "medición, con el Desafío de Consultoría como método.",
+        "Practicar la creación conjunta de indicadores con personas con "
+        "experiencia vivida.\n"
+        "Reconocer que este trabajo es difícil y que no puede hacerse de forma "
+        "aislada.",
+    ),
+    "reimagining-technology": (
+        "Reimaginar la tecnología para la salud comunitaria",
+        "Estándares abiertos y directorios de recursos: qué tecnología sirve a "
+        "las personas y cómo lograrla juntos.",
+        "Comprender los estándares de datos abiertos para referidos.\n"
+        "Identificar una suposición sobre la tecnología que se pueda poner a "
+        "prueba.",
+    ),
+    "accountable-communities": (
+        "Comunidades Responsables de la Salud",
+        "Gobernanza, voz de la comunidad y modelos de negocio sostenibles para "
+        "las comunidades responsables de la salud.",
+        "Comparar estructuras de gobernanza.\n"
+        "Explorar fondos de resiliencia y ahorros compartidos.",
+    ),
+}
+
 EXPECTATIONS = (
     "Read the short pre-read and answer the pre-assessment survey.",
     "Come with a challenge from your own work; cameras on when you can; share "
@@ -189,6 +260,15 @@ EXPECTATIONS = (
     "Try one idea before the next meeting and keep talking in the All In "
     "Online Community.",
 )
+
+EXPECTATIONS_ES = (
+    "Lea la breve lectura previa y responda la encuesta de evaluación inicial.",
+    "Traiga un desafío de su propio trabajo; encienda la cámara cuando pueda; "
+    "dé espacio a los demás.",
+    "Pruebe una idea antes de la próxima reunión y siga la conversación en la "
+    "Comunidad en Línea de All In.",
+)
+CADENCE = ("Monthly, second or third week", "Mensual, segunda o tercera semana")
 
 # Organizations of the All In members outside the program: (name, type, sector).
 MEMBER_ORGS = [
@@ -463,6 +543,9 @@ def _exit_survey(ctx: DemoContext, staff, spec: CycleSpec) -> Survey:
         kind=Survey.Kind.EXIT,
         defaults={
             "description": "Program feedback at the end of the mentorship year.",
+            "title_es": f"Encuesta de salida del equipo mentoreado, {year}",
+            "description_es": "Su opinión sobre el programa al final del año de "
+            "mentoría.",
             "round": ctx.rounds.get("historical"),
             "audience": Survey.Audience.ROUND,
             "opens_at": _at(dt.date(year, 11, 15), 9),
@@ -474,36 +557,49 @@ def _exit_survey(ctx: DemoContext, staff, spec: CycleSpec) -> Survey:
     )
     if not created:
         return survey
-    section = Section.objects.create(survey=survey, order=1, title="Affinity groups")
+    section = Section.objects.create(
+        survey=survey, order=1, title="Affinity groups", title_es="Grupos de afinidad"
+    )
     questions = {}
-    for order, (key, prompt, choices) in enumerate(
+    for order, (key, prompt, prompt_es, choices) in enumerate(
         [
             (
                 rules.PARTICIPATION_KEY,
                 "Did you take part in an All In Affinity Group this year?",
+                "¿Participó en un Grupo de Afinidad de All In este año?",
                 [
-                    (rules.TOOK_PART, "I took part"),
-                    (rules.DID_NOT_TAKE_PART, "I did not take part"),
+                    (rules.TOOK_PART, "I took part", "Participé"),
+                    (rules.DID_NOT_TAKE_PART, "I did not take part", "No participé"),
                 ],
             ),
             (
                 rules.PLANS_KEY,
                 "Do you plan to take part in future Affinity Group rounds?",
+                "¿Piensa participar en futuros ciclos de los Grupos de Afinidad?",
                 [
-                    (rules.PLAN_CONTINUE, "I plan to continue"),
-                    (rules.PLAN_JOIN, "I plan to join"),
-                    (rules.NO_PLANS, "No plans"),
+                    (rules.PLAN_CONTINUE, "I plan to continue", "Pienso continuar"),
+                    (rules.PLAN_JOIN, "I plan to join", "Pienso unirme"),
+                    (rules.NO_PLANS, "No plans", "No tengo planes"),
                 ],
             ),
         ],
         start=1,
     ):
         question = Question.objects.create(
-            section=section, order=order, key=key, kind="single", prompt=prompt
+            section=section,
+            order=order,
+            key=key,
+            kind="single",
+            prompt=prompt,
+            prompt_es=prompt_es,
         )
-        for c_order, (value, label) in enumerate(choices, start=1):
+        for c_order, (value, label, label_es) in enumerate(choices, start=1):
             Choice.objects.create(
-                question=question, order=c_order, value=value, label=label
+                question=question,
+                order=c_order,
+                value=value,
+                label=label,
+                label_es=label_es,
             )
         questions[key] = question
     pairs = (
@@ -566,7 +662,14 @@ def _seed_cycle(ctx: DemoContext, spec: CycleSpec, outsiders, collaborations) ->
                 "expectations_before": EXPECTATIONS[0],
                 "expectations_during": EXPECTATIONS[1],
                 "expectations_after": EXPECTATIONS[2],
-                "cadence": "Monthly, second or third week",
+                "cadence": CADENCE[0],
+                "topic_es": GROUPS_ES[slug][0],
+                "description_es": GROUPS_ES[slug][1],
+                "learning_goals_es": GROUPS_ES[slug][2],
+                "expectations_before_es": EXPECTATIONS_ES[0],
+                "expectations_during_es": EXPECTATIONS_ES[1],
+                "expectations_after_es": EXPECTATIONS_ES[2],
+                "cadence_es": CADENCE[1],
                 "capacity": capacity,
             },
         )

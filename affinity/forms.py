@@ -12,6 +12,11 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from dashmentor.bilingual import (
+    BilingualFormMixin,
+    bilingual_fields,
+    bilingual_options,
+)
 from dashmentor.rows import kept_minute
 
 from .models import Group, GroupMember, LeaderCheckIn, Meeting
@@ -25,30 +30,36 @@ def _helper(label: str) -> FormHelper:
     return helper
 
 
-class GroupForm(forms.ModelForm):
+class GroupForm(BilingualFormMixin, forms.ModelForm):
     """What the leaders draft for the participants."""
 
     class Meta:
         model = Group
-        fields = [
-            "description",
-            "learning_goals",
-            "expectations_before",
-            "expectations_during",
-            "expectations_after",
-            "cadence",
-            "capacity",
-        ]
-        widgets = {
-            name: forms.Textarea(attrs={"rows": 4})
-            for name in [
+        fields = bilingual_fields(
+            Group,
+            [
                 "description",
                 "learning_goals",
                 "expectations_before",
                 "expectations_during",
                 "expectations_after",
-            ]
-        }
+                "cadence",
+                "capacity",
+            ],
+        )
+        widgets = bilingual_options(
+            Group,
+            {
+                name: forms.Textarea(attrs={"rows": 4})
+                for name in [
+                    "description",
+                    "learning_goals",
+                    "expectations_before",
+                    "expectations_during",
+                    "expectations_after",
+                ]
+            },
+        )
         labels = {
             "capacity": _("Capacity"),
             "cadence": _("Cadence"),
@@ -58,12 +69,16 @@ class GroupForm(forms.ModelForm):
             "expectations_during": _("Expectations during meetings"),
             "expectations_after": _("Expectations after meetings"),
         }
-        help_texts = {
-            "learning_goals": _(
-                "One goal a line; participants read these to decide whether to join."
-            ),
-            "capacity": _("Requests beyond it go on the waitlist."),
-        }
+        help_texts = bilingual_options(
+            Group,
+            {
+                "learning_goals": _(
+                    "One goal a line; participants read these to decide whether "
+                    "to join."
+                ),
+                "capacity": _("Requests beyond it go on the waitlist."),
+            },
+        )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

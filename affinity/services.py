@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dashmentor import broker
+from dashmentor.bilingual import bilingual_fields, stored_text
 from dashmentor.services import audit_record
 from dashmentor.status import status_check, status_move, status_refusal
 from notifications.models import Kind
@@ -236,14 +237,20 @@ def membership_leave(*, member: GroupMember, by) -> GroupMember:
 
 # --- The group's page ------------------------------------------------------------
 
-GROUP_EDITABLE = (
-    "description",
-    "learning_goals",
-    "expectations_before",
-    "expectations_during",
-    "expectations_after",
-    "cadence",
-    "capacity",
+# Each text in English and in Spanish (``description_en``, ``description_es``).
+GROUP_EDITABLE = tuple(
+    bilingual_fields(
+        Group,
+        [
+            "description",
+            "learning_goals",
+            "expectations_before",
+            "expectations_during",
+            "expectations_after",
+            "cadence",
+            "capacity",
+        ],
+    )
 )
 
 
@@ -263,7 +270,15 @@ def group_update(*, group: Group, by, **fields) -> Group:
         if name not in GROUP_EDITABLE:
             raise ValueError(f"{name} is not editable here")
         setattr(group, name, value)
-    changed = {k: v for k, v in fields.items() if before[k] != v}
+    changed = {
+        k: v
+        for k, v in fields.items()
+        if (
+            stored_text(before[k]) != stored_text(v)
+            if k != "capacity"
+            else before[k] != v
+        )
+    }
     if changed:
         group.save(update_fields=list(changed))
         audit_record(
@@ -539,46 +554,101 @@ def group_email_send(*, email_id: int) -> GroupEmail | None:
 
 # --- The group's surveys ----------------------------------------------------------
 
+# (key, kind, prompt, Spanish prompt, options as (value, label, Spanish label)).
 PRE_QUESTIONS = [
     (
         "familiarity",
         "likert",
-        _("I am familiar with this group's topic in my own work."),
+        "I am familiar with this group's topic in my own work.",
+        "Conozco el tema de este grupo por mi propio trabajo.",
         [],
     ),
     (
         "experience",
         "single",
-        _(
-            "How much experience does your organization have with multi-sector "
-            "data sharing?"
-        ),
-        [("none", _("None yet")), ("some", _("Some")), ("a-lot", _("A lot"))],
+        "How much experience does your organization have with multi-sector "
+        "data sharing?",
+        "¿Cuánta experiencia tiene su organización en compartir datos entre "
+        "varios sectores?",
+        [
+            ("none", "None yet", "Ninguna todavía"),
+            ("some", "Some", "Alguna"),
+            ("a-lot", "A lot", "Mucha"),
+        ],
     ),
-    ("hopes", "long_text", _("What do you hope to learn or solve in this group?"), []),
+    (
+        "hopes",
+        "long_text",
+        "What do you hope to learn or solve in this group?",
+        "¿Qué espera aprender o resolver en este grupo?",
+        [],
+    ),
 ]
 FINAL_QUESTIONS = [
-    ("goals_met", "likert", _("The group met the learning goals it set out."), []),
-    ("connections", "likert", _("I made useful connections with peers."), []),
+    (
+        "goals_met",
+        "likert",
+        "The group met the learning goals it set out.",
+        "El grupo cumplió las metas de aprendizaje que se propuso.",
+        [],
+    ),
+    (
+        "connections",
+        "likert",
+        "I made useful connections with peers.",
+        "Establecí contactos útiles con mis pares.",
+        [],
+    ),
     (
         "continue",
         "single",
-        _("Will you stay in touch with people you met in the group?"),
-        [("yes", _("Yes")), ("maybe", _("Maybe")), ("no", _("No"))],
+        "Will you stay in touch with people you met in the group?",
+        "¿Seguirá en contacto con las personas que conoció en el grupo?",
+        [("yes", "Yes", "Sí"), ("maybe", "Maybe", "Quizás"), ("no", "No", "No")],
     ),
-    ("takeaway", "long_text", _("What will you do differently because of it?"), []),
-    ("next_cycle", "long_text", _("What should the next cycle change?"), []),
+    (
+        "takeaway",
+        "long_text",
+        "What will you do differently because of it?",
+        "¿Qué hará de otra manera gracias al grupo?",
+        [],
+    ),
+    (
+        "next_cycle",
+        "long_text",
+        "What should the next cycle change?",
+        "¿Qué debería cambiar el próximo ciclo?",
+        [],
+    ),
 ]
 
+# A group's survey titles and introduction, in English and in Spanish.
+SURVEY_TITLES = {
+    Survey.Kind.AFFINITY_PRE: (
+        "{topic}: pre-assessment",
+        "{topic}: evaluación inicial",
+    ),
+    Survey.Kind.AFFINITY_FINAL: ("{topic}: final survey", "{topic}: encuesta final"),
+}
+SURVEY_INTRO = (
+    "For the members of the {topic} affinity group ({cycle}).",
+    "Para los miembros del grupo de afinidad {topic} ({cycle}).",
+)
 
-def _survey_build(*, group, kind, title, questions, opens_at, closes_at, by) -> Survey:
+
+def _survey_build(*, group, kind, questions, opens_at, closes_at, by) -> Survey:
+    """The group's survey in both languages (the Spanish from the group's
+    Spanish topic where it has one), whatever the language of the page."""
+    topic_en = group.topic_en
+    topic_es = group.topic_es or group.topic_en
+    title_en, title_es = SURVEY_TITLES[kind]
+    intro_en, intro_es = SURVEY_INTRO
     survey = Survey.objects.create(
-        title=title,
+        title_en=title_en.format(topic=topic_en),
+        title_es=title_es.format(topic=topic_es),
         kind=kind,
-        description=gettext(
-            "For the members of the %(group)s affinity group (%(cycle)s)."
-        )
-        % {"group": group.topic, "cycle": group.cycle},
+        description_en=intro_en.format(topic=topic_en, cycle=group.cycle),
+        description_es=intro_es.format(topic=topic_es, cycle=group.cycle),
         audience=Survey.Audience.AFFINITY_GROUP,
         audience_group=group,
         opens_at=opens_at,
@@ -587,19 +657,28 @@ def _survey_build(*, group, kind, title, questions, opens_at, closes_at, by) -> 
         required=False,
         created_by=by,
     )
-    section = Section.objects.create(survey=survey, order=1, title=group.topic)
-    for order, (key, qkind, prompt, choices) in enumerate(questions, start=1):
+    section = Section.objects.create(
+        survey=survey, order=1, title_en=topic_en, title_es=group.topic_es
+    )
+    for order, (key, qkind, prompt, prompt_es, choices) in enumerate(
+        questions, start=1
+    ):
         question = Question.objects.create(
             section=section,
             order=order,
             key=key,
             kind=qkind,
-            prompt=prompt,
+            prompt_en=prompt,
+            prompt_es=prompt_es,
             required=qkind != "long_text",
         )
-        for c_order, (value, label) in enumerate(choices, start=1):
+        for c_order, (value, label, label_es) in enumerate(choices, start=1):
             Choice.objects.create(
-                question=question, order=c_order, value=value, label=label
+                question=question,
+                order=c_order,
+                value=value,
+                label_en=label,
+                label_es=label_es,
             )
     return survey
 
@@ -625,7 +704,6 @@ def group_surveys_create(*, group: Group, by) -> Group:
         group.pre_survey = _survey_build(
             group=group,
             kind=Survey.Kind.AFFINITY_PRE,
-            title=gettext("%(group)s: pre-assessment") % {"group": group.topic},
             questions=PRE_QUESTIONS,
             opens_at=_at_start_of(cycle.starts_on - dt.timedelta(days=14)),
             closes_at=_at_start_of(cycle.starts_on + dt.timedelta(days=14)),
@@ -635,7 +713,6 @@ def group_surveys_create(*, group: Group, by) -> Group:
         group.final_survey = _survey_build(
             group=group,
             kind=Survey.Kind.AFFINITY_FINAL,
-            title=gettext("%(group)s: final survey") % {"group": group.topic},
             questions=FINAL_QUESTIONS,
             opens_at=_at_start_of(cycle.ends_on - dt.timedelta(days=14)),
             closes_at=_at_start_of(cycle.ends_on + dt.timedelta(days=21)),

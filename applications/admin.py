@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from dashmentor.admin import SavesChangesOnly, StatusGateForm
 from dashmentor.choices import Sector, USState
@@ -40,7 +41,7 @@ from .review import selectors, services
 from .review.filters import SUBMITTED_NAME
 
 
-class QuestionInline(admin.StackedInline):
+class QuestionInline(TranslationStackedInline):
     model = Question
     extra = 0
 
@@ -61,7 +62,7 @@ class CriterionInline(admin.TabularInline):
 
 
 @admin.register(Round)
-class RoundAdmin(SavesChangesOnly, admin.ModelAdmin):
+class RoundAdmin(SavesChangesOnly, TranslationAdmin):
     # The opening and the deadline in the round's own zone (applications.forms).
     form = RoundAdminForm
     list_display = [

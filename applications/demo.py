@@ -262,6 +262,45 @@ QUESTIONS = [
     ),
 ]
 
+# The same questions in Spanish: key -> (prompt, help text).
+QUESTIONS_ES = {
+    "need": (
+        "¿Por qué su colaboración desea ahora la orientación de un mentor y de "
+        "sus pares en la cohorte?",
+        "Describa el deseo y la necesidad de mentoría: lo que ha intentado, dónde "
+        "se ha estancado y qué podría cambiar un mentor.",
+    ),
+    "stakeholders": (
+        "¿Cómo ha involucrado, o cómo involucrará, a las partes interesadas de la "
+        "atención médica, la salud pública, los servicios sociales y otros "
+        "sectores?",
+        "Nombre a los socios y lo que aporta cada uno; los logros documentados "
+        "cuentan.",
+    ),
+    "equity": (
+        "¿Cómo afectarán las actividades propuestas a la equidad, y cómo "
+        "involucra usted a los miembros de la comunidad y a las personas con "
+        "experiencia vivida de la inequidad?",
+        "Se da especial consideración a las colaboraciones que involucran a "
+        "miembros de la comunidad y a personas con experiencia vivida.",
+    ),
+    "data-plan": (
+        "¿Cómo contribuirá la mentoría a un plan colaborativo más amplio para "
+        "compartir datos y mejorar la salud?",
+        "",
+    ),
+    "sustainability": (
+        "¿Qué infraestructura, habilidades o procesos creará o fortalecerá la "
+        "mentoría que puedan mantenerse en el tiempo?",
+        "",
+    ),
+    "sharing": (
+        "¿Cómo compartirá las lecciones, la experiencia o los productos con la "
+        "red All In?",
+        "",
+    ),
+}
+
 # The call's selection criteria: (key, name, weight).
 CRITERIA = [
     ("responsiveness", "Responsiveness to all application questions", "1.0"),
@@ -299,6 +338,8 @@ def ensure_round(slug: str, **fields) -> Round:
                 order=order,
                 prompt=prompt,
                 help_text=help_text,
+                prompt_es=QUESTIONS_ES[key][0],
+                help_text_es=QUESTIONS_ES[key][1] or None,
                 word_limit=limit,
             )
         for order, (key, name, weight) in enumerate(CRITERIA, start=1):
@@ -323,6 +364,9 @@ def seed_rounds(ctx) -> None:
         name=f"DASH Mentor Program, Round 2 ({year})",
         description="Seven mentorships on multi-sector data sharing, ten months "
         f"from February 1 to November 30, {year}.",
+        name_es=f"Programa de Mentoría DASH, convocatoria 2 ({year})",
+        description_es="Siete mentorías sobre el intercambio de datos entre "
+        f"sectores, diez meses del 1 de febrero al 30 de noviembre de {year}.",
         opens_at=at_eastern(dt.date(year - 1, 12, 2), 0),
         closes_at=at_eastern(dt.date(year - 1, 12, 23), 15, 30),
         time_zone="America/New_York",
@@ -337,6 +381,8 @@ def seed_rounds(ctx) -> None:
         "in-progress",
         name="DASH Mentor Program, current cohorts",
         description="The cohorts in their mentorship year now.",
+        name_es="Programa de Mentoría DASH, cohortes actuales",
+        description_es="Las cohortes que están ahora en su año de mentoría.",
         opens_at=at_eastern(dates.current_opens, 0),
         closes_at=at_eastern(dates.current_closes, 15, 30),
         time_zone="America/New_York",
@@ -351,6 +397,9 @@ def seed_rounds(ctx) -> None:
         name=f"DASH Mentor Program, {next_feb.year} round",
         description="Applications are open: seven mentorships, up to thirty "
         "awards of $5,000, ten months of mentorship.",
+        name_es=f"Programa de Mentoría DASH, convocatoria {next_feb.year}",
+        description_es="Se reciben solicitudes: siete mentorías, hasta treinta "
+        "adjudicaciones de $5,000 y diez meses de mentoría.",
         opens_at=at_eastern(dates.open_opens, 0),
         closes_at=at_eastern(dates.open_closes, 15, 30),
         time_zone="America/New_York",
@@ -373,6 +422,7 @@ def seed(ctx) -> None:
 def _seed_open_round(ctx) -> None:
     round_ = ctx.rounds["open"]
     _seed_demo_draft(ctx, round_)
+    _seed_spanish_draft(ctx, round_)
     rng = random.Random(20191223)  # noqa: S311 - reproducible demo data
     mentorships = list(ctx.mentorships["open"].values())
     now = timezone.now()
@@ -636,4 +686,106 @@ def _seed_demo_draft(ctx, round_) -> None:
     )
     services.application_fields_save(
         application=application, by=user, data={"learning_goal": GOALS[0]}
+    )
+
+
+# The Puerto Rico applicant's draft, written in Spanish: answers by question key.
+SPANISH_ANSWERS = {
+    "need": "Nuestra coalición reúne a doce organizaciones del Valle del Turabo, "
+    "pero cada una guarda sus datos por separado. Hemos firmado cartas de "
+    "intención, aunque no logramos convertirlas en un flujo de datos que "
+    "funcione. Un mentor nos ayudaría a diseñar la gobernanza y los acuerdos "
+    "que nos faltan, y la cohorte nos daría ejemplos de comunidades que ya lo "
+    "lograron.",
+    "stakeholders": "Participan el centro de salud 330 de Caguas, el "
+    "Departamento de Salud, dos organizaciones de vivienda, el distrito escolar "
+    "y una red de líderes comunitarios. Nos reunimos cada mes desde el huracán "
+    "María y hemos coordinado juntos la respuesta a emergencias.",
+    "equity": "Un comité de residentes de las comunidades más afectadas revisa "
+    "cada decisión y recibe un estipendio por su tiempo. Las prioridades del "
+    "plan de trabajo salieron de sus conversaciones.",
+}
+SPANISH_DRAFT = {
+    "collaboration": "Alianza de Datos para la Salud del Valle del Turabo",
+    "description": "Doce socios que se reúnen cada mes para compartir información "
+    "sobre salud, vivienda y educación en la región de Caguas.",
+    "learning_goal": "Diseñar los acuerdos y la gobernanza para compartir datos de "
+    "salud y de vivienda entre nuestros socios, con la participación de la "
+    "comunidad.",
+}
+
+
+def _seed_spanish_draft(ctx, round_) -> None:
+    """Marisol Rivera Ortiz's draft, begun in Spanish: the collaboration, the
+    learning goal, three answers and two ranked mentorships."""
+    user = ctx.users.get("applicant-es")
+    if (
+        user is None
+        or Application.objects.filter(
+            round=round_, organization__memberships__user=user
+        ).exists()
+    ):
+        return
+    application = services.application_start(round=round_, by=user)
+    services.application_contacts_save(
+        application=application,
+        by=user,
+        primary={
+            "name": user.full_name,
+            "title": user.title,
+            "email": user.email,
+            "phone": "787-555-0118",
+            "from_lead_organization": True,
+        },
+        secondary={
+            "name": "Javier Colón Santiago",
+            "title": "Analista de datos",
+            "email": "javier.colon@saludturabo.example.org",
+            "phone": "787-555-0119",
+            "from_lead_organization": True,
+        },
+        team=[],
+    )
+    services.application_collaboration_save(
+        application=application,
+        by=user,
+        name=SPANISH_DRAFT["collaboration"],
+        status="member",
+        description=SPANISH_DRAFT["description"],
+        partners=[
+            {
+                "name": "Centro de Salud Familiar del Turabo",
+                "sectors": ["health_care"],
+                "role": "Comparte datos de visitas y de diagnósticos",
+            },
+            {
+                "name": "Oficina de Vivienda Municipal de Caguas",
+                "sectors": ["housing"],
+                "role": "Comparte datos de vivienda y de albergues",
+            },
+            {
+                "name": "Distrito Escolar de Caguas",
+                "sectors": ["education"],
+                "role": "Datos de asistencia escolar",
+            },
+        ],
+    )
+    services.application_fields_save(
+        application=application,
+        by=user,
+        data={"learning_goal": SPANISH_DRAFT["learning_goal"]},
+    )
+    questions = {q.key: q.pk for q in round_.questions.all()}
+    services.application_answers_save(
+        application=application,
+        by=user,
+        answers={
+            questions[key]: text
+            for key, text in SPANISH_ANSWERS.items()
+            if key in questions
+        },
+    )
+    ranked = [ctx.mentorships["open"][slug] for slug in ("211-san-diego", "csh")]
+    services.application_preferences_save(
+        application=application, by=user, mentorship_ids=[m.pk for m in ranked]
     )

@@ -17,9 +17,12 @@ then, for each page:
 - saturation throughput: as many requests as the server takes, from 8
   concurrent connections, for a few seconds; requests per second.
 
-It prints one table, with each page's ratio to the floor (a view that does
-nothing) and the SQL queries it runs (bench/query_counts.py), and writes it as
-JSON to bench/results/pages.json.
+Each page is measured in English and in Spanish (``--languages``: the
+switcher's cookie and ``Accept-Language``, for a person whose profile names no
+language), the Spanish next to the English. It prints one table, with each
+page's ratio to the floor (a view that does nothing), the Spanish median's
+ratio to the English one and the SQL queries it runs (bench/query_counts.py),
+and writes it as JSON to bench/results/pages.json.
 """
 
 from __future__ import annotations
@@ -150,18 +153,23 @@ print(json.dumps(targets()))
     return [tuple(t) for t in json.loads(result.stdout.strip().splitlines()[-1])]
 
 
-async def fetch(host: str, port: int, path: str, cookie: str | None) -> int:
+async def fetch(
+    host: str, port: int, path: str, cookie: str | None, language: str = "en"
+) -> int:
     reader, writer = await asyncio.open_connection(host, port)
     headers = [
         f"GET {path} HTTP/1.1",
         f"Host: {host}",
         "Connection: close",
         "X-Forwarded-Proto: https",
+        f"Accept-Language: {language}",
     ]
+    cookies = [f"portal_language={language}"]
     if cookie and cookie.startswith("dmp_"):
         headers.append(f"Authorization: Bearer {cookie}")  # an API token
     elif cookie:
-        headers.append(f"Cookie: sessionid={cookie}")
+        cookies.append(f"sessionid={cookie}")
+    headers.append(f"Cookie: {'; '.join(cookies)}")
     writer.write(("\r\n".join(headers) + "\r\n\r\n").encode())
     await writer.drain()
     status_line = await reader.readline()
@@ -172,7 +180,9 @@ async def fetch(host: str, port: int, path: str, cookie: str | None) -> int:
     return int(status_line.split()[1])
 
 
-async def open_loop(host, port, path, cookie, rate: float, seconds: float):
+async def open_loop(
+    host, port, path, cookie, rate: float, seconds: float, language: str = "en"
+):
     """Latencies (ms) measured from each request's scheduled start."""
     n = int(rate * seconds)
     start = time.perf_counter()
@@ -184,7 +194,7 @@ async def open_loop(host, port, path, cookie, rate: float, seconds: float):
         delay = scheduled - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
-        status = await fetch(host, port, path, cookie)
+        status = await fetch(host, port, path, cookie, language)
         latencies.append((time.perf_counter() - scheduled) * 1000)
         statuses.append(status)
 
@@ -192,14 +202,16 @@ async def open_loop(host, port, path, cookie, rate: float, seconds: float):
     return latencies, statuses
 
 
-async def saturation(host, port, path, cookie, seconds: float, concurrency: int):
+async def saturation(
+    host, port, path, cookie, seconds: float, concurrency: int, language: str = "en"
+):
     done = 0
     deadline = time.perf_counter() + seconds
 
     async def worker():
         nonlocal done
         while time.perf_counter() < deadline:
-            await fetch(host, port, path, cookie)
+            await fetch(host, port, path, cookie, language)
             done += 1
 
     started = time.perf_counter()
@@ -225,6 +237,11 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--only", help="measure only pages whose label contains this")
+    parser.add_argument(
+        "--languages",
+        default="en,es",
+        help="the page languages measured, comma-separated (the first is the base)",
+    )
     args = parser.parse_args()
 
     url = os.environ.get("DATABASE_URL", "")
@@ -278,13 +295,24 @@ def main() -> None:
             except OSError:
                 time.sleep(0.1)
         rows = []
-        for label, path, role in targets:
+        languages = [code.strip() for code in args.languages.split(",") if code]
+        for (label, path, role), language in (
+            (target, language) for target in targets for language in languages
+        ):
             cookie = sessions.get(role) if role else None
-            status = asyncio.run(fetch("127.0.0.1", port, path, cookie))
+            status = asyncio.run(fetch("127.0.0.1", port, path, cookie, language))
             for _ in range(5):  # warm up both workers
-                asyncio.run(fetch("127.0.0.1", port, path, cookie))
+                asyncio.run(fetch("127.0.0.1", port, path, cookie, language))
             latencies, statuses = asyncio.run(
-                open_loop("127.0.0.1", port, path, cookie, args.rate, args.seconds)
+                open_loop(
+                    "127.0.0.1",
+                    port,
+                    path,
+                    cookie,
+                    args.rate,
+                    args.seconds,
+                    language,
+                )
             )
             rps = asyncio.run(
                 saturation(
@@ -294,11 +322,13 @@ def main() -> None:
                     cookie,
                     args.saturation_seconds,
                     args.concurrency,
+                    language,
                 )
             )
             rows.append(
                 {
                     "page": label,
+                    "language": language,
                     "path": path,
                     "role": role,
                     "status": status,
@@ -310,25 +340,34 @@ def main() -> None:
                     "queries": queries.get(label, {}).get("queries"),
                 }
             )
-            print(f"measured {label}", file=sys.stderr)
+            print(f"measured {label} ({language})", file=sys.stderr)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
 
-    floor = next((r for r in rows if r["page"] == "floor"), rows[0])
+    floors = {r["language"]: r for r in rows if r["page"] == "floor"} or {
+        r["language"]: r for r in rows[:1]
+    }
+    base = {r["page"]: r for r in rows if r["language"] == languages[0]}
     for r in rows:
+        floor = floors.get(r["language"], rows[0])
         r["median_vs_floor"] = round(r["median_ms"] / max(floor["median_ms"], 0.01), 1)
+        r["median_vs_base_language"] = round(
+            r["median_ms"] / max(base[r["page"]]["median_ms"], 0.01), 2
+        )
     header = (
-        f"{'page':<34}{'status':>7}{'median':>9}{'p95':>9}{'p99':>9}"
-        f"{'rps':>8}{'x floor':>9}{'queries':>9}"
+        f"{'page':<34}{'lang':>5}{'status':>7}{'median':>9}{'p95':>9}{'p99':>9}"
+        f"{'rps':>8}{'x floor':>9}{'x ' + languages[0]:>7}{'queries':>9}"
     )
     print(header)
     print("-" * len(header))
     for r in rows:
         print(
-            f"{r['page']:<34}{r['status']:>7}{r['median_ms']:>8.1f}ms"
+            f"{r['page']:<34}{r['language']:>5}{r['status']:>7}"
+            f"{r['median_ms']:>8.1f}ms"
             f"{r['p95_ms']:>7.1f}ms{r['p99_ms']:>7.1f}ms{r['saturation_rps']:>8.1f}"
-            f"{r['median_vs_floor']:>8.1f}x{r['queries'] or 0:>9}"
+            f"{r['median_vs_floor']:>8.1f}x{r['median_vs_base_language']:>6.2f}x"
+            f"{r['queries'] or 0:>9}"
         )
     RESULTS.mkdir(parents=True, exist_ok=True)
     report = {

@@ -9,17 +9,26 @@ is written with a leading apostrophe, which spreadsheets show as text; numbers
 
 No other module imports :mod:`csv` to write a response
 (``tests/dashmentor/test_csv_export.py`` checks it).
+
+A file is in one language, the request's: its first line names it
+("Language: English", "Idioma: español"), its name ends in the language's
+code (``applications-2026-es.csv``), and the response says it in
+``Content-Language``.
 """
 
 from __future__ import annotations
 
 import csv
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
+from django.conf import settings
 from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import translation
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext
 
 # The ASCII starts of a formula, tab and the line breaks, and their full-width
 # forms (some spreadsheets read those as formulas too).
@@ -56,21 +65,45 @@ def csv_lines(rows: Iterable[Sequence], *, header: Sequence | None = None):
         yield writer.writerow([csv_cell(v) for v in row])
 
 
+def csv_language() -> str:
+    """The language the CSV file being written is in: the request's."""
+    code = translation.get_language() or settings.LANGUAGE_CODE
+    return translation.get_supported_language_variant(code)
+
+
+def language_line() -> list[str]:
+    """The file's first line, naming its language in that language."""
+    code = csv_language()
+    name = translation.get_language_info(code)["name_local"]
+    return [gettext("Language: %(language)s") % {"language": name}]
+
+
+def language_filename(filename: str) -> str:
+    """``filename`` with the language's code before its extension."""
+    stem, dot, extension = filename.rpartition(".")
+    if not dot:
+        stem, extension = filename, ""
+    return f"{stem}-{csv_language()}{dot}{extension}"
+
+
 def csv_response(
     filename: str, rows: Iterable[Sequence], *, header: Sequence | None = None
 ) -> HttpResponse | StreamingHttpResponse:
-    """A CSV download of ``rows``. Rows already in memory (a list, a
+    """A CSV download of ``rows``, in the request's language (named on its
+    first line and in its file name). Rows already in memory (a list, a
     :class:`CsvTable`) are sent whole; any other iterable (a queryset's
     ``iterator()``, a generator) is streamed as it is read."""
-    lines = csv_lines(rows, header=header)
+    first = csv_lines([language_line()])
+    lines = itertools.chain(first, csv_lines(rows, header=header))
     content_type = "text/csv; charset=utf-8"
     if isinstance(rows, (list, tuple, CsvTable)):
         response = HttpResponse("".join(lines), content_type=content_type)
     else:
         response = StreamingHttpResponse(lines, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=filename
+        as_attachment=True, filename=language_filename(filename)
     )
+    response["Content-Language"] = csv_language()
     return response
 
 

@@ -223,6 +223,91 @@ MENTORSHIPS = [
 ]
 
 
+# The same mentorships in Spanish: slug -> (topic, "good fit" tags, description).
+MENTORSHIPS_ES = {
+    "211-san-diego": (
+        "Explorar o establecer un Intercambio de Información Comunitaria (CIE)",
+        [
+            "Infraestructura 2-1-1",
+            "Intercambio de Información Comunitaria",
+            "Determinantes sociales de la salud",
+        ],
+        "Una guía de planificación y recursos para explorar el modelo de "
+        "Intercambio de Información Comunitaria: una lista de verificación de "
+        "preparación, un marco y un conjunto de herramientas, con la participación "
+        "de los socios, la visión y la gobernanza del CIE, el marco legal, los "
+        "sistemas de datos y la tecnología interoperable, los flujos de datos y "
+        "la sostenibilidad.",
+    ),
+    "civic-canopy": (
+        "Atender las prioridades de la comunidad con una visión basada en datos",
+        [
+            "Participación comunitaria",
+            "Convocatoria de partes interesadas",
+            "Planificación estratégica",
+        ],
+        "El Modelo de Aprendizaje Comunitario: rendición de cuentas basada en "
+        "resultados, diálogo reflexivo entre partes interesadas diversas, "
+        "estrategias de participación comunitaria, compromiso y confianza, "
+        "selección de indicadores de salud comunitaria y datos de calidad.",
+    ),
+    "csh": (
+        "Combinar datos de salud y de vivienda",
+        ["Vivienda", "Personas sin hogar", "HMIS", "HUD", "CoC"],
+        "Integrar datos administrativos (encarcelamiento, salud conductual, uso "
+        "de hospitales) con un Sistema de Gestión de Información sobre Personas "
+        "sin Hogar para fortalecer el acceso coordinado, la priorización de "
+        "vivienda y la coordinación de servicios, con una herramienta de "
+        "integración de datos de código abierto.",
+    ),
+    "core": (
+        "Usar datos administrativos integrados en la investigación y la "
+        "evaluación para impulsar cambios en las políticas y los sistemas",
+        ["Vínculos con la atención médica", "Investigación", "Análisis de datos"],
+        "Desarrollar casos de uso basados en datos, combinar y analizar datos de "
+        "varios sectores, diseñar sistemas de datos y de informes y fijar "
+        "prioridades para los datos intersectoriales, desde la experiencia de un "
+        "centro integrado en un sistema de salud.",
+    ),
+    "pitt-ucsur": (
+        "Crear y ampliar una infraestructura sólida de datos cívicos para "
+        "promover las prioridades de salud de la comunidad",
+        ["Datos cívicos", "Datos abiertos", "Participación comunitaria"],
+        "Establecer o mejorar la infraestructura local para compartir datos, las "
+        "alianzas colaborativas para compartir datos y los sistemas de "
+        "indicadores comunitarios, con la experiencia de un centro regional de "
+        "datos abiertos.",
+    ),
+    "elevate-health": (
+        "Desarrollar estrategias de gobernanza con participación comunitaria y "
+        "de intercambio de datos para Comunidades Responsables de la Salud",
+        [
+            "Participación comunitaria",
+            "Salud integral de la persona",
+            "Comunidades responsables de la salud",
+            "Sostenibilidad",
+        ],
+        "Un marco para unir a organizaciones clínicas y comunitarias en favor de "
+        "la salud integral de la persona: la voz de la comunidad en las "
+        "operaciones y la gobernanza, el modelo de negocio y un fondo de "
+        "resiliencia.",
+    ),
+    "united-way": (
+        "Colaborar para lograr un intercambio de datos sostenible y una atención "
+        "coordinada",
+        [
+            "Infraestructura para compartir datos",
+            "Atención coordinada",
+            "Modelos de negocio sostenibles",
+        ],
+        "Para las United Way que coordinan colaboraciones para compartir datos: "
+        "infraestructura 211, modelos de intercambio de datos y de coordinación "
+        "de servicios, participación de los clientes en el diseño de soluciones "
+        "y modelos de negocio sostenibles y equitativos.",
+    ),
+}
+
+
 def ensure_user(ctx: DemoContext, key: str, email: str, name: str, **flags) -> User:
     user = User.objects.filter(email=email).first()
     if user is None:
@@ -357,6 +442,34 @@ def _seed_people(ctx: DemoContext) -> None:
         user=applicant, organization=org, defaults={"role": Membership.Role.ADMIN}
     )
 
+    # An applicant in Puerto Rico who reads the portal and its e-mails in
+    # Spanish (its draft is written in Spanish: applications.demo).
+    solicitante = ensure_user(
+        ctx,
+        "applicant-es",
+        "solicitante@dash.test",
+        "Marisol Rivera Ortiz",
+        title="Directora de Salud Comunitaria",
+        language="es",
+        time_zone="America/Puerto_Rico",
+    )
+    org = ensure_org(
+        "Coalición de Salud Comunitaria del Valle del Turabo",
+        kind=Organization.Kind.APPLICANT,
+        org_type=Organization.OrgType.NONPROFIT,
+        sector="public_health",
+        address_line1="Calle Muñoz Rivera 25",
+        city="Caguas",
+        state="PR",
+        postal_code="00725",
+        website="https://saludturabo.example.org",
+    )
+    Membership.objects.get_or_create(
+        user=solicitante,
+        organization=org,
+        defaults={"role": Membership.Role.ADMIN},
+    )
+
 
 def print_accounts(ctx: DemoContext, write) -> None:
     write("Demo accounts (all with the same password):")
@@ -367,9 +480,11 @@ def print_accounts(ctx: DemoContext, write) -> None:
         "mentee",
         "alumni",
         "applicant",
+        "applicant-es",
         "participant",
     ]:
         user = ctx.users.get(key)
         if user:
-            write(f"  {key:<12} {user.email}")
+            language = " (español)" if user.language == "es" else ""
+            write(f"  {key:<12} {user.email}{language}")
     write(f"Password: {ctx.password}")

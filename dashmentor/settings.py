@@ -282,6 +282,10 @@ FORMAT_MODULE_PATH = ["dashmentor.formats"]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_LANGUAGES = ("en", "es")
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# A record made from a single text (``Survey(title=...)``, in any page's language)
+# has it in the English column too, so the fallback is never empty; staff forms
+# write each language's column by name (dashmentor/bilingual.py).
+MODELTRANSLATION_AUTO_POPULATE = "default"
 TIME_ZONE = "UTC"  # stored in UTC; shown in the viewer's or the round's zone
 USE_I18N = True
 USE_TZ = True

@@ -10,6 +10,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
+from modeltranslation.admin import (
+    TranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
 
 from dashmentor.admin import SavesChangesOnly
 
@@ -34,7 +39,7 @@ class LockedInlineMixin:
         return super().has_delete_permission(request, obj) and not self._locked(obj)
 
 
-class SectionInline(LockedInlineMixin, admin.TabularInline):
+class SectionInline(LockedInlineMixin, TranslationTabularInline):
     model = Section
     extra = 0
     fields = ["order", "title", "description"]
@@ -42,7 +47,7 @@ class SectionInline(LockedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Survey)
-class SurveyAdmin(SavesChangesOnly, admin.ModelAdmin):
+class SurveyAdmin(SavesChangesOnly, TranslationAdmin):
     list_display = ["title", "kind", "audience", "status", "anonymous", "opens_at"]
     list_filter = ["kind", "status", "anonymous"]
     search_fields = ["title"]
@@ -73,7 +78,7 @@ class SurveyAdmin(SavesChangesOnly, admin.ModelAdmin):
                 messages.error(request, f"{survey}: {' '.join(exc.messages)}")
 
 
-class QuestionInline(admin.StackedInline):
+class QuestionInline(TranslationStackedInline):
     model = Question
     extra = 0
     fields = [
@@ -103,13 +108,13 @@ class QuestionInline(admin.StackedInline):
 
 
 @admin.register(Section)
-class SectionAdmin(SavesChangesOnly, admin.ModelAdmin):
+class SectionAdmin(SavesChangesOnly, TranslationAdmin):
     list_display = ["title", "survey", "order"]
     list_select_related = ["survey"]
     inlines = [QuestionInline]
 
 
-class ChoiceInline(admin.TabularInline):
+class ChoiceInline(TranslationTabularInline):
     model = Choice
     extra = 0
 
@@ -127,7 +132,7 @@ class ChoiceInline(admin.TabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(SavesChangesOnly, admin.ModelAdmin):
+class QuestionAdmin(SavesChangesOnly, TranslationAdmin):
     list_display = ["prompt", "kind", "section", "required"]
     list_select_related = ["section__survey"]
     inlines = [ChoiceInline]

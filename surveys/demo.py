@@ -161,6 +161,108 @@ END = [
     ),
 ]
 
+# Every text of the demo surveys in Spanish, by its English.
+SPANISH = {
+    # The capacity assessment.
+    "All In capacity assessment: baseline": (
+        "Evaluación de capacidades de All In: línea de base"
+    ),
+    "All In capacity assessment: midyear": (
+        "Evaluación de capacidades de All In: mitad del año"
+    ),
+    "Where your collaboration stands on data sharing, partnerships and "
+    "sustainability, at the start of the year.": "Dónde se encuentra su "
+    "colaboración en cuanto al intercambio de datos, las alianzas y la "
+    "sostenibilidad, al comienzo del año.",
+    "The same questions, to see what has changed.": (
+        "Las mismas preguntas, para ver qué ha cambiado."
+    ),
+    "Data sharing": "Intercambio de datos",
+    "We have data-sharing agreements in place with partners in other sectors.": (
+        "Tenemos acuerdos para compartir datos con socios de otros sectores."
+    ),
+    "We can link records about the same people across our partners' systems.": (
+        "Podemos vincular los registros de las mismas personas entre los "
+        "sistemas de nuestros socios."
+    ),
+    "We use shared data to decide where to act.": (
+        "Usamos datos compartidos para decidir dónde actuar."
+    ),
+    "Partnerships and community": "Alianzas y comunidad",
+    "Partners from health care, public health and social services take part in "
+    "our decisions.": "Socios de la atención médica, la salud pública y los "
+    "servicios sociales participan en nuestras decisiones.",
+    "People with lived experience of inequity shape our priorities.": (
+        "Las personas con experiencia vivida de la inequidad definen nuestras "
+        "prioridades."
+    ),
+    "Sustainability": "Sostenibilidad",
+    "We have a plan to fund our data-sharing work after the grant.": (
+        "Tenemos un plan para financiar nuestro trabajo de intercambio de datos "
+        "después de la subvención."
+    ),
+    "Our staff have the skills to keep the work going.": (
+        "Nuestro personal tiene las habilidades para continuar el trabajo."
+    ),
+    # The midpoint survey.
+    "Midpoint survey": "Encuesta de mitad del año",
+    "Halfway through the year: how is the mentorship going? Your answers are "
+    "anonymous to the program office.": "A mitad del año: ¿cómo va la mentoría? "
+    "Sus respuestas son anónimas para la oficina del programa.",
+    "Your mentorship so far": "Su mentoría hasta ahora",
+    "The mentorship has been useful to our collaboration.": (
+        "La mentoría ha sido útil para nuestra colaboración."
+    ),
+    "We are on track with our work plan.": "Vamos al día con nuestro plan de trabajo.",
+    "How often are you in touch with your mentor?": (
+        "¿Con qué frecuencia se comunica con su mentor?"
+    ),
+    "Every week": "Cada semana",
+    "Every two weeks": "Cada dos semanas",
+    "Every month": "Cada mes",
+    "Less often": "Con menos frecuencia",
+    "What has helped most?": "¿Qué le ha ayudado más?",
+    "Check-in calls": "Las reuniones de seguimiento",
+    "Cohort webinars": "Los seminarios web de la cohorte",
+    "Peer exchange": "El intercambio con los pares",
+    "Resources and tools": "Los recursos y las herramientas",
+    "About how many hours a month does your team spend on the mentorship work?": (
+        "¿Cuántas horas al mes, aproximadamente, dedica su equipo al trabajo de "
+        "la mentoría?"
+    ),
+    "Looking ahead": "Mirando hacia adelante",
+    "One word for the mentorship so far": "Una palabra para la mentoría hasta ahora",
+    "What would make the second half more useful?": (
+        "¿Qué haría más útil la segunda mitad del año?"
+    ),
+    # The end-of-program survey.
+    "End-of-program survey": "Encuesta de fin del programa",
+    "At the end of the year: what did the mentorship change?": (
+        "Al final del año: ¿qué cambió gracias a la mentoría?"
+    ),
+    "The program": "El programa",
+    "We met our learning goal.": "Alcanzamos nuestra meta de aprendizaje.",
+    "I would recommend the DASH Mentor Program to a peer.": (
+        "Recomendaría el Programa de Mentoría DASH a un colega."
+    ),
+    "Will you keep working with your partners on data sharing?": (
+        "¿Seguirá trabajando con sus socios en el intercambio de datos?"
+    ),
+    "Yes": "Sí",
+    "Probably": "Probablemente",
+    "Not sure": "No estoy seguro",
+    "No": "No",
+    "What is the main lesson you will share with the All In network?": (
+        "¿Cuál es la lección principal que compartirá con la red All In?"
+    ),
+}
+
+
+def es(text: str) -> str:
+    """The Spanish of a demo survey's ``text`` (every one has it)."""
+    return SPANISH[text]
+
+
 WORDS = ["Clarifying", "Energizing", "Practical", "Helpful", "Busy", "Grounding"]
 CHANGES = [
     "More time with the other mentees of the cohort.",
@@ -174,7 +276,9 @@ CHANGES = [
 
 def _build(survey: Survey, sections) -> None:
     for s_order, (title, questions) in enumerate(sections, start=1):
-        section = Section.objects.create(survey=survey, order=s_order, title=title)
+        section = Section.objects.create(
+            survey=survey, order=s_order, title=title, title_es=es(title)
+        )
         for q_order, (kind, key, prompt, opts) in enumerate(questions, start=1):
             question = Question.objects.create(
                 section=section,
@@ -182,6 +286,7 @@ def _build(survey: Survey, sections) -> None:
                 kind=kind,
                 key=key,
                 prompt=prompt,
+                prompt_es=es(prompt),
                 required=opts.get("required", True),
                 min_value=opts.get("min"),
                 max_value=opts.get("max"),
@@ -191,6 +296,7 @@ def _build(survey: Survey, sections) -> None:
                     question=question,
                     order=c_order,
                     label=label,
+                    label_es=es(label),
                     value=services._choice_values([label])[0],
                 )
 
@@ -275,8 +381,10 @@ def _seed_past(ctx) -> None:
     )
     survey = Survey.objects.create(
         title=title,
+        title_es=es(title),
         kind=Survey.Kind.END,
         description="At the end of the year: what did the mentorship change?",
+        description_es=es("At the end of the year: what did the mentorship change?"),
         round=round_,
         audience=Survey.Audience.ROUND,
         opens_at=opens,
@@ -326,9 +434,14 @@ def _seed_current(ctx) -> None:
     if not Survey.objects.filter(title=base_title).exists():
         baseline = Survey.objects.create(
             title=base_title,
+            title_es=es(base_title),
             kind=Survey.Kind.CAPACITY,
             description="Where your collaboration stands on data sharing, "
             "partnerships and sustainability, at the start of the year.",
+            description_es=es(
+                "Where your collaboration stands on data sharing, "
+                "partnerships and sustainability, at the start of the year."
+            ),
             round=round_,
             audience=Survey.Audience.ROUND,
             opens_at=start - dt.timedelta(days=7),
@@ -347,6 +460,8 @@ def _seed_current(ctx) -> None:
         later = services.survey_copy(survey=baseline, by=staff)
         later.title = "All In capacity assessment: midyear"
         later.description = "The same questions, to see what has changed."
+        later.title_es = es(later.title)
+        later.description_es = es(later.description)
         later.opens_at = now - dt.timedelta(days=3)
         later.closes_at = now + dt.timedelta(days=18)
         later.status = Survey.Status.OPEN
@@ -362,9 +477,14 @@ def _seed_current(ctx) -> None:
     if not Survey.objects.filter(title=mid_title, round=round_).exists():
         midpoint = Survey.objects.create(
             title=mid_title,
+            title_es=es(mid_title),
             kind=Survey.Kind.MIDPOINT,
             description="Halfway through the year: how is the mentorship going? "
             "Your answers are anonymous to the program office.",
+            description_es=es(
+                "Halfway through the year: how is the mentorship going? "
+                "Your answers are anonymous to the program office."
+            ),
             round=round_,
             audience=Survey.Audience.ROUND,
             opens_at=now - dt.timedelta(days=5),
@@ -390,8 +510,12 @@ def _seed_current(ctx) -> None:
     if not Survey.objects.filter(title=end_title, round=round_).exists():
         end = Survey.objects.create(
             title=end_title,
+            title_es=es(end_title),
             kind=Survey.Kind.END,
             description="At the end of the year: what did the mentorship change?",
+            description_es=es(
+                "At the end of the year: what did the mentorship change?"
+            ),
             round=round_,
             audience=Survey.Audience.ROUND,
             opens_at=dt.datetime.combine(

@@ -11,6 +11,13 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from dashmentor.bilingual import (
+    LANGUAGE_NAMES,
+    SPANISH_OPTIONAL,
+    BilingualFormMixin,
+    bilingual_fields,
+    bilingual_options,
+)
 from dashmentor.rows import kept_minute
 
 from . import rules
@@ -34,7 +41,7 @@ def _dt_widget():
     )
 
 
-class SurveyForm(forms.ModelForm):
+class SurveyForm(BilingualFormMixin, forms.ModelForm):
     reminder_days_text = forms.CharField(
         label=_("Reminders (days before the close)"),
         required=False,
@@ -44,13 +51,19 @@ class SurveyForm(forms.ModelForm):
     class Meta:
         model = Survey
         # The service's list, less reminder_days, which the form parses itself.
-        fields = [f for f in SURVEY_FIELDS if f != "reminder_days"]
-        widgets = {
-            "opens_at": _dt_widget(),
-            "closes_at": _dt_widget(),
-            "description": forms.Textarea(attrs={"rows": 3}),
-            "audience_emails": forms.Textarea(attrs={"rows": 3}),
-        }
+        # Title and introduction in English and in Spanish.
+        fields = bilingual_fields(
+            Survey, [f for f in SURVEY_FIELDS if f != "reminder_days"]
+        )
+        widgets = bilingual_options(
+            Survey,
+            {
+                "opens_at": _dt_widget(),
+                "closes_at": _dt_widget(),
+                "description": forms.Textarea(attrs={"rows": 3}),
+                "audience_emails": forms.Textarea(attrs={"rows": 3}),
+            },
+        )
         labels = {
             "min_group_size": _("Min group size"),
             "required": _("Required"),
@@ -153,13 +166,44 @@ class SurveyForm(forms.ModelForm):
         return fields
 
 
+def _spanish(label):
+    return format_lazy("{} ({})", label, LANGUAGE_NAMES["es"])
+
+
+def _english(label):
+    return format_lazy("{} ({})", label, LANGUAGE_NAMES["en"])
+
+
 class SectionForm(forms.Form):
     title = forms.CharField(
-        label=pgettext_lazy("the name of a thing", "Title"), max_length=255
+        label=_english(pgettext_lazy("the name of a thing", "Title")), max_length=255
+    )
+    title_es = forms.CharField(
+        label=_spanish(pgettext_lazy("the name of a thing", "Title")),
+        max_length=255,
+        required=False,
+        help_text=SPANISH_OPTIONAL,
     )
     description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_english(_("Description")),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
+    description_es = forms.CharField(
+        label=_spanish(_("Description")),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=SPANISH_OPTIONAL,
+    )
+
+    @classmethod
+    def initial_for(cls, section) -> dict:
+        return {
+            "title": section.title_en,
+            "title_es": section.title_es or "",
+            "description": section.description_en or "",
+            "description_es": section.description_es or "",
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -170,10 +214,24 @@ class SectionForm(forms.Form):
 class QuestionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Question.Kind.choices)
     prompt = forms.CharField(
-        label=_("Prompt"), widget=forms.Textarea(attrs={"rows": 2})
+        label=_english(_("Prompt")), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    prompt_es = forms.CharField(
+        label=_spanish(_("Prompt")),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=SPANISH_OPTIONAL,
     )
     help_text = forms.CharField(
-        label=_("Help text"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_english(_("Help text")),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    help_text_es = forms.CharField(
+        label=_spanish(_("Help text")),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=SPANISH_OPTIONAL,
     )
     required = forms.BooleanField(label=_("Required"), required=False, initial=True)
     choices_text = forms.CharField(
@@ -182,12 +240,31 @@ class QuestionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("One option a line, in the order shown."),
     )
+    choices_es_text = forms.CharField(
+        label=_("Options in Spanish"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "The same options in the same order, one a line; empty: the "
+            "English is shown. Answers count under the same option in both "
+            "languages."
+        ),
+    )
     likert_labels_text = forms.CharField(
         label=_("Scale labels (Likert)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_(
             "Five lines, for 1 to 5. Empty: strongly disagree … strongly agree."
+        ),
+    )
+    likert_labels_es_text = forms.CharField(
+        label=_("Scale labels in Spanish (Likert)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Five lines, for 1 to 5. Empty: “Totalmente en desacuerdo” … "
+            "“Totalmente de acuerdo”."
         ),
     )
     min_value = forms.DecimalField(
@@ -221,11 +298,19 @@ class QuestionForm(forms.Form):
     def initial_for(cls, question: Question) -> dict:
         return {
             "kind": question.kind,
-            "prompt": question.prompt,
-            "help_text": question.help_text,
+            "prompt": question.prompt_en,
+            "prompt_es": question.prompt_es or "",
+            "help_text": question.help_text_en or "",
+            "help_text_es": question.help_text_es or "",
             "required": question.required,
-            "choices_text": "\n".join(c.label for c in question.choices.all()),
-            "likert_labels_text": "\n".join(question.likert_labels or [])
+            "choices_text": "\n".join(c.label_en for c in question.choices.all()),
+            "choices_es_text": "\n".join(
+                c.label_es or "" for c in question.choices.all()
+            ).strip(),
+            "likert_labels_text": "\n".join(question.likert_labels_en or [])
+            if question.kind == rules.LIKERT
+            else "",
+            "likert_labels_es_text": "\n".join(question.likert_labels_es or [])
             if question.kind == rules.LIKERT
             else "",
             "min_value": question.min_value,

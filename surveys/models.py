@@ -18,7 +18,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -31,7 +31,11 @@ def default_survey_reminders():
 
 
 def default_likert_labels():
-    # Written into the question, in the language of the staff who writes it.
+    """The five labels of a new Likert question, in the active language.
+
+    A translated field's default is taken with its own language active, so
+    ``likert_labels_es`` starts in Spanish and ``likert_labels_en`` in English.
+    """
     return [
         gettext("Strongly disagree"),
         gettext("Disagree"),
@@ -39,6 +43,16 @@ def default_likert_labels():
         gettext("Agree"),
         gettext("Strongly agree"),
     ]
+
+
+def default_likert_labels_en():
+    with translation.override("en"):
+        return default_likert_labels()
+
+
+def default_likert_labels_es():
+    with translation.override("es"):
+        return default_likert_labels()
 
 
 class Survey(models.Model):

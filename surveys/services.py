@@ -108,6 +108,7 @@ from django.utils.text import format_lazy, slugify
 from django.utils.translation import gettext_lazy as _
 
 from dashmentor import broker
+from dashmentor.bilingual import language_codes, translated_names
 from dashmentor.services import audit_record
 from dashmentor.status import status_check, status_move
 from notifications import links
@@ -125,7 +126,8 @@ from .models import (
     Response,
     Section,
     Survey,
-    default_likert_labels,
+    default_likert_labels_en,
+    default_likert_labels_es,
     hash_token,
     new_invitation_token,
 )
@@ -159,6 +161,9 @@ BAD_LINK = _(
 NEEDS_CHOICES = _("List at least two options, one a line.")
 BOUNDS_ORDER = _("The smallest allowed number must not be larger than the largest.")
 LIKERT_LABELS = _("Give exactly five labels, one a line, from 1 to 5.")
+SPANISH_CHOICES = _(
+    "Give one Spanish option for each option, in the same order, or none."
+)
 PROGRESS_ANONYMOUS = _(
     "Answers in progress of an anonymous survey stay in your browser only."
 )
@@ -248,19 +253,36 @@ def survey_update(*, survey: Survey, by, **fields) -> Survey:
 
 @transaction.atomic
 def section_save(
-    *, survey: Survey, by, title: str, description: str = "", section=None
+    *,
+    survey: Survey,
+    by,
+    title: str,
+    description: str = "",
+    title_es: str = "",
+    description_es: str = "",
+    section=None,
 ) -> Section:
-    """Add a section at the end, or rename one."""
+    """Add a section at the end, or rename one (in English, and in Spanish
+    where given: an empty Spanish text shows the English)."""
     _check_unlocked(survey)
+    values = {
+        "title_en": title,
+        "description_en": description,
+        "title_es": title_es or None,
+        "description_es": description_es or None,
+    }
     if section is None:
         last = (
             survey.sections.order_by("-order").values_list("order", flat=True).first()
         )
         section = Section(survey=survey, order=(last or 0) + 1)
-    elif (section.title, section.description) == (title, description):
+    elif all(
+        (getattr(section, name) or None) == (value or None)
+        for name, value in values.items()
+    ):
         return section  # saved back unchanged: nothing to write
-    section.title = title
-    section.description = description
+    for name, value in values.items():
+        setattr(section, name, value)
     section.save()
     audit_record(
         actor=by, action="survey.section", target=survey, after={"section": title}
@@ -310,12 +332,19 @@ def question_save(
     choices_text: str = "",
     likert_labels_text: str = "",
     key: str = "",
+    prompt_es: str = "",
+    help_text_es: str = "",
+    choices_es_text: str = "",
+    likert_labels_es_text: str = "",
     question: Question | None = None,
 ) -> Question:
     """Add a question at the end of its section, or change one.
 
     Choices come one a line; Likert labels are five lines (1 to 5), or the
-    default agree/disagree scale when left empty. An option whose line is kept
+    default agree/disagree scale when left empty. The Spanish texts are
+    optional (empty: the English is shown); Spanish options are the same
+    options, line for line, so an answer counts under one option whatever the
+    language of its page. An option whose line is kept
     keeps its row (see ``_choices_sync``); a question saved back unchanged
     writes nothing, not even an audit row.
     """
@@ -331,9 +360,15 @@ def question_save(
         and min_value > max_value
     ):
         errors["max_value"] = BOUNDS_ORDER
+    labels_es = _parse_lines(choices_es_text)
+    if kind in rules.CHOICE_KINDS and labels_es and len(labels_es) != len(labels):
+        errors["choices_es_text"] = SPANISH_CHOICES
     likert = _parse_lines(likert_labels_text)
     if kind == rules.LIKERT and likert and len(likert) != 5:
         errors["likert_labels_text"] = LIKERT_LABELS
+    likert_es = _parse_lines(likert_labels_es_text)
+    if kind == rules.LIKERT and likert_es and len(likert_es) != 5:
+        errors["likert_labels_es_text"] = LIKERT_LABELS
     if errors:
         raise ValidationError(errors)
     created = question is None
@@ -344,19 +379,30 @@ def question_save(
         question = Question(section=section, order=(last or 0) + 1)
     values = {
         "kind": kind,
-        "prompt": prompt,
-        "help_text": help_text,
+        "prompt_en": prompt,
+        "prompt_es": prompt_es or None,
+        "help_text_en": help_text,
+        "help_text_es": help_text_es or None,
         "required": required,
         "key": key or slugify(prompt)[:60],
         "min_value": min_value if kind == rules.NUMBER else None,
         "max_value": max_value if kind == rules.NUMBER else None,
     }
     if kind == rules.LIKERT:
-        values["likert_labels"] = (
-            likert or question.likert_labels or default_likert_labels()
+        values["likert_labels_en"] = (
+            likert or question.likert_labels_en or default_likert_labels_en()
+        )
+        values["likert_labels_es"] = (
+            likert_es or question.likert_labels_es or default_likert_labels_es()
         )
     changed = [
-        name for name, value in values.items() if getattr(question, name) != value
+        name
+        for name, value in values.items()
+        if (
+            (getattr(question, name) or None) != (value or None)
+            if name in QUESTION_TEXTS
+            else getattr(question, name) != value
+        )
     ]
     for name in changed:
         setattr(question, name, values[name])
@@ -365,7 +411,14 @@ def question_save(
     elif changed:
         question.save(update_fields=changed)
     wanted = (
-        list(zip(labels, _choice_values(labels), strict=True))
+        list(
+            zip(
+                labels,
+                labels_es or [None] * len(labels),
+                _choice_values(labels),
+                strict=True,
+            )
+        )
         if kind in rules.CHOICE_KINDS
         else []
     )
@@ -381,8 +434,21 @@ def question_save(
     return question
 
 
-def _choices_sync(question: Question, wanted: list[tuple[str, str]]) -> bool:
-    """Make the question's options ``wanted`` (label, value), in that order.
+QUESTION_TEXTS = {
+    "prompt_en",
+    "prompt_es",
+    "help_text_en",
+    "help_text_es",
+    "likert_labels_en",
+    "likert_labels_es",
+}
+
+
+def _choices_sync(
+    question: Question, wanted: list[tuple[str, str | None, str]]
+) -> bool:
+    """Make the question's options ``wanted`` (English label, Spanish label or
+    None, value), in that order.
 
     An option is known by its value (what answers store): one still listed
     keeps its row, with its label and place updated only if they changed; one
@@ -390,21 +456,29 @@ def _choices_sync(question: Question, wanted: list[tuple[str, str]]) -> bool:
     was written.
     """
     existing = {c.value: c for c in question.choices.all()} if question.pk else {}
-    values = {value for _, value in wanted}
+    values = {value for _en, _es, value in wanted}
     gone = [c.pk for value, c in existing.items() if value not in values]
     if gone:
         Choice.objects.filter(pk__in=gone).delete()
     written = bool(gone)
-    for order, (label, value) in enumerate(wanted, start=1):
+    for order, (label, label_es, value) in enumerate(wanted, start=1):
         choice = existing.get(value)
         if choice is None:
             Choice.objects.create(
-                question=question, order=order, label=label, value=value
+                question=question,
+                order=order,
+                label_en=label,
+                label_es=label_es,
+                value=value,
             )
             written = True
-        elif (choice.label, choice.order) != (label, order):
-            choice.label, choice.order = label, order
-            choice.save(update_fields=["label", "order"])
+        elif (choice.label_en, choice.label_es or None, choice.order) != (
+            label,
+            label_es,
+            order,
+        ):
+            choice.label_en, choice.label_es, choice.order = label, label_es, order
+            choice.save(update_fields=["label_en", "label_es", "order"])
             written = True
     return written
 
@@ -446,21 +520,34 @@ def section_move(*, section: Section, direction: str, by) -> None:
     _move(list(section.survey.sections.order_by("order", "id")), section, direction)
 
 
+TEXT_FIELDS = ("title", "description")
+
+
+def _texts(obj, exclude=()) -> dict:
+    """Every language column of ``obj``'s translated texts, as stored."""
+    return {
+        f"{name}_{code}": getattr(obj, f"{name}_{code}")
+        for name in translated_names(type(obj))
+        if name not in exclude
+        for code in language_codes()
+    }
+
+
 @transaction.atomic
 def survey_copy(*, survey: Survey, by) -> Survey:
     """Copy a survey's settings, sections, questions and choices into a new draft."""
+    # Every language's text is copied, whatever the language of the page.
     copy = Survey.objects.create(
-        **{f: getattr(survey, f) for f in SURVEY_FIELDS if f != "title"},
-        title=f"{survey.title} (copy)",
+        **_texts(survey, exclude=("title",)),
+        **{f: getattr(survey, f) for f in SURVEY_FIELDS if f not in TEXT_FIELDS},
+        title_en=f"{survey.title_en} (copy)",
+        title_es=f"{survey.title_es} (copia)" if survey.title_es else None,
         copied_from=survey,
         created_by=by,
     )
     for section in selectors.survey_structure(survey):
         new_section = Section.objects.create(
-            survey=copy,
-            order=section.order,
-            title=section.title,
-            description=section.description,
+            survey=copy, order=section.order, **_texts(section)
         )
         for q in section.questions.all():
             new_q = Question.objects.create(
@@ -468,15 +555,13 @@ def survey_copy(*, survey: Survey, by) -> Survey:
                 order=q.order,
                 key=q.key,
                 kind=q.kind,
-                prompt=q.prompt,
-                help_text=q.help_text,
                 required=q.required,
                 min_value=q.min_value,
                 max_value=q.max_value,
-                likert_labels=q.likert_labels,
+                **_texts(q),
             )
             Choice.objects.bulk_create(
-                Choice(question=new_q, order=c.order, label=c.label, value=c.value)
+                Choice(question=new_q, order=c.order, value=c.value, **_texts(c))
                 for c in q.choices.all()
             )
     audit_record(actor=by, action="survey.copy", target=copy, note=f"from #{survey.pk}")

@@ -309,7 +309,7 @@ def section_edit(request, pk):
     section = permissions.get_section_for_staff(pk)
     form = SectionForm(
         request.POST or None,
-        initial={"title": section.title, "description": section.description},
+        initial=SectionForm.initial_for(section),
     )
     if (
         request.method == "POST"

@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.utils import timezone
+from modeltranslation.admin import TranslationAdmin
 
 from dashmentor.admin import SavesChangesOnly, StatusGateForm
 from dashmentor.zones import ZonedDateTimeField, kept, zone_fields, zone_or_none
@@ -71,7 +72,7 @@ class RegistrationInline(admin.TabularInline):
 
 
 @admin.register(Webinar)
-class WebinarAdmin(SavesChangesOnly, admin.ModelAdmin):
+class WebinarAdmin(SavesChangesOnly, TranslationAdmin):
     form = WebinarAdminForm
     list_display = ["title", "round", "starts_local", "capacity"]
     list_filter = ["round"]
@@ -85,14 +86,14 @@ class WebinarAdmin(SavesChangesOnly, admin.ModelAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(SavesChangesOnly, admin.ModelAdmin):
+class MilestoneAdmin(SavesChangesOnly, TranslationAdmin):
     list_display = ["label", "round", "on", "at_time", "when_text"]
     list_filter = ["round", "kind"]
     list_select_related = ["round"]
 
 
 @admin.register(FaqEntry)
-class FaqEntryAdmin(SavesChangesOnly, admin.ModelAdmin):
+class FaqEntryAdmin(SavesChangesOnly, TranslationAdmin):
     list_display = ["question", "round", "topic", "published_at"]
     list_filter = ["round", "topic"]
     list_select_related = ["round"]

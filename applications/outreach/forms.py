@@ -7,6 +7,11 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
 
+from dashmentor.bilingual import (
+    BilingualFormMixin,
+    bilingual_fields,
+    bilingual_options,
+)
 from dashmentor.zones import ZonedDateTimeField, kept, zone_fields
 
 from .models import FaqEntry, Milestone, Topic, Webinar
@@ -174,18 +179,21 @@ class AnswerForm(forms.Form):
         return data
 
 
-class FaqEntryForm(forms.ModelForm):
+class FaqEntryForm(BilingualFormMixin, forms.ModelForm):
     published = forms.BooleanField(
         label="Published on the round's questions page", required=False, initial=True
     )
 
     class Meta:
         model = FaqEntry
-        fields = ["topic", "question", "answer"]
-        widgets = {
-            "question": forms.Textarea(attrs={"rows": 3}),
-            "answer": forms.Textarea(attrs={"rows": 6}),
-        }
+        fields = bilingual_fields(FaqEntry, ["topic", "question", "answer"])
+        widgets = bilingual_options(
+            FaqEntry,
+            {
+                "question": forms.Textarea(attrs={"rows": 3}),
+                "answer": forms.Textarea(attrs={"rows": 6}),
+            },
+        )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -196,10 +204,12 @@ class FaqEntryForm(forms.ModelForm):
         self.helper.add_input(Submit("save", "Save"))
 
 
-class MilestoneForm(forms.ModelForm):
+class MilestoneForm(BilingualFormMixin, forms.ModelForm):
     class Meta:
         model = Milestone
-        fields = ["kind", "title", "on", "at_time", "when_text"]
+        fields = bilingual_fields(
+            Milestone, ["kind", "title", "on", "at_time", "when_text"]
+        )
         widgets = {
             "on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "at_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
@@ -225,27 +235,33 @@ class MilestoneForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("at_time") and (data.get("when_text") or "").strip():
+        when_text = (data.get("when_text_en") or "") + (data.get("when_text_es") or "")
+        if data.get("at_time") and when_text.strip():
             self.add_error("at_time", AT_TIME_WITH_TEXT)
         return data
 
 
-class WebinarForm(forms.ModelForm):
+class WebinarForm(BilingualFormMixin, forms.ModelForm):
     starts_at = ZonedDateTimeField(label="Starts at")
 
     class Meta:
         model = Webinar
-        fields = [
-            "title",
-            "description",
-            "starts_at",
-            "duration_minutes",
-            "join_url",
-            "capacity",
-            "recording_url",
-            "slides_url",
-        ]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        fields = bilingual_fields(
+            Webinar,
+            [
+                "title",
+                "description",
+                "starts_at",
+                "duration_minutes",
+                "join_url",
+                "capacity",
+                "recording_url",
+                "slides_url",
+            ],
+        )
+        widgets = bilingual_options(
+            Webinar, {"description": forms.Textarea(attrs={"rows": 3})}
+        )
         labels = {"duration_minutes": "Length (minutes)"}
         help_texts = {
             "recording_url": "After the session: the round's page then offers "

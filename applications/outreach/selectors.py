@@ -9,6 +9,8 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from dashmentor.bilingual import bilingual_fields
+
 from . import rules
 from .models import (
     AskedQuestion,
@@ -26,10 +28,14 @@ APPLIED = ("submitted", "under_review", "decided")
 def faq_list(*, round, query: str = ""):
     """The round's published questions, by topic, filtered by ``query``."""
     entries = FaqEntry.objects.filter(round=round, published_at__isnull=False)
+    # Every language's text is searched: a page in Spanish shows the English
+    # of an entry without a translation, and finds it too.
+    texts = bilingual_fields(FaqEntry, ["question", "answer"])
     for word in query.split()[:8]:
-        entries = entries.filter(
-            Q(question__icontains=word) | Q(answer__icontains=word)
-        )
+        match = Q()
+        for name in texts:
+            match |= Q(**{f"{name}__icontains": word})
+        entries = entries.filter(match)
     return entries.order_by("topic", "published_at", "pk")
 
 

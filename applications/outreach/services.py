@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from dashmentor.bilingual import bilingual_fields, stored_text
 from dashmentor.services import audit_record
 from dashmentor.status import status_check, status_move
 from notifications.models import Kind
@@ -305,25 +306,23 @@ def faq_entry_save(
         else FaqEntry(round=round, created_by=by)
     )
     published = bool(data.get("published"))
+    texts = bilingual_fields(FaqEntry, ["question", "answer"])
     before = {
         "topic": entry.topic,
-        "question": entry.question,
-        "answer": entry.answer,
+        **{f: getattr(entry, f) or "" for f in texts},
         "published": entry.is_published,
     }
     after = {
         "topic": data["topic"],
-        "question": data["question"].strip(),
-        "answer": data["answer"].strip(),
+        **{f: (data.get(f) or "").strip() for f in texts},
         "published": published,
     }
     if entry.pk and before == after:
         return entry
-    entry.topic, entry.question, entry.answer = (
-        after["topic"],
-        after["question"],
-        after["answer"],
-    )
+    entry.topic = after["topic"]
+    for f in texts:
+        # An empty Spanish text shows the English.
+        setattr(entry, f, after[f] or None if f.endswith("_es") else after[f])
     if published and entry.published_at is None:
         entry.published_at = now
     elif not published:
@@ -343,7 +342,10 @@ def faq_entry_save(
 # --- timeline ---------------------------------------------------------------------
 
 
-MILESTONE_FIELDS = ["kind", "title", "on", "at_time", "when_text"]
+MILESTONE_FIELDS = bilingual_fields(
+    Milestone, ["kind", "title", "on", "at_time", "when_text"]
+)
+MILESTONE_TEXTS = set(bilingual_fields(Milestone, ["title", "when_text"]))
 MILESTONE_TAKEN = (
     "This round already has its {kind}: change that one instead of adding another."
 )
@@ -360,12 +362,20 @@ def milestone_save(
         if milestone is not None and milestone.pk
         else Milestone(round=round)
     )
-    before = {f: getattr(milestone, f) for f in MILESTONE_FIELDS}
-    after = {f: data.get(f) for f in MILESTONE_FIELDS}
-    after["title"] = after["title"] or ""
-    after["when_text"] = after["when_text"] or ""
+    texts = MILESTONE_TEXTS
+    before = {
+        f: stored_text(getattr(milestone, f)) if f in texts else getattr(milestone, f)
+        for f in MILESTONE_FIELDS
+    }
+    after = {
+        f: stored_text(data.get(f)) if f in texts else data.get(f)
+        for f in MILESTONE_FIELDS
+    }
     if milestone.pk and before == after:
         return milestone
+    # An empty Spanish text is left empty: the page shows the English.
+    after["title_es"] = after["title_es"] or None
+    after["when_text_es"] = after["when_text_es"] or None
     if after["kind"] != Milestone.Kind.OTHER:
         taken = Milestone.objects.filter(round=round, kind=after["kind"])
         if milestone.pk:
@@ -414,8 +424,10 @@ def milestone_delete(*, milestone: Milestone, by) -> None:
 
 
 WEBINAR_FIELDS = [
-    "title",
-    "description",
+    "title_en",
+    "title_es",
+    "description_en",
+    "description_es",
     "starts_at",
     "duration_minutes",
     "join_url",
@@ -434,12 +446,19 @@ def webinar_save(*, round, by, data: dict, webinar: Webinar | None = None) -> We
         if webinar is not None and webinar.pk
         else Webinar(round=round)
     )
-    before = {f: getattr(webinar, f) for f in WEBINAR_FIELDS}
+    texts = {"title_en", "title_es", "description_en", "description_es"}
+    before = {
+        f: stored_text(getattr(webinar, f)) if f in texts else getattr(webinar, f)
+        for f in WEBINAR_FIELDS
+    }
     after = {f: data.get(f, before[f]) for f in WEBINAR_FIELDS}
-    for f in ("description", "join_url", "recording_url", "slides_url"):
+    for f in ("join_url", "recording_url", "slides_url", *texts):
         after[f] = after[f] or ""
     if webinar.pk and before == after:
         return webinar
+    # An empty Spanish text is left empty: the page shows the English.
+    for f in ("title_es", "description_es"):
+        after[f] = after[f] or None
     for name, value in after.items():
         setattr(webinar, name, value)
     created = webinar.pk is None

@@ -403,7 +403,11 @@ def staff_faq_edit(request, slug, pk=None):
             by=request.user,
             entry=entry,
             data={
-                **{f: form.cleaned_data[f] for f in ("topic", "question", "answer")},
+                **{
+                    f: form.cleaned_data[f]
+                    for f in forms.FaqEntryForm.Meta.fields
+                    if f in form.cleaned_data
+                },
                 "published": form.cleaned_data["published"],
             },
         )

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
 
 from dashmentor.admin import SavesChangesOnly
 
@@ -12,7 +13,7 @@ from ..models import (
 
 
 @admin.register(Mentorship)
-class MentorshipAdmin(admin.ModelAdmin):
+class MentorshipAdmin(SavesChangesOnly, TranslationAdmin):
     list_display = ["topic", "mentor_organization", "round", "capacity"]
     list_filter = ["round"]
     search_fields = ["topic", "mentor_organization__name"]

@@ -20,7 +20,7 @@ from django.db.models import Max
 from django.urls import reverse
 
 from applications.models import Application, Award, Decision
-from dashmentor.demo import EASTERN, MENTORSHIPS
+from dashmentor.demo import EASTERN, MENTORSHIPS, MENTORSHIPS_ES
 from notifications.demo import dated
 
 from ..models import CohortMember, Mentorship, PlacementConstraint, PlacementRun
@@ -48,6 +48,9 @@ def seed_mentorships(ctx) -> None:
                     "tags": tags,
                     "capacity": capacity,
                     "description": description,
+                    "topic_es": MENTORSHIPS_ES[slug][0],
+                    "tags_es": MENTORSHIPS_ES[slug][1],
+                    "description_es": MENTORSHIPS_ES[slug][2],
                     "order": order,
                 },
             )

@@ -124,4 +124,41 @@
   document.querySelectorAll("[data-print]").forEach(function (el) {
     el.addEventListener("click", function () { window.print(); });
   });
+
+  // A form sent back with errors: its summary (role="alert", so screen readers
+  // announce it) takes the focus, and the next Tab reaches the first field
+  // that needs attention. A form without a summary of its own gets one.
+  function errorSummary() {
+    document.querySelectorAll("main form .is-invalid").forEach(function (el) {
+      if (el.matches("input, select, textarea") && !el.hasAttribute("aria-invalid")) {
+        el.setAttribute("aria-invalid", "true");
+      }
+    });
+    var invalid = document.querySelector("main form .is-invalid, main form [aria-invalid=true]");
+    var summary = document.getElementById("form-errors");
+    if (!summary && invalid) {
+      var form = invalid.closest("form");
+      summary = document.createElement("div");
+      summary.id = "form-errors";
+      summary.className = "alert alert-danger";
+      summary.setAttribute("role", "alert");
+      summary.textContent = gettext("Some fields need attention: each says what below it. Nothing was saved.");
+      form.parentNode.insertBefore(summary, form);
+    }
+    if (!summary) { return; }
+    if (invalid) {
+      var field = invalid.matches("input, select, textarea") ? invalid
+        : invalid.querySelector("input, select, textarea");
+      if (field) {
+        var describedBy = (field.getAttribute("aria-describedby") || "").split(/\s+/);
+        if (describedBy.indexOf("form-errors") === -1) {
+          describedBy.push("form-errors");
+          field.setAttribute("aria-describedby", describedBy.join(" ").trim());
+        }
+      }
+    }
+    summary.setAttribute("tabindex", "-1");
+    summary.focus();
+  }
+  errorSummary();
 })();

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from affinity import services
 from tests.factories import CohortMemberFactory, MentorshipFactory, UserFactory
@@ -93,18 +94,25 @@ def test_leaders_draft_goals_and_expectations(client_as, group, leader):
     response = client_as(leader).post(
         reverse("affinity:group-edit", args=[group.pk]),
         {
-            "description": "Health and housing data, together.",
-            "learning_goals": "Map our data.\nShare one dataset.",
-            "expectations_before": "Read the pre-read.",
-            "expectations_during": "Bring a challenge.",
-            "expectations_after": "Try one idea.",
-            "cadence": "Monthly",
+            "description_en": "Health and housing data, together.",
+            "learning_goals_en": "Map our data.\nShare one dataset.",
+            "learning_goals_es": "Mapear nuestros datos.\nCompartir un conjunto.",
+            "expectations_before_en": "Read the pre-read.",
+            "expectations_during_en": "Bring a challenge.",
+            "expectations_after_en": "Try one idea.",
+            "cadence_en": "Monthly",
             "capacity": 25,
         },
     )
     assert response.status_code == 302
     group.refresh_from_db()
     assert group.learning_goals == "Map our data.\nShare one dataset."
+    assert group.learning_goals_es == "Mapear nuestros datos.\nCompartir un conjunto."
+    # Left empty, the Spanish shows the English.
+    assert group.description_es is None
+    with translation.override("es"):
+        assert group.description == "Health and housing data, together."
+        assert group.learning_goals == "Mapear nuestros datos.\nCompartir un conjunto."
     assert group.capacity == 25
 
 
@@ -115,7 +123,7 @@ def test_capacity_below_the_members_is_refused_next_to_the_field(
         GroupMemberFactory(group=group)
     response = client_as(leader).post(
         reverse("affinity:group-edit", args=[group.pk]),
-        {"description": "x", "cadence": "Monthly", "capacity": 2},
+        {"description_en": "x", "cadence_en": "Monthly", "capacity": 2},
     )
     assert response.status_code == 200
     assert response.context["form"].errors["capacity"] == [

@@ -311,7 +311,10 @@ def test_every_table_exports_as_csv(client_as, cycle, crossover_fixture, staff_u
             reverse("affinity:report-csv", args=[which]), {"cycle": cycle.pk}
         )
         assert response["Content-Type"].startswith("text/csv")
-        assert response.content.decode().startswith(header)
+        # The first line names the language, then the table.
+        language, table = response.content.decode().split("\r\n", 1)
+        assert language == "Language: English"
+        assert table.startswith(header)
     crossover = client.get(reverse("affinity:report-csv", args=["crossover"]))
     assert "Behavioral Health; Data Law" in crossover.content.decode()
     missing = client.get(reverse("affinity:report-csv", args=["secrets"]))

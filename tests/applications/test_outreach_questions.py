@@ -324,8 +324,8 @@ def test_staff_publish_a_question_and_answer_nobody_asked(
         reverse("applications:staff-faq-create", args=[round_.slug]),
         {
             "topic": "dates",
-            "question": "Will late applications be accepted?",
-            "answer": "No.",
+            "question_en": "Will late applications be accepted?",
+            "answer_en": "No.",
             "published": "on",
         },
     )
@@ -360,6 +360,24 @@ def test_the_questions_page_is_searchable(client, round_):
     page = client.get(questions_url(round_), {"q": "award"}).content.decode()
     assert "What is the award?" in page
     assert "Who can apply?" not in page
+
+
+def test_the_questions_page_in_spanish_finds_both_languages(client, round_):
+    """Read in Spanish, an entry without its Spanish shows (and is found by)
+    its English; one with it is found by its Spanish."""
+    published_entry(round_, question="What is the award?", answer="$5,000 each.")
+    published_entry(
+        round_,
+        question="Who can apply?",
+        answer="Public entities.",
+        question_es="¿Quién puede solicitar?",
+        answer_es="Las entidades públicas.",
+    )
+    client.cookies["portal_language"] = "es"
+    page = client.get(questions_url(round_), {"q": "award"}).content.decode()
+    assert "What is the award?" in page and "Quién" not in page
+    page = client.get(questions_url(round_), {"q": "públicas"}).content.decode()
+    assert "¿Quién puede solicitar?" in page and "Who can apply?" not in page
 
 
 def test_hostile_text_is_shown_as_text(client, client_as, round_, staff):
@@ -481,7 +499,8 @@ def test_staff_change_and_unpublish_a_published_question(
     entry = published_entry(round_, answer="Old answer.")
     url = reverse("applications:staff-faq-edit", args=[round_.slug, entry.pk])
     client_as(staff).post(
-        url, {"topic": "funding", "question": entry.question, "answer": "New answer."}
+        url,
+        {"topic": "funding", "question_en": entry.question, "answer_en": "New answer."},
     )
     entry.refresh_from_db()
     assert entry.answer == "New answer." and entry.topic == "funding"

@@ -171,7 +171,7 @@ def test_staff_add_change_and_remove_milestones(client_as, round_):
             "kind": "notified",
             "on": "2099-01-31",
             "at_time": "10:00",
-            "when_text": "Late",
+            "when_text_en": "Late",
         },
     )
     assert "An approximate date has no time" in bad.content.decode()
@@ -205,7 +205,7 @@ def test_only_staff_edit_the_timeline(client, client_as, round_, who):
     elif who == "reviewer":
         client = client_as(core.ReviewerFactory())
     url = reverse("applications:staff-timeline", args=[round_.slug])
-    client.post(url, {"kind": "other", "on": "2099-01-01", "title": "Hacked"})
+    client.post(url, {"kind": "other", "on": "2099-01-01", "title_en": "Hacked"})
     client.post(
         reverse("applications:staff-milestone-delete", args=[round_.slug, milestone.pk])
     )

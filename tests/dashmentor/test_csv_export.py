@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from applications.models import Application
 from dashmentor.csv_export import FORMULA_STARTS, csv_cell, csv_response
@@ -57,7 +57,9 @@ def read(response) -> list[list[str]]:
     body = (
         b"".join(response.streaming_content) if response.streaming else response.content
     )
-    return list(csv.reader(io.StringIO(body.decode(), newline="")))
+    language, *rows = csv.reader(io.StringIO(body.decode(), newline=""))
+    assert language[0].startswith(("Language: ", "Idioma: "))
+    return rows
 
 
 def is_formula(cell: str) -> bool:
@@ -106,7 +108,25 @@ def test_the_response_streams_an_iterator_and_names_the_file_safely():
     assert response.streaming
     assert "\n" not in response["Content-Disposition"]
     body = b"".join(response.streaming_content).decode()
-    assert body.splitlines() == ["n,text", "0,'=0", "1,'=1", "2,'=2"]
+    assert body.splitlines() == [
+        "Language: English",
+        "n,text",
+        "0,'=0",
+        "1,'=1",
+        "2,'=2",
+    ]
+
+
+def test_a_file_is_in_the_requests_language_and_says_so():
+    """One language a file: its first line and its name say which."""
+    for code, line in (("en", "Language: English"), ("es", "Idioma: español")):
+        with translation.override(code):
+            response = csv_response("report.csv", [[1, "x"]], header=["n", "t"])
+        assert response.content.decode().splitlines() == [line, "n,t", "1,x"]
+        assert response["Content-Disposition"] == (
+            f'attachment; filename="report-{code}.csv"'
+        )
+        assert response["Content-Language"] == code
 
 
 def test_no_module_but_the_helper_writes_csv():
@@ -338,7 +358,7 @@ def test_the_affinity_exports(client_as, staff_user):
         # The cycle's quotes are escaped: the header still names one file.
         disposition = response["Content-Disposition"]
         assert disposition == (
-            f'attachment; filename="affinity-2026-\\"spring\\"-{which}.csv"'
+            f'attachment; filename="affinity-2026-\\"spring\\"-{which}-en.csv"'
         )
         everything.extend(read(response))
     assert_safe(everything, planted)

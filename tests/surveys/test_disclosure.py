@@ -96,7 +96,7 @@ class Published:
 
 
 def parse(text: str) -> Published:
-    rows = list(csv.reader(io.StringIO(text)))[1:]
+    rows = list(csv.reader(io.StringIO(text)))[2:]  # language line, header
     rate: dict[str, int | None] = {}
     completed_all = None
     released = None

@@ -420,7 +420,7 @@ def test_the_minimum_group_size_cannot_shrink_once_answers_exist(
     page = client.post(
         reverse("surveys:survey-edit", args=[survey.pk]),
         {
-            "title": survey.title,
+            "title_en": survey.title,
             "kind": survey.kind,
             "round": survey.round_id,
             "audience": survey.audience,

@@ -156,7 +156,7 @@ def test_staff_build_a_survey_and_open_it_for_a_cohort(
     page = client.post(
         reverse("surveys:survey-create"),
         {
-            "title": "Midpoint survey",
+            "title_en": "Midpoint survey",
             "kind": "midpoint",
             "audience": "cohort",
             "audience_mentorship": mentorship.pk,
@@ -207,7 +207,7 @@ def test_survey_form_explains_bad_settings(client_as, staff_user):
     page = client.post(
         reverse("surveys:survey-create"),
         {
-            "title": "Exit survey",
+            "title_en": "Exit survey",
             "kind": "exit",
             "audience": "list",
             "audience_emails": "someone@example.org\nnot an address",
@@ -311,7 +311,8 @@ def test_report_csv_holds_what_the_report_shows(
         reverse("surveys:survey-report-csv", args=[survey.pk])
     )
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    language, *rows = csv.reader(io.StringIO(response.content.decode()))
+    assert language == ["Language: English"]
     assert rows[0] == ["section", "item", "label", "value", "percent", "note"]
     likert = [r for r in rows if r[1].startswith("Q1 ") and r[2][:1].isdigit()]
     assert [int(r[3]) for r in likert] == [1, 1, 1, 1, 1]
