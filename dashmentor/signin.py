@@ -53,6 +53,9 @@ WAY_BACK = _(
 )
 
 
+LOCKOUT_KEY_MAX = 255
+
+
 def normalize_login(value: str) -> str:
     """The login as sign-in compares it: Unicode-normalized (NFKC, like
     Django's username field), trimmed and in lower case (sign-in matches any
@@ -70,7 +73,9 @@ def lockout_username(request, credentials: dict | None = None) -> str | None:
         raw = getattr(request, "POST", {}).get(field)
     if not isinstance(raw, str) or not raw.strip():
         return None
-    return normalize_login(raw)
+    # Lower case can lengthen a text ("İ" becomes two characters): the key is
+    # cut to the lockout tables' column, 255 characters.
+    return normalize_login(raw)[:LOCKOUT_KEY_MAX]
 
 
 def limits(request=None, credentials=None) -> dict[str, int]:

@@ -215,3 +215,18 @@ def test_the_lockout_records_the_normalized_login():
     factories.UserFactory(email=EMAIL)
     sign_in("  MENTOR.Civic@Example.org ", "wrong")
     assert list(AccessAttempt.objects.values_list("username", flat=True)) == [EMAIL]
+
+
+def test_a_login_that_lower_case_lengthens_is_refused_like_any_other():
+    """Lower case turns each "İ" into two characters: 254 of them (a login the
+    form accepts) become 508, more than the lockout tables' column holds. The
+    failure is counted under the first 255 and answered as a wrong password,
+    never a server error (PostgreSQL refuses a longer value)."""
+    login = "\u0130" * 254
+    assert len(signin.normalize_login(login)) > signin.LOCKOUT_KEY_MAX
+    _client, response = sign_in(login, "wrong-one")
+    assert response.status_code == 200
+    from axes.models import AccessAttempt
+
+    (attempt,) = AccessAttempt.objects.all()
+    assert attempt.username == signin.normalize_login(login)[: signin.LOCKOUT_KEY_MAX]
