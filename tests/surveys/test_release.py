@@ -337,7 +337,10 @@ def test_fuzzed_answers_never_break_a_later_request(
     @settings(
         max_examples=100,
         deadline=None,
-        suppress_health_check=[HealthCheck.function_scoped_fixture],
+        suppress_health_check=[
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.too_slow,
+        ],
         derandomize=True,
     )
     @given(raw=answers)
