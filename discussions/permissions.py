@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, Value
+from django.db.models import CharField, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.http import Http404
 
 from affinity.models import Group, GroupMember
@@ -54,9 +55,12 @@ def memberships(user) -> tuple[frozenset, frozenset, frozenset, frozenset]:
         return frozenset(), frozenset(), frozenset(), frozenset()
     cached = getattr(user, "_discussion_memberships", None)
     if cached is None:
-        # One query: the four sources as a UNION, each row tagged.
+        # One query: the four sources as a UNION, each row one text "tag:id"
+        # (a single column: a union of annotated pairs may give its columns
+        # in another order than asked, on SQLite).
         def tagged(qs, tag, field):
-            return qs.annotate(tag=Value(tag)).values_list("tag", field).order_by()
+            key = Concat(Value(f"{tag}:"), Cast(field, CharField()))
+            return qs.annotate(key=key).values_list("key", flat=True).order_by()
 
         rows = tagged(Mentorship.objects.filter(mentors=user), "lc", "pk").union(
             tagged(
@@ -81,8 +85,9 @@ def memberships(user) -> tuple[frozenset, frozenset, frozenset, frozenset]:
             all=True,
         )
         found: dict[str, set[int]] = {"lc": set(), "c": set(), "lg": set(), "g": set()}
-        for tag, pk in rows:
-            found[tag].add(pk)
+        for key in rows:
+            tag, _, pk = key.partition(":")
+            found[tag].add(int(pk))
         led_cohorts = frozenset(found["lc"])
         led_groups = frozenset(found["lg"])
         cached = (
