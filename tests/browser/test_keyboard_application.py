@@ -44,6 +44,13 @@ def focused(page) -> dict:
     """Where the keyboard focus is; fails if it fell back on the page body or
     the focused element draws no focus indicator."""
     info = page.evaluate(FOCUSED)
+    # The indicator may still be fading in (Bootstrap's focus ring is a
+    # 0.15 s transition) on a busy machine: look again for up to two seconds.
+    for _ in range(40):
+        if info is None or info["indicator"]:
+            break
+        page.wait_for_timeout(50)
+        info = page.evaluate(FOCUSED)
     assert info is not None, "Keyboard focus was lost to the page body."
     assert info["indicator"], f"No visible focus indicator on {info}."
     return info

@@ -43,6 +43,7 @@ def test_the_apps_add_their_roles_reminders_cards_and_demo():
         "questions-waiting",
         "round-funnel",
         "closeout",
+        "discussions",
         "api",
     ]
     assert [s.name for s in registry.demo_seeds()] == [
@@ -58,6 +59,7 @@ def test_the_apps_add_their_roles_reminders_cards_and_demo():
         "closeout",
         "outbox",
         "peers",
+        "discussions",
         "staffdesk",
         "api",
     ]

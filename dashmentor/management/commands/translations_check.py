@@ -68,7 +68,8 @@ COPY_IGNORE = shutil.ignore_patterns(
     "media",
     "vendor",
     "__pycache__",
-    "*.sqlite3",
+    # Databases with their journals (a test run may be writing them).
+    "*.sqlite3*",
     "*.pyc",
     "tests",
     "bench",
