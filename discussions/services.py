@@ -130,7 +130,9 @@ def post_add(*, thread: Thread, body: str, by, form_token: str, mentions=()) -> 
     if existing is not None:
         return existing
     thread = (
-        Thread.objects.select_for_update().select_related("space").get(pk=thread.pk)
+        Thread.objects.select_for_update(of=("self",))
+        .select_related("space")
+        .get(pk=thread.pk)
     )
     ref = permissions.ref_of(thread.space)
     _check_writer(by, ref)
@@ -254,7 +256,9 @@ def _reason(reason: str) -> str:
 def post_hide(*, post: Post, by, reason: str) -> Post:
     """Hide a post: kept, with the reason its author reads, and audited."""
     post = (
-        Post.objects.select_for_update().select_related("thread__space").get(pk=post.pk)
+        Post.objects.select_for_update(of=("self",))
+        .select_related("thread__space")
+        .get(pk=post.pk)
     )
     _check_moderator(by, permissions.ref_of(post.thread.space))
     reason = _reason(reason)
@@ -277,7 +281,9 @@ def post_hide(*, post: Post, by, reason: str) -> Post:
 def thread_lock(*, thread: Thread, by, locked: bool = True) -> Thread:
     """Lock a thread (no new posts) or open it again; audited."""
     thread = (
-        Thread.objects.select_for_update().select_related("space").get(pk=thread.pk)
+        Thread.objects.select_for_update(of=("self",))
+        .select_related("space")
+        .get(pk=thread.pk)
     )
     _check_moderator(by, permissions.ref_of(thread.space))
     if thread.is_locked == locked:
@@ -455,7 +461,9 @@ def challenge_reply(*, challenge: Challenge, by, body: str, form_token: str) -> 
 def reply_mark_helpful(*, reply: Reply, by, helpful: bool = True) -> Reply:
     """The author marks a reply that helped (or takes the mark back)."""
     reply = (
-        Reply.objects.select_for_update().select_related("challenge").get(pk=reply.pk)
+        Reply.objects.select_for_update(of=("self",))
+        .select_related("challenge")
+        .get(pk=reply.pk)
     )
     if reply.challenge.author_id != by.pk:
         raise ValidationError(rules.NOT_THE_AUTHOR)
@@ -508,7 +516,7 @@ def challenge_bring(
 ) -> Challenge:
     """Put the challenge on an upcoming meeting's agenda (or take it off)."""
     challenge = (
-        Challenge.objects.select_for_update()
+        Challenge.objects.select_for_update(of=("self",))
         .select_related("space")
         .get(pk=challenge.pk)
     )
@@ -532,7 +540,7 @@ def challenge_bring(
 @transaction.atomic
 def reply_hide(*, reply: Reply, by, reason: str) -> Reply:
     reply = (
-        Reply.objects.select_for_update()
+        Reply.objects.select_for_update(of=("self",))
         .select_related("challenge__space")
         .get(pk=reply.pk)
     )
