@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from dashmentor.bilingual import bilingual_fields, stored_text
 from dashmentor.services import audit_record
-from dashmentor.status import status_check, status_move
+from dashmentor.status import status_move
 from notifications.models import Kind
 from notifications.services import message_enqueue
 
@@ -259,7 +259,6 @@ def question_answer(
         )
         audit_record(actor=by, action="faq.published", target=entry)
     for q in questions:
-        status_check(q, AskedQuestion.Status.ANSWERED)
         q.answer = answer.strip()
         q.entry = entry
         q.answered_at = now
