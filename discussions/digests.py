@@ -31,10 +31,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from dashmentor.roles import with_roles
 from notifications import links
 from notifications.models import Message
 from notifications.services import message_enqueue
 from peers.models import CollaborationProfile
+from peers.permissions import (
+    is_participant,
+    organization_ids_of,
+    organization_ids_prefill,
+)
 
 from . import permissions, rules, services
 from .models import (
@@ -237,36 +243,52 @@ def _digest_enqueue(user, frequency: str, period: rules.Period, sections) -> Non
 # --- Challenges you could help with ------------------------------------------------
 
 
-def _profile_tags(org_ids) -> tuple[set[int], set[str]]:
-    topics: set[int] = set()
-    systems: set[str] = set()
+def _profiles_by_organization(users) -> dict[int, tuple[set[int], set[str]]]:
+    """Per organization of ``users``: the topics and data systems of its
+    collaboration profile (two queries)."""
+    org_ids = set().union(*(organization_ids_of(u) for u in users)) if users else set()
+    found = {}
     for profile in CollaborationProfile.objects.filter(
         organization_id__in=list(org_ids)
     ).prefetch_related("topics"):
-        topics.update(t.pk for t in profile.topics.all())
-        systems.update(profile.data_systems or [])
-        systems.update(profile.data_systems_planned or [])
-    return topics, systems
+        systems = set(profile.data_systems or []) | set(
+            profile.data_systems_planned or []
+        )
+        found[profile.organization_id] = ({t.pk for t in profile.topics.all()}, systems)
+    return found
 
 
-def challenges_for(user, period: rules.Period) -> list[Challenge]:
-    """Open challenges of others posted in ``period`` that ``user`` may read,
-    those closest to its organization's profile first (then the newest)."""
-    from peers.permissions import organization_ids_of
-
-    found = list(
-        Challenge.objects.filter(permissions.readable_challenges_q(user))
-        .filter(
+def _week_challenges(period: rules.Period) -> list[Challenge]:
+    """The open challenges posted in ``period``, newest first, with what the
+    matching reads (space, author, topics)."""
+    return list(
+        Challenge.objects.filter(
             status=Challenge.Status.OPEN,
             hidden_at__isnull=True,
             created_at__gte=period.start,
             created_at__lt=period.end,
         )
-        .exclude(author=user)
-        .select_related("author")
+        .select_related("author", "space")
         .prefetch_related("topics")
+        .order_by("-created_at", "-pk")
     )
-    topics, systems = _profile_tags(organization_ids_of(user))
+
+
+def challenges_for(user, week: list[Challenge], profiles: dict) -> list[Challenge]:
+    """Of ``week``'s challenges, those of others ``user`` may read, closest to
+    its organizations' profiles first (then the newest); no query once the
+    reader's roles, memberships and organizations are read."""
+    topics: set[int] = set()
+    systems: set[str] = set()
+    for org_id in organization_ids_of(user):
+        org_topics, org_systems = profiles.get(org_id, (set(), set()))
+        topics |= org_topics
+        systems |= org_systems
+    found = [
+        c
+        for c in week
+        if c.author_id != user.pk and permissions.challenge_readable(user, c)
+    ]
 
     def score(c):
         shared = len(topics & {t.pk for t in c.topics.all()}) + len(
@@ -277,56 +299,70 @@ def challenges_for(user, period: rules.Period) -> list[Challenge]:
     return sorted(found, key=score)[:MAX_CHALLENGES]
 
 
-def challenge_mails_send(*, period: rules.Period | None = None, now=None) -> int:
-    """The weekly "challenges you could help with", once per person and week."""
-    from peers.permissions import is_participant
-
-    period = period or rules.period_ending_before("weekly", now or timezone.now())
-    if not Challenge.objects.filter(
-        status=Challenge.Status.OPEN,
-        hidden_at__isnull=True,
-        created_at__gte=period.start,
-        created_at__lt=period.end,
-    ).exists():
-        return 0
-    User = get_user_model()
-    rows = {row.user_id: row for row in ChallengeMail.objects.all()}
+def _challenge_readers(period: rules.Period) -> list:
+    """The people owed the week's e-mail, not yet written, with their roles,
+    memberships and organizations read for all at once."""
     done = _already_written(f"discussions-challenges:{period.name}")
-    written = 0
-    for user in User.objects.filter(is_active=True).order_by("pk"):
-        if user.email.strip().lower() in done:
-            continue
-        if not services.challenge_mail_wanted(user, rows.get(user.pk)):
-            continue
-        if not is_participant(user):
-            continue
-        found = challenges_for(user, period)
-        if not found:
-            continue
-        message_enqueue(
-            kind=services.MAIL_KIND,
-            to_email=user.email,
-            recipient=user,
-            subject=functools.partial(gettext, "Challenges you could help with"),
-            template="discussions_challenges",
-            context={
-                "challenges": [
-                    {
-                        "title": c.title,
-                        "author": c.author.get_full_name() if c.author else "",
-                        "excerpt": rules.excerpt(c.context),
-                        "would_help": rules.excerpt(c.would_help, 160),
-                        "path": c.get_absolute_url() + "#reply",
-                    }
-                    for c in found
-                ],
-                "unsubscribe": services._unsubscribe_url(user, "challenges"),
-            },
-            key=f"discussions-challenges:{period.name}",
-            link_kind=services.SIGNIN_LINK,
-            link_object_id=user.pk,
+    rows = {row.user_id: row for row in ChallengeMail.objects.all()}
+    users = [
+        user
+        for user in with_roles(
+            get_user_model().objects.filter(is_active=True).order_by("pk")
         )
-        written += 1
+        if user.email.strip().lower() not in done
+        and services.challenge_mail_wanted(user, rows.get(user.pk))
+        and is_participant(user)
+    ]
+    permissions.memberships_prefill(users)
+    organization_ids_prefill(users)
+    return users
+
+
+def _challenge_mail_enqueue(user, found: list[Challenge], period: rules.Period):
+    message_enqueue(
+        kind=services.MAIL_KIND,
+        to_email=user.email,
+        recipient=user,
+        subject=functools.partial(gettext, "Challenges you could help with"),
+        template="discussions_challenges",
+        context={
+            "challenges": [
+                {
+                    "title": c.title,
+                    "author": c.author.get_full_name() if c.author else "",
+                    "excerpt": rules.excerpt(c.context),
+                    "would_help": rules.excerpt(c.would_help, 160),
+                    "path": c.get_absolute_url() + "#reply",
+                }
+                for c in found
+            ],
+            "unsubscribe": services._unsubscribe_url(user, "challenges"),
+        },
+        key=f"discussions-challenges:{period.name}",
+        link_kind=services.SIGNIN_LINK,
+        link_object_id=user.pk,
+    )
+
+
+def challenge_mails_send(*, period: rules.Period | None = None, now=None) -> int:
+    """The weekly "challenges you could help with", once per person and week.
+
+    The readers, their roles, memberships and profiles and the week's
+    challenges are read in a fixed number of queries whatever their number;
+    only writing each person's e-mail costs queries per person.
+    """
+    period = period or rules.period_ending_before("weekly", now or timezone.now())
+    week = _week_challenges(period)
+    if not week:
+        return 0
+    readers = _challenge_readers(period)
+    profiles = _profiles_by_organization(readers)
+    written = 0
+    for user in readers:
+        found = challenges_for(user, week, profiles)
+        if found:
+            _challenge_mail_enqueue(user, found, period)
+            written += 1
     return written
 
 

@@ -61,6 +61,29 @@ def organization_ids_of(user) -> frozenset[int]:
     return cached
 
 
+def organization_ids_prefill(users) -> None:
+    """Give each of ``users`` its ``organization_ids_of``, read for all in three
+    queries (every active person's) instead of one query each."""
+    found = {u.pk: set() for u in users}
+    sources = [
+        Membership.objects.filter(user__is_active=True).values_list(
+            "user_id", "organization_id"
+        ),
+        CohortMember.objects.filter(
+            user__is_active=True, active=True, award__status__in=Award.ACTIVE
+        ).values_list("user_id", "award__application__organization_id"),
+        Mentorship.mentors.through.objects.filter(user__is_active=True).values_list(
+            "user_id", "mentorship__mentor_organization_id"
+        ),
+    ]
+    for rows in sources:
+        for user_id, org_id in rows:
+            if user_id in found and org_id is not None:
+                found[user_id].add(org_id)
+    for user in users:
+        user._peer_org_ids = frozenset(found[user.pk])
+
+
 def visibility_filter(user) -> Q:
     """The profiles ``user`` may read, as a filter on ``CollaborationProfile``."""
     if not user.is_authenticated:

@@ -224,3 +224,98 @@ def test_two_workers_at_once_send_one_digest_per_person(program):
     assert sorted(addresses) == sorted(
         [program.mentor.email, program.mentee.email, program.peer.email]
     )
+
+
+def post_everywhere(program):
+    """One open challenge of each audience, by different authors."""
+    return [
+        services.challenge_post(
+            by=program.mentee,
+            title="Consent across agencies",
+            context="How?",
+            audience=f"cohort:{program.cohort.pk}",
+            form_token="c-cohort",
+        ),
+        services.challenge_post(
+            by=program.member,
+            title="Group data law",
+            context="Which statute?",
+            audience=f"group:{program.group.pk}",
+            form_token="c-group",
+        ),
+        services.challenge_post(
+            by=program.outsider,
+            title="Dashboards for the county",
+            context="Which indicators first?",
+            audience="program",
+            form_token="c-program",
+        ),
+    ]
+
+
+@pytest.mark.django_db
+def test_the_weekly_e_mail_reads_challenges_exactly_as_the_pages_do(program):
+    """The e-mail's matching decides in Python who may read a challenge; for
+    every person and challenge it agrees with the pages' filter."""
+    from discussions.models import Challenge
+    from discussions.permissions import challenge_readable, readable_challenges_q
+
+    challenges = post_everywhere(program)
+    people = [
+        program.mentor,
+        program.mentee,
+        program.peer,
+        program.outsider,
+        program.other_mentor,
+        program.staff,
+        program.leader,
+        program.member,
+        program.requested,
+    ]
+    for person in people:
+        by_query = set(
+            Challenge.objects.filter(readable_challenges_q(fresh(person))).values_list(
+                "pk", flat=True
+            )
+        )
+        loaded = Challenge.objects.select_related("space")
+        by_python = {c.pk for c in loaded if challenge_readable(fresh(person), c)}
+        assert by_python == by_query, person.email
+    assert len(challenges) == 3
+
+
+@pytest.mark.django_db
+def test_the_weekly_e_mail_reads_its_readers_in_a_fixed_number_of_queries(
+    program, django_assert_max_num_queries
+):
+    """More people in the program cost no more reading: only a person who gets
+    the e-mail costs the writing of it."""
+    from tests.discussions.conftest import mentee_of
+
+    services.challenge_post(
+        by=program.mentee,
+        title="Consent across agencies",
+        context="How?",
+        audience=f"cohort:{program.cohort.pk}",
+        form_token="c-cohort",
+    )
+    now = timezone.now() + NEXT_WEEK
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # Mentees of the other cohort take part but may not read the challenge.
+    with CaptureQueriesContext(connection) as few:
+        digests.challenge_mails_send(now=now)
+    Message.objects.all().delete()
+    for k in range(12):
+        mentee_of(program.other_cohort, f"other{k}@example.org")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        written = digests.challenge_mails_send(now=now)
+    assert written == 2  # the mentor and the peer, as before
+    addresses = {
+        m.to_email
+        for m in Message.objects.filter(
+            idempotency_key__contains="discussions-challenges:"
+        )
+    }
+    assert addresses == {program.mentor.email, program.peer.email}
