@@ -32,16 +32,32 @@ pytest_plugins = ["tests.support.services", "tests.support.demo"]
 
 
 def pytest_collection_modifyitems(config, items):
-    """Skip PostgreSQL-only tests on SQLite, saying what is missing."""
-    if settings.USING_POSTGRES:
-        return
-    skip = pytest.mark.skip(
-        reason="needs PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/"
-        "dashmentor_test (row locks and concurrency cannot be shown on SQLite)"
-    )
-    for item in items:
-        if "postgres" in item.keywords:
-            item.add_marker(skip)
+    """Skip, saying what is missing, the tests a run without the production
+    services cannot make: PostgreSQL-only tests on SQLite, and the tests of
+    real Celery workers on Redis (kills, restarts, outages) when no broker is
+    configured (a new user's run: tasks run in process there)."""
+    skips = []
+    if not settings.USING_POSTGRES:
+        skips.append(
+            (
+                "postgres",
+                "needs PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/"
+                "dashmentor_test (row locks and concurrency cannot be shown on SQLite)",
+            )
+        )
+    if not os.environ.get("CELERY_BROKER_URL"):
+        skips.append(
+            (
+                "worker",
+                "needs Redis and a real Celery worker: set CELERY_BROKER_URL="
+                "redis://127.0.0.1:6379/0 (without it tasks run in process)",
+            )
+        )
+    for keyword, reason in skips:
+        skip = pytest.mark.skip(reason=reason)
+        for item in items:
+            if keyword in item.keywords:
+                item.add_marker(skip)
 
 
 # Set by CI's run on PostgreSQL and Redis, where every service a test needs is
