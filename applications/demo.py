@@ -581,26 +581,7 @@ def _build_application(
         all_in_profile="has" if i % 3 == 0 else "agrees",
         state=org.state,
     )
-    Contact.objects.bulk_create(
-        [
-            Contact(
-                application=application,
-                kind=Contact.Kind.PRIMARY,
-                name=user.full_name,
-                title=user.title,
-                email=user.email,
-                phone=f"555-01{i:02d}",
-            ),
-            Contact(
-                application=application,
-                kind=Contact.Kind.SECONDARY,
-                name=f"{FIRST[(i + 3) % len(FIRST)]} {LAST[(i + 1) % len(LAST)]}",
-                title="Program Coordinator",
-                email=f"second{i:02d}@applicants.dash.test",
-                phone=f"555-02{i:02d}",
-            ),
-        ]
-    )
+    _contacts_create(application, i, user)
     # Partners: usually three in varied sectors; every eleventh in only one
     # other sector, and health-care applicants sometimes lean on health care.
     count = 1 if i % 11 == 4 else rng.randint(*partners)
@@ -636,6 +617,30 @@ def _build_application(
         now=now,
     )
     return application
+
+
+def _contacts_create(application, i, user) -> None:
+    """The primary contact (the applicant) and a secondary one."""
+    Contact.objects.bulk_create(
+        [
+            Contact(
+                application=application,
+                kind=Contact.Kind.PRIMARY,
+                name=user.full_name,
+                title=user.title,
+                email=user.email,
+                phone=f"555-01{i:02d}",
+            ),
+            Contact(
+                application=application,
+                kind=Contact.Kind.SECONDARY,
+                name=f"{FIRST[(i + 3) % len(FIRST)]} {LAST[(i + 1) % len(LAST)]}",
+                title="Program Coordinator",
+                email=f"second{i:02d}@applicants.dash.test",
+                phone=f"555-02{i:02d}",
+            ),
+        ]
+    )
 
 
 def _seed_demo_draft(ctx, round_) -> None:
@@ -712,6 +717,30 @@ SPANISH_DRAFT = {
     "learning_goal": "Diseñar los acuerdos y la gobernanza para compartir datos de "
     "salud y de vivienda entre nuestros socios, con la participación de la "
     "comunidad.",
+    "secondary": {
+        "name": "Javier Colón Santiago",
+        "title": "Analista de datos",
+        "email": "javier.colon@saludturabo.example.org",
+        "phone": "787-555-0119",
+        "from_lead_organization": True,
+    },
+    "partners": [
+        {
+            "name": "Centro de Salud Familiar del Turabo",
+            "sectors": ["health_care"],
+            "role": "Comparte datos de visitas y de diagnósticos",
+        },
+        {
+            "name": "Oficina de Vivienda Municipal de Caguas",
+            "sectors": ["housing"],
+            "role": "Comparte datos de vivienda y de albergues",
+        },
+        {
+            "name": "Distrito Escolar de Caguas",
+            "sectors": ["education"],
+            "role": "Datos de asistencia escolar",
+        },
+    ],
 }
 
 
@@ -737,13 +766,7 @@ def _seed_spanish_draft(ctx, round_) -> None:
             "phone": "787-555-0118",
             "from_lead_organization": True,
         },
-        secondary={
-            "name": "Javier Colón Santiago",
-            "title": "Analista de datos",
-            "email": "javier.colon@saludturabo.example.org",
-            "phone": "787-555-0119",
-            "from_lead_organization": True,
-        },
+        secondary=SPANISH_DRAFT["secondary"],
         team=[],
     )
     services.application_collaboration_save(
@@ -752,23 +775,7 @@ def _seed_spanish_draft(ctx, round_) -> None:
         name=SPANISH_DRAFT["collaboration"],
         status="member",
         description=SPANISH_DRAFT["description"],
-        partners=[
-            {
-                "name": "Centro de Salud Familiar del Turabo",
-                "sectors": ["health_care"],
-                "role": "Comparte datos de visitas y de diagnósticos",
-            },
-            {
-                "name": "Oficina de Vivienda Municipal de Caguas",
-                "sectors": ["housing"],
-                "role": "Comparte datos de vivienda y de albergues",
-            },
-            {
-                "name": "Distrito Escolar de Caguas",
-                "sectors": ["education"],
-                "role": "Datos de asistencia escolar",
-            },
-        ],
+        partners=SPANISH_DRAFT["partners"],
     )
     services.application_fields_save(
         application=application,

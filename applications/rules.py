@@ -348,8 +348,20 @@ def completeness(draft: DraftInput) -> list[Section]:
     outside the US, partners in one sector) is complete and goes to screening.
     """
     sections = {key: Section(key, title) for key, title in SECTIONS}
+    sections["organization"].missing.extend(_organization_missing(draft))
+    sections["contacts"].missing.extend(_contacts_missing(draft))
+    sections["collaboration"].missing.extend(_collaboration_missing(draft))
+    sections["goal"].missing.extend(_goal_missing(draft))
+    sections["questions"].missing.extend(_questions_missing(draft))
+    if not draft.all_in_profile:
+        sections["all-in"].missing.append("Your answer about the All In profile")
+    if draft.preferences < 1:
+        sections["preferences"].missing.append("At least one ranked mentorship")
+    return list(sections.values())
 
-    org = sections["organization"].missing
+
+def _organization_missing(draft: DraftInput) -> list[str]:
+    org = []
     if not draft.org_name.strip():
         org.append("The organization's legal name")
     if not draft.org_type:
@@ -358,8 +370,12 @@ def completeness(draft: DraftInput) -> list[Section]:
         org.append("The organization's primary sector")
     if not draft.org_state:
         org.append("The state or territory (or “Outside the United States”)")
+    return org
 
-    contacts = sections["contacts"].missing
+
+def _contacts_missing(draft: DraftInput) -> list[str]:
+    """Each part of the two contacts not given, and too few lead staff."""
+    contacts = []
     by_kind = {c.kind: c for c in draft.contacts if c.kind in ("primary", "secondary")}
     for kind, label in (("primary", "primary"), ("secondary", "secondary")):
         contact = by_kind.get(kind)
@@ -380,32 +396,34 @@ def completeness(draft: DraftInput) -> list[Section]:
             "At least two people from your organization who will take part "
             f"(you have {lead_staff})"
         )
+    return contacts
 
-    collab = sections["collaboration"].missing
+
+def _collaboration_missing(draft: DraftInput) -> list[str]:
+    collab = []
     if not draft.collaboration_name.strip():
         collab.append("The collaboration's name")
     if not draft.collaboration_status:
         collab.append("Whether you are a member of a collaboration or can convene one")
     if not draft.partners:
         collab.append("At least one partner organization with its sectors")
+    return collab
 
-    goal = sections["goal"].missing
+
+def _goal_missing(draft: DraftInput) -> list[str]:
     if not draft.learning_goal.strip():
-        goal.append("The learning goal")
-    elif count_words(draft.learning_goal) > GOAL_WORD_LIMIT:
-        goal.append(f"The learning goal is over {GOAL_WORD_LIMIT} words")
+        return ["The learning goal"]
+    if count_words(draft.learning_goal) > GOAL_WORD_LIMIT:
+        return [f"The learning goal is over {GOAL_WORD_LIMIT} words"]
+    return []
 
-    questions = sections["questions"].missing
+
+def _questions_missing(draft: DraftInput) -> list[str]:
+    """Required answers not given, and answers over their word limit."""
+    questions = []
     for number, q in enumerate(draft.questions, start=1):
         if q.required and not q.answer.strip():
             questions.append(f"An answer to question {number}")
         elif count_words(q.answer) > q.word_limit:
             questions.append(f"Question {number} is over {q.word_limit} words")
-
-    if not draft.all_in_profile:
-        sections["all-in"].missing.append("Your answer about the All In profile")
-
-    if draft.preferences < 1:
-        sections["preferences"].missing.append("At least one ranked mentorship")
-
-    return list(sections.values())
+    return questions

@@ -403,6 +403,26 @@ def application_contacts_save(
     written.
     """
     locked = _lock_editable(application, now)
+    changed = _contacts_save(locked, primary, secondary)
+    members = locked.contacts.filter(kind=Contact.Kind.TEAM)
+    order = itertools.count(_next_order(members))
+    change = rows_sync(
+        queryset=members,
+        rows=team,
+        remove=team_remove,
+        fields=["name", "title", "email", "from_lead_organization"],
+        new=lambda **values: Contact(
+            application=locked, kind=Contact.Kind.TEAM, order=next(order), **values
+        ),
+    )
+    if changed or change:
+        _touch(locked)
+    return locked
+
+
+def _contacts_save(locked: Application, primary, secondary) -> bool:
+    """Add, change or remove the primary and secondary contacts; say if any
+    was written."""
     changed = False
     contacts = {
         c.kind: c
@@ -432,20 +452,7 @@ def application_contacts_save(
                 setattr(contact, name, values[name])
             contact.save(update_fields=fields)
             changed = True
-    members = locked.contacts.filter(kind=Contact.Kind.TEAM)
-    order = itertools.count(_next_order(members))
-    change = rows_sync(
-        queryset=members,
-        rows=team,
-        remove=team_remove,
-        fields=["name", "title", "email", "from_lead_organization"],
-        new=lambda **values: Contact(
-            application=locked, kind=Contact.Kind.TEAM, order=next(order), **values
-        ),
-    )
-    if changed or change:
-        _touch(locked)
-    return locked
+    return changed
 
 
 @transaction.atomic
@@ -469,18 +476,7 @@ def application_collaboration_save(
     twice is refused. What is unchanged is not written.
     """
     locked = _lock_editable(application, now)
-    kept = {
-        p.pk: p.name for p in locked.partners.all() if p.pk not in set(partners_remove)
-    }
-    for p in partners:
-        kept.pop(p.get("id"), None)
-    names = [*kept.values(), *(p["name"] for p in partners)]
-    seen = set()
-    for partner_name in names:
-        key = " ".join(partner_name.lower().split())
-        if key in seen:
-            raise ValidationError(DUPLICATE_PARTNER.format(name=partner_name))
-        seen.add(key)
+    _check_partner_names(locked, partners, partners_remove)
     values = {
         "collaboration_name": name,
         "collaboration_status": status,
@@ -510,6 +506,22 @@ def application_collaboration_save(
     if fields or change:
         _touch(locked)
     return locked
+
+
+def _check_partner_names(locked: Application, partners, partners_remove) -> None:
+    """Refuse a partner named twice among those kept and those given."""
+    kept = {
+        p.pk: p.name for p in locked.partners.all() if p.pk not in set(partners_remove)
+    }
+    for p in partners:
+        kept.pop(p.get("id"), None)
+    names = [*kept.values(), *(p["name"] for p in partners)]
+    seen = set()
+    for partner_name in names:
+        key = " ".join(partner_name.lower().split())
+        if key in seen:
+            raise ValidationError(DUPLICATE_PARTNER.format(name=partner_name))
+        seen.add(key)
 
 
 @transaction.atomic
@@ -845,26 +857,12 @@ def application_submit(*, application: Application, by: User, now=None) -> Appli
     )
     if locked.status == Application.Status.SUBMITTED:
         return locked
-    if locked.status not in (Application.Status.DRAFT, Application.Status.WITHDRAWN):
-        raise ValidationError(ALREADY_SUBMITTED)
-    if not by.email_confirmed:
-        raise ValidationError(EMAIL_NOT_CONFIRMED)
-    _check_open(locked.round, now)
-    sections = rules.completeness(draft_input(locked))
-    if any(s.missing for s in sections):
-        raise ValidationError(INCOMPLETE.format(missing=_missing_text(sections)))
+    _check_submittable(locked, by, now)
 
     resubmission = locked.status == Application.Status.WITHDRAWN
     if resubmission:
         locked.version += 1
-    partners = list(locked.partners.all())
-    locked.sectors_index = (
-        ","
-        + ",".join(rules.other_sectors("", [tuple(p.sectors) for p in partners]))
-        + ","
-        if partners
-        else ""
-    )
+    locked.sectors_index = _sectors_index(locked)
     # What the application is submitted with is fixed here: the organization's
     # profile is copied (``state`` with it), and staff pages, exports and the
     # screening read the copy; later edits of the profile apply to later
@@ -893,6 +891,31 @@ def application_submit(*, application: Application, by: User, now=None) -> Appli
     )
     _send_submission_confirmation(locked, by)
     return locked
+
+
+def _check_submittable(locked: Application, by: User, now) -> None:
+    """Refuse a submission of an application past its draft, by an unconfirmed
+    e-mail, outside the round's dates, or with parts missing."""
+    if locked.status not in (Application.Status.DRAFT, Application.Status.WITHDRAWN):
+        raise ValidationError(ALREADY_SUBMITTED)
+    if not by.email_confirmed:
+        raise ValidationError(EMAIL_NOT_CONFIRMED)
+    _check_open(locked.round, now)
+    sections = rules.completeness(draft_input(locked))
+    if any(s.missing for s in sections):
+        raise ValidationError(INCOMPLETE.format(missing=_missing_text(sections)))
+
+
+def _sectors_index(locked: Application) -> str:
+    """The partners' sectors in the call's order, as ",a,b," for searching."""
+    partners = list(locked.partners.all())
+    return (
+        ","
+        + ",".join(rules.other_sectors("", [tuple(p.sectors) for p in partners]))
+        + ","
+        if partners
+        else ""
+    )
 
 
 def _when(moment, zone):

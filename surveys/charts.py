@@ -58,6 +58,36 @@ def bar_chart_svg(title: str, rows: Sequence[tuple[str, int]]) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 - every text part is escaped
 
 
+def _fmt(v):
+    """A mean with two decimals, or "no answer"."""
+    return gettext("no answer") if v is None else f"{v:.2f}"
+
+
+def _paired_row(label, before, after, *, y, label_width, plot, bar_h, scale_max):
+    """One row of the paired chart: its label, then the before and after bars."""
+    parts = [
+        f'<text x="{label_width - 8}" y="{y + bar_h + 4}" text-anchor="end" '
+        f'font-size="13" fill="{TEXT}">{escape(_clip(label))}</text>'
+    ]
+    for j, (value, colour, name) in enumerate(
+        (
+            (before, BEFORE, pgettext("chart bar", "before")),
+            (after, AFTER, pgettext("chart bar", "after")),
+        )
+    ):
+        by = y + j * (bar_h + 4)
+        w = 0 if value is None else plot * max(0.0, value) / scale_max
+        parts.append(
+            f'<rect x="{label_width}" y="{by}" width="{w:.1f}" height="{bar_h}" '
+            f'fill="{colour}" rx="2"/>'
+        )
+        parts.append(
+            f'<text x="{label_width + w + 6:.1f}" y="{by + bar_h - 3}" '
+            f'font-size="12" fill="{TEXT}">{name} {_fmt(value)}</text>'
+        )
+    return parts
+
+
 def paired_chart_svg(
     title: str,
     rows: Sequence[tuple[str, float | None, float | None]],
@@ -71,12 +101,9 @@ def paired_chart_svg(
     row_h = 2 * bar_h + 4 + gap
     height = gap + len(rows) * row_h + 24
 
-    def fmt(v):
-        return gettext("no answer") if v is None else f"{v:.2f}"
-
     described = "; ".join(
         gettext("%(label)s: before %(before)s, after %(after)s")
-        % {"label": label, "before": fmt(b), "after": fmt(a)}
+        % {"label": label, "before": _fmt(b), "after": _fmt(a)}
         for label, b, a in rows
     )
     parts = [
@@ -87,27 +114,16 @@ def paired_chart_svg(
         f"<title>{escape(title)}</title>",
     ]
     for i, (label, before, after) in enumerate(rows):
-        y = gap + i * row_h
-        parts.append(
-            f'<text x="{label_width - 8}" y="{y + bar_h + 4}" text-anchor="end" '
-            f'font-size="13" fill="{TEXT}">{escape(_clip(label))}</text>'
+        parts += _paired_row(
+            label,
+            before,
+            after,
+            y=gap + i * row_h,
+            label_width=label_width,
+            plot=plot,
+            bar_h=bar_h,
+            scale_max=scale_max,
         )
-        for j, (value, colour, name) in enumerate(
-            (
-                (before, BEFORE, pgettext("chart bar", "before")),
-                (after, AFTER, pgettext("chart bar", "after")),
-            )
-        ):
-            by = y + j * (bar_h + 4)
-            w = 0 if value is None else plot * max(0.0, value) / scale_max
-            parts.append(
-                f'<rect x="{label_width}" y="{by}" width="{w:.1f}" height="{bar_h}" '
-                f'fill="{colour}" rx="2"/>'
-            )
-            parts.append(
-                f'<text x="{label_width + w + 6:.1f}" y="{by + bar_h - 3}" '
-                f'font-size="12" fill="{TEXT}">{name} {fmt(value)}</text>'
-            )
     legend_y = height - 8
     parts.append(
         f'<text x="{label_width}" y="{legend_y}" font-size="12" fill="{TEXT}">'

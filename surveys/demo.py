@@ -429,7 +429,13 @@ def _seed_current(ctx) -> None:
     start = dt.datetime.combine(
         round_.contract_start, dt.time(9), tzinfo=timezone.get_current_timezone()
     )
+    _seed_capacity(ctx, round_, staff, now, rng, start)
+    _seed_midpoint(ctx, round_, staff, now, rng)
+    _seed_end(ctx, round_, staff)
 
+
+def _seed_capacity(ctx, round_, staff, now, rng, start) -> None:
+    """The capacity assessment: a closed baseline and its open midyear copy."""
     base_title = "All In capacity assessment: baseline"
     if not Survey.objects.filter(title=base_title).exists():
         baseline = Survey.objects.create(
@@ -473,6 +479,9 @@ def _seed_current(ctx) -> None:
             f"midyear ({later_answered} so far)."
         )
 
+
+def _seed_midpoint(ctx, round_, staff, now, rng) -> None:
+    """The open, anonymous midpoint survey, some of it answered and released."""
     mid_title = "Midpoint survey"
     if not Survey.objects.filter(title=mid_title, round=round_).exists():
         midpoint = Survey.objects.create(
@@ -506,6 +515,9 @@ def _seed_current(ctx) -> None:
             "answered (anonymous)."
         )
 
+
+def _seed_end(ctx, round_, staff) -> None:
+    """The end-of-program survey, built and waiting for the end of the year."""
     end_title = "End-of-program survey"
     if not Survey.objects.filter(title=end_title, round=round_).exists():
         end = Survey.objects.create(

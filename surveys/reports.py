@@ -166,21 +166,9 @@ def survey_report(survey: Survey) -> SurveyReport:
     answers_by_q = {} if hidden_message else _answers_by_question(survey)
     org_of = {r["id"]: r["organization__name"] or "" for r in responses}
 
-    questions: list[QuestionReport] = []
-    likert_questions = []
-    number = 0
-    for section in selectors.survey_structure(survey):
-        for q in section.questions.all():
-            number += 1
-            given = answers_by_q.get(q.pk, [])
-            questions.append(
-                _question_report(
-                    survey, section, q, number, given, org_of, hidden_message
-                )
-            )
-            if q.kind == rules.LIKERT:
-                likert_questions.append((number, q, given))
-
+    questions, likert_questions = _question_reports(
+        survey, answers_by_q, org_of, hidden_message
+    )
     breakdown, note, shown = _breakdown(
         survey,
         k,
@@ -215,6 +203,26 @@ def survey_report(survey: Survey) -> SurveyReport:
         quarantined=state["quarantined"],
         quarantine_problems=state["problems"],
     )
+
+
+def _question_reports(survey, answers_by_q, org_of, hidden_message):
+    """Each question's report, numbered through the survey, and the Likert
+    questions as (number, question, answers) for the by-cohort table."""
+    questions: list[QuestionReport] = []
+    likert_questions = []
+    number = 0
+    for section in selectors.survey_structure(survey):
+        for q in section.questions.all():
+            number += 1
+            given = answers_by_q.get(q.pk, [])
+            questions.append(
+                _question_report(
+                    survey, section, q, number, given, org_of, hidden_message
+                )
+            )
+            if q.kind == rules.LIKERT:
+                likert_questions.append((number, q, given))
+    return questions, likert_questions
 
 
 def _rates_and_segments(survey: Survey):
@@ -576,14 +584,7 @@ def _breakdown(
                 )
             )
             continue
-        means = []
-        for _number, _prompt, given in likert_questions:
-            values = [
-                int(a["number"])
-                for a in given
-                if segments.get(a["response_id"]) == segment
-            ]
-            means.append(sum(values) / len(values) if values else None)
+        means = _cohort_means(likert_questions, segments, segment)
         rows.append(BreakdownRow(label, named[segment], means))
     if respondents.get(None):
         rows.append(
@@ -597,6 +598,23 @@ def _breakdown(
                 ),
             )
         )
+    note = _breakdown_note(survey, k, suppression)
+    return rows, note, set(named) - suppression.hidden
+
+
+def _cohort_means(likert_questions, segments, segment) -> list[float | None]:
+    """The cohort's mean answer to each Likert question (None: no answer)."""
+    means = []
+    for _number, _prompt, given in likert_questions:
+        values = [
+            int(a["number"]) for a in given if segments.get(a["response_id"]) == segment
+        ]
+        means.append(sum(values) / len(values) if values else None)
+    return means
+
+
+def _breakdown_note(survey, k, suppression) -> str:
+    """What the by-cohort table leaves out, and why."""
     note = BREAKDOWN_NOTE.format(k=k) if survey.anonymous else ""
     if suppression.hidden:
         note = (
@@ -614,12 +632,24 @@ def _breakdown(
             else gettext("Cohorts with fewer than %(k)s respondents are hidden.")
             % {"k": k}
         )
-    return rows, note, set(named) - suppression.hidden
+    return note
 
 
 def report_csv(report: SurveyReport) -> CsvTable:
     """The report as CSV: the same figures and the same hidden cells."""
     w = CsvTable()
+    _csv_heading(w, report)
+    _csv_rates(w, report)
+    _csv_answer_counts(w, report)
+    for q in report.questions:
+        _csv_question(w, q)
+    for row in report.breakdown:
+        _csv_breakdown(w, row, report.likert_headers)
+    return w
+
+
+def _csv_heading(w: CsvTable, report: SurveyReport) -> None:
+    """The column names, the survey, and its overall response rate."""
     s = report.survey
     w.writerow(
         [
@@ -651,6 +681,10 @@ def report_csv(report: SurveyReport) -> CsvTable:
             "",
         ]
     )
+
+
+def _csv_rates(w: CsvTable, report: SurveyReport) -> None:
+    """The response rate of each cohort (or why it is not shown)."""
     for row in report.rate_rows:
         if row.completed is None:
             w.writerow(
@@ -674,6 +708,12 @@ def report_csv(report: SurveyReport) -> CsvTable:
                 "",
             ]
         )
+
+
+def _csv_answer_counts(w: CsvTable, report: SurveyReport) -> None:
+    """How many answers are released, waiting or kept apart, and why some
+    are hidden."""
+    s = report.survey
     w.writerow(
         [
             pgettext("survey report CSV", "answers"),
@@ -727,93 +767,95 @@ def report_csv(report: SurveyReport) -> CsvTable:
                 report.hidden_message,
             ]
         )
-    for q in report.questions:
-        item = pgettext("survey report CSV", "Q%(number)s %(prompt)s") % {
-            "number": q.number,
-            "prompt": q.prompt,
-        }
-        for label, n, pct in q.rows:
-            w.writerow([q.section, item, label, n, pct, ""])
-        if q.mean is not None:
+
+
+def _csv_question(w: CsvTable, q: QuestionReport) -> None:
+    """A question's counts, mean, number summary and text answers."""
+    item = pgettext("survey report CSV", "Q%(number)s %(prompt)s") % {
+        "number": q.number,
+        "prompt": q.prompt,
+    }
+    for label, n, pct in q.rows:
+        w.writerow([q.section, item, label, n, pct, ""])
+    if q.mean is not None:
+        w.writerow(
+            [
+                q.section,
+                item,
+                pgettext("survey report CSV", "mean (1 to 5)"),
+                f"{q.mean:.2f}",
+                "",
+                "",
+            ]
+        )
+    if q.summary is not None and q.summary.n:
+        for name, label in (
+            ("n", pgettext("survey report CSV", "n")),
+            ("mean", pgettext("survey report CSV", "mean")),
+            ("median", pgettext("survey report CSV", "median")),
+            ("minimum", pgettext("survey report CSV", "minimum")),
+            ("maximum", pgettext("survey report CSV", "maximum")),
+            ("stdev", pgettext("survey report CSV", "stdev")),
+        ):
+            value = getattr(q.summary, name)
             w.writerow(
                 [
                     q.section,
                     item,
-                    pgettext("survey report CSV", "mean (1 to 5)"),
-                    f"{q.mean:.2f}",
+                    label,
+                    "" if value is None else f"{value:g}",
                     "",
                     "",
                 ]
             )
-        if q.summary is not None and q.summary.n:
-            for name, label in (
-                ("n", pgettext("survey report CSV", "n")),
-                ("mean", pgettext("survey report CSV", "mean")),
-                ("median", pgettext("survey report CSV", "median")),
-                ("minimum", pgettext("survey report CSV", "minimum")),
-                ("maximum", pgettext("survey report CSV", "maximum")),
-                ("stdev", pgettext("survey report CSV", "stdev")),
-            ):
-                value = getattr(q.summary, name)
-                w.writerow(
-                    [
-                        q.section,
-                        item,
-                        label,
-                        "" if value is None else f"{value:g}",
-                        "",
-                        "",
-                    ]
-                )
-        for org, text in q.texts:
-            w.writerow(
-                [
-                    q.section,
-                    item,
-                    org or pgettext("survey report CSV", "answer"),
-                    text,
-                    "",
-                    "",
-                ]
-            )
-    for row in report.breakdown:
-        if row.respondents is None:
-            w.writerow(
-                [
-                    pgettext("survey report CSV", "by cohort"),
-                    row.label,
-                    pgettext("survey report CSV", "respondents"),
-                    "",
-                    "",
-                    row.reason,
-                ]
-            )
-            continue
+    for org, text in q.texts:
+        w.writerow(
+            [
+                q.section,
+                item,
+                org or pgettext("survey report CSV", "answer"),
+                text,
+                "",
+                "",
+            ]
+        )
+
+
+def _csv_breakdown(w: CsvTable, row: BreakdownRow, likert_headers) -> None:
+    """A cohort's respondents and its Likert means (or why it is hidden)."""
+    if row.respondents is None:
         w.writerow(
             [
                 pgettext("survey report CSV", "by cohort"),
                 row.label,
                 pgettext("survey report CSV", "respondents"),
-                row.respondents,
+                "",
+                "",
+                row.reason,
+            ]
+        )
+        return
+    w.writerow(
+        [
+            pgettext("survey report CSV", "by cohort"),
+            row.label,
+            pgettext("survey report CSV", "respondents"),
+            row.respondents,
+            "",
+            "",
+        ]
+    )
+    for (number, _prompt), mean in zip(likert_headers, row.means, strict=True):
+        w.writerow(
+            [
+                pgettext("survey report CSV", "by cohort"),
+                row.label,
+                pgettext("survey report CSV", "Q%(number)s mean") % {"number": number},
+                "" if mean is None else f"{mean:.2f}",
                 "",
                 "",
             ]
         )
-        for (number, _prompt), mean in zip(
-            report.likert_headers, row.means, strict=True
-        ):
-            w.writerow(
-                [
-                    pgettext("survey report CSV", "by cohort"),
-                    row.label,
-                    pgettext("survey report CSV", "Q%(number)s mean")
-                    % {"number": number},
-                    "" if mean is None else f"{mean:.2f}",
-                    "",
-                    "",
-                ]
-            )
-    return w
 
 
 # --- capacity assessment: before and after ---

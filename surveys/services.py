@@ -349,34 +349,13 @@ def question_save(
     writes nothing, not even an audit row.
     """
     _check_unlocked(section.survey)
-    errors = {}
-    labels = _parse_lines(choices_text)
-    if kind in rules.CHOICE_KINDS and len(labels) < 2:
-        errors["choices_text"] = NEEDS_CHOICES
-    if (
-        kind == rules.NUMBER
-        and min_value is not None
-        and max_value is not None
-        and min_value > max_value
-    ):
-        errors["max_value"] = BOUNDS_ORDER
-    labels_es = _parse_lines(choices_es_text)
-    if kind in rules.CHOICE_KINDS and labels_es and len(labels_es) != len(labels):
-        errors["choices_es_text"] = SPANISH_CHOICES
+    labels, labels_es = _parse_lines(choices_text), _parse_lines(choices_es_text)
     likert = _parse_lines(likert_labels_text)
-    if kind == rules.LIKERT and likert and len(likert) != 5:
-        errors["likert_labels_text"] = LIKERT_LABELS
     likert_es = _parse_lines(likert_labels_es_text)
-    if kind == rules.LIKERT and likert_es and len(likert_es) != 5:
-        errors["likert_labels_es_text"] = LIKERT_LABELS
-    if errors:
-        raise ValidationError(errors)
+    _check_question(kind, labels, labels_es, likert, likert_es, min_value, max_value)
     created = question is None
     if created:
-        last = (
-            section.questions.order_by("-order").values_list("order", flat=True).first()
-        )
-        question = Question(section=section, order=(last or 0) + 1)
+        question = _question_new(section)
     values = {
         "kind": kind,
         "prompt_en": prompt,
@@ -388,13 +367,66 @@ def question_save(
         "min_value": min_value if kind == rules.NUMBER else None,
         "max_value": max_value if kind == rules.NUMBER else None,
     }
-    if kind == rules.LIKERT:
-        values["likert_labels_en"] = (
+    values.update(_likert_values(question, kind, likert, likert_es))
+    changed = _question_fields_save(question, values, created=created)
+    choices_changed = _choices_sync(question, _wanted_choices(kind, labels, labels_es))
+    if not (created or changed or choices_changed):
+        return question  # saved back unchanged: nothing to write
+    audit_record(
+        actor=by,
+        action="survey.question",
+        target=section.survey,
+        after={"question": question.prompt[:200], "kind": kind},
+    )
+    return question
+
+
+def _check_question(kind, labels, labels_es, likert, likert_es, min_value, max_value):
+    """Refuse too few options, bounds the wrong way round, or line counts that
+    do not match (Spanish options, the five Likert labels)."""
+    errors = {}
+    if kind in rules.CHOICE_KINDS and len(labels) < 2:
+        errors["choices_text"] = NEEDS_CHOICES
+    if (
+        kind == rules.NUMBER
+        and min_value is not None
+        and max_value is not None
+        and min_value > max_value
+    ):
+        errors["max_value"] = BOUNDS_ORDER
+    if kind in rules.CHOICE_KINDS and labels_es and len(labels_es) != len(labels):
+        errors["choices_es_text"] = SPANISH_CHOICES
+    if kind == rules.LIKERT and likert and len(likert) != 5:
+        errors["likert_labels_text"] = LIKERT_LABELS
+    if kind == rules.LIKERT and likert_es and len(likert_es) != 5:
+        errors["likert_labels_es_text"] = LIKERT_LABELS
+    if errors:
+        raise ValidationError(errors)
+
+
+def _question_new(section: Section) -> Question:
+    """An unsaved question placed after the section's last one."""
+    last = section.questions.order_by("-order").values_list("order", flat=True).first()
+    return Question(section=section, order=(last or 0) + 1)
+
+
+def _likert_values(question: Question, kind: str, likert, likert_es) -> dict:
+    """A Likert question's labels: those given, else those it has, else the
+    default scale; nothing for another kind."""
+    if kind != rules.LIKERT:
+        return {}
+    return {
+        "likert_labels_en": (
             likert or question.likert_labels_en or default_likert_labels_en()
-        )
-        values["likert_labels_es"] = (
+        ),
+        "likert_labels_es": (
             likert_es or question.likert_labels_es or default_likert_labels_es()
-        )
+        ),
+    }
+
+
+def _question_fields_save(question: Question, values: dict, *, created: bool):
+    """Set the fields whose value changes and save them; return their names."""
     changed = [
         name
         for name, value in values.items()
@@ -410,28 +442,21 @@ def question_save(
         question.save()
     elif changed:
         question.save(update_fields=changed)
-    wanted = (
-        list(
-            zip(
-                labels,
-                labels_es or [None] * len(labels),
-                _choice_values(labels),
-                strict=True,
-            )
+    return changed
+
+
+def _wanted_choices(kind: str, labels, labels_es) -> list[tuple]:
+    """The options as (English label, Spanish label, value), line for line."""
+    if kind not in rules.CHOICE_KINDS:
+        return []
+    return list(
+        zip(
+            labels,
+            labels_es or [None] * len(labels),
+            _choice_values(labels),
+            strict=True,
         )
-        if kind in rules.CHOICE_KINDS
-        else []
     )
-    choices_changed = _choices_sync(question, wanted)
-    if not (created or changed or choices_changed):
-        return question  # saved back unchanged: nothing to write
-    audit_record(
-        actor=by,
-        action="survey.question",
-        target=section.survey,
-        after={"question": question.prompt[:200], "kind": kind},
-    )
-    return question
 
 
 QUESTION_TEXTS = {
@@ -1176,25 +1201,13 @@ def survey_release(*, survey: Survey, final: bool = False) -> int:
     k = survey.min_group_size
     waiting = _waiting(survey)
     last = survey.releases.order_by("-number").first()
-    hidden = set(last.hidden_cohorts) if last else set()
     existing = _released_rows(survey)
-    if last is None and existing:
-        # Released before releases were recorded: hide what a report would.
-        counts = Counter(s for s, _ in existing if s is not None)
-        hidden |= rules.suppress_cells(counts, k).hidden
-    room = dict(
-        Invitation.objects.filter(
-            survey=survey, completed_on__isnull=True, mentorship__isnull=False
-        )
-        .values("mentorship_id")
-        .annotate(n=Count("id"))
-        .values_list("mentorship_id", "n")
-    )
+    hidden = _hidden_so_far(last, existing, k)
     plan = rules.plan_release(
         Counter(segment for _, segment, _ in waiting),
         k=k,
         hidden=hidden,
-        room=room,
+        room=_room(survey),
         final=final,
     )
     chosen = [w for w in waiting if w[1] in plan.released]
@@ -1214,12 +1227,41 @@ def survey_release(*, survey: Survey, final: bool = False) -> int:
             _quarantine(pending, QUARANTINE_UNSTORABLE)
         return survey_release(survey=survey, final=final)
     PendingResponse.objects.filter(pk__in=[p.pk for p, _, _ in chosen]).delete()
+    _release_record(survey, last, plan, answers=len(chosen), hide=hide, final=final)
+    return len(chosen)
+
+
+def _hidden_so_far(last, existing, k: int) -> set:
+    """The cohorts hidden by the last release (or, before releases were
+    recorded, those a report of the released answers would hide)."""
+    hidden = set(last.hidden_cohorts) if last else set()
+    if last is None and existing:
+        # Released before releases were recorded: hide what a report would.
+        counts = Counter(s for s, _ in existing if s is not None)
+        hidden |= rules.suppress_cells(counts, k).hidden
+    return hidden
+
+
+def _room(survey: Survey) -> dict:
+    """For each cohort, how many of its invitations are not completed yet."""
+    return dict(
+        Invitation.objects.filter(
+            survey=survey, completed_on__isnull=True, mentorship__isnull=False
+        )
+        .values("mentorship_id")
+        .annotate(n=Count("id"))
+        .values_list("mentorship_id", "n")
+    )
+
+
+def _release_record(survey: Survey, last, plan, *, answers: int, hide, final: bool):
+    """Number the release and mark the completions it covers with it."""
     number = (last.number if last else 0) + 1
     Release.objects.create(
         survey=survey,
         number=number,
         released_at=timezone.now(),
-        answers=len(chosen),
+        answers=answers,
         final=final,
         hidden_cohorts=sorted(hide),
     )
@@ -1229,7 +1271,6 @@ def survey_release(*, survey: Survey, final: bool = False) -> int:
     Invitation.objects.filter(
         covered, survey=survey, completed_on__isnull=False, released_in__isnull=True
     ).update(released_in=number)
-    return len(chosen)
 
 
 def _rewrite(survey: Survey, rows) -> None:

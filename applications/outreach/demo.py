@@ -152,6 +152,13 @@ def _seed_open(ctx) -> None:
     dates = ctx.dates
     staff = ctx.users["staff"]
     now = timezone.now()
+    _open_timeline(round_, dates)
+    _open_questions(round_, staff, now)
+    _open_webinar(round_, dates, now)
+
+
+def _open_timeline(round_, dates) -> None:
+    """The open round's milestones, one of them an approximate date."""
     closes = round_.closes_at_local().date()
     year = dates.open_contract_start.year
     _milestones(
@@ -175,6 +182,11 @@ def _seed_open(ctx) -> None:
             (Milestone.Kind.FINAL_EVALUATION, dt.date(year, 12, 31), None, ""),
         ],
     )
+
+
+def _open_questions(round_, staff, now) -> None:
+    """The published answers with the questions that asked them, one question
+    waiting for staff and one not yet confirmed."""
     for i, (topic, question, answer, asker) in enumerate(OPEN_FAQ):
         published = now - dt.timedelta(days=10 - i)
         entry = _faq(round_, topic, question, answer, published, staff)
@@ -213,6 +225,10 @@ def _seed_open(ctx) -> None:
             },
         )
 
+
+def _open_webinar(round_, dates, now) -> None:
+    """The informational webinar and its confirmed registrants, one of whom
+    went on to apply."""
     session, _ = Webinar.objects.get_or_create(
         round=round_,
         title="Informational webinar: meet the mentors",

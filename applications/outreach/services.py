@@ -219,21 +219,7 @@ def question_answer(
     the published question, if any.
     """
     now = now or timezone.now()
-    ids = [question.pk, *(q.pk for q in also)]
-    locked = {
-        q.pk: q
-        for q in AskedQuestion.objects.select_for_update()
-        .select_related("round")
-        .filter(pk__in=ids, round_id=question.round_id)
-    }
-    main = locked.get(question.pk)
-    if main is None or main.status != AskedQuestion.Status.WAITING:
-        raise ValidationError(ALREADY_ANSWERED)
-    questions = [main] + [
-        q
-        for pk, q in locked.items()
-        if pk != main.pk and q.status == AskedQuestion.Status.WAITING
-    ]
+    main, questions = _waiting_questions(question, also)
     if entry is not None:
         if entry.round_id != main.round_id:
             raise ValidationError(ENTRY_OTHER_ROUND)
@@ -243,21 +229,9 @@ def question_answer(
     elif not answer.strip():
         raise ValidationError(ANSWER_REQUIRED)
     elif publish:
-        for q in questions:
-            found = rules.names_asker(
-                f"{public_question}\n{answer}", name=q.name, email=q.email
-            )
-            if found:
-                raise ValidationError(NAMES_ASKER.format(found=found))
-        entry = FaqEntry.objects.create(
-            round=main.round,
-            topic=topic or FaqEntry._meta.get_field("topic").default,
-            question=public_question.strip(),
-            answer=answer.strip(),
-            published_at=now,
-            created_by=by,
+        entry = _faq_publish(
+            main.round, questions, public_question, answer, topic, now, by
         )
-        audit_record(actor=by, action="faq.published", target=entry)
     for q in questions:
         q.answer = answer.strip()
         q.entry = entry
@@ -275,6 +249,47 @@ def question_answer(
             after={"entry": entry.pk if entry else None},
         )
         _answer_email(q, entry)
+    return entry
+
+
+def _waiting_questions(question: AskedQuestion, also):
+    """Lock the question and its duplicates; return it and, first to last, those
+    still waiting. A question no longer waiting is refused."""
+    ids = [question.pk, *(q.pk for q in also)]
+    locked = {
+        q.pk: q
+        for q in AskedQuestion.objects.select_for_update()
+        .select_related("round")
+        .filter(pk__in=ids, round_id=question.round_id)
+    }
+    main = locked.get(question.pk)
+    if main is None or main.status != AskedQuestion.Status.WAITING:
+        raise ValidationError(ALREADY_ANSWERED)
+    questions = [main] + [
+        q
+        for pk, q in locked.items()
+        if pk != main.pk and q.status == AskedQuestion.Status.WAITING
+    ]
+    return main, questions
+
+
+def _faq_publish(round_, questions, public_question, answer, topic, now, by):
+    """Publish the question and answer, refused if the wording names an asker."""
+    for q in questions:
+        found = rules.names_asker(
+            f"{public_question}\n{answer}", name=q.name, email=q.email
+        )
+        if found:
+            raise ValidationError(NAMES_ASKER.format(found=found))
+    entry = FaqEntry.objects.create(
+        round=round_,
+        topic=topic or FaqEntry._meta.get_field("topic").default,
+        question=public_question.strip(),
+        answer=answer.strip(),
+        published_at=now,
+        created_by=by,
+    )
+    audit_record(actor=by, action="faq.published", target=entry)
     return entry
 
 
@@ -560,21 +575,8 @@ def webinar_register(
         return registration
     if rules.seats_left(webinar.capacity, _taken(webinar)) == 0:
         raise ValidationError(SESSION_FULL)
-    account = user if getattr(user, "is_authenticated", False) else None
     if registration is None:
-        try:
-            with transaction.atomic():
-                registration = WebinarRegistration.objects.create(
-                    webinar=webinar,
-                    name=name.strip(),
-                    email=email,
-                    organization=organization.strip(),
-                    user=account
-                    if account and account.email.lower() == email
-                    else None,
-                )
-        except IntegrityError:  # the same address, at the same moment
-            registration = WebinarRegistration.objects.get(webinar=webinar, email=email)
+        registration = _registration_create(webinar, name, email, organization, user)
     elif registration.status == WebinarRegistration.Status.CANCELLED:
         registration.name = name.strip() or registration.name
         registration.organization = organization.strip() or registration.organization
@@ -586,24 +588,46 @@ def webinar_register(
     if _confirmed_account(user, email):
         return _seat(registration, now)
     if registration.status == WebinarRegistration.Status.UNCONFIRMED:
-        message_enqueue(
-            kind=Kind.EMAIL_CONFIRMATION,
-            to_email=email,
-            subject=f"Confirm your registration: {webinar.title}",
-            template="outreach_webinar_confirm",
-            context={
-                "webinar": webinar,
-                "round": webinar.round,
-                "name": registration.name,
-                "time_zone": webinar.round.time_zone,
-            },
-            # A second registration on another day sends the link again.
-            key=f"webinar-confirm:{registration.pk}:{timezone.localdate(now):%Y%m%d}",
-            recipient=registration.user,
-            link_kind=links.REGISTRATION,
-            link_object_id=registration.pk,
-        )
+        _registration_link_send(webinar, registration, email, now)
     return registration
+
+
+def _registration_create(webinar, name, email, organization, user):
+    """A new unconfirmed registration (linked to the signed-in user when the
+    address is theirs); the one made at the same moment, if any."""
+    account = user if getattr(user, "is_authenticated", False) else None
+    try:
+        with transaction.atomic():
+            return WebinarRegistration.objects.create(
+                webinar=webinar,
+                name=name.strip(),
+                email=email,
+                organization=organization.strip(),
+                user=account if account and account.email.lower() == email else None,
+            )
+    except IntegrityError:  # the same address, at the same moment
+        return WebinarRegistration.objects.get(webinar=webinar, email=email)
+
+
+def _registration_link_send(webinar, registration, email: str, now) -> None:
+    """E-mail the link that confirms the registration (once a day)."""
+    message_enqueue(
+        kind=Kind.EMAIL_CONFIRMATION,
+        to_email=email,
+        subject=f"Confirm your registration: {webinar.title}",
+        template="outreach_webinar_confirm",
+        context={
+            "webinar": webinar,
+            "round": webinar.round,
+            "name": registration.name,
+            "time_zone": webinar.round.time_zone,
+        },
+        # A second registration on another day sends the link again.
+        key=f"webinar-confirm:{registration.pk}:{timezone.localdate(now):%Y%m%d}",
+        recipient=registration.user,
+        link_kind=links.REGISTRATION,
+        link_object_id=registration.pk,
+    )
 
 
 def registration_from_token(token: str) -> WebinarRegistration | None:

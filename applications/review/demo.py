@@ -118,11 +118,26 @@ def _seed_open_round(ctx) -> None:
     keys = ["reviewer", "reviewer2", "reviewer3", "reviewer4", "reviewer5", "staff"]
     users = {k: ctx.users[k] for k in keys if k in ctx.users}
     by_user = {u.pk: k for k, u in users.items()}
-
-    # An organization-level conflict, recorded before anyone is assigned.
     eligible = [
         a for a in applications if a.eligibility == Application.Eligibility.ELIGIBLE
     ]
+    _funder_conflict(users, eligible, staff)
+    result = services.review_assign_auto(round=round_, by=staff, notify=False)
+    _declared_conflict(round_, users)
+    criteria = list(Criterion.objects.filter(round=round_).order_by("order", "pk"))
+    scored, left_for_reviewer = _open_reviews(round_, criteria, by_user, eligible)
+    # The round's aggregates once, not after each of a hundred reviews.
+    services.round_recompute(round=round_)
+    _half_done_review(round_, users, left_for_reviewer, criteria)
+    decided = _open_decisions(round_, staff)
+    ctx.log.append(
+        f"Review demo: {result.created} assignment(s), {scored} review(s) "
+        f"submitted, {decided} decision(s) recorded (not released)."
+    )
+
+
+def _funder_conflict(users, eligible, staff) -> None:
+    """An organization-level conflict, recorded before anyone is assigned."""
     if "reviewer4" in users and len(eligible) > 5:
         Conflict.objects.get_or_create(
             reviewer=users["reviewer4"],
@@ -133,9 +148,10 @@ def _seed_open_round(ctx) -> None:
                 "declared_by": staff,
             },
         )
-    result = services.review_assign_auto(round=round_, by=staff, notify=False)
 
-    # Reviewer 2 declares a conflict on its first assignment (once).
+
+def _declared_conflict(round_, users) -> None:
+    """Reviewer 2 declares a conflict on its first assignment (once)."""
     if (
         "reviewer2" in users
         and not Conflict.objects.filter(
@@ -159,7 +175,10 @@ def _seed_open_round(ctx) -> None:
                 by=users["reviewer2"],
             )
 
-    criteria = list(Criterion.objects.filter(round=round_).order_by("order", "pk"))
+
+def _open_reviews(round_, criteria, by_user, eligible):
+    """Submit most open assignments' scores (leaving some to the demo reviewer
+    and a few to others); return how many, and the demo reviewer's open ones."""
     open_assignments = list(
         ReviewAssignment.objects.filter(
             application__round=round_,
@@ -200,9 +219,11 @@ def _seed_open_round(ctx) -> None:
             recompute=False,
         )
         scored += 1
-    # The round's aggregates once, not after each of a hundred reviews.
-    services.round_recompute(round=round_)
-    # The demo reviewer's first open assignment is half done (once).
+    return scored, left_for_reviewer
+
+
+def _half_done_review(round_, users, left_for_reviewer, criteria) -> None:
+    """The demo reviewer's first open assignment is half done (once)."""
     has_draft = ReviewAssignment.objects.filter(
         application__round=round_,
         reviewer=users.get("reviewer"),
@@ -217,41 +238,43 @@ def _seed_open_round(ctx) -> None:
             by=draft.reviewer,
         )
 
-    decided = 0
-    if not Decision.objects.filter(application__round=round_).exists():
-        complete = list(
-            Application.objects.filter(
-                round=round_,
-                eligibility=Application.Eligibility.ELIGIBLE,
-                reviews_done__gte=round_.reviews_per_application,
-            )
-            .exclude(Q(assignments__status__in=["assigned", "in_progress"]))
-            .order_by("-score_normalized")
-            .distinct()
+
+def _open_decisions(round_, staff) -> int:
+    """Internal decisions on the best and worst complete applications, unless
+    the round has some; return how many were recorded."""
+    if Decision.objects.filter(application__round=round_).exists():
+        return 0
+    complete = list(
+        Application.objects.filter(
+            round=round_,
+            eligibility=Application.Eligibility.ELIGIBLE,
+            reviews_done__gte=round_.reviews_per_application,
         )
-        plan = (
-            [(a, Decision.Outcome.ACCEPT) for a in complete[:8]]
-            + [(a, Decision.Outcome.WAITLIST) for a in complete[8:11]]
-            + [(a, Decision.Outcome.DECLINE) for a in complete[-4:]]
-        )
-        seen = set()
-        for application, outcome in plan:
-            if application.pk in seen:
-                continue
-            seen.add(application.pk)
-            services.decision_record(
-                application=application,
-                outcome=outcome,
-                note="Proposed at the review meeting.",
-                share_feedback=outcome != Decision.Outcome.ACCEPT,
-                by=staff,
-                seen_version=0,
-            )
-            decided += 1
-    ctx.log.append(
-        f"Review demo: {result.created} assignment(s), {scored} review(s) "
-        f"submitted, {decided} decision(s) recorded (not released)."
+        .exclude(Q(assignments__status__in=["assigned", "in_progress"]))
+        .order_by("-score_normalized")
+        .distinct()
     )
+    plan = (
+        [(a, Decision.Outcome.ACCEPT) for a in complete[:8]]
+        + [(a, Decision.Outcome.WAITLIST) for a in complete[8:11]]
+        + [(a, Decision.Outcome.DECLINE) for a in complete[-4:]]
+    )
+    decided = 0
+    seen = set()
+    for application, outcome in plan:
+        if application.pk in seen:
+            continue
+        seen.add(application.pk)
+        services.decision_record(
+            application=application,
+            outcome=outcome,
+            note="Proposed at the review meeting.",
+            share_feedback=outcome != Decision.Outcome.ACCEPT,
+            by=staff,
+            seen_version=0,
+        )
+        decided += 1
+    return decided
 
 
 REVIEWED = "Decided at the review meeting."
@@ -335,33 +358,7 @@ def decide_round(ctx, round_, *, accept: int | set[int]) -> int:
     )
     if not applications:
         return 0
-    ranked = [
-        a
-        for a in sorted(
-            applications,
-            key=lambda a: (
-                a.score_normalized is None,
-                -(a.score_normalized or 0),
-                a.pk,
-            ),
-        )
-        if a.eligibility == Application.Eligibility.ELIGIBLE
-    ]
-    if isinstance(accept, int):
-        accepted = {a.pk for a in ranked[:accept]}
-    else:
-        accepted = set(accept)
-    others = [a for a in ranked if a.pk not in accepted]
-    plan = (
-        [(a, Decision.Outcome.ACCEPT, REVIEWED) for a in ranked if a.pk in accepted]
-        + [(a, Decision.Outcome.WAITLIST, REVIEWED) for a in others[:3]]
-        + [(a, Decision.Outcome.DECLINE, REVIEWED) for a in others[3:]]
-        + [
-            (a, Decision.Outcome.DECLINE, NOT_ELIGIBLE)
-            for a in applications
-            if a not in ranked
-        ]
-    )
+    plan = _meeting_plan(applications, accept)
     meeting = round_.closes_at + dt.timedelta(days=30)
     with dated(meeting):
         for application, outcome, note in plan:
@@ -385,3 +382,36 @@ def decide_round(ctx, round_, *, accept: int | set[int]) -> int:
         decided_at=meeting, released_at=released
     )
     return count
+
+
+def _meeting_plan(applications, accept) -> list[tuple]:
+    """(application, outcome, note) for each application: the accepted, then
+    three on the waitlist, the other eligible ones declined, and those that did
+    not pass screening declined with the reason."""
+    ranked = [
+        a
+        for a in sorted(
+            applications,
+            key=lambda a: (
+                a.score_normalized is None,
+                -(a.score_normalized or 0),
+                a.pk,
+            ),
+        )
+        if a.eligibility == Application.Eligibility.ELIGIBLE
+    ]
+    if isinstance(accept, int):
+        accepted = {a.pk for a in ranked[:accept]}
+    else:
+        accepted = set(accept)
+    others = [a for a in ranked if a.pk not in accepted]
+    return (
+        [(a, Decision.Outcome.ACCEPT, REVIEWED) for a in ranked if a.pk in accepted]
+        + [(a, Decision.Outcome.WAITLIST, REVIEWED) for a in others[:3]]
+        + [(a, Decision.Outcome.DECLINE, REVIEWED) for a in others[3:]]
+        + [
+            (a, Decision.Outcome.DECLINE, NOT_ELIGIBLE)
+            for a in applications
+            if a not in ranked
+        ]
+    )

@@ -189,13 +189,33 @@ def aggregate_round(
     the spread exceeds ``disagreement_threshold`` points.
     """
     reviews = list(reviews)
-    by_reviewer: dict[int, list[float]] = defaultdict(list)
-    for r in reviews:
-        by_reviewer[r.reviewer_id].append(r.total)
     all_totals = [r.total for r in reviews]
     round_mean = _mean(all_totals) if all_totals else None
     round_sd = _sd(all_totals) if all_totals else None
+    calibrations = _calibrations(reviews)
+    by_application: dict[int, list[tuple[int, float, float]]] = defaultdict(list)
+    for r in reviews:
+        z = z_score(r.total, calibrations[r.reviewer_id], round_mean, round_sd)
+        by_application[r.application_id].append((r.reviewer_id, r.total, z))
+    applications = {
+        application_id: _application_aggregate(
+            application_id, parts, round_mean, round_sd, disagreement_threshold
+        )
+        for application_id, parts in by_application.items()
+    }
+    return RoundAggregate(
+        round_mean=round_mean,
+        round_sd=round_sd,
+        reviewers=calibrations,
+        applications=applications,
+    )
 
+
+def _calibrations(reviews: list[ReviewTotal]) -> dict[int, ReviewerCalibration]:
+    """Each reviewer's mean and spread, and whether they can calibrate it."""
+    by_reviewer: dict[int, list[float]] = defaultdict(list)
+    for r in reviews:
+        by_reviewer[r.reviewer_id].append(r.total)
     calibrations = {}
     for reviewer_id, totals in by_reviewer.items():
         sd = _sd(totals)
@@ -206,39 +226,26 @@ def aggregate_round(
             sd=sd,
             calibrated=len(totals) >= MIN_REVIEWS_TO_CALIBRATE and sd > EPSILON,
         )
+    return calibrations
 
-    by_application: dict[int, list[tuple[int, float, float]]] = defaultdict(list)
-    for r in reviews:
-        cal = calibrations[r.reviewer_id]
-        if cal.calibrated:
-            z = (r.total - cal.mean) / cal.sd
-        elif round_sd and round_sd > EPSILON:
-            z = (r.total - round_mean) / round_sd
-        else:
-            z = 0.0
-        by_application[r.application_id].append((r.reviewer_id, r.total, z))
 
-    applications = {}
-    for application_id, parts in by_application.items():
-        totals = [t for _, t, _ in parts]
-        zs = [z for _, _, z in parts]
-        spread = max(totals) - min(totals)
-        z_mean = _mean(zs)
-        applications[application_id] = ApplicationAggregate(
-            application_id=application_id,
-            reviews_done=len(parts),
-            mean=_mean(totals),
-            spread=spread,
-            z_mean=z_mean,
-            normalized=round_mean + z_mean * (round_sd or 0.0),
-            disagreement=spread > disagreement_threshold + EPSILON,
-            parts=parts,
-        )
-    return RoundAggregate(
-        round_mean=round_mean,
-        round_sd=round_sd,
-        reviewers=calibrations,
-        applications=applications,
+def _application_aggregate(
+    application_id: int, parts, round_mean, round_sd, disagreement_threshold
+) -> ApplicationAggregate:
+    """One application's mean, spread, mean z-score and normalized score."""
+    totals = [t for _, t, _ in parts]
+    zs = [z for _, _, z in parts]
+    spread = max(totals) - min(totals)
+    z_mean = _mean(zs)
+    return ApplicationAggregate(
+        application_id=application_id,
+        reviews_done=len(parts),
+        mean=_mean(totals),
+        spread=spread,
+        z_mean=z_mean,
+        normalized=round_mean + z_mean * (round_sd or 0.0),
+        disagreement=spread > disagreement_threshold + EPSILON,
+        parts=parts,
     )
 
 

@@ -199,31 +199,14 @@ def application_view(application: Application, *, viewer) -> ApplicationView:
         title=(
             f"Application #{application.pk}" if "organization" in hidden else org.name
         ),
-        organization=None
-        if "organization" in hidden
-        else {
-            "name": org.name,
-            "type": org.get_org_type_display(),
-            "ein": org.ein,
-            "city": org.city,
-            "state": org.get_state_display(),
-            "website": org.website,
-        },
+        organization=None if "organization" in hidden else _organization_view(org),
         contacts=[] if "contacts" in hidden else contacts,
         collaboration_name=None
         if "collaboration_name" in hidden
         else application.collaboration_name,
         collaboration_status=application.get_collaboration_status_display(),
         collaboration_description=clean(application.collaboration_description),
-        partners=[
-            {
-                "name": None if "partners" in hidden else p.name,
-                "label": f"Partner {n}",
-                "sectors": [SECTOR_LABELS.get(s, s) for s in p.sectors],
-                "role": clean(p.role),
-            }
-            for n, p in enumerate(partners, start=1)
-        ],
+        partners=_partners_view(partners, "partners" in hidden, clean),
         learning_goal=clean(application.learning_goal),
         answers=answers,
         preferences=list(
@@ -234,6 +217,31 @@ def application_view(application: Application, *, viewer) -> ApplicationView:
         all_in_profile=application.get_all_in_profile_display(),
         redaction=redaction,
     )
+
+
+def _organization_view(org) -> dict:
+    return {
+        "name": org.name,
+        "type": org.get_org_type_display(),
+        "ein": org.ein,
+        "city": org.city,
+        "state": org.get_state_display(),
+        "website": org.website,
+    }
+
+
+def _partners_view(partners, names_hidden: bool, clean) -> list[dict]:
+    """Each partner by its sectors and (cleaned) role, and its name unless
+    names are withheld."""
+    return [
+        {
+            "name": None if names_hidden else p.name,
+            "label": f"Partner {n}",
+            "sectors": [SECTOR_LABELS.get(s, s) for s in p.sectors],
+            "role": clean(p.role),
+        }
+        for n, p in enumerate(partners, start=1)
+    ]
 
 
 @dataclass
@@ -416,24 +424,7 @@ def ranked_by_preference(
     ):
         groups.get(pref, none_group).total += n
 
-    def members(key):
-        # A first choice outside the round's mentorships counts as none.
-        if key == "none":
-            return base.exclude(first_preference__in=list(groups))
-        return base.filter(first_preference_id=key)
-
-    if only is not None:
-        chosen = Q(pk__in=members(only).values("pk"))
-    elif limit is None:
-        chosen = Q(pk__in=base.values("pk"))
-    else:
-        chosen = reduce(
-            or_,
-            (
-                Q(pk__in=members(key).order_by(*RANK_ORDER).values("pk")[:limit])
-                for key in [*groups, "none"]
-            ),
-        )
+    chosen = _ranked_chosen(base, list(groups), only=only, limit=limit)
     rows = (
         Application.objects.filter(round=round)
         .filter(chosen)
@@ -452,6 +443,29 @@ def ranked_by_preference(
     if only is not None:
         result = [g for g in result if str(g.key) == str(only)]
     return result
+
+
+def _ranked_chosen(base, group_keys: list, *, only, limit) -> Q:
+    """Which rows to load: one whole group (``only``), every row (no
+    ``limit``), or each group's top ``limit`` in rank order."""
+
+    def members(key):
+        # A first choice outside the round's mentorships counts as none.
+        if key == "none":
+            return base.exclude(first_preference__in=group_keys)
+        return base.filter(first_preference_id=key)
+
+    if only is not None:
+        return Q(pk__in=members(only).values("pk"))
+    if limit is None:
+        return Q(pk__in=base.values("pk"))
+    return reduce(
+        or_,
+        (
+            Q(pk__in=members(key).order_by(*RANK_ORDER).values("pk")[:limit])
+            for key in [*group_keys, "none"]
+        ),
+    )
 
 
 def reviewer_loads_table(*, round: Round):

@@ -218,6 +218,45 @@ class AutoAssignResult:
     loads: dict[int, int]
 
 
+def _assignment_needs(applications, k: int) -> list[rules.AssignmentNeed]:
+    """How many more active reviewers each application needs, and who may not
+    be one (already on it, or in conflict)."""
+    app_ids = [a.pk for a in applications]
+    existing: dict[int, set[int]] = defaultdict(set)
+    active_count: dict[int, int] = defaultdict(int)
+    for app_id, reviewer_id, status in ReviewAssignment.objects.filter(
+        application_id__in=app_ids
+    ).values_list("application_id", "reviewer_id", "status"):
+        existing[app_id].add(reviewer_id)
+        if status in ACTIVE:
+            active_count[app_id] += 1
+    conflicts = conflicted_reviewers(app_ids)
+    return [
+        rules.AssignmentNeed(
+            application_id=a.pk,
+            needed=max(0, k - active_count[a.pk]),
+            excluded=frozenset(existing[a.pk] | conflicts[a.pk]),
+        )
+        for a in applications
+    ]
+
+
+def _assignments_create(pairs, by) -> None:
+    """Write the planned (application, reviewer) pairs as assignments."""
+    now = timezone.now()
+    ReviewAssignment.objects.bulk_create(
+        [
+            ReviewAssignment(
+                application_id=app_id,
+                reviewer_id=reviewer_id,
+                assigned_by=by,
+                assigned_at=now,
+            )
+            for app_id, reviewer_id in pairs
+        ]
+    )
+
+
 @transaction.atomic
 def review_assign_auto(
     *, round: Round, by, per_application: int | None = None, notify: bool = True
@@ -239,39 +278,11 @@ def review_assign_auto(
         )
         .order_by("pk")
     )
-    app_ids = [a.pk for a in applications]
-    existing: dict[int, set[int]] = defaultdict(set)
-    active_count: dict[int, int] = defaultdict(int)
-    for app_id, reviewer_id, status in ReviewAssignment.objects.filter(
-        application_id__in=app_ids
-    ).values_list("application_id", "reviewer_id", "status"):
-        existing[app_id].add(reviewer_id)
-        if status in ACTIVE:
-            active_count[app_id] += 1
-    conflicts = conflicted_reviewers(app_ids)
+    needs = _assignment_needs(applications, k)
     pool = list(reviewer_pool().values_list("pk", flat=True))
     loads = reviewer_loads(round=round, reviewers=pool)
-    needs = [
-        rules.AssignmentNeed(
-            application_id=a.pk,
-            needed=max(0, k - active_count[a.pk]),
-            excluded=frozenset(existing[a.pk] | conflicts[a.pk]),
-        )
-        for a in applications
-    ]
     plan = rules.plan_assignments(needs, loads, cap=round.reviewer_cap)
-    now = timezone.now()
-    ReviewAssignment.objects.bulk_create(
-        [
-            ReviewAssignment(
-                application_id=app_id,
-                reviewer_id=reviewer_id,
-                assigned_by=by,
-                assigned_at=now,
-            )
-            for app_id, reviewer_id in plan.pairs
-        ]
-    )
+    _assignments_create(plan.pairs, by)
     assigned_ids = {app_id for app_id, _ in plan.pairs}
     _move_statuses(
         [a for a in applications if a.pk in assigned_ids],
@@ -405,6 +416,14 @@ def conflict_declare(
         target=application,
         after={"kind": kind, "note": note},
     )
+    replacement = _conflict_reassign(application)
+    round_recompute(round=application.round)
+    return conflict, replacement
+
+
+def _conflict_reassign(application: Application) -> ReviewAssignment | None:
+    """Give the application to the least-loaded reviewer who may take it, if
+    there is one, and tell them."""
     excluded = (
         set(
             ReviewAssignment.objects.filter(application=application).values_list(
@@ -420,22 +439,21 @@ def conflict_declare(
         loads,
         cap=application.round.reviewer_cap,
     )
-    replacement = None
-    if plan.pairs:
-        _, reviewer_id = plan.pairs[0]
-        replacement = ReviewAssignment.objects.create(
-            application=application, reviewer_id=reviewer_id, assigned_by=None
-        )
-        audit_record(
-            actor=None,
-            action="review.reassign",
-            target=application,
-            after={"reviewer": str(replacement.reviewer)},
-            note="Reassigned after a declared conflict.",
-        )
-        _assignment_notify(application.round, [reviewer_id])
-    round_recompute(round=application.round)
-    return conflict, replacement
+    if not plan.pairs:
+        return None
+    _, reviewer_id = plan.pairs[0]
+    replacement = ReviewAssignment.objects.create(
+        application=application, reviewer_id=reviewer_id, assigned_by=None
+    )
+    audit_record(
+        actor=None,
+        action="review.reassign",
+        target=application,
+        after={"reviewer": str(replacement.reviewer)},
+        note="Reassigned after a declared conflict.",
+    )
+    _assignment_notify(application.round, [reviewer_id])
+    return replacement
 
 
 # --------------------------------------------------------------------------
@@ -503,11 +521,7 @@ def review_save(
     if not criteria:
         raise ValidationError(NO_RUBRIC)
     values = {cid: s.value for cid, s in scores.items()}
-    errors = rules.score_errors(criteria, values, final=final)
-    if errors:
-        raise ValidationError(
-            {score_field(cid): message for cid, message in errors.items()}
-        )
+    _check_scores(criteria, values, final=final)
     review, _ = Review.objects.get_or_create(assignment=assignment)
     before, after = _scores_write(review, criteria, scores)
     review.overall_comment = overall_comment.strip()
@@ -530,6 +544,16 @@ def review_save(
     if recompute and (submit or was_submitted):
         round_recompute(round=application.round)
     return review
+
+
+def _check_scores(criteria, values: dict, *, final: bool) -> None:
+    """Refuse a score outside its scale, or (``final``) a required one missing,
+    each on its own field."""
+    errors = rules.score_errors(criteria, values, final=final)
+    if errors:
+        raise ValidationError(
+            {score_field(cid): message for cid, message in errors.items()}
+        )
 
 
 def _scores_write(review: Review, criteria, scores: dict) -> tuple[dict, dict]:
@@ -901,8 +925,6 @@ def decision_release(
     second click (or two staff clicking at once) sends nothing more. Returns
     how many decisions were released now.
     """
-    from django.urls import reverse
-
     from .selectors import shared_feedback
 
     qs = Decision.objects.select_for_update().filter(released_at__isnull=True)
@@ -923,36 +945,7 @@ def decision_release(
     feedback = shared_feedback([d.application for d in to_release if d.share_feedback])
     for decision in to_release:
         decision.released_at = now
-        application = decision.application
-        to_email, user = decision_recipient(application)
-        items = (
-            feedback.get(application.pk, [])
-            if decision.share_feedback and decision.outcome != Decision.Outcome.ACCEPT
-            else []
-        )
-        message_enqueue(
-            kind=Kind.DECISION,
-            to_email=to_email,
-            subject=partial(_decision_subject, application.round),
-            template="review_decision",
-            context={
-                "application": application,
-                "decision": decision,
-                "feedback": items,
-                "path": reverse(
-                    "applications:application-detail", args=[application.pk]
-                ),
-            },
-            key=f"decision:{application.pk}",
-            recipient=user,
-        )
-        audit_record(
-            actor=by,
-            action="decision.release",
-            target=application,
-            before={"released": False},
-            after={"released": True, "outcome": decision.outcome, "to": to_email},
-        )
+        _decision_send(decision, feedback, by)
     Decision.objects.bulk_update(to_release, ["released_at"])
     for decision in to_release:
         application = decision.application
@@ -964,3 +957,38 @@ def decision_release(
                 note="Decision released.",
             )
     return len(to_release)
+
+
+def _decision_send(decision: Decision, feedback: dict, by) -> None:
+    """E-mail the applicant its decision (with the shared feedback, unless
+    accepted) and record the release."""
+    from django.urls import reverse
+
+    application = decision.application
+    to_email, user = decision_recipient(application)
+    items = (
+        feedback.get(application.pk, [])
+        if decision.share_feedback and decision.outcome != Decision.Outcome.ACCEPT
+        else []
+    )
+    message_enqueue(
+        kind=Kind.DECISION,
+        to_email=to_email,
+        subject=partial(_decision_subject, application.round),
+        template="review_decision",
+        context={
+            "application": application,
+            "decision": decision,
+            "feedback": items,
+            "path": reverse("applications:application-detail", args=[application.pk]),
+        },
+        key=f"decision:{application.pk}",
+        recipient=user,
+    )
+    audit_record(
+        actor=by,
+        action="decision.release",
+        target=application,
+        before={"released": False},
+        after={"released": True, "outcome": decision.outcome, "to": to_email},
+    )

@@ -172,6 +172,13 @@ MEASURES = [
     ("Indicators published on the dashboard", "indicators", 0, 5),
 ]
 
+LOG_DID = [
+    "Met with our hospital and housing partners to list the data each holds.",
+    "Held our first partner data forum; 14 people from 9 organizations came.",
+    "Drafted the data-sharing agreement with county counsel.",
+    "Chose five indicators with the resident council.",
+]
+
 
 def _weekday(day: dt.date) -> dt.date:
     while day.weekday() >= 5:
@@ -268,6 +275,13 @@ def _work_plan(award, state: str, mentor, start: dt.date, today: dt.date, now=No
     workplan = services.workplan_get_or_create(award=award)
     if workplan.goals.exists():
         return
+    _plan_goals(workplan, award, state, start, today)
+    _plan_history(workplan, award, state, mentor, today, now)
+    workplan.save()
+
+
+def _plan_goals(workplan, award, state: str, start: dt.date, today: dt.date):
+    """The plan's goals and activities: one goal for a draft, else two."""
     goal_count = 1 if state == "draft" else 2
     for order, (title, description, steps) in enumerate(GOALS[:goal_count], 1):
         goal = Goal.objects.create(
@@ -289,6 +303,10 @@ def _work_plan(award, state: str, mentor, start: dt.date, today: dt.date, now=No
                 target_date=min(target, award.contract_end),
                 status=status if state == "approved" else Activity.Status.PLANNED,
             )
+
+
+def _plan_history(workplan, award, state: str, mentor, today: dt.date, now):
+    """The versions the plan's ``state`` implies, and its status and due date."""
     member = award.members.filter(user__isnull=False).first()
     author = member.user if member else None
 
@@ -341,7 +359,6 @@ def _work_plan(award, state: str, mentor, start: dt.date, today: dt.date, now=No
         workplan.due_on = today + dt.timedelta(days=7)
     else:
         workplan.due_on = today + dt.timedelta(days=5)
-    workplan.save()
 
 
 def _success_goal(
@@ -383,6 +400,17 @@ def _success_goal(
 def _events(mentorship, mentor, awards, start: dt.date, today: dt.date, finished=False):
     if mentorship.events.exists():
         return False
+    _cohort_events(mentorship, mentor, start)
+    check_ins = (30, 95, 140, 200, 260) if finished else (30, 95, 140)
+    for n, award in enumerate(awards):
+        _check_ins(mentorship, mentor, award, n, start, today, check_ins)
+        if not finished:
+            _next_check_in(mentorship, mentor, award, n, today)
+    return True
+
+
+def _cohort_events(mentorship, mentor, start: dt.date):
+    """The kickoff, the webinar series and (one cohort) an in-person day."""
     round_ = mentorship.round
     kickoff_day = _weekday(start + dt.timedelta(days=9))
     services.event_create(
@@ -418,37 +446,40 @@ def _events(mentorship, mentor, awards, start: dt.date, today: dt.date, finished
             agenda="A day of peer learning with the whole cohort.",
             by=mentor,
         )
-    check_ins = (30, 95, 140, 200, 260) if finished else (30, 95, 140)
-    for n, award in enumerate(awards):
-        for offset in (c + n for c in check_ins):
-            day = _weekday(start + dt.timedelta(days=offset))
-            if day > today:
-                continue
-            services.event_create(
-                mentorship=mentorship,
-                kind=Event.Kind.CHECK_IN,
-                title=f"Check-in: {award.application.organization.name}",
-                starts_at=_at(day, 11),
-                ends_at=_at(day, 11) + dt.timedelta(minutes=45),
-                link="https://meet.example.org/check-in",
-                award=award,
-                by=mentor,
-            )
-        if finished:
+
+
+def _check_ins(mentorship, mentor, award, n, start, today, check_ins):
+    """The award's past check-in calls, ``n`` days after the cohort's."""
+    for offset in (c + n for c in check_ins):
+        day = _weekday(start + dt.timedelta(days=offset))
+        if day > today:
             continue
-        next_call = _weekday(today + dt.timedelta(days=4 + n))
         services.event_create(
             mentorship=mentorship,
             kind=Event.Kind.CHECK_IN,
             title=f"Check-in: {award.application.organization.name}",
-            starts_at=_at(next_call, 11),
-            ends_at=_at(next_call, 11) + dt.timedelta(minutes=45),
+            starts_at=_at(day, 11),
+            ends_at=_at(day, 11) + dt.timedelta(minutes=45),
             link="https://meet.example.org/check-in",
-            agenda="Work plan progress\nBarriers\nWhat you need from your mentor",
             award=award,
             by=mentor,
         )
-    return True
+
+
+def _next_check_in(mentorship, mentor, award, n, today):
+    """The award's coming check-in call, in the days ahead."""
+    next_call = _weekday(today + dt.timedelta(days=4 + n))
+    services.event_create(
+        mentorship=mentorship,
+        kind=Event.Kind.CHECK_IN,
+        title=f"Check-in: {award.application.organization.name}",
+        starts_at=_at(next_call, 11),
+        ends_at=_at(next_call, 11) + dt.timedelta(minutes=45),
+        link="https://meet.example.org/check-in",
+        agenda="Work plan progress\nBarriers\nWhat you need from your mentor",
+        award=award,
+        by=mentor,
+    )
 
 
 def _attendance(mentorship, mentor, awards, now):
@@ -481,70 +512,71 @@ def _attendance(mentorship, mentor, awards, now):
 def _logs_and_notes(mentorship, mentor, awards, today):
     periods = [p for p in mentorship.action_periods.all() if p.starts_on <= today]
     for index, award in enumerate(awards):
-        quiet = index == QUIET_INDEX
-        member = award.members.filter(user__isnull=False).first()
-        for n, period in enumerate(periods):
-            day = min(period.ends_on, today - dt.timedelta(days=2))
-            day = max(period.starts_on, day - dt.timedelta(days=5))
-            if quiet and day > today - dt.timedelta(days=45):
-                continue
-            log = ActionLog.objects.create(
-                period=period,
-                award=award,
-                did=[
-                    "Met with our hospital and housing partners to list the data "
-                    "each holds.",
-                    "Held our first partner data forum; 14 people from 9 "
-                    "organizations came.",
-                    "Drafted the data-sharing agreement with county counsel.",
-                    "Chose five indicators with the resident council.",
-                ][n % 4],
-                next_steps="Circulate the draft and collect comments by the next "
-                "webinar.",
-                author=member.user if member else None,
-                created_at=_at(day, 16),
-            )
-            if n % 2 == 0:
-                log.mentor_comment = (
-                    "Good work. Bring the draft to the next webinar so your peers "
-                    "can share their templates."
-                )
-                log.commented_by = mentor
-                log.commented_at = _at(day, 16) + dt.timedelta(days=2)
-                log.save()
-        for event in mentorship.events.filter(
-            award=award, kind=Event.Kind.CHECK_IN, starts_at__date__lte=today
-        ):
-            note, created = CheckInNote.objects.get_or_create(
-                award=award,
-                event=event,
-                defaults={
-                    "author": mentor,
-                    "held_on": timezone.localtime(event.starts_at, EASTERN).date(),
-                    "notes": "Reviewed the work plan and the partner map. The "
-                    "hospital partner wants a narrower first data set.",
-                    "follow_ups": "Mentor sends two sample agreements; mentee "
-                    "schedules the legal review.",
-                    "shared_with_mentee": True,
-                },
-            )
-            if created:  # who took part: those the call's attendance has present
-                note.members.set(
-                    award.members.filter(
-                        attendance__event=event, attendance__status="present"
-                    )
-                )
-        CheckInNote.objects.get_or_create(
+        _action_logs(award, periods, mentor, index == QUIET_INDEX, today)
+        _check_in_notes(mentorship, award, mentor, today)
+
+
+def _action_logs(award, periods, mentor, quiet: bool, today):
+    """One log a period (none lately for the quiet one), every other commented."""
+    member = award.members.filter(user__isnull=False).first()
+    for n, period in enumerate(periods):
+        day = min(period.ends_on, today - dt.timedelta(days=2))
+        day = max(period.starts_on, day - dt.timedelta(days=5))
+        if quiet and day > today - dt.timedelta(days=45):
+            continue
+        log = ActionLog.objects.create(
+            period=period,
             award=award,
-            event=None,
-            held_on=today - dt.timedelta(days=20),
+            did=LOG_DID[n % 4],
+            next_steps="Circulate the draft and collect comments by the next webinar.",
+            author=member.user if member else None,
+            created_at=_at(day, 16),
+        )
+        if n % 2 == 0:
+            log.mentor_comment = (
+                "Good work. Bring the draft to the next webinar so your peers "
+                "can share their templates."
+            )
+            log.commented_by = mentor
+            log.commented_at = _at(day, 16) + dt.timedelta(days=2)
+            log.save()
+
+
+def _check_in_notes(mentorship, award, mentor, today):
+    """A shared note for each past check-in call, and one the mentor keeps."""
+    for event in mentorship.events.filter(
+        award=award, kind=Event.Kind.CHECK_IN, starts_at__date__lte=today
+    ):
+        note, created = CheckInNote.objects.get_or_create(
+            award=award,
+            event=event,
             defaults={
                 "author": mentor,
-                "notes": "Mentor's own note: watch the turnover of the data lead; "
-                "suggest a secondary contact is named.",
-                "shared_with_mentee": False,
+                "held_on": timezone.localtime(event.starts_at, EASTERN).date(),
+                "notes": "Reviewed the work plan and the partner map. The "
+                "hospital partner wants a narrower first data set.",
+                "follow_ups": "Mentor sends two sample agreements; mentee "
+                "schedules the legal review.",
+                "shared_with_mentee": True,
             },
         )
+        if created:  # who took part: those the call's attendance has present
+            note.members.set(
+                award.members.filter(
+                    attendance__event=event, attendance__status="present"
+                )
+            )
+    CheckInNote.objects.get_or_create(
+        award=award,
+        event=None,
+        held_on=today - dt.timedelta(days=20),
+        defaults={
+            "author": mentor,
+            "notes": "Mentor's own note: watch the turnover of the data lead; "
+            "suggest a secondary contact is named.",
+            "shared_with_mentee": False,
+        },
+    )
 
 
 def _personnel(awards_by_slug, staff, today):

@@ -29,7 +29,23 @@ def workplan_reminders(now: dt.datetime, offsets: Offsets) -> list[Outgoing]:
     """Work plans not yet submitted (or sent back), to the mentee organization."""
     horizon = reminder_horizon(offsets, Kind.WORKPLAN_REMINDER)
     today = timezone.localdate(now)
-    plans = (
+    out = []
+    for plan in _plans_due(today, horizon):
+        round_ = plan.award.application.round
+        days = offsets.get(Kind.WORKPLAN_REMINDER, round_)
+        due_at = rules.end_of_day(plan.due_on, round_.zone)
+        stage = rules.due_stage(
+            due_at=due_at, now=now, offsets_days=days, since=plan.award.created_at
+        )
+        if stage is None:
+            continue
+        out.extend(_plan_outgoing(plan, now, due_at, stage))
+    return out
+
+
+def _plans_due(today: dt.date, horizon: dt.timedelta):
+    """Open plans of running awards due from yesterday to the horizon."""
+    return (
         WorkPlan.objects.filter(
             status__in=[WorkPlan.Status.DRAFT, WorkPlan.Status.CHANGES_REQUESTED],
             due_on__isnull=False,
@@ -47,47 +63,45 @@ def workplan_reminders(now: dt.datetime, offsets: Offsets) -> list[Outgoing]:
             )
         )
     )
+
+
+def _plan_outgoing(
+    plan: WorkPlan, now: dt.datetime, due_at: dt.datetime, stage: int
+) -> list[Outgoing]:
+    """One reminder for each active member's address of the plan's award."""
+    round_ = plan.award.application.round
+    left = left_lazy(due_at, now)
     out = []
-    for plan in plans:
-        round_ = plan.award.application.round
-        days = offsets.get(Kind.WORKPLAN_REMINDER, round_)
-        due_at = rules.end_of_day(plan.due_on, round_.zone)
-        stage = rules.due_stage(
-            due_at=due_at, now=now, offsets_days=days, since=plan.award.created_at
-        )
-        if stage is None:
+    seen = set()
+    for member in plan.award.members.all():
+        email = (member.user.email if member.user else member.email).lower()
+        if not email or email in seen:
             continue
-        left = left_lazy(due_at, now)
-        seen = set()
-        for member in plan.award.members.all():
-            email = (member.user.email if member.user else member.email).lower()
-            if not email or email in seen:
-                continue
-            if member.user is not None and not member.user.is_active:
-                continue
-            seen.add(email)
-            out.append(
-                Outgoing(
-                    kind=Kind.WORKPLAN_REMINDER,
-                    to_email=email,
-                    recipient=member.user,
-                    subject=partial(workplan_subject, due_at, now),
-                    template="notifications_workplan_reminder",
-                    context={
-                        "plan": plan,
-                        "mentorship": plan.award.mentorship,
-                        "due_on": plan.due_on,
-                        "due_at": due_at,
-                        "time_left": left,
-                        "changes_requested": plan.status
-                        == WorkPlan.Status.CHANGES_REQUESTED,
-                        "name": member.name,
-                        "path": reminder_path("cohorts:mentee-home"),
-                        "time_zone": round_.time_zone,
-                    },
-                    key=f"workplan:{plan.pk}:{plan.due_on:%Y%m%d}:{stage}d",
-                )
+        if member.user is not None and not member.user.is_active:
+            continue
+        seen.add(email)
+        out.append(
+            Outgoing(
+                kind=Kind.WORKPLAN_REMINDER,
+                to_email=email,
+                recipient=member.user,
+                subject=partial(workplan_subject, due_at, now),
+                template="notifications_workplan_reminder",
+                context={
+                    "plan": plan,
+                    "mentorship": plan.award.mentorship,
+                    "due_on": plan.due_on,
+                    "due_at": due_at,
+                    "time_left": left,
+                    "changes_requested": plan.status
+                    == WorkPlan.Status.CHANGES_REQUESTED,
+                    "name": member.name,
+                    "path": reminder_path("cohorts:mentee-home"),
+                    "time_zone": round_.time_zone,
+                },
+                key=f"workplan:{plan.pk}:{plan.due_on:%Y%m%d}:{stage}d",
             )
+        )
     return out
 
 

@@ -146,11 +146,20 @@ def goal_save(
     """
     workplan = WorkPlan.objects.select_for_update().get(pk=workplan.pk)
     _check_editable(workplan)
-    award = workplan.award
     if goal is None:
         problem = rules.goal_count_error(workplan.goals.count(), adding=True)
         if problem:
             raise ValidationError(problem)
+    _check_activity_dates(workplan.award, activities)
+    goal, changed = _goal_write(workplan, goal, title, description)
+    change = _activities_sync(goal, activities)
+    if changed or change:
+        workplan.save(update_fields=["updated_at"])
+    return goal
+
+
+def _check_activity_dates(award, activities: list[dict]) -> None:
+    """Refuse, row by row, a target date outside the award's contract."""
     errors = {}
     for index, item in enumerate(activities):
         if item.get("delete"):
@@ -162,25 +171,34 @@ def goal_save(
             errors[f"activity-{index}"] = problem
     if errors:
         raise ValidationError(errors)
+
+
+def _goal_write(
+    workplan: WorkPlan, goal: Goal | None, title: str, description: str
+) -> tuple[Goal, bool]:
+    """Create the goal, or change its title and description; say if it changed."""
     if goal is None:
         order = (workplan.goals.aggregate(m=Max("order"))["m"] or 0) + 1
         goal = Goal.objects.create(
             workplan=workplan, order=order, title=title, description=description
         )
-        changed = True
-    else:
-        goal = Goal.objects.get(pk=goal.pk, workplan=workplan)
-        fields = [
-            name
-            for name, value in (("title", title), ("description", description))
-            if getattr(goal, name) != value
-        ]
-        if fields:
-            goal.title, goal.description = title, description
-            goal.save(update_fields=fields)
-        changed = bool(fields)
+        return goal, True
+    goal = Goal.objects.get(pk=goal.pk, workplan=workplan)
+    fields = [
+        name
+        for name, value in (("title", title), ("description", description))
+        if getattr(goal, name) != value
+    ]
+    if fields:
+        goal.title, goal.description = title, description
+        goal.save(update_fields=fields)
+    return goal, bool(fields)
+
+
+def _activities_sync(goal: Goal, activities: list[dict]):
+    """Save the goal's activity rows by the rows rule; return what changed."""
     order = itertools.count((goal.activities.aggregate(m=Max("order"))["m"] or 0) + 1)
-    change = rows_sync(
+    return rows_sync(
         queryset=goal.activities.all(),
         rows=[
             {
@@ -198,9 +216,6 @@ def goal_save(
         fields=["title", "target_date", "status"],
         new=lambda **values: Activity(goal=goal, order=next(order), **values),
     )
-    if changed or change:
-        workplan.save(update_fields=["updated_at"])
-    return goal
 
 
 @transaction.atomic
@@ -333,6 +348,12 @@ def workplan_review(
         after={"status": workplan.status, "version": version.number},
         note=comment,
     )
+    _review_notify(workplan, version, approve)
+    return version
+
+
+def _review_notify(workplan: WorkPlan, version: WorkPlanVersion, approve: bool):
+    """E-mail the plan's active mentees the mentor's decision."""
     award = workplan.award
     path = reverse("cohorts:workplan-detail", args=[award.pk])
     members = CohortMember.objects.filter(
@@ -358,7 +379,6 @@ def workplan_review(
             key=f"workplan-review:{version.pk}",
             recipient=member.user,
         )
-    return version
 
 
 # --- success goal ----------------------------------------------------------
