@@ -556,12 +556,16 @@ def tranches_update(*, award: Award, now=None) -> int:
             tranche.stopped_at = now
             status_move(tranche, Tranche.Status.STOPPED, fields=["stopped_at"])
             changed += 1
+        # The audit trail's own notes are the program's language, not that of
+        # whoever's page happened to stop the tranches.
+        with translation.override(settings.LANGUAGE_CODE):
+            status = award.get_status_display().lower()
         audit_record(
             actor=None,
             action="award.tranches_stop",
             target=award,
             after={"tranches": [t.number for t in tranches]},
-            note=f"The award is {award.get_status_display().lower()}.",
+            note=f"The award is {status}.",
         )
         return changed
     reached = milestones(award)
