@@ -83,7 +83,7 @@ class DrawingAdmin(admin.ModelAdmin):
     """Drawings are made on the group's drawing page, once, and never edited."""
 
     list_display = ["group", "drawn_at", "drawn_by"]
-    readonly_fields = [f.name for f in Drawing._meta.fields]
+    readonly_fields = [f.name for f in Drawing._meta.fields] + ["note"]
 
     def has_add_permission(self, request):
         return False

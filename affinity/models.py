@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import rules
+
 
 class Cycle(models.Model):
     name = models.CharField(max_length=100, unique=True)
@@ -221,7 +223,6 @@ class Drawing(models.Model):
     )
     winners = models.JSONField()
     winners_wanted = models.PositiveSmallIntegerField(default=2)
-    note = models.TextField(blank=True)
     drawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -229,6 +230,12 @@ class Drawing(models.Model):
 
     def __str__(self):
         return f"Drawing of {self.group}"
+
+    @property
+    def note(self) -> str:
+        """Why fewer winners were drawn than there are prizes, in the reader's
+        language: told from the eligible list and the prizes, both kept."""
+        return rules.drawing_shortfall_note(len(self.eligible), self.winners_wanted)
 
 
 class GroupEmail(models.Model):

@@ -773,7 +773,6 @@ def drawing_draw(*, group: Group, by, seed: str | None = None) -> Drawing:
                 eligible=eligible,
                 winners=winners,
                 winners_wanted=wanted,
-                note=rules.drawing_shortfall_note(len(eligible), wanted),
                 drawn_by=by,
             )
     except IntegrityError:

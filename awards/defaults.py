@@ -10,6 +10,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.urls import reverse
 
+LETTER_SUBJECT = "Your award from the DASH Mentor Program"
+
 LETTER_BODY = """Dear {organization} team,
 
 Congratulations! On behalf of Data Across Sectors for Health (DASH) and its \
@@ -96,10 +98,14 @@ def links() -> str:
 
 
 def terms_defaults() -> dict:
+    """A new round's terms. The texts are English and go to the English
+    columns by name: the Spanish stay empty (the English is shown) until staff
+    write them, whatever language the page that first needs the terms is in."""
     return {
-        "letter_body": LETTER_BODY,
-        "expectations": EXPECTATIONS,
-        "getting_started": links(),
+        "letter_subject_en": LETTER_SUBJECT,
+        "letter_body_en": LETTER_BODY,
+        "expectations_en": EXPECTATIONS,
+        "getting_started_en": links(),
         "signatory_name": "The DASH National Program Office",
-        "signatory_title": "Data Across Sectors for Health",
+        "signatory_title_en": "Data Across Sectors for Health",
     }

@@ -34,7 +34,7 @@ from dashmentor.demo import EASTERN, DemoContext
 from dashmentor.models import AuditEvent, Organization
 from notifications.demo import dated
 
-from . import selectors, services
+from . import defaults, selectors, services
 from .models import AwardLetter, Payment, Resource, Tranche
 
 CURRENT_SCHEDULE = [
@@ -59,6 +59,51 @@ CURRENT_SCHEDULE = [
         "requires_workplan": False,
         "requires_report": True,
     },
+]
+
+# The letter template's Spanish, beside the English the round starts with
+# (``defaults``): an organization whose contact reads Spanish gets its letter
+# in Spanish.
+LETTER_SUBJECT_ES = "Su adjudicación del Programa de Mentoría DASH"
+LETTER_BODY_ES = """Estimado equipo de {organization}:
+
+¡Felicidades! En nombre de Data Across Sectors for Health (DASH) y de su \
+Oficina Nacional del Programa, nos complace otorgar a {organization} una \
+adjudicación de {amount} para participar en el {round}, en la mentoría \
+“{mentorship}” dirigida por {mentor}.
+
+La adjudicación cubre el tiempo de su personal en las actividades de la \
+mentoría (el seminario web de inicio, los seminarios web de la cohorte, las \
+reuniones de seguimiento y los períodos de acción) y los viajes a las reuniones \
+presenciales de su cohorte. El contrato va del {contract_start} al \
+{contract_end}. Su informe final vence el {report_due}.
+
+Acepte esta carta en el portal, o suba una copia firmada por el representante \
+autorizado de su organización. Cuando la oficina del programa la refrende, su \
+contrato entra en vigor y se puede hacer el primer pago."""
+EXPECTATIONS_ES = "\n".join(
+    [
+        "Asistir al seminario web de inicio de su cohorte.",
+        "Completar un plan de trabajo con una o dos metas, sus actividades y un "
+        "calendario.",
+        "Identificar, documentar y medir el avance hacia una meta individual.",
+        "Participar en los seminarios web de la cohorte, cada dos o tres meses.",
+        "Asistir a las reuniones de seguimiento individuales con su mentor y "
+        "completar las actividades de cada período de acción.",
+        "Completar la Evaluación de capacidad All In al inicio, y las encuestas de "
+        "mitad y de fin del programa.",
+        "Informar a la oficina del programa de todo cambio en las personas que "
+        "participan.",
+        "Compartir sus lecciones, productos y recursos con la red All In, y "
+        "presentar un informe final.",
+    ]
+)
+LINK_TITLES_ES = [
+    "Su perfil de All In",
+    "Su mentoría en el portal",
+    "Sus encuestas, primero la evaluación de capacidad",
+    "Grupos de afinidad",
+    "La biblioteca de recursos",
 ]
 
 ANSWERS = {
@@ -111,6 +156,25 @@ PRODUCTS = [
         ["housing", "health_care", "human_services"],
     ),
 ]
+
+
+def _terms_in_spanish(round_, staff) -> None:
+    """Give the round's letter template its Spanish, through the service."""
+    terms = services.terms_for(round_)
+    addresses = [
+        line.split("|", 1)[1].strip() for line in defaults.links().splitlines()
+    ]
+    values = {field: getattr(terms, field) for field in services.TERMS_FIELDS}
+    values.update(
+        letter_subject_es=LETTER_SUBJECT_ES,
+        letter_body_es=LETTER_BODY_ES,
+        expectations_es=EXPECTATIONS_ES,
+        getting_started_es="\n".join(
+            f"{title} | {address}"
+            for title, address in zip(LINK_TITLES_ES, addresses, strict=True)
+        ),
+    )
+    services.terms_save(round_=round_, by=staff, **values)
 
 
 def _at(day: dt.date, hour: int = 10) -> dt.datetime:
@@ -211,7 +275,7 @@ def _seed_past(ctx: DemoContext) -> None:
     )
     if not awards or AwardLetter.objects.filter(award__in=awards).exists():
         return
-    services.terms_for(round_)
+    _terms_in_spanish(round_, staff)
     services.report_questions_for(round_)
     start, end = round_.contract_start, round_.contract_end
     # The library credits its organizations by name; the demo shares the
@@ -382,7 +446,7 @@ def _seed_current(ctx: DemoContext) -> None:
         return
     if not round_.payment_terms.exists():
         services.schedule_save(round_=round_, terms=CURRENT_SCHEDULE, by=staff)
-    services.terms_for(round_)
+    _terms_in_spanish(round_, staff)
     services.report_questions_for(round_)
     start = round_.contract_start
     mentee = ctx.users.get("mentee")

@@ -11,6 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from dashmentor.bilingual import (
+    BilingualFormMixin,
+    bilingual_fields,
+    bilingual_options,
+)
 from dashmentor.choices import Sector
 
 from . import rules
@@ -43,23 +48,31 @@ class MoneyField(forms.DecimalField):
         return super().to_python(value)
 
 
-class TermsForm(forms.ModelForm):
+class TermsForm(BilingualFormMixin, forms.ModelForm):
+    """The round's letter template, its texts in English and in Spanish."""
+
     class Meta:
         model = RoundTerms
-        fields = [
-            "letter_subject",
-            "letter_body",
-            "expectations",
-            "getting_started",
-            "signatory_name",
-            "signatory_title",
-            "report_due_days",
-        ]
-        widgets = {
-            "letter_body": forms.Textarea(attrs={"rows": 14}),
-            "expectations": forms.Textarea(attrs={"rows": 8}),
-            "getting_started": forms.Textarea(attrs={"rows": 5}),
-        }
+        fields = bilingual_fields(
+            RoundTerms,
+            [
+                "letter_subject",
+                "letter_body",
+                "expectations",
+                "getting_started",
+                "signatory_name",
+                "signatory_title",
+                "report_due_days",
+            ],
+        )
+        widgets = bilingual_options(
+            RoundTerms,
+            {
+                "letter_body": forms.Textarea(attrs={"rows": 14}),
+                "expectations": forms.Textarea(attrs={"rows": 8}),
+                "getting_started": forms.Textarea(attrs={"rows": 5}),
+            },
+        )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -84,9 +84,7 @@ class RoundTerms(models.Model):
     round = models.OneToOneField(
         Round, on_delete=models.CASCADE, related_name="terms", primary_key=True
     )
-    letter_subject = models.CharField(
-        max_length=200, default="Your award from the DASH Mentor Program"
-    )
+    letter_subject = models.CharField(max_length=200)
     letter_body = models.TextField(
         help_text=_(
             "The letter's text. These words are replaced: {organization}, "

@@ -12,7 +12,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from dashmentor.templatetags.dates import format_when
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal("100")
@@ -90,18 +93,23 @@ def condition_met(
 def condition_text(
     *, requires_letter: bool, requires_workplan: bool, requires_report: bool
 ) -> str:
+    """When a tranche is paid, in the active language ("when the work plan is
+    approved")."""
     parts = []
     if requires_letter:
-        parts.append("the award letter is countersigned")
+        parts.append(gettext("the award letter is countersigned"))
     if requires_workplan:
-        parts.append("the work plan is approved")
+        parts.append(gettext("the work plan is approved"))
     if requires_report:
-        parts.append("the final report is accepted")
+        parts.append(gettext("the final report is accepted"))
     if not parts:
-        return "never"
-    if len(parts) == 1:
-        return "when " + parts[0]
-    return "when " + ", ".join(parts[:-1]) + " and " + parts[-1]
+        return gettext("never")
+    if len(parts) > 1:
+        parts = [
+            gettext("%(first)s and %(last)s")
+            % {"first": ", ".join(parts[:-1]), "last": parts[-1]}
+        ]
+    return gettext("when %(conditions)s") % {"conditions": parts[0]}
 
 
 def money(value: Decimal | str | None) -> str:
@@ -188,7 +196,8 @@ def parse_links(text: str) -> tuple[list[tuple[str, str]], list[str]]:
 
 
 def long_date(day: dt.date) -> str:
-    return f"{day:%B} {day.day}, {day.year}"
+    """A date written out in the active language: "March 3, 2026"."""
+    return format_when(day, "date")
 
 
 # --- files ---

@@ -23,15 +23,18 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Award, Round
 from cohorts.models import CohortMember, WorkPlanVersion
 from cohorts.placement import services as placement_services
+from dashmentor.bilingual import bilingual_fields
+from dashmentor.languages import language_for
 from dashmentor.services import audit_record
 from dashmentor.status import status_move
+from dashmentor.templatetags.dates import format_when_lazy
 from notifications.models import Kind
 from notifications.services import message_enqueue
 
@@ -237,14 +240,20 @@ def terms_for(round_: Round) -> RoundTerms:
     return terms
 
 
-TERMS_FIELDS = (
-    "letter_subject",
-    "letter_body",
-    "expectations",
-    "getting_started",
-    "signatory_name",
-    "signatory_title",
-    "report_due_days",
+# Each text in English and in Spanish (``letter_body_en``, ``letter_body_es``).
+TERMS_FIELDS = tuple(
+    bilingual_fields(
+        RoundTerms,
+        [
+            "letter_subject",
+            "letter_body",
+            "expectations",
+            "getting_started",
+            "signatory_name",
+            "signatory_title",
+            "report_due_days",
+        ],
+    )
 )
 
 
@@ -255,15 +264,17 @@ def terms_save(*, round_: Round, by, **values) -> RoundTerms:
     if terms is None:
         terms = RoundTerms(round=round_, **defaults.terms_defaults())
     problems = {}
-    unknown = rules.unknown_placeholders(values.get("letter_body", ""))
-    if unknown:
-        problems["letter_body"] = rules.UNKNOWN_PLACEHOLDER.format(
-            words=", ".join("{" + w + "}" for w in unknown),
-            known=", ".join("{" + w + "}" for w in rules.PLACEHOLDERS),
-        )
-    _links, link_problems = rules.parse_links(values.get("getting_started", ""))
-    if link_problems:
-        problems["getting_started"] = link_problems
+    for field in bilingual_fields(RoundTerms, ["letter_body"]):
+        unknown = rules.unknown_placeholders(values.get(field) or "")
+        if unknown:
+            problems[field] = rules.UNKNOWN_PLACEHOLDER.format(
+                words=", ".join("{" + w + "}" for w in unknown),
+                known=", ".join("{" + w + "}" for w in rules.PLACEHOLDERS),
+            )
+    for field in bilingual_fields(RoundTerms, ["getting_started"]):
+        _links, link_problems = rules.parse_links(values.get(field) or "")
+        if link_problems:
+            problems[field] = link_problems
     if problems:
         raise ValidationError(problems)
     before = {f: getattr(terms, f) for f in TERMS_FIELDS}
@@ -545,12 +556,16 @@ def tranches_update(*, award: Award, now=None) -> int:
             tranche.stopped_at = now
             status_move(tranche, Tranche.Status.STOPPED, fields=["stopped_at"])
             changed += 1
+        # The audit trail's own notes are the program's language, not that of
+        # whoever's page happened to stop the tranches.
+        with translation.override(settings.LANGUAGE_CODE):
+            status = award.get_status_display().lower()
         audit_record(
             actor=None,
             action="award.tranches_stop",
             target=award,
             after={"tranches": [t.number for t in tranches]},
-            note=f"The award is {award.get_status_display().lower()}.",
+            note=f"The award is {status}.",
         )
         return changed
     reached = milestones(award)
@@ -701,8 +716,24 @@ def _address(org) -> list[str]:
     return [line for line in [org.address_line1, org.address_line2, city] if line]
 
 
+def letter_language(award: Award) -> str:
+    """The language an award's letter is issued in: the profile's of the
+    organization's primary contact, who accepts it, else of the person who
+    applied; the program's when neither has an account."""
+    primary = (
+        award.members.filter(
+            active=True, role=CohortMember.Role.PRIMARY, user__isnull=False
+        )
+        .select_related("user")
+        .first()
+    )
+    person = primary.user if primary is not None else award.application.created_by
+    return language_for(person) if person is not None else settings.LANGUAGE_CODE
+
+
 def letter_snapshot(*, award: Award, terms: RoundTerms, number: int, now) -> dict:
-    """Everything the letter says, frozen as it is issued."""
+    """Everything the letter says, frozen as it is issued, in the active
+    language (the round's template in it, or the English where it is empty)."""
     round_ = award.application.round
     organization = award.application.organization
     mentorship = award.mentorship
@@ -734,6 +765,7 @@ def letter_snapshot(*, award: Award, terms: RoundTerms, number: int, now) -> dic
     ]
     return {
         "number": number,
+        "language": translation.get_language(),
         "issued_on": timezone.localdate(now).isoformat(),
         "subject": rules.fill(terms.letter_subject, values),
         "organization": organization.name,
@@ -784,10 +816,13 @@ def letter_issue(*, award: Award, by, expected_number: int, now=None) -> AwardLe
     if current is not None:
         status_move(current, AwardLetter.Status.SUPERSEDED)
     number = expected_number + 1
-    snapshot = letter_snapshot(award=award, terms=terms, number=number, now=now)
+    # The letter is the organization's: written in its language, whoever issues it.
+    with translation.override(letter_language(award)):
+        snapshot = letter_snapshot(award=award, terms=terms, number=number, now=now)
+        letter_bytes = pdf.letter_pdf(snapshot)
     slug = slugify(award.organization.name)[:60] or "organization"
     document = _document_from_bytes(
-        data=pdf.letter_pdf(snapshot),
+        data=letter_bytes,
         name=f"award-letter-{slug}-{number}.pdf",
         purpose=Document.Purpose.LETTER,
         by=by,
@@ -816,10 +851,11 @@ def letter_issue(*, award: Award, by, expected_number: int, now=None) -> AwardLe
         context={
             "snapshot": snapshot,
             "amount": rules.money(snapshot["amount"]),
-            "contract_start": rules.long_date(award.contract_start),
-            "contract_end": rules.long_date(award.contract_end),
-            "report_due": rules.long_date(
-                dt.date.fromisoformat(snapshot["report_due"])
+            # Written out in each reader's language when the e-mail is made.
+            "contract_start": format_when_lazy(award.contract_start, "date"),
+            "contract_end": format_when_lazy(award.contract_end, "date"),
+            "report_due": format_when_lazy(
+                dt.date.fromisoformat(snapshot["report_due"]), "date"
             ),
             "path": reverse("awards:award", args=[award.pk]),
         },

@@ -7,6 +7,11 @@ gives the form both columns instead, and ``BilingualFormMixin`` labels them
 "Description (English)" and "Description (Spanish)", the English required as
 the original was, the Spanish optional (where it is empty, pages show the
 English).
+
+A sentence the portal writes itself and people read later (a placement's
+explanation) is stored in every language the same way, each column written
+with its language active (``in_each_language``), so that each reader reads
+it in their own.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import copy
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.translator import NotRegistered, translator
@@ -32,6 +38,17 @@ def translated_names(model) -> tuple[str, ...]:
 
 def language_codes() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
+
+
+def in_each_language(name: str, write) -> dict[str, str]:
+    """The language columns of the translated field ``name``, each holding
+    ``write()`` called with its language active:
+    ``{"explanation_en": ..., "explanation_es": ...}``."""
+    columns = {}
+    for code in language_codes():
+        with translation.override(code):
+            columns[f"{name}_{code}"] = str(write())
+    return columns
 
 
 def bilingual_fields(model, names) -> list[str]:

@@ -2,6 +2,7 @@ from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin
 
 from dashmentor.admin import SavesChangesOnly
+from dashmentor.bilingual import bilingual_fields
 
 from ..models import (
     CohortMember,
@@ -50,7 +51,9 @@ class PlacementRunAdmin(SavesChangesOnly, admin.ModelAdmin):
         "committed_by",
         "committed_at",
     ]
-    exclude = ["objective"]
+    # The summary is shown once, in the reader's language, not as the columns
+    # it is kept in.
+    exclude = ["objective", *bilingual_fields(PlacementRun, ["objective_text"])]
     inlines = [PlacementEntryInline]
 
     def has_add_permission(self, request):

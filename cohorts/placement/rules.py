@@ -105,7 +105,7 @@ import math
 import operator
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 
 import networkx as nx
@@ -324,12 +324,22 @@ class Placement:
 
     ``outcomes`` holds every applicant in score order (highest first, equal
     scores by id); ``objective`` is :func:`objective_of` of the placement and
-    ``objective_text`` says the same in words.
+    ``objective_text`` says the same in words. :meth:`in_words` writes the
+    same placement in other words.
     """
 
     outcomes: dict[Hashable, Outcome]
     objective: tuple[int, ...]
     objective_text: str
+    # What the words are told from, kept so that another language needs no
+    # second solve.
+    _problem: _Problem = field(repr=False, compare=False, kw_only=True)
+    _where: tuple[int | None, ...] = field(repr=False, compare=False, kw_only=True)
+
+    def in_words(self, words: Words) -> Placement:
+        """Return this placement with its explanations and ``objective_text``
+        written by ``words`` (another language's), without solving it again."""
+        return _result(self._problem, list(self._where), words)
 
     def assignment(self) -> dict[Hashable, Hashable | None]:
         """Return applicant id -> mentorship id (None when unplaced)."""
@@ -990,6 +1000,8 @@ def _result(problem: _Problem, where: list[int | None], words: Words) -> Placeme
         outcomes=outcomes,
         objective=objective,
         objective_text=_objective_text(problem, outcomes, objective, words),
+        _problem=problem,
+        _where=tuple(where),
     )
 
 

@@ -24,13 +24,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application, Award, Contact, Decision, Round
+from dashmentor.bilingual import in_each_language, language_codes
 from dashmentor.models import Membership
 from dashmentor.roles import forget_roles
 from dashmentor.services import audit_record
@@ -149,12 +150,12 @@ def placement_preview(*, round: Round, by) -> PlacementRun:
             total_awards=inputs.total_awards,
             pins=inputs.pins,
             forbidden=inputs.forbidden,
-            # The explanations are kept, written in the language of the staff
-            # member who computes the placement.
             words=engine.Words(gettext, pgettext),
         )
     except ValueError as exc:
         raise ValidationError(str(exc)) from exc
+    # The sentences are kept in every language, each reader reading their own.
+    written = _in_each_language(result)
     status_update(
         PlacementRun.objects.filter(round=round),
         PlacementRun.Status.DISCARDED,
@@ -164,7 +165,7 @@ def placement_preview(*, round: Round, by) -> PlacementRun:
         round=round,
         created_by=by,
         objective=list(result.objective),
-        objective_text=result.objective_text,
+        **{f"objective_text_{code}": p.objective_text for code, p in written.items()},
     )
     PlacementEntry.objects.bulk_create(
         PlacementEntry(
@@ -175,7 +176,10 @@ def placement_preview(*, round: Round, by) -> PlacementRun:
             score=selectors.application_score(
                 inputs.applications[outcome.candidate_id]
             ),
-            explanation=outcome.explanation,
+            **{
+                f"explanation_{code}": p.outcomes[outcome.candidate_id].explanation
+                for code, p in written.items()
+            },
         )
         for outcome in result.outcomes.values()
     )
@@ -190,6 +194,15 @@ def placement_preview(*, round: Round, by) -> PlacementRun:
         },
     )
     return run
+
+
+def _in_each_language(result: engine.Placement) -> dict[str, engine.Placement]:
+    """The placement written in each language of the portal, by language code."""
+    written = {}
+    for code in language_codes():
+        with translation.override(code):
+            written[code] = result.in_words(engine.Words(gettext, pgettext))
+    return written
 
 
 def _lock_preview(run: PlacementRun) -> PlacementRun:
@@ -271,13 +284,19 @@ def placement_entry_move(
     )
     to_name = _cohort_name(mentorship)
     actor = getattr(by, "full_name", "") or str(by)
-    entry.explanation = gettext(
-        "Moved by hand by %(actor)s from %(before)s to %(after)s."
-    ) % {
-        "actor": actor,
-        "before": _cohort_shown(before_mentorship),
-        "after": _cohort_shown(mentorship),
-    }
+    explanation = in_each_language(
+        "explanation",
+        lambda: (
+            gettext("Moved by hand by %(actor)s from %(before)s to %(after)s.")
+            % {
+                "actor": actor,
+                "before": _cohort_shown(before_mentorship),
+                "after": _cohort_shown(mentorship),
+            }
+        ),
+    )
+    for column, text in explanation.items():
+        setattr(entry, column, text)
     entry.mentorship = mentorship
     entry.choice = (
         preferences.index(mentorship.pk) + 1
@@ -285,7 +304,7 @@ def placement_entry_move(
         else None
     )
     entry.moved_by_hand = True
-    entry.save(update_fields=["mentorship", "choice", "explanation", "moved_by_hand"])
+    entry.save(update_fields=["mentorship", "choice", *explanation, "moved_by_hand"])
     _rescore(run)
     audit_record(
         actor=by,
@@ -305,8 +324,12 @@ def _rescore(run: PlacementRun) -> None:
     run.objective = list(engine.objective_of(assignment, candidates, inputs.cohorts))
     placed = sum(1 for m in assignment.values() if m is not None)
     moved = run.entries.filter(moved_by_hand=True).count()
-    run.objective_text = _objective_text(run, placed, len(assignment), moved)
-    run.save(update_fields=["objective", "objective_text"])
+    summary = in_each_language(
+        "objective_text", lambda: _objective_text(run, placed, len(assignment), moved)
+    )
+    for column, text in summary.items():
+        setattr(run, column, text)
+    run.save(update_fields=["objective", *summary])
 
 
 @transaction.atomic

@@ -182,3 +182,25 @@ def test_two_drawings_at_once_make_one(group, final_survey, staff_user):
         t.join()
     assert sorted(outcomes) == sorted(["drawn", services.DRAWING_ALREADY_DONE])
     assert Drawing.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("drawn_in", "read_in", "expected"),
+    [
+        ("es", "en", "Only 1 person completed the final survey"),
+        ("en", "es", "Solo 1 persona completó la encuesta final"),
+    ],
+)
+def test_the_shortfall_note_reads_in_the_readers_language(
+    client_as, group, final_survey, staff_user, drawn_in, read_in, expected
+):
+    """A drawing made by staff reading one language tells its shortfall in the
+    language of whoever reads the drawing page later."""
+    complete(final_survey, 1)
+    staff_user.language = drawn_in
+    staff_user.save(update_fields=["language"])
+    client_as(staff_user).post(reverse("affinity:drawing", args=[group.pk]))
+    staff_user.language = read_in
+    staff_user.save(update_fields=["language"])
+    page = client_as(staff_user).get(reverse("affinity:drawing", args=[group.pk]))
+    assert expected in page.content.decode()

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from applications.models import Award
 from awards import rules, services
@@ -345,6 +345,24 @@ def test_a_withdrawn_award_stops_its_unpaid_tranches(
     last = a.award.tranches.get(number=2)
     with pytest.raises(ValidationError, match="withdrawn"):
         pay(a, last)
+
+
+def test_stopping_tranches_notes_it_in_the_audit_trails_language(
+    awarded, django_capture_on_commit_callbacks
+):
+    """A withdrawal made on a Spanish page still notes, in the audit trail's
+    English, why the tranches stopped."""
+    a = awarded
+    due_first(a)
+    with (
+        translation.override("es"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        placement_services.award_transition(
+            award=a.award, status=Award.Status.WITHDRAWN, by=a.staff
+        )
+    event = AuditEvent.objects.get(action="award.tranches_stop")
+    assert event.note == "The award is withdrawn."
 
 
 def test_the_database_refuses_payments_past_the_award():

@@ -16,7 +16,9 @@ from django.utils import timezone
 from applications.models import Award
 from awards import services
 from awards.models import AwardLetter, Document, FinalReport, Payment, Resource, Tranche
+from dashmentor.bilingual import stored_text
 from dashmentor.models import AuditEvent
+from notifications.models import Message
 from tests import factories
 
 from .factories import EXE, PDF, Awarded, upload
@@ -67,6 +69,72 @@ def test_staff_issue_the_letter_and_the_mentee_accepts_it_in_the_portal(a, clien
     assert "You accepted the award letter" in text(response)
     letter = AwardLetter.objects.get(award=a.award)
     assert letter.accepted_by == a.contact
+
+
+LETTER_WORDS = {
+    "en": {
+        "subject": "Your award from the DASH Mentor Program",
+        "body": "Dear ",
+        "month": "January",
+        "paid": "When the award letter is countersigned",
+        "mail": "What we ask of you",
+    },
+    "es": {
+        "subject": "Su adjudicación del Programa de Mentoría DASH",
+        "body": "Estimado equipo de ",
+        "month": "de enero de",
+        "paid": "Cuando la carta de adjudicación esté refrendada",
+        "mail": "Lo que le pedimos",
+    },
+}
+
+
+@pytest.mark.parametrize(("issuer", "reader"), [("es", "en"), ("en", "es")])
+def test_the_letter_is_issued_in_the_organizations_language(
+    a, client_as, issuer, reader
+):
+    """Staff reading one language issue a letter to an organization whose
+    contact reads the other: the letter (its page, its PDF, its e-mail) is in
+    the contact's language, the round's Spanish template and the English one
+    each used for its own."""
+    round_ = a.award.application.round
+    terms = services.terms_for(round_)
+    values = {f: getattr(terms, f) for f in services.TERMS_FIELDS}
+    values.update(
+        letter_subject_es=LETTER_WORDS["es"]["subject"],
+        letter_body_es="Estimado equipo de {organization}: el contrato empieza el "
+        "{contract_start}.",
+        expectations_es="Asistir al seminario web de inicio.",
+    )
+    services.terms_save(round_=round_, by=a.staff, **values)
+    a.award.contract_start = dt.date(2026, 1, 15)
+    a.award.save(update_fields=["contract_start"])
+    a.staff.language = issuer
+    a.staff.save(update_fields=["language"])
+    a.contact.language = reader
+    a.contact.save(update_fields=["language"])
+    client_as(a.staff).post(
+        reverse("awards:letter-issue", args=[a.award.pk]), {"expected": "0"}
+    )
+    letter = AwardLetter.objects.get(award=a.award)
+    words, other = LETTER_WORDS[reader], LETTER_WORDS[issuer]
+
+    body = page(client_as(a.contact), reverse("awards:award", args=[a.award.pk]))
+    read = body[body.index("Read the letter" if reader == "en" else "Leer la carta") :]
+    read = read[: read.index("</details>")]
+    assert f'lang="{reader}"' in read
+    for key in ("subject", "body", "month"):
+        assert words[key] in read and other[key] not in read, key
+
+    pdf = client_as(a.contact).get(reverse("awards:letter-pdf", args=[a.award.pk, 1]))
+    title = words["subject"].encode("latin-1")
+    title = b"".join(bytes([c]) if c < 128 else b"\\%o" % c for c in title)
+    assert b"/Title (" + title + b")" in b"".join(pdf.streaming_content)
+    assert letter.snapshot["tranches"][0]["condition"].startswith(words["paid"])
+
+    mail = Message.objects.get(idempotency_key__contains=f"award-letter:{letter.pk}")
+    assert mail.subject == words["subject"]
+    assert words["body"] in mail.body_text and words["mail"] in mail.body_text
 
 
 def test_a_colleague_cannot_accept_and_nothing_changes(a, client_as):
@@ -494,13 +562,13 @@ def test_saving_the_letter_template_back_unchanged_writes_nothing(a, client_as):
     form = page(staff, url)
     assert "{organization}" in form
     terms = services.selectors.terms_of(round_)
-    data = {f: getattr(terms, f) for f in services.TERMS_FIELDS}
+    data = {f: stored_text(getattr(terms, f)) for f in services.TERMS_FIELDS}
     staff.post(url, data)
     events = AuditEvent.objects.filter(action="round.terms").count()
     staff.post(url, data)
     assert AuditEvent.objects.filter(action="round.terms").count() == events
-    bad = staff.post(url, {**data, "letter_body": "Dear {organisation}"})
-    assert bad.status_code == 400 and "Unknown word in braces: {organisation}" in text(
+    bad = staff.post(url, {**data, "letter_body_es": "Estimado {organizacion}"})
+    assert bad.status_code == 400 and "Unknown word in braces: {organizacion}" in text(
         bad
     )
 

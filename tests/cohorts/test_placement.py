@@ -749,6 +749,26 @@ def test_empty_round():
     assert result.outcomes[1].explanation == "The round has no awards to give."
 
 
+def test_a_placement_is_written_in_other_words_without_a_second_solve():
+    """``in_words`` writes the same placement's sentences with other words, as
+    a placement computed with those words would have them."""
+    marked = engine.Words(lambda text: "»" + text)
+    candidates = [
+        Candidate(1, "A", 0.9, ("sd", "csh")),
+        Candidate(2, "B", 0.8, ("sd", "csh")),
+        Candidate(3, "C", 0.7, ("sd",)),
+    ]
+    cohorts = [Cohort("sd", "SD", 1), Cohort("csh", "CSH", 1)]
+    english = place(candidates, cohorts, total_awards=3)
+    with mock.patch.object(engine._Solver, "solve", side_effect=AssertionError):
+        written = english.in_words(marked)
+    direct = place(candidates, cohorts, total_awards=3, words=marked)
+    assert written.outcomes == direct.outcomes
+    assert written.objective_text == direct.objective_text
+    assert english.outcomes[2].explanation.startswith("Placed in its 2nd choice")
+    assert written.outcomes[2].explanation.startswith("»Placed in its 2nd choice")
+
+
 def test_objective_of_counts_placed_then_flags_then_choices():
     """objective_of ranks more placed, then higher scores placed, then choices."""
     candidates = [

@@ -348,3 +348,57 @@ def test_an_expired_offer_cannot_be_accepted(client_as, round_):
     assert "This offer expired on" in response.content.decode()
     award.refresh_from_db()
     assert award.status == Award.Status.OFFERED
+
+
+PLACEMENT_WORDS = {
+    "en": ["Placed in its 2nd choice", "Moved by hand by", "applicants placed"],
+    "es": [
+        "Asignado a su 2.ª opción",
+        "Movido manualmente por",
+        "solicitantes asignados",
+    ],
+}
+
+
+@pytest.mark.parametrize(("written_in", "read_in"), [("es", "en"), ("en", "es")])
+def test_a_placement_reads_in_each_readers_language(
+    client_as, round_, staff_user, written_in, read_in
+):
+    """A placement computed and moved by staff reading one language explains
+    itself in the language of whoever reads it later: on the round's page, the
+    entry's and the mentorship's pages, and the admin."""
+    small, big = mentorships(round_, [1, 3])
+    applicant(round_, prefs=[small, big], score="5", name="Top Org")
+    second = applicant(round_, prefs=[small, big], score="4", name="Next Org")
+    last = applicant(round_, prefs=[big], score="3", name="Last Org")
+    staff_user.language = written_in
+    staff_user.save(update_fields=["language"])
+    writer = client_as(staff_user)
+    writer.post(reverse("cohorts:placement-compute", args=[round_.pk]))
+    run = PlacementRun.objects.get(round=round_)
+    moved = run.entries.get(application=last)
+    writer.post(
+        reverse("cohorts:placement-entry", args=[round_.pk, run.pk, moved.pk]),
+        {"mentorship": ""},
+    )
+    entry = run.entries.get(application=second)
+    placed, by_hand, summary = PLACEMENT_WORDS[read_in]
+    pages = {
+        reverse("cohorts:placement-round", args=[round_.pk]): [by_hand, summary],
+        reverse("cohorts:placement-entry", args=[round_.pk, run.pk, entry.pk]): [
+            placed
+        ],
+        reverse("cohorts:placement-mentorship", args=[round_.pk, run.pk, big.pk]): [
+            placed
+        ],
+        reverse("admin:cohorts_placementrun_change", args=[run.pk]): [
+            placed,
+            by_hand,
+            summary,
+        ],
+    }
+    reader = client_as(factories.StaffFactory(is_superuser=True, language=read_in))
+    for url, expected in pages.items():
+        page = reader.get(url).content.decode()
+        assert [w for w in expected if w not in page] == [], url
+        assert [w for w in PLACEMENT_WORDS[written_in] if w in page] == [], url

@@ -1,5 +1,6 @@
-"""The demo in both languages: every round, mentorship, survey and affinity
-group has its Spanish, and an applicant in Puerto Rico works in Spanish."""
+"""The demo in both languages: every round, mentorship, survey, affinity
+group and award-letter template has its Spanish, and an applicant in Puerto
+Rico works in Spanish."""
 
 import pytest
 from django.urls import reverse
@@ -7,6 +8,7 @@ from django.utils import translation
 
 from affinity.models import Group
 from applications.models import Application, Question, Round
+from awards.models import RoundTerms
 from cohorts.models import Mentorship
 from dashmentor.models import User
 from surveys.models import Choice, Survey
@@ -43,6 +45,11 @@ def test_every_demo_text_staff_write_has_its_spanish(demo_snapshot):
         "expectations_during",
         "expectations_after",
         "cadence",
+    )
+    terms = RoundTerms.objects.all()
+    assert terms.count() >= 2
+    assert not _missing(
+        terms, "letter_subject", "letter_body", "expectations", "getting_started"
     )
     # Spanish, not a copy of the English.
     for mentorship in Mentorship.objects.all():
