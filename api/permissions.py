@@ -55,3 +55,17 @@ class RoleRequired(permissions.BasePermission):
 
 def is_staff(user) -> bool:
     return has_role(user, Role.STAFF)
+
+
+# The roles that can use each write: a token offers only the writes its owner's
+# roles can make (the write itself still checks the row, as the page does).
+SCOPE_ROLES = {
+    Scope.WRITE_ATTENDANCE: (Role.STAFF, Role.MENTOR),
+    Scope.WRITE_DECISIONS: (Role.STAFF,),
+    Scope.WRITE_PROGRESS: (Role.STAFF, Role.MENTEE),
+}
+
+
+def write_scopes_for(user) -> list[Scope]:
+    """The write scopes ``user``'s roles can use, in the order of ``Scope``."""
+    return [scope for scope, roles in SCOPE_ROLES.items() if has_role(user, *roles)]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -188,3 +189,36 @@ def test_a_bad_token_form_says_why_and_makes_nothing(client):
     assert response.status_code == 400
     assert response.context["form"].errors
     assert not ApiToken.objects.exists()
+
+
+def test_the_token_page_offers_only_the_writes_the_persons_roles_can_make(client):
+    """A mentor is offered attendance, not decisions; asking for decisions
+    anyway is refused with a reason and makes no token."""
+    mentorship = factories.MentorshipFactory()
+    mentor = factories.UserFactory()
+    mentorship.mentors.add(mentor)
+    client.force_login(mentor, backend="django.contrib.auth.backends.ModelBackend")
+    page = client.get(reverse("api:token-list"))
+    offered = {value for value, _label in page.context["form"].fields["scopes"].choices}
+    assert offered == {"write:attendance"}
+    refused = client.post(
+        reverse("api:token-list"), {"name": "CRM", "scopes": ["write:decisions"]}
+    )
+    assert refused.status_code == 400
+    assert not ApiToken.objects.exists()
+    made = client.post(
+        reverse("api:token-list"), {"name": "CRM", "scopes": ["write:attendance"]}
+    )
+    assert made.status_code == 200
+    assert ApiToken.objects.get().scopes == ["write:attendance"]
+    # The service refuses it too, whatever form sends it.
+    with pytest.raises(ValidationError):
+        services.token_create(user=mentor, name="BI", scopes=["write:decisions"])
+
+
+def test_an_applicant_is_offered_no_write_at_all(client):
+    user = factories.UserFactory()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    page = client.get(reverse("api:token-list"))
+    assert page.context["form"].fields["scopes"].choices == []
+    assert "write:" not in page.content.decode()
