@@ -200,34 +200,7 @@ def _compose_action(request, form):
     }
     try:
         if action == "send":
-            mailing, created = services.mailing_send(
-                **fields,
-                form_token=data["form_token"],
-                template=data["template"],
-                by=request.user,
-            )
-            if created:
-                messages.success(
-                    request,
-                    ngettext(
-                        "Your message is on its way to %(count)s person "
-                        "(%(skipped)s skipped: they turned off messages from the "
-                        "program office).",
-                        "Your message is on its way to %(count)s people "
-                        "(%(skipped)s skipped: they turned off messages from the "
-                        "program office).",
-                        mailing.recipients_count,
-                    )
-                    % {
-                        "count": f"{mailing.recipients_count:,}",
-                        "skipped": f"{mailing.skipped_count:,}",
-                    },
-                )
-            else:
-                messages.info(
-                    request, gettext("This message was already sent; it is below.")
-                )
-            return redirect(mailing), None
+            return _compose_send(request, data, fields), None
         if action == "test":
             message = services.mailing_test_send(
                 **fields, by=request.user, person_email=data["preview_as"]
@@ -256,6 +229,36 @@ def _compose_action(request, form):
         "duplicates": duplicates,
         "opted_out": services.opted_out_count(people),
     }
+
+
+def _compose_send(request, data: dict, fields: dict):
+    """Send the mailing, say so, and go to its page."""
+    mailing, created = services.mailing_send(
+        **fields,
+        form_token=data["form_token"],
+        template=data["template"],
+        by=request.user,
+    )
+    if created:
+        messages.success(
+            request,
+            ngettext(
+                "Your message is on its way to %(count)s person "
+                "(%(skipped)s skipped: they turned off messages from the "
+                "program office).",
+                "Your message is on its way to %(count)s people "
+                "(%(skipped)s skipped: they turned off messages from the "
+                "program office).",
+                mailing.recipients_count,
+            )
+            % {
+                "count": f"{mailing.recipients_count:,}",
+                "skipped": f"{mailing.skipped_count:,}",
+            },
+        )
+    else:
+        messages.info(request, gettext("This message was already sent; it is below."))
+    return redirect(mailing)
 
 
 @role_required(Role.STAFF)
