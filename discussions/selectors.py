@@ -69,12 +69,11 @@ def challenge_search(qs: QuerySet, text: str) -> QuerySet:
     if not text:
         return qs
     if connection.vendor == "postgresql":
+        # The stored vector (kept by a trigger, GIN-indexed: migration 0003).
         query = SearchQuery(text, config="english", search_type="websearch")
-        vector = SearchVector("search_document", config="english")
         return (
-            qs.annotate(document=vector)
-            .filter(document=query)
-            .annotate(rank=SearchRank(F("document"), query))
+            qs.filter(search_vector=query)
+            .annotate(rank=SearchRank(F("search_vector"), query))
             .order_by("-rank", "-created_at", "-pk")
         )
     for word in text.split():
