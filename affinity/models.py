@@ -269,8 +269,8 @@ class LeaderCheckIn(models.Model):
                 fields=["group", "kind"], name="leader_check_in_unique"
             )
         ]
-        verbose_name = _("leader check in")
-        verbose_name_plural = _("leader check ins")
+        verbose_name = _("leader check-in")
+        verbose_name_plural = _("leader check-ins")
 
     def __str__(self):
         return f"{self.get_kind_display()} of {self.group}"
@@ -343,8 +343,8 @@ class GroupEmail(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = _("group email")
-        verbose_name_plural = _("group emails")
+        verbose_name = _("group e-mail")
+        verbose_name_plural = _("group e-mails")
 
     def __str__(self):
         return f"{self.subject} to {self.group}"

@@ -72,8 +72,8 @@ class ApiToken(models.Model):
                 name="api_token_name_once",
             )
         ]
-        verbose_name = _("api token")
-        verbose_name_plural = _("api tokens")
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"

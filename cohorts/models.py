@@ -164,7 +164,7 @@ class PlacementEntry(models.Model):
             )
         ]
         verbose_name = _("placement entry")
-        verbose_name_plural = _("placement entrys")
+        verbose_name_plural = _("placement entries")
 
     def __str__(self):
         return f"{self.application} → {self.mentorship or 'unplaced'}"
@@ -737,8 +737,8 @@ class CheckInNote(models.Model):
 
     class Meta:
         ordering = ["-held_on", "-id"]
-        verbose_name = _("check in note")
-        verbose_name_plural = _("check in notes")
+        verbose_name = _("check-in note")
+        verbose_name_plural = _("check-in notes")
 
     def __str__(self):
         return f"Check-in {self.held_on} with {self.award}"

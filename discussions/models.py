@@ -424,7 +424,7 @@ class Reply(Hideable):
     class Meta(Hideable.Meta):
         ordering = ["created_at", "pk"]
         verbose_name = _("reply")
-        verbose_name_plural = _("replys")
+        verbose_name_plural = _("replies")
 
     def __str__(self):
         return f"Reply {self.pk} to {self.challenge_id}"

@@ -259,7 +259,7 @@ class Similarity(models.Model):
             )
         ]
         verbose_name = _("similarity")
-        verbose_name_plural = _("similaritys")
+        verbose_name_plural = _("similarities")
 
     def __str__(self):
         return f"{self.other} like {self.profile} ({self.score:.2f})"

@@ -361,7 +361,7 @@ def test_the_late_reviews_and_recipients_csvs_speak_spanish(client_as, staff_use
     lines = late.content.decode().splitlines()
     assert lines[0] == "Idioma: español"
     assert lines[1] == (
-        "Evaluador,Correo electrónico,Atrasadas,Sin terminar,Fecha de entrega,"
+        "Evaluador,Correo electrónico,Atrasadas,Sin terminar,Fecha límite,"
         "Días de atraso,Convocatorias"
     )
 

@@ -190,7 +190,7 @@ def test_the_audit_trail_speaks_spanish_to_a_spanish_reader(client_as, staff_use
         "Quién",
         "Acción",
         "Tipo de objeto",
-        "Objeto",
+        "Registro",
         "Cambios",
         "Nota",
     ]
