@@ -88,9 +88,13 @@ class WebinarAdmin(SavesChangesOnly, TranslationAdmin):
 
 @admin.register(Milestone)
 class MilestoneAdmin(SavesChangesOnly, TranslationAdmin):
-    list_display = ["label", "round", "on", "at_time", "when_text"]
+    list_display = ["milestone_label", "round", "on", "at_time", "when_text"]
     list_filter = ["round", "kind"]
     list_select_related = ["round"]
+
+    @admin.display(description=_("label"))
+    def milestone_label(self, obj):
+        return obj.label
 
 
 @admin.register(FaqEntry)
