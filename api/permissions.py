@@ -8,13 +8,14 @@ API never reaches wider than the pages.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 
 from dashmentor.roles import Role, has_role
 
 from .models import ApiToken, Scope
 
-SCOPE_MISSING = "This token lacks the scope {scope}."
+SCOPE_MISSING = _("This token lacks the scope {scope}.")
 
 
 class TokenScope(permissions.BasePermission):
@@ -46,7 +47,7 @@ class TokenScope(permissions.BasePermission):
 class RoleRequired(permissions.BasePermission):
     """The view's ``roles``: a user with none of them gets 403."""
 
-    message = "This resource is for another role."
+    message = _("This resource is for another role.")
 
     def has_permission(self, request, view):
         roles = getattr(view, "roles", ())

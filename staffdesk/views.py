@@ -82,13 +82,13 @@ def late_reviews(request):
                 for r in rows
             ],
             header=[
-                "Reviewer",
-                "E-mail",
-                "Late",
-                "Unfinished",
-                "Due on",
-                "Days late",
-                "Rounds",
+                gettext("Reviewer"),
+                gettext("E-mail"),
+                gettext("Late"),
+                gettext("Unfinished"),
+                gettext("Due on"),
+                gettext("Days late"),
+                gettext("Rounds"),
             ],
         )
     schedules = selectors.schedules_by_round()
@@ -281,7 +281,13 @@ def mailing_detail(request, pk):
                 ]
                 for r in recipients.iterator(chunk_size=1000)
             ),
-            header=["Name", "E-mail", "Audience", "Delivery", "Sent at"],
+            header=[
+                gettext("Name"),
+                gettext("E-mail"),
+                gettext("Audience"),
+                gettext("Delivery"),
+                gettext("Sent at"),
+            ],
         )
     page = Paginator(recipients, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

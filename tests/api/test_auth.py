@@ -72,6 +72,31 @@ def test_without_a_valid_token_the_api_answers_401(header):
     assert response["WWW-Authenticate"].startswith("Bearer")
 
 
+def test_a_refused_request_is_told_why_in_the_language_it_asks_for():
+    """The API follows ``Accept-Language``: its own refusals come in Spanish."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Bearer dmp_not-a-real-token-000000000000")
+    response = client.get(ME, HTTP_ACCEPT_LANGUAGE="es")
+    assert response.status_code == 401
+    assert response.json()["detail"] == (
+        "El token no es válido: es desconocido, fue revocado o venció."
+    )
+    staff = factories.StaffFactory()
+    application = SubmittedApplicationFactory()
+    refused = client_for(staff).post(
+        f"/api/v1/applications/{application.pk}/decision/",
+        {"outcome": "accept", "seen_version": 0},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="es-PR,es;q=0.9",
+    )
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == (
+        "Este token no tiene el permiso write:decisions."
+    )
+    english = client.get(ME, HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json()["detail"].startswith("The token is not valid")
+
+
 def test_a_revoked_token_is_refused_at_once():
     user = factories.UserFactory()
     token, secret = services.token_create(user=user, name="BI")
