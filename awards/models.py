@@ -97,9 +97,7 @@ class RoundTerms(models.Model):
         primary_key=True,
         verbose_name=_("round"),
     )
-    letter_subject = models.CharField(
-        max_length=200, verbose_name=_("letter subject")
-    )
+    letter_subject = models.CharField(max_length=200, verbose_name=_("letter subject"))
     letter_body = models.TextField(
         help_text=_(
             "The letter's text. These words are replaced: {organization}, "
