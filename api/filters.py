@@ -5,6 +5,7 @@ A value that does not parse is a 400 with the field's error, as a form's.
 
 import django_filters as df
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from affinity.models import Group, Meeting, MeetingAttendance
 from applications.models import Application, Award, Decision, ReviewAssignment
@@ -23,7 +24,7 @@ class IdFilter(df.NumberFilter):
 
 
 class MentorshipFilter(df.FilterSet):
-    round = df.CharFilter(field_name="round__slug", help_text="The round's slug.")
+    round = df.CharFilter(field_name="round__slug", help_text=_("The round's slug."))
 
     class Meta:
         model = Mentorship
@@ -31,7 +32,7 @@ class MentorshipFilter(df.FilterSet):
 
 
 class ApplicationFilter(df.FilterSet):
-    round = df.CharFilter(field_name="round__slug", help_text="The round's slug.")
+    round = df.CharFilter(field_name="round__slug", help_text=_("The round's slug."))
     submitted_after = df.IsoDateTimeFilter(field_name="submitted_at", lookup_expr="gte")
     first_preference = IdFilter(field_name="first_preference_id")
     decision = df.ChoiceFilter(

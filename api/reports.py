@@ -20,10 +20,10 @@ from .permissions import RoleRequired, TokenScope
 ROUND_PARAMETER = OpenApiParameter(
     "round",
     str,
-    description="The round's slug; without it, the round the dashboard opens on.",
+    description=_("The round's slug; without it, the round the dashboard opens on."),
 )
 CYCLE_PARAMETER = OpenApiParameter(
-    "cycle", int, description="The affinity cycle's id; without it, the latest."
+    "cycle", int, description=_("The affinity cycle's id; without it, the latest.")
 )
 
 
@@ -110,7 +110,7 @@ class QuestionFiguresSerializer(serializers.Serializer):
     mean = serializers.FloatField(allow_null=True)
     summary = NumberSummarySerializer(allow_null=True)
     text_answers = serializers.SerializerMethodField(
-        help_text="How many wrote something; the texts stay on the report page."
+        help_text=_("How many wrote something; the texts stay on the report page.")
     )
 
     @extend_schema_field(ChoiceCountSerializer(many=True))

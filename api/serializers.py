@@ -47,7 +47,7 @@ class MeSerializer(serializers.Serializer):
     email = serializers.EmailField()
     full_name = serializers.CharField()
     roles = serializers.ListField(child=serializers.CharField())
-    token = serializers.CharField(allow_null=True, help_text="The token's name.")
+    token = serializers.CharField(allow_null=True, help_text=_("The token's name."))
     scopes = serializers.ListField(child=serializers.CharField())
 
 
@@ -235,8 +235,10 @@ class DecisionWriteSerializer(StrictSerializer):
     seen_version = serializers.IntegerField(
         min_value=0,
         max_value=1_000_000,
-        help_text="The decision version you last read (0 for none): a decision "
-        "saved by someone else since is not overwritten (409).",
+        help_text=_(
+            "The decision version you last read (0 for none): a decision "
+            "saved by someone else since is not overwritten (409)."
+        ),
     )
 
 

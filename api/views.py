@@ -139,7 +139,7 @@ class ApplicationViewSet(ReadViewSet):
         request=serializers.DecisionWriteSerializer,
         responses={
             200: serializers.DecisionSerializer,
-            409: OpenApiResponse(description="Someone else decided meanwhile."),
+            409: OpenApiResponse(description=_("Someone else decided meanwhile.")),
         },
     )
     @action(
