@@ -31,7 +31,7 @@ def build_round():
     factories.PartnerFactory(application=application, sectors=["housing", "education"])
     factories.PreferenceFactory(application=application, mentorship=award.mentorship)
     EligibilityResult.objects.create(
-        application=application, criterion=1, outcome="pass", reason="Clear goal."
+        application=application, criterion=1, outcome="pass", reason_text="Clear goal."
     )
     criterion = Criterion.objects.create(round=round_, key="need", name="Need")
     reviewer = factories.ReviewerFactory()
