@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from applications import services
+from applications.models import EligibilityResult
 from tests import factories
 from tests.api.conftest import client_for
 from tests.applications import review_factories as rf
@@ -135,3 +136,13 @@ def test_results_screened_before_read_in_each_language(client):
     (english,) = read_as(client, staff, "en", [page])
     for text in written:
         assert text in english
+
+    # Going back, a result screened since keeps its reason as English text.
+    EligibilityResult.objects.filter(criterion=5).update(
+        reason_codes=[{"code": "state", "params": {"state": "OH"}}], reason_text=""
+    )
+    with translation.override("es"):
+        Result = migrate(BEFORE).get_model("applications", "EligibilityResult")
+    assert Result.objects.get(criterion=5).reason == "The applicant is based in Ohio."
+    assert Result.objects.get(criterion=1).reason == ENGLISH[0]
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
