@@ -8,6 +8,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address the demo's e-mails link to: the one `make run` serves.
+SITE_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 # Test processes: one per core, at most six (the suite mostly waits on browsers,
 # workers and SMTP, so even two halve its time).
 TEST_WORKERS ?= auto
@@ -29,8 +31,8 @@ assets: node_modules/.package-lock.json
 
 run: setup
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	SITE_URL=$(SITE_URL) $(BIN)/python manage.py seed_demo
+	SITE_URL=$(SITE_URL) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: setup
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --maxprocesses 6 --dist loadfile $(PYTEST_ARGS)

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from dashmentor.admin import SavesChangesOnly, StatusGateForm
@@ -41,7 +42,7 @@ class GroupAdmin(SavesChangesOnly, TranslationAdmin):
     fieldsets = [
         (None, {"fields": ["cycle", "topic", "slug", "description", "cadence"]}),
         (
-            "Learning goals and expectations",
+            _("Learning goals and expectations"),
             {
                 "fields": [
                     "learning_goals",
@@ -51,8 +52,8 @@ class GroupAdmin(SavesChangesOnly, TranslationAdmin):
                 ]
             },
         ),
-        ("People", {"fields": ["leaders", "support_staff", "capacity"]}),
-        ("Surveys", {"fields": ["pre_survey", "final_survey"]}),
+        (_("People"), {"fields": ["leaders", "support_staff", "capacity"]}),
+        (_("Surveys"), {"fields": ["pre_survey", "final_survey"]}),
     ]
 
 

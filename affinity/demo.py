@@ -557,34 +557,43 @@ def _exit_survey(ctx: DemoContext, staff, spec: CycleSpec) -> Survey:
     )
     if not created:
         return survey
+    questions = _exit_questions(survey)
+    _exit_answers(survey, questions, year)
+    return survey
+
+
+# The exit survey's affinity questions: (key, prompt, prompt in Spanish,
+# choices as (value, label, label in Spanish)).
+EXIT_QUESTIONS = [
+    (
+        rules.PARTICIPATION_KEY,
+        "Did you take part in an All In Affinity Group this year?",
+        "¿Participó en un Grupo de Afinidad de All In este año?",
+        [
+            (rules.TOOK_PART, "I took part", "Participé"),
+            (rules.DID_NOT_TAKE_PART, "I did not take part", "No participé"),
+        ],
+    ),
+    (
+        rules.PLANS_KEY,
+        "Do you plan to take part in future Affinity Group rounds?",
+        "¿Piensa participar en futuros ciclos de los Grupos de Afinidad?",
+        [
+            (rules.PLAN_CONTINUE, "I plan to continue", "Pienso continuar"),
+            (rules.PLAN_JOIN, "I plan to join", "Pienso unirme"),
+            (rules.NO_PLANS, "No plans", "No tengo planes"),
+        ],
+    ),
+]
+
+
+def _exit_questions(survey: Survey) -> dict[str, Question]:
+    """The exit survey's affinity section with ``EXIT_QUESTIONS``, by key."""
     section = Section.objects.create(
         survey=survey, order=1, title="Affinity groups", title_es="Grupos de afinidad"
     )
     questions = {}
-    for order, (key, prompt, prompt_es, choices) in enumerate(
-        [
-            (
-                rules.PARTICIPATION_KEY,
-                "Did you take part in an All In Affinity Group this year?",
-                "¿Participó en un Grupo de Afinidad de All In este año?",
-                [
-                    (rules.TOOK_PART, "I took part", "Participé"),
-                    (rules.DID_NOT_TAKE_PART, "I did not take part", "No participé"),
-                ],
-            ),
-            (
-                rules.PLANS_KEY,
-                "Do you plan to take part in future Affinity Group rounds?",
-                "¿Piensa participar en futuros ciclos de los Grupos de Afinidad?",
-                [
-                    (rules.PLAN_CONTINUE, "I plan to continue", "Pienso continuar"),
-                    (rules.PLAN_JOIN, "I plan to join", "Pienso unirme"),
-                    (rules.NO_PLANS, "No plans", "No tengo planes"),
-                ],
-            ),
-        ],
-        start=1,
-    ):
+    for order, (key, prompt, prompt_es, choices) in enumerate(EXIT_QUESTIONS, start=1):
         question = Question.objects.create(
             section=section,
             order=order,
@@ -602,6 +611,11 @@ def _exit_survey(ctx: DemoContext, staff, spec: CycleSpec) -> Survey:
                 label_es=label_es,
             )
         questions[key] = question
+    return questions
+
+
+def _exit_answers(survey: Survey, questions: dict[str, Question], year: int) -> None:
+    """The 43 responses, split as the program reported them."""
     pairs = (
         [(rules.TOOK_PART, rules.PLAN_CONTINUE)] * 16
         + [(rules.TOOK_PART, rules.NO_PLANS)] * 3
@@ -620,7 +634,6 @@ def _exit_survey(ctx: DemoContext, staff, spec: CycleSpec) -> Survey:
         Answer.objects.create(
             response=response, question=questions[rules.PLANS_KEY], choices=[plans]
         )
-    return survey
 
 
 def seed(ctx: DemoContext) -> None:
@@ -648,6 +661,23 @@ def _seed_cycle(ctx: DemoContext, spec: CycleSpec, outsiders, collaborations) ->
     cycle, _ = Cycle.objects.get_or_create(
         name=spec.name, defaults={"starts_on": spec.starts_on, "ends_on": spec.ends_on}
     )
+    groups = _cycle_groups(ctx, cycle)
+    _cycle_members(ctx, spec, groups, outsiders, collaborations)
+    health = groups[0][0]
+    _cycle_requests_and_waitlist(spec, health, groups[5][0], outsiders, staff2)
+    _cycle_activity(spec, groups, staff, staff2)
+    if spec.finished and not Drawing.objects.filter(group=health).exists():
+        drawn_at = _at(spec.ends_on + dt.timedelta(days=22), 11)
+        with dated(drawn_at):
+            drawing = services.drawing_draw(group=health, by=staff)
+        Drawing.objects.filter(pk=drawing.pk).update(drawn_at=drawn_at)
+    return cycle
+
+
+def _cycle_groups(ctx: DemoContext, cycle: Cycle) -> list[tuple[Group, bool]]:
+    """The cycle's groups of ``GROUPS`` with their leaders and support staff, each
+    with whether its attendance tapers."""
+    staff, staff2 = ctx.users["staff"], ctx.users["staff2"]
     groups = []
     for index, (slug, topic, leads, tapers, capacity, description, goals) in enumerate(
         GROUPS
@@ -682,9 +712,16 @@ def _seed_cycle(ctx: DemoContext, spec: CycleSpec, outsiders, collaborations) ->
             group.leaders.set(leaders)
             group.support_staff.set([staff2] + ([staff] if index % 3 == 0 else []))
         groups.append((group, tapers))
+    return groups
 
-    # Members: the same people every run (a seeded generator), mentees from
-    # about two thirds of the collaborations, each in one or two groups.
+
+def _cycle_members(
+    ctx: DemoContext, spec: CycleSpec, groups, outsiders, collaborations
+) -> None:
+    """Members: the same people every run (a seeded generator), mentees from
+    about two thirds of the collaborations, each in one or two groups; the
+    participant in three groups."""
+    staff2 = ctx.users["staff2"]
     rng = random.Random(spec.name)  # noqa: S311 - demo data, not security
     for group, _ in groups:
         pool = rng.sample(outsiders, k=min(group.capacity - 3, 11))
@@ -705,16 +742,19 @@ def _seed_cycle(ctx: DemoContext, spec: CycleSpec, outsiders, collaborations) ->
         mentee = ctx.users.get("mentee")
         if mentee is not None:
             _admit(groups[4][0], mentee, staff2)
-    # The participant is in three groups; a few requests wait on the roster;
-    # one group is full with a waitlist.
     for k in (0, 2, 4):
         _admit(groups[k][0], ctx.users["participant"], staff2)
-    health = groups[0][0]
+
+
+def _cycle_requests_and_waitlist(
+    spec: CycleSpec, health: Group, voice: Group, outsiders, staff2
+) -> None:
+    """A few requests wait on the first group's roster (while the cycle runs);
+    ``voice`` is full, with a waitlist."""
     if not spec.finished:
         for user in outsiders[-3:]:
             if not GroupMember.objects.filter(group=health, user=user).exists():
                 _admit(health, user, staff2, status=GroupMember.Status.REQUESTED)
-    voice = groups[5][0]
     for user in outsiders:
         if voice.members.filter(status=GroupMember.Status.ADMITTED).count() >= (
             voice.capacity
@@ -729,6 +769,9 @@ def _seed_cycle(ctx: DemoContext, spec: CycleSpec, outsiders, collaborations) ->
         for user in waiting[:2]:
             _admit(voice, user, staff2, status=GroupMember.Status.WAITLISTED)
 
+
+def _cycle_activity(spec: CycleSpec, groups, staff, staff2) -> None:
+    """Each group's meetings, leader check-ins, surveys and welcome e-mail."""
     welcome = _at(spec.starts_on - dt.timedelta(days=7), 10)
     for week, (group, tapers) in enumerate(groups):
         group_rng = random.Random(f"{spec.name}-{group.slug}")  # noqa: S311
@@ -750,9 +793,3 @@ def _seed_cycle(ctx: DemoContext, spec: CycleSpec, outsiders, collaborations) ->
                 "queued_at": welcome,
             },
         )
-    if spec.finished and not Drawing.objects.filter(group=health).exists():
-        drawn_at = _at(spec.ends_on + dt.timedelta(days=22), 11)
-        with dated(drawn_at):
-            drawing = services.drawing_draw(group=health, by=staff)
-        Drawing.objects.filter(pk=drawing.pk).update(drawn_at=drawn_at)
-    return cycle

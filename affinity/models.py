@@ -12,35 +12,52 @@ from . import rules
 
 
 class Cycle(models.Model):
-    name = models.CharField(max_length=100, unique=True)
-    starts_on = models.DateField()
-    ends_on = models.DateField()
+    name = models.CharField(max_length=100, unique=True, verbose_name=_("name"))
+    starts_on = models.DateField(verbose_name=_("starts on"))
+    ends_on = models.DateField(verbose_name=_("ends on"))
 
     class Meta:
         ordering = ["-starts_on"]
+        verbose_name = _("cycle")
+        verbose_name_plural = _("cycles")
 
     def __str__(self):
         return self.name
 
 
 class Group(models.Model):
-    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="groups")
-    topic = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=80)
-    description = models.TextField(blank=True)
-    learning_goals = models.TextField(
-        blank=True, help_text=_("Drafted by the leaders.")
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, related_name="groups", verbose_name=_("cycle")
     )
-    expectations_before = models.TextField("before meetings", blank=True)
-    expectations_during = models.TextField("during meetings", blank=True)
-    expectations_after = models.TextField("after meetings", blank=True)
-    cadence = models.CharField(max_length=120, blank=True, help_text=_("e.g. Monthly"))
-    capacity = models.PositiveSmallIntegerField(default=30)
+    topic = models.CharField(max_length=200, verbose_name=_("topic"))
+    slug = models.SlugField(max_length=80, verbose_name=_("slug"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
+    learning_goals = models.TextField(
+        blank=True,
+        help_text=_("Drafted by the leaders."),
+        verbose_name=_("learning goals"),
+    )
+    expectations_before = models.TextField(_("before meetings"), blank=True)
+    expectations_during = models.TextField(_("during meetings"), blank=True)
+    expectations_after = models.TextField(_("after meetings"), blank=True)
+    cadence = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text=_("e.g. Monthly"),
+        verbose_name=_("cadence"),
+    )
+    capacity = models.PositiveSmallIntegerField(default=30, verbose_name=_("capacity"))
     leaders = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="affinity_groups_led"
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="affinity_groups_led",
+        verbose_name=_("leaders"),
     )
     support_staff = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="affinity_groups_supported"
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="affinity_groups_supported",
+        verbose_name=_("support staff"),
     )
     pre_survey = models.ForeignKey(
         "surveys.Survey",
@@ -48,6 +65,7 @@ class Group(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("pre survey"),
     )
     final_survey = models.ForeignKey(
         "surveys.Survey",
@@ -55,6 +73,7 @@ class Group(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("final survey"),
     )
 
     class Meta:
@@ -62,6 +81,8 @@ class Group(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["cycle", "slug"], name="group_unique_slug")
         ]
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
 
     def __str__(self):
         return f"{self.topic} ({self.cycle})"
@@ -98,25 +119,37 @@ class GroupMember(models.Model):
     DECISIONS = (Status.ADMITTED, Status.WAITLISTED, Status.DECLINED)
     LEAVABLE = (Status.REQUESTED, Status.WAITLISTED, Status.ADMITTED)
 
-    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="members")
+    group = models.ForeignKey(
+        Group, on_delete=models.CASCADE, related_name="members", verbose_name=_("group")
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="affinity_memberships",
+        verbose_name=_("user"),
     )
     status = models.CharField(
-        max_length=12, choices=Status.choices, default=Status.REQUESTED, db_index=True
+        max_length=12,
+        choices=Status.choices,
+        default=Status.REQUESTED,
+        db_index=True,
+        verbose_name=_("status"),
     )
-    requested_at = models.DateTimeField(default=timezone.now)
-    decided_at = models.DateTimeField(null=True, blank=True)
+    requested_at = models.DateTimeField(
+        default=timezone.now, verbose_name=_("requested at")
+    )
+    decided_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("decided at")
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("decided by"),
     )
-    left_at = models.DateTimeField(null=True, blank=True)
+    left_at = models.DateTimeField(null=True, blank=True, verbose_name=_("left at"))
 
     class Meta:
         ordering = ["group", "requested_at"]
@@ -125,6 +158,8 @@ class GroupMember(models.Model):
                 fields=["group", "user"], name="group_member_unique"
             )
         ]
+        verbose_name = _("group member")
+        verbose_name_plural = _("group members")
 
     def __str__(self):
         return f"{self.user} in {self.group}"
@@ -135,13 +170,18 @@ class GroupMember(models.Model):
 
 
 class Meeting(models.Model):
-    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="meetings")
-    title = models.CharField(max_length=200)
-    starts_at = models.DateTimeField()
-    agenda = models.TextField(blank=True)
-    link = models.URLField(blank=True)
+    group = models.ForeignKey(
+        Group,
+        on_delete=models.CASCADE,
+        related_name="meetings",
+        verbose_name=_("group"),
+    )
+    title = models.CharField(max_length=200, verbose_name=_("title"))
+    starts_at = models.DateTimeField(verbose_name=_("starts at"))
+    agenda = models.TextField(blank=True, verbose_name=_("agenda"))
+    link = models.URLField(blank=True, verbose_name=_("link"))
     notes_html = models.TextField(
-        "notes", blank=True, help_text=_("Sanitized when saved; shown as stored.")
+        _("notes"), blank=True, help_text=_("Sanitized when saved; shown as stored.")
     )
     notes_updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -149,11 +189,16 @@ class Meeting(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("notes updated by"),
     )
-    notes_updated_at = models.DateTimeField(null=True, blank=True)
+    notes_updated_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("notes updated at")
+    )
 
     class Meta:
         ordering = ["group", "starts_at"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
 
     def __str__(self):
         return f"{self.title} ({self.starts_at:%Y-%m-%d})"
@@ -161,16 +206,28 @@ class Meeting(models.Model):
 
 class MeetingAttendance(models.Model):
     meeting = models.ForeignKey(
-        Meeting, on_delete=models.CASCADE, related_name="attendance"
+        Meeting,
+        on_delete=models.CASCADE,
+        related_name="attendance",
+        verbose_name=_("meeting"),
     )
     member = models.ForeignKey(
-        GroupMember, on_delete=models.CASCADE, related_name="attendance"
+        GroupMember,
+        on_delete=models.CASCADE,
+        related_name="attendance",
+        verbose_name=_("member"),
     )
-    present = models.BooleanField(default=False)
+    present = models.BooleanField(default=False, verbose_name=_("present"))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
-    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_at = models.DateTimeField(
+        default=timezone.now, verbose_name=_("recorded at")
+    )
 
     class Meta:
         constraints = [
@@ -178,6 +235,8 @@ class MeetingAttendance(models.Model):
                 fields=["meeting", "member"], name="meeting_attendance_unique"
             )
         ]
+        verbose_name = _("meeting attendance")
+        verbose_name_plural = _("meeting attendances")
 
     def __str__(self):
         return f"{self.member} at {self.meeting}"
@@ -190,13 +249,19 @@ class LeaderCheckIn(models.Model):
         FINAL = "final", _("Final check-in")
 
     group = models.ForeignKey(
-        Group, on_delete=models.CASCADE, related_name="leader_check_ins"
+        Group,
+        on_delete=models.CASCADE,
+        related_name="leader_check_ins",
+        verbose_name=_("group"),
     )
-    kind = models.CharField(max_length=12, choices=Kind.choices)
-    held_on = models.DateField()
-    notes = models.TextField(blank=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices, verbose_name=_("kind"))
+    held_on = models.DateField(verbose_name=_("held on"))
+    notes = models.TextField(blank=True, verbose_name=_("notes"))
     attendees = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        verbose_name=_("attendees"),
     )
 
     class Meta:
@@ -206,6 +271,8 @@ class LeaderCheckIn(models.Model):
                 fields=["group", "kind"], name="leader_check_in_unique"
             )
         ]
+        verbose_name = _("leader check-in")
+        verbose_name_plural = _("leader check-ins")
 
     def __str__(self):
         return f"{self.get_kind_display()} of {self.group}"
@@ -215,18 +282,29 @@ class Drawing(models.Model):
     """The gift-card drawing of a group: drawn once, reproducible from its seed."""
 
     group = models.OneToOneField(
-        Group, on_delete=models.PROTECT, related_name="drawing"
+        Group, on_delete=models.PROTECT, related_name="drawing", verbose_name=_("group")
     )
-    seed = models.CharField(max_length=64)
+    seed = models.CharField(max_length=64, verbose_name=_("seed"))
     eligible = models.JSONField(
-        help_text=_("The eligible people, in the order drawn from.")
+        help_text=_("The eligible people, in the order drawn from."),
+        verbose_name=_("eligible"),
     )
-    winners = models.JSONField()
-    winners_wanted = models.PositiveSmallIntegerField(default=2)
+    winners = models.JSONField(verbose_name=_("winners"))
+    winners_wanted = models.PositiveSmallIntegerField(
+        default=2, verbose_name=_("winners wanted")
+    )
     drawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("drawn by"),
     )
-    drawn_at = models.DateTimeField(default=timezone.now)
+    drawn_at = models.DateTimeField(default=timezone.now, verbose_name=_("drawn at"))
+
+    class Meta:
+        verbose_name = _("drawing")
+        verbose_name_plural = _("drawings")
 
     def __str__(self):
         return f"Drawing of {self.group}"
@@ -245,21 +323,35 @@ class GroupEmail(models.Model):
     instead of sending the message twice.
     """
 
-    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="emails")
-    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    subject = models.CharField(max_length=200)
-    body = models.TextField()
+    group = models.ForeignKey(
+        Group, on_delete=models.CASCADE, related_name="emails", verbose_name=_("group")
+    )
+    token = models.UUIDField(
+        default=uuid.uuid4, unique=True, editable=False, verbose_name=_("token")
+    )
+    subject = models.CharField(max_length=200, verbose_name=_("subject"))
+    body = models.TextField(verbose_name=_("body"))
     sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("sent by"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(
+        default=timezone.now, verbose_name=_("created at")
+    )
     recipients = models.PositiveIntegerField(
-        default=0, help_text=_("Members the message was queued for.")
+        default=0,
+        help_text=_("Members the message was queued for."),
+        verbose_name=_("recipients"),
     )
-    queued_at = models.DateTimeField(null=True, blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True, verbose_name=_("queued at"))
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = _("group e-mail")
+        verbose_name_plural = _("group e-mails")
 
     def __str__(self):
         return f"{self.subject} to {self.group}"

@@ -378,7 +378,27 @@ def attendance_record(
         raise ValidationError(not_held)
     roster = {m.pk: m for m in attendance_roster(meeting)}
     present = {int(pk) for pk in present}
-    strangers = present - roster.keys()
+    _refuse_strangers(present - roster.keys())
+    to_create, to_update = _attendance_changes(
+        meeting=meeting, roster=roster, present=present, by=by
+    )
+    if not (to_create or to_update):
+        return []
+    MeetingAttendance.objects.bulk_create(to_create)
+    MeetingAttendance.objects.bulk_update(
+        to_update, ["present", "recorded_by", "recorded_at"]
+    )
+    audit_record(
+        actor=by,
+        action="affinity.attendance_record",
+        target=meeting,
+        after={"present": sorted(present), "roster": sorted(roster)},
+    )
+    return to_create + to_update
+
+
+def _refuse_strangers(strangers: set[int]) -> None:
+    """Refuse the screen when it marks someone who is not on the roster."""
     if strangers:
         stranger = (
             GroupMember.objects.select_related("user").filter(pk__in=strangers).first()
@@ -389,6 +409,12 @@ def attendance_record(
             else gettext("Member %(number)s") % {"number": min(strangers)}
         )
         raise ValidationError(ATTENDANCE_NOT_MEMBER.format(name=name))
+
+
+def _attendance_changes(
+    *, meeting: Meeting, roster: dict, present: set[int], by
+) -> tuple[list[MeetingAttendance], list[MeetingAttendance]]:
+    """The marks to create and the changed marks to update, in roster order."""
     now = timezone.now()
     existing = {
         a.member_id: a for a in MeetingAttendance.objects.filter(meeting=meeting)
@@ -413,19 +439,7 @@ def attendance_record(
             row.recorded_by = by
             row.recorded_at = now
             to_update.append(row)
-    if not (to_create or to_update):
-        return []
-    MeetingAttendance.objects.bulk_create(to_create)
-    MeetingAttendance.objects.bulk_update(
-        to_update, ["present", "recorded_by", "recorded_at"]
-    )
-    audit_record(
-        actor=by,
-        action="affinity.attendance_record",
-        target=meeting,
-        after={"present": sorted(present), "roster": sorted(roster)},
-    )
-    return to_create + to_update
+    return to_create, to_update
 
 
 # --- Leaders' check-ins ----------------------------------------------------------

@@ -3,6 +3,8 @@ the webhook outbox, with the same redelivery as the webhooks page."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import services
 from .models import ApiToken, WebhookDelivery, WebhookEndpoint, WebhookEvent
@@ -30,13 +32,17 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # a token is made by its owner, on the tokens page
 
-    @admin.action(description="Revoke the selected tokens")
+    @admin.action(description=_("Revoke the selected tokens"))
     def revoke(self, request, queryset):
         done = 0
         for token in queryset.filter(revoked_at__isnull=True):
             services.token_revoke(token=token, by=request.user)
             done += 1
-        self.message_user(request, f"{done} token(s) revoked.")
+        self.message_user(
+            request,
+            ngettext("%(count)s token revoked.", "%(count)s tokens revoked.", done)
+            % {"count": done},
+        )
 
 
 @admin.register(WebhookEndpoint)
@@ -105,7 +111,7 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description="Send the selected failed deliveries again")
+    @admin.action(description=_("Send the selected failed deliveries again"))
     def redeliver(self, request, queryset):
         done = 0
         for delivery in queryset:
@@ -114,7 +120,16 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
             except ValidationError:
                 continue
             done += 1
-        self.message_user(request, f"{done} delivery(ies) queued again.", messages.INFO)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)s delivery queued again.",
+                "%(count)s deliveries queued again.",
+                done,
+            )
+            % {"count": done},
+            messages.INFO,
+        )
 
 
 @admin.register(WebhookEvent)

@@ -8,6 +8,7 @@ import contextlib
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.renderers import BrowsableAPIRenderer
@@ -15,8 +16,8 @@ from rest_framework.renderers import BrowsableAPIRenderer
 from . import rules
 from .models import ApiToken
 
-TOKEN_INVALID = "The token is not valid: it is unknown, revoked or expired."  # noqa: S105
-TOKEN_MALFORMED = "Send the token as: Authorization: Bearer <token>."  # noqa: S105
+TOKEN_INVALID = _("The token is not valid: it is unknown, revoked or expired.")
+TOKEN_MALFORMED = _("Send the token as: Authorization: Bearer <token>.")
 USED_KEY = "api:token-used:{}"
 
 

@@ -33,6 +33,14 @@ class TokenForm(forms.Form):
         label=_("Expires"), choices=EXPIRY_CHOICES, required=False
     )
 
+    def __init__(self, *args, scopes=None, **kwargs):
+        """``scopes``: the writes offered (those the user's roles can make)."""
+        super().__init__(*args, **kwargs)
+        if scopes is not None:
+            self.fields["scopes"].choices = [(s.value, s.label) for s in scopes]
+            if not scopes:
+                self.fields["scopes"].widget = forms.MultipleHiddenInput()
+
 
 class EndpointForm(forms.Form):
     url = forms.URLField(

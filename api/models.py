@@ -32,19 +32,33 @@ class ApiToken(models.Model):
     """A personal token: acts with exactly its owner's roles, never more."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("user"),
     )
-    name = models.CharField(max_length=100, help_text=_("What the token is for."))
+    name = models.CharField(
+        max_length=100, help_text=_("What the token is for."), verbose_name=_("name")
+    )
     # The first characters of the token, to tell tokens apart in lists.
-    prefix = models.CharField(max_length=16)
+    prefix = models.CharField(max_length=16, verbose_name=_("prefix"))
     # SHA-256 of the whole token (it has 256 random bits: no slow hash needed).
-    key_hash = models.CharField(max_length=64, unique=True)
+    key_hash = models.CharField(max_length=64, unique=True, verbose_name=_("key hash"))
     scopes = models.JSONField(
-        default=list, blank=True, help_text="Write scopes; every token reads."
+        default=list,
+        blank=True,
+        help_text=_("Write scopes; every token reads."),
+        verbose_name=_("scopes"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(
+        default=timezone.now, verbose_name=_("created at")
+    )
+    expires_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("expires at")
+    )
+    revoked_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("revoked at")
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -58,6 +72,8 @@ class ApiToken(models.Model):
                 name="api_token_name_once",
             )
         ]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
@@ -91,23 +107,32 @@ class WebhookEndpoint(models.Model):
     cannot forge deliveries. Rotating the secret draws a new salt.
     """
 
-    url = models.URLField("URL", max_length=500, unique=True)
-    description = models.CharField(max_length=200, blank=True)
-    events = models.JSONField(default=list)
-    active = models.BooleanField(default=True)
-    secret_salt = models.CharField(max_length=64, editable=False)
+    url = models.URLField(_("URL"), max_length=500, unique=True)
+    description = models.CharField(
+        max_length=200, blank=True, verbose_name=_("description")
+    )
+    events = models.JSONField(default=list, verbose_name=_("events"))
+    active = models.BooleanField(default=True, verbose_name=_("active"))
+    secret_salt = models.CharField(
+        max_length=64, editable=False, verbose_name=_("secret salt")
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(
+        default=timezone.now, verbose_name=_("created at")
+    )
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["url", "id"]
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
 
     def __str__(self):
         return self.description or self.url
@@ -116,7 +141,9 @@ class WebhookEndpoint(models.Model):
 class WebhookEvent(models.Model):
     """A change that webhooks report, recorded once, with its frozen payload."""
 
-    type = models.CharField(max_length=40, choices=EventType.choices, db_index=True)
+    type = models.CharField(
+        max_length=40, choices=EventType.choices, db_index=True, verbose_name=_("type")
+    )
     # The audit row of the change: one event per change, whatever runs twice.
     audit_event = models.OneToOneField(
         "dashmentor.AuditEvent",
@@ -124,17 +151,22 @@ class WebhookEvent(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="webhook_event",
+        verbose_name=_("audit event"),
     )
-    target_type = models.CharField(max_length=40)
-    target_id = models.BigIntegerField()
-    change = models.JSONField(default=dict, blank=True)
-    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+    target_type = models.CharField(max_length=40, verbose_name=_("target type"))
+    target_id = models.BigIntegerField(verbose_name=_("target id"))
+    change = models.JSONField(default=dict, blank=True, verbose_name=_("change"))
+    occurred_at = models.DateTimeField(
+        default=timezone.now, db_index=True, verbose_name=_("occurred at")
+    )
     # Made at the first delivery attempt (after the change committed) and
     # kept: every delivery and every retry of the event sends the same body.
-    payload = models.JSONField(null=True, blank=True)
+    payload = models.JSONField(null=True, blank=True, verbose_name=_("payload"))
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
+        verbose_name = _("webhook event")
+        verbose_name_plural = _("webhook events")
 
     def __str__(self):
         return f"{self.type} #{self.target_id}"
@@ -163,28 +195,50 @@ class WebhookDelivery(models.Model):
 
     # Sent in the X-Portal-Delivery header of every attempt: a receiver that
     # keeps the ids it has seen processes a repeat once.
-    delivery_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    delivery_id = models.UUIDField(
+        default=uuid.uuid4, unique=True, editable=False, verbose_name=_("delivery id")
+    )
     endpoint = models.ForeignKey(
-        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+        WebhookEndpoint,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("endpoint"),
     )
     event = models.ForeignKey(
-        WebhookEvent, on_delete=models.CASCADE, related_name="deliveries"
+        WebhookEvent,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("event"),
     )
     status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+        max_length=10,
+        choices=Status.choices,
+        default=Status.PENDING,
+        db_index=True,
+        verbose_name=_("status"),
     )
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    queued_at = models.DateTimeField(null=True, blank=True)
-    sending_started_at = models.DateTimeField(null=True, blank=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
+    last_error = models.TextField(blank=True, verbose_name=_("last error"))
+    last_status_code = models.PositiveSmallIntegerField(
+        null=True, blank=True, verbose_name=_("last status code")
+    )
+    next_attempt_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("next attempt at")
+    )
+    created_at = models.DateTimeField(
+        default=timezone.now, verbose_name=_("created at")
+    )
+    queued_at = models.DateTimeField(null=True, blank=True, verbose_name=_("queued at"))
+    sending_started_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("sending started at")
+    )
+    delivered_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("delivered at")
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name_plural = "webhook deliveries"
+        verbose_name_plural = _("webhook deliveries")
         constraints = [
             models.UniqueConstraint(
                 fields=["endpoint", "event"], name="webhook_delivery_once"
@@ -194,6 +248,7 @@ class WebhookDelivery(models.Model):
             models.Index(fields=["status", "next_attempt_at"]),
             models.Index(fields=["endpoint", "created_at"]),
         ]
+        verbose_name = _("webhook delivery")
 
     def __str__(self):
         return f"{self.event} to {self.endpoint}"

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from dashmentor.roles import Role, role_required
 from dashmentor.views_support import form_add_errors, messages_add_errors, posted
 
-from . import auth, forms, services
+from . import auth, forms, permissions, services
 from .models import ApiToken, EventType, WebhookDelivery, WebhookEndpoint
 
 ENDPOINT_DELIVERIES_PER_PAGE = 50
@@ -30,7 +30,8 @@ ENDPOINT_DELIVERIES_PER_PAGE = 50
 def token_list(request):
     """The user's tokens; a new one is shown once, on the page that made it."""
     secret = None
-    form = forms.TokenForm(posted(request))
+    offered = permissions.write_scopes_for(request.user)
+    form = forms.TokenForm(posted(request), scopes=offered)
     if request.method == "POST" and form.is_valid():
         days = form.cleaned_data["expires_in"]
         try:
@@ -48,7 +49,7 @@ def token_list(request):
             messages.success(
                 request, gettext("Token “%(name)s” created.") % {"name": token.name}
             )
-            form = forms.TokenForm()
+            form = forms.TokenForm(scopes=offered)
     tokens = list(ApiToken.objects.filter(user=request.user))
     used = auth.last_used(tokens)
     for token in tokens:

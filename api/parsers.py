@@ -2,10 +2,11 @@
 refused with 400 before it is read whole."""
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
-BODY_TOO_LARGE = "The body is too large: at most {limit} bytes."
+BODY_TOO_LARGE = _("The body is too large: at most {limit} bytes.")
 
 
 class LimitedJSONParser(JSONParser):

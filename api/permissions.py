@@ -8,13 +8,14 @@ API never reaches wider than the pages.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 
 from dashmentor.roles import Role, has_role
 
 from .models import ApiToken, Scope
 
-SCOPE_MISSING = "This token lacks the scope {scope}."
+SCOPE_MISSING = _("This token lacks the scope {scope}.")
 
 
 class TokenScope(permissions.BasePermission):
@@ -46,7 +47,7 @@ class TokenScope(permissions.BasePermission):
 class RoleRequired(permissions.BasePermission):
     """The view's ``roles``: a user with none of them gets 403."""
 
-    message = "This resource is for another role."
+    message = _("This resource is for another role.")
 
     def has_permission(self, request, view):
         roles = getattr(view, "roles", ())
@@ -55,3 +56,17 @@ class RoleRequired(permissions.BasePermission):
 
 def is_staff(user) -> bool:
     return has_role(user, Role.STAFF)
+
+
+# The roles that can use each write: a token offers only the writes its owner's
+# roles can make (the write itself still checks the row, as the page does).
+SCOPE_ROLES = {
+    Scope.WRITE_ATTENDANCE: (Role.STAFF, Role.MENTOR),
+    Scope.WRITE_DECISIONS: (Role.STAFF,),
+    Scope.WRITE_PROGRESS: (Role.STAFF, Role.MENTEE),
+}
+
+
+def write_scopes_for(user) -> list[Scope]:
+    """The write scopes ``user``'s roles can use, in the order of ``Scope``."""
+    return [scope for scope, roles in SCOPE_ROLES.items() if has_role(user, *roles)]

@@ -6,6 +6,7 @@ counts, shares and summaries only, and free texts only their number."""
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
@@ -75,7 +76,7 @@ class ProgramReportView(StaffReportView):
         else:
             round_ = next((r for r in rounds if r.slug == slug), None)
         if round_ is None:
-            raise NotFound("No such round.")
+            raise NotFound(_("No such round."))
         summaries, as_of = program_summary(round_=round_)
         data = {"round": round_.slug, "as_of": as_of, "cohorts": summaries}
         return Response(ProgramReportSerializer(data).data)
@@ -211,7 +212,7 @@ class AffinityAttendanceView(StaffReportView):
 
         cycle = cycle_get(cycle_list(), request.query_params.get("cycle"))
         if cycle is None:
-            raise NotFound("No such cycle.")
+            raise NotFound(_("No such cycle."))
         return Response(
             AffinityAttendanceSerializer(attendance_report(cycle=cycle)).data
         )

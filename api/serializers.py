@@ -8,6 +8,7 @@ serializers are strict: an unknown field is an error, not ignored.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -22,7 +23,7 @@ from applications.models import (
 from cohorts.models import Attendance, CohortMember, Event, Measure, Mentorship
 from peers.models import CollaborationProfile
 
-UNKNOWN_FIELD = "Unknown field."
+UNKNOWN_FIELD = _("Unknown field.")
 
 
 class StrictSerializer(serializers.Serializer):
@@ -443,7 +444,7 @@ class AttendanceWriteSerializer(StrictSerializer):
     def validate_marks(self, marks):
         members = [mark["member"] for mark in marks]
         if len(members) != len(set(members)):
-            raise serializers.ValidationError("A member is marked twice.")
+            raise serializers.ValidationError(_("A member is marked twice."))
         return marks
 
 

@@ -56,10 +56,12 @@ from .models import (
     WRITE_SCOPES,
     ApiToken,
     EventType,
+    Scope,
     WebhookDelivery,
     WebhookEndpoint,
     WebhookEvent,
 )
+from .permissions import write_scopes_for
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +71,7 @@ TOKEN_NAME_TAKEN = _(
 )
 ENDPOINT_URL_TAKEN = _("An endpoint with this URL is already registered.")
 TOKEN_SCOPE_UNKNOWN = _("Unknown scope: {scope}.")
+TOKEN_SCOPE_NOT_YOURS = _("Your roles cannot use this write: {scope}.")
 TOKEN_EXPIRY_PAST = _("The expiry date must be in the future.")
 TOKEN_ALREADY_REVOKED = _("This token was already revoked.")
 ENDPOINT_NO_EVENTS = _("Choose at least one event.")
@@ -97,6 +100,10 @@ def token_create(
     for scope in scopes:
         if scope not in WRITE_SCOPES:
             raise ValidationError({"scopes": TOKEN_SCOPE_UNKNOWN.format(scope=scope)})
+        if scope not in write_scopes_for(user):
+            raise ValidationError(
+                {"scopes": TOKEN_SCOPE_NOT_YOURS.format(scope=Scope(scope).label)}
+            )
     if expires_at is not None and expires_at <= timezone.now():
         raise ValidationError({"expires_at": TOKEN_EXPIRY_PAST})
     # A form sent twice makes one token: the second finds the name taken.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -295,7 +296,7 @@ class EventViewSet(ReadViewSet):
 
         event = self.get_object()
         if not cohort_permissions.can_manage_events(request.user, event.mentorship):
-            raise NotFound("No such event.")
+            raise NotFound(_("No such event."))
         data = _valid(serializers.AttendanceWriteSerializer, request)
         attendance_record(
             event=event,
@@ -358,7 +359,7 @@ class MeasureViewSet(ReadViewSet):
         measure = self.get_object()
         award = measure.success_goal.award
         if not cohort_permissions.can_edit_workplan(request.user, award):
-            raise NotFound("No such measure.")
+            raise NotFound(_("No such measure."))
         data = _valid(serializers.ProgressWriteSerializer, request)
         entry = progress_record(award=award, measure=measure, by=request.user, **data)
         return Response(

@@ -12,8 +12,10 @@ from django.db.models import Exists, OuterRef
 from django.forms.models import BaseInlineFormSet
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.functional import cached_property
+from django.utils.functional import cached_property, lazy
 from django.utils.html import format_html
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
@@ -81,18 +83,20 @@ class RoundAdmin(SavesChangesOnly, TranslationAdmin):
     @admin.display(description=_("Review"))
     def review_links(self, obj):
         return format_html(
-            '<a href="{}">Review desk</a> · <a href="{}">Ranked</a>',
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
             reverse("applications:staff-round-review", args=[obj.slug]),
+            gettext("Review desk"),
             reverse("applications:staff-ranked", args=[obj.slug]),
+            gettext("Ranked"),
         )
 
     readonly_fields = ["totals_stale_since", "totals_computed_at"]
 
-    @admin.display(description="Opens", ordering="opens_at")
+    @admin.display(description=_("Opens"), ordering="opens_at")
     def opens_local(self, obj):
         return round_moment(obj.opens_at, obj.time_zone)
 
-    @admin.display(description="Closes", ordering="closes_at")
+    @admin.display(description=_("Closes"), ordering="closes_at")
     def closes_local(self, obj):
         return round_moment(obj.closes_at, obj.time_zone)
 
@@ -255,7 +259,7 @@ class MentorshipListFilter(admin.RelatedFieldListFilter):
 
 
 class SectorFilter(admin.SimpleListFilter):
-    title = "partner sector"
+    title = _("partner sector")
     parameter_name = "sector"
 
     def lookups(self, request, model_admin):
@@ -268,11 +272,11 @@ class SectorFilter(admin.SimpleListFilter):
 
 
 class DecisionFilter(admin.SimpleListFilter):
-    title = "decision"
+    title = _("decision")
     parameter_name = "decided"
 
     def lookups(self, request, model_admin):
-        return [("none", "Not decided"), *Decision.Outcome.choices]
+        return [("none", _("Not decided")), *Decision.Outcome.choices]
 
     def queryset(self, request, queryset):
         if self.value() == "none":
@@ -284,6 +288,9 @@ class DecisionFilter(admin.SimpleListFilter):
         if self.value():
             return queryset.filter(decision__outcome=self.value())
         return queryset
+
+
+_lower = lazy(lambda text: str(text).lower(), str)
 
 
 def _decide_action(outcome):
@@ -300,26 +307,44 @@ def _decide_action(outcome):
         result = services.decision_record_bulk(
             seen=seen, outcome=outcome, by=request.user
         )
+        decided = len(result.decided)
         modeladmin.message_user(
             request,
-            f"{len(result.decided)} application(s) decided "
-            f"“{Decision.Outcome(outcome).label}”; nothing is sent until release.",
+            ngettext(
+                "%(count)s application decided “%(outcome)s”; nothing is sent "
+                "until release.",
+                "%(count)s applications decided “%(outcome)s”; nothing is sent "
+                "until release.",
+                decided,
+            )
+            % {"count": decided, "outcome": Decision.Outcome(outcome).label},
         )
         if skipped or result.conflicts:
+            left = skipped + len(result.conflicts)
             modeladmin.message_user(
                 request,
-                f"{skipped + len(result.conflicts)} already had a decision and were "
-                "left unchanged; open each to change it.",
+                ngettext(
+                    "%(count)s already had a decision and was left unchanged; "
+                    "open it to change it.",
+                    "%(count)s already had a decision and were left unchanged; "
+                    "open each to change it.",
+                    left,
+                )
+                % {"count": left},
                 level=messages.WARNING,
             )
         for application, reason in result.refused:
             modeladmin.message_user(
-                request, f"{application}: {reason}", level=messages.ERROR
+                request,
+                gettext("%(application)s: %(reason)s")
+                % {"application": application, "reason": reason},
+                level=messages.ERROR,
             )
 
     action.__name__ = f"decide_{outcome}"
-    action.short_description = (
-        f"Decide: {Decision.Outcome(outcome).label.lower()} (undecided only)"
+    action.short_description = format_lazy(
+        _("Decide: {outcome} (undecided only)"),
+        outcome=_lower(Decision.Outcome(outcome).label),
     )
     return action
 
@@ -410,31 +435,31 @@ class ApplicationAdmin(SavesChangesOnly, admin.ModelAdmin):
         widget through the template engine costs more than the rest of a row."""
         return format_html(
             '<input type="checkbox" name="{}" value="{}" class="action-select" '
-            'aria-label="Select this object for an action - {}">',
+            'aria-label="{}">',
             ACTION_CHECKBOX_NAME,
             obj.pk,
-            str(obj),
+            gettext("Select this object for an action - %(obj)s") % {"obj": obj},
         )
 
     # Labels of the choice columns from dicts built once: the admin's own
     # display flattens the field's choices (60 states) for every cell.
-    @admin.display(description="organization", ordering=SUBMITTED_NAME)
+    @admin.display(description=_("organization"), ordering=SUBMITTED_NAME)
     def organization_as_submitted(self, obj):
         return obj.applicant.name
 
-    @admin.display(description="state", ordering="state")
+    @admin.display(description=_("state"), ordering="state")
     def state_name(self, obj):
         return STATE_LABELS.get(obj.state, obj.state) or "—"
 
-    @admin.display(description="eligibility", ordering="eligibility")
+    @admin.display(description=_("eligibility"), ordering="eligibility")
     def eligibility_label(self, obj):
         return ELIGIBILITY_LABELS.get(obj.eligibility, obj.eligibility)
 
-    @admin.display(description="status", ordering="status")
+    @admin.display(description=_("status"), ordering="status")
     def status_label(self, obj):
         return STATUS_LABELS.get(obj.status, obj.status)
 
-    @admin.display(description="sectors")
+    @admin.display(description=_("sectors"))
     def sectors(self, obj):
         return ", ".join(selectors.sectors_of(obj)) or "—"
 
@@ -442,26 +467,33 @@ class ApplicationAdmin(SavesChangesOnly, admin.ModelAdmin):
     def first_preference_name(self, obj):
         return obj.first_preference.short_name if obj.first_preference else "—"
 
-    @admin.display(description="reviews", ordering="reviews_done")
+    @admin.display(description=_("reviews"), ordering="reviews_done")
     def reviews(self, obj):
-        return f"{obj.reviews_done} of {obj.reviews_assigned}"
+        return gettext("%(done)s of %(assigned)s") % {
+            "done": obj.reviews_done,
+            "assigned": obj.reviews_assigned,
+        }
 
-    @admin.display(description="decision", ordering="decision__outcome")
+    @admin.display(description=_("decision"), ordering="decision__outcome")
     def decision_outcome(self, obj):
         try:
             d = obj.decision
         except Application.decision.RelatedObjectDoesNotExist:
             return "—"
-        state = "released" if d.released_at else "internal"
-        return f"{d.get_outcome_display()} ({state})"
+        if d.released_at:
+            return gettext("%(outcome)s (released)") % {
+                "outcome": d.get_outcome_display()
+            }
+        return gettext("%(outcome)s (internal)") % {"outcome": d.get_outcome_display()}
 
-    @admin.display(description="decision")
+    @admin.display(description=_("decision"))
     def decision_summary(self, obj):
         url = reverse("applications:staff-application-review", args=[obj.pk])
         return format_html(
-            '{} <a href="{}">Review file and decision</a>',
+            '{} <a href="{}">{}</a>',
             self.decision_outcome(obj) if obj.pk else "",
             url,
+            gettext("Review file and decision"),
         )
 
     @admin.display(description=_("history (eligibility overrides, scores, decisions)"))
@@ -498,7 +530,15 @@ class ApplicationAdmin(SavesChangesOnly, admin.ModelAdmin):
     def release_decisions(self, request, queryset):
         decisions = Decision.objects.filter(application__in=queryset)
         count = services.decision_release(decisions=decisions, by=request.user)
-        self.message_user(request, f"{count} decision(s) released and e-mailed.")
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)s decision released and e-mailed.",
+                "%(count)s decisions released and e-mailed.",
+                count,
+            )
+            % {"count": count},
+        )
 
 
 @admin.register(Award)

@@ -59,33 +59,41 @@ class SortIndex(models.Index):
 class Round(models.Model):
     """One call for applications, with its window, awards and contract dates."""
 
-    name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=80, unique=True)
-    description = models.TextField(blank=True)
-    opens_at = models.DateTimeField(help_text=_("When the application form opens."))
+    name = models.CharField(max_length=200, verbose_name=_("name"))
+    slug = models.SlugField(max_length=80, unique=True, verbose_name=_("slug"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
+    opens_at = models.DateTimeField(
+        help_text=_("When the application form opens."), verbose_name=_("opens at")
+    )
     closes_at = models.DateTimeField(
         help_text=_(
             "The exact closing time; no submission is accepted from this "
             "second on. Entered and shown in the round's time zone."
-        )
+        ),
+        verbose_name=_("closes at"),
     )
     time_zone = models.CharField(
         max_length=64,
         choices=TIME_ZONE_CHOICES,
         default=settings.PORTAL_DEFAULT_TIME_ZONE,
         validators=[validate_time_zone],
+        verbose_name=_("time zone"),
     )
     award_amount = models.DecimalField(
-        max_digits=10, decimal_places=2, default=Decimal("5000.00")
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("5000.00"),
+        verbose_name=_("award amount"),
     )
     awards_count = models.PositiveIntegerField(
         _("number of awards"), default=30, help_text=_("The most organizations funded.")
     )
-    contract_start = models.DateField()
-    contract_end = models.DateField()
+    contract_start = models.DateField(verbose_name=_("contract start"))
+    contract_end = models.DateField(verbose_name=_("contract end"))
     blind_review = models.BooleanField(
         default=False,
         help_text=_("External reviewers do not see the fields marked identifying."),
+        verbose_name=_("blind review"),
     )
     blind_fields = models.JSONField(
         _("identifying fields"),
@@ -96,9 +104,13 @@ class Round(models.Model):
             "organization, contacts, collaboration_name, partners."
         ),
     )
-    reviews_per_application = models.PositiveSmallIntegerField(default=3)
+    reviews_per_application = models.PositiveSmallIntegerField(
+        default=3, verbose_name=_("reviews per application")
+    )
     reviewer_cap = models.PositiveIntegerField(
-        default=25, help_text=_("The most applications assigned to one reviewer.")
+        default=25,
+        help_text=_("The most applications assigned to one reviewer."),
+        verbose_name=_("reviewer cap"),
     )
     disagreement_threshold = models.DecimalField(
         max_digits=6,
@@ -108,20 +120,26 @@ class Round(models.Model):
             "Flag an application when reviewers' weighted totals differ by "
             "more than this many points on the rubric's scale."
         ),
+        verbose_name=_("disagreement threshold"),
     )
     deadline_reminder_days = models.JSONField(
         default=default_reminder_offsets,
         blank=True,
         help_text=_("Days before the deadline when unfinished drafts get a reminder."),
+        verbose_name=_("deadline reminder days"),
     )
-    waitlist_offer_days = models.PositiveSmallIntegerField(default=7)
+    waitlist_offer_days = models.PositiveSmallIntegerField(
+        default=7, verbose_name=_("waitlist offer days")
+    )
     quiet_missed_events = models.PositiveSmallIntegerField(
         default=2,
         help_text=_("A mentee who missed this many events in a row is quiet."),
+        verbose_name=_("quiet missed events"),
     )
     quiet_days = models.PositiveSmallIntegerField(
         default=28,
         help_text=_("A mentee who logged nothing for this many days is quiet."),
+        verbose_name=_("quiet days"),
     )
     # A rubric change recomputes every weighted total in the background; the
     # staff pages say so while ``totals_stale_since`` is set.
@@ -130,17 +148,21 @@ class Round(models.Model):
         blank=True,
         editable=False,
         help_text=_("When the rubric changed; empty once the totals are recomputed."),
+        verbose_name=_("totals stale since"),
     )
     totals_computed_at = models.DateTimeField(
         null=True,
         blank=True,
         editable=False,
         help_text=_("When the weighted totals and ranks were last recomputed."),
+        verbose_name=_("totals computed at"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["-closes_at"]
+        verbose_name = _("round")
+        verbose_name_plural = _("rounds")
 
     def __str__(self):
         return self.name
@@ -175,19 +197,26 @@ class Round(models.Model):
 class Question(models.Model):
     """A selection question of a round, shown with help text and a word limit."""
 
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="questions")
-    key = models.SlugField(max_length=60)
-    order = models.PositiveSmallIntegerField(default=0)
-    prompt = models.TextField()
-    help_text = models.TextField(blank=True)
-    word_limit = models.PositiveIntegerField(default=300)
-    required = models.BooleanField(default=True)
+    round = models.ForeignKey(
+        Round,
+        on_delete=models.CASCADE,
+        related_name="questions",
+        verbose_name=_("round"),
+    )
+    key = models.SlugField(max_length=60, verbose_name=_("key"))
+    order = models.PositiveSmallIntegerField(default=0, verbose_name=_("order"))
+    prompt = models.TextField(verbose_name=_("prompt"))
+    help_text = models.TextField(blank=True, verbose_name=_("help text"))
+    word_limit = models.PositiveIntegerField(default=300, verbose_name=_("word limit"))
+    required = models.BooleanField(default=True, verbose_name=_("required"))
 
     class Meta:
         ordering = ["round", "order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["round", "key"], name="question_unique_key")
         ]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
 
     def __str__(self):
         return self.prompt[:80]
@@ -235,30 +264,49 @@ class Application(models.Model):
         INELIGIBLE = "ineligible", _("Ineligible")
 
     round = models.ForeignKey(
-        Round, on_delete=models.PROTECT, related_name="applications"
+        Round,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("round"),
     )
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="applications"
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("organization"),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="applications_created",
+        verbose_name=_("created by"),
     )
     status = models.CharField(
-        max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+        max_length=20,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+        verbose_name=_("status"),
     )
-    collaboration_name = models.CharField(max_length=255, blank=True)
+    collaboration_name = models.CharField(
+        max_length=255, blank=True, verbose_name=_("collaboration name")
+    )
     collaboration_status = models.CharField(
         _("collaboration"), max_length=10, choices=Collaboration.choices, blank=True
     )
-    collaboration_description = models.TextField(blank=True)
-    learning_goal = models.TextField(blank=True)
+    collaboration_description = models.TextField(
+        blank=True, verbose_name=_("collaboration description")
+    )
+    learning_goal = models.TextField(blank=True, verbose_name=_("learning goal"))
     all_in_profile = models.CharField(
         _("All In profile"), max_length=10, choices=AllIn.choices, blank=True
     )
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    first_submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("submitted at")
+    )
+    first_submitted_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("first submitted at")
+    )
     # Denormalized for the staff list: kept by the services that change them,
     # indexed so that 20,000 rows filter and sort without scanning reviews.
     eligibility = models.CharField(
@@ -266,33 +314,54 @@ class Application(models.Model):
         choices=Eligibility.choices,
         default=Eligibility.PENDING,
         db_index=True,
+        verbose_name=_("eligibility"),
     )
     sectors_index = models.CharField(
         max_length=500,
         blank=True,
         help_text=_("Partner sectors as ',code,code,' for filtering."),
+        verbose_name=_("sectors index"),
     )
-    state = models.CharField(max_length=2, choices=USState.choices, blank=True)
+    state = models.CharField(
+        max_length=2, choices=USState.choices, blank=True, verbose_name=_("state")
+    )
     first_preference = models.ForeignKey(
         "cohorts.Mentorship",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("first preference"),
     )
-    reviews_assigned = models.PositiveSmallIntegerField(default=0)
-    reviews_done = models.PositiveSmallIntegerField(default=0)
+    reviews_assigned = models.PositiveSmallIntegerField(
+        default=0, verbose_name=_("reviews assigned")
+    )
+    reviews_done = models.PositiveSmallIntegerField(
+        default=0, verbose_name=_("reviews done")
+    )
     score_mean = models.DecimalField(
-        max_digits=8, decimal_places=3, null=True, blank=True
+        max_digits=8,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        verbose_name=_("score mean"),
     )
     score_spread = models.DecimalField(
-        max_digits=8, decimal_places=3, null=True, blank=True
+        max_digits=8,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        verbose_name=_("score spread"),
     )
     score_normalized = models.DecimalField(
-        max_digits=8, decimal_places=3, null=True, blank=True
+        max_digits=8,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        verbose_name=_("score normalized"),
     )
-    disagreement = models.BooleanField(default=False)
-    version = models.PositiveIntegerField(default=1)
+    disagreement = models.BooleanField(default=False, verbose_name=_("disagreement"))
+    version = models.PositiveIntegerField(default=1, verbose_name=_("version"))
     # The organization's profile as the application was submitted with it,
     # copied at each submission (``state`` above is part of it): what staff
     # review, print, export and screen. Later edits of the profile apply to
@@ -334,8 +403,8 @@ class Application(models.Model):
             "application: its last submission."
         ),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     # Organization field → the application's copy of it.
     SNAPSHOT_FIELDS = {
@@ -409,6 +478,8 @@ class Application(models.Model):
                 name="application_round_submitted",
             ),
         ]
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
 
     def __str__(self):
         return f"{self.applicant} — {self.round}"
@@ -532,17 +603,22 @@ class Contact(models.Model):
         TEAM = "team", _("Team member")
 
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="contacts"
+        Application,
+        on_delete=models.CASCADE,
+        related_name="contacts",
+        verbose_name=_("application"),
     )
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    name = models.CharField(max_length=200)
-    title = models.CharField(max_length=200, blank=True)
-    email = models.EmailField()
-    phone = models.CharField(max_length=40, blank=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, verbose_name=_("kind"))
+    name = models.CharField(max_length=200, verbose_name=_("name"))
+    title = models.CharField(max_length=200, blank=True, verbose_name=_("title"))
+    email = models.EmailField(verbose_name=_("email"))
+    phone = models.CharField(max_length=40, blank=True, verbose_name=_("phone"))
     from_lead_organization = models.BooleanField(
-        default=True, help_text=_("Staff of the applicant organization.")
+        default=True,
+        help_text=_("Staff of the applicant organization."),
+        verbose_name=_("from lead organization"),
     )
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(default=0, verbose_name=_("order"))
 
     class Meta:
         ordering = ["application", "kind", "order", "id"]
@@ -553,6 +629,8 @@ class Contact(models.Model):
                 name="contact_one_primary_one_secondary",
             )
         ]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
 
     def __str__(self):
         return f"{self.name} ({self.get_kind_display()})"
@@ -562,9 +640,12 @@ class Partner(models.Model):
     """A partner organization of the applicant's collaboration."""
 
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="partners"
+        Application,
+        on_delete=models.CASCADE,
+        related_name="partners",
+        verbose_name=_("application"),
     )
-    name = models.CharField(max_length=255)
+    name = models.CharField(max_length=255, verbose_name=_("name"))
     organization = models.ForeignKey(
         Organization,
         null=True,
@@ -572,15 +653,20 @@ class Partner(models.Model):
         on_delete=models.SET_NULL,
         related_name="partnerships",
         help_text=_("The partner as a known organization, for conflict checks."),
+        verbose_name=_("organization"),
     )
     sectors = models.JSONField(
-        default=list, help_text=_("Sector codes from dashmentor.choices.Sector.")
+        default=list,
+        help_text=_("Sector codes from dashmentor.choices.Sector."),
+        verbose_name=_("sectors"),
     )
     role = models.TextField(_("role in the collaboration"), blank=True)
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(default=0, verbose_name=_("order"))
 
     class Meta:
         ordering = ["application", "order", "id"]
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
 
     def __str__(self):
         return self.name
@@ -588,12 +674,18 @@ class Partner(models.Model):
 
 class Answer(models.Model):
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="answers"
+        Application,
+        on_delete=models.CASCADE,
+        related_name="answers",
+        verbose_name=_("application"),
     )
     question = models.ForeignKey(
-        Question, on_delete=models.CASCADE, related_name="answers"
+        Question,
+        on_delete=models.CASCADE,
+        related_name="answers",
+        verbose_name=_("question"),
     )
-    text = models.TextField(blank=True)
+    text = models.TextField(blank=True, verbose_name=_("text"))
 
     class Meta:
         constraints = [
@@ -601,6 +693,8 @@ class Answer(models.Model):
                 fields=["application", "question"], name="answer_one_per_question"
             )
         ]
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
 
     def __str__(self):
         return f"{self.application_id}/{self.question_id}"
@@ -610,12 +704,18 @@ class Preference(models.Model):
     """A mentorship the applicant ranked; rank 1 is its first choice."""
 
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="preferences"
+        Application,
+        on_delete=models.CASCADE,
+        related_name="preferences",
+        verbose_name=_("application"),
     )
     mentorship = models.ForeignKey(
-        "cohorts.Mentorship", on_delete=models.CASCADE, related_name="preferences"
+        "cohorts.Mentorship",
+        on_delete=models.CASCADE,
+        related_name="preferences",
+        verbose_name=_("mentorship"),
     )
-    rank = models.PositiveSmallIntegerField()
+    rank = models.PositiveSmallIntegerField(verbose_name=_("rank"))
 
     class Meta:
         ordering = ["application", "rank"]
@@ -628,6 +728,8 @@ class Preference(models.Model):
                 name="preference_unique_mentorship",
             ),
         ]
+        verbose_name = _("preference")
+        verbose_name_plural = _("preferences")
 
     def __str__(self):
         return f"{self.rank}. {self.mentorship}"
@@ -642,30 +744,48 @@ class EligibilityResult(models.Model):
         NEEDS_REVIEW = "needs_review", _("Needs review")
 
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="eligibility_results"
+        Application,
+        on_delete=models.CASCADE,
+        related_name="eligibility_results",
+        verbose_name=_("application"),
     )
     criterion = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(5)]
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        verbose_name=_("criterion"),
     )
-    outcome = models.CharField(max_length=15, choices=Outcome.choices)
+    outcome = models.CharField(
+        max_length=15, choices=Outcome.choices, verbose_name=_("outcome")
+    )
     # Why, as codes of ``rules.REASONS`` with their values; told when read.
-    reason_codes = models.JSONField(default=list, blank=True)
+    reason_codes = models.JSONField(
+        default=list, blank=True, verbose_name=_("reason codes")
+    )
     # Why, as a screening wrote it before the reasons were kept as codes (in
     # English); shown only for such a row.
-    reason_text = models.TextField(blank=True)
+    reason_text = models.TextField(blank=True, verbose_name=_("reason as written"))
     override_outcome = models.CharField(
-        max_length=15, choices=Outcome.choices, blank=True
+        max_length=15,
+        choices=Outcome.choices,
+        blank=True,
+        verbose_name=_("override outcome"),
     )
-    override_justification = models.TextField(blank=True)
+    override_justification = models.TextField(
+        blank=True, verbose_name=_("override justification")
+    )
     overridden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("overridden by"),
     )
-    overridden_at = models.DateTimeField(null=True, blank=True)
-    computed_at = models.DateTimeField(default=timezone.now)
+    overridden_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("overridden at")
+    )
+    computed_at = models.DateTimeField(
+        default=timezone.now, verbose_name=_("computed at")
+    )
 
     class Meta:
         ordering = ["application", "criterion"]
@@ -675,6 +795,8 @@ class EligibilityResult(models.Model):
                 name="eligibility_one_per_criterion",
             )
         ]
+        verbose_name = _("eligibility result")
+        verbose_name_plural = _("eligibility results")
 
     def __str__(self):
         return f"Criterion {self.criterion}: {self.effective_outcome}"
@@ -692,24 +814,30 @@ class EligibilityResult(models.Model):
 class Criterion(models.Model):
     """A selection criterion of a round's rubric, with a weight and a scale."""
 
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="criteria")
-    key = models.SlugField(max_length=60)
-    order = models.PositiveSmallIntegerField(default=0)
-    name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    round = models.ForeignKey(
+        Round,
+        on_delete=models.CASCADE,
+        related_name="criteria",
+        verbose_name=_("round"),
+    )
+    key = models.SlugField(max_length=60, verbose_name=_("key"))
+    order = models.PositiveSmallIntegerField(default=0, verbose_name=_("order"))
+    name = models.CharField(max_length=200, verbose_name=_("name"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
     weight = models.DecimalField(
         max_digits=5,
         decimal_places=2,
         default=Decimal("1.00"),
         validators=[MinValueValidator(Decimal("0"))],
+        verbose_name=_("weight"),
     )
-    scale_min = models.SmallIntegerField(default=1)
-    scale_max = models.SmallIntegerField(default=5)
-    required = models.BooleanField(default=True)
+    scale_min = models.SmallIntegerField(default=1, verbose_name=_("scale min"))
+    scale_max = models.SmallIntegerField(default=5, verbose_name=_("scale max"))
+    required = models.BooleanField(default=True, verbose_name=_("required"))
 
     class Meta:
         ordering = ["round", "order", "id"]
-        verbose_name_plural = "criteria"
+        verbose_name_plural = _("criteria")
         constraints = [
             models.UniqueConstraint(
                 fields=["round", "key"], name="criterion_unique_key"
@@ -719,6 +847,7 @@ class Criterion(models.Model):
                 name="criterion_scale_ordered",
             ),
         ]
+        verbose_name = _("criterion")
 
     def __str__(self):
         return self.name
@@ -735,15 +864,19 @@ class Conflict(models.Model):
         OTHER = "other", _("Other (declared)")
 
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conflicts"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="conflicts",
+        verbose_name=_("reviewer"),
     )
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField(max_length=20, choices=Kind.choices, verbose_name=_("kind"))
     organization = models.ForeignKey(
         Organization,
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="reviewer_conflicts",
+        verbose_name=_("organization"),
     )
     application = models.ForeignKey(
         Application,
@@ -751,16 +884,18 @@ class Conflict(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="conflicts",
+        verbose_name=_("application"),
     )
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, verbose_name=_("note"))
     declared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("declared by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         constraints = [
@@ -770,6 +905,8 @@ class Conflict(models.Model):
                 name="conflict_names_org_or_application",
             )
         ]
+        verbose_name = _("conflict")
+        verbose_name_plural = _("conflicts")
 
     def __str__(self):
         return f"{self.reviewer}: {self.get_kind_display()}"
@@ -797,15 +934,23 @@ class ReviewAssignment(models.Model):
     }
 
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="assignments"
+        Application,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        verbose_name=_("application"),
     )
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="review_assignments",
+        verbose_name=_("reviewer"),
     )
     status = models.CharField(
-        max_length=20, choices=Status.choices, default=Status.ASSIGNED, db_index=True
+        max_length=20,
+        choices=Status.choices,
+        default=Status.ASSIGNED,
+        db_index=True,
+        verbose_name=_("status"),
     )
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -813,8 +958,11 @@ class ReviewAssignment(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("assigned by"),
     )
-    assigned_at = models.DateTimeField(default=timezone.now)
+    assigned_at = models.DateTimeField(
+        default=timezone.now, verbose_name=_("assigned at")
+    )
 
     class Meta:
         ordering = ["application", "assigned_at"]
@@ -824,6 +972,8 @@ class ReviewAssignment(models.Model):
             )
         ]
         indexes = [models.Index(fields=["reviewer", "status"])]
+        verbose_name = _("review assignment")
+        verbose_name_plural = _("review assignments")
 
     def __str__(self):
         return f"{self.reviewer} → {self.application}"
@@ -833,28 +983,51 @@ class Review(models.Model):
     """A reviewer's scores for one assignment."""
 
     assignment = models.OneToOneField(
-        ReviewAssignment, on_delete=models.CASCADE, related_name="review"
+        ReviewAssignment,
+        on_delete=models.CASCADE,
+        related_name="review",
+        verbose_name=_("assignment"),
     )
-    overall_comment = models.TextField(blank=True)
+    overall_comment = models.TextField(blank=True, verbose_name=_("overall comment"))
     weighted_total = models.DecimalField(
-        max_digits=8, decimal_places=3, null=True, blank=True
+        max_digits=8,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        verbose_name=_("weighted total"),
     )
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("submitted at")
+    )
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
 
     def __str__(self):
         return f"Review of {self.assignment}"
 
 
 class Score(models.Model):
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
-    criterion = models.ForeignKey(
-        Criterion, on_delete=models.PROTECT, related_name="scores"
+    review = models.ForeignKey(
+        Review,
+        on_delete=models.CASCADE,
+        related_name="scores",
+        verbose_name=_("review"),
     )
-    value = models.SmallIntegerField()
-    comment = models.TextField(blank=True)
+    criterion = models.ForeignKey(
+        Criterion,
+        on_delete=models.PROTECT,
+        related_name="scores",
+        verbose_name=_("criterion"),
+    )
+    value = models.SmallIntegerField(verbose_name=_("value"))
+    comment = models.TextField(blank=True, verbose_name=_("comment"))
     shareable = models.BooleanField(
-        default=False, help_text=_("May be shared with the applicant, unsigned.")
+        default=False,
+        help_text=_("May be shared with the applicant, unsigned."),
+        verbose_name=_("shareable"),
     )
 
     class Meta:
@@ -863,6 +1036,8 @@ class Score(models.Model):
                 fields=["review", "criterion"], name="score_one_per_criterion"
             )
         ]
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
 
     def __str__(self):
         return f"{self.criterion}: {self.value}"
@@ -875,23 +1050,38 @@ class Decision(models.Model):
         DECLINE = "decline", _("Decline")
 
     application = models.OneToOneField(
-        Application, on_delete=models.CASCADE, related_name="decision"
+        Application,
+        on_delete=models.CASCADE,
+        related_name="decision",
+        verbose_name=_("application"),
     )
-    outcome = models.CharField(max_length=10, choices=Outcome.choices, db_index=True)
-    note = models.TextField(blank=True)
+    outcome = models.CharField(
+        max_length=10, choices=Outcome.choices, db_index=True, verbose_name=_("outcome")
+    )
+    note = models.TextField(blank=True, verbose_name=_("note"))
     share_feedback = models.BooleanField(
         default=False,
         help_text=_("Send the reviewers' shareable comments with the decision."),
+        verbose_name=_("share feedback"),
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("decided by"),
     )
-    decided_at = models.DateTimeField(default=timezone.now)
-    released_at = models.DateTimeField(null=True, blank=True)
-    version = models.PositiveIntegerField(default=1)
+    decided_at = models.DateTimeField(
+        default=timezone.now, verbose_name=_("decided at")
+    )
+    released_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("released at")
+    )
+    version = models.PositiveIntegerField(default=1, verbose_name=_("version"))
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
 
     def __str__(self):
         return f"{self.get_outcome_display()}: {self.application}"
@@ -927,24 +1117,40 @@ class Award(models.Model):
     ACTIVE = (Status.OFFERED, Status.ACCEPTED, Status.CONTRACTED, Status.ENDED)
 
     application = models.OneToOneField(
-        Application, on_delete=models.PROTECT, related_name="award"
+        Application,
+        on_delete=models.PROTECT,
+        related_name="award",
+        verbose_name=_("application"),
     )
     mentorship = models.ForeignKey(
-        "cohorts.Mentorship", on_delete=models.PROTECT, related_name="awards"
+        "cohorts.Mentorship",
+        on_delete=models.PROTECT,
+        related_name="awards",
+        verbose_name=_("mentorship"),
     )
-    amount = models.DecimalField(max_digits=10, decimal_places=2)
-    contract_start = models.DateField()
-    contract_end = models.DateField()
+    amount = models.DecimalField(
+        max_digits=10, decimal_places=2, verbose_name=_("amount")
+    )
+    contract_start = models.DateField(verbose_name=_("contract start"))
+    contract_end = models.DateField(verbose_name=_("contract end"))
     status = models.CharField(
-        max_length=12, choices=Status.choices, default=Status.OFFERED, db_index=True
+        max_length=12,
+        choices=Status.choices,
+        default=Status.OFFERED,
+        db_index=True,
+        verbose_name=_("status"),
     )
-    offer_expires_at = models.DateTimeField(null=True, blank=True)
-    from_waitlist = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    offer_expires_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("offer expires at")
+    )
+    from_waitlist = models.BooleanField(default=False, verbose_name=_("from waitlist"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         indexes = [models.Index(fields=["mentorship", "status"])]
+        verbose_name = _("award")
+        verbose_name_plural = _("awards")
 
     def __str__(self):
         return f"Award to {self.application.organization}"

@@ -283,61 +283,99 @@ def _seed_past(ctx: DemoContext) -> None:
     sharing = [a.pk for a in awards if _may_credit(a)][: len(PRODUCTS)]
     published = 0
     for index, award in enumerate(awards):
-        # The year is replayed from the contract on: the award was contracted
-        # when its letter was countersigned, and ends with its final report.
-        Award.objects.filter(pk=award.pk).update(status=Award.Status.CONTRACTED)
-        AuditEvent.objects.filter(
-            action="award.status", object_id=str(award.pk), after__status="ended"
-        ).delete()
-        award.refresh_from_db()
-        _sign(award, staff, issued=_at(start - dt.timedelta(days=21)))
-        _make_due(award, _at(start + dt.timedelta(days=40)))
-        first = award.tranches.get(number=1)
-        if first.status == Tranche.Status.DUE:
-            _pay(
-                first,
-                staff,
-                start + dt.timedelta(days=52),
-                f"ACH-{start.year}-{100 + index}",
-            )
-        contact = _contact(award)
-        mentor = award.mentorship.mentors.first()
-        if contact is None or contact.user is None or mentor is None:
-            continue
-        filed = _at(end + dt.timedelta(days=18), 14)
-        with dated(filed):
-            services.report_save(award=award, data=_report_data(award), by=contact.user)
-            services.report_submit(award=award, by=contact.user, now=filed)
-        commented = filed + dt.timedelta(days=4)
-        with dated(commented):
-            services.report_comment(
-                award=award, comment=MENTOR_COMMENT, by=mentor, now=commented
-            )
-        decided = filed + dt.timedelta(days=9)
-        with dated(decided):
-            services.report_decide(
-                award=award,
-                accept=True,
-                note="Thank you: accepted, with the products for the library.",
-                by=staff,
-                now=decided,
-            )
-        last = award.tranches.get(number=2)
-        if last.status == Tranche.Status.DUE:
-            _pay(
-                last,
-                staff,
-                decided.date() + dt.timedelta(days=12),
-                f"ACH-{end.year + 1}-{200 + index}",
-            )
-        if award.pk in sharing:
-            published += _resource(
-                award=award,
-                by=contact.user,
-                staff=staff,
-                spec=PRODUCTS[sharing.index(award.pk)],
-                at=decided + dt.timedelta(days=2),
-            )
+        product = PRODUCTS[sharing.index(award.pk)] if award.pk in sharing else None
+        published += _past_award_close(
+            award, staff, index=index, start=start, end=end, product=product
+        )
+    published += _mentor_products_publish(
+        ctx, staff, at=_at(end + dt.timedelta(days=40))
+    )
+    ctx.log.append(
+        f"Close-out: {round_.name}: {len(awards)} letters countersigned, every "
+        f"payment made, final reports accepted, {published} resources published "
+        f"({reverse('resources:list')})."
+    )
+
+
+def _past_award_close(award, staff, *, index, start, end, product) -> int:
+    """Replay one past award's year; return how many resources it published."""
+    _past_contract(award, staff, index=index, start=start)
+    contact = _contact(award)
+    mentor = award.mentorship.mentors.first()
+    if contact is None or contact.user is None or mentor is None:
+        return 0
+    decided = _past_report(
+        award, staff, by=contact.user, mentor=mentor, index=index, end=end
+    )
+    if product is None:
+        return 0
+    return _resource(
+        award=award,
+        by=contact.user,
+        staff=staff,
+        spec=product,
+        at=decided + dt.timedelta(days=2),
+    )
+
+
+def _past_contract(award, staff, *, index, start) -> None:
+    """Contract the award again, sign its letter and pay its first tranche."""
+    # The year is replayed from the contract on: the award was contracted
+    # when its letter was countersigned, and ends with its final report.
+    Award.objects.filter(pk=award.pk).update(status=Award.Status.CONTRACTED)
+    AuditEvent.objects.filter(
+        action="award.status", object_id=str(award.pk), after__status="ended"
+    ).delete()
+    award.refresh_from_db()
+    _sign(award, staff, issued=_at(start - dt.timedelta(days=21)))
+    _make_due(award, _at(start + dt.timedelta(days=40)))
+    first = award.tranches.get(number=1)
+    if first.status == Tranche.Status.DUE:
+        _pay(
+            first,
+            staff,
+            start + dt.timedelta(days=52),
+            f"ACH-{start.year}-{100 + index}",
+        )
+
+
+def _past_report(award, staff, *, by, mentor, index, end) -> dt.datetime:
+    """File, comment and accept the final report, then pay the last tranche.
+
+    Return when the report was accepted.
+    """
+    filed = _at(end + dt.timedelta(days=18), 14)
+    with dated(filed):
+        services.report_save(award=award, data=_report_data(award), by=by)
+        services.report_submit(award=award, by=by, now=filed)
+    commented = filed + dt.timedelta(days=4)
+    with dated(commented):
+        services.report_comment(
+            award=award, comment=MENTOR_COMMENT, by=mentor, now=commented
+        )
+    decided = filed + dt.timedelta(days=9)
+    with dated(decided):
+        services.report_decide(
+            award=award,
+            accept=True,
+            note="Thank you: accepted, with the products for the library.",
+            by=staff,
+            now=decided,
+        )
+    last = award.tranches.get(number=2)
+    if last.status == Tranche.Status.DUE:
+        _pay(
+            last,
+            staff,
+            decided.date() + dt.timedelta(days=12),
+            f"ACH-{end.year + 1}-{200 + index}",
+        )
+    return decided
+
+
+def _mentor_products_publish(ctx: DemoContext, staff, *, at) -> int:
+    """Publish each past mentorship's toolkit; return how many were new."""
+    published = 0
     for slug, spec in MENTOR_PRODUCTS.items():
         mentor = ctx.users.get(f"mentor-{slug}")
         if mentor is not None:
@@ -346,14 +384,10 @@ def _seed_past(ctx: DemoContext) -> None:
                 by=mentor,
                 staff=staff,
                 spec=spec,
-                at=_at(end + dt.timedelta(days=40)),
+                at=at,
                 mentorship=ctx.mentorships.get("historical", {}).get(slug),
             )
-    ctx.log.append(
-        f"Close-out: {round_.name}: {len(awards)} letters countersigned, every "
-        f"payment made, final reports accepted, {published} resources published "
-        f"({reverse('resources:list')})."
-    )
+    return published
 
 
 def _may_credit(award) -> bool:
@@ -448,8 +482,28 @@ def _seed_current(ctx: DemoContext) -> None:
         services.schedule_save(round_=round_, terms=CURRENT_SCHEDULE, by=staff)
     _terms_in_spanish(round_, staff)
     services.report_questions_for(round_)
-    start = round_.contract_start
     mentee = ctx.users.get("mentee")
+    waiting_plan_tranches = _current_sign_and_pay(
+        awards, staff, mentee=mentee, start=round_.contract_start, today=ctx.today
+    )
+    _current_products_publish(awards, staff, mentee=mentee)
+    mentor = ctx.users.get("mentor-csh")
+    if mentor is not None and not Resource.objects.filter(submitted_by=mentor).exists():
+        _mentor_resource_submit(ctx, mentor)
+    ctx.log.append(
+        f"Close-out: {round_.name}: letters countersigned (the demo mentee's "
+        f"waits for acceptance), first payments made, "
+        f"{max(waiting_plan_tranches - 1, 0)} work-plan payments due; staff see "
+        f"them at {reverse('awards:payments', args=[round_.pk])}."
+    )
+
+
+def _current_sign_and_pay(awards, staff, *, mentee, start, today) -> int:
+    """Sign every letter but the demo mentee's and pay the first tranches.
+
+    One work-plan tranche is paid; return how many work-plan tranches became
+    due.
+    """
     waiting_plan_tranches = 0
     for index, award in enumerate(awards):
         contact = _contact(award)
@@ -479,10 +533,15 @@ def _seed_current(ctx: DemoContext) -> None:
                 _pay(
                     second,
                     staff,
-                    ctx.today - dt.timedelta(days=20),
+                    today - dt.timedelta(days=20),
                     f"ACH-{start.year}-{400 + index}",
                 )
             waiting_plan_tranches += 1
+    return waiting_plan_tranches
+
+
+def _current_products_publish(awards, staff, *, mentee) -> int:
+    """Publish two mentees' products (not the demo mentee's); return how many."""
     shared = 0
     for index, award in enumerate(a for a in awards if _may_credit(a)):
         contact = _contact(award)
@@ -497,32 +556,29 @@ def _seed_current(ctx: DemoContext) -> None:
             spec=PRODUCTS[index],
             at=timezone.now() - dt.timedelta(days=30 - 10 * index),
         )
-    mentor = ctx.users.get("mentor-csh")
-    if mentor is not None and not Resource.objects.filter(submitted_by=mentor).exists():
-        with dated(timezone.now() - dt.timedelta(days=3)):
-            resource = services.resource_save(
-                by=mentor,
-                mentorship=ctx.mentorships.get("current", {}).get("csh"),
-                organizations=list(
-                    ctx.mentor_orgs.get(slug)
-                    for slug in ["csh"]
-                    if ctx.mentor_orgs.get(slug)
-                ),
-                title="Coordinated entry and health data: a starter kit",
-                summary="What a Continuum of Care needs to link its HMIS with "
-                "health data: the questions to ask, the agreements, and an "
-                "open-source matching tool.",
-                kind=Resource.Kind.TOOLKIT,
-                link="https://allin.healthdoers.org/",
-                topics=["Housing and homelessness", "Health care linkages"],
-                sectors=["housing", "health_care"],
-                license=Resource.License.CC_BY_SA,
-                authors=mentor.get_full_name(),
-            )
-            services.resource_submit(resource=resource, by=mentor)
-    ctx.log.append(
-        f"Close-out: {round_.name}: letters countersigned (the demo mentee's "
-        f"waits for acceptance), first payments made, "
-        f"{max(waiting_plan_tranches - 1, 0)} work-plan payments due; staff see "
-        f"them at {reverse('awards:payments', args=[round_.pk])}."
-    )
+    return shared
+
+
+def _mentor_resource_submit(ctx: DemoContext, mentor) -> None:
+    """A mentor's starter kit, submitted and waiting for the office's review."""
+    with dated(timezone.now() - dt.timedelta(days=3)):
+        resource = services.resource_save(
+            by=mentor,
+            mentorship=ctx.mentorships.get("current", {}).get("csh"),
+            organizations=list(
+                ctx.mentor_orgs.get(slug)
+                for slug in ["csh"]
+                if ctx.mentor_orgs.get(slug)
+            ),
+            title="Coordinated entry and health data: a starter kit",
+            summary="What a Continuum of Care needs to link its HMIS with "
+            "health data: the questions to ask, the agreements, and an "
+            "open-source matching tool.",
+            kind=Resource.Kind.TOOLKIT,
+            link="https://allin.healthdoers.org/",
+            topics=["Housing and homelessness", "Health care linkages"],
+            sectors=["housing", "health_care"],
+            license=Resource.License.CC_BY_SA,
+            authors=mentor.get_full_name(),
+        )
+        services.resource_submit(resource=resource, by=mentor)

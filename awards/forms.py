@@ -209,65 +209,11 @@ class FinalReportForm(forms.Form):
     def __init__(self, *args, structure, data_initial: dict, **kwargs):
         super().__init__(*args, **kwargs)
         self.structure = structure
-        answers = data_initial.get("answers", {})
-        goals = data_initial.get("goals", {})
-        measures = data_initial.get("measures", {})
-        fields = {}
-        for q in structure.questions:
-            fields[f"answer_{q.key}"] = forms.CharField(
-                label=q.prompt,
-                help_text=(q.help_text + " " if q.help_text else "")
-                + gettext("At most %(n)s words.") % {"n": q.word_limit},
-                widget=forms.Textarea(attrs={"rows": 4}),
-                required=False,
-                max_length=30000,
-                initial=answers.get(q.key, ""),
-            )
-        for goal in structure.goal_rows:
-            key = str(goal.pk)
-            fields[f"goal_{key}_met"] = forms.ChoiceField(
-                label=gettext("Was the goal “%(title)s” met?") % {"title": goal.title},
-                choices=[("", gettext("Not said yet")), *rules.GOAL_MET_CHOICES],
-                required=False,
-                initial=(goals.get(key) or {}).get("met", ""),
-            )
-            fields[f"goal_{key}_why"] = forms.CharField(
-                label=gettext("Why, for “%(title)s”") % {"title": goal.title},
-                widget=forms.Textarea(attrs={"rows": 2}),
-                required=False,
-                max_length=5000,
-                initial=(goals.get(key) or {}).get("why", ""),
-            )
-        for m in structure.measure_rows:
-            saved = (measures.get(m.key) or {}).get("final")
-            unit = f" ({m.unit})" if m.unit else ""
-            fields[f"measure_{m.key}_final"] = forms.DecimalField(
-                label=gettext("Final value of “%(name)s”") % {"name": m.name} + unit,
-                help_text=(
-                    gettext(
-                        "Baseline %(baseline)s, target %(target)s; last recorded "
-                        "%(latest)s, filled in for you."
-                    )
-                    % {
-                        "baseline": f"{m.baseline:g}",
-                        "target": f"{m.target:g}",
-                        "latest": f"{m.latest:g}",
-                    }
-                    if m.latest is not None
-                    else gettext("Baseline %(baseline)s, target %(target)s.")
-                    % {"baseline": f"{m.baseline:g}", "target": f"{m.target:g}"}
-                ),
-                max_digits=12,
-                decimal_places=2,
-                required=False,
-                initial=saved if saved not in (None, "") else m.latest,
-            )
-            fields[f"measure_{m.key}_note"] = forms.CharField(
-                label=gettext("Note on “%(name)s”") % {"name": m.name},
-                required=False,
-                max_length=2000,
-                initial=(measures.get(m.key) or {}).get("note", ""),
-            )
+        fields = {
+            **_answer_fields(structure, data_initial.get("answers", {})),
+            **_goal_fields(structure, data_initial.get("goals", {})),
+            **_measure_fields(structure, data_initial.get("measures", {})),
+        }
         # The questions first, then goals and measures, then lessons.
         lessons, products = self.fields.pop("lessons"), self.fields.pop("products")
         self.fields.update(fields)
@@ -303,6 +249,79 @@ class FinalReportForm(forms.Form):
             "lessons": c.get("lessons", ""),
             "products": c.get("products", ""),
         }
+
+
+def _answer_fields(structure, answers: dict) -> dict[str, forms.Field]:
+    """A text box for each of the round's report questions."""
+    fields = {}
+    for q in structure.questions:
+        fields[f"answer_{q.key}"] = forms.CharField(
+            label=q.prompt,
+            help_text=(q.help_text + " " if q.help_text else "")
+            + gettext("At most %(n)s words.") % {"n": q.word_limit},
+            widget=forms.Textarea(attrs={"rows": 4}),
+            required=False,
+            max_length=30000,
+            initial=answers.get(q.key, ""),
+        )
+    return fields
+
+
+def _goal_fields(structure, goals: dict) -> dict[str, forms.Field]:
+    """Whether each success goal was met, and why."""
+    fields = {}
+    for goal in structure.goal_rows:
+        key = str(goal.pk)
+        fields[f"goal_{key}_met"] = forms.ChoiceField(
+            label=gettext("Was the goal “%(title)s” met?") % {"title": goal.title},
+            choices=[("", gettext("Not said yet")), *rules.GOAL_MET_CHOICES],
+            required=False,
+            initial=(goals.get(key) or {}).get("met", ""),
+        )
+        fields[f"goal_{key}_why"] = forms.CharField(
+            label=gettext("Why, for “%(title)s”") % {"title": goal.title},
+            widget=forms.Textarea(attrs={"rows": 2}),
+            required=False,
+            max_length=5000,
+            initial=(goals.get(key) or {}).get("why", ""),
+        )
+    return fields
+
+
+def _measure_fields(structure, measures: dict) -> dict[str, forms.Field]:
+    """Each measure's final value, filled with the last one recorded, and a note."""
+    fields = {}
+    for m in structure.measure_rows:
+        saved = (measures.get(m.key) or {}).get("final")
+        unit = f" ({m.unit})" if m.unit else ""
+        fields[f"measure_{m.key}_final"] = forms.DecimalField(
+            label=gettext("Final value of “%(name)s”") % {"name": m.name} + unit,
+            help_text=(
+                gettext(
+                    "Baseline %(baseline)s, target %(target)s; last recorded "
+                    "%(latest)s, filled in for you."
+                )
+                % {
+                    "baseline": f"{m.baseline:g}",
+                    "target": f"{m.target:g}",
+                    "latest": f"{m.latest:g}",
+                }
+                if m.latest is not None
+                else gettext("Baseline %(baseline)s, target %(target)s.")
+                % {"baseline": f"{m.baseline:g}", "target": f"{m.target:g}"}
+            ),
+            max_digits=12,
+            decimal_places=2,
+            required=False,
+            initial=saved if saved not in (None, "") else m.latest,
+        )
+        fields[f"measure_{m.key}_note"] = forms.CharField(
+            label=gettext("Note on “%(name)s”") % {"name": m.name},
+            required=False,
+            max_length=2000,
+            initial=(measures.get(m.key) or {}).get("note", ""),
+        )
+    return fields
 
 
 class CommentForm(forms.Form):

@@ -50,24 +50,33 @@ class Document(models.Model):
         REPORT_ATTACHMENT = "report_attachment", _("Final report attachment")
         RESOURCE = "resource", _("Resource file")
 
-    purpose = models.CharField(max_length=20, choices=Purpose.choices)
-    file = models.FileField(upload_to=document_path, max_length=255)
-    name = models.CharField("file name", max_length=255)
-    extension = models.CharField(max_length=10)
-    content_type = models.CharField(max_length=120)
-    size = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64)
+    purpose = models.CharField(
+        max_length=20, choices=Purpose.choices, verbose_name=_("purpose")
+    )
+    file = models.FileField(
+        upload_to=document_path, max_length=255, verbose_name=_("file")
+    )
+    name = models.CharField(_("file name"), max_length=255)
+    extension = models.CharField(max_length=10, verbose_name=_("extension"))
+    content_type = models.CharField(max_length=120, verbose_name=_("content type"))
+    size = models.PositiveBigIntegerField(verbose_name=_("size"))
+    sha256 = models.CharField(max_length=64, verbose_name=_("sha256"))
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("uploaded by"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(
+        default=timezone.now, verbose_name=_("created at")
+    )
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
 
     def __str__(self):
         return self.name
@@ -82,34 +91,42 @@ class RoundTerms(models.Model):
     final report's questions its ``ReportQuestion`` rows."""
 
     round = models.OneToOneField(
-        Round, on_delete=models.CASCADE, related_name="terms", primary_key=True
+        Round,
+        on_delete=models.CASCADE,
+        related_name="terms",
+        primary_key=True,
+        verbose_name=_("round"),
     )
-    letter_subject = models.CharField(max_length=200)
+    letter_subject = models.CharField(max_length=200, verbose_name=_("letter subject"))
     letter_body = models.TextField(
         help_text=_(
             "The letter's text. These words are replaced: {organization}, "
             "{amount}, {contract_start}, {contract_end}, {mentorship}, {mentor}, "
             "{round}, {report_due}. A blank line starts a new paragraph."
-        )
+        ),
+        verbose_name=_("letter body"),
     )
     expectations = models.TextField(
-        help_text="What the mentee commits to, one expectation a line."
+        help_text=_("What the mentee commits to, one expectation a line."),
+        verbose_name=_("expectations"),
     )
     getting_started = models.TextField(
-        "Getting Started links",
+        _("Getting Started links"),
         blank=True,
         help_text=_(
             "One link a line: a title, a vertical bar, the address "
             "(All In profile | https://allin.healthdoers.org/)."
         ),
     )
-    signatory_name = models.CharField(max_length=200)
-    signatory_title = models.CharField(max_length=200)
+    signatory_name = models.CharField(max_length=200, verbose_name=_("signatory name"))
+    signatory_title = models.CharField(
+        max_length=200, verbose_name=_("signatory title")
+    )
     report_due_days = models.PositiveSmallIntegerField(
-        "final report due (days after the contract ends)",
+        _("final report due (days after the contract ends)"),
         default=31,
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("round terms")
@@ -124,16 +141,25 @@ class PaymentTerm(models.Model):
     it due: every requirement ticked must be met."""
 
     round = models.ForeignKey(
-        Round, on_delete=models.CASCADE, related_name="payment_terms"
+        Round,
+        on_delete=models.CASCADE,
+        related_name="payment_terms",
+        verbose_name=_("round"),
     )
-    order = models.PositiveSmallIntegerField(default=1)
-    label = models.CharField(max_length=120)
-    percent = models.DecimalField(max_digits=5, decimal_places=2)
+    order = models.PositiveSmallIntegerField(default=1, verbose_name=_("order"))
+    label = models.CharField(max_length=120, verbose_name=_("label"))
+    percent = models.DecimalField(
+        max_digits=5, decimal_places=2, verbose_name=_("percent")
+    )
     requires_letter = models.BooleanField(
-        "the award letter is countersigned", default=False
+        _("the award letter is countersigned"), default=False
     )
-    requires_workplan = models.BooleanField("the work plan is approved", default=False)
-    requires_report = models.BooleanField("the final report is accepted", default=False)
+    requires_workplan = models.BooleanField(
+        _("the work plan is approved"), default=False
+    )
+    requires_report = models.BooleanField(
+        _("the final report is accepted"), default=False
+    )
 
     class Meta:
         ordering = ["round", "order", "id"]
@@ -152,6 +178,8 @@ class PaymentTerm(models.Model):
                 name="payment_term_has_condition",
             ),
         ]
+        verbose_name = _("payment term")
+        verbose_name_plural = _("payment terms")
 
     def __str__(self):
         return f"{self.label} ({self.percent:g}%)"
@@ -161,16 +189,21 @@ class ReportQuestion(models.Model):
     """A narrative question of a round's final report."""
 
     round = models.ForeignKey(
-        Round, on_delete=models.CASCADE, related_name="report_questions"
+        Round,
+        on_delete=models.CASCADE,
+        related_name="report_questions",
+        verbose_name=_("round"),
     )
     key = models.SlugField(
-        max_length=60, help_text="Names the answers: stays when the prompt changes."
+        max_length=60,
+        help_text=_("Names the answers: stays when the prompt changes."),
+        verbose_name=_("key"),
     )
-    order = models.PositiveSmallIntegerField(default=1)
-    prompt = models.TextField()
-    help_text = models.TextField(blank=True)
-    word_limit = models.PositiveIntegerField(default=400)
-    required = models.BooleanField(default=True)
+    order = models.PositiveSmallIntegerField(default=1, verbose_name=_("order"))
+    prompt = models.TextField(verbose_name=_("prompt"))
+    help_text = models.TextField(blank=True, verbose_name=_("help text"))
+    word_limit = models.PositiveIntegerField(default=400, verbose_name=_("word limit"))
+    required = models.BooleanField(default=True, verbose_name=_("required"))
 
     class Meta:
         ordering = ["round", "order", "id"]
@@ -179,6 +212,8 @@ class ReportQuestion(models.Model):
                 fields=["round", "key"], name="report_question_unique_key"
             )
         ]
+        verbose_name = _("report question")
+        verbose_name_plural = _("report questions")
 
     def __str__(self):
         return self.prompt[:80]
@@ -203,30 +238,51 @@ class AwardLetter(models.Model):
         Status.SUPERSEDED: set(),
     }
 
-    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="letters")
-    number = models.PositiveSmallIntegerField()
+    award = models.ForeignKey(
+        Award, on_delete=models.CASCADE, related_name="letters", verbose_name=_("award")
+    )
+    number = models.PositiveSmallIntegerField(verbose_name=_("number"))
     status = models.CharField(
-        max_length=14, choices=Status.choices, default=Status.ISSUED, db_index=True
+        max_length=14,
+        choices=Status.choices,
+        default=Status.ISSUED,
+        db_index=True,
+        verbose_name=_("status"),
     )
-    subject = models.CharField(max_length=200)
+    subject = models.CharField(max_length=200, verbose_name=_("subject"))
     snapshot = models.JSONField(
-        help_text="Everything the letter says, as it was issued."
+        help_text=_("Everything the letter says, as it was issued."),
+        verbose_name=_("snapshot"),
     )
-    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="+")
+    document = models.ForeignKey(
+        Document, on_delete=models.PROTECT, related_name="+", verbose_name=_("document")
+    )
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("issued by"),
     )
-    issued_at = models.DateTimeField(default=timezone.now)
+    issued_at = models.DateTimeField(default=timezone.now, verbose_name=_("issued at"))
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("accepted by"),
     )
-    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("accepted at")
+    )
     signed_copy = models.ForeignKey(
-        Document, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Document,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("signed copy"),
     )
     countersigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -234,8 +290,11 @@ class AwardLetter(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("countersigned by"),
     )
-    countersigned_at = models.DateTimeField(null=True, blank=True)
+    countersigned_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("countersigned at")
+    )
 
     class Meta:
         ordering = ["award", "-number"]
@@ -250,6 +309,8 @@ class AwardLetter(models.Model):
                 name="award_letter_one_current",
             ),
         ]
+        verbose_name = _("award letter")
+        verbose_name_plural = _("award letters")
 
     def __str__(self):
         return f"Letter {self.number} to {self.award.application.organization}"
@@ -270,11 +331,21 @@ class AwardAccount(models.Model):
     """
 
     award = models.OneToOneField(
-        Award, on_delete=models.CASCADE, primary_key=True, related_name="account"
+        Award,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="account",
+        verbose_name=_("award"),
     )
-    amount = models.DecimalField(max_digits=10, decimal_places=2)
-    scheduled = models.DecimalField(max_digits=10, decimal_places=2, default=ZERO)
-    paid = models.DecimalField(max_digits=10, decimal_places=2, default=ZERO)
+    amount = models.DecimalField(
+        max_digits=10, decimal_places=2, verbose_name=_("amount")
+    )
+    scheduled = models.DecimalField(
+        max_digits=10, decimal_places=2, default=ZERO, verbose_name=_("scheduled")
+    )
+    paid = models.DecimalField(
+        max_digits=10, decimal_places=2, default=ZERO, verbose_name=_("paid")
+    )
 
     class Meta:
         constraints = [
@@ -287,6 +358,8 @@ class AwardAccount(models.Model):
                 name="award_account_scheduled_within_amount",
             ),
         ]
+        verbose_name = _("award account")
+        verbose_name_plural = _("award accounts")
 
     def __str__(self):
         return f"Account of award {self.award_id}: {self.paid} of {self.amount} paid"
@@ -308,20 +381,43 @@ class Tranche(models.Model):
         Status.STOPPED: set(),
     }
 
-    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="tranches")
-    number = models.PositiveSmallIntegerField()
-    label = models.CharField(max_length=120)
-    percent = models.DecimalField(max_digits=5, decimal_places=2)
-    amount = models.DecimalField(max_digits=10, decimal_places=2)
-    requires_letter = models.BooleanField(default=False)
-    requires_workplan = models.BooleanField(default=False)
-    requires_report = models.BooleanField(default=False)
-    status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    award = models.ForeignKey(
+        Award,
+        on_delete=models.CASCADE,
+        related_name="tranches",
+        verbose_name=_("award"),
     )
-    due_since = models.DateTimeField(null=True, blank=True)
-    stopped_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    number = models.PositiveSmallIntegerField(verbose_name=_("number"))
+    label = models.CharField(max_length=120, verbose_name=_("label"))
+    percent = models.DecimalField(
+        max_digits=5, decimal_places=2, verbose_name=_("percent")
+    )
+    amount = models.DecimalField(
+        max_digits=10, decimal_places=2, verbose_name=_("amount")
+    )
+    requires_letter = models.BooleanField(
+        default=False, verbose_name=_("requires letter")
+    )
+    requires_workplan = models.BooleanField(
+        default=False, verbose_name=_("requires workplan")
+    )
+    requires_report = models.BooleanField(
+        default=False, verbose_name=_("requires report")
+    )
+    status = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        default=Status.PENDING,
+        db_index=True,
+        verbose_name=_("status"),
+    )
+    due_since = models.DateTimeField(null=True, blank=True, verbose_name=_("due since"))
+    stopped_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("stopped at")
+    )
+    created_at = models.DateTimeField(
+        default=timezone.now, verbose_name=_("created at")
+    )
 
     class Meta:
         ordering = ["award", "number"]
@@ -334,6 +430,8 @@ class Tranche(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["status", "award"])]
+        verbose_name = _("tranche")
+        verbose_name_plural = _("tranches")
 
     def __str__(self):
         return f"{self.label}: {self.amount}"
@@ -343,17 +441,30 @@ class Payment(models.Model):
     """A tranche paid: when, under which reference, how much, recorded by whom."""
 
     tranche = models.OneToOneField(
-        Tranche, on_delete=models.PROTECT, related_name="payment"
+        Tranche,
+        on_delete=models.PROTECT,
+        related_name="payment",
+        verbose_name=_("tranche"),
     )
-    amount = models.DecimalField(max_digits=10, decimal_places=2)
-    paid_on = models.DateField()
+    amount = models.DecimalField(
+        max_digits=10, decimal_places=2, verbose_name=_("amount")
+    )
+    paid_on = models.DateField(verbose_name=_("paid on"))
     reference = models.CharField(
-        max_length=100, help_text="The accounting system's reference."
+        max_length=100,
+        help_text=_("The accounting system's reference."),
+        verbose_name=_("reference"),
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
-    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_at = models.DateTimeField(
+        default=timezone.now, verbose_name=_("recorded at")
+    )
 
     class Meta:
         ordering = ["-paid_on", "-id"]
@@ -362,6 +473,8 @@ class Payment(models.Model):
                 condition=Q(amount__gt=0), name="payment_amount_positive"
             )
         ]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
 
     def __str__(self):
         return f"{self.amount} paid on {self.paid_on} ({self.reference})"
@@ -388,20 +501,32 @@ class FinalReport(models.Model):
     EDITABLE = (Status.DRAFT, Status.CHANGES_REQUESTED)
 
     award = models.OneToOneField(
-        Award, on_delete=models.CASCADE, related_name="final_report"
+        Award,
+        on_delete=models.CASCADE,
+        related_name="final_report",
+        verbose_name=_("award"),
     )
     status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+        verbose_name=_("status"),
     )
-    due_on = models.DateField()
+    due_on = models.DateField(verbose_name=_("due on"))
     data = models.JSONField(
         default=dict,
         blank=True,
         help_text=_(
             "The draft: answers, final measures, goals met, lessons, products."
         ),
+        verbose_name=_("data"),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
+
+    class Meta:
+        verbose_name = _("final report")
+        verbose_name_plural = _("final reports")
 
     def __str__(self):
         return f"Final report of {self.award.application.organization}"
@@ -420,35 +545,53 @@ class FinalReportVersion(models.Model):
         CHANGES_REQUESTED = "changes", _("Changes requested")
 
     report = models.ForeignKey(
-        FinalReport, on_delete=models.CASCADE, related_name="versions"
+        FinalReport,
+        on_delete=models.CASCADE,
+        related_name="versions",
+        verbose_name=_("report"),
     )
-    number = models.PositiveIntegerField()
-    snapshot = models.JSONField()
+    number = models.PositiveIntegerField(verbose_name=_("number"))
+    snapshot = models.JSONField(verbose_name=_("snapshot"))
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("submitted by"),
     )
-    submitted_at = models.DateTimeField(default=timezone.now)
-    mentor_comment = models.TextField(blank=True)
+    submitted_at = models.DateTimeField(
+        default=timezone.now, verbose_name=_("submitted at")
+    )
+    mentor_comment = models.TextField(blank=True, verbose_name=_("mentor comment"))
     mentor_commented_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("mentor commented by"),
     )
-    mentor_commented_at = models.DateTimeField(null=True, blank=True)
+    mentor_commented_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("mentor commented at")
+    )
     decision = models.CharField(
-        max_length=10, choices=Decision.choices, default=Decision.PENDING
+        max_length=10,
+        choices=Decision.choices,
+        default=Decision.PENDING,
+        verbose_name=_("decision"),
     )
-    staff_note = models.TextField(blank=True)
+    staff_note = models.TextField(blank=True, verbose_name=_("staff note"))
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("decided by"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("decided at")
+    )
 
     class Meta:
         ordering = ["report", "-number"]
@@ -457,6 +600,8 @@ class FinalReportVersion(models.Model):
                 fields=["report", "number"], name="final_report_version_unique"
             )
         ]
+        verbose_name = _("final report version")
+        verbose_name_plural = _("final report versions")
 
     def __str__(self):
         return f"Version {self.number}"
@@ -466,19 +611,31 @@ class ReportAttachment(models.Model):
     """A file attached to a final report (a product, a data table, a photo)."""
 
     report = models.ForeignKey(
-        FinalReport, on_delete=models.CASCADE, related_name="attachments"
+        FinalReport,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name=_("report"),
     )
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, verbose_name=_("title"))
     document = models.OneToOneField(
-        Document, on_delete=models.PROTECT, related_name="report_attachment"
+        Document,
+        on_delete=models.PROTECT,
+        related_name="report_attachment",
+        verbose_name=_("document"),
     )
     added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("added by"),
     )
-    added_at = models.DateTimeField(default=timezone.now)
+    added_at = models.DateTimeField(default=timezone.now, verbose_name=_("added at"))
 
     class Meta:
         ordering = ["report", "added_at", "id"]
+        verbose_name = _("report attachment")
+        verbose_name_plural = _("report attachments")
 
     def __str__(self):
         return self.title
@@ -521,31 +678,51 @@ class Resource(models.Model):
         PRESENTATION = "presentation", _("Presentation or webinar")
         OTHER = "other", _("Other")
 
-    title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=90, unique=True)
-    summary = models.TextField()
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TOOLKIT)
-    link = models.URLField(blank=True, max_length=500)
+    title = models.CharField(max_length=200, verbose_name=_("title"))
+    slug = models.SlugField(max_length=90, unique=True, verbose_name=_("slug"))
+    summary = models.TextField(verbose_name=_("summary"))
+    kind = models.CharField(
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.TOOLKIT,
+        verbose_name=_("kind"),
+    )
+    link = models.URLField(blank=True, max_length=500, verbose_name=_("link"))
     document = models.OneToOneField(
         Document,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="resource",
+        verbose_name=_("document"),
     )
-    topics = models.JSONField(default=list, blank=True)
+    topics = models.JSONField(default=list, blank=True, verbose_name=_("topics"))
     sectors = models.JSONField(
-        default=list, blank=True, help_text="Sector codes from dashmentor.choices."
+        default=list,
+        blank=True,
+        help_text=_("Sector codes from dashmentor.choices."),
+        verbose_name=_("sectors"),
     )
     sectors_index = models.CharField(
-        max_length=400, blank=True, help_text="Sectors as ',code,code,' for filtering."
+        max_length=400,
+        blank=True,
+        help_text=_("Sectors as ',code,code,' for filtering."),
+        verbose_name=_("sectors index"),
     )
     topics_index = models.CharField(
-        max_length=1000, blank=True, help_text="Topics as '|topic|topic|'."
+        max_length=1000,
+        blank=True,
+        help_text=_("Topics as '|topic|topic|'."),
+        verbose_name=_("topics index"),
     )
-    license = models.CharField(max_length=20, choices=License.choices)
+    license = models.CharField(
+        max_length=20, choices=License.choices, verbose_name=_("license")
+    )
     authors = models.CharField(
-        "authors", max_length=300, blank=True, help_text="People, as they are credited."
+        _("authors"),
+        max_length=300,
+        blank=True,
+        help_text=_("People, as they are credited."),
     )
     organizations = models.ManyToManyField(
         Organization,
@@ -560,6 +737,7 @@ class Resource(models.Model):
         on_delete=models.SET_NULL,
         related_name="resources",
         help_text=_("The mentee organization whose final report it comes from."),
+        verbose_name=_("award"),
     )
     mentorship = models.ForeignKey(
         "cohorts.Mentorship",
@@ -567,29 +745,47 @@ class Resource(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="resources",
+        verbose_name=_("mentorship"),
     )
     status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+        verbose_name=_("status"),
     )
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("submitted by"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
-    review_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(
+        default=timezone.now, verbose_name=_("created at")
+    )
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
+    review_note = models.TextField(blank=True, verbose_name=_("review note"))
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("reviewed by"),
     )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
-    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    reviewed_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("reviewed at")
+    )
+    published_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, verbose_name=_("published at")
+    )
 
     class Meta:
         ordering = ["-published_at", "-created_at"]
         indexes = [models.Index(fields=["status", "published_at"])]
+        verbose_name = _("resource")
+        verbose_name_plural = _("resources")
 
     def __str__(self):
         return self.title
@@ -613,9 +809,14 @@ class FunderReportCache(models.Model):
         on_delete=models.CASCADE,
         primary_key=True,
         related_name="funder_report_cache",
+        verbose_name=_("round"),
     )
-    computed_at = models.DateTimeField()
-    data = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(verbose_name=_("computed at"))
+    data = models.JSONField(default=dict, verbose_name=_("data"))
+
+    class Meta:
+        verbose_name = _("funder report cache")
+        verbose_name_plural = _("funder report caches")
 
     def __str__(self):
         return f"Funder report of {self.round_id} as of {self.computed_at}"

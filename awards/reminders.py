@@ -28,31 +28,7 @@ from .models import FinalReport, RoundTerms
 def final_report_reminders(now: dt.datetime, offsets: Offsets) -> list[Outgoing]:
     """Contracted awards whose final report is not in yet, due within reach."""
     today = timezone.localdate(now)
-    longest = max(offsets.get(Kind.AWARD_MILESTONE) or [0])
-    for (_round, kind), rule in offsets.rules.items():
-        if kind == Kind.AWARD_MILESTONE and rule.active:
-            longest = max([longest, *(rule.offsets_days or [0])])
-    # The report is due some days after the contract ends (at most a year).
-    awards = (
-        Award.objects.filter(
-            status=Award.Status.CONTRACTED,
-            contract_end__gte=today - dt.timedelta(days=366),
-            contract_end__lte=today + dt.timedelta(days=longest + 1),
-        )
-        .filter(
-            Q(final_report__isnull=True)
-            | Q(final_report__status__in=FinalReport.EDITABLE)
-        )
-        .select_related("application__round", "final_report")
-        .prefetch_related(
-            Prefetch(
-                "members",
-                queryset=CohortMember.objects.filter(active=True).select_related(
-                    "user"
-                ),
-            )
-        )
-    )
+    awards = _awards_report_open(today, _longest_offset(offsets))
     days_after = dict(RoundTerms.objects.values_list("round_id", "report_due_days"))
     default_days = RoundTerms._meta.get_field("report_due_days").default
     out = []
@@ -74,34 +50,82 @@ def final_report_reminders(now: dt.datetime, offsets: Offsets) -> list[Outgoing]
         )
         if stage is None:
             continue
-        left = left_lazy(due_at, now)
-        seen = set()
-        for member in award.members.all():
-            user = member.user
-            email = ((user.email if user else "") or member.email).lower()
-            if not email or email in seen or (user is not None and not user.is_active):
-                continue
-            seen.add(email)
-            out.append(
-                Outgoing(
-                    kind=Kind.AWARD_MILESTONE,
-                    to_email=email,
-                    recipient=user,
-                    subject=partial(_report_subject, due_at, now),
-                    template="awards_report_reminder",
-                    context={
-                        "name": member.name,
-                        "due_on": due_on,
-                        "due_at": due_at,
-                        "time_left": left,
-                        "changes_requested": report is not None
-                        and report.status == FinalReport.Status.CHANGES_REQUESTED,
-                        "path": reverse("awards:report", args=[award.pk]),
-                        "time_zone": round_.time_zone,
-                    },
-                    key=f"final-report:{award.pk}:{due_on:%Y%m%d}:{stage}d",
-                )
+        out.extend(
+            _members_reminded(
+                award, report=report, due_on=due_on, due_at=due_at, stage=stage, now=now
             )
+        )
+    return out
+
+
+def _longest_offset(offsets: Offsets) -> int:
+    """The most days before a due date that any award-milestone rule reminds."""
+    longest = max(offsets.get(Kind.AWARD_MILESTONE) or [0])
+    for (_round, kind), rule in offsets.rules.items():
+        if kind == Kind.AWARD_MILESTONE and rule.active:
+            longest = max([longest, *(rule.offsets_days or [0])])
+    return longest
+
+
+def _awards_report_open(today: dt.date, longest: int):
+    """Contracted awards without a report in, whose contract ends near today."""
+    # The report is due some days after the contract ends (at most a year).
+    return (
+        Award.objects.filter(
+            status=Award.Status.CONTRACTED,
+            contract_end__gte=today - dt.timedelta(days=366),
+            contract_end__lte=today + dt.timedelta(days=longest + 1),
+        )
+        .filter(
+            Q(final_report__isnull=True)
+            | Q(final_report__status__in=FinalReport.EDITABLE)
+        )
+        .select_related("application__round", "final_report")
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=CohortMember.objects.filter(active=True).select_related(
+                    "user"
+                ),
+            )
+        )
+    )
+
+
+def _members_reminded(
+    award: Award, *, report, due_on: dt.date, due_at, stage: int, now
+) -> list[Outgoing]:
+    """One reminder for each active member of the award, one per address."""
+    round_ = award.application.round
+    left = left_lazy(due_at, now)
+    out = []
+    seen = set()
+    for member in award.members.all():
+        user = member.user
+        email = ((user.email if user else "") or member.email).lower()
+        if not email or email in seen or (user is not None and not user.is_active):
+            continue
+        seen.add(email)
+        out.append(
+            Outgoing(
+                kind=Kind.AWARD_MILESTONE,
+                to_email=email,
+                recipient=user,
+                subject=partial(_report_subject, due_at, now),
+                template="awards_report_reminder",
+                context={
+                    "name": member.name,
+                    "due_on": due_on,
+                    "due_at": due_at,
+                    "time_left": left,
+                    "changes_requested": report is not None
+                    and report.status == FinalReport.Status.CHANGES_REQUESTED,
+                    "path": reverse("awards:report", args=[award.pk]),
+                    "time_zone": round_.time_zone,
+                },
+                key=f"final-report:{award.pk}:{due_on:%Y%m%d}:{stage}d",
+            )
+        )
     return out
 
 

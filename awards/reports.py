@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from affinity import selectors as affinity_selectors
@@ -38,6 +39,18 @@ FUNNEL_LABELS = {
     "reviewed": _("Reviewed"),
     "accepted": _("Accepted"),
     "awarded": _("Awarded"),
+}
+
+
+GOAL_LABELS = {
+    "organizations": _("organizations"),
+    "plans_approved": _("work plans approved"),
+    "measures": _("success measures"),
+    "measures_at_target": _("success measures at their target"),
+    "goals_reported": _("work-plan goals reported"),
+    "goals_met": _("work-plan goals met"),
+    "goals_partly": _("work-plan goals partly met"),
+    "reports_accepted": _("final reports accepted"),
 }
 
 
@@ -299,51 +312,71 @@ def funder_report(round_: Round, *, now=None) -> tuple[dict, dt.datetime]:
 
 
 def funder_report_csv(data: dict) -> CsvTable:
-    """The report's figures as (section, figure, value) rows."""
+    """The report's figures as (section, figure, value) rows, in the active
+    language."""
     table = CsvTable()
-    table.writerow(["section", "figure", "value"])
-    table.writerow(["report", "round", data["round"]["name"]])
-    table.writerow(["report", "as of (UTC)", data["computed_at"]])
+    table.writerow([gettext("section"), gettext("figure"), gettext("value")])
+    report = gettext("report")
+    table.writerow([report, gettext("round"), data["round"]["name"]])
+    table.writerow([report, gettext("as of (UTC)"), data["computed_at"]])
     for row in data["funnel"]:
-        table.writerow(["funnel", row["label"], row["count"]])
+        table.writerow([gettext("funnel"), funnel_label(row), row["count"]])
     money = data["money"]
     for key, label in (
-        ("budget", "budget"),
-        ("awarded", "awarded"),
-        ("paid", "paid"),
-        ("due", "due, not yet paid"),
-        ("pending", "still to become due"),
-        ("stopped", "stopped"),
-        ("outstanding", "outstanding"),
+        ("budget", gettext("budget")),
+        ("awarded", gettext("awarded")),
+        ("paid", gettext("paid")),
+        ("due", gettext("due, not yet paid")),
+        ("pending", gettext("still to become due")),
+        ("stopped", gettext("stopped")),
+        ("outstanding", gettext("outstanding")),
     ):
-        table.writerow(["payments", label, Decimal(money[key])])
+        table.writerow([gettext("payments"), label, Decimal(money[key])])
+    cohorts = gettext("cohorts")
     for row in data["cohorts"]:
+        name = {"name": row["name"]}
         table.writerow(
-            ["cohorts", f"{row['name']}: organizations", row["organizations"]]
+            [cohorts, gettext("%(name)s: organizations") % name, row["organizations"]]
         )
-        table.writerow(["cohorts", f"{row['name']}: events held", row["events"]])
-        table.writerow(["cohorts", f"{row['name']}: attendance (%)", row["attendance"]])
-    for key, value in data["goals"].items():
-        table.writerow(["goals", key.replace("_", " "), value])
-    for survey in data["surveys"]:
-        table.writerow(["surveys", f"{survey['title']}: invited", survey["invited"]])
-        table.writerow(["surveys", f"{survey['title']}: answered", survey["completed"]])
         table.writerow(
-            ["surveys", f"{survey['title']}: response rate (%)", survey["rate"]]
+            [cohorts, gettext("%(name)s: events held") % name, row["events"]]
+        )
+        table.writerow(
+            [cohorts, gettext("%(name)s: attendance (%%)") % name, row["attendance"]]
+        )
+    for key, value in data["goals"].items():
+        label = GOAL_LABELS.get(key)
+        table.writerow(
+            [gettext("goals"), str(label) if label else key.replace("_", " "), value]
+        )
+    surveys = gettext("surveys")
+    for survey in data["surveys"]:
+        title = {"title": survey["title"]}
+        table.writerow(
+            [surveys, gettext("%(title)s: invited") % title, survey["invited"]]
+        )
+        table.writerow(
+            [surveys, gettext("%(title)s: answered") % title, survey["completed"]]
+        )
+        table.writerow(
+            [surveys, gettext("%(title)s: response rate (%%)") % title, survey["rate"]]
         )
         for q in survey["questions"]:
-            table.writerow(["surveys", f"{survey['title']}: {q['prompt']}", q["mean"]])
+            table.writerow([surveys, f"{survey['title']}: {q['prompt']}", q["mean"]])
     affinity = data["affinity"]
+    groups = gettext("affinity groups")
     table.writerow(
-        ["affinity groups", "collaborations taking part", affinity["collaborations"]]
+        [groups, gettext("collaborations taking part"), affinity["collaborations"]]
     )
-    table.writerow(
-        ["affinity groups", "collaborations of the round", affinity["total"]]
-    )
+    table.writerow([groups, gettext("collaborations of the round"), affinity["total"]])
     for group in affinity["groups"]:
-        table.writerow(["affinity groups", group["topic"], group["collaborations"]])
+        table.writerow([groups, group["topic"], group["collaborations"]])
     for resource in data["resources"]:
         table.writerow(
-            ["resources published", resource["title"], resource["published_on"]]
+            [
+                gettext("resources published"),
+                resource["title"],
+                resource["published_on"],
+            ]
         )
     return table

@@ -433,26 +433,7 @@ def schedule_save(*, round_: Round, terms: list[dict], by) -> list[PaymentTerm]:
     nothing is written.
     """
     Round.objects.select_for_update().get(pk=round_.pk)
-    in_use = (
-        Tranche.objects.filter(award__application__round=round_)
-        .values("award")
-        .distinct()
-        .count()
-    )
-    if in_use:
-        raise ValidationError(SCHEDULE_IN_USE.format(count=in_use))
-    problems = rules.schedule_problems(
-        [
-            (
-                t["label"],
-                Decimal(t["percent"]),
-                t["requires_letter"] or t["requires_workplan"] or t["requires_report"],
-            )
-            for t in terms
-        ]
-    )
-    if problems:
-        raise ValidationError(problems)
+    _schedule_check(round_=round_, terms=terms)
     existing = list(PaymentTerm.objects.filter(round=round_).order_by("order"))
     before = [
         _term_tuple(
@@ -488,6 +469,30 @@ def schedule_save(*, round_: Round, terms: list[dict], by) -> list[PaymentTerm]:
         after={"terms": [_term_words(t) for t in after]},
     )
     return list(PaymentTerm.objects.filter(round=round_).order_by("order"))
+
+
+def _schedule_check(*, round_: Round, terms: list[dict]) -> None:
+    """Refuse a schedule in use, or terms that do not add up or lack a condition."""
+    in_use = (
+        Tranche.objects.filter(award__application__round=round_)
+        .values("award")
+        .distinct()
+        .count()
+    )
+    if in_use:
+        raise ValidationError(SCHEDULE_IN_USE.format(count=in_use))
+    problems = rules.schedule_problems(
+        [
+            (
+                t["label"],
+                Decimal(t["percent"]),
+                t["requires_letter"] or t["requires_workplan"] or t["requires_report"],
+            )
+            for t in terms
+        ]
+    )
+    if problems:
+        raise ValidationError(problems)
 
 
 def tranches_ensure(*, award: Award) -> list[Tranche]:
@@ -550,24 +555,9 @@ def tranches_update(*, award: Award, now=None) -> int:
     )
     if not tranches:
         return 0
-    changed = 0
     if award.status in LEAVING:
-        for tranche in tranches:
-            tranche.stopped_at = now
-            status_move(tranche, Tranche.Status.STOPPED, fields=["stopped_at"])
-            changed += 1
-        # The audit trail's own notes are the program's language, not that of
-        # whoever's page happened to stop the tranches.
-        with translation.override(settings.LANGUAGE_CODE):
-            status = award.get_status_display().lower()
-        audit_record(
-            actor=None,
-            action="award.tranches_stop",
-            target=award,
-            after={"tranches": [t.number for t in tranches]},
-            note=f"The award is {status}.",
-        )
-        return changed
+        return _tranches_stop(award=award, tranches=tranches, now=now)
+    changed = 0
     reached = milestones(award)
     for tranche in tranches:
         if tranche.status != Tranche.Status.PENDING:
@@ -579,33 +569,59 @@ def tranches_update(*, award: Award, now=None) -> int:
             reached=reached,
         ):
             continue
-        tranche.due_since = now
-        status_move(tranche, Tranche.Status.DUE, fields=["due_since"])
+        _tranche_make_due(award=award, tranche=tranche, now=now)
         changed += 1
-        audit_record(
-            actor=None,
-            action="award.tranche_due",
-            target=award,
-            after={"tranche": tranche.number, "amount": str(tranche.amount)},
-        )
-        round_ = award.application.round
-        _tell_office(
-            key=f"tranche-due:{tranche.pk}",
-            subject=_words(
-                _("Payment due: %(organization)s, %(tranche)s"),
-                organization=award.organization.name,
-                tranche=tranche.label,
-            ),
-            template="awards_tranche_due",
-            context={
-                "organization": award.organization.name,
-                "tranche": tranche.label,
-                "amount": rules.money(tranche.amount),
-                "round": round_.name,
-                "path": reverse("awards:payments", args=[round_.pk]),
-            },
-        )
     return changed
+
+
+def _tranches_stop(*, award: Award, tranches: list[Tranche], now) -> int:
+    """Stop the unpaid tranches of an award that left; return how many."""
+    changed = 0
+    for tranche in tranches:
+        tranche.stopped_at = now
+        status_move(tranche, Tranche.Status.STOPPED, fields=["stopped_at"])
+        changed += 1
+    # The audit trail's own notes are the program's language, not that of
+    # whoever's page happened to stop the tranches.
+    with translation.override(settings.LANGUAGE_CODE):
+        status = award.get_status_display().lower()
+    audit_record(
+        actor=None,
+        action="award.tranches_stop",
+        target=award,
+        after={"tranches": [t.number for t in tranches]},
+        note=f"The award is {status}.",
+    )
+    return changed
+
+
+def _tranche_make_due(*, award: Award, tranche: Tranche, now) -> None:
+    """Make a tranche due, audited, and tell the program office."""
+    tranche.due_since = now
+    status_move(tranche, Tranche.Status.DUE, fields=["due_since"])
+    audit_record(
+        actor=None,
+        action="award.tranche_due",
+        target=award,
+        after={"tranche": tranche.number, "amount": str(tranche.amount)},
+    )
+    round_ = award.application.round
+    _tell_office(
+        key=f"tranche-due:{tranche.pk}",
+        subject=_words(
+            _("Payment due: %(organization)s, %(tranche)s"),
+            organization=award.organization.name,
+            tranche=tranche.label,
+        ),
+        template="awards_tranche_due",
+        context={
+            "organization": award.organization.name,
+            "tranche": tranche.label,
+            "amount": rules.money(tranche.amount),
+            "round": round_.name,
+            "path": reverse("awards:payments", args=[round_.pk]),
+        },
+    )
 
 
 def tranches_sweep(*, now=None) -> int:
@@ -643,6 +659,41 @@ def payment_record(
         .get(pk=tranche.pk)
     )
     award = tranche.award
+    amount = _payment_check(tranche=tranche, amount=amount, paid_on=paid_on)
+    try:
+        with transaction.atomic():
+            AwardAccount.objects.filter(pk=award.pk).update(paid=F("paid") + amount)
+            payment = PaymentRow.objects.create(
+                tranche=tranche,
+                amount=amount,
+                paid_on=paid_on,
+                reference=reference.strip(),
+                recorded_by=by,
+            )
+    except IntegrityError:
+        raise ValidationError(
+            PAYMENT_OVER_AWARD.format(amount=rules.money(award.amount))
+        )
+    status_move(tranche, Tranche.Status.PAID)
+    audit_record(
+        actor=by,
+        action="award.payment",
+        target=award,
+        before={"tranche": tranche.number, "status": Tranche.Status.DUE},
+        after={
+            "tranche": tranche.number,
+            "status": Tranche.Status.PAID,
+            "amount": str(amount),
+            "paid_on": paid_on.isoformat(),
+            "reference": payment.reference,
+        },
+    )
+    return payment
+
+
+def _payment_check(*, tranche: Tranche, amount: Decimal, paid_on: dt.date) -> Decimal:
+    """Refuse a payment the tranche cannot take; return the amount in cents."""
+    award = tranche.award
     paid = PaymentRow.objects.filter(tranche=tranche).first()
     if paid is not None:
         raise ValidationError(
@@ -673,35 +724,7 @@ def payment_record(
         )
     if paid_on > timezone.localdate():
         raise ValidationError({"paid_on": PAYMENT_FUTURE})
-    try:
-        with transaction.atomic():
-            AwardAccount.objects.filter(pk=award.pk).update(paid=F("paid") + amount)
-            payment = PaymentRow.objects.create(
-                tranche=tranche,
-                amount=amount,
-                paid_on=paid_on,
-                reference=reference.strip(),
-                recorded_by=by,
-            )
-    except IntegrityError:
-        raise ValidationError(
-            PAYMENT_OVER_AWARD.format(amount=rules.money(award.amount))
-        )
-    status_move(tranche, Tranche.Status.PAID)
-    audit_record(
-        actor=by,
-        action="award.payment",
-        target=award,
-        before={"tranche": tranche.number, "status": Tranche.Status.DUE},
-        after={
-            "tranche": tranche.number,
-            "status": Tranche.Status.PAID,
-            "amount": str(amount),
-            "paid_on": paid_on.isoformat(),
-            "reference": payment.reference,
-        },
-    )
-    return payment
+    return amount
 
 
 # --- letters ---
@@ -843,6 +866,12 @@ def letter_issue(*, award: Award, by, expected_number: int, now=None) -> AwardLe
         before={"letter": current.number} if current else {},
         after={"letter": number},
     )
+    _letter_send(letter=letter, award=award, snapshot=snapshot)
+    return letter
+
+
+def _letter_send(*, letter: AwardLetter, award: Award, snapshot: dict) -> None:
+    """E-mail the issued letter to the organization's contacts."""
     _tell(
         _contacts(award),
         key=f"award-letter:{letter.pk}",
@@ -860,7 +889,6 @@ def letter_issue(*, award: Award, by, expected_number: int, now=None) -> AwardLe
             "path": reverse("awards:award", args=[award.pk]),
         },
     )
-    return letter
 
 
 def _lock_letter(letter: AwardLetter) -> AwardLetter:
@@ -1115,6 +1143,13 @@ def report_submit(*, award: Award, by, now=None) -> FinalReportVersion:
         before={"status": before},
         after={"status": report.status, "version": number},
     )
+    _report_submitted_send(award=award, version=version)
+    return version
+
+
+def _report_submitted_send(*, award: Award, version: FinalReportVersion) -> None:
+    """Ask the cohort's mentors for a comment and tell the program office."""
+    number = version.number
     path = reverse("awards:report", args=[award.pk])
     for mentor in award.mentorship.mentors.all():
         if not mentor.is_active or not mentor.email:
@@ -1148,7 +1183,6 @@ def report_submit(*, award: Award, by, now=None) -> FinalReportVersion:
             "path": path,
         },
     )
-    return version
 
 
 def _pending_version(report: FinalReport, message: str) -> FinalReportVersion:
@@ -1241,6 +1275,14 @@ def report_decide(
                 by=by,
                 note="Final report accepted.",
             )
+    _report_decision_send(award=award, version=version, accept=accept, note=note)
+    return version
+
+
+def _report_decision_send(
+    *, award: Award, version: FinalReportVersion, accept: bool, note: str
+) -> None:
+    """Tell the organization's contacts the office's decision on their report."""
     _tell(
         _contacts(award),
         key=f"final-report-decision:{version.pk}",
@@ -1255,7 +1297,6 @@ def report_decide(
             "path": reverse("awards:report", args=[award.pk]),
         },
     )
-    return version
 
 
 @transaction.atomic
@@ -1357,25 +1398,14 @@ def resource_save(
     Saved back unchanged (and without a new file), nothing is written.
     """
     if resource is not None:
-        resource = Resource.objects.select_for_update().get(pk=resource.pk)
-        if resource.status not in Resource.EDITABLE:
-            raise ValidationError(
-                RESOURCE_NOT_EDITABLE.format(
-                    status=resource.get_status_display().lower()
-                )
-            )
+        resource = _lock_editable_resource(resource)
     if upload is not None:
         document_check(upload=upload, allowed=rules.ANY_DOCUMENT)
-    values = {k: values[k] for k in RESOURCE_FIELDS if k in values}
-    values["sectors_index"] = "," + ",".join(values.get("sectors", [])) + ","
-    values["topics_index"] = "|" + "|".join(values.get("topics", [])) + "|"
+    values = _resource_values(values)
     org_ids = sorted(o.pk for o in organizations)
     if resource is not None:
-        same = all(getattr(resource, k) == v for k, v in values.items())
-        same_orgs = (
-            sorted(resource.organizations.values_list("pk", flat=True)) == org_ids
-        )
-        if same and same_orgs and upload is None:
+        unchanged = _resource_unchanged(resource, values=values, org_ids=org_ids)
+        if unchanged and upload is None:
             return resource
     created = resource is None
     if created:
@@ -1403,6 +1433,31 @@ def resource_save(
         after={"title": resource.title},
     )
     return resource
+
+
+def _lock_editable_resource(resource: Resource) -> Resource:
+    """The resource under a row lock; refused once it is past editing."""
+    resource = Resource.objects.select_for_update().get(pk=resource.pk)
+    if resource.status not in Resource.EDITABLE:
+        raise ValidationError(
+            RESOURCE_NOT_EDITABLE.format(status=resource.get_status_display().lower())
+        )
+    return resource
+
+
+def _resource_values(values: dict) -> dict:
+    """The resource's own fields of ``values``, with the search indexes."""
+    values = {k: values[k] for k in RESOURCE_FIELDS if k in values}
+    values["sectors_index"] = "," + ",".join(values.get("sectors", [])) + ","
+    values["topics_index"] = "|" + "|".join(values.get("topics", [])) + "|"
+    return values
+
+
+def _resource_unchanged(resource: Resource, *, values: dict, org_ids: list) -> bool:
+    """Whether the resource already has these values and organizations."""
+    same = all(getattr(resource, k) == v for k, v in values.items())
+    same_orgs = sorted(resource.organizations.values_list("pk", flat=True)) == org_ids
+    return same and same_orgs
 
 
 @transaction.atomic
@@ -1475,6 +1530,12 @@ def resource_review(
         after={"status": resource.status},
         note=note,
     )
+    _resource_review_send(resource=resource, publish=publish, note=note, now=now)
+    return resource
+
+
+def _resource_review_send(*, resource: Resource, publish: bool, note: str, now) -> None:
+    """Tell the person who submitted the resource what the office decided."""
     owner = resource.submitted_by
     if owner is not None and owner.is_active and owner.email:
         message_enqueue(
@@ -1498,7 +1559,6 @@ def resource_review(
             key=f"resource-review:{resource.pk}:{now:%Y%m%d%H%M%S}",
             recipient=owner,
         )
-    return resource
 
 
 @transaction.atomic

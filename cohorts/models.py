@@ -14,25 +14,34 @@ class Mentorship(models.Model):
     """A mentor-led cohort of a round, on one topic, with a capacity."""
 
     round = models.ForeignKey(
-        Round, on_delete=models.CASCADE, related_name="mentorships"
+        Round,
+        on_delete=models.CASCADE,
+        related_name="mentorships",
+        verbose_name=_("round"),
     )
     mentor_organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="mentorships"
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="mentorships",
+        verbose_name=_("mentor organization"),
     )
-    topic = models.CharField(max_length=255)
-    slug = models.SlugField(max_length=80)
-    description = models.TextField(blank=True)
+    topic = models.CharField(max_length=255, verbose_name=_("topic"))
+    slug = models.SlugField(max_length=80, verbose_name=_("slug"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
     tags = models.JSONField(
-        "good fit tags",
+        _("good fit tags"),
         default=list,
         blank=True,
         help_text=_("“May be a good fit if…”"),
     )
-    capacity = models.PositiveSmallIntegerField(default=4)
+    capacity = models.PositiveSmallIntegerField(default=4, verbose_name=_("capacity"))
     mentors = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="mentorships_led"
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="mentorships_led",
+        verbose_name=_("mentors"),
     )
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(default=0, verbose_name=_("order"))
 
     class Meta:
         ordering = ["round", "order", "id"]
@@ -41,6 +50,8 @@ class Mentorship(models.Model):
                 fields=["round", "slug"], name="mentorship_unique_slug"
             )
         ]
+        verbose_name = _("mentorship")
+        verbose_name_plural = _("mentorships")
 
     def __str__(self):
         return f"{self.mentor_organization.name}: {self.topic}"
@@ -69,28 +80,45 @@ class PlacementRun(models.Model):
     }
 
     round = models.ForeignKey(
-        Round, on_delete=models.CASCADE, related_name="placement_runs"
+        Round,
+        on_delete=models.CASCADE,
+        related_name="placement_runs",
+        verbose_name=_("round"),
     )
     status = models.CharField(
-        max_length=12, choices=Status.choices, default=Status.PREVIEW
+        max_length=12,
+        choices=Status.choices,
+        default=Status.PREVIEW,
+        verbose_name=_("status"),
     )
-    objective = models.JSONField(default=list, blank=True)
-    objective_text = models.TextField(blank=True)
+    objective = models.JSONField(default=list, blank=True, verbose_name=_("objective"))
+    objective_text = models.TextField(blank=True, verbose_name=_("objective text"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(
+        default=timezone.now, verbose_name=_("created at")
+    )
     committed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("committed by"),
     )
-    committed_at = models.DateTimeField(null=True, blank=True)
+    committed_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("committed at")
+    )
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("placement run")
+        verbose_name_plural = _("placement runs")
 
     def __str__(self):
         return f"Placement {self.pk} of {self.round} ({self.get_status_display()})"
@@ -100,18 +128,33 @@ class PlacementEntry(models.Model):
     """Where one applicant lands in a run, and why."""
 
     run = models.ForeignKey(
-        PlacementRun, on_delete=models.CASCADE, related_name="entries"
+        PlacementRun,
+        on_delete=models.CASCADE,
+        related_name="entries",
+        verbose_name=_("run"),
     )
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="placement_entries"
+        Application,
+        on_delete=models.CASCADE,
+        related_name="placement_entries",
+        verbose_name=_("application"),
     )
     mentorship = models.ForeignKey(
-        Mentorship, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        Mentorship,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("mentorship"),
     )
-    choice = models.PositiveSmallIntegerField(null=True, blank=True)
-    score = models.DecimalField(max_digits=8, decimal_places=3, null=True, blank=True)
-    explanation = models.TextField(blank=True)
-    moved_by_hand = models.BooleanField(default=False)
+    choice = models.PositiveSmallIntegerField(
+        null=True, blank=True, verbose_name=_("choice")
+    )
+    score = models.DecimalField(
+        max_digits=8, decimal_places=3, null=True, blank=True, verbose_name=_("score")
+    )
+    explanation = models.TextField(blank=True, verbose_name=_("explanation"))
+    moved_by_hand = models.BooleanField(default=False, verbose_name=_("moved by hand"))
 
     class Meta:
         ordering = ["run", "mentorship", "-score"]
@@ -120,6 +163,8 @@ class PlacementEntry(models.Model):
                 fields=["run", "application"], name="placement_entry_unique"
             )
         ]
+        verbose_name = _("placement entry")
+        verbose_name_plural = _("placement entries")
 
     def __str__(self):
         return f"{self.application} → {self.mentorship or 'unplaced'}"
@@ -133,17 +178,27 @@ class PlacementConstraint(models.Model):
         FORBID = "forbid", _("Never place in this mentorship")
 
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="placement_constraints"
+        Application,
+        on_delete=models.CASCADE,
+        related_name="placement_constraints",
+        verbose_name=_("application"),
     )
     mentorship = models.ForeignKey(
-        Mentorship, on_delete=models.CASCADE, related_name="+"
+        Mentorship,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("mentorship"),
     )
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    note = models.TextField(blank=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, verbose_name=_("kind"))
+    note = models.TextField(blank=True, verbose_name=_("note"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         constraints = [
@@ -156,6 +211,8 @@ class PlacementConstraint(models.Model):
                 name="placement_one_pin_per_application",
             ),
         ]
+        verbose_name = _("placement constraint")
+        verbose_name_plural = _("placement constraints")
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.application} / {self.mentorship}"
@@ -170,21 +227,31 @@ class CohortMember(models.Model):
         COLLEAGUE = "colleague", _("Colleague")
         PARTNER = "partner", _("Partner representative")
 
-    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="members")
+    award = models.ForeignKey(
+        Award, on_delete=models.CASCADE, related_name="members", verbose_name=_("award")
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="cohort_memberships",
+        verbose_name=_("user"),
     )
-    name = models.CharField(max_length=200)
-    email = models.EmailField()
-    role = models.CharField(max_length=12, choices=Role.choices, default=Role.COLLEAGUE)
-    active = models.BooleanField(default=True)
-    invited_at = models.DateTimeField(null=True, blank=True)
-    joined_at = models.DateTimeField(null=True, blank=True)
-    left_at = models.DateTimeField(null=True, blank=True)
+    name = models.CharField(max_length=200, verbose_name=_("name"))
+    email = models.EmailField(verbose_name=_("email"))
+    role = models.CharField(
+        max_length=12,
+        choices=Role.choices,
+        default=Role.COLLEAGUE,
+        verbose_name=_("role"),
+    )
+    active = models.BooleanField(default=True, verbose_name=_("active"))
+    invited_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("invited at")
+    )
+    joined_at = models.DateTimeField(null=True, blank=True, verbose_name=_("joined at"))
+    left_at = models.DateTimeField(null=True, blank=True, verbose_name=_("left at"))
 
     class Meta:
         ordering = ["award", "role", "name"]
@@ -199,6 +266,8 @@ class CohortMember(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["user", "active"])]
+        verbose_name = _("cohort member")
+        verbose_name_plural = _("cohort members")
 
     def __str__(self):
         return f"{self.name} ({self.get_role_display()})"
@@ -223,13 +292,24 @@ class WorkPlan(models.Model):
     MAX_GOALS = 2
 
     award = models.OneToOneField(
-        Award, on_delete=models.CASCADE, related_name="workplan"
+        Award,
+        on_delete=models.CASCADE,
+        related_name="workplan",
+        verbose_name=_("award"),
     )
     status = models.CharField(
-        max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
+        max_length=12,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+        verbose_name=_("status"),
     )
-    due_on = models.DateField(null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    due_on = models.DateField(null=True, blank=True, verbose_name=_("due on"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
+
+    class Meta:
+        verbose_name = _("work plan")
+        verbose_name_plural = _("work plans")
 
     def __str__(self):
         return f"Work plan of {self.award.application.organization}"
@@ -244,26 +324,41 @@ class WorkPlanVersion(models.Model):
         CHANGES_REQUESTED = "changes", _("Changes requested")
 
     workplan = models.ForeignKey(
-        WorkPlan, on_delete=models.CASCADE, related_name="versions"
+        WorkPlan,
+        on_delete=models.CASCADE,
+        related_name="versions",
+        verbose_name=_("workplan"),
     )
-    number = models.PositiveIntegerField()
-    snapshot = models.JSONField()
+    number = models.PositiveIntegerField(verbose_name=_("number"))
+    snapshot = models.JSONField(verbose_name=_("snapshot"))
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("submitted by"),
     )
-    submitted_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(
+        default=timezone.now, verbose_name=_("submitted at")
+    )
     decision = models.CharField(
-        max_length=10, choices=Decision.choices, default=Decision.PENDING
+        max_length=10,
+        choices=Decision.choices,
+        default=Decision.PENDING,
+        verbose_name=_("decision"),
     )
-    mentor_comment = models.TextField(blank=True)
+    mentor_comment = models.TextField(blank=True, verbose_name=_("mentor comment"))
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("decided by"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("decided at")
+    )
 
     class Meta:
         ordering = ["workplan", "-number"]
@@ -272,6 +367,8 @@ class WorkPlanVersion(models.Model):
                 fields=["workplan", "number"], name="workplan_version_unique"
             )
         ]
+        verbose_name = _("work plan version")
+        verbose_name_plural = _("work plan versions")
 
     def __str__(self):
         return f"Version {self.number}"
@@ -279,14 +376,19 @@ class WorkPlanVersion(models.Model):
 
 class Goal(models.Model):
     workplan = models.ForeignKey(
-        WorkPlan, on_delete=models.CASCADE, related_name="goals"
+        WorkPlan,
+        on_delete=models.CASCADE,
+        related_name="goals",
+        verbose_name=_("workplan"),
     )
-    order = models.PositiveSmallIntegerField(default=1)
-    title = models.CharField(max_length=255)
-    description = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=1, verbose_name=_("order"))
+    title = models.CharField(max_length=255, verbose_name=_("title"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
 
     class Meta:
         ordering = ["workplan", "order", "id"]
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
 
     def __str__(self):
         return self.title
@@ -307,17 +409,26 @@ class Activity(models.Model):
         Status.DROPPED: {Status.PLANNED, Status.IN_PROGRESS, Status.DONE},
     }
 
-    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="activities")
-    order = models.PositiveSmallIntegerField(default=0)
-    title = models.CharField(max_length=255)
-    target_date = models.DateField()
+    goal = models.ForeignKey(
+        Goal,
+        on_delete=models.CASCADE,
+        related_name="activities",
+        verbose_name=_("goal"),
+    )
+    order = models.PositiveSmallIntegerField(default=0, verbose_name=_("order"))
+    title = models.CharField(max_length=255, verbose_name=_("title"))
+    target_date = models.DateField(verbose_name=_("target date"))
     status = models.CharField(
-        max_length=12, choices=Status.choices, default=Status.PLANNED
+        max_length=12,
+        choices=Status.choices,
+        default=Status.PLANNED,
+        verbose_name=_("status"),
     )
 
     class Meta:
         ordering = ["goal", "target_date", "order", "id"]
-        verbose_name_plural = "activities"
+        verbose_name_plural = _("activities")
+        verbose_name = _("activity")
 
     def __str__(self):
         return self.title
@@ -327,10 +438,17 @@ class SuccessGoal(models.Model):
     """The individual success goal: what capacity the organization will build."""
 
     award = models.OneToOneField(
-        Award, on_delete=models.CASCADE, related_name="success_goal"
+        Award,
+        on_delete=models.CASCADE,
+        related_name="success_goal",
+        verbose_name=_("award"),
     )
-    statement = models.TextField()
-    updated_at = models.DateTimeField(auto_now=True)
+    statement = models.TextField(verbose_name=_("statement"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
+
+    class Meta:
+        verbose_name = _("success goal")
+        verbose_name_plural = _("success goals")
 
     def __str__(self):
         return self.statement[:80]
@@ -338,16 +456,25 @@ class SuccessGoal(models.Model):
 
 class Measure(models.Model):
     success_goal = models.ForeignKey(
-        SuccessGoal, on_delete=models.CASCADE, related_name="measures"
+        SuccessGoal,
+        on_delete=models.CASCADE,
+        related_name="measures",
+        verbose_name=_("success goal"),
     )
-    name = models.CharField(max_length=255)
-    unit = models.CharField(max_length=60, blank=True)
-    baseline = models.DecimalField(max_digits=12, decimal_places=2, default=0)
-    target = models.DecimalField(max_digits=12, decimal_places=2)
-    order = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(max_length=255, verbose_name=_("name"))
+    unit = models.CharField(max_length=60, blank=True, verbose_name=_("unit"))
+    baseline = models.DecimalField(
+        max_digits=12, decimal_places=2, default=0, verbose_name=_("baseline")
+    )
+    target = models.DecimalField(
+        max_digits=12, decimal_places=2, verbose_name=_("target")
+    )
+    order = models.PositiveSmallIntegerField(default=0, verbose_name=_("order"))
 
     class Meta:
         ordering = ["success_goal", "order", "id"]
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
 
     def __str__(self):
         return self.name
@@ -355,19 +482,29 @@ class Measure(models.Model):
 
 class ProgressEntry(models.Model):
     measure = models.ForeignKey(
-        Measure, on_delete=models.CASCADE, related_name="progress"
+        Measure,
+        on_delete=models.CASCADE,
+        related_name="progress",
+        verbose_name=_("measure"),
     )
-    date = models.DateField()
-    value = models.DecimalField(max_digits=12, decimal_places=2)
-    note = models.TextField(blank=True)
+    date = models.DateField(verbose_name=_("date"))
+    value = models.DecimalField(
+        max_digits=12, decimal_places=2, verbose_name=_("value")
+    )
+    note = models.TextField(blank=True, verbose_name=_("note"))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["measure", "date", "id"]
-        verbose_name_plural = "progress entries"
+        verbose_name_plural = _("progress entries")
+        verbose_name = _("progress entry")
 
     def __str__(self):
         return f"{self.measure}: {self.value} on {self.date}"
@@ -383,7 +520,10 @@ class Event(models.Model):
         IN_PERSON = "in_person", _("In-person meeting")
 
     mentorship = models.ForeignKey(
-        Mentorship, on_delete=models.CASCADE, related_name="events"
+        Mentorship,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("mentorship"),
     )
     award = models.ForeignKey(
         Award,
@@ -392,22 +532,31 @@ class Event(models.Model):
         on_delete=models.CASCADE,
         related_name="check_ins",
         help_text=_("For a check-in call: the mentee organization."),
+        verbose_name=_("award"),
     )
-    kind = models.CharField(max_length=12, choices=Kind.choices, db_index=True)
-    title = models.CharField(max_length=255)
-    starts_at = models.DateTimeField(db_index=True)
-    ends_at = models.DateTimeField(null=True, blank=True)
-    location = models.CharField(max_length=255, blank=True)
-    link = models.URLField(blank=True)
-    agenda = models.TextField(blank=True)
+    kind = models.CharField(
+        max_length=12, choices=Kind.choices, db_index=True, verbose_name=_("kind")
+    )
+    title = models.CharField(max_length=255, verbose_name=_("title"))
+    starts_at = models.DateTimeField(db_index=True, verbose_name=_("starts at"))
+    ends_at = models.DateTimeField(null=True, blank=True, verbose_name=_("ends at"))
+    location = models.CharField(max_length=255, blank=True, verbose_name=_("location"))
+    link = models.URLField(blank=True, verbose_name=_("link"))
+    agenda = models.TextField(blank=True, verbose_name=_("agenda"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["starts_at"]
         indexes = [models.Index(fields=["mentorship", "starts_at"])]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
 
     def __str__(self):
         return f"{self.title} ({self.starts_at:%Y-%m-%d})"
@@ -427,16 +576,30 @@ class Attendance(models.Model):
     }
 
     event = models.ForeignKey(
-        Event, on_delete=models.CASCADE, related_name="attendance"
+        Event,
+        on_delete=models.CASCADE,
+        related_name="attendance",
+        verbose_name=_("event"),
     )
     member = models.ForeignKey(
-        CohortMember, on_delete=models.CASCADE, related_name="attendance"
+        CohortMember,
+        on_delete=models.CASCADE,
+        related_name="attendance",
+        verbose_name=_("member"),
     )
-    status = models.CharField(max_length=10, choices=Status.choices)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, verbose_name=_("status")
+    )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
-    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_at = models.DateTimeField(
+        default=timezone.now, verbose_name=_("recorded at")
+    )
 
     class Meta:
         constraints = [
@@ -445,6 +608,8 @@ class Attendance(models.Model):
             )
         ]
         indexes = [models.Index(fields=["member", "status"])]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
 
     def __str__(self):
         return f"{self.member} at {self.event}: {self.status}"
@@ -454,14 +619,19 @@ class ActionPeriod(models.Model):
     """The stretch between two cohort webinars."""
 
     mentorship = models.ForeignKey(
-        Mentorship, on_delete=models.CASCADE, related_name="action_periods"
+        Mentorship,
+        on_delete=models.CASCADE,
+        related_name="action_periods",
+        verbose_name=_("mentorship"),
     )
-    title = models.CharField(max_length=200)
-    starts_on = models.DateField()
-    ends_on = models.DateField()
+    title = models.CharField(max_length=200, verbose_name=_("title"))
+    starts_on = models.DateField(verbose_name=_("starts on"))
+    ends_on = models.DateField(verbose_name=_("ends on"))
 
     class Meta:
         ordering = ["mentorship", "starts_on"]
+        verbose_name = _("action period")
+        verbose_name_plural = _("action periods")
 
     def __str__(self):
         return self.title
@@ -469,29 +639,46 @@ class ActionPeriod(models.Model):
 
 class ActionLog(models.Model):
     period = models.ForeignKey(
-        ActionPeriod, on_delete=models.CASCADE, related_name="logs"
+        ActionPeriod,
+        on_delete=models.CASCADE,
+        related_name="logs",
+        verbose_name=_("period"),
     )
     award = models.ForeignKey(
-        Award, on_delete=models.CASCADE, related_name="action_logs"
+        Award,
+        on_delete=models.CASCADE,
+        related_name="action_logs",
+        verbose_name=_("award"),
     )
-    did = models.TextField("what we did")
-    next_steps = models.TextField("what we will do next", blank=True)
+    did = models.TextField(_("what we did"))
+    next_steps = models.TextField(_("what we will do next"), blank=True)
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("author"),
     )
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    mentor_comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(
+        default=timezone.now, db_index=True, verbose_name=_("created at")
+    )
+    mentor_comment = models.TextField(blank=True, verbose_name=_("mentor comment"))
     commented_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("commented by"),
     )
-    commented_at = models.DateTimeField(null=True, blank=True)
+    commented_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("commented at")
+    )
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("action log")
+        verbose_name_plural = _("action logs")
 
     def __str__(self):
         return f"Log of {self.award} in {self.period}"
@@ -501,15 +688,27 @@ class CheckInNote(models.Model):
     """A mentor's record of a check-in call."""
 
     award = models.ForeignKey(
-        Award, on_delete=models.CASCADE, related_name="check_in_notes"
+        Award,
+        on_delete=models.CASCADE,
+        related_name="check_in_notes",
+        verbose_name=_("award"),
     )
     event = models.ForeignKey(
-        Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="notes"
+        Event,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notes",
+        verbose_name=_("event"),
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("author"),
     )
-    held_on = models.DateField()
+    held_on = models.DateField(verbose_name=_("held on"))
     # Who took part: the organization's members are ticked (and, for a
     # scheduled call, recorded present at it, see
     # ``services.checkin_note_create``); ``attendees`` names anyone else.
@@ -520,22 +719,26 @@ class CheckInNote(models.Model):
         verbose_name=_("who took part"),
     )
     attendees = models.TextField(
-        "others on the call",
+        _("others on the call"),
         blank=True,
         help_text=_(
             "People who are not members of the organization's team, such "
             "as a partner's staff."
         ),
     )
-    notes = models.TextField()
-    follow_ups = models.TextField(blank=True)
+    notes = models.TextField(verbose_name=_("notes"))
+    follow_ups = models.TextField(blank=True, verbose_name=_("follow ups"))
     shared_with_mentee = models.BooleanField(
-        default=True, help_text=_("The mentee sees these notes.")
+        default=True,
+        help_text=_("The mentee sees these notes."),
+        verbose_name=_("shared with mentee"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["-held_on", "-id"]
+        verbose_name = _("check-in note")
+        verbose_name_plural = _("check-in notes")
 
     def __str__(self):
         return f"Check-in {self.held_on} with {self.award}"
@@ -555,31 +758,48 @@ class PersonnelChange(models.Model):
     TRANSITIONS = {Status.REPORTED: {Status.APPLIED}, Status.APPLIED: set()}
 
     award = models.ForeignKey(
-        Award, on_delete=models.CASCADE, related_name="personnel_changes"
+        Award,
+        on_delete=models.CASCADE,
+        related_name="personnel_changes",
+        verbose_name=_("award"),
     )
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    person_name = models.CharField(max_length=200)
-    person_email = models.EmailField()
-    effective_on = models.DateField()
-    note = models.TextField(blank=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, verbose_name=_("kind"))
+    person_name = models.CharField(max_length=200, verbose_name=_("person name"))
+    person_email = models.EmailField(verbose_name=_("person email"))
+    effective_on = models.DateField(verbose_name=_("effective on"))
+    note = models.TextField(blank=True, verbose_name=_("note"))
     status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.REPORTED
+        max_length=10,
+        choices=Status.choices,
+        default=Status.REPORTED,
+        verbose_name=_("status"),
     )
     reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("reported by"),
     )
-    reported_at = models.DateTimeField(default=timezone.now)
+    reported_at = models.DateTimeField(
+        default=timezone.now, verbose_name=_("reported at")
+    )
     applied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("applied by"),
     )
-    applied_at = models.DateTimeField(null=True, blank=True)
+    applied_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("applied at")
+    )
 
     class Meta:
         ordering = ["-reported_at"]
+        verbose_name = _("personnel change")
+        verbose_name_plural = _("personnel changes")
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.person_name}"
@@ -598,10 +818,17 @@ class DashboardCache(models.Model):
         on_delete=models.CASCADE,
         primary_key=True,
         related_name="dashboard_cache",
+        verbose_name=_("mentorship"),
     )
-    version = models.PositiveIntegerField(default=0)
-    computed_at = models.DateTimeField(null=True, blank=True)
-    data = models.JSONField(default=dict, blank=True)
+    version = models.PositiveIntegerField(default=0, verbose_name=_("version"))
+    computed_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("computed at")
+    )
+    data = models.JSONField(default=dict, blank=True, verbose_name=_("data"))
+
+    class Meta:
+        verbose_name = _("dashboard cache")
+        verbose_name_plural = _("dashboard caches")
 
     def __str__(self):
         return f"Dashboard of {self.mentorship_id} as of {self.computed_at}"

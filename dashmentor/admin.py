@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent, Membership, Organization, User
 from .roles import roles_changed
@@ -62,11 +63,11 @@ class UserAdmin(SavesChangesOnly, BaseUserAdmin):
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (
-            "Person",
+            _("Person"),
             {"fields": ("full_name", "title", "phone", "time_zone", "language")},
         ),
         (
-            "Roles",
+            _("Roles"),
             {
                 "fields": (
                     "is_active",
@@ -79,7 +80,7 @@ class UserAdmin(SavesChangesOnly, BaseUserAdmin):
                 )
             },
         ),
-        ("Dates", {"fields": ("last_login", "date_joined", "email_confirmed_at")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined", "email_confirmed_at")}),
     )
     add_fieldsets = (
         (

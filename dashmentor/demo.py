@@ -359,6 +359,14 @@ def _run(step, ctx: DemoContext) -> None:
 
 
 def _seed_people(ctx: DemoContext) -> None:
+    """Staff, reviewers, mentors with their organizations, and two applicants."""
+    _seed_staff_and_reviewers(ctx)
+    _seed_mentors(ctx)
+    _seed_applicant(ctx)
+    _seed_spanish_applicant(ctx)
+
+
+def _seed_staff_and_reviewers(ctx: DemoContext) -> None:
     ensure_user(
         ctx,
         "staff",
@@ -399,6 +407,9 @@ def _seed_people(ctx: DemoContext) -> None:
     ctx.users["staff"].is_reviewer = True
     ctx.users["staff"].save(update_fields=["is_reviewer"])
 
+
+def _seed_mentors(ctx: DemoContext) -> None:
+    """Each mentorship's mentor organization and a mentor who belongs to it."""
     for slug, org_name, *_ in MENTORSHIPS:
         org = ensure_org(
             org_name,
@@ -420,6 +431,9 @@ def _seed_people(ctx: DemoContext) -> None:
         )
     ctx.users["mentor"] = ctx.users["mentor-civic-canopy"]
 
+
+def _seed_applicant(ctx: DemoContext) -> None:
+    """The demo applicant and its county health department."""
     applicant = ensure_user(
         ctx,
         "applicant",
@@ -442,8 +456,10 @@ def _seed_people(ctx: DemoContext) -> None:
         user=applicant, organization=org, defaults={"role": Membership.Role.ADMIN}
     )
 
-    # An applicant in Puerto Rico who reads the portal and its e-mails in
-    # Spanish (its draft is written in Spanish: applications.demo).
+
+def _seed_spanish_applicant(ctx: DemoContext) -> None:
+    """An applicant in Puerto Rico who reads the portal and its e-mails in
+    Spanish (its draft is written in Spanish: applications.demo)."""
     solicitante = ensure_user(
         ctx,
         "applicant-es",

@@ -71,14 +71,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     """
 
     email = models.EmailField(_("e-mail address"), unique=True)
-    full_name = models.CharField(max_length=200)
+    full_name = models.CharField(max_length=200, verbose_name=_("full name"))
     title = models.CharField(_("job title"), max_length=200, blank=True)
-    phone = models.CharField(max_length=40, blank=True)
+    phone = models.CharField(max_length=40, blank=True, verbose_name=_("phone"))
     time_zone = models.CharField(
         max_length=64,
         choices=TIME_ZONE_CHOICES,
         default=settings.PORTAL_DEFAULT_TIME_ZONE,
         validators=[validate_time_zone],
+        verbose_name=_("time zone"),
     )
     language = models.CharField(
         max_length=8,
@@ -87,8 +88,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_(
             "The portal's pages and e-mails in this language; empty: the browser's."
         ),
+        verbose_name=_("language"),
     )
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(default=True, verbose_name=_("is active"))
     is_staff = models.BooleanField(
         _("program staff"),
         default=False,
@@ -105,10 +107,17 @@ class User(AbstractBaseUser, PermissionsMixin):
             "An invited reviewer from outside the program office; "
             "sees blinded applications when the round is blind."
         ),
+        verbose_name=_("is external reviewer"),
     )
-    email_confirmed_at = models.DateTimeField(null=True, blank=True)
-    date_joined = models.DateTimeField(default=timezone.now)
-    calendar_token = models.CharField(max_length=64, blank=True, db_index=True)
+    email_confirmed_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("email confirmed at")
+    )
+    date_joined = models.DateTimeField(
+        default=timezone.now, verbose_name=_("date joined")
+    )
+    calendar_token = models.CharField(
+        max_length=64, blank=True, db_index=True, verbose_name=_("calendar token")
+    )
 
     objects = UserManager()
 
@@ -118,6 +127,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering = ["full_name", "email"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
 
     def __str__(self):
         return self.full_name or self.email
@@ -156,7 +167,12 @@ class Organization(models.Model):
         OTHER = "other", _("Other")
 
     name = models.CharField(_("legal name"), max_length=255)
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.APPLICANT)
+    kind = models.CharField(
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.APPLICANT,
+        verbose_name=_("kind"),
+    )
     org_type = models.CharField(
         _("organization type"), max_length=10, choices=OrgType.choices, blank=True
     )
@@ -168,7 +184,7 @@ class Organization(models.Model):
         help_text=_("The sector the organization itself works in."),
     )
     ein = models.CharField(
-        "EIN",
+        _("EIN"),
         max_length=10,
         blank=True,
         validators=[
@@ -180,23 +196,30 @@ class Organization(models.Model):
     )
     address_line1 = models.CharField(_("address"), max_length=255, blank=True)
     address_line2 = models.CharField(_("address (line 2)"), max_length=255, blank=True)
-    city = models.CharField(max_length=120, blank=True)
+    city = models.CharField(max_length=120, blank=True, verbose_name=_("city"))
     state = models.CharField(
         _("state or territory"), max_length=2, choices=USState.choices, blank=True
     )
     postal_code = models.CharField(_("ZIP code"), max_length=20, blank=True)
-    country = models.CharField(max_length=80, default="United States", blank=True)
-    website = models.URLField(blank=True)
-    description = models.TextField(blank=True)
-    members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, through="Membership", related_name="organizations"
+    country = models.CharField(
+        max_length=80, default="United States", blank=True, verbose_name=_("country")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    website = models.URLField(blank=True, verbose_name=_("website"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="Membership",
+        related_name="organizations",
+        verbose_name=_("members"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["name"]
         indexes = [models.Index(fields=["kind", "name"])]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
 
     def __str__(self):
         return self.name
@@ -211,13 +234,21 @@ class Membership(models.Model):
         MENTOR = "mentor", _("Mentor")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
     )
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="memberships"
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("organization"),
     )
-    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
-    created_at = models.DateTimeField(auto_now_add=True)
+    role = models.CharField(
+        max_length=20, choices=Role.choices, default=Role.MEMBER, verbose_name=_("role")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         constraints = [
@@ -225,6 +256,8 @@ class Membership(models.Model):
                 fields=["user", "organization"], name="membership_unique_user_org"
             )
         ]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
 
     def __str__(self):
         return f"{self.user} in {self.organization} ({self.get_role_display()})"
@@ -239,22 +272,33 @@ class AuditEvent(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("actor"),
     )
-    action = models.CharField(max_length=80, db_index=True)
+    action = models.CharField(max_length=80, db_index=True, verbose_name=_("action"))
     content_type = models.ForeignKey(
-        ContentType, null=True, blank=True, on_delete=models.SET_NULL
+        ContentType,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name=_("content type"),
     )
-    object_id = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True, verbose_name=_("object id"))
     target = GenericForeignKey("content_type", "object_id")
-    object_repr = models.CharField(max_length=255, blank=True)
-    before = models.JSONField(default=dict, blank=True)
-    after = models.JSONField(default=dict, blank=True)
-    note = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    object_repr = models.CharField(
+        max_length=255, blank=True, verbose_name=_("object repr")
+    )
+    before = models.JSONField(default=dict, blank=True, verbose_name=_("before"))
+    after = models.JSONField(default=dict, blank=True, verbose_name=_("after"))
+    note = models.TextField(blank=True, verbose_name=_("note"))
+    created_at = models.DateTimeField(
+        default=timezone.now, db_index=True, verbose_name=_("created at")
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["content_type", "object_id", "created_at"])]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
 
     def __str__(self):
         who = self.actor or "system"

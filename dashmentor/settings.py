@@ -387,7 +387,8 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL or TESTING
 CELERY_TASK_EAGER_PROPAGATES = True
 if not CELERY_BROKER_URL:
     # Embedded default: tasks run in process; the broker URL is never dialled.
-    CELERY_BROKER_URL = "memory://"
+    # (It names a host only so that kombu does not warn that none was given.)
+    CELERY_BROKER_URL = "memory://localhost/"
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]

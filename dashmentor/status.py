@@ -9,8 +9,9 @@ that table and nothing else:
 - ``status_move(obj, after, ...)``: one loaded row (lock it first when two
   people may act at once). A move the table does not have is refused with a
   ``ValidationError`` (the caller's module-constant message, or
-  ``MOVE_REFUSED``) and nothing is saved; otherwise the status is set and saved
-  with the other fields named.
+  ``MOVE_REFUSED``, both marked with ``gettext_lazy`` and filled in the
+  language active at the refusal) and nothing is saved; otherwise the status
+  is set and saved with the other fields named.
 - ``status_update(queryset, after, before=..., **fields)``: many rows in one
   conditional ``UPDATE`` (the outbox's claims, a round's bulk moves). Only rows
   in one of the ``before`` statuses change, and every ``before`` must be allowed
@@ -30,8 +31,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
-MOVE_REFUSED = "{thing} that is “{before}” cannot become “{after}”."
+# ``{thing}`` is the model's name ("Award"), so no article is built by code.
+MOVE_REFUSED = _("{thing}: “{before}” cannot become “{after}”.")
 
 
 def status_table(model) -> dict:
@@ -54,12 +58,11 @@ def _label(model, value: str) -> str:
 def status_refusal(
     model, before: str, after: str, message: str | None = None, **args
 ) -> str:
-    """The text that refuses ``before`` → ``after``: ``message`` (or
-    ``MOVE_REFUSED``) with the two statuses' labels and ``args`` filled in."""
-    name = str(model._meta.verbose_name)
-    thing = ("An " if name[:1].lower() in "aeiou" else "A ") + name
-    return (message or MOVE_REFUSED).format(
-        thing=thing,
+    """The text that refuses ``before`` → ``after``, in the active language:
+    ``message`` (or ``MOVE_REFUSED``) with the model's name, the two statuses'
+    labels and ``args`` filled in."""
+    return str(message or MOVE_REFUSED).format(
+        thing=capfirst(str(model._meta.verbose_name)),
         before=_label(model, before),
         after=_label(model, after),
         **args,

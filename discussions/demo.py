@@ -71,7 +71,22 @@ def seed(ctx: DemoContext) -> None:
     posted_at = last_week.start + dt.timedelta(days=2, hours=15)
     topics = list(Topic.objects.order_by("order")[:2])
 
-    # 1. The mentee's challenge to its cohort, answered and marked helpful.
+    _seed_cohort_challenge(cohort, mentee, peer, topics, posted_at)
+    _seed_cohort_thread(cohort, mentee, mentor, posted_at)
+    _seed_other_cohort(cohort, topics)
+    _seed_program_challenge(peer, topics)
+    _seed_group_threads(ctx)
+
+    # Last week's digest, as the hourly beat writes it.
+    digests.digests_send(frequency=Frequency.WEEKLY, period=last_week)
+    ctx.log.append(
+        "discussions: challenges with replies (one closed with its decision), "
+        "threads in two cohorts and two groups, last week's digests"
+    )
+
+
+def _seed_cohort_challenge(cohort, mentee, peer, topics, posted_at) -> None:
+    """The mentee's challenge to its cohort, answered and marked helpful."""
     challenge = services.challenge_post(
         by=_fresh(mentee),
         title="Matching jail bookings with our HMIS records",
@@ -101,7 +116,9 @@ def seed(ctx: DemoContext) -> None:
     _at(Challenge, challenge.pk, posted_at)
     _at(Reply, reply.pk, posted_at + dt.timedelta(hours=20))
 
-    # 2. Threads in the mentee's cohort and in another cohort.
+
+def _seed_cohort_thread(cohort, mentee, mentor, posted_at) -> None:
+    """A thread in the mentee's cohort, started by its mentor."""
     thread = services.thread_start(
         ref=Ref(Space.Kind.COHORT, cohort.pk),
         title="Before the next webinar: what to bring",
@@ -121,6 +138,10 @@ def seed(ctx: DemoContext) -> None:
         created_at=posted_at, last_post_at=posted_at + dt.timedelta(hours=3)
     )
 
+
+def _seed_other_cohort(cohort, topics) -> None:
+    """A thread in the first other cohort of the round with people enough, and a
+    challenge of that cohort closed with its decision."""
     other = (
         Award.objects.filter(status__in=permissions.IN_COHORT)
         .exclude(mentorship=cohort)
@@ -147,35 +168,41 @@ def seed(ctx: DemoContext) -> None:
             by=their_people[0],
             form_token="demo-post-cohort-2",
         )
-        # 3. A challenge of that cohort, closed with its decision.
-        closed = services.challenge_post(
-            by=their_people[1],
-            title="Who signs the data-sharing agreement?",
-            context="Our county counsel and the hospital disagree on who signs.",
-            tried="Two drafts, one from each side.",
-            would_help="An agreement others signed, and who signed it.",
-            topics=topics[:1],
-            audience="program",
-            form_token="demo-challenge-closed",
-        )
-        services.challenge_reply(
-            challenge=closed,
-            by=their_people[0],
-            body="Ours is signed by each agency's director; counsel only reviews.",
-            form_token="demo-reply-closed",
-        )
-        if closed.status == Challenge.Status.OPEN:
-            services.challenge_close(
-                challenge=closed,
-                by=their_people[1],
-                decision=(
-                    "Each agency's director signs; county counsel reviews the "
-                    "template once a year."
-                ),
-            )
+        _seed_closed_challenge(their_people, topics)
         break
 
-    # 4. An open challenge to the whole program.
+
+def _seed_closed_challenge(their_people, topics) -> None:
+    """A challenge from another cohort, answered and closed with its decision."""
+    closed = services.challenge_post(
+        by=their_people[1],
+        title="Who signs the data-sharing agreement?",
+        context="Our county counsel and the hospital disagree on who signs.",
+        tried="Two drafts, one from each side.",
+        would_help="An agreement others signed, and who signed it.",
+        topics=topics[:1],
+        audience="program",
+        form_token="demo-challenge-closed",
+    )
+    services.challenge_reply(
+        challenge=closed,
+        by=their_people[0],
+        body="Ours is signed by each agency's director; counsel only reviews.",
+        form_token="demo-reply-closed",
+    )
+    if closed.status == Challenge.Status.OPEN:
+        services.challenge_close(
+            challenge=closed,
+            by=their_people[1],
+            decision=(
+                "Each agency's director signs; county counsel reviews the "
+                "template once a year."
+            ),
+        )
+
+
+def _seed_program_challenge(peer, topics) -> None:
+    """An open challenge to the whole program."""
     services.challenge_post(
         by=_fresh(peer),
         title="Keeping partners at the table after the first year",
@@ -186,7 +213,10 @@ def seed(ctx: DemoContext) -> None:
         form_token="demo-challenge-program",
     )
 
-    # 5. Two affinity groups: threads; a leader hides a post and locks a thread.
+
+def _seed_group_threads(ctx: DemoContext) -> None:
+    """Threads in two affinity groups; in the first a leader hides a post and
+    locks a thread."""
     groups = (
         Group.objects.filter(cycle__ends_on__gte=ctx.today, leaders__isnull=False)
         .distinct()
@@ -220,34 +250,32 @@ def seed(ctx: DemoContext) -> None:
             form_token=f"demo-post-group-{done}",
         )
         if done == 0:
-            stray = services.post_add(
-                thread=opening,
-                body="Call me about our client Jane Roe's file at 555-0100.",
-                by=members[1],
-                form_token="demo-post-group-stray",
-            )
-            if not Post.objects.get(pk=stray.pk).is_hidden:
-                services.post_hide(
-                    post=stray,
-                    by=leader,
-                    reason="Names a client and a phone number; please write "
-                    "to the person directly.",
-                )
-            settled = services.thread_start(
-                ref=ref,
-                title="Meeting time for the spring",
-                body="We keep the first Tuesday at 2 pm.",
-                by=leader,
-                form_token="demo-thread-group-locked",
-            )
-            services.thread_lock(thread=settled, by=leader)
+            _seed_moderation(ref, opening, leader, members[1])
         done += 1
         if done == 2:
             break
 
-    # Last week's digest, as the hourly beat writes it.
-    digests.digests_send(frequency=Frequency.WEEKLY, period=last_week)
-    ctx.log.append(
-        "discussions: challenges with replies (one closed with its decision), "
-        "threads in two cohorts and two groups, last week's digests"
+
+def _seed_moderation(ref, opening, leader, member) -> None:
+    """A stray post the leader hides, and a settled thread the leader locks."""
+    stray = services.post_add(
+        thread=opening,
+        body="Call me about our client Jane Roe's file at 555-0100.",
+        by=member,
+        form_token="demo-post-group-stray",
     )
+    if not Post.objects.get(pk=stray.pk).is_hidden:
+        services.post_hide(
+            post=stray,
+            by=leader,
+            reason="Names a client and a phone number; please write "
+            "to the person directly.",
+        )
+    settled = services.thread_start(
+        ref=ref,
+        title="Meeting time for the spring",
+        body="We keep the first Tuesday at 2 pm.",
+        by=leader,
+        form_token="demo-thread-group-locked",
+    )
+    services.thread_lock(thread=settled, by=leader)

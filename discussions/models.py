@@ -12,6 +12,7 @@ to their author) and leave every page, search and digest.
 """
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -29,13 +30,14 @@ class Space(models.Model):
         COHORT = "cohort", _("Cohort")
         GROUP = "group", _("Affinity group")
 
-    kind = models.CharField(max_length=8, choices=Kind.choices)
+    kind = models.CharField(max_length=8, choices=Kind.choices, verbose_name=_("kind"))
     mentorship = models.OneToOneField(
         Mentorship,
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="discussion_space",
+        verbose_name=_("mentorship"),
     )
     group = models.OneToOneField(
         Group,
@@ -43,8 +45,11 @@ class Space(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="discussion_space",
+        verbose_name=_("group"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(
+        default=timezone.now, verbose_name=_("created at")
+    )
 
     class Meta:
         verbose_name = _("discussion space")
@@ -57,6 +62,7 @@ class Space(models.Model):
                 name="discussion_space_one_owner",
             )
         ]
+        verbose_name_plural = _("discussion spaces")
 
     def __str__(self):
         return self.name
@@ -92,12 +98,20 @@ class SpaceSetting(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="discussion_settings",
+        verbose_name=_("user"),
     )
-    space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="+")
+    space = models.ForeignKey(
+        Space, on_delete=models.CASCADE, related_name="+", verbose_name=_("space")
+    )
     frequency = models.CharField(
-        max_length=8, choices=Frequency.choices, default=DEFAULT_FREQUENCY
+        max_length=8,
+        choices=Frequency.choices,
+        default=DEFAULT_FREQUENCY,
+        verbose_name=_("frequency"),
     )
-    updated_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(
+        default=timezone.now, verbose_name=_("updated at")
+    )
 
     class Meta:
         constraints = [
@@ -105,6 +119,8 @@ class SpaceSetting(models.Model):
                 fields=["user", "space"], name="discussion_setting_unique"
             )
         ]
+        verbose_name = _("space setting")
+        verbose_name_plural = _("space settings")
 
     def __str__(self):
         return f"{self.user}: {self.space} {self.frequency}"
@@ -117,10 +133,19 @@ class ChallengeMail(models.Model):
     """
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("user"),
     )
-    weekly = models.BooleanField(default=True)
-    updated_at = models.DateTimeField(default=timezone.now)
+    weekly = models.BooleanField(default=True, verbose_name=_("weekly"))
+    updated_at = models.DateTimeField(
+        default=timezone.now, verbose_name=_("updated at")
+    )
+
+    class Meta:
+        verbose_name = _("challenge mail")
+        verbose_name_plural = _("challenge mails")
 
     def __str__(self):
         return f"{self.user}: {'on' if self.weekly else 'off'}"
@@ -129,15 +154,20 @@ class ChallengeMail(models.Model):
 class Hideable(models.Model):
     """What a moderator may hide: the reason is kept and shown to the author."""
 
-    hidden_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    hidden_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, verbose_name=_("hidden at")
+    )
     hidden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("hidden by"),
     )
-    hidden_reason = models.CharField(max_length=500, blank=True)
+    hidden_reason = models.CharField(
+        max_length=500, blank=True, verbose_name=_("hidden reason")
+    )
 
     class Meta:
         abstract = True
@@ -148,21 +178,32 @@ class Hideable(models.Model):
 
 
 class Thread(models.Model):
-    space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="threads")
-    title = models.CharField(max_length=200)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    space = models.ForeignKey(
+        Space, on_delete=models.CASCADE, related_name="threads", verbose_name=_("space")
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    last_post_at = models.DateTimeField(default=timezone.now, db_index=True)
-    post_count = models.PositiveIntegerField(default=0)
-    locked_at = models.DateTimeField(null=True, blank=True)
+    title = models.CharField(max_length=200, verbose_name=_("title"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    created_at = models.DateTimeField(
+        default=timezone.now, verbose_name=_("created at")
+    )
+    last_post_at = models.DateTimeField(
+        default=timezone.now, db_index=True, verbose_name=_("last post at")
+    )
+    post_count = models.PositiveIntegerField(default=0, verbose_name=_("post count"))
+    locked_at = models.DateTimeField(null=True, blank=True, verbose_name=_("locked at"))
     locked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("locked by"),
     )
     # The meeting whose notes link here (an affinity meeting or a cohort event).
     meeting = models.OneToOneField(
@@ -171,6 +212,7 @@ class Thread(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="discussion_thread",
+        verbose_name=_("meeting"),
     )
     event = models.OneToOneField(
         Event,
@@ -178,12 +220,17 @@ class Thread(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="discussion_thread",
+        verbose_name=_("event"),
     )
-    form_token = models.CharField(max_length=64, unique=True)
+    form_token = models.CharField(
+        max_length=64, unique=True, verbose_name=_("form token")
+    )
 
     class Meta:
         ordering = ["-last_post_at", "-pk"]
         indexes = [models.Index(fields=["space", "-last_post_at"])]
+        verbose_name = _("thread")
+        verbose_name_plural = _("threads")
 
     def __str__(self):
         return self.title
@@ -197,21 +244,38 @@ class Thread(models.Model):
 
 
 class Post(Hideable):
-    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts")
+    thread = models.ForeignKey(
+        Thread, on_delete=models.CASCADE, related_name="posts", verbose_name=_("thread")
+    )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("author"),
     )
-    body_html = models.TextField()
-    body_text = models.TextField(help_text="The text of the post, for search.")
+    body_html = models.TextField(verbose_name=_("body html"))
+    body_text = models.TextField(
+        help_text=_("The text of the post, for search."), verbose_name=_("body text")
+    )
     mentions = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="discussion_mentions"
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="discussion_mentions",
+        verbose_name=_("mentions"),
     )
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    form_token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(
+        default=timezone.now, db_index=True, verbose_name=_("created at")
+    )
+    form_token = models.CharField(
+        max_length=64, unique=True, verbose_name=_("form token")
+    )
 
     class Meta(Hideable.Meta):
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["thread", "created_at"])]
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
 
     def __str__(self):
         return f"Post {self.pk} in {self.thread_id}"
@@ -232,7 +296,11 @@ class Challenge(Hideable):
     TRANSITIONS = {Status.OPEN: {Status.CLOSED}, Status.CLOSED: {Status.OPEN}}
 
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("author"),
     )
     organization = models.ForeignKey(
         Organization,
@@ -240,15 +308,23 @@ class Challenge(Hideable):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("organization"),
     )
     title = models.CharField(_("title"), max_length=200)
     context = models.TextField(_("context"))
     tried = models.TextField(_("what was tried"), blank=True)
     would_help = models.TextField(_("what would help"), blank=True)
-    topics = models.ManyToManyField(Topic, blank=True, related_name="+")
-    data_systems = models.JSONField(default=list, blank=True)
+    topics = models.ManyToManyField(
+        Topic, blank=True, related_name="+", verbose_name=_("topics")
+    )
+    data_systems = models.JSONField(
+        default=list, blank=True, verbose_name=_("data systems")
+    )
     audience = models.CharField(
-        max_length=8, choices=Audience.choices, default=Audience.COHORT
+        max_length=8,
+        choices=Audience.choices,
+        default=Audience.COHORT,
+        verbose_name=_("audience"),
     )
     # The cohort's or group's space for those audiences; none for the program.
     space = models.ForeignKey(
@@ -257,18 +333,24 @@ class Challenge(Hideable):
         blank=True,
         on_delete=models.CASCADE,
         related_name="challenges",
+        verbose_name=_("space"),
     )
     status = models.CharField(
-        max_length=8, choices=Status.choices, default=Status.OPEN, db_index=True
+        max_length=8,
+        choices=Status.choices,
+        default=Status.OPEN,
+        db_index=True,
+        verbose_name=_("status"),
     )
     decision = models.TextField(_("what it decided"), blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("closed at"))
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("closed by"),
     )
     # Brought to a meeting: shown on its agenda.
     meeting = models.ForeignKey(
@@ -277,6 +359,7 @@ class Challenge(Hideable):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="discussion_challenges",
+        verbose_name=_("meeting"),
     )
     event = models.ForeignKey(
         Event,
@@ -284,17 +367,33 @@ class Challenge(Hideable):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="discussion_challenges",
+        verbose_name=_("event"),
     )
-    reply_count = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    updated_at = models.DateTimeField(default=timezone.now)
-    search_document = models.TextField(blank=True, editable=False)
-    form_token = models.CharField(max_length=64, unique=True)
+    reply_count = models.PositiveIntegerField(default=0, verbose_name=_("reply count"))
+    created_at = models.DateTimeField(
+        default=timezone.now, db_index=True, verbose_name=_("created at")
+    )
+    updated_at = models.DateTimeField(
+        default=timezone.now, verbose_name=_("updated at")
+    )
+    search_document = models.TextField(
+        blank=True, editable=False, verbose_name=_("search document")
+    )
+    # ``search_document`` as PostgreSQL's text-search vector, kept by a trigger
+    # on every insert and update (migration 0003), so that ranking thousands of
+    # matches reads it instead of parsing each document again. Unused on SQLite.
+    search_vector = SearchVectorField(
+        null=True, editable=False, verbose_name=_("search vector")
+    )
+    form_token = models.CharField(
+        max_length=64, unique=True, verbose_name=_("form token")
+    )
 
     class Meta(Hideable.Meta):
         verbose_name = _("challenge")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["status", "-created_at"])]
+        verbose_name_plural = _("challenges")
 
     def __str__(self):
         return self.title
@@ -305,19 +404,34 @@ class Challenge(Hideable):
 
 class Reply(Hideable):
     challenge = models.ForeignKey(
-        Challenge, on_delete=models.CASCADE, related_name="replies"
+        Challenge,
+        on_delete=models.CASCADE,
+        related_name="replies",
+        verbose_name=_("challenge"),
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("author"),
     )
-    body_html = models.TextField()
-    body_text = models.TextField()
-    helpful_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    form_token = models.CharField(max_length=64, unique=True)
+    body_html = models.TextField(verbose_name=_("body html"))
+    body_text = models.TextField(verbose_name=_("body text"))
+    helpful_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("helpful at")
+    )
+    created_at = models.DateTimeField(
+        default=timezone.now, db_index=True, verbose_name=_("created at")
+    )
+    form_token = models.CharField(
+        max_length=64, unique=True, verbose_name=_("form token")
+    )
 
     class Meta(Hideable.Meta):
         ordering = ["created_at", "pk"]
+        verbose_name = _("reply")
+        verbose_name_plural = _("replies")
 
     def __str__(self):
         return f"Reply {self.pk} to {self.challenge_id}"

@@ -69,12 +69,11 @@ def challenge_search(qs: QuerySet, text: str) -> QuerySet:
     if not text:
         return qs
     if connection.vendor == "postgresql":
+        # The stored vector (kept by a trigger, GIN-indexed: migration 0003).
         query = SearchQuery(text, config="english", search_type="websearch")
-        vector = SearchVector("search_document", config="english")
         return (
-            qs.annotate(document=vector)
-            .filter(document=query)
-            .annotate(rank=SearchRank(F("document"), query))
+            qs.filter(search_vector=query)
+            .annotate(rank=SearchRank(F("search_vector"), query))
             .order_by("-rank", "-created_at", "-pk")
         )
     for word in text.split():
@@ -240,28 +239,8 @@ def activities(refs: list[Ref]) -> list[Activity]:
             Q(mentorship_id__in=cohort_ids) | Q(group_id__in=group_ids)
         )
     }
-    space_ids = list(spaces.values())
-    posts: dict = defaultdict(list)
-    for space_id, created in Post.objects.filter(
-        thread__space_id__in=space_ids, hidden_at__isnull=True
-    ).values_list("thread__space_id", "created_at"):
-        posts[space_id].append(created)
-    replies: dict = defaultdict(list)
-    for space_id, created in Reply.objects.filter(
-        challenge__space_id__in=space_ids, hidden_at__isnull=True
-    ).values_list("challenge__space_id", "created_at"):
-        replies[space_id].append(created)
-    seen: dict = defaultdict(list)
-    for owner, starts_at, status in Attendance.objects.filter(
-        event__mentorship_id__in=cohort_ids
-    ).values_list("event__mentorship_id", "event__starts_at", "status"):
-        seen[(Space.Kind.COHORT, owner)].append(
-            (starts_at, status == Attendance.Status.PRESENT)
-        )
-    for owner, starts_at, present in MeetingAttendance.objects.filter(
-        meeting__group_id__in=group_ids
-    ).values_list("meeting__group_id", "meeting__starts_at", "present"):
-        seen[(Space.Kind.GROUP, owner)].append((starts_at, bool(present)))
+    posts, replies = _written_by_space(list(spaces.values()))
+    seen = _attendance_by_owner(cohort_ids, group_ids)
     found = []
     for ref in refs:
         if ref.kind == Space.Kind.COHORT:
@@ -276,33 +255,76 @@ def activities(refs: list[Ref]) -> list[Activity]:
             starts, ends = owner.cycle.starts_on, owner.cycle.ends_on
         months = rules.month_starts(starts, min(today, ends))
         space_id = spaces.get((ref.kind, ref.owner_id))
-        counts = {"posts": defaultdict(int), "replies": defaultdict(int)}
-        for name, source in (("posts", posts), ("replies", replies)):
-            for created in source.get(space_id, []):
-                key = _bucket_of(timezone.localtime(created).date(), months)
-                if key:
-                    counts[name][key] += 1
-        present: dict = defaultdict(lambda: [0, 0])
-        for starts_at, here in seen.get((ref.kind, ref.owner_id), []):
-            key = _bucket_of(timezone.localtime(starts_at).date(), months)
-            if key:
-                present[key][1] += 1
-                present[key][0] += int(here)
-        buckets = [
-            rules.Bucket(
-                start=m,
-                posts=counts["posts"][m],
-                replies=counts["replies"][m],
-                attendance=(present[m][0] / present[m][1]) if present[m][1] else None,
-            )
-            for m in months
-        ]
+        buckets = _month_buckets(
+            months,
+            {"posts": posts.get(space_id, []), "replies": replies.get(space_id, [])},
+            seen.get((ref.kind, ref.owner_id), []),
+        )
         found.append(
             Activity(
                 ref, owner.topic, str(Space.Kind(ref.kind).label), starts, ends, buckets
             )
         )
     return found
+
+
+def _written_by_space(space_ids: list[int]) -> tuple[dict, dict]:
+    """When each visible post and reply was written, by space id."""
+    posts: dict = defaultdict(list)
+    for space_id, created in Post.objects.filter(
+        thread__space_id__in=space_ids, hidden_at__isnull=True
+    ).values_list("thread__space_id", "created_at"):
+        posts[space_id].append(created)
+    replies: dict = defaultdict(list)
+    for space_id, created in Reply.objects.filter(
+        challenge__space_id__in=space_ids, hidden_at__isnull=True
+    ).values_list("challenge__space_id", "created_at"):
+        replies[space_id].append(created)
+    return posts, replies
+
+
+def _attendance_by_owner(cohort_ids: list[int], group_ids: list[int]) -> dict:
+    """(start, present) of every attendance record, by (space kind, owner id)."""
+    seen: dict = defaultdict(list)
+    for owner, starts_at, status in Attendance.objects.filter(
+        event__mentorship_id__in=cohort_ids
+    ).values_list("event__mentorship_id", "event__starts_at", "status"):
+        seen[(Space.Kind.COHORT, owner)].append(
+            (starts_at, status == Attendance.Status.PRESENT)
+        )
+    for owner, starts_at, present in MeetingAttendance.objects.filter(
+        meeting__group_id__in=group_ids
+    ).values_list("meeting__group_id", "meeting__starts_at", "present"):
+        seen[(Space.Kind.GROUP, owner)].append((starts_at, bool(present)))
+    return seen
+
+
+def _month_buckets(
+    months: list[dt.date], written: dict[str, list], attended: list
+) -> list[rules.Bucket]:
+    """One bucket a month: the posts and replies written in it and the share of
+    attendance records that were present."""
+    counts = {"posts": defaultdict(int), "replies": defaultdict(int)}
+    for name, times in written.items():
+        for created in times:
+            key = _bucket_of(timezone.localtime(created).date(), months)
+            if key:
+                counts[name][key] += 1
+    present: dict = defaultdict(lambda: [0, 0])
+    for starts_at, here in attended:
+        key = _bucket_of(timezone.localtime(starts_at).date(), months)
+        if key:
+            present[key][1] += 1
+            present[key][0] += int(here)
+    return [
+        rules.Bucket(
+            start=m,
+            posts=counts["posts"][m],
+            replies=counts["replies"][m],
+            attendance=(present[m][0] / present[m][1]) if present[m][1] else None,
+        )
+        for m in months
+    ]
 
 
 def activity(ref: Ref) -> Activity | None:

@@ -8,27 +8,33 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from dashmentor.roles import Role, has_role
+from dashmentor.templatetags.dates import format_when
 
 from . import rules, services
 from .models import Kind, Message, Preference, ReminderRule
 
 STATUS_BADGES = {
-    Message.Status.SENT: ("#1a7f37", "✓ Sent"),
-    Message.Status.FAILED: ("#b42318", "✗ Failed"),
-    Message.Status.SUPPRESSED: ("#57606a", "Turned off by the person"),
-    Message.Status.SENDING: ("#9a6700", "… Sending"),
-    Message.Status.QUEUED: ("#9a6700", "… Queued"),
-    Message.Status.PENDING: ("#9a6700", "… Waiting"),
+    Message.Status.SENT: ("#1a7f37", _("✓ Sent")),
+    Message.Status.FAILED: ("#b42318", _("✗ Failed")),
+    Message.Status.SUPPRESSED: ("#57606a", _("Turned off by the person")),
+    Message.Status.SENDING: ("#9a6700", _("… Sending")),
+    Message.Status.QUEUED: ("#9a6700", _("… Queued")),
+    Message.Status.PENDING: ("#9a6700", _("… Waiting")),
 }
+
+
+# The title of the fieldset that holds what a message says.
+CONTENT = _("Content")
 
 
 class PersonFilter(admin.SimpleListFilter):
     """One person's message history, by address or account."""
 
-    title = "person"
+    title = _("person")
     parameter_name = "person"
 
     def lookups(self, request, model_admin):
@@ -45,11 +51,11 @@ class PersonFilter(admin.SimpleListFilter):
 
 
 class ErrorFilter(admin.SimpleListFilter):
-    title = "last attempt"
+    title = _("last attempt")
     parameter_name = "error"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Had an error"), ("no", "No error")]
+        return [("yes", _("Had an error")), ("no", _("No error"))]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
@@ -154,7 +160,7 @@ class MessageAdmin(ProgramStaffAccess, admin.ModelAdmin):
             {"fields": ["kind", "subject", "recipient", "to_email", "history_link"]},
         ),
         (
-            "Delivery",
+            _("Delivery"),
             {
                 "fields": [
                     "status_badge",
@@ -170,7 +176,7 @@ class MessageAdmin(ProgramStaffAccess, admin.ModelAdmin):
                 ]
             },
         ),
-        ("Content", {"fields": ["body_text", "body_html"]}),
+        (CONTENT, {"fields": ["body_text", "body_html"]}),
     ]
 
     # Reading what was sent is a permission of its own, not program staff's by
@@ -183,9 +189,9 @@ class MessageAdmin(ProgramStaffAccess, admin.ModelAdmin):
         fieldsets = super().get_fieldsets(request, obj)
         if self.can_read_bodies(request):
             return fieldsets
-        hidden = ("Content", {"fields": ["body_hidden"]})
+        hidden = (CONTENT, {"fields": ["body_hidden"]})
         return [
-            hidden if name == "Content" else (name, options)
+            hidden if name == CONTENT else (name, options)
             for name, options in fieldsets
         ]
 
@@ -195,34 +201,37 @@ class MessageAdmin(ProgramStaffAccess, admin.ModelAdmin):
             return fields
         return [f for f in fields if f not in BODY_FIELDS] + ["body_hidden"]
 
-    @admin.display(description="text")
+    @admin.display(description=_("text"))
     def body_hidden(self, obj):
         return BODY_HIDDEN
 
-    @admin.display(description="recipient", ordering="to_email")
+    @admin.display(description=_("recipient"), ordering="to_email")
     def recipient_link(self, obj):
         name = obj.recipient.full_name if obj.recipient else ""
         return format_html(
-            '<a href="{}" title="Every message to this person">{}</a>{}',
+            '<a href="{}" title="{}">{}</a>{}',
             history_url(obj.to_email),
+            gettext("Every message to this person"),
             obj.to_email,
             format_html("<br><small>{}</small>", name) if name else "",
         )
 
-    @admin.display(description="history")
+    @admin.display(description=_("history"))
     def history_link(self, obj):
         return format_html(
-            '<a href="{}">Every message to {}</a>',
+            '<a href="{}">{}</a>',
             history_url(obj.to_email),
-            obj.to_email,
+            gettext("Every message to %(address)s") % {"address": obj.to_email},
         )
 
-    @admin.display(description="status", ordering="status")
+    @admin.display(description=_("status"), ordering="status")
     def status_badge(self, obj):
         colour, label = STATUS_BADGES.get(obj.status, ("#57606a", obj.status))
         if obj.status == Message.Status.PENDING and obj.next_attempt_at:
             when = timezone.localtime(obj.next_attempt_at)
-            label = f"… Retry at {when:%b %d %H:%M %Z}"
+            label = gettext("… Retry at %(when)s") % {
+                "when": format_when(when, "month_day_time_tz")
+            }
         return format_html(
             '<span style="color:#fff;background:{};padding:2px 6px;'
             'border-radius:4px;white-space:nowrap">{}</span>',
@@ -249,13 +258,23 @@ class MessageAdmin(ProgramStaffAccess, admin.ModelAdmin):
         if resent:
             self.message_user(
                 request,
-                f"{resent} message(s) queued to be sent again.",
+                ngettext(
+                    "%(count)s message queued to be sent again.",
+                    "%(count)s messages queued to be sent again.",
+                    resent,
+                )
+                % {"count": resent},
                 messages.SUCCESS,
             )
         if skipped:
             self.message_user(
                 request,
-                f"{skipped} message(s) skipped: {services.RESEND_ONLY_FAILED}",
+                ngettext(
+                    "%(count)s message skipped: %(reason)s",
+                    "%(count)s messages skipped: %(reason)s",
+                    skipped,
+                )
+                % {"count": skipped, "reason": services.RESEND_ONLY_FAILED},
                 messages.WARNING,
             )
 
@@ -284,7 +303,9 @@ class ReminderRuleForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["round"].help_text = "Leave empty for the default of every round."
+        self.fields["round"].help_text = _(
+            "Leave empty for the default of every round."
+        )
         if self.instance.pk:
             self.initial["offsets_days"] = ", ".join(
                 str(d) for d in self.instance.offsets_days

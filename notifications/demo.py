@@ -69,8 +69,51 @@ def seed_body_readers(ctx) -> Group:
     return group
 
 
+# The sample messages: (user key, kind, subject, status, last error).
+SAMPLE_MESSAGES = [
+    (
+        "applicant",
+        Kind.SUBMISSION_CONFIRMATION,
+        "We received your application",
+        Message.Status.SENT,
+        "",
+    ),
+    (
+        "applicant",
+        Kind.DEADLINE_REMINDER,
+        "Round closes in 7 days",
+        Message.Status.SUPPRESSED,
+        "",
+    ),
+    (
+        "mentor",
+        Kind.EVENT_REMINDER,
+        "Reminder: cohort webinar tomorrow",
+        Message.Status.SENT,
+        "",
+    ),
+    (
+        "reviewer",
+        Kind.REVIEW_ASSIGNMENT,
+        "Five applications to review",
+        Message.Status.FAILED,
+        "SMTPRecipientsRefused: {'reviewer': (550, b'5.1.1 Mailbox unavailable')}",
+    ),
+]
+
+
 def seed(ctx) -> None:
     seed_body_readers(ctx)
+    created_rules = _seed_rules(ctx)
+    created_messages = _seed_sample_messages(ctx)
+    ctx.log.append(
+        f"notifications: {created_rules} reminder rule(s), "
+        f"{created_messages} sample message(s) created"
+    )
+
+
+def _seed_rules(ctx) -> int:
+    """The default reminder rules, and the open round's own deadline rule."""
     created_rules = 0
     for kind, offsets in rules.DEFAULT_OFFSETS.items():
         _rule, created = ReminderRule.objects.get_or_create(
@@ -85,40 +128,14 @@ def seed(ctx) -> None:
             defaults={"offsets_days": [14, 7, 1]},
         )
         created_rules += created
+    return created_rules
 
+
+def _seed_sample_messages(ctx) -> int:
+    """One outbox row of each sample message whose user exists."""
     now = timezone.now()
-    samples = [
-        (
-            "applicant",
-            Kind.SUBMISSION_CONFIRMATION,
-            "We received your application",
-            Message.Status.SENT,
-            "",
-        ),
-        (
-            "applicant",
-            Kind.DEADLINE_REMINDER,
-            "Round closes in 7 days",
-            Message.Status.SUPPRESSED,
-            "",
-        ),
-        (
-            "mentor",
-            Kind.EVENT_REMINDER,
-            "Reminder: cohort webinar tomorrow",
-            Message.Status.SENT,
-            "",
-        ),
-        (
-            "reviewer",
-            Kind.REVIEW_ASSIGNMENT,
-            "Five applications to review",
-            Message.Status.FAILED,
-            "SMTPRecipientsRefused: {'reviewer': (550, b'5.1.1 Mailbox unavailable')}",
-        ),
-    ]
     created_messages = 0
-    for n, (user_key, kind, subject, status, error) in enumerate(samples):
+    for n, (user_key, kind, subject, status, error) in enumerate(SAMPLE_MESSAGES):
         user = ctx.users.get(user_key)
         if user is None:
             continue
@@ -144,11 +161,8 @@ def seed(ctx) -> None:
             status=status,
             attempts=8 if status == Message.Status.FAILED else 1,
             last_error=error,
-            created_at=now - dt.timedelta(days=len(samples) - n),
+            created_at=now - dt.timedelta(days=len(SAMPLE_MESSAGES) - n),
             sent_at=now if status == Message.Status.SENT else None,
         )
         created_messages += 1
-    ctx.log.append(
-        f"notifications: {created_rules} reminder rule(s), "
-        f"{created_messages} sample message(s) created"
-    )
+    return created_messages

@@ -71,41 +71,57 @@ class Message(models.Model):
         Status.SUPPRESSED: set(),
     }
 
-    kind = models.CharField(max_length=40, choices=Kind.choices, db_index=True)
+    kind = models.CharField(
+        max_length=40, choices=Kind.choices, db_index=True, verbose_name=_("kind")
+    )
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="messages",
+        verbose_name=_("recipient"),
     )
-    to_email = models.EmailField()
-    subject = models.CharField(max_length=255)
-    body_text = models.TextField()
-    body_html = models.TextField(blank=True)
+    to_email = models.EmailField(verbose_name=_("to email"))
+    subject = models.CharField(max_length=255, verbose_name=_("subject"))
+    body_text = models.TextField(verbose_name=_("body text"))
+    body_html = models.TextField(blank=True, verbose_name=_("body html"))
     idempotency_key = models.CharField(
         max_length=255,
         unique=True,
         help_text=_("(kind, recipient, subject of the message): no duplicate."),
+        verbose_name=_("idempotency key"),
     )
     # The Message-ID header of every attempt: a repeat is recognisable as one.
     message_id_header = models.CharField(
-        "Message-ID", max_length=255, blank=True, db_index=True
+        _("Message-ID"), max_length=255, blank=True, db_index=True
     )
     # A link that grants access is made when the message is sent, from this
     # reference, and is never stored (notifications/links.py).
-    link_kind = models.CharField(max_length=40, blank=True)
-    link_object_id = models.PositiveBigIntegerField(null=True, blank=True)
-    status = models.CharField(
-        max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True
+    link_kind = models.CharField(max_length=40, blank=True, verbose_name=_("link kind"))
+    link_object_id = models.PositiveBigIntegerField(
+        null=True, blank=True, verbose_name=_("link object id")
     )
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    queued_at = models.DateTimeField(null=True, blank=True)
-    sending_started_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        max_length=12,
+        choices=Status.choices,
+        default=Status.PENDING,
+        db_index=True,
+        verbose_name=_("status"),
+    )
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
+    last_error = models.TextField(blank=True, verbose_name=_("last error"))
+    next_attempt_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("next attempt at")
+    )
+    created_at = models.DateTimeField(
+        default=timezone.now, db_index=True, verbose_name=_("created at")
+    )
+    queued_at = models.DateTimeField(null=True, blank=True, verbose_name=_("queued at"))
+    sending_started_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("sending started at")
+    )
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent at"))
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -120,6 +136,8 @@ class Message(models.Model):
                 "Can read the text of outbox messages",
             ),
         ]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
 
     def __str__(self):
         return f"{self.get_kind_display()} to {self.to_email}: {self.subject}"
@@ -134,10 +152,11 @@ class ReminderRule(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="reminder_rules",
+        verbose_name=_("round"),
     )
-    kind = models.CharField(max_length=40, choices=Kind.choices)
-    offsets_days = models.JSONField(default=list)
-    active = models.BooleanField(default=True)
+    kind = models.CharField(max_length=40, choices=Kind.choices, verbose_name=_("kind"))
+    offsets_days = models.JSONField(default=list, verbose_name=_("offsets days"))
+    active = models.BooleanField(default=True, verbose_name=_("active"))
 
     class Meta:
         constraints = [
@@ -145,6 +164,8 @@ class ReminderRule(models.Model):
                 fields=["round", "kind"], name="reminder_rule_unique"
             )
         ]
+        verbose_name = _("reminder rule")
+        verbose_name_plural = _("reminder rules")
 
     def __str__(self):
         return f"{self.get_kind_display()} at {self.offsets_days} days"
@@ -157,9 +178,10 @@ class Preference(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="notification_preferences",
+        verbose_name=_("user"),
     )
-    kind = models.CharField(max_length=40, choices=Kind.choices)
-    enabled = models.BooleanField(default=True)
+    kind = models.CharField(max_length=40, choices=Kind.choices, verbose_name=_("kind"))
+    enabled = models.BooleanField(default=True, verbose_name=_("enabled"))
 
     class Meta:
         constraints = [
@@ -167,6 +189,8 @@ class Preference(models.Model):
                 fields=["user", "kind"], name="notification_pref_unique"
             )
         ]
+        verbose_name = _("preference")
+        verbose_name_plural = _("preferences")
 
     def __str__(self):
         return f"{self.user}: {self.kind} {'on' if self.enabled else 'off'}"

@@ -198,6 +198,35 @@ def message_enqueue(
     existing = Message.objects.filter(idempotency_key=full_key).first()
     if existing is not None:
         return existing
+    fields = _new_row_fields(
+        full_key,
+        kind=kind,
+        to_email=to_email,
+        subject=subject,
+        template=template,
+        context=context,
+        recipient=recipient,
+        link_kind=link_kind,
+        link_object_id=link_object_id,
+        language=language,
+    )
+    return _insert_once(fields)
+
+
+def _new_row_fields(
+    full_key: str,
+    *,
+    kind: str,
+    to_email: str,
+    subject,
+    template: str,
+    context: dict,
+    recipient,
+    link_kind: str,
+    link_object_id: int | None,
+    language: str | None,
+) -> dict:
+    """The columns of a new row: the message rendered for its recipient."""
     ctx = {
         **context,
         "recipient": recipient,
@@ -215,26 +244,35 @@ def message_enqueue(
     status = (
         Message.Status.PENDING if wants(recipient, kind) else Message.Status.SUPPRESSED
     )
+    return {
+        "kind": kind,
+        "recipient": recipient,
+        "to_email": to_email.strip(),
+        "subject": subject[:255],
+        "body_text": body_text,
+        "body_html": body_html,
+        "idempotency_key": full_key,
+        "message_id_header": message_id_for_key(full_key),
+        "link_kind": link_kind,
+        "link_object_id": link_object_id if link_kind else None,
+        "status": status,
+    }
+
+
+def _insert_once(fields: dict) -> Message:
+    """Insert the row and queue its send after commit.
+
+    A concurrent insert of the same key that won the race is returned instead,
+    and nothing more is queued.
+    """
     try:
         # A savepoint, so that losing the race to a concurrent insert of the
         # same key leaves the caller's transaction usable.
         with transaction.atomic():
-            message = Message.objects.create(
-                kind=kind,
-                recipient=recipient,
-                to_email=to_email.strip(),
-                subject=subject[:255],
-                body_text=body_text,
-                body_html=body_html,
-                idempotency_key=full_key,
-                message_id_header=message_id_for_key(full_key),
-                link_kind=link_kind,
-                link_object_id=link_object_id if link_kind else None,
-                status=status,
-            )
+            message = Message.objects.create(**fields)
     except IntegrityError:
-        return Message.objects.get(idempotency_key=full_key)
-    if status == Message.Status.PENDING:
+        return Message.objects.get(idempotency_key=fields["idempotency_key"])
+    if message.status == Message.Status.PENDING:
         _queue_after_commit(message.pk)
     return message
 
@@ -284,15 +322,31 @@ def message_enqueue_bulk(*, kind: str, key: str, messages: list[Outgoing]):
     by_key: dict[str, Outgoing] = {}
     for item in messages:
         by_key.setdefault(idempotency_key(kind, item.to_email, key), item)
-    keys = list(by_key)
+    found = _existing_by_key(list(by_key))
+    opted_out = _opted_out_ids(kind, by_key.values())
+    rows = _bulk_rows(kind, by_key, found, opted_out)
+    created = Message.objects.bulk_create(rows, batch_size=BULK_ROWS_PER_STATEMENT)
+    pending = [m.pk for m in created if m.status == Message.Status.PENDING]
+    if pending:
+        transaction.on_commit(lambda: outbox_dispatch(pending))
+    result = {m.to_email.lower(): m for m in found.values()}
+    result.update({m.to_email.lower(): m for m in created})
+    return result
+
+
+def _existing_by_key(keys: list[str]) -> dict[str, Message]:
+    """The rows already written under these idempotency keys, by key."""
     found: dict[str, Message] = {}
     for start in range(0, len(keys), BULK_ROWS_PER_STATEMENT):
         chunk = keys[start : start + BULK_ROWS_PER_STATEMENT]
         for message in Message.objects.filter(idempotency_key__in=chunk):
             found[message.idempotency_key] = message
-    user_ids = [
-        item.recipient.pk for item in by_key.values() if item.recipient is not None
-    ]
+    return found
+
+
+def _opted_out_ids(kind: str, items: Iterable[Outgoing]) -> set[int]:
+    """The ids of the recipients who turned ``kind`` off."""
+    user_ids = [item.recipient.pk for item in items if item.recipient is not None]
     opted_out: set[int] = set()
     if kind not in ESSENTIAL_KINDS and user_ids:
         for start in range(0, len(user_ids), BULK_ROWS_PER_STATEMENT):
@@ -303,6 +357,16 @@ def message_enqueue_bulk(*, kind: str, key: str, messages: list[Outgoing]):
                     enabled=False,
                 ).values_list("user_id", flat=True)
             )
+    return opted_out
+
+
+def _bulk_rows(
+    kind: str,
+    by_key: dict[str, Outgoing],
+    found: dict[str, Message],
+    opted_out: set[int],
+) -> list[Message]:
+    """The unsaved rows of the keys not written yet, each body in the layout."""
     text_layout, html_layout = _bulk_layout(kind in ESSENTIAL_KINDS)
     text_head, _, text_tail = text_layout.partition(_BODY_MARK)
     html_head, _, html_tail = html_layout.partition(_BODY_MARK)
@@ -329,13 +393,7 @@ def message_enqueue_bulk(*, kind: str, key: str, messages: list[Outgoing]):
                 created_at=now,
             )
         )
-    created = Message.objects.bulk_create(rows, batch_size=BULK_ROWS_PER_STATEMENT)
-    pending = [m.pk for m in created if m.status == Message.Status.PENDING]
-    if pending:
-        transaction.on_commit(lambda: outbox_dispatch(pending))
-    result = {m.to_email.lower(): m for m in found.values()}
-    result.update({m.to_email.lower(): m for m in created})
-    return result
+    return rows
 
 
 _LINK = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)]")
@@ -746,31 +804,7 @@ def outbox_sweep(*, now=None, limit: int = 5000) -> SweepResult:
     now = now or timezone.now()
     stuck_before = now - dt.timedelta(seconds=settings.OUTBOX_STUCK_AFTER_SECONDS)
     result = SweepResult()
-
-    stale_sending = list(
-        Message.objects.filter(
-            status=Message.Status.SENDING, sending_started_at__lt=stuck_before
-        ).values_list("pk", "attempts")[:limit]
-    )
-    for message_id, attempts in stale_sending:
-        if attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-            changed = status_update(
-                Message.objects.filter(
-                    pk=message_id, sending_started_at__lt=stuck_before
-                ),
-                Message.Status.FAILED,
-                before=[Message.Status.SENDING],
-                last_error=ERROR_WORKER_LOST,
-            )
-            result.given_up += changed
-            continue
-        result.stuck_sending += status_update(
-            Message.objects.filter(pk=message_id, sending_started_at__lt=stuck_before),
-            Message.Status.PENDING,
-            before=[Message.Status.SENDING],
-            last_error=ERROR_WORKER_LOST,
-            next_attempt_at=None,
-        )
+    _release_stale_sending(stuck_before, limit, result)
 
     due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     pending_ids = list(
@@ -796,6 +830,35 @@ def outbox_sweep(*, now=None, limit: int = 5000) -> SweepResult:
         )
     outbox_dispatch([*pending_ids, *stuck_ids])
     return result
+
+
+def _release_stale_sending(stuck_before, limit: int, result: SweepResult) -> None:
+    """Move the rows of dead workers back to pending, or to failed after the last
+    attempt, counting them in ``result``."""
+    stale_sending = list(
+        Message.objects.filter(
+            status=Message.Status.SENDING, sending_started_at__lt=stuck_before
+        ).values_list("pk", "attempts")[:limit]
+    )
+    for message_id, attempts in stale_sending:
+        if attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+            changed = status_update(
+                Message.objects.filter(
+                    pk=message_id, sending_started_at__lt=stuck_before
+                ),
+                Message.Status.FAILED,
+                before=[Message.Status.SENDING],
+                last_error=ERROR_WORKER_LOST,
+            )
+            result.given_up += changed
+            continue
+        result.stuck_sending += status_update(
+            Message.objects.filter(pk=message_id, sending_started_at__lt=stuck_before),
+            Message.Status.PENDING,
+            before=[Message.Status.SENDING],
+            last_error=ERROR_WORKER_LOST,
+            next_attempt_at=None,
+        )
 
 
 # --- staff and user actions ---------------------------------------------------------

@@ -331,6 +331,78 @@ def _intro(a, b, *, by=None, broker=None, note, answer=None, days_ago, answer_by
     return intro
 
 
+# The introductions the demo asks for, in order: (first organization, second
+# organization, who asks, days ago, the answer, the note). Who asks is the demo
+# "mentee", a "speaker" of the first organization, or a "mentor" or "staff"
+# who introduces the two (a broker).
+INTRODUCTIONS = [
+    # Accepted: the mentee and an alumnus of the past round, both on HMIS.
+    (
+        "Lakeside Community Health Partnership",
+        "Lowell Housing Authority",
+        "mentee",
+        40,
+        "accept",
+        "We are linking HMIS with jail bookings too: could we compare "
+        "our data-sharing agreements?",
+    ),
+    # Waiting for the alumnus of the past round (Waco) to answer.
+    (
+        "Desert Valley Care Network",
+        "Waco Public Library",
+        "speaker",
+        3,
+        None,
+        "Both of us run a community information exchange with 2-1-1; "
+        "how do you govern it?",
+    ),
+    # Waiting for the mentee to answer.
+    (
+        "Prairie County Continuum of Care",
+        "Lakeside Community Health Partnership",
+        "speaker",
+        2,
+        None,
+        "How did you get the hospital to share discharge data?",
+    ),
+    # Declined, and withdrawn.
+    (
+        "Metro Behavioral Health Alliance",
+        "Coastal 2-1-1 Partners",
+        "speaker",
+        20,
+        "decline",
+        "Interested in your 2-1-1 taxonomy.",
+    ),
+    (
+        "Norman Public Library",
+        "Riverside Supportive Housing Network",
+        "speaker",
+        15,
+        "withdraw",
+        "Dashboards for housing?",
+    ),
+    # Made by a mentor across cohorts, accepted by both.
+    (
+        "Harbor County Public Health Collaborative",
+        "Riverside Supportive Housing Network",
+        "mentor",
+        25,
+        "accept",
+        "Harbor County is starting where Riverside was two years ago.",
+    ),
+    # Made by staff, waiting for both.
+    (
+        "Coastal 2-1-1 Partners",
+        "Waco Public Library",
+        "staff",
+        1,
+        None,
+        "Two 2-1-1 exchanges a year apart: worth a call.",
+    ),
+]
+
+
 def seed(ctx) -> None:
     topics = _topics(ctx)
     services.profiles_sync()
@@ -339,85 +411,11 @@ def seed(ctx) -> None:
         for p in CollaborationProfile.objects.select_related("organization")
     }
     filled = _fill(profiles, topics)
-    p = profiles.get
-    lakeside = p("Lakeside Community Health Partnership")
-    if lakeside is None:
+    if profiles.get("Lakeside Community Health Partnership") is None:
         return
-    waco, lowell = p("Waco Public Library"), p("Lowell Housing Authority")
-    riverside, desert = (
-        p("Riverside Supportive Housing Network"),
-        p("Desert Valley Care Network"),
-    )
-    metro, coastal = p("Metro Behavioral Health Alliance"), p("Coastal 2-1-1 Partners")
-    harbor, prairie = (
-        p("Harbor County Public Health Collaborative"),
-        p("Prairie County Continuum of Care"),
-    )
-    norman = p("Norman Public Library")
-    mentee = ctx.users.get("mentee")
-    made = [
-        # Accepted: the mentee and an alumnus of the past round, both on HMIS.
-        _intro(
-            lakeside,
-            lowell,
-            by=mentee,
-            days_ago=40,
-            answer="accept",
-            note="We are linking HMIS with jail bookings too: could we compare "
-            "our data-sharing agreements?",
-        ),
-        # Waiting for the alumnus of the past round (Waco) to answer.
-        _intro(
-            desert,
-            waco,
-            by=_speaker(desert),
-            days_ago=3,
-            note="Both of us run a community information exchange with 2-1-1; "
-            "how do you govern it?",
-        ),
-        # Waiting for the mentee to answer.
-        _intro(
-            prairie,
-            lakeside,
-            by=_speaker(prairie),
-            days_ago=2,
-            note="How did you get the hospital to share discharge data?",
-        ),
-        # Declined, and withdrawn.
-        _intro(
-            metro,
-            coastal,
-            by=_speaker(metro),
-            days_ago=20,
-            answer="decline",
-            note="Interested in your 2-1-1 taxonomy.",
-        ),
-        _intro(
-            norman,
-            riverside,
-            by=_speaker(norman),
-            days_ago=15,
-            answer="withdraw",
-            note="Dashboards for housing?",
-        ),
-        # Made by a mentor across cohorts, accepted by both.
-        _intro(
-            harbor,
-            riverside,
-            broker=ctx.users.get("mentor"),
-            days_ago=25,
-            answer="accept",
-            note="Harbor County is starting where Riverside was two years ago.",
-        ),
-        # Made by staff, waiting for both.
-        _intro(
-            coastal,
-            waco,
-            broker=ctx.users.get("staff"),
-            days_ago=1,
-            note="Two 2-1-1 exchanges a year apart: worth a call.",
-        ),
-    ]
+    made = _introductions(ctx, profiles)
+    metro = profiles.get("Metro Behavioral Health Alliance")
+    desert = profiles.get("Desert Valley Care Network")
     if metro and desert and not Block.objects.filter(blocker=metro).exists():
         services.block_add(blocker=metro, blocked=desert, by=_speaker(metro))
     _move(ctx)
@@ -433,6 +431,21 @@ def seed(ctx) -> None:
         f"{Introduction.objects.count()} in all; alumni of the past round "
         "sign in with their own accounts."
     )
+
+
+def _introductions(ctx, profiles: dict[str, CollaborationProfile]) -> list:
+    """Ask for each of ``INTRODUCTIONS``; return what each call made (or None)."""
+    made = []
+    for first, second, asker, days_ago, answer, note in INTRODUCTIONS:
+        a, b = profiles.get(first), profiles.get(second)
+        if asker in ("mentor", "staff"):
+            who = {"broker": ctx.users.get(asker)}
+        elif asker == "mentee":
+            who = {"by": ctx.users.get("mentee")}
+        else:
+            who = {"by": _speaker(a)}
+        made.append(_intro(a, b, days_ago=days_ago, answer=answer, note=note, **who))
+    return made
 
 
 def _move(ctx) -> None:

@@ -156,14 +156,7 @@ def neighbours(
     result: dict[int, list[Match]] = {}
     for start in range(0, n, CHUNK):
         stop = min(n, start + CHUNK)
-        block = np.zeros((stop - start, n), dtype=np.float64)
-        if matrix is not None:
-            block += rules.WEIGHTS["text"] * (matrix[start:stop] @ matrix.T).toarray()
-        if not text_only:
-            for name, (sets, sizes) in vocabularies.items():
-                block += rules.WEIGHTS[name] * _jaccard_block(sets, sizes, start, stop)
-            same_region = regions[start:stop, None] == regions[None, :]
-            block += rules.WEIGHTS["region"] * (same_region & (regions[None, :] != ""))
+        block = _score_block(matrix, vocabularies, regions, start, stop, text_only)
         for row, i in enumerate(range(start, stop)):
             scores = block[row]
             scores[i] = 0.0
@@ -190,3 +183,17 @@ def neighbours(
                 )
             result[features[i].key] = matches
     return result
+
+
+def _score_block(matrix, vocabularies, regions, start: int, stop: int, text_only):
+    """The weighted similarity of rows ``start:stop`` with every profile."""
+    n = len(regions)
+    block = np.zeros((stop - start, n), dtype=np.float64)
+    if matrix is not None:
+        block += rules.WEIGHTS["text"] * (matrix[start:stop] @ matrix.T).toarray()
+    if not text_only:
+        for name, (sets, sizes) in vocabularies.items():
+            block += rules.WEIGHTS[name] * _jaccard_block(sets, sizes, start, stop)
+        same_region = regions[start:stop, None] == regions[None, :]
+        block += rules.WEIGHTS["region"] * (same_region & (regions[None, :] != ""))
+    return block

@@ -37,8 +37,8 @@ class Topic(models.Model):
     group's topic map to topics without either app knowing of this one.
     """
 
-    name = models.CharField(max_length=120, unique=True)
-    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=120, unique=True, verbose_name=_("name"))
+    slug = models.SlugField(max_length=80, unique=True, verbose_name=_("slug"))
     phrases = models.JSONField(
         default=list,
         blank=True,
@@ -46,11 +46,14 @@ class Topic(models.Model):
             "Mentorship tags and affinity-group topics that mean this "
             "topic, one per entry (case does not matter)."
         ),
+        verbose_name=_("phrases"),
     )
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(default=0, verbose_name=_("order"))
 
     class Meta:
         ordering = ["order", "name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
 
     def __str__(self):
         return self.name
@@ -65,47 +68,63 @@ class CollaborationProfile(models.Model):
         NO = "no", _("Not filled from the application")
 
     organization = models.OneToOneField(
-        Organization, on_delete=models.CASCADE, related_name="peer_profile"
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="peer_profile",
+        verbose_name=_("organization"),
     )
     visibility = models.CharField(
-        "who may see this profile",
+        _("who may see this profile"),
         max_length=12,
         choices=Visibility.choices,
         default=Visibility.PARTICIPANTS,
         db_index=True,
     )
-    works_on = models.TextField("what the collaboration works on", blank=True)
-    offers = models.TextField("what it can offer peers", blank=True)
+    works_on = models.TextField(_("what the collaboration works on"), blank=True)
+    offers = models.TextField(_("what it can offer peers"), blank=True)
     partner_sectors = models.JSONField(
-        default=list, blank=True, help_text="Sector codes of dashmentor.choices."
+        default=list,
+        blank=True,
+        help_text=_("Sector codes of dashmentor.choices."),
+        verbose_name=_("partner sectors"),
     )
     data_systems = models.JSONField(
-        "data systems in use",
+        _("data systems in use"),
         default=list,
         blank=True,
-        help_text="Codes of peers.rules.DataSystem.",
+        help_text=_("Codes of peers.rules.DataSystem."),
     )
     data_systems_planned = models.JSONField(
-        "data systems planned", default=list, blank=True
+        _("data systems planned"), default=list, blank=True
     )
     populations = models.JSONField(
-        "populations served",
+        _("populations served"),
         default=list,
         blank=True,
-        help_text="Codes of peers.rules.Population.",
+        help_text=_("Codes of peers.rules.Population."),
     )
-    topics = models.ManyToManyField(Topic, blank=True, related_name="profiles")
+    topics = models.ManyToManyField(
+        Topic, blank=True, related_name="profiles", verbose_name=_("topics")
+    )
     state = models.CharField(
-        "state or territory", max_length=2, choices=USState.choices, blank=True
+        _("state or territory"), max_length=2, choices=USState.choices, blank=True
     )
     region = models.CharField(
-        max_length=12, choices=Region.choices, blank=True, db_index=True
+        max_length=12,
+        choices=Region.choices,
+        blank=True,
+        db_index=True,
+        verbose_name=_("region"),
     )
     # Asked once, when one of the organization's people first opens the
     # profile: may the portal fill it from the organization's latest
     # application? The answer, who gave it and when are kept.
     prefill_consent = models.CharField(
-        max_length=3, choices=Consent.choices, default=Consent.NOT_ASKED, blank=True
+        max_length=3,
+        choices=Consent.choices,
+        default=Consent.NOT_ASKED,
+        blank=True,
+        verbose_name=_("prefill consent"),
     )
     prefill_answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -113,30 +132,46 @@ class CollaborationProfile(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("prefill answered by"),
     )
-    prefill_answered_at = models.DateTimeField(null=True, blank=True)
+    prefill_answered_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("prefill answered at")
+    )
     # The vocabularies as ",s:housing,d:hmis,..." (``rules.tags_index``),
     # written by the services: the directory's filters read it on any database.
-    tags_index = models.TextField(blank=True, editable=False)
+    tags_index = models.TextField(
+        blank=True, editable=False, verbose_name=_("tags index")
+    )
     # Everything searchable, in one text (name, texts, vocabularies' labels),
     # written by the services: PostgreSQL's full-text index reads it.
-    search_document = models.TextField(blank=True, editable=False)
+    search_document = models.TextField(
+        blank=True, editable=False, verbose_name=_("search document")
+    )
     # Set by every change the matching reads; the similarity sweep computes
     # the neighbours again and clears it.
-    similar_stale = models.BooleanField(default=True, db_index=True)
-    similar_computed_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    similar_stale = models.BooleanField(
+        default=True, db_index=True, verbose_name=_("similar stale")
+    )
+    similar_computed_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("similar computed at")
+    )
+    created_at = models.DateTimeField(
+        default=timezone.now, verbose_name=_("created at")
+    )
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("updated by"),
     )
 
     class Meta:
         ordering = ["organization__name"]
+        verbose_name = _("collaboration profile")
+        verbose_name_plural = _("collaboration profiles")
 
     def __str__(self):
         return f"Profile of {self.organization}"
@@ -175,14 +210,21 @@ class Challenge(models.Model):
     """One current challenge of a collaboration, in a short text."""
 
     profile = models.ForeignKey(
-        CollaborationProfile, on_delete=models.CASCADE, related_name="challenges"
+        CollaborationProfile,
+        on_delete=models.CASCADE,
+        related_name="challenges",
+        verbose_name=_("profile"),
     )
-    text = models.CharField(max_length=200)
-    order = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(default=timezone.now)
+    text = models.CharField(max_length=200, verbose_name=_("text"))
+    order = models.PositiveSmallIntegerField(default=0, verbose_name=_("order"))
+    created_at = models.DateTimeField(
+        default=timezone.now, verbose_name=_("created at")
+    )
 
     class Meta:
         ordering = ["profile", "order", "id"]
+        verbose_name = _("challenge")
+        verbose_name_plural = _("challenges")
 
     def __str__(self):
         return self.text
@@ -196,19 +238,29 @@ class Similarity(models.Model):
     """
 
     profile = models.ForeignKey(
-        CollaborationProfile, on_delete=models.CASCADE, related_name="similar"
+        CollaborationProfile,
+        on_delete=models.CASCADE,
+        related_name="similar",
+        verbose_name=_("profile"),
     )
     other = models.ForeignKey(
-        CollaborationProfile, on_delete=models.CASCADE, related_name="+"
+        CollaborationProfile,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("other"),
     )
-    rank = models.PositiveSmallIntegerField()
-    score = models.FloatField()
+    rank = models.PositiveSmallIntegerField(verbose_name=_("rank"))
+    score = models.FloatField(verbose_name=_("score"))
     # What the two share, as codes of ``rules.REASON_PARTS`` with their values;
     # told when read, in the reader's language.
-    reason_codes = models.JSONField(default=list, blank=True)
+    reason_codes = models.JSONField(
+        default=list, blank=True, verbose_name=_("reason codes")
+    )
     # The reason as a computation wrote it before reasons were kept as codes
     # (in English); shown only for such a row, until the next computation.
-    reason_text = models.CharField(max_length=500, blank=True)
+    reason_text = models.CharField(
+        max_length=500, blank=True, verbose_name=_("reason as written")
+    )
 
     class Meta:
         ordering = ["profile", "rank"]
@@ -217,6 +269,8 @@ class Similarity(models.Model):
                 fields=["profile", "other"], name="peers_similarity_unique"
             )
         ]
+        verbose_name = _("similarity")
+        verbose_name_plural = _("similarities")
 
     def __str__(self):
         return f"{self.other} like {self.profile} ({self.score:.2f})"
@@ -265,17 +319,27 @@ class Introduction(models.Model):
     }
 
     from_profile = models.ForeignKey(
-        CollaborationProfile, on_delete=models.CASCADE, related_name="asked"
+        CollaborationProfile,
+        on_delete=models.CASCADE,
+        related_name="asked",
+        verbose_name=_("from profile"),
     )
     to_profile = models.ForeignKey(
-        CollaborationProfile, on_delete=models.CASCADE, related_name="asked_of"
+        CollaborationProfile,
+        on_delete=models.CASCADE,
+        related_name="asked_of",
+        verbose_name=_("to profile"),
     )
     # The two profiles' ids, smaller first: one open introduction per pair,
     # whichever side asked.
-    pair = models.CharField(max_length=41, editable=False)
-    note = models.TextField(blank=True)
+    pair = models.CharField(max_length=41, editable=False, verbose_name=_("pair"))
+    note = models.TextField(blank=True, verbose_name=_("note"))
     status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+        max_length=10,
+        choices=Status.choices,
+        default=Status.PENDING,
+        db_index=True,
+        verbose_name=_("status"),
     )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -283,7 +347,8 @@ class Introduction(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="peer_introductions_asked",
-        help_text="Who asked, for a request by one of the organizations.",
+        help_text=_("Who asked, for a request by one of the organizations."),
+        verbose_name=_("requested by"),
     )
     introduced_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -291,7 +356,8 @@ class Introduction(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="peer_introductions_made",
-        help_text="The mentor or staff member who introduced the two.",
+        help_text=_("The mentor or staff member who introduced the two."),
+        verbose_name=_("introduced by"),
     )
     from_contact = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -299,27 +365,40 @@ class Introduction(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="Who speaks for the first organization: its asker, or "
-        "whoever accepted an introduction made for it.",
+        help_text=_(
+            "Who speaks for the first organization: its asker, or "
+            "whoever accepted an introduction made for it."
+        ),
+        verbose_name=_("from contact"),
     )
-    from_accepted_at = models.DateTimeField(null=True, blank=True)
+    from_accepted_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("from accepted at")
+    )
     to_contact = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("to contact"),
     )
-    to_accepted_at = models.DateTimeField(null=True, blank=True)
+    to_accepted_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("to accepted at")
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("decided by"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    decided_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("decided at")
+    )
+    created_at = models.DateTimeField(
+        default=timezone.now, db_index=True, verbose_name=_("created at")
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -339,6 +418,8 @@ class Introduction(models.Model):
             models.Index(fields=["to_profile", "status"]),
             models.Index(fields=["requested_by", "created_at"]),
         ]
+        verbose_name = _("introduction")
+        verbose_name_plural = _("introductions")
 
     def __str__(self):
         return f"{self.from_profile.organization} → {self.to_profile.organization}"
@@ -360,10 +441,16 @@ class Block(models.Model):
     """An organization that wants no introductions from another."""
 
     blocker = models.ForeignKey(
-        CollaborationProfile, on_delete=models.CASCADE, related_name="blocks"
+        CollaborationProfile,
+        on_delete=models.CASCADE,
+        related_name="blocks",
+        verbose_name=_("blocker"),
     )
     blocked = models.ForeignKey(
-        CollaborationProfile, on_delete=models.CASCADE, related_name="blocked_by"
+        CollaborationProfile,
+        on_delete=models.CASCADE,
+        related_name="blocked_by",
+        verbose_name=_("blocked"),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -371,8 +458,11 @@ class Block(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(
+        default=timezone.now, verbose_name=_("created at")
+    )
 
     class Meta:
         constraints = [
@@ -380,6 +470,8 @@ class Block(models.Model):
                 fields=["blocker", "blocked"], name="peers_block_unique"
             )
         ]
+        verbose_name = _("block")
+        verbose_name_plural = _("blocks")
 
     def __str__(self):
         return f"{self.blocker.organization} blocks {self.blocked.organization}"
@@ -404,23 +496,37 @@ class GroupMoveSuggestion(models.Model):
     }
 
     member = models.ForeignKey(
-        "affinity.GroupMember", on_delete=models.CASCADE, related_name="+"
+        "affinity.GroupMember",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("member"),
     )
     to_group = models.ForeignKey(
-        "affinity.Group", on_delete=models.CASCADE, related_name="+"
+        "affinity.Group",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("to group"),
     )
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, verbose_name=_("note"))
     status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.PENDING
+        max_length=10,
+        choices=Status.choices,
+        default=Status.PENDING,
+        verbose_name=_("status"),
     )
     suggested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("suggested by"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(
+        default=timezone.now, verbose_name=_("created at")
+    )
+    decided_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("decided at")
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -431,6 +537,8 @@ class GroupMoveSuggestion(models.Model):
                 name="peers_one_open_move_per_member",
             )
         ]
+        verbose_name = _("group move suggestion")
+        verbose_name_plural = _("group move suggestions")
 
     def __str__(self):
         return f"{self.member} → {self.to_group}"

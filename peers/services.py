@@ -252,41 +252,7 @@ def profile_prefill_answer(
     filled = []
     application = _latest_application(profile.organization) if consent else None
     if application is not None:
-        if not profile.works_on:
-            text = application.collaboration_description or application.learning_goal
-            if application.collaboration_name and text:
-                text = f"{application.collaboration_name}: {text}"
-            profile.works_on = text
-            filled.append("works_on")
-        if not profile.partner_sectors:
-            sectors = set()
-            for partner in Partner.objects.filter(application=application):
-                sectors.update(partner.sectors or [])
-            profile.partner_sectors = sorted(sectors)
-            filled.append("partner_sectors")
-        if not profile.state and application.state:
-            profile.state = application.state
-            profile.region = rules.region_for_state(application.state)
-            filled.append("state")
-        if not profile.data_systems:
-            profile.data_systems = sorted(
-                rules.data_systems_in(
-                    " ".join(
-                        [
-                            application.collaboration_description,
-                            application.learning_goal,
-                        ]
-                    )
-                )
-            )
-            filled.append("data_systems")
-        award = Award.objects.filter(application=application).select_related(
-            "mentorship"
-        )
-        award = award.first()
-        if award is not None and not profile.topics.exists():
-            profile.topics.set(topics_for_phrases(award.mentorship.tags))
-            filled.append("topics")
+        filled = _prefill_from(profile, application)
     _reindex(profile)
     profile.similar_stale = profile.similar_stale or bool(filled)
     profile.updated_by = by
@@ -300,6 +266,45 @@ def profile_prefill_answer(
     if filled:
         publish_on_commit(_similarities_task())
     return profile
+
+
+def _prefill_from(profile: CollaborationProfile, application: Application) -> list:
+    """Fill the profile's empty fields from ``application``; return their names."""
+    filled = []
+    if not profile.works_on:
+        text = application.collaboration_description or application.learning_goal
+        if application.collaboration_name and text:
+            text = f"{application.collaboration_name}: {text}"
+        profile.works_on = text
+        filled.append("works_on")
+    if not profile.partner_sectors:
+        sectors = set()
+        for partner in Partner.objects.filter(application=application):
+            sectors.update(partner.sectors or [])
+        profile.partner_sectors = sorted(sectors)
+        filled.append("partner_sectors")
+    if not profile.state and application.state:
+        profile.state = application.state
+        profile.region = rules.region_for_state(application.state)
+        filled.append("state")
+    if not profile.data_systems:
+        profile.data_systems = sorted(
+            rules.data_systems_in(
+                " ".join(
+                    [
+                        application.collaboration_description,
+                        application.learning_goal,
+                    ]
+                )
+            )
+        )
+        filled.append("data_systems")
+    award = Award.objects.filter(application=application).select_related("mentorship")
+    award = award.first()
+    if award is not None and not profile.topics.exists():
+        profile.topics.set(topics_for_phrases(award.mentorship.tags))
+        filled.append("topics")
+    return filled
 
 
 def _challenges_clean(challenges: list[str]) -> list[str]:
@@ -335,16 +340,7 @@ def profile_update(
     unknown = set(fields) - set(EDITABLE)
     if unknown:
         raise TypeError(f"Not editable: {sorted(unknown)}")
-    before, after = {}, {}
-    for name, value in fields.items():
-        if isinstance(value, list | tuple):
-            value = sorted(set(value))
-        if getattr(profile, name) != value:
-            before[name] = getattr(profile, name)
-            after[name] = value
-            setattr(profile, name, value)
-    if "state" in after:
-        profile.region = rules.region_for_state(profile.state)
+    before, after = _fields_set(profile, fields)
     if topics is not None:
         old = set(profile.topics.values_list("pk", flat=True))
         new = {t.pk for t in topics}
@@ -352,22 +348,7 @@ def profile_update(
             profile.topics.set(topics)
             before["topics"], after["topics"] = sorted(old), sorted(new)
     if challenges is not None:
-        wanted = _challenges_clean(challenges)
-        current = list(profile.challenges.all())
-        if [c.text for c in current] != wanted:
-            keep = {c.text: c for c in current}
-            for challenge in current:
-                if challenge.text not in wanted:
-                    challenge.delete()
-            for order, text in enumerate(wanted):
-                row = keep.get(text)
-                if row is None:
-                    Challenge.objects.create(profile=profile, text=text, order=order)
-                elif row.order != order:
-                    row.order = order
-                    row.save(update_fields=["order"])
-            before["challenges"] = [c.text for c in current]
-            after["challenges"] = wanted
+        _challenges_replace(profile, challenges, before, after)
     if not after:
         return profile
     _reindex(profile)
@@ -387,6 +368,45 @@ def profile_update(
         Similarity.objects.filter(Q(profile=profile) | Q(other=profile)).delete()
     publish_on_commit(_similarities_task())
     return profile
+
+
+def _fields_set(profile: CollaborationProfile, fields: dict) -> tuple[dict, dict]:
+    """Set the fields that change (a state moves the region with it); return
+    their values before and after."""
+    before, after = {}, {}
+    for name, value in fields.items():
+        if isinstance(value, list | tuple):
+            value = sorted(set(value))
+        if getattr(profile, name) != value:
+            before[name] = getattr(profile, name)
+            after[name] = value
+            setattr(profile, name, value)
+    if "state" in after:
+        profile.region = rules.region_for_state(profile.state)
+    return before, after
+
+
+def _challenges_replace(
+    profile: CollaborationProfile, challenges: list[str], before: dict, after: dict
+) -> None:
+    """Make the profile's challenges ``challenges``, in order, keeping the rows
+    of those that stay; note the change in ``before`` and ``after``."""
+    wanted = _challenges_clean(challenges)
+    current = list(profile.challenges.all())
+    if [c.text for c in current] != wanted:
+        keep = {c.text: c for c in current}
+        for challenge in current:
+            if challenge.text not in wanted:
+                challenge.delete()
+        for order, text in enumerate(wanted):
+            row = keep.get(text)
+            if row is None:
+                Challenge.objects.create(profile=profile, text=text, order=order)
+            elif row.order != order:
+                row.order = order
+                row.save(update_fields=["order"])
+        before["challenges"] = [c.text for c in current]
+        after["challenges"] = wanted
 
 
 # --- The matching ----------------------------------------------------------------

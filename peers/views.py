@@ -518,24 +518,30 @@ def network_csv(request, table):
     if table not in REPORT_TABLES:
         raise Http404("No such table.")
     data = report.network_report()
+    yes, no = gettext("yes"), gettext("no")
     if table == "introductions":
-        header = ["month", "asked", "accepted", "introduced by mentors or staff"]
+        header = [
+            gettext("month"),
+            gettext("asked"),
+            gettext("accepted"),
+            gettext("introduced by mentors or staff"),
+        ]
         rows = [
             [m["month"].strftime("%Y-%m"), m["asked"], m["accepted"], m["brokered"]]
             for m in data.months
         ]
     elif table == "connections":
         header = [
-            "organization",
-            "cohorts",
-            "program years",
-            "connected with",
-            "their cohorts",
-            "their program years",
-            "across cohorts",
-            "across program years",
-            "introduced by mentor or staff",
-            "accepted on",
+            gettext("organization"),
+            gettext("cohorts"),
+            gettext("program years"),
+            gettext("connected with"),
+            gettext("their cohorts"),
+            gettext("their program years"),
+            gettext("across cohorts"),
+            gettext("across program years"),
+            gettext("introduced by mentor or staff"),
+            gettext("accepted on"),
         ]
         rows = [
             [
@@ -545,17 +551,22 @@ def network_csv(request, table):
                 c.second,
                 c.second_cohorts,
                 c.second_years,
-                "yes" if c.across_cohorts else "no",
-                "yes" if c.across_years else "no",
-                "yes" if c.brokered else "no",
+                yes if c.across_cohorts else no,
+                yes if c.across_years else no,
+                yes if c.brokered else no,
                 c.accepted_on.date().isoformat() if c.accepted_on else "",
             ]
             for c in data.connections
         ]
     else:
-        header = ["organization", "cohorts", "program years", "alumni"]
+        header = [
+            gettext("organization"),
+            gettext("cohorts"),
+            gettext("program years"),
+            gettext("alumni"),
+        ]
         rows = [
-            [u["name"], u["cohorts"], u["years"], "yes" if u["alumni"] else "no"]
+            [u["name"], u["cohorts"], u["years"], yes if u["alumni"] else no]
             for u in data.unconnected
         ]
     return csv_response(f"peer-network-{table}.csv", rows, header=header)

@@ -90,48 +90,8 @@ def audience_choices() -> list[tuple[str, list[tuple[str, str]]]]:
         .order_by("-cycle__starts_on", "topic")
     )
     choices = [
-        (
-            gettext("Reviewers"),
-            [
-                (
-                    "late-reviewers:all",
-                    gettext("Reviewers with late reviews, every round"),
-                )
-            ]
-            + [
-                (
-                    f"late-reviewers:{r.pk}",
-                    gettext("%(round)s: reviewers late") % {"round": r.name},
-                )
-                for r in rounds
-            ]
-            + [
-                (
-                    "open-reviewers:all",
-                    gettext("Reviewers with reviews to finish, every round"),
-                )
-            ]
-            + [
-                (
-                    f"open-reviewers:{r.pk}",
-                    gettext("%(round)s: reviewers with reviews to finish")
-                    % {"round": r.name},
-                )
-                for r in rounds
-            ],
-        ),
-        (
-            gettext("Applicants"),
-            [
-                (
-                    f"applicants:{r.pk}:{status}",
-                    gettext("%(round)s: applicants, %(status)s")
-                    % {"round": r.name, "status": str(label).lower()},
-                )
-                for r in rounds
-                for status, label in APPLICANT_STATUSES
-            ],
-        ),
+        (gettext("Reviewers"), _reviewer_choices(rounds)),
+        (gettext("Applicants"), _applicant_choices(rounds)),
         (
             gettext("Cohorts"),
             [
@@ -159,6 +119,52 @@ def audience_choices() -> list[tuple[str, list[tuple[str, str]]]]:
         ),
     ]
     return [(group, items) for group, items in choices if items]
+
+
+def _reviewer_choices(rounds) -> list[tuple[str, str]]:
+    """Reviewers late, and reviewers with reviews to finish: every round, each."""
+    return (
+        [
+            (
+                "late-reviewers:all",
+                gettext("Reviewers with late reviews, every round"),
+            )
+        ]
+        + [
+            (
+                f"late-reviewers:{r.pk}",
+                gettext("%(round)s: reviewers late") % {"round": r.name},
+            )
+            for r in rounds
+        ]
+        + [
+            (
+                "open-reviewers:all",
+                gettext("Reviewers with reviews to finish, every round"),
+            )
+        ]
+        + [
+            (
+                f"open-reviewers:{r.pk}",
+                gettext("%(round)s: reviewers with reviews to finish")
+                % {"round": r.name},
+            )
+            for r in rounds
+        ]
+    )
+
+
+def _applicant_choices(rounds) -> list[tuple[str, str]]:
+    """Each round's applicants in each status."""
+    return [
+        (
+            f"applicants:{r.pk}:{status}",
+            gettext("%(round)s: applicants, %(status)s")
+            % {"round": r.name, "status": str(label).lower()},
+        )
+        for r in rounds
+        for status, label in APPLICANT_STATUSES
+    ]
 
 
 def audience_get(key: str) -> Audience | None:

@@ -20,7 +20,10 @@ class ReviewSchedule(models.Model):
     """
 
     round = models.OneToOneField(
-        "applications.Round", on_delete=models.CASCADE, related_name="review_schedule"
+        "applications.Round",
+        on_delete=models.CASCADE,
+        related_name="review_schedule",
+        verbose_name=_("round"),
     )
     reviews_due_on = models.DateField(
         _("reviews due on"),
@@ -35,10 +38,12 @@ class ReviewSchedule(models.Model):
             "reviews get a reminder, e.g. [7, 2]."
         ),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["reviews_due_on"]
+        verbose_name = _("review schedule")
+        verbose_name_plural = _("review schedules")
 
     def __str__(self):
         return f"{self.round}: reviews due {self.reviews_due_on:%b %-d, %Y}"
@@ -60,20 +65,23 @@ class ReviewSchedule(models.Model):
 class MailingTemplate(models.Model):
     """A message staff send every year, kept to start the next one from."""
 
-    name = models.CharField(max_length=120, unique=True)
-    subject = models.CharField(max_length=200)
-    body = models.TextField()
+    name = models.CharField(max_length=120, unique=True, verbose_name=_("name"))
+    subject = models.CharField(max_length=200, verbose_name=_("subject"))
+    body = models.TextField(verbose_name=_("body"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("created by"),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("mailing template")
+        verbose_name_plural = _("mailing templates")
 
     def __str__(self):
         return self.name
@@ -82,41 +90,53 @@ class MailingTemplate(models.Model):
 class Mailing(models.Model):
     """One e-mail written by staff to an audience, sent through the outbox."""
 
-    subject = models.CharField(max_length=200)
-    body = models.TextField()
+    subject = models.CharField(max_length=200, verbose_name=_("subject"))
+    body = models.TextField(verbose_name=_("body"))
     # The audiences chosen, as their keys (staffdesk/audiences.py), and their
     # names as they were when it was sent.
-    audience_keys = models.JSONField(default=list)
-    audience_label = models.CharField(max_length=500)
+    audience_keys = models.JSONField(default=list, verbose_name=_("audience keys"))
+    audience_label = models.CharField(max_length=500, verbose_name=_("audience label"))
     template = models.ForeignKey(
         MailingTemplate,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="mailings",
+        verbose_name=_("template"),
     )
     # Made when the form is first shown: a second post of the same form (a
     # double click, a second tab) finds the mailing the first one wrote.
-    form_token = models.CharField(max_length=64, unique=True)
+    form_token = models.CharField(
+        max_length=64, unique=True, verbose_name=_("form token")
+    )
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         on_delete=models.SET_NULL,
         related_name="mailings_sent",
+        verbose_name=_("sent by"),
     )
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    recipients_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(
+        default=timezone.now, db_index=True, verbose_name=_("created at")
+    )
+    recipients_count = models.PositiveIntegerField(
+        default=0, verbose_name=_("recipients count")
+    )
     skipped_count = models.PositiveIntegerField(
         default=0,
         help_text=_("People who turned off messages from the program office."),
+        verbose_name=_("skipped count"),
     )
     duplicates_count = models.PositiveIntegerField(
         default=0,
         help_text=_("People named by more than one audience, written once."),
+        verbose_name=_("duplicates count"),
     )
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = _("mailing")
+        verbose_name_plural = _("mailings")
 
     def __str__(self):
         return self.subject
@@ -129,7 +149,10 @@ class MailingRecipient(models.Model):
     """A person a mailing was written to, and the outbox row that carries it."""
 
     mailing = models.ForeignKey(
-        Mailing, on_delete=models.CASCADE, related_name="recipients"
+        Mailing,
+        on_delete=models.CASCADE,
+        related_name="recipients",
+        verbose_name=_("mailing"),
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -137,16 +160,18 @@ class MailingRecipient(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("user"),
     )
-    email = models.EmailField()
-    name = models.CharField(max_length=200, blank=True)
-    audience = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(verbose_name=_("email"))
+    name = models.CharField(max_length=200, blank=True, verbose_name=_("name"))
+    audience = models.CharField(max_length=200, blank=True, verbose_name=_("audience"))
     message = models.OneToOneField(
         "notifications.Message",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="mailing_recipient",
+        verbose_name=_("message"),
     )
 
     class Meta:
@@ -156,6 +181,8 @@ class MailingRecipient(models.Model):
                 fields=["mailing", "email"], name="mailing_recipient_unique_email"
             )
         ]
+        verbose_name = _("mailing recipient")
+        verbose_name_plural = _("mailing recipients")
 
     def __str__(self):
         return self.email

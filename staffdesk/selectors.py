@@ -112,6 +112,12 @@ def todo_list(*, round_: Round | None, user, rounds=None, now=None) -> list[Todo
     """
     now = now or timezone.now()
     late_rounds, scheduled = late_round_ids(round_=round_, rounds=rounds, now=now)
+    c = _todo_counts(round_=round_, user=user, now=now, late_rounds=late_rounds)
+    return [*_review_todos(c, round_, scheduled), *_program_todos(c)]
+
+
+def _todo_counts(*, round_: Round | None, user, now, late_rounds) -> dict:
+    """Every count of the to-do, in one query, 0 where there is none."""
     apps = Application.objects.filter(
         round_id=round_.pk if round_ else None,
         status__in=[Application.Status.SUBMITTED, Application.Status.UNDER_REVIEW],
@@ -128,18 +134,7 @@ def todo_list(*, round_: Round | None, user, rounds=None, now=None) -> list[Todo
                 apps.filter(eligibility=Application.Eligibility.NEEDS_REVIEW)
             ),
             late_reviews=_count(late),
-            late_reviewers=Subquery(
-                late.order_by()
-                .annotate(
-                    _n=Func(
-                        F("reviewer_id"),
-                        function="COUNT",
-                        template="COUNT(DISTINCT %(expressions)s)",
-                    )
-                )
-                .values("_n")[:1],
-                output_field=IntegerField(),
-            ),
+            late_reviewers=_count_distinct_reviewers(late),
             unreleased=_count(
                 Decision.objects.filter(
                     application__round_id=round_.pk if round_ else None,
@@ -165,7 +160,27 @@ def todo_list(*, round_: Round | None, user, rounds=None, now=None) -> list[Todo
         )
         .first()
     ) or {}
-    c = {k: v or 0 for k, v in counts.items()}
+    return {k: v or 0 for k, v in counts.items()}
+
+
+def _count_distinct_reviewers(late):
+    """A subquery that counts the reviewers of ``late`` assignments."""
+    return Subquery(
+        late.order_by()
+        .annotate(
+            _n=Func(
+                F("reviewer_id"),
+                function="COUNT",
+                template="COUNT(DISTINCT %(expressions)s)",
+            )
+        )
+        .values("_n")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def _review_todos(c: dict, round_: Round | None, scheduled: bool) -> list[Todo]:
+    """The chosen round's to-do: screening, eligibility, late reviews, decisions."""
     review_list = reverse("applications:staff-review-list")
     round_q = f"round={round_.pk}&" if round_ else ""
     reviewers = c.get("late_reviewers", 0)
@@ -207,6 +222,12 @@ def todo_list(*, round_: Round | None, user, rounds=None, now=None) -> list[Todo
             else review_list,
             gettext("decided, not yet sent to the applicants"),
         ),
+    ]
+
+
+def _program_todos(c: dict) -> list[Todo]:
+    """The whole program's to-do: offers, work plans, attendance, surveys, mail."""
+    return [
         Todo(
             "offers",
             gettext("Award offers about to expire"),

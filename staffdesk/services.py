@@ -122,6 +122,24 @@ def mailing_send(
             )
     except IntegrityError:
         return Mailing.objects.get(form_token=form_token), False
+    written = _messages_write(mailing, people, body)
+    _recipients_record(mailing, people, written, duplicates)
+    audit_record(
+        actor=by,
+        action="mailing.send",
+        target=mailing,
+        after={
+            "subject": mailing.subject,
+            "audience": mailing.audience_label,
+            "recipients": mailing.recipients_count,
+            "skipped": mailing.skipped_count,
+        },
+    )
+    return mailing, True
+
+
+def _messages_write(mailing: Mailing, people, body: str) -> dict[str, Message]:
+    """One outbox row per person, merged; return the rows by lower-cased address."""
     outgoing = []
     for person in people:
         person_subject, person_body = merged(person, mailing.subject, body)
@@ -133,9 +151,15 @@ def mailing_send(
                 recipient=person.user,
             )
         )
-    written = message_enqueue_bulk(
+    return message_enqueue_bulk(
         kind=Kind.PROGRAM_MESSAGE, key=f"mailing:{mailing.pk}", messages=outgoing
     )
+
+
+def _recipients_record(
+    mailing: Mailing, people, written: dict[str, Message], duplicates: int
+) -> None:
+    """A recipient row per person with its message, and the mailing's counts."""
     rows = [
         MailingRecipient(
             mailing=mailing,
@@ -156,18 +180,6 @@ def mailing_send(
     mailing.save(
         update_fields=["recipients_count", "skipped_count", "duplicates_count"]
     )
-    audit_record(
-        actor=by,
-        action="mailing.send",
-        target=mailing,
-        after={
-            "subject": mailing.subject,
-            "audience": mailing.audience_label,
-            "recipients": mailing.recipients_count,
-            "skipped": mailing.skipped_count,
-        },
-    )
-    return mailing, True
 
 
 def mailing_test_send(

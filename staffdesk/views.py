@@ -82,13 +82,13 @@ def late_reviews(request):
                 for r in rows
             ],
             header=[
-                "Reviewer",
-                "E-mail",
-                "Late",
-                "Unfinished",
-                "Due on",
-                "Days late",
-                "Rounds",
+                gettext("Reviewer"),
+                gettext("E-mail"),
+                gettext("Late"),
+                gettext("Unfinished"),
+                gettext("Due on"),
+                gettext("Days late"),
+                gettext("Rounds"),
             ],
         )
     schedules = selectors.schedules_by_round()
@@ -200,34 +200,7 @@ def _compose_action(request, form):
     }
     try:
         if action == "send":
-            mailing, created = services.mailing_send(
-                **fields,
-                form_token=data["form_token"],
-                template=data["template"],
-                by=request.user,
-            )
-            if created:
-                messages.success(
-                    request,
-                    ngettext(
-                        "Your message is on its way to %(count)s person "
-                        "(%(skipped)s skipped: they turned off messages from the "
-                        "program office).",
-                        "Your message is on its way to %(count)s people "
-                        "(%(skipped)s skipped: they turned off messages from the "
-                        "program office).",
-                        mailing.recipients_count,
-                    )
-                    % {
-                        "count": f"{mailing.recipients_count:,}",
-                        "skipped": f"{mailing.skipped_count:,}",
-                    },
-                )
-            else:
-                messages.info(
-                    request, gettext("This message was already sent; it is below.")
-                )
-            return redirect(mailing), None
+            return _compose_send(request, data, fields), None
         if action == "test":
             message = services.mailing_test_send(
                 **fields, by=request.user, person_email=data["preview_as"]
@@ -258,6 +231,36 @@ def _compose_action(request, form):
     }
 
 
+def _compose_send(request, data: dict, fields: dict):
+    """Send the mailing, say so, and go to its page."""
+    mailing, created = services.mailing_send(
+        **fields,
+        form_token=data["form_token"],
+        template=data["template"],
+        by=request.user,
+    )
+    if created:
+        messages.success(
+            request,
+            ngettext(
+                "Your message is on its way to %(count)s person "
+                "(%(skipped)s skipped: they turned off messages from the "
+                "program office).",
+                "Your message is on its way to %(count)s people "
+                "(%(skipped)s skipped: they turned off messages from the "
+                "program office).",
+                mailing.recipients_count,
+            )
+            % {
+                "count": f"{mailing.recipients_count:,}",
+                "skipped": f"{mailing.skipped_count:,}",
+            },
+        )
+    else:
+        messages.info(request, gettext("This message was already sent; it is below."))
+    return redirect(mailing)
+
+
 @role_required(Role.STAFF)
 def mailing_detail(request, pk):
     """One message: what was written, to whom, and where each copy is."""
@@ -278,7 +281,13 @@ def mailing_detail(request, pk):
                 ]
                 for r in recipients.iterator(chunk_size=1000)
             ),
-            header=["Name", "E-mail", "Audience", "Delivery", "Sent at"],
+            header=[
+                gettext("Name"),
+                gettext("E-mail"),
+                gettext("Audience"),
+                gettext("Delivery"),
+                gettext("Sent at"),
+            ],
         )
     page = Paginator(recipients, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

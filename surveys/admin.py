@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import (
     TranslationAdmin,
     TranslationStackedInline,
@@ -21,8 +23,8 @@ from dashmentor.admin import SavesChangesOnly
 from . import selectors, services
 from .models import Choice, Invitation, Question, Release, Section, Survey
 
-ANSWERED_WAITING = "Yes: answers waiting to be released with others"
-ANSWERED_IN_RELEASE = "Yes: answers in release {number} ({day})"
+ANSWERED_WAITING = _("Yes: answers waiting to be released with others")
+ANSWERED_IN_RELEASE = _("Yes: answers in release {number} ({day})")
 
 
 class LockedInlineMixin:
@@ -63,19 +65,28 @@ class SurveyAdmin(SavesChangesOnly, TranslationAdmin):
             fields += ["anonymous", "min_group_size"]
         return fields
 
-    @admin.action(description="Copy into new draft surveys")
+    @admin.action(description=_("Copy into new draft surveys"))
     def copy_surveys(self, request, queryset):
         for survey in queryset:
             services.survey_copy(survey=survey, by=request.user)
-        messages.success(request, f"Copied {queryset.count()} survey(s).")
+        copied = queryset.count()
+        messages.success(
+            request,
+            ngettext("Copied %(count)s survey.", "Copied %(count)s surveys.", copied)
+            % {"count": copied},
+        )
 
-    @admin.action(description="Close the selected open surveys")
+    @admin.action(description=_("Close the selected open surveys"))
     def close_surveys(self, request, queryset):
         for survey in queryset.filter(status=Survey.Status.OPEN):
             try:
                 services.survey_close(survey=survey, by=request.user)
             except ValidationError as exc:
-                messages.error(request, f"{survey}: {' '.join(exc.messages)}")
+                messages.error(
+                    request,
+                    gettext("%(survey)s: %(problem)s")
+                    % {"survey": survey, "problem": " ".join(exc.messages)},
+                )
 
 
 class QuestionInline(TranslationStackedInline):
@@ -169,10 +180,10 @@ class InvitationAdmin(admin.ModelAdmin):
         ).values("released_at")[:1]
         return super().get_queryset(request).annotate(release_at=Subquery(released_at))
 
-    @admin.display(description="Answered")
+    @admin.display(description=_("Answered"))
     def answered(self, obj):
         if obj.completed_on is None:
-            return "No"
+            return gettext("No")
         if not obj.survey.anonymous:
             return date_format(obj.completed_on)
         if obj.released_in is None:

@@ -82,19 +82,29 @@ class Survey(models.Model):
         Status.CLOSED: {Status.OPEN},
     }
 
-    title = models.CharField(max_length=255)
-    kind = models.CharField(max_length=20, choices=Kind.choices, db_index=True)
-    description = models.TextField(blank=True)
-    round = models.ForeignKey(
-        Round, null=True, blank=True, on_delete=models.SET_NULL, related_name="surveys"
+    title = models.CharField(max_length=255, verbose_name=_("title"))
+    kind = models.CharField(
+        max_length=20, choices=Kind.choices, db_index=True, verbose_name=_("kind")
     )
-    audience = models.CharField(max_length=10, choices=Audience.choices)
+    description = models.TextField(blank=True, verbose_name=_("description"))
+    round = models.ForeignKey(
+        Round,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="surveys",
+        verbose_name=_("round"),
+    )
+    audience = models.CharField(
+        max_length=10, choices=Audience.choices, verbose_name=_("audience")
+    )
     audience_mentorship = models.ForeignKey(
         "cohorts.Mentorship",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="surveys",
+        verbose_name=_("audience mentorship"),
     )
     audience_group = models.ForeignKey(
         "affinity.Group",
@@ -102,49 +112,71 @@ class Survey(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="surveys",
+        verbose_name=_("audience group"),
     )
     audience_emails = models.TextField(
-        blank=True, help_text=_("For a list audience: one e-mail address a line.")
+        blank=True,
+        help_text=_("For a list audience: one e-mail address a line."),
+        verbose_name=_("audience emails"),
     )
-    opens_at = models.DateTimeField()
-    closes_at = models.DateTimeField()
+    opens_at = models.DateTimeField(verbose_name=_("opens at"))
+    closes_at = models.DateTimeField(verbose_name=_("closes at"))
     anonymous = models.BooleanField(
         default=True,
         help_text=_(
             "Answers can never be tied to a person; reports hide small groups."
         ),
+        verbose_name=_("anonymous"),
     )
     required = models.BooleanField(
         default=True,
         help_text=_("Invitations are always sent, whatever preferences say."),
+        verbose_name=_("required"),
     )
     status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.DRAFT
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        verbose_name=_("status"),
     )
     scheduled = models.BooleanField(
         default=False,
         help_text=_("A draft that opens by itself at its opening time."),
+        verbose_name=_("scheduled"),
     )
     min_group_size = models.PositiveSmallIntegerField(
         default=settings.SURVEY_MIN_GROUP_SIZE,
         help_text=_("Reports hide any breakdown with fewer respondents than this."),
+        verbose_name=_("min group size"),
     )
     reminder_days = models.JSONField(
         default=default_survey_reminders,
         blank=True,
         help_text=_("Days before the close when non-completers get a reminder."),
+        verbose_name=_("reminder days"),
     )
     copied_from = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="copies",
+        verbose_name=_("copied from"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    opened_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    opened_at = models.DateTimeField(null=True, blank=True, verbose_name=_("opened at"))
 
     class Meta:
         ordering = ["-opens_at"]
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
 
     def __str__(self):
         return self.title
@@ -159,14 +191,19 @@ class Survey(models.Model):
 
 class Section(models.Model):
     survey = models.ForeignKey(
-        Survey, on_delete=models.CASCADE, related_name="sections"
+        Survey,
+        on_delete=models.CASCADE,
+        related_name="sections",
+        verbose_name=_("survey"),
     )
-    order = models.PositiveSmallIntegerField(default=0)
-    title = models.CharField(max_length=255)
-    description = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0, verbose_name=_("order"))
+    title = models.CharField(max_length=255, verbose_name=_("title"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
 
     class Meta:
         ordering = ["survey", "order", "id"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
 
     def __str__(self):
         return self.title
@@ -182,24 +219,39 @@ class Question(models.Model):
         LONG_TEXT = "long_text", _("Long text")
 
     section = models.ForeignKey(
-        Section, on_delete=models.CASCADE, related_name="questions"
+        Section,
+        on_delete=models.CASCADE,
+        related_name="questions",
+        verbose_name=_("section"),
     )
-    order = models.PositiveSmallIntegerField(default=0)
-    key = models.SlugField(max_length=60, blank=True)
-    kind = models.CharField(max_length=12, choices=Kind.choices)
-    prompt = models.TextField()
-    help_text = models.TextField(blank=True)
-    required = models.BooleanField(default=True)
+    order = models.PositiveSmallIntegerField(default=0, verbose_name=_("order"))
+    key = models.SlugField(max_length=60, blank=True, verbose_name=_("key"))
+    kind = models.CharField(max_length=12, choices=Kind.choices, verbose_name=_("kind"))
+    prompt = models.TextField(verbose_name=_("prompt"))
+    help_text = models.TextField(blank=True, verbose_name=_("help text"))
+    required = models.BooleanField(default=True, verbose_name=_("required"))
     min_value = models.DecimalField(
-        max_digits=12, decimal_places=2, null=True, blank=True
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        verbose_name=_("min value"),
     )
     max_value = models.DecimalField(
-        max_digits=12, decimal_places=2, null=True, blank=True
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        verbose_name=_("max value"),
     )
-    likert_labels = models.JSONField(default=default_likert_labels, blank=True)
+    likert_labels = models.JSONField(
+        default=default_likert_labels, blank=True, verbose_name=_("likert labels")
+    )
 
     class Meta:
         ordering = ["section", "order", "id"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
 
     def __str__(self):
         return self.prompt[:80]
@@ -207,11 +259,14 @@ class Question(models.Model):
 
 class Choice(models.Model):
     question = models.ForeignKey(
-        Question, on_delete=models.CASCADE, related_name="choices"
+        Question,
+        on_delete=models.CASCADE,
+        related_name="choices",
+        verbose_name=_("question"),
     )
-    order = models.PositiveSmallIntegerField(default=0)
-    label = models.CharField(max_length=255)
-    value = models.SlugField(max_length=60)
+    order = models.PositiveSmallIntegerField(default=0, verbose_name=_("order"))
+    label = models.CharField(max_length=255, verbose_name=_("label"))
+    value = models.SlugField(max_length=60, verbose_name=_("value"))
 
     class Meta:
         ordering = ["question", "order", "id"]
@@ -220,6 +275,8 @@ class Choice(models.Model):
                 fields=["question", "value"], name="choice_unique_value"
             )
         ]
+        verbose_name = _("choice")
+        verbose_name_plural = _("choices")
 
     def __str__(self):
         return self.label
@@ -241,7 +298,10 @@ class Invitation(models.Model):
     """
 
     survey = models.ForeignKey(
-        Survey, on_delete=models.CASCADE, related_name="invitations"
+        Survey,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("survey"),
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -249,10 +309,16 @@ class Invitation(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="survey_invitations",
+        verbose_name=_("user"),
     )
-    email = models.EmailField()
+    email = models.EmailField(verbose_name=_("email"))
     organization = models.ForeignKey(
-        Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("organization"),
     )
     mentorship = models.ForeignKey(
         "cohorts.Mentorship",
@@ -260,19 +326,29 @@ class Invitation(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("mentorship"),
     )
-    token_hash = models.CharField(max_length=64, unique=True)
-    created_on = models.DateField(default=timezone.localdate)
+    token_hash = models.CharField(
+        max_length=64, unique=True, verbose_name=_("token hash")
+    )
+    created_on = models.DateField(
+        default=timezone.localdate, verbose_name=_("created on")
+    )
     # The day only: a finer time could be matched against the answers.
-    completed_on = models.DateField(null=True, blank=True)
+    completed_on = models.DateField(
+        null=True, blank=True, verbose_name=_("completed on")
+    )
     progress = models.JSONField(
         default=dict,
         blank=True,
         help_text=_("Answers saved before submission; emptied when submitted."),
+        verbose_name=_("progress"),
     )
     # Anonymous surveys only: the number of the release that carried this
     # person's answers (see ``Release``); staff see completion no finer than it.
-    released_in = models.PositiveIntegerField(null=True, blank=True)
+    released_in = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name=_("released in")
+    )
 
     class Meta:
         constraints = [
@@ -281,6 +357,8 @@ class Invitation(models.Model):
             )
         ]
         indexes = [models.Index(fields=["survey", "completed_on"])]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
 
     def __str__(self):
         return f"{self.email} → {self.survey}"
@@ -298,9 +376,14 @@ class Response(models.Model):
     ``invitation`` are filled only for non-anonymous surveys.
     """
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(
+        primary_key=True, default=uuid.uuid4, editable=False, verbose_name=_("id")
+    )
     survey = models.ForeignKey(
-        Survey, on_delete=models.CASCADE, related_name="responses"
+        Survey,
+        on_delete=models.CASCADE,
+        related_name="responses",
+        verbose_name=_("survey"),
     )
     segment = models.ForeignKey(
         "cohorts.Mentorship",
@@ -308,9 +391,15 @@ class Response(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("segment"),
     )
     organization = models.ForeignKey(
-        Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("organization"),
     )
     invitation = models.OneToOneField(
         Invitation,
@@ -318,19 +407,24 @@ class Response(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="response",
+        verbose_name=_("invitation"),
     )
     # Non-anonymous surveys only; an anonymous response carries no date at all
     # (its day could be matched against ``Invitation.completed_on``).
-    submitted_on = models.DateField(null=True, blank=True)
+    submitted_on = models.DateField(
+        null=True, blank=True, verbose_name=_("submitted on")
+    )
     # Anonymous surveys only: the cohort, encrypted with the portal's survey key
     # (see ``surveys/sealing.py``), so that a database reader cannot narrow a
     # response down to the few people of one cohort. Reports open it in memory
     # and hide small cohorts; the close wipes it from cohorts that stay hidden.
-    segment_sealed = models.TextField(blank=True)
+    segment_sealed = models.TextField(blank=True, verbose_name=_("segment sealed"))
 
     class Meta:
         # No ordering by time: there is none finer than the day.
         ordering = ["id"]
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
 
     def __str__(self):
         return f"Response to {self.survey}"
@@ -345,19 +439,26 @@ class PendingResponse(models.Model):
     ``min_group_size`` are waiting, or when the survey closes.
     """
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    survey = models.ForeignKey(
-        Survey, on_delete=models.CASCADE, related_name="pending_responses"
+    id = models.UUIDField(
+        primary_key=True, default=uuid.uuid4, editable=False, verbose_name=_("id")
     )
-    payload = models.TextField()
+    survey = models.ForeignKey(
+        Survey,
+        on_delete=models.CASCADE,
+        related_name="pending_responses",
+        verbose_name=_("survey"),
+    )
+    payload = models.TextField(verbose_name=_("payload"))
     # Set by a release that could not store this response (it holds data the
     # database refuses, or was sealed under a key the portal no longer has): it
     # is kept apart, still sealed, and the report tells staff so.
-    quarantined = models.BooleanField(default=False)
-    problem = models.CharField(max_length=255, blank=True)
+    quarantined = models.BooleanField(default=False, verbose_name=_("quarantined"))
+    problem = models.CharField(max_length=255, blank=True, verbose_name=_("problem"))
 
     class Meta:
         ordering = ["id"]
+        verbose_name = _("pending response")
+        verbose_name_plural = _("pending responses")
 
     def __str__(self):
         return f"Sealed response to {self.survey}"
@@ -372,13 +473,18 @@ class Release(models.Model):
     """
 
     survey = models.ForeignKey(
-        Survey, on_delete=models.CASCADE, related_name="releases"
+        Survey,
+        on_delete=models.CASCADE,
+        related_name="releases",
+        verbose_name=_("survey"),
     )
-    number = models.PositiveIntegerField()
-    released_at = models.DateTimeField()
-    answers = models.PositiveIntegerField()
-    final = models.BooleanField(default=False)
-    hidden_cohorts = models.JSONField(default=list, blank=True)
+    number = models.PositiveIntegerField(verbose_name=_("number"))
+    released_at = models.DateTimeField(verbose_name=_("released at"))
+    answers = models.PositiveIntegerField(verbose_name=_("answers"))
+    final = models.BooleanField(default=False, verbose_name=_("final"))
+    hidden_cohorts = models.JSONField(
+        default=list, blank=True, verbose_name=_("hidden cohorts")
+    )
 
     class Meta:
         ordering = ["survey", "number"]
@@ -387,22 +493,34 @@ class Release(models.Model):
                 fields=["survey", "number"], name="release_unique_number"
             )
         ]
+        verbose_name = _("release")
+        verbose_name_plural = _("releases")
 
     def __str__(self):
         return f"Release {self.number} of {self.survey}"
 
 
 class Answer(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(
+        primary_key=True, default=uuid.uuid4, editable=False, verbose_name=_("id")
+    )
     response = models.ForeignKey(
-        Response, on_delete=models.CASCADE, related_name="answers"
+        Response,
+        on_delete=models.CASCADE,
+        related_name="answers",
+        verbose_name=_("response"),
     )
     question = models.ForeignKey(
-        Question, on_delete=models.CASCADE, related_name="answers"
+        Question,
+        on_delete=models.CASCADE,
+        related_name="answers",
+        verbose_name=_("question"),
     )
-    number = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
-    text = models.TextField(blank=True)
-    choices = models.JSONField(default=list, blank=True)
+    number = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True, verbose_name=_("number")
+    )
+    text = models.TextField(blank=True, verbose_name=_("text"))
+    choices = models.JSONField(default=list, blank=True, verbose_name=_("choices"))
 
     class Meta:
         ordering = ["id"]
@@ -411,6 +529,8 @@ class Answer(models.Model):
                 fields=["response", "question"], name="answer_one_per_question_response"
             )
         ]
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
 
     def __str__(self):
         return f"Answer to {self.question_id}"
@@ -420,10 +540,17 @@ class ReportCache(models.Model):
     """A survey report computed once, shown with its "as of" time."""
 
     survey = models.OneToOneField(
-        Survey, on_delete=models.CASCADE, related_name="report"
+        Survey,
+        on_delete=models.CASCADE,
+        related_name="report",
+        verbose_name=_("survey"),
     )
-    computed_at = models.DateTimeField()
-    data = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(verbose_name=_("computed at"))
+    data = models.JSONField(default=dict, verbose_name=_("data"))
+
+    class Meta:
+        verbose_name = _("report cache")
+        verbose_name_plural = _("report caches")
 
     def __str__(self):
         return f"Report of {self.survey} as of {self.computed_at}"

@@ -16,6 +16,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.test import RequestFactory
+from django.utils import translation
 
 from dashmentor.admin import StatusGateForm
 from dashmentor.status import (
@@ -121,6 +122,26 @@ def test_a_move_the_table_lacks_is_refused_with_a_clear_message(model):
     assert str(labels[before]) in message and str(labels[after]) in message
     assert obj.status == before and obj.pk is None
     assert message == status_refusal(model, before, after)
+
+
+def test_a_refusal_is_told_in_the_active_language():
+    """In Spanish the gate names the record and both statuses in Spanish, and
+    a caller's own message is filled in Spanish too."""
+    from affinity.models import GroupMember
+    from affinity.services import MEMBERSHIP_BAD_MOVE
+    from applications.models import Award
+
+    with translation.override("es"):
+        with pytest.raises(ValidationError) as exc:
+            status_move(Award(status=Award.Status.OFFERED), Award.Status.ENDED)
+        (message,) = exc.value.messages
+        assert message == "Adjudicación: «Ofrecida» no puede pasar a «Terminada»."
+        own = status_refusal(GroupMember, "left", "admitted", MEMBERSHIP_BAD_MOVE)
+    assert "no puede" in own and "cannot" not in own
+    with translation.override("en"):
+        assert status_refusal(Award, "offered", "ended") == (
+            "Award: “Offered” cannot become “Ended”."
+        )
 
 
 @pytest.mark.parametrize("model", _models_refusing_a_move(), ids=lambda m: m.__name__)

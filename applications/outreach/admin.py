@@ -8,9 +8,11 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from dashmentor.admin import SavesChangesOnly, StatusGateForm
+from dashmentor.templatetags.dates import format_when
 from dashmentor.zones import ZonedDateTimeField, kept, zone_fields, zone_or_none
 
 from .models import AskedQuestion, FaqEntry, Milestone, Webinar, WebinarRegistration
@@ -21,12 +23,11 @@ def round_moment(moment, zone_name: str) -> str:
     if moment is None:
         return "—"
     local = timezone.localtime(moment, zone_or_none(zone_name))
-    hour = local.strftime("%I:%M %p").lstrip("0")
-    return f"{local:%b} {local.day}, {local.year}, {hour} {local.tzname()}"
+    return format_when(local, "short_datetime_tz")
 
 
 class WebinarAdminForm(forms.ModelForm):
-    starts_at = ZonedDateTimeField(label="Starts at")
+    starts_at = ZonedDateTimeField(label=_("Starts at"))
 
     class Meta:
         model = Webinar
@@ -80,16 +81,20 @@ class WebinarAdmin(SavesChangesOnly, TranslationAdmin):
     search_fields = ["title"]
     inlines = [RegistrationInline]
 
-    @admin.display(description="Starts", ordering="starts_at")
+    @admin.display(description=_("Starts"), ordering="starts_at")
     def starts_local(self, obj):
         return round_moment(obj.starts_at, obj.round.time_zone)
 
 
 @admin.register(Milestone)
 class MilestoneAdmin(SavesChangesOnly, TranslationAdmin):
-    list_display = ["label", "round", "on", "at_time", "when_text"]
+    list_display = ["milestone_label", "round", "on", "at_time", "when_text"]
     list_filter = ["round", "kind"]
     list_select_related = ["round"]
+
+    @admin.display(description=_("label"))
+    def milestone_label(self, obj):
+        return obj.label
 
 
 @admin.register(FaqEntry)

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 class Topic(models.TextChoices):
@@ -35,13 +36,27 @@ class FaqEntry(models.Model):
     """
 
     round = models.ForeignKey(
-        "applications.Round", on_delete=models.CASCADE, related_name="faq_entries"
+        "applications.Round",
+        on_delete=models.CASCADE,
+        related_name="faq_entries",
+        verbose_name=_("round"),
     )
-    topic = models.CharField(max_length=20, choices=Topic.choices, default=Topic.OTHER)
-    question = models.TextField(help_text="As the public reads it: names no asker.")
-    answer = models.TextField()
+    topic = models.CharField(
+        max_length=20,
+        choices=Topic.choices,
+        default=Topic.OTHER,
+        verbose_name=_("topic"),
+    )
+    question = models.TextField(
+        help_text=_("As the public reads it: names no asker."),
+        verbose_name=_("question"),
+    )
+    answer = models.TextField(verbose_name=_("answer"))
     published_at = models.DateTimeField(
-        null=True, blank=True, help_text="Empty: not shown on the public page."
+        null=True,
+        blank=True,
+        help_text=_("Empty: not shown on the public page."),
+        verbose_name=_("published at"),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -49,15 +64,17 @@ class FaqEntry(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         app_label = "applications"
         ordering = ["round", "topic", "created_at", "id"]
-        verbose_name = "published question"
+        verbose_name = _("published question")
         indexes = [models.Index(fields=["round", "published_at"])]
+        verbose_name_plural = _("published questions")
 
     def __str__(self):
         return self.question[:80]
@@ -93,45 +110,64 @@ class AskedQuestion(models.Model):
     }
 
     round = models.ForeignKey(
-        "applications.Round", on_delete=models.CASCADE, related_name="asked_questions"
+        "applications.Round",
+        on_delete=models.CASCADE,
+        related_name="asked_questions",
+        verbose_name=_("round"),
     )
-    text = models.TextField()
-    name = models.CharField(max_length=200, blank=True)
-    email = models.EmailField()
+    text = models.TextField(verbose_name=_("text"))
+    name = models.CharField(max_length=200, blank=True, verbose_name=_("name"))
+    email = models.EmailField(verbose_name=_("email"))
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="asked_questions",
+        verbose_name=_("user"),
     )
     status = models.CharField(
-        max_length=12, choices=Status.choices, default=Status.UNCONFIRMED
+        max_length=12,
+        choices=Status.choices,
+        default=Status.UNCONFIRMED,
+        verbose_name=_("status"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-    answer = models.TextField(blank=True, help_text="The answer the asker was sent.")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    confirmed_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("confirmed at")
+    )
+    answer = models.TextField(
+        blank=True,
+        help_text=_("The answer the asker was sent."),
+        verbose_name=_("answer"),
+    )
     entry = models.ForeignKey(
         FaqEntry,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="asked_questions",
-        help_text="The published question that answers it.",
+        help_text=_("The published question that answers it."),
+        verbose_name=_("entry"),
     )
-    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("answered at")
+    )
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("answered by"),
     )
 
     class Meta:
         app_label = "applications"
         ordering = ["confirmed_at", "id"]
         indexes = [models.Index(fields=["round", "status", "confirmed_at"])]
+        verbose_name = _("asked question")
+        verbose_name_plural = _("asked questions")
 
     def __str__(self):
         return self.text[:80]
@@ -141,25 +177,40 @@ class Webinar(models.Model):
     """An informational session for would-be applicants of a round."""
 
     round = models.ForeignKey(
-        "applications.Round", on_delete=models.CASCADE, related_name="webinars"
+        "applications.Round",
+        on_delete=models.CASCADE,
+        related_name="webinars",
+        verbose_name=_("round"),
     )
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
-    starts_at = models.DateTimeField(help_text="In the round's time zone.")
-    duration_minutes = models.PositiveSmallIntegerField(default=60)
+    title = models.CharField(max_length=200, verbose_name=_("title"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
+    starts_at = models.DateTimeField(
+        help_text=_("In the round's time zone."), verbose_name=_("starts at")
+    )
+    duration_minutes = models.PositiveSmallIntegerField(
+        default=60, verbose_name=_("duration minutes")
+    )
     join_url = models.URLField(
-        "join link", max_length=500, blank=True, help_text="Sent to registrants only."
+        _("join link"),
+        max_length=500,
+        blank=True,
+        help_text=_("Sent to registrants only."),
     )
     capacity = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Empty: no limit."
+        null=True,
+        blank=True,
+        help_text=_("Empty: no limit."),
+        verbose_name=_("capacity"),
     )
-    recording_url = models.URLField("recording", max_length=500, blank=True)
-    slides_url = models.URLField("slides", max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    recording_url = models.URLField(_("recording"), max_length=500, blank=True)
+    slides_url = models.URLField(_("slides"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         app_label = "applications"
         ordering = ["starts_at", "id"]
+        verbose_name = _("webinar")
+        verbose_name_plural = _("webinars")
 
     def __str__(self):
         return self.title
@@ -184,23 +235,34 @@ class WebinarRegistration(models.Model):
     }
 
     webinar = models.ForeignKey(
-        Webinar, on_delete=models.CASCADE, related_name="registrations"
+        Webinar,
+        on_delete=models.CASCADE,
+        related_name="registrations",
+        verbose_name=_("webinar"),
     )
-    name = models.CharField(max_length=200)
-    email = models.EmailField()
-    organization = models.CharField(max_length=255, blank=True)
+    name = models.CharField(max_length=200, verbose_name=_("name"))
+    email = models.EmailField(verbose_name=_("email"))
+    organization = models.CharField(
+        max_length=255, blank=True, verbose_name=_("organization")
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="webinar_registrations",
+        verbose_name=_("user"),
     )
     status = models.CharField(
-        max_length=12, choices=Status.choices, default=Status.UNCONFIRMED
+        max_length=12,
+        choices=Status.choices,
+        default=Status.UNCONFIRMED,
+        verbose_name=_("status"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    confirmed_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("confirmed at")
+    )
 
     class Meta:
         app_label = "applications"
@@ -210,6 +272,8 @@ class WebinarRegistration(models.Model):
                 fields=["webinar", "email"], name="webinar_registration_unique"
             )
         ]
+        verbose_name = _("webinar registration")
+        verbose_name_plural = _("webinar registrations")
 
     def __str__(self):
         return f"{self.name} <{self.email}>"
@@ -233,24 +297,30 @@ class Milestone(models.Model):
         OTHER = "other", "Other"
 
     round = models.ForeignKey(
-        "applications.Round", on_delete=models.CASCADE, related_name="milestones"
+        "applications.Round",
+        on_delete=models.CASCADE,
+        related_name="milestones",
+        verbose_name=_("round"),
     )
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField(max_length=20, choices=Kind.choices, verbose_name=_("kind"))
     title = models.CharField(
-        max_length=200, blank=True, help_text="Shown instead of the kind's name."
+        max_length=200,
+        blank=True,
+        help_text=_("Shown instead of the kind's name."),
+        verbose_name=_("title"),
     )
-    on = models.DateField("date")
+    on = models.DateField(_("date"))
     at_time = models.TimeField(
-        "time",
+        _("time"),
         null=True,
         blank=True,
-        help_text="In the round's time zone; empty for the whole day.",
+        help_text=_("In the round's time zone; empty for the whole day."),
     )
     when_text = models.CharField(
-        "shown as",
+        _("shown as"),
         max_length=80,
         blank=True,
-        help_text="For an approximate date, e.g. “End of January”.",
+        help_text=_("For an approximate date, e.g. “End of January”."),
     )
 
     class Meta:
@@ -263,6 +333,8 @@ class Milestone(models.Model):
                 name="milestone_one_of_each_kind",
             )
         ]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
 
     def __str__(self):
         return self.label

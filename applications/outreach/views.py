@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from dashmentor import ratelimit as limits
@@ -532,7 +533,7 @@ def staff_webinar_registrations_csv(request, slug, pk):
             timezone.localtime(r.confirmed_at, zone).strftime("%Y-%m-%d %H:%M")
             if r.confirmed_at
             else "",
-            "yes" if r.applied else "no",
+            gettext("yes") if r.applied else gettext("no"),
         ]
         for r in selectors.registration_list(webinar=webinar)
     ]
@@ -540,13 +541,13 @@ def staff_webinar_registrations_csv(request, slug, pk):
         f"{webinar.round.slug}-webinar-{webinar.pk}-registrations.csv",
         rows,
         header=[
-            "name",
-            "e-mail",
-            "organization",
-            "status",
-            f"registered ({zone.key})",
-            f"confirmed ({zone.key})",
-            "applied",
+            gettext("name"),
+            gettext("e-mail"),
+            gettext("organization"),
+            gettext("status"),
+            gettext("registered (%(zone)s)") % {"zone": zone.key},
+            gettext("confirmed (%(zone)s)") % {"zone": zone.key},
+            gettext("applied"),
         ],
     )
 

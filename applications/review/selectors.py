@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from dashmentor.choices import Sector
 
@@ -580,18 +581,18 @@ def review_file(application: Application) -> dict:
 # The audit trail, in words
 
 ACTION_LABELS = {
-    "application.status": "Status changed",
-    "eligibility.override": "Eligibility overridden",
-    "eligibility.overridden": "Eligibility overridden",
-    "eligibility.override_cleared": "Eligibility override cleared",
-    "review.assign": "Reviewer assigned",
-    "review.unassign": "Reviewer removed",
-    "review.reassign": "Reassigned after a conflict",
-    "review.conflict_declared": "Conflict of interest declared",
-    "review.submitted": "Review submitted",
-    "review.scores_changed": "Submitted scores changed",
-    "decision.record": "Decision recorded",
-    "decision.release": "Decision released and e-mailed",
+    "application.status": _("Status changed"),
+    "eligibility.override": _("Eligibility overridden"),
+    "eligibility.overridden": _("Eligibility overridden"),
+    "eligibility.override_cleared": _("Eligibility override cleared"),
+    "review.assign": _("Reviewer assigned"),
+    "review.unassign": _("Reviewer removed"),
+    "review.reassign": _("Reassigned after a conflict"),
+    "review.conflict_declared": _("Conflict of interest declared"),
+    "review.submitted": _("Review submitted"),
+    "review.scores_changed": _("Submitted scores changed"),
+    "decision.record": _("Decision recorded"),
+    "decision.release": _("Decision released and e-mailed"),
 }
 
 

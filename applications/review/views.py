@@ -16,8 +16,8 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from dashmentor.csv_export import csv_response
@@ -167,21 +167,21 @@ def _round_from_request(request) -> Round | None:
 # The list's columns, in its order (the review counts and the decision's
 # release state split into their own cells).
 CSV_HEADER = [
-    "Position",
-    "Organization",
-    "Organization type",
-    "State",
-    "Partner sectors",
-    "First preference",
-    "Eligibility",
-    "Reviews done",
-    "Reviews assigned",
-    "Mean score",
-    "Normalized score",
-    "Spread",
-    "Reviewers disagree",
-    "Decision",
-    "Released",
+    _("Position"),
+    _("Organization"),
+    _("Organization type"),
+    _("State"),
+    _("Partner sectors"),
+    _("First preference"),
+    _("Eligibility"),
+    _("Reviews done"),
+    _("Reviews assigned"),
+    _("Mean score"),
+    _("Normalized score"),
+    _("Spread"),
+    _("Reviewers disagree"),
+    _("Decision"),
+    _("Released"),
 ]
 
 
@@ -200,9 +200,9 @@ def _csv_row(position: int, a: Application) -> list:
         a.score_mean,
         a.score_normalized,
         a.score_spread,
-        "yes" if a.disagreement else "no",
+        gettext("yes") if a.disagreement else gettext("no"),
         decision.get_outcome_display() if decision else "",
-        "yes" if decision and decision.released_at else "no",
+        gettext("yes") if decision and decision.released_at else gettext("no"),
     ]
 
 

@@ -497,6 +497,14 @@ class _Problem:
 
     def __init__(self, candidates, cohorts, total_awards, pins, forbidden):
         self.cohorts = list(cohorts)
+        self._read_cohorts(total_awards)
+        self._read_candidates(candidates)
+        self._read_forbidden(forbidden)
+        self._read_pins(pins)
+        self._check_pinned_load()
+
+    def _read_cohorts(self, total_awards) -> None:
+        """Index the mentorships and check their capacities and the total."""
         self.cohort_index = {}
         for index, cohort in enumerate(self.cohorts):
             if cohort.id in self.cohort_index:
@@ -516,6 +524,8 @@ class _Problem:
         if self.total is None:
             raise ValueError(BAD_TOTAL.format(total=total_awards))
 
+    def _read_candidates(self, candidates) -> None:
+        """Check the applicants and put them in score order with their choices."""
         listed = list(candidates)
         seen = set()
         for candidate in listed:
@@ -537,6 +547,8 @@ class _Problem:
             bool(_as_tuple(c.preferences)) for c in self.candidates
         ]
 
+    def _read_forbidden(self, forbidden) -> None:
+        """Keep the ruled-out pairs that name a known applicant and mentorship."""
         self.forbidden = set()
         for pair in forbidden:
             candidate_id, cohort_id = tuple(pair)
@@ -545,6 +557,8 @@ class _Problem:
                     (self.position[candidate_id], self.cohort_index[cohort_id])
                 )
 
+    def _read_pins(self, pins) -> None:
+        """Check each pin, in score order, and record it by position."""
         self.pin = [None] * len(self.candidates)
         for candidate_id, cohort_id in sorted(
             (pins or {}).items(), key=lambda item: self.position.get(item[0], -1)
@@ -566,6 +580,9 @@ class _Problem:
                     )
                 )
             self.pin[i] = m
+
+    def _check_pinned_load(self) -> None:
+        """Check the pins fit the capacities and the total; keep what is left."""
         self.pinned_load = Counter(m for m in self.pin if m is not None)
         for m, count in sorted(self.pinned_load.items()):
             if count > self.capacity[m]:
@@ -721,86 +738,47 @@ class _Solver:
     # Level 4: seats by score, moving only around zero-cost cycles.
 
     def _seats_by_score(self) -> None:
-        potential = self.potential
-        awards = self.awards
-        capacity = self.problem.free_capacity
-        tight: dict[tuple[int, int], set[int]] = defaultdict(set)
-        graph = nx.DiGraph()
-        graph.add_nodes_from(range(self.k + 1))
-
-        def reduced(i, to):
-            here = self.where[i]
-            return (
-                self.number[i][to]
-                - self.number[i][here]
-                + potential[here]
-                - potential[to]
-            )
-
-        def moves(i):
-            here = self.where[i]
-            return [
-                (here, m) for m, _ in self.options[i] if m != here and not reduced(i, m)
-            ]
-
-        def enter(i):
-            for edge in moves(i):
-                tight[edge].add(i)
-                graph.add_edge(*edge)
-
-        def leave(i):
-            for edge in moves(i):
-                tight[edge].discard(i)
-                if not tight[edge]:
-                    graph.remove_edge(*edge)
-
-        def sync(m):
-            level = potential[m] == potential[awards]
-            for edge, present in (
-                ((m, awards), level and self.load[m] < capacity[m]),
-                ((awards, m), level and self.load[m] > 0),
-            ):
-                if present:
-                    graph.add_edge(*edge)
-                elif graph.has_edge(*edge):
-                    graph.remove_edge(*edge)
-
+        tight = _TightMoves(self)
         placed = [i for i in self.active if self.where[i] is not None]
         for i in placed:
-            enter(i)
+            tight.enter(i)
         for m in range(self.k):
-            sync(m)
+            tight.sync(m)
         for i in placed:
-            here = self.where[i]
-            better = [
-                m
-                for m, n in self.options[i]
-                if n < self.number[i][here] and not reduced(i, m)
-            ]
-            leave(i)
-            if not better:
-                continue
-            reach = nx.ancestors(graph, here)
-            target = next((m for m in better if m in reach), None)
-            if target is None:
-                continue
-            path = nx.shortest_path(graph, target, here)
-            movers = [
-                (max(tight[(a, b)]), b)
-                for a, b in pairwise(path)
-                if awards not in (a, b)
-            ]
-            for mover, _ in movers:
-                leave(mover)
-            touched = {here, target}
-            self._move(i, target)
-            for mover, to in movers:
-                touched.update((self.where[mover], to))
-                self._move(mover, to)
-            for mover, _ in movers:
-                enter(mover)
-            for m in touched:
-                sync(m)
+            self._seat_better(tight, i)
+
+    def _seat_better(self, tight: _TightMoves, i: int) -> None:
+        """Move applicant i to a better choice along a zero-cost cycle, if any."""
+        here = self.where[i]
+        better = [
+            m
+            for m, n in self.options[i]
+            if n < self.number[i][here] and not tight.reduced(i, m)
+        ]
+        tight.leave(i)
+        if not better:
+            return
+        reach = nx.ancestors(tight.graph, here)
+        target = next((m for m in better if m in reach), None)
+        if target is None:
+            return
+        path = nx.shortest_path(tight.graph, target, here)
+        movers = [
+            (max(tight.tight[(a, b)]), b)
+            for a, b in pairwise(path)
+            if self.awards not in (a, b)
+        ]
+        for mover, _ in movers:
+            tight.leave(mover)
+        touched = {here, target}
+        self._move(i, target)
+        for mover, to in movers:
+            touched.update((self.where[mover], to))
+            self._move(mover, to)
+        for mover, _ in movers:
+            tight.enter(mover)
+        for m in touched:
+            tight.sync(m)
 
     # Shared machinery.
 
@@ -940,6 +918,65 @@ class _Solver:
                 self._move(mover, None if to == self.pool else to)
 
 
+class _TightMoves:
+    """The moves of zero reduced cost between mentorships, kept as seats change.
+
+    An edge (a, b) means some applicant in a may move to b at no cost;
+    ``tight`` holds, for each edge, the applicants that could make it. The
+    ``awards`` node stands for the award an applicant takes or gives back.
+    """
+
+    def __init__(self, solver: _Solver):
+        self.solver = solver
+        self.potential = solver.potential
+        self.awards = solver.awards
+        self.capacity = solver.problem.free_capacity
+        self.tight: dict[tuple[int, int], set[int]] = defaultdict(set)
+        self.graph = nx.DiGraph()
+        self.graph.add_nodes_from(range(solver.k + 1))
+
+    def reduced(self, i, to):
+        solver = self.solver
+        here = solver.where[i]
+        return (
+            solver.number[i][to]
+            - solver.number[i][here]
+            + self.potential[here]
+            - self.potential[to]
+        )
+
+    def moves(self, i):
+        here = self.solver.where[i]
+        return [
+            (here, m)
+            for m, _ in self.solver.options[i]
+            if m != here and not self.reduced(i, m)
+        ]
+
+    def enter(self, i):
+        for edge in self.moves(i):
+            self.tight[edge].add(i)
+            self.graph.add_edge(*edge)
+
+    def leave(self, i):
+        for edge in self.moves(i):
+            self.tight[edge].discard(i)
+            if not self.tight[edge]:
+                self.graph.remove_edge(*edge)
+
+    def sync(self, m):
+        load = self.solver.load
+        level = self.potential[m] == self.potential[self.awards]
+        for edge, present in (
+            ((m, self.awards), level and load[m] < self.capacity[m]),
+            ((self.awards, m), level and load[m] > 0),
+        ):
+            if present:
+                self.graph.add_edge(*edge)
+            elif self.graph.has_edge(*edge):
+                self.graph.remove_edge(*edge)
+
+
 def _negative_cycle(graph: nx.DiGraph):
     """Return (a negative cycle, None), or (None, shortest distances) if none.
 
@@ -1030,37 +1067,53 @@ class _Facts:
         self.placed = sum(self.load)
 
     def explain(self, i: int) -> str:
+        if self.problem.pin[i] is not None:
+            return self._explain_pinned(i)
+        if self.where[i] is not None:
+            return self._explain_placed(i)
+        return self._explain_unplaced(i)
+
+    def _explain_pinned(self, i: int) -> str:
         problem = self.problem
         w = self.words
         m = self.where[i]
         prefs = problem.prefs[i]
-        if problem.pin[i] is not None:
-            name = problem.cohort_name(m)
-            if m in prefs:
-                return w.say(
-                    gettext_noop("Pinned by staff to {cohort}, its {ordinal} choice."),
-                    cohort=name,
-                    ordinal=w.ordinal(prefs.index(m) + 1),
-                )
+        name = problem.cohort_name(m)
+        if m in prefs:
             return w.say(
-                gettext_noop("Pinned by staff to {cohort}, which it did not rank."),
+                gettext_noop("Pinned by staff to {cohort}, its {ordinal} choice."),
                 cohort=name,
+                ordinal=w.ordinal(prefs.index(m) + 1),
             )
-        if m is not None:
-            number = prefs.index(m) + 1
-            values = {"ordinal": w.ordinal(number), "cohort": problem.cohort_name(m)}
-            if number == 1:
-                return w.say(
-                    gettext_noop("Placed in its {ordinal} choice, {cohort}."), **values
-                )
-            reasons = [
-                (n, c, self.reason(i, c)) for n, c in enumerate(prefs[: number - 1], 1)
-            ]
+        return w.say(
+            gettext_noop("Pinned by staff to {cohort}, which it did not rank."),
+            cohort=name,
+        )
+
+    def _explain_placed(self, i: int) -> str:
+        problem = self.problem
+        w = self.words
+        m = self.where[i]
+        prefs = problem.prefs[i]
+        number = prefs.index(m) + 1
+        values = {"ordinal": w.ordinal(number), "cohort": problem.cohort_name(m)}
+        if number == 1:
             return w.say(
-                gettext_noop("Placed in its {ordinal} choice, {cohort}: {reasons}."),
-                reasons=self.clauses(reasons),
-                **values,
+                gettext_noop("Placed in its {ordinal} choice, {cohort}."), **values
             )
+        reasons = [
+            (n, c, self.reason(i, c)) for n, c in enumerate(prefs[: number - 1], 1)
+        ]
+        return w.say(
+            gettext_noop("Placed in its {ordinal} choice, {cohort}: {reasons}."),
+            reasons=self.clauses(reasons),
+            **values,
+        )
+
+    def _explain_unplaced(self, i: int) -> str:
+        problem = self.problem
+        w = self.words
+        prefs = problem.prefs[i]
         if not prefs:
             if problem.gave_preferences[i]:
                 return w.say(

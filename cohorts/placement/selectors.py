@@ -87,17 +87,7 @@ def placement_inputs(*, round: Round) -> PlacementInputs:
     an applicant that is not to be placed (no longer accepted, or awarded) is
     left out.
     """
-    applications = {
-        a.pk: a
-        for a in Application.objects.filter(
-            round=round,
-            decision__outcome=Decision.Outcome.ACCEPT,
-            award__isnull=True,
-        )
-        .select_related("organization")
-        .prefetch_related(_ordered_preferences())
-        .order_by("id")
-    }
+    applications = _applications_to_place(round)
     mentorships = {m.pk: m for m in mentorships_with_seats(round=round)}
     awards_active = sum(m.active_count for m in mentorships.values())
     candidates = [
@@ -115,11 +105,7 @@ def placement_inputs(*, round: Round) -> PlacementInputs:
         )
         for m in mentorships.values()
     ]
-    constraints = list(
-        PlacementConstraint.objects.filter(mentorship__round=round)
-        .select_related("application__organization", "mentorship__mentor_organization")
-        .order_by("application__organization__name", "mentorship__order")
-    )
+    constraints = _round_constraints(round)
     pins = {
         c.application_id: c.mentorship_id
         for c in constraints
@@ -141,6 +127,30 @@ def placement_inputs(*, round: Round) -> PlacementInputs:
         pins=pins,
         forbidden=forbidden,
         constraints=constraints,
+    )
+
+
+def _applications_to_place(round: Round) -> dict[int, Application]:
+    """The round's accepted applications without an award, by id."""
+    return {
+        a.pk: a
+        for a in Application.objects.filter(
+            round=round,
+            decision__outcome=Decision.Outcome.ACCEPT,
+            award__isnull=True,
+        )
+        .select_related("organization")
+        .prefetch_related(_ordered_preferences())
+        .order_by("id")
+    }
+
+
+def _round_constraints(round: Round) -> list[PlacementConstraint]:
+    """The round's pins and exclusions, by applicant name."""
+    return list(
+        PlacementConstraint.objects.filter(mentorship__round=round)
+        .select_related("application__organization", "mentorship__mentor_organization")
+        .order_by("application__organization__name", "mentorship__order")
     )
 
 

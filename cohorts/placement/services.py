@@ -143,17 +143,7 @@ def placement_preview(*, round: Round, by) -> PlacementRun:
     inputs = selectors.placement_inputs(round=round)
     if not inputs.candidates:
         raise ValidationError(NOTHING_TO_PLACE)
-    try:
-        result = engine.place(
-            inputs.candidates,
-            inputs.cohorts,
-            total_awards=inputs.total_awards,
-            pins=inputs.pins,
-            forbidden=inputs.forbidden,
-            words=engine.Words(gettext, pgettext),
-        )
-    except ValueError as exc:
-        raise ValidationError(str(exc)) from exc
+    result = _engine_place(inputs)
     # The sentences are kept in every language, each reader reading their own.
     written = _in_each_language(result)
     status_update(
@@ -167,6 +157,43 @@ def placement_preview(*, round: Round, by) -> PlacementRun:
         objective=list(result.objective),
         **{f"objective_text_{code}": p.objective_text for code, p in written.items()},
     )
+    _preview_entries_create(run=run, inputs=inputs, result=result, written=written)
+    audit_record(
+        actor=by,
+        action="placement.preview",
+        target=run,
+        after={
+            "placed": len(result.placed()),
+            "unplaced": len(result.unplaced()),
+            "objective": result.objective_text,
+        },
+    )
+    return run
+
+
+def _engine_place(inputs: selectors.PlacementInputs) -> engine.Placement:
+    """Run the engine on the inputs; its refusal becomes a ValidationError."""
+    try:
+        return engine.place(
+            inputs.candidates,
+            inputs.cohorts,
+            total_awards=inputs.total_awards,
+            pins=inputs.pins,
+            forbidden=inputs.forbidden,
+            words=engine.Words(gettext, pgettext),
+        )
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+def _preview_entries_create(
+    *,
+    run: PlacementRun,
+    inputs: selectors.PlacementInputs,
+    result: engine.Placement,
+    written: dict[str, engine.Placement],
+) -> None:
+    """Store one entry for each applicant, its explanation in every language."""
     PlacementEntry.objects.bulk_create(
         PlacementEntry(
             run=run,
@@ -183,17 +210,6 @@ def placement_preview(*, round: Round, by) -> PlacementRun:
         )
         for outcome in result.outcomes.values()
     )
-    audit_record(
-        actor=by,
-        action="placement.preview",
-        target=run,
-        after={
-            "placed": len(result.placed()),
-            "unplaced": len(result.unplaced()),
-            "objective": result.objective_text,
-        },
-    )
-    return run
 
 
 def _in_each_language(result: engine.Placement) -> dict[str, engine.Placement]:
@@ -251,27 +267,8 @@ def placement_entry_move(
         .select_related("application__organization")
         .get(pk=entry.pk, run=run)
     )
-    name = entry.application.organization.name
     if mentorship is not None:
-        if mentorship.round_id != run.round_id:
-            raise ValidationError(
-                MENTORSHIP_OTHER_ROUND.format(cohort=mentorship.short_name)
-            )
-        if mentorship.pk == entry.mentorship_id:
-            raise ValidationError(
-                SAME_MENTORSHIP.format(name=name, cohort=mentorship.short_name)
-            )
-        target = _lock_mentorships([mentorship.pk])[mentorship.pk]
-        in_run = run.entries.filter(mentorship=target).count()
-        if target.active_count + in_run + 1 > target.capacity:
-            raise ValidationError(
-                COHORT_FULL.format(cohort=target.short_name, capacity=target.capacity)
-            )
-        if entry.mentorship_id is None:
-            placed = run.entries.filter(mentorship__isnull=False).count()
-            total = run.round.awards_count
-            if _round_awards_active(run.round) + placed + 1 > total:
-                raise ValidationError(ROUND_AWARDS_USED.format(total=total))
+        _entry_move_check(run=run, entry=entry, mentorship=mentorship)
     before_mentorship = entry.mentorship
     before = {
         "mentorship": _cohort_name(entry.mentorship),
@@ -283,18 +280,7 @@ def placement_entry_move(
         .values_list("mentorship_id", flat=True)
     )
     to_name = _cohort_name(mentorship)
-    actor = getattr(by, "full_name", "") or str(by)
-    explanation = in_each_language(
-        "explanation",
-        lambda: (
-            gettext("Moved by hand by %(actor)s from %(before)s to %(after)s.")
-            % {
-                "actor": actor,
-                "before": _cohort_shown(before_mentorship),
-                "after": _cohort_shown(mentorship),
-            }
-        ),
-    )
+    explanation = _moved_by_hand(by=by, before=before_mentorship, after=mentorship)
     for column, text in explanation.items():
         setattr(entry, column, text)
     entry.mentorship = mentorship
@@ -314,6 +300,53 @@ def placement_entry_move(
         after={"mentorship": to_name, "choice": entry.choice},
     )
     return entry
+
+
+def _entry_move_check(
+    *, run: PlacementRun, entry: PlacementEntry, mentorship: Mentorship
+) -> None:
+    """Refuse a move to another round, to the same cohort, or past a limit.
+
+    The target mentorship's row is locked before its seats are counted.
+    """
+    name = entry.application.organization.name
+    if mentorship.round_id != run.round_id:
+        raise ValidationError(
+            MENTORSHIP_OTHER_ROUND.format(cohort=mentorship.short_name)
+        )
+    if mentorship.pk == entry.mentorship_id:
+        raise ValidationError(
+            SAME_MENTORSHIP.format(name=name, cohort=mentorship.short_name)
+        )
+    target = _lock_mentorships([mentorship.pk])[mentorship.pk]
+    in_run = run.entries.filter(mentorship=target).count()
+    if target.active_count + in_run + 1 > target.capacity:
+        raise ValidationError(
+            COHORT_FULL.format(cohort=target.short_name, capacity=target.capacity)
+        )
+    if entry.mentorship_id is None:
+        placed = run.entries.filter(mentorship__isnull=False).count()
+        total = run.round.awards_count
+        if _round_awards_active(run.round) + placed + 1 > total:
+            raise ValidationError(ROUND_AWARDS_USED.format(total=total))
+
+
+def _moved_by_hand(
+    *, by, before: Mentorship | None, after: Mentorship | None
+) -> dict[str, str]:
+    """The entry's new explanation, by column, in every language."""
+    actor = getattr(by, "full_name", "") or str(by)
+    return in_each_language(
+        "explanation",
+        lambda: (
+            gettext("Moved by hand by %(actor)s from %(before)s to %(after)s.")
+            % {
+                "actor": actor,
+                "before": _cohort_shown(before),
+                "after": _cohort_shown(after),
+            }
+        ),
+    )
 
 
 def _rescore(run: PlacementRun) -> None:
@@ -366,6 +399,33 @@ def placement_commit(*, run: PlacementRun, by) -> list[Award]:
         .select_related("application__organization", "application__decision")
         .order_by("-score", "id")
     )
+    incoming = _commit_check(round=round, locked=locked, entries=entries)
+    awards = [
+        _award_offer(
+            entry=entry, mentorship=locked[entry.mentorship_id], run=run, by=by
+        )
+        for entry in entries
+    ]
+    for mentorship_id in sorted(incoming):
+        _roster_send(mentorship=locked[mentorship_id], run=run)
+    run.committed_by = by
+    run.committed_at = timezone.now()
+    status_move(
+        run, PlacementRun.Status.COMMITTED, fields=["committed_by", "committed_at"]
+    )
+    audit_record(
+        actor=by,
+        action="placement.commit",
+        target=run,
+        after={"awards": len(awards)},
+    )
+    return awards
+
+
+def _commit_check(
+    *, round: Round, locked: dict[int, Mentorship], entries: list[PlacementEntry]
+) -> Counter:
+    """Refuse a stale preview or one that overflows; return the seats per cohort."""
     already = (
         Award.objects.filter(application__in=[e.application for e in entries])
         .select_related("application__organization")
@@ -384,44 +444,36 @@ def placement_commit(*, run: PlacementRun, by) -> list[Award]:
         round.awards_count
     ):
         raise ValidationError(ROUND_AWARDS_USED.format(total=round.awards_count))
-    awards = []
-    for entry in entries:
-        award = Award.objects.create(
-            application=entry.application,
-            mentorship=locked[entry.mentorship_id],
-            amount=round.award_amount,
-            contract_start=round.contract_start,
-            contract_end=round.contract_end,
-            status=Award.Status.OFFERED,
-        )
-        year_services.workplan_get_or_create(award=award)
-        _members_invite(award=award, kind=Kind.AWARD_INVITATION)
-        audit_record(
-            actor=by,
-            action="award.create",
-            target=award,
-            after={
-                "mentorship": award.mentorship.short_name,
-                "status": award.status,
-                "amount": str(award.amount),
-                "run": run.pk,
-            },
-        )
-        awards.append(award)
-    for mentorship_id in sorted(incoming):
-        _roster_send(mentorship=locked[mentorship_id], run=run)
-    run.committed_by = by
-    run.committed_at = timezone.now()
-    status_move(
-        run, PlacementRun.Status.COMMITTED, fields=["committed_by", "committed_at"]
+    return incoming
+
+
+def _award_offer(
+    *, entry: PlacementEntry, mentorship: Mentorship, run: PlacementRun, by
+) -> Award:
+    """Offer the entry's applicant an award, with its work plan and invitations."""
+    round = run.round
+    award = Award.objects.create(
+        application=entry.application,
+        mentorship=mentorship,
+        amount=round.award_amount,
+        contract_start=round.contract_start,
+        contract_end=round.contract_end,
+        status=Award.Status.OFFERED,
     )
+    year_services.workplan_get_or_create(award=award)
+    _members_invite(award=award, kind=Kind.AWARD_INVITATION)
     audit_record(
         actor=by,
-        action="placement.commit",
-        target=run,
-        after={"awards": len(awards)},
+        action="award.create",
+        target=award,
+        after={
+            "mentorship": award.mentorship.short_name,
+            "status": award.status,
+            "amount": str(award.amount),
+            "run": run.pk,
+        },
     )
-    return awards
+    return award
 
 
 def _user_for(contact_email: str, name: str):
@@ -760,20 +812,7 @@ def waitlist_offer(
         .get(pk=application.pk)
     )
     round = application.round
-    eligible = (
-        target.round_id == round.id
-        and Decision.objects.filter(
-            application=application, outcome=Decision.Outcome.WAITLIST
-        ).exists()
-        and not Award.objects.filter(application=application).exists()
-        and application.preferences.filter(mentorship=target).exists()
-        and not PlacementConstraint.objects.filter(
-            application=application,
-            mentorship=target,
-            kind=PlacementConstraint.Kind.FORBID,
-        ).exists()
-    )
-    if not eligible:
+    if not _waitlist_eligible(application=application, target=target):
         raise ValidationError(
             WAITLIST_NOT_ELIGIBLE.format(
                 name=application.organization.name, cohort=target.short_name
@@ -807,6 +846,23 @@ def waitlist_offer(
         },
     )
     return award
+
+
+def _waitlist_eligible(*, application: Application, target: Mentorship) -> bool:
+    """Whether a waitlisted applicant without an award ranked, and may take, it."""
+    return (
+        target.round_id == application.round.id
+        and Decision.objects.filter(
+            application=application, outcome=Decision.Outcome.WAITLIST
+        ).exists()
+        and not Award.objects.filter(application=application).exists()
+        and application.preferences.filter(mentorship=target).exists()
+        and not PlacementConstraint.objects.filter(
+            application=application,
+            mentorship=target,
+            kind=PlacementConstraint.Kind.FORBID,
+        ).exists()
+    )
 
 
 def award_offers_expire(*, now=None) -> int:

@@ -2,6 +2,8 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from dashmentor.admin import SavesChangesOnly, StatusGateForm
 
@@ -134,7 +136,7 @@ class PersonnelChangeAdmin(admin.ModelAdmin):
     readonly_fields = ["status", "applied_by", "applied_at"]
     actions = ["apply_changes"]
 
-    @admin.action(description="Apply the selected changes to the contacts")
+    @admin.action(description=_("Apply the selected changes to the contacts"))
     def apply_changes(self, request, queryset):
         applied = 0
         for change in queryset:
@@ -143,7 +145,16 @@ class PersonnelChangeAdmin(admin.ModelAdmin):
                 applied += 1
             except ValidationError as exc:
                 self.message_user(
-                    request, f"{change}: {' '.join(exc.messages)}", messages.WARNING
+                    request,
+                    gettext("%(change)s: %(problem)s")
+                    % {"change": change, "problem": " ".join(exc.messages)},
+                    messages.WARNING,
                 )
         if applied:
-            self.message_user(request, f"{applied} change(s) applied.")
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)s change applied.", "%(count)s changes applied.", applied
+                )
+                % {"count": applied},
+            )

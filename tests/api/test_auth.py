@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -69,6 +70,31 @@ def test_without_a_valid_token_the_api_answers_401(header):
     response = client.get(ME)
     assert response.status_code == 401
     assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_a_refused_request_is_told_why_in_the_language_it_asks_for():
+    """The API follows ``Accept-Language``: its own refusals come in Spanish."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Bearer dmp_not-a-real-token-000000000000")
+    response = client.get(ME, HTTP_ACCEPT_LANGUAGE="es")
+    assert response.status_code == 401
+    assert response.json()["detail"] == (
+        "El token no es válido: es desconocido, fue revocado o venció."
+    )
+    staff = factories.StaffFactory()
+    application = SubmittedApplicationFactory()
+    refused = client_for(staff).post(
+        f"/api/v1/applications/{application.pk}/decision/",
+        {"outcome": "accept", "seen_version": 0},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="es-PR,es;q=0.9",
+    )
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == (
+        "Este token no tiene el permiso write:decisions."
+    )
+    english = client.get(ME, HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json()["detail"].startswith("The token is not valid")
 
 
 def test_a_revoked_token_is_refused_at_once():
@@ -188,3 +214,36 @@ def test_a_bad_token_form_says_why_and_makes_nothing(client):
     assert response.status_code == 400
     assert response.context["form"].errors
     assert not ApiToken.objects.exists()
+
+
+def test_the_token_page_offers_only_the_writes_the_persons_roles_can_make(client):
+    """A mentor is offered attendance, not decisions; asking for decisions
+    anyway is refused with a reason and makes no token."""
+    mentorship = factories.MentorshipFactory()
+    mentor = factories.UserFactory()
+    mentorship.mentors.add(mentor)
+    client.force_login(mentor, backend="django.contrib.auth.backends.ModelBackend")
+    page = client.get(reverse("api:token-list"))
+    offered = {value for value, _label in page.context["form"].fields["scopes"].choices}
+    assert offered == {"write:attendance"}
+    refused = client.post(
+        reverse("api:token-list"), {"name": "CRM", "scopes": ["write:decisions"]}
+    )
+    assert refused.status_code == 400
+    assert not ApiToken.objects.exists()
+    made = client.post(
+        reverse("api:token-list"), {"name": "CRM", "scopes": ["write:attendance"]}
+    )
+    assert made.status_code == 200
+    assert ApiToken.objects.get().scopes == ["write:attendance"]
+    # The service refuses it too, whatever form sends it.
+    with pytest.raises(ValidationError):
+        services.token_create(user=mentor, name="BI", scopes=["write:decisions"])
+
+
+def test_an_applicant_is_offered_no_write_at_all(client):
+    user = factories.UserFactory()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    page = client.get(reverse("api:token-list"))
+    assert page.context["form"].fields["scopes"].choices == []
+    assert "write:" not in page.content.decode()

@@ -90,8 +90,8 @@ def test_the_result_keeps_codes_not_sentences(screened):
     assert result.reason_text == ""
 
 
-BEFORE = [("applications", "0011_translations")]
-AFTER = [("applications", "0012_eligibility_reason_codes")]
+BEFORE = [("applications", "0012_verbose_names")]
+AFTER = [("applications", "0013_eligibility_reason_codes")]
 
 
 def migrate(targets):

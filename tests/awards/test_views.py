@@ -449,6 +449,23 @@ def test_the_funder_report_is_kept_until_computed_again(a, client_as):
     assert round_.funder_report_cache.computed_at > first
 
 
+def test_the_funder_report_and_payments_csvs_speak_spanish(a, client_as):
+    """A Spanish reader's CSVs head their columns and name their figures in
+    Spanish."""
+    round_ = a.award.application.round
+    a.staff.language = "es"
+    a.staff.save(update_fields=["language"])
+    staff = client_as(a.staff)
+    report = staff.get(reverse("awards:funder-report-csv", args=[round_.pk]))
+    lines = report.content.decode().splitlines()
+    assert lines[:2] == ["Idioma: español", "sección,cifra,valor"]
+    assert any(line.startswith("embudo,") for line in lines)
+    assert any(line.startswith("pagos,pagado,") for line in lines)
+    payments = staff.get(reverse("awards:payments-csv", args=[round_.pk]))
+    header = b"".join(payments.streaming_content).decode().splitlines()[1]
+    assert header.startswith("organización,EIN,adjudicación,tramo,")
+
+
 # --- fixed query counts ---
 
 

@@ -17,6 +17,7 @@ from tests.affinity.factories import (
     InvitationFactory,
     SurveyFactory,
 )
+from tests.browser.pages import loaded_html
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -62,7 +63,7 @@ def test_leader_schedules_a_meeting_records_attendance_and_writes_notes(
     shot(page, "attendance")
     page.get_by_role("button", name="Save attendance").click()
     page.wait_for_load_state()
-    assert "Attendance saved: 2 of 3 present." in page.content()
+    assert "Attendance saved: 2 of 3 present." in loaded_html(page)
     present = set(
         MeetingAttendance.objects.filter(present=True).values_list("member", flat=True)
     )
@@ -104,7 +105,7 @@ def test_staff_draw_the_winners_and_read_the_report(
     page.wait_for_load_state()
     drawing = Drawing.objects.get(group=group)
     assert page.locator("#drawing-seed").inner_text() == drawing.seed
-    assert "Verified" in page.content()
+    assert "Verified" in loaded_html(page)
     axe_check(page, label="drawing-after")
     shot(page, "drawing")
     with pytest.raises(ValidationError):

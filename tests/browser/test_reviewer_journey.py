@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from applications.models import Decision, ReviewAssignment
 from tests import factories
 from tests.applications import review_factories as rf
+from tests.browser.pages import loaded_html
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -53,7 +54,7 @@ def test_a_reviewer_scores_saves_comes_back_and_submits(
     sign_in(page, reviewer)
     page.goto("/apply/reviews/")
     expect(page.get_by_role("heading", name="My reviews")).to_be_visible()
-    assert "0 of 1 reviews submitted" in page.content()
+    assert "0 of 1 reviews submitted" in loaded_html(page)
     axe_check(page, label="reviewer-queue")
     shot(page, "queue")
 
@@ -66,7 +67,7 @@ def test_a_reviewer_scores_saves_comes_back_and_submits(
     ).fill("Say more about what you have tried.")
     axe_check(page, label="review-form")
     page.get_by_role("button", name="Save and come back later").click()
-    assert "Saved. You can come back" in page.content()
+    assert "Saved. You can come back" in loaded_html(page)
     shot(page, "saved-draft")
 
     # Come back from the queue: the draft is there.
@@ -82,7 +83,7 @@ def test_a_reviewer_scores_saves_comes_back_and_submits(
     # Submitting with a missing score is refused next to the criterion.
     page.once("dialog", lambda d: d.accept())
     page.get_by_role("button", name="Submit review").click()
-    assert "Give this criterion a score before you submit." in page.content()
+    assert "Give this criterion a score before you submit." in loaded_html(page)
     shot(page, "missing-scores")
     axe_check(page, label="review-form-errors")
 
@@ -91,8 +92,8 @@ def test_a_reviewer_scores_saves_comes_back_and_submits(
     pick(page, "4. Equity", 4)
     page.once("dialog", lambda d: d.accept())
     page.get_by_role("button", name="Submit review").click()
-    assert "Your review is submitted" in page.content()
-    assert "1 of 1 reviews submitted" in page.content()
+    assert "Your review is submitted" in loaded_html(page)
+    assert "1 of 1 reviews submitted" in loaded_html(page)
     shot(page, "submitted")
     assignment.refresh_from_db()
     assert assignment.status == ReviewAssignment.Status.SUBMITTED
@@ -119,7 +120,7 @@ def test_staff_compare_decide_and_release(
     shot(page, "staff-list")
 
     page.get_by_role("link", name="Ranked by mentorship").click()
-    assert "within capacity" in page.content()
+    assert "within capacity" in loaded_html(page)
     axe_check(page, label="ranked")
     shot(page, "ranked")
 
@@ -129,7 +130,7 @@ def test_staff_compare_decide_and_release(
     page.get_by_label("Decline", exact=True).check()
     page.get_by_label("Send the reviewers' shareable comments").check()
     page.get_by_role("button", name="Record decision").click()
-    assert "Decision recorded" in page.content()
+    assert "Decision recorded" in loaded_html(page)
     shot(page, "decided")
 
     page.get_by_role("link", name="Applications").last.click()
@@ -137,7 +138,7 @@ def test_staff_compare_decide_and_release(
     axe_check(page, label="review-desk")
     page.once("dialog", lambda d: d.accept())
     page.get_by_role("button", name="Release 1 decision").click()
-    assert "1 decision(s) released" in page.content()
+    assert "1 decision(s) released" in loaded_html(page)
     shot(page, "released")
     decision = Decision.objects.get(application=app)
     assert decision.released_at is not None

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from staffdesk.models import MailingTemplate
 from tests import factories
+from tests.browser.pages import loaded_html
 from tests.staffdesk.factories import late_review
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -52,7 +53,7 @@ def test_staff_remind_late_reviewers_from_a_phone(
     page.locator("label[for=nav-toggle]").click()
 
     page.locator("#todo-late-reviews").click()
-    assert "Dana Ortiz" in page.content()
+    assert "Dana Ortiz" in loaded_html(page)
     assert fits(page)
     page.get_by_role("link", name="Write to them").click()
 
@@ -70,7 +71,7 @@ def test_staff_remind_late_reviewers_from_a_phone(
     page.get_by_role("button", name="Send to 2 people").click()
     page.wait_for_load_state()
     assert "/staff/messages/" in page.url
-    assert "Your message is on its way to 2 people" in page.content()
+    assert "Your message is on its way to 2 people" in loaded_html(page)
     page.reload()
     delivered = page.locator(".stat.text-success").inner_text()
     assert delivered == "2"

@@ -249,3 +249,33 @@ def test_list_pages_keep_a_fixed_query_count(
     for url in pages:
         with django_assert_max_num_queries(12):
             assert client.get(url).status_code == 200
+
+
+def test_a_challenge_is_found_by_its_words_and_by_the_decision_it_closed_with(
+    program, client
+):
+    """Search reads what the challenge says when posted and, once closed, the
+    decision too (on PostgreSQL the stored vector follows each change)."""
+    challenge = services.challenge_post(
+        by=program.mentee,
+        title="Consent across agencies",
+        context="How did you get consent to share records?",
+        audience=f"cohort:{program.cohort.pk}",
+        form_token="c-search",
+    )
+    signed_in(client, program.peer)
+    url = reverse("discussions:challenges")
+
+    def found(words):
+        page = client.get(url, {"status": "all", "q": words}).content.decode()
+        return challenge.get_absolute_url() in page
+
+    assert found("consent records")
+    assert not found("memorandum")
+    services.challenge_close(
+        challenge=challenge,
+        by=program.mentee,
+        decision="We signed a memorandum of understanding with the county.",
+    )
+    assert found("memorandum")
+    assert found("consent")

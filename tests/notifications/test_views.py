@@ -137,8 +137,8 @@ def test_staff_resend_a_failed_message_and_it_is_delivered(
             follow=True,
         )
     page = response.content.decode()
-    assert "1 message(s) queued to be sent again." in page
-    assert "1 message(s) skipped: Only a failed message can be resent." in page
+    assert "1 message queued to be sent again." in page
+    assert "1 message skipped: Only a failed message can be resent." in page
     failed.refresh_from_db()
     assert failed.status == Message.Status.SENT and failed.attempts == 1
     assert [m.to for m in mail.outbox] == [["f@x.org"]]

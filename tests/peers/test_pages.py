@@ -291,3 +291,21 @@ def test_a_leader_suggests_another_group_and_the_member_moves_with_one_click(cli
         reverse("peers:group-move-respond", args=[move.pk]), {"answer": "accept"}
     )
     assert GroupMember.objects.filter(user=person, status="admitted").count() == 1
+
+
+def test_the_report_csv_speaks_spanish_to_a_spanish_reader(client):
+    """The network report's CSV heads its columns and says yes and no in
+    Spanish, and names its language."""
+    ((a, user),) = _profiles(1)
+    b, other = mentee_org(name="Socio Uno")
+    intro = services.introduction_request(
+        from_profile=a, to_profile=b, note="x", by=user
+    )
+    services.introduction_respond(intro=intro, accept=True, by=other)
+    client.force_login(factories.StaffFactory(language="es"))
+    response = client.get(reverse("peers:report-csv", args=["connections"]))
+    assert response["Content-Language"] == "es"
+    lines = b"".join(response).decode().splitlines()
+    assert lines[0] == "Idioma: español"
+    assert lines[1].startswith("organización,cohortes,años del programa,")
+    assert lines[2].count(",no,") + lines[2].count(",sí,") >= 1

@@ -83,8 +83,8 @@ def test_a_renamed_topic_is_read_with_its_new_name(client, alike):
     assert "both work on Data agreements" in profile_page(client, me, mine, "en")
 
 
-BEFORE = [("peers", "0002_search_index")]
-AFTER = [("peers", "0003_similarity_reason_codes")]
+BEFORE = [("peers", "0003_verbose_names")]
+AFTER = [("peers", "0004_similarity_reason_codes")]
 
 
 def migrate(targets):

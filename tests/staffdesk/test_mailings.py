@@ -339,3 +339,34 @@ def test_a_message_sent_with_the_broker_down_answers_and_the_sweep_delivers_it(
     assert len(mailoutbox) == 2
     detail = client.get(Mailing.objects.get().get_absolute_url())
     assert detail.context["delivery"]["sent"] == 2
+
+
+def test_the_late_reviews_and_recipients_csvs_speak_spanish(client_as, staff_user):
+    """A Spanish reader's CSVs name their language and head their columns in
+    Spanish."""
+    late_review(reviewer=factories.ReviewerFactory(full_name="Dana Ortiz"))
+    mailing, _created = services.mailing_send(
+        subject="Hola",
+        body="Hola {{ first_name }}",
+        audience_keys=["late-reviewers:all"],
+        form_token="s" * 32,
+        by=staff_user,
+    )
+    staff_user.language = "es"
+    staff_user.save(update_fields=["language"])
+    client = client_as(staff_user)
+
+    late = client.get(reverse("staffdesk:late-reviews"), {"format": "csv"})
+    assert late["Content-Language"] == "es"
+    lines = late.content.decode().splitlines()
+    assert lines[0] == "Idioma: español"
+    assert lines[1] == (
+        "Evaluador,Correo electrónico,Atrasadas,Sin terminar,Fecha límite,"
+        "Días de atraso,Convocatorias"
+    )
+
+    recipients = client.get(mailing.get_absolute_url(), {"format": "csv"})
+    text = b"".join(recipients.streaming_content).decode().splitlines()
+    assert text[0] == "Idioma: español"
+    assert text[1] == "Nombre,Correo electrónico,Audiencia,Entrega,Enviado el"
+    assert "Dana Ortiz" in text[2]

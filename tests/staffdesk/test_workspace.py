@@ -159,6 +159,44 @@ def test_the_audit_trail_speaks_in_labels_and_filters(client_as, staff_user):
     assert rows[1][5] == "Eligibility: Not screened → Eligible"
 
 
+def test_the_audit_trail_speaks_spanish_to_a_spanish_reader(client_as, staff_user):
+    """Actions, values, who did it and the CSV's header are all in Spanish."""
+    application = factories.ApplicationFactory()
+    audit_record(
+        actor=None,
+        action="award.letter_issue",
+        target=application,
+        before={"eligibility": "pending", "disagreement": True},
+        after={"eligibility": "eligible"},
+    )
+    staff_user.language = "es"
+    staff_user.save(update_fields=["language"])
+    client = client_as(staff_user)
+    page = client.get(reverse("staffdesk:audit"))
+    (entry,) = page.context["entries"]
+    assert entry.action == "Carta de adjudicación emitida"
+    assert entry.who == "el portal"
+    assert entry.kind == "Solicitud"
+    assert entry.changes == [
+        "Elegibilidad: Sin evaluar → Elegible",
+        "Desacuerdo era sí",
+    ]
+    download = client.get(reverse("staffdesk:audit"), {"format": "csv"})
+    text = b"".join(download.streaming_content).decode()
+    language, header, row = csv.reader(io.StringIO(text))
+    assert language == ["Idioma: español"]
+    assert header == [
+        "Cuándo",
+        "Quién",
+        "Acción",
+        "Tipo de objeto",
+        "Registro",
+        "Cambios",
+        "Nota",
+    ]
+    assert row[2] == "Carta de adjudicación emitida"
+
+
 @pytest.mark.parametrize(
     "name",
     ["staff-home", "staffdesk:reports", "staffdesk:audit", "staffdesk:late-reviews"],

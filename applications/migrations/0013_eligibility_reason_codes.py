@@ -80,8 +80,7 @@ SENTENCES = [
         (),
     ),
     (
-        "The applicant is a member of an existing community or regional "
-        "collaboration.",
+        "The applicant is a member of an existing community or regional collaboration.",
         "collaboration_member",
         (),
     ),
@@ -212,7 +211,7 @@ def text_from_codes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("applications", "0011_translations"),
+        ("applications", "0012_verbose_names"),
     ]
 
     operations = [
@@ -224,12 +223,14 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="eligibilityresult",
             name="reason_text",
-            field=models.TextField(blank=True),
+            field=models.TextField(blank=True, verbose_name="reason as written"),
         ),
         migrations.AddField(
             model_name="eligibilityresult",
             name="reason_codes",
-            field=models.JSONField(blank=True, default=list),
+            field=models.JSONField(
+                blank=True, default=list, verbose_name="reason codes"
+            ),
         ),
         migrations.RunPython(codes_from_text, text_from_codes),
     ]

@@ -16,7 +16,7 @@ def compute_again(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("peers", "0002_search_index"),
+        ("peers", "0003_verbose_names"),
     ]
 
     operations = [
@@ -28,12 +28,16 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="similarity",
             name="reason_text",
-            field=models.CharField(blank=True, max_length=500),
+            field=models.CharField(
+                blank=True, max_length=500, verbose_name="reason as written"
+            ),
         ),
         migrations.AddField(
             model_name="similarity",
             name="reason_codes",
-            field=models.JSONField(blank=True, default=list),
+            field=models.JSONField(
+                blank=True, default=list, verbose_name="reason codes"
+            ),
         ),
         migrations.RunPython(compute_again, migrations.RunPython.noop),
     ]
