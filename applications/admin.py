@@ -183,6 +183,11 @@ class EligibilityInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    @admin.display(description=_("reason"))
+    def reason(self, obj):
+        """Why, in the reader's language (the row keeps it as codes)."""
+        return obj.reason
+
 
 class AssignmentInline(admin.TabularInline):
     model = ReviewAssignment

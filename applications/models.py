@@ -22,6 +22,8 @@ from dashmentor.choices import Sector, USState
 from dashmentor.models import TIME_ZONE_CHOICES, Organization, validate_time_zone
 from dashmentor.status import status_allowed
 
+from . import rules
+
 
 def default_reminder_offsets():
     return [7, 1]
@@ -754,7 +756,13 @@ class EligibilityResult(models.Model):
     outcome = models.CharField(
         max_length=15, choices=Outcome.choices, verbose_name=_("outcome")
     )
-    reason = models.TextField(verbose_name=_("reason"))
+    # Why, as codes of ``rules.REASONS`` with their values; told when read.
+    reason_codes = models.JSONField(
+        default=list, blank=True, verbose_name=_("reason codes")
+    )
+    # Why, as a screening wrote it before the reasons were kept as codes (in
+    # English); shown only for such a row.
+    reason_text = models.TextField(blank=True, verbose_name=_("reason as written"))
     override_outcome = models.CharField(
         max_length=15,
         choices=Outcome.choices,
@@ -796,6 +804,11 @@ class EligibilityResult(models.Model):
     @property
     def effective_outcome(self) -> str:
         return self.override_outcome or self.outcome
+
+    @property
+    def reason(self) -> str:
+        """Why the screening gave its outcome, in the reader's language."""
+        return rules.reason_text(self.reason_codes) or self.reason_text
 
 
 class Criterion(models.Model):

@@ -1,6 +1,10 @@
 """Pure rules of the application: word counts, EINs, completeness and the call's
 five eligibility criteria. No ORM and no request: the services build the plain
 inputs below from the database and store what these functions return.
+
+A screening result says why as a code and its parameters (``REASONS``), which
+the portal stores; the sentence is told when it is read, in the reader's
+language (``reason_text``), whoever's page screened the application.
 """
 
 from __future__ import annotations
@@ -8,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dashmentor.choices import US_TERRITORIES, Sector, USState
@@ -33,11 +38,11 @@ MIN_LEAD_STAFF = 2
 MIN_OTHER_SECTORS = 2
 
 CRITERIA = {
-    1: "A clearly defined learning goal",
-    2: "Public entity or 501(c)(3) nonprofit",
-    3: "Based in the United States or its territories",
-    4: "Member of a collaboration, or able to convene one",
-    5: "Active relationships in two or more other sectors",
+    1: _("A clearly defined learning goal"),
+    2: _("Public entity or 501(c)(3) nonprofit"),
+    3: _("Based in the United States or its territories"),
+    4: _("Member of a collaboration, or able to convene one"),
+    5: _("Active relationships in two or more other sectors"),
 }
 
 _EIN_RE = re.compile(r"^\s*(\d{2})-?(\d{7})\s*$")
@@ -66,11 +71,13 @@ def sector_label(code: str) -> str:
 
 
 def _join(words: list[str]) -> str:
+    """ "a, b and c" in the active language."""
     if len(words) <= 1:
         return "".join(words)
-    if len(words) == 2:
-        return f"{words[0]} and {words[1]}"
-    return ", ".join(words[:-1]) + f" and {words[-1]}"
+    return gettext("%(first)s and %(last)s") % {
+        "first": ", ".join(words[:-1]),
+        "last": words[-1],
+    }
 
 
 @dataclass(frozen=True)
@@ -89,113 +96,191 @@ class ScreeningInput:
 
 @dataclass(frozen=True)
 class CriterionResult:
+    """A criterion's outcome and why: a code of ``REASONS`` and its values."""
+
     criterion: int
     outcome: str
-    reason: str
+    code: str
+    params: dict = field(default_factory=dict)
+
+    @property
+    def reason_codes(self) -> list[dict]:
+        """Why, as a result row stores it."""
+        return [{"code": self.code, "params": dict(self.params)}]
+
+    @property
+    def reason(self) -> str:
+        """Why, in the active language."""
+        return reason_text(self.reason_codes)
+
+
+# Why a criterion has its outcome: a code and the sentence it stands for, with
+# named placeholders. A result stores the code and the values (state and
+# sector codes, never their names), so each reader reads the sentence in their
+# own language. A code is never renamed: stored results name it.
+REASONS = {
+    "goal_missing": _("No learning goal was given."),
+    "goal_too_short": ngettext_lazy(
+        "The learning goal has only %(words)s word; it is too short to be a "
+        "clearly defined goal.",
+        "The learning goal has only %(words)s words; it is too short to be a "
+        "clearly defined goal.",
+        "words",
+    ),
+    "goal_short": _(
+        "The learning goal is short (%(words)s words); staff should check that it "
+        "is clearly defined."
+    ),
+    "goal_given": _("A learning goal of %(words)s words was given."),
+    "public_entity": _("The applicant is a public entity."),
+    "ein_missing": _("The applicant says it is a 501(c)(3) nonprofit but gave no EIN."),
+    "ein_malformed": _("The EIN “%(ein)s” is not nine digits; staff should check it."),
+    "nonprofit": _("The applicant is a 501(c)(3) nonprofit with EIN %(ein)s."),
+    "org_type_other": _(
+        "The applicant is neither a public entity nor a 501(c)(3) nonprofit."
+    ),
+    "org_type_missing": _(
+        "The organization type was not given; staff should check it."
+    ),
+    "outside_us": _(
+        "The applicant is based outside the United States; the call is open to "
+        "organizations in the United States and its territories."
+    ),
+    "outside_us_in": _(
+        "The applicant is based outside the United States (%(country)s); the call "
+        "is open to organizations in the United States and its territories."
+    ),
+    "territory": _("The applicant is based in %(state)s, a US territory."),
+    "state": _("The applicant is based in %(state)s."),
+    "state_missing": _(
+        "The applicant's state or territory was not given; staff should check it."
+    ),
+    "collaboration_member": _(
+        "The applicant is a member of an existing community or regional collaboration."
+    ),
+    "collaboration_convene": _(
+        "The applicant can convene a multi-sector community collaboration."
+    ),
+    "collaboration_neither": _(
+        "The applicant is not a member of a collaboration and cannot convene one."
+    ),
+    "collaboration_missing": _(
+        "The applicant did not say whether it belongs to a collaboration or can "
+        "convene one."
+    ),
+    "sectors_other": _(
+        "Partners in %(count)s sectors other than its own (%(sectors)s)."
+    ),
+    "sectors_besides_health_care": _(
+        "Partners in %(count)s sectors besides health care (%(sectors)s)."
+    ),
+    "no_partners": _("No partner organizations were named; two are required."),
+    "no_partners_health_care": _(
+        "No partner organizations were named; two are required, and a health-care "
+        "applicant needs two besides health care."
+    ),
+    "no_other_sector": _("Partners in no other sector; two are required."),
+    "no_other_sector_health_care": _(
+        "Partners in no other sector; two are required, and a health-care "
+        "applicant needs two besides health care."
+    ),
+    "one_other_sector": _(
+        "Partners in only one other sector (%(sector)s); two are required."
+    ),
+    "one_other_sector_health_care": _(
+        "Partners in only one other sector (%(sector)s); two are required, and a "
+        "health-care applicant needs two besides health care."
+    ),
+}
+
+
+def _state_label(code: str) -> str:
+    try:
+        return str(USState(code).label)
+    except ValueError:
+        return code
+
+
+def _reason_values(params: dict) -> dict:
+    """The stored values as the sentence says them: names for codes."""
+    values = dict(params)
+    if "state" in values:
+        values["state"] = _state_label(values["state"])
+    if "sector" in values:
+        values["sector"] = str(sector_label(values["sector"])).lower()
+    if "sectors" in values:
+        codes = list(values["sectors"])
+        values["count"] = len(codes)
+        values["sectors"] = _join([str(sector_label(c)).lower() for c in codes])
+    return values
+
+
+def reason_text(reason_codes) -> str:
+    """The reasons a result stores (``[{"code": ..., "params": {...}}]``) as
+    sentences in the active language; "" when a code is unknown (the caller
+    then shows the text an earlier screening wrote)."""
+    sentences = []
+    for reason in reason_codes or ():
+        sentence = REASONS.get(reason.get("code"))
+        if sentence is None:
+            return ""
+        try:
+            sentences.append(sentence % _reason_values(reason.get("params") or {}))
+        except (KeyError, TypeError, ValueError):
+            return ""
+    return " ".join(sentences)
 
 
 def screen_learning_goal(inp: ScreeningInput) -> CriterionResult:
     words = count_words(inp.learning_goal)
     distinct = len({w.lower() for w in _WORD_RE.findall(inp.learning_goal or "")})
     if words == 0:
-        return CriterionResult(1, FAIL, "No learning goal was given.")
+        return CriterionResult(1, FAIL, "goal_missing")
     if words < GOAL_MIN_WORDS or distinct < GOAL_MIN_WORDS:
-        return CriterionResult(
-            1,
-            FAIL,
-            f"The learning goal has only {words} word{'s' if words != 1 else ''}; "
-            "it is too short to be a clearly defined goal.",
-        )
+        return CriterionResult(1, FAIL, "goal_too_short", {"words": words})
     if words < GOAL_REVIEW_BELOW_WORDS:
-        return CriterionResult(
-            1,
-            NEEDS_REVIEW,
-            f"The learning goal is short ({words} words); staff should check that "
-            "it is clearly defined.",
-        )
-    return CriterionResult(1, PASS, f"A learning goal of {words} words was given.")
+        return CriterionResult(1, NEEDS_REVIEW, "goal_short", {"words": words})
+    return CriterionResult(1, PASS, "goal_given", {"words": words})
 
 
 def screen_org_type(inp: ScreeningInput) -> CriterionResult:
     if inp.org_type == "public":
-        return CriterionResult(2, PASS, "The applicant is a public entity.")
+        return CriterionResult(2, PASS, "public_entity")
     if inp.org_type == "501c3":
         if not inp.ein:
-            return CriterionResult(
-                2,
-                FAIL,
-                "The applicant says it is a 501(c)(3) nonprofit but gave no EIN.",
-            )
+            return CriterionResult(2, FAIL, "ein_missing")
         if normalize_ein(inp.ein) is None:
-            return CriterionResult(
-                2,
-                NEEDS_REVIEW,
-                f"The EIN “{inp.ein}” is not nine digits; staff should check it.",
-            )
-        return CriterionResult(
-            2, PASS, f"The applicant is a 501(c)(3) nonprofit with EIN {inp.ein}."
-        )
+            return CriterionResult(2, NEEDS_REVIEW, "ein_malformed", {"ein": inp.ein})
+        return CriterionResult(2, PASS, "nonprofit", {"ein": inp.ein})
     if inp.org_type == "other":
-        return CriterionResult(
-            2,
-            FAIL,
-            "The applicant is neither a public entity nor a 501(c)(3) nonprofit.",
-        )
-    return CriterionResult(
-        2, NEEDS_REVIEW, "The organization type was not given; staff should check it."
-    )
+        return CriterionResult(2, FAIL, "org_type_other")
+    return CriterionResult(2, NEEDS_REVIEW, "org_type_missing")
 
 
 def screen_location(inp: ScreeningInput) -> CriterionResult:
     if inp.state == OUTSIDE_US:
-        where = f" ({inp.country})" if inp.country else ""
-        return CriterionResult(
-            3,
-            FAIL,
-            f"The applicant is based outside the United States{where}; the call "
-            "is open to organizations in the United States and its territories.",
-        )
+        if inp.country:
+            return CriterionResult(3, FAIL, "outside_us_in", {"country": inp.country})
+        return CriterionResult(3, FAIL, "outside_us")
     if inp.state in US_TERRITORIES:
-        return CriterionResult(
-            3,
-            PASS,
-            f"The applicant is based in {USState(inp.state).label}, a US territory.",
-        )
+        return CriterionResult(3, PASS, "territory", {"state": inp.state})
     if inp.state in USState.values:
-        return CriterionResult(
-            3, PASS, f"The applicant is based in {USState(inp.state).label}."
-        )
-    return CriterionResult(
-        3,
-        NEEDS_REVIEW,
-        "The applicant's state or territory was not given; staff should check it.",
-    )
+        return CriterionResult(3, PASS, "state", {"state": inp.state})
+    return CriterionResult(3, NEEDS_REVIEW, "state_missing")
+
+
+COLLABORATION_REASONS = {
+    "member": (PASS, "collaboration_member"),
+    "convene": (PASS, "collaboration_convene"),
+    "neither": (FAIL, "collaboration_neither"),
+}
 
 
 def screen_collaboration(inp: ScreeningInput) -> CriterionResult:
-    if inp.collaboration_status == "member":
-        return CriterionResult(
-            4,
-            PASS,
-            "The applicant is a member of an existing community or regional "
-            "collaboration.",
-        )
-    if inp.collaboration_status == "convene":
-        return CriterionResult(
-            4, PASS, "The applicant can convene a multi-sector community collaboration."
-        )
-    if inp.collaboration_status == "neither":
-        return CriterionResult(
-            4,
-            FAIL,
-            "The applicant is not a member of a collaboration and cannot convene one.",
-        )
-    return CriterionResult(
-        4,
-        FAIL,
-        "The applicant did not say whether it belongs to a collaboration or can "
-        "convene one.",
+    outcome, code = COLLABORATION_REASONS.get(
+        inp.collaboration_status, (FAIL, "collaboration_missing")
     )
+    return CriterionResult(4, outcome, code)
 
 
 def other_sectors(org_sector: str, partner_sectors) -> list[str]:
@@ -208,31 +293,19 @@ def other_sectors(org_sector: str, partner_sectors) -> list[str]:
 
 def screen_sectors(inp: ScreeningInput) -> CriterionResult:
     others = other_sectors(inp.org_sector, inp.partner_sectors)
-    labels = [sector_label(code).lower() for code in others]
     health_care = inp.org_sector == HEALTH_CARE
     if len(others) >= MIN_OTHER_SECTORS:
-        besides = " besides health care" if health_care else " other than its own"
-        return CriterionResult(
-            5,
-            PASS,
-            f"Partners in {len(others)} sectors{besides} ({_join(labels)}).",
-        )
-    required = "two are required"
+        code = "sectors_besides_health_care" if health_care else "sectors_other"
+        return CriterionResult(5, PASS, code, {"sectors": others})
+    if others:
+        code, params = "one_other_sector", {"sector": others[0]}
+    elif any(inp.partner_sectors):
+        code, params = "no_other_sector", {}
+    else:
+        code, params = "no_partners", {}
     if health_care:
-        required += ", and a health-care applicant needs two besides health care"
-    if not others:
-        has_partners = any(inp.partner_sectors)
-        what = (
-            "Partners in no other sector"
-            if has_partners
-            else "No partner organizations were named"
-        )
-        return CriterionResult(5, FAIL, f"{what}; {required}.")
-    return CriterionResult(
-        5,
-        FAIL,
-        f"Partners in only one other sector ({labels[0]}); {required}.",
-    )
+        code += "_health_care"
+    return CriterionResult(5, FAIL, code, params)
 
 
 def screen(inp: ScreeningInput) -> list[CriterionResult]:

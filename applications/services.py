@@ -719,7 +719,8 @@ def eligibility_screen(*, application: Application, now=None) -> list:
             row.overridden_by = None
             row.overridden_at = None
         row.outcome = result.outcome
-        row.reason = result.reason
+        row.reason_codes = result.reason_codes
+        row.reason_text = ""
         row.computed_at = now
         row.save()
         stored.append(row)

@@ -189,6 +189,21 @@ def _drop_outside_links(records: list[dict]) -> None:
                 record["fields"][field] = None
 
 
+# Fields renamed since exports of this format were first written:
+# (model, old name) -> new name.
+RENAMED_FIELDS = {
+    ("applications.eligibilityresult", "reason"): "reason_text",
+}
+
+
+def _rename_fields(records: list[dict]) -> None:
+    """Give the fields of an older export their present names."""
+    for record in records:
+        for (model, old), new in RENAMED_FIELDS.items():
+            if record["model"] == model and old in record["fields"]:
+                record["fields"][new] = record["fields"].pop(old)
+
+
 def _remap_users(records: list[dict], user_map: dict[int, int]) -> None:
     """Point user links at this database's accounts (matched by e-mail)."""
     from dashmentor.models import User
@@ -230,6 +245,7 @@ def round_import(*, data: dict) -> int:
             written += 1
         user_map[row["pk"]] = user.pk
     records = copy.deepcopy(data["records"])
+    _rename_fields(records)
     _remap_users(records, user_map)
     for obj in serializers.deserialize("json", json.dumps(records)):
         obj.save()

@@ -237,7 +237,9 @@ def seed(*, rounds: int, per_round: int, seed: int) -> dict:
             for k, m in enumerate(rng.sample(round_ms, 3))
         ]
         elig += [
-            EligibilityResult(application=a, criterion=c, outcome="pass", reason="ok")
+            EligibilityResult(
+                application=a, criterion=c, outcome="pass", reason_text="ok"
+            )
             for c in range(1, 6)
         ]
     bulk(Contact, contacts)

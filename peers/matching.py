@@ -50,7 +50,7 @@ class Match:
     key: int
     other: int
     score: float
-    reason: str
+    reason_codes: list
 
 
 def _vectorizer() -> TfidfVectorizer:
@@ -136,7 +136,6 @@ def neighbours(
     keep: int = KEEP,
     text_only: bool = False,
     structured_only: bool = False,
-    topic_names: dict[str, str] | None = None,
     with_reasons: bool = True,
 ) -> dict[int, list[Match]]:
     """The ``keep`` most similar profiles of each, best first, with reasons.
@@ -167,12 +166,11 @@ def neighbours(
                 score = float(scores[j])
                 if score <= 0.0:
                     break
-                reason = ""
+                reason = []
                 if with_reasons:
-                    reason = rules.reason_words(
+                    reason = rules.reason_codes(
                         features[i],
                         features[j],
-                        topic_names=topic_names,
                         shared_terms=_shared_terms(matrix, terms, i, int(j)),
                     )
                 matches.append(
@@ -180,7 +178,7 @@ def neighbours(
                         key=features[i].key,
                         other=features[int(j)].key,
                         score=round(score, 4),
-                        reason=reason,
+                        reason_codes=reason,
                     )
                 )
             result[features[i].key] = matches

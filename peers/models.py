@@ -18,11 +18,13 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from dashmentor.choices import Sector, USState
 from dashmentor.models import Organization
 
+from . import rules
 from .rules import DataSystem, Population, Region, Visibility
 
 
@@ -229,7 +231,7 @@ class Challenge(models.Model):
 
 
 class Similarity(models.Model):
-    """One of the most similar profiles of ``profile``, with the reason in words.
+    """One of the most similar profiles of ``profile``, with the reason.
 
     Computed for all profiles at once (``services.similarities_compute``); the
     rows of hidden profiles are never written.
@@ -249,7 +251,16 @@ class Similarity(models.Model):
     )
     rank = models.PositiveSmallIntegerField(verbose_name=_("rank"))
     score = models.FloatField(verbose_name=_("score"))
-    reason = models.CharField(max_length=500, verbose_name=_("reason"))
+    # What the two share, as codes of ``rules.REASON_PARTS`` with their values;
+    # told when read, in the reader's language.
+    reason_codes = models.JSONField(
+        default=list, blank=True, verbose_name=_("reason codes")
+    )
+    # The reason as a computation wrote it before reasons were kept as codes
+    # (in English); shown only for such a row, until the next computation.
+    reason_text = models.CharField(
+        max_length=500, blank=True, verbose_name=_("reason as written")
+    )
 
     class Meta:
         ordering = ["profile", "rank"]
@@ -263,6 +274,25 @@ class Similarity(models.Model):
 
     def __str__(self):
         return f"{self.other} like {self.profile} ({self.score:.2f})"
+
+    @property
+    def reason(self) -> str:
+        """Why ``other`` is like ``profile``, in the reader's language."""
+        if not self.reason_codes:
+            return self.reason_text
+        return rules.reason_in_words(self.reason_codes, topic_names=self.topic_names)
+
+    @cached_property
+    def topic_names(self) -> dict[str, str]:
+        """The names of the topics the reason names, by id (a page that lists
+        many similarities sets them for all at once)."""
+        ids = rules.reason_topics(self.reason_codes)
+        if not ids:
+            return {}
+        return {
+            str(pk): name
+            for pk, name in Topic.objects.filter(pk__in=ids).values_list("pk", "name")
+        }
 
 
 class Introduction(models.Model):

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dashmentor.choices import Sector
@@ -41,16 +42,16 @@ DATA_SYSTEM_SHORT = {
     DataSystem.TWO_ONE_ONE: "2-1-1",
     DataSystem.EHR: "EHR",
     DataSystem.HIE: "HIE",
-    DataSystem.CIE: "a community information exchange",
-    DataSystem.IDS: "an integrated data system",
-    DataSystem.JAIL: "jail data",
-    DataSystem.CLAIMS: "claims data",
-    DataSystem.SCHOOL: "school data",
-    DataSystem.CHILD_WELFARE: "child welfare data",
-    DataSystem.EMS: "EMS data",
-    DataSystem.VITAL: "vital records",
-    DataSystem.SDOH: "social needs screening",
-    DataSystem.DASHBOARD: "a community dashboard",
+    DataSystem.CIE: _("a community information exchange"),
+    DataSystem.IDS: _("an integrated data system"),
+    DataSystem.JAIL: _("jail data"),
+    DataSystem.CLAIMS: _("claims data"),
+    DataSystem.SCHOOL: _("school data"),
+    DataSystem.CHILD_WELFARE: _("child welfare data"),
+    DataSystem.EMS: _("EMS data"),
+    DataSystem.VITAL: _("vital records"),
+    DataSystem.SDOH: _("social needs screening"),
+    DataSystem.DASHBOARD: _("a community dashboard"),
 }
 
 
@@ -221,13 +222,113 @@ def structured_score(a: Features, b: Features) -> float:
 
 
 def _and_list(words: Sequence[str]) -> str:
-    words = list(words)
+    words = [str(w) for w in words]
     if len(words) <= 1:
         return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
+    return gettext("%(first)s and %(last)s") % {
+        "first": ", ".join(words[:-1]),
+        "last": words[-1],
+    }
 
 
-_SECTOR_LABELS = {choice.value: choice.label.lower() for choice in Sector}
+# What each part of a reason says, with named placeholders. A similarity stores
+# the codes and their values (vocabulary codes, topic ids, shared words), so
+# each reader reads the reason in their own language; a code is never renamed.
+REASON_PARTS = {
+    "link": _("both link %(first)s with %(others)s"),
+    "use": _("both use %(system)s"),
+    "topics": _("both work on %(topics)s"),
+    "sectors": _("both partner with %(sectors)s"),
+    "populations": _("both serve %(populations)s"),
+    "terms": _("both write about %(terms)s"),
+    "region": _("both in %(region)s"),
+}
+
+
+def reason_codes(a: Features, b: Features, *, shared_terms: Iterable[str] = ()):
+    """What ``b`` shares with ``a``, most telling first, as the codes and values
+    of ``REASON_PARTS``."""
+    parts = []
+    order = {code: i for i, code in enumerate(DataSystem.values)}
+    systems = sorted(a.data_systems & b.data_systems, key=lambda s: order.get(s, 99))
+    if len(systems) >= 2:
+        parts.append({"code": "link", "params": {"systems": systems}})
+    elif systems:
+        parts.append({"code": "use", "params": {"system": systems[0]}})
+    topics = sorted(a.topics & b.topics)
+    if topics:
+        parts.append({"code": "topics", "params": {"topics": topics[:3]}})
+    sectors = sorted(a.sectors & b.sectors)
+    if sectors:
+        parts.append({"code": "sectors", "params": {"sectors": sectors[:3]}})
+    populations = sorted(a.populations & b.populations)
+    if populations and len(parts) < 3:
+        parts.append(
+            {"code": "populations", "params": {"populations": populations[:2]}}
+        )
+    terms = [t for t in shared_terms if t][:3]
+    if terms and len(parts) < 3:
+        parts.append({"code": "terms", "params": {"terms": terms}})
+    if a.region and a.region == b.region:
+        parts.append({"code": "region", "params": {"region": a.region}})
+    return parts
+
+
+def reason_topics(codes) -> set[str]:
+    """The ids of the topics a reason names."""
+    return {
+        str(t)
+        for part in codes or ()
+        if part.get("code") == "topics"
+        for t in part.get("params", {}).get("topics", ())
+    }
+
+
+def _label(choices, code: str) -> str:
+    try:
+        return str(choices(code).label)
+    except ValueError:
+        return code
+
+
+def _reason_values(code: str, params: dict, topic_names: dict[str, str]) -> dict:
+    """A part's stored values as its phrase says them, in the active language."""
+    if code == "link":
+        names = [DATA_SYSTEM_SHORT.get(s, s) for s in params["systems"]]
+        return {"first": names[0], "others": _and_list(names[1:])}
+    if code == "use":
+        return {"system": DATA_SYSTEM_SHORT.get(params["system"], params["system"])}
+    if code == "topics":
+        names = [topic_names[t] for t in map(str, params["topics"]) if t in topic_names]
+        return {"topics": _and_list(names)} if names else {}
+    if code == "sectors":
+        names = [_label(Sector, s).lower() for s in params["sectors"]]
+        return {"sectors": _and_list(names)}
+    if code == "populations":
+        names = [_label(Population, p).lower() for p in params["populations"]]
+        return {"populations": _and_list(names)}
+    if code == "terms":
+        return {"terms": _and_list([f"“{t}”" for t in params["terms"]])}
+    if code == "region":
+        return {"region": _label(Region, params["region"])}
+    return {}
+
+
+def reason_in_words(codes, *, topic_names: dict[str, str] | None = None) -> str:
+    """A stored reason in the active language: "both link HMIS with jail data;
+    both partner with housing and criminal justice; both in the Southwest"."""
+    parts = []
+    for part in codes or ():
+        phrase = REASON_PARTS.get(part.get("code"))
+        if phrase is None:
+            continue
+        try:
+            values = _reason_values(part["code"], part["params"], topic_names or {})
+        except (KeyError, IndexError, TypeError):
+            continue
+        if values:
+            parts.append(phrase % values)
+    return "; ".join(parts)
 
 
 def reason_words(
@@ -242,31 +343,5 @@ def reason_words(
     "both link HMIS with jail data; both partner with housing and criminal
     justice; both in the Southwest".
     """
-    parts = []
-    order = {code: i for i, code in enumerate(DataSystem.values)}
-    systems = sorted(a.data_systems & b.data_systems, key=lambda s: order.get(s, 99))
-    if len(systems) >= 2:
-        names = [DATA_SYSTEM_SHORT.get(s, s) for s in systems]
-        parts.append(f"both link {names[0]} with {_and_list(names[1:])}")
-    elif systems:
-        parts.append(f"both use {DATA_SYSTEM_SHORT.get(systems[0], systems[0])}")
-    topics = sorted(a.topics & b.topics)
-    if topics:
-        names = [(topic_names or {}).get(t, t) for t in topics][:3]
-        parts.append(f"both work on {_and_list(names)}")
-    sectors = sorted(a.sectors & b.sectors)
-    if sectors:
-        names = [_SECTOR_LABELS.get(s, s) for s in sectors][:3]
-        parts.append(f"both partner with {_and_list(names)}")
-    populations = sorted(a.populations & b.populations)
-    if populations and len(parts) < 3:
-        labels = {p.value: p.label.lower() for p in Population}
-        parts.append(
-            f"both serve {_and_list([labels.get(p, p) for p in populations][:2])}"
-        )
-    terms = [t for t in shared_terms if t][:3]
-    if terms and len(parts) < 3:
-        parts.append("both write about " + _and_list([f"“{t}”" for t in terms]))
-    if a.region and a.region == b.region:
-        parts.append(f"both in {Region(a.region).label}")
-    return "; ".join(parts)
+    codes = reason_codes(a, b, shared_terms=shared_terms)
+    return reason_in_words(codes, topic_names=topic_names)

@@ -15,7 +15,7 @@ from applications.models import Award
 from cohorts.models import CohortMember, Mentorship
 from dashmentor.models import Membership
 
-from . import permissions
+from . import permissions, rules
 from .models import (
     Challenge,
     CollaborationProfile,
@@ -235,8 +235,9 @@ def viewer_cohort_org_ids(user):
 
 def similar_for(*, profile: CollaborationProfile, user, limit=SIMILAR_SHOWN):
     """The profiles most like ``profile`` that ``user`` may read, outside its own
-    cohort and organizations, best first (one query)."""
-    return list(
+    cohort and organizations, best first (one query, and one for the names of
+    the topics their reasons name)."""
+    similar = list(
         Similarity.objects.filter(profile=profile)
         .filter(
             other__in=CollaborationProfile.objects.filter(
@@ -247,6 +248,11 @@ def similar_for(*, profile: CollaborationProfile, user, limit=SIMILAR_SHOWN):
         .select_related("other__organization")
         .order_by("rank")[:limit]
     )
+    ids = set().union(*(rules.reason_topics(s.reason_codes) for s in similar))
+    names = dict(Topic.objects.filter(pk__in=ids).values_list("pk", "name"))
+    for s in similar:
+        s.topic_names = {str(pk): name for pk, name in names.items()}
+    return similar
 
 
 def own_profiles(user) -> list[CollaborationProfile]:

@@ -457,15 +457,14 @@ def similarities_compute() -> int:
             "region",
         )
     )
-    names = {str(t.pk): t.name for t in Topic.objects.all()}
-    found = matching.neighbours(features_of(profiles), topic_names=names)
+    found = matching.neighbours(features_of(profiles))
     rows = [
         Similarity(
             profile_id=match.key,
             other_id=match.other,
             rank=rank,
             score=match.score,
-            reason=match.reason[:500],
+            reason_codes=match.reason_codes,
         )
         for matches in found.values()
         for rank, match in enumerate(matches, start=1)

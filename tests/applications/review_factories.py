@@ -72,7 +72,7 @@ def eligibility_results(application, outcomes=("pass",) * 5):
             application=application,
             criterion=i,
             outcome=outcome,
-            reason=f"Criterion {i} screened.",
+            reason_text=f"Criterion {i} screened.",
         )
         for i, outcome in enumerate(outcomes, start=1)
     ]

@@ -119,9 +119,9 @@ def test_editing_the_profile_after_submission_leaves_the_application_as_submitte
     # Screening again reads what was submitted: a public entity, EIN and all.
     services.eligibility_screen(application=Application.objects.get(pk=submitted.pk))
     assert [
-        (r["criterion"], r["outcome"], r["reason"])
+        (r["criterion"], r["outcome"], r["reason_codes"])
         for r in EligibilityResult.objects.values()
-    ] == [(r["criterion"], r["outcome"], r["reason"]) for r in screened]
+    ] == [(r["criterion"], r["outcome"], r["reason_codes"]) for r in screened]
 
 
 def test_a_reviewer_reads_what_was_submitted(client_as, submitted, applicant):

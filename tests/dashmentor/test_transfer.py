@@ -31,7 +31,7 @@ def build_round():
     factories.PartnerFactory(application=application, sectors=["housing", "education"])
     factories.PreferenceFactory(application=application, mentorship=award.mentorship)
     EligibilityResult.objects.create(
-        application=application, criterion=1, outcome="pass", reason="Clear goal."
+        application=application, criterion=1, outcome="pass", reason_text="Clear goal."
     )
     criterion = Criterion.objects.create(round=round_, key="need", name="Need")
     reviewer = factories.ReviewerFactory()
@@ -170,3 +170,19 @@ def test_export_command_writes_the_round_to_a_file(tmp_path):
     data = json.loads(target.read_text())
     assert data["format"] == "dashmentor-round"
     assert data["round"] == round_.slug
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_export_from_before_the_reasons_were_codes_imports_its_text():
+    """An older file names the screening's reason "reason": it is read as the
+    text it was written in."""
+    round_ = build_round()
+    data = json.loads(json.dumps(round_export(round_=round_), default=str))
+    for record in data["records"]:
+        if record["model"] == "applications.eligibilityresult":
+            fields = record["fields"]
+            fields["reason"] = fields.pop("reason_text")
+            del fields["reason_codes"]
+    call_command("flush", interactive=False, verbosity=0)
+    round_import(data=data)
+    assert EligibilityResult.objects.get().reason == "Clear goal."
