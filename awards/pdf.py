@@ -183,6 +183,25 @@ def letter_pdf(snapshot: dict) -> bytes:
     """The award letter as a PDF, from the snapshot it was issued with."""
     s = _styles()
     story = [
+        *_letter_opening(snapshot, s),
+        *_letter_award(snapshot, s),
+        *_letter_tranches(snapshot, s),
+        *_letter_expectations(snapshot, s),
+        *_letter_links(snapshot, s),
+        Spacer(1, 18),
+        KeepTogether([_letter_signatures(snapshot, s)]),
+    ]
+    return _build(
+        story,
+        title=snapshot["subject"],
+        footer=gettext("Award letter %(number)s · %(organization)s")
+        % {"number": snapshot["number"], "organization": snapshot["organization"]},
+    )
+
+
+def _letter_opening(snapshot: dict, s) -> list:
+    """The letterhead, date, addressee, subject and the letter's paragraphs."""
+    story = [
         _p(gettext("DASH Mentor Program · Data Across Sectors for Health"), s["small"]),
         Spacer(1, 12),
         _p(_date(snapshot["issued_on"]), s["body"]),
@@ -197,77 +216,83 @@ def letter_pdf(snapshot: dict) -> bytes:
     story += [Spacer(1, 12), _p(snapshot["subject"], s["title"])]
     for paragraph in snapshot["paragraphs"]:
         story += [_p(paragraph, s["body"]), Spacer(1, 6)]
+    return story
 
-    story.append(_p(gettext("The award"), s["h2"]))
-    story.append(
-        _table(
+
+def _letter_award(snapshot: dict, s) -> list:
+    """The award's terms: amount, contract, mentorship, mentor, round, report."""
+    contract = gettext("%(start)s to %(end)s") % {
+        "start": _date(snapshot["contract_start"]),
+        "end": _date(snapshot["contract_end"]),
+    }
+    mentor = ", ".join([snapshot["mentor_organization"], *snapshot.get("mentors", [])])
+    rows = [
+        [gettext("Amount"), rules.money(snapshot["amount"])],
+        [gettext("Contract"), contract],
+        [gettext("Mentorship"), snapshot["mentorship"]],
+        [gettext("Mentor"), mentor],
+        [gettext("Round"), snapshot["round"]],
+        [gettext("Final report due"), _date(snapshot["report_due"])],
+    ]
+    return [
+        _p(gettext("The award"), s["h2"]),
+        _table(rows, s, widths=[1.6 * inch, 5.2 * inch], header=False),
+    ]
+
+
+def _letter_tranches(snapshot: dict, s) -> list:
+    """The payments table, when the award is paid in tranches."""
+    if not snapshot.get("tranches"):
+        return []
+    rows = [[gettext("Tranche"), gettext("Share"), gettext("Amount"), gettext("Paid")]]
+    for t in snapshot["tranches"]:
+        rows.append(
             [
-                [gettext("Amount"), rules.money(snapshot["amount"])],
-                [
-                    gettext("Contract"),
-                    gettext("%(start)s to %(end)s")
-                    % {
-                        "start": _date(snapshot["contract_start"]),
-                        "end": _date(snapshot["contract_end"]),
-                    },
-                ],
-                [gettext("Mentorship"), snapshot["mentorship"]],
-                [
-                    gettext("Mentor"),
-                    ", ".join(
-                        [snapshot["mentor_organization"], *snapshot.get("mentors", [])]
-                    ),
-                ],
-                [gettext("Round"), snapshot["round"]],
-                [gettext("Final report due"), _date(snapshot["report_due"])],
-            ],
-            s,
-            widths=[1.6 * inch, 5.2 * inch],
-            header=False,
+                t["label"],
+                f"{Decimal(t['percent']).normalize():f}%",
+                rules.money(t["amount"]),
+                t["condition"],
+            ]
         )
-    )
-    if snapshot.get("tranches"):
-        story.append(_p(gettext("Payments"), s["h2"]))
-        rows = [
-            [gettext("Tranche"), gettext("Share"), gettext("Amount"), gettext("Paid")]
-        ]
-        for t in snapshot["tranches"]:
-            rows.append(
-                [
-                    t["label"],
-                    f"{Decimal(t['percent']).normalize():f}%",
-                    rules.money(t["amount"]),
-                    t["condition"],
-                ]
-            )
+    return [
+        _p(gettext("Payments"), s["h2"]),
+        _table(rows, s, widths=[1.9 * inch, 0.7 * inch, 1.1 * inch, 3.1 * inch]),
+    ]
+
+
+def _letter_expectations(snapshot: dict, s) -> list:
+    """What the program asks of the awardee, as a bulleted list."""
+    if not snapshot.get("expectations"):
+        return []
+    items = [
+        ListItem(_p(item, s["body"]), leftIndent=12)
+        for item in snapshot["expectations"]
+    ]
+    return [
+        _p(gettext("What we ask of you"), s["h2"]),
+        ListFlowable(items, bulletType="bullet", start="•", leftIndent=12),
+    ]
+
+
+def _letter_links(snapshot: dict, s) -> list:
+    """The "Getting started" links, each title with its address."""
+    if not snapshot.get("links"):
+        return []
+    story = [_p(gettext("Getting started"), s["h2"])]
+    for title, url in snapshot["links"]:
         story.append(
-            _table(rows, s, widths=[1.9 * inch, 0.7 * inch, 1.1 * inch, 3.1 * inch])
-        )
-    if snapshot.get("expectations"):
-        story.append(_p(gettext("What we ask of you"), s["h2"]))
-        story.append(
-            ListFlowable(
-                [
-                    ListItem(_p(item, s["body"]), leftIndent=12)
-                    for item in snapshot["expectations"]
-                ],
-                bulletType="bullet",
-                start="•",
-                leftIndent=12,
+            Paragraph(
+                f'{escape(title)}: <link href="{escape(url)}" color="blue">'
+                f"{escape(url)}</link>",
+                s["body"],
             )
         )
-    if snapshot.get("links"):
-        story.append(_p(gettext("Getting started"), s["h2"]))
-        for title, url in snapshot["links"]:
-            story.append(
-                Paragraph(
-                    f'{escape(title)}: <link href="{escape(url)}" color="blue">'
-                    f"{escape(url)}</link>",
-                    s["body"],
-                )
-            )
-    story.append(Spacer(1, 18))
-    signatures = _table(
+    return story
+
+
+def _letter_signatures(snapshot: dict, s) -> Table:
+    """The two signature blocks: the program office's and the awardee's."""
+    return _table(
         [
             [
                 gettext("For the DASH National Program Office"),
@@ -281,13 +306,6 @@ def letter_pdf(snapshot: dict) -> bytes:
         ],
         s,
         widths=[3.4 * inch, 3.4 * inch],
-    )
-    story.append(KeepTogether([signatures]))
-    return _build(
-        story,
-        title=snapshot["subject"],
-        footer=gettext("Award letter %(number)s · %(organization)s")
-        % {"number": snapshot["number"], "organization": snapshot["organization"]},
     )
 
 
