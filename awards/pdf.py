@@ -355,6 +355,33 @@ def funder_report_pdf(data: dict) -> bytes:
     s = _styles()
     as_of = dt.datetime.fromisoformat(data["computed_at"])
     story = [
+        *_funder_opening(data, as_of, s),
+        *_funder_money(data["money"], s),
+        *_funder_cohorts(data["cohorts"], s),
+        *_funder_goals(data["goals"], s),
+        *_funder_surveys(data["surveys"], s),
+        *_funder_affinity(data["affinity"], s),
+        *_funder_resources(data["resources"], s),
+        Spacer(1, 8),
+        _p(
+            gettext(
+                "Survey figures cover only groups of at least the survey's minimum "
+                "size; smaller groups are shown as hidden."
+            ),
+            s["small"],
+        ),
+    ]
+    return _build(
+        story,
+        title=gettext("Funder report: %(round)s") % {"round": data["round"]["name"]},
+        footer=gettext("Funder report · %(round)s · as of %(when)s UTC")
+        % {"round": data["round"]["name"], "when": f"{as_of:%Y-%m-%d %H:%M}"},
+    )
+
+
+def _funder_opening(data: dict, as_of: dt.datetime, s) -> list:
+    """The title, when the figures were taken, and the application funnel."""
+    return [
         _p(gettext("DASH Mentor Program · Report to the funder"), s["small"]),
         _p(data["round"]["name"], s["title"]),
         _p(
@@ -372,30 +399,33 @@ def funder_report_pdf(data: dict) -> bytes:
         _p(gettext("From application to award"), s["h2"]),
         _bar_drawing([(funnel_label(row), row["count"]) for row in data["funnel"]]),
     ]
-    money = data["money"]
-    story += [
-        _p(gettext("Awards and payments"), s["h2"]),
-        _table(
-            [
-                ["", gettext("Amount")],
-                [
-                    gettext("Budget (%(n)s awards)") % {"n": money["budget_awards"]},
-                    rules.money(money["budget"]),
-                ],
-                [
-                    gettext("Awarded (%(n)s awards)") % {"n": money["awards"]},
-                    rules.money(money["awarded"]),
-                ],
-                [gettext("Paid"), rules.money(money["paid"])],
-                [gettext("Due, not yet paid"), rules.money(money["due"])],
-                [gettext("Still to become due"), rules.money(money["pending"])],
-                [gettext("Stopped (awards withdrawn)"), rules.money(money["stopped"])],
-            ],
-            s,
-            widths=[4.3 * inch, 2.5 * inch],
-        ),
-        _p(gettext("Participation and attendance"), s["h2"]),
+
+
+def _funder_money(money: dict, s) -> list:
+    """The budget, the awards and where their payments stand."""
+    rows = [
+        ["", gettext("Amount")],
+        [
+            gettext("Budget (%(n)s awards)") % {"n": money["budget_awards"]},
+            rules.money(money["budget"]),
+        ],
+        [
+            gettext("Awarded (%(n)s awards)") % {"n": money["awards"]},
+            rules.money(money["awarded"]),
+        ],
+        [gettext("Paid"), rules.money(money["paid"])],
+        [gettext("Due, not yet paid"), rules.money(money["due"])],
+        [gettext("Still to become due"), rules.money(money["pending"])],
+        [gettext("Stopped (awards withdrawn)"), rules.money(money["stopped"])],
     ]
+    return [
+        _p(gettext("Awards and payments"), s["h2"]),
+        _table(rows, s, widths=[4.3 * inch, 2.5 * inch]),
+    ]
+
+
+def _funder_cohorts(cohorts: list, s) -> list:
+    """Each cohort's organizations, events held and attendance."""
     rows = [
         [
             gettext("Cohort"),
@@ -404,7 +434,7 @@ def funder_report_pdf(data: dict) -> bytes:
             gettext("Attendance"),
         ]
     ]
-    for row in data["cohorts"]:
+    for row in cohorts:
         rate = row["attendance"]
         rows.append(
             [
@@ -414,41 +444,46 @@ def funder_report_pdf(data: dict) -> bytes:
                 gettext("no attendance recorded") if rate is None else f"{rate}%",
             ]
         )
-    story.append(
-        _table(rows, s, widths=[3.2 * inch, 1.2 * inch, 1.1 * inch, 1.3 * inch])
-    )
-    goals = data["goals"]
-    story += [
-        _p(gettext("Goals"), s["h2"]),
-        _table(
-            [
-                ["", gettext("Count")],
-                [
-                    gettext("Work plans approved"),
-                    _of(goals["plans_approved"], goals["organizations"]),
-                ],
-                [
-                    gettext("Work-plan goals met"),
-                    _of(goals["goals_met"], goals["goals_reported"]),
-                ],
-                [gettext("Work-plan goals partly met"), goals["goals_partly"]],
-                [
-                    gettext("Success measures at target"),
-                    _of(goals["measures_at_target"], goals["measures"]),
-                ],
-                [
-                    gettext("Final reports accepted"),
-                    _of(goals["reports_accepted"], goals["organizations"]),
-                ],
-            ],
-            s,
-            widths=[4.3 * inch, 2.5 * inch],
-        ),
-        _p(gettext("Surveys"), s["h2"]),
+    return [
+        _p(gettext("Participation and attendance"), s["h2"]),
+        _table(rows, s, widths=[3.2 * inch, 1.2 * inch, 1.1 * inch, 1.3 * inch]),
     ]
-    if not data["surveys"]:
+
+
+def _funder_goals(goals: dict, s) -> list:
+    """Work plans, their goals, success measures and final reports."""
+    rows = [
+        ["", gettext("Count")],
+        [
+            gettext("Work plans approved"),
+            _of(goals["plans_approved"], goals["organizations"]),
+        ],
+        [
+            gettext("Work-plan goals met"),
+            _of(goals["goals_met"], goals["goals_reported"]),
+        ],
+        [gettext("Work-plan goals partly met"), goals["goals_partly"]],
+        [
+            gettext("Success measures at target"),
+            _of(goals["measures_at_target"], goals["measures"]),
+        ],
+        [
+            gettext("Final reports accepted"),
+            _of(goals["reports_accepted"], goals["organizations"]),
+        ],
+    ]
+    return [
+        _p(gettext("Goals"), s["h2"]),
+        _table(rows, s, widths=[4.3 * inch, 2.5 * inch]),
+    ]
+
+
+def _funder_surveys(surveys: list, s) -> list:
+    """Each survey's response rate, its note and its questions' averages."""
+    story = [_p(gettext("Surveys"), s["h2"])]
+    if not surveys:
         story.append(_p(gettext("No survey of this round yet."), s["body"]))
-    for survey in data["surveys"]:
+    for survey in surveys:
         story.append(
             _p(
                 gettext("%(title)s: %(done)s of %(total)s answered (%(rate)s%%).")
@@ -469,8 +504,12 @@ def funder_report_pdf(data: dict) -> bytes:
                 qrows.append([q["prompt"], q["answered"], _hidden(q["mean"])])
             story.append(_table(qrows, s, widths=[4.8 * inch, 0.9 * inch, 1.1 * inch]))
         story.append(Spacer(1, 6))
-    affinity = data["affinity"]
-    story += [
+    return story
+
+
+def _funder_affinity(affinity: dict, s) -> list:
+    """How many collaborations took part in an affinity group, and which."""
+    story = [
         _p(gettext("Affinity groups"), s["h2"]),
         _p(
             gettext(
@@ -491,34 +530,23 @@ def funder_report_pdf(data: dict) -> bytes:
                 widths=[4.8 * inch, 2.0 * inch],
             )
         )
-    story.append(_p(gettext("Resources published"), s["h2"]))
-    if not data["resources"]:
+    return story
+
+
+def _funder_resources(resources: list, s) -> list:
+    """The resources the round's awards published."""
+    story = [_p(gettext("Resources published"), s["h2"])]
+    if not resources:
         story.append(_p(gettext("None yet."), s["body"]))
     else:
         story.append(
             _table(
                 [[gettext("Title"), gettext("Kind"), gettext("Published")]]
                 + [
-                    [r["title"], r["kind"], _date(r["published_on"])]
-                    for r in data["resources"]
+                    [r["title"], r["kind"], _date(r["published_on"])] for r in resources
                 ],
                 s,
                 widths=[4.0 * inch, 1.6 * inch, 1.2 * inch],
             )
         )
-    story.append(Spacer(1, 8))
-    story.append(
-        _p(
-            gettext(
-                "Survey figures cover only groups of at least the survey's minimum "
-                "size; smaller groups are shown as hidden."
-            ),
-            s["small"],
-        )
-    )
-    return _build(
-        story,
-        title=gettext("Funder report: %(round)s") % {"round": data["round"]["name"]},
-        footer=gettext("Funder report · %(round)s · as of %(when)s UTC")
-        % {"round": data["round"]["name"], "when": f"{as_of:%Y-%m-%d %H:%M}"},
-    )
+    return story
