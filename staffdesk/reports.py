@@ -477,84 +477,96 @@ def _has(obj, name) -> bool:
 
 
 def todo_table(which: str) -> Table:
-    now = timezone.now()
-    if which == "offers":
-        t = Table(
-            _("Award offers about to expire"),
-            _("Which offers expire unanswered within a week?"),
-            [_("Organization"), _("Round"), _("Cohort"), _("Offer expires")],
-        )
-        for a in selectors.offers_expiring(now=now):
-            t.rows.append(
-                [
-                    a.application.org_name or a.application.organization.name,
-                    a.application.round.name,
-                    str(a.mentorship),
-                    timezone.localtime(a.offer_expires_at).strftime("%Y-%m-%d %H:%M"),
-                ]
-            )
-            t.links.append(reverse("cohorts:award-detail", args=[a.pk]))
-    elif which == "workplans":
-        t = Table(
-            _("Work plans waiting for approval"),
-            _("Which submitted work plans wait for the program office?"),
-            [_("Organization"), _("Cohort"), _("Submitted")],
-        )
-        for w in selectors.workplans_waiting():
-            t.rows.append(
-                [
-                    w.award.application.org_name
-                    or w.award.application.organization.name,
-                    str(w.award.mentorship),
-                    timezone.localtime(w.updated_at).strftime("%Y-%m-%d"),
-                ]
-            )
-            t.links.append(reverse("cohorts:workplan-detail", args=[w.award_id]))
-    elif which == "attendance":
-        t = Table(
-            _("Events and meetings with no attendance recorded"),
-            _("Which past events still need their attendance?"),
-            [_("Date"), _("Where"), _("Event")],
-        )
-        events, meetings = selectors.attendance_missing(now=now)
-        for e in events:
-            t.rows.append(
-                [timezone.localtime(e.starts_at).date(), str(e.mentorship), e.title]
-            )
-            t.links.append(reverse("cohorts:event-attendance", args=[e.pk]))
-        for m in meetings:
-            t.rows.append(
-                [timezone.localtime(m.starts_at).date(), m.group.topic, m.title]
-            )
-            t.links.append(reverse("affinity:attendance", args=[m.group_id, m.pk]))
-    else:
-        t = Table(
-            _("Surveys to open or close"),
-            _("Which surveys have reached their opening or closing time?"),
+    """The to-do list ``which`` of the home as a table; an unknown one is the
+    surveys'."""
+    return TO_DO_LISTS.get(which, _todo_surveys)()
+
+
+def _todo_offers() -> Table:
+    t = Table(
+        _("Award offers about to expire"),
+        _("Which offers expire unanswered within a week?"),
+        [_("Organization"), _("Round"), _("Cohort"), _("Offer expires")],
+    )
+    for a in selectors.offers_expiring(now=timezone.now()):
+        t.rows.append(
             [
-                _("Survey"),
-                _("Status"),
-                _("Opens"),
-                _("Closes"),
-                _("Invited"),
-                _("Answered"),
-                _("Response rate"),
-            ],
+                a.application.org_name or a.application.organization.name,
+                a.application.round.name,
+                str(a.mentorship),
+                timezone.localtime(a.offer_expires_at).strftime("%Y-%m-%d %H:%M"),
+            ]
         )
-        for s in selectors.survey_todo(now=now):
-            rate = f"{round(100 * s.completed / s.invited)}%" if s.invited else ""
-            t.rows.append(
-                [
-                    s.title,
-                    s.get_status_display(),
-                    timezone.localtime(s.opens_at).date(),
-                    timezone.localtime(s.closes_at).date(),
-                    s.invited,
-                    s.completed,
-                    rate,
-                ]
-            )
-            t.links.append(reverse("surveys:survey-builder", args=[s.pk]))
+        t.links.append(reverse("cohorts:award-detail", args=[a.pk]))
+    return t
+
+
+def _todo_workplans() -> Table:
+    t = Table(
+        _("Work plans waiting for approval"),
+        _("Which submitted work plans wait for the program office?"),
+        [_("Organization"), _("Cohort"), _("Submitted")],
+    )
+    for w in selectors.workplans_waiting():
+        t.rows.append(
+            [
+                w.award.application.org_name or w.award.application.organization.name,
+                str(w.award.mentorship),
+                timezone.localtime(w.updated_at).strftime("%Y-%m-%d"),
+            ]
+        )
+        t.links.append(reverse("cohorts:workplan-detail", args=[w.award_id]))
+    return t
+
+
+def _todo_attendance() -> Table:
+    """Past cohort events, then affinity meetings, with no attendance taken."""
+    t = Table(
+        _("Events and meetings with no attendance recorded"),
+        _("Which past events still need their attendance?"),
+        [_("Date"), _("Where"), _("Event")],
+    )
+    events, meetings = selectors.attendance_missing(now=timezone.now())
+    for e in events:
+        t.rows.append(
+            [timezone.localtime(e.starts_at).date(), str(e.mentorship), e.title]
+        )
+        t.links.append(reverse("cohorts:event-attendance", args=[e.pk]))
+    for m in meetings:
+        t.rows.append([timezone.localtime(m.starts_at).date(), m.group.topic, m.title])
+        t.links.append(reverse("affinity:attendance", args=[m.group_id, m.pk]))
+    return t
+
+
+def _todo_surveys() -> Table:
+    """Surveys due to open or close, with their response so far."""
+    t = Table(
+        _("Surveys to open or close"),
+        _("Which surveys have reached their opening or closing time?"),
+        [
+            _("Survey"),
+            _("Status"),
+            _("Opens"),
+            _("Closes"),
+            _("Invited"),
+            _("Answered"),
+            _("Response rate"),
+        ],
+    )
+    for s in selectors.survey_todo(now=timezone.now()):
+        rate = f"{round(100 * s.completed / s.invited)}%" if s.invited else ""
+        t.rows.append(
+            [
+                s.title,
+                s.get_status_display(),
+                timezone.localtime(s.opens_at).date(),
+                timezone.localtime(s.closes_at).date(),
+                s.invited,
+                s.completed,
+                rate,
+            ]
+        )
+        t.links.append(reverse("surveys:survey-builder", args=[s.pk]))
     return t
 
 
@@ -564,4 +576,10 @@ TABLES = {
     "awards": _awards,
     "attendance": _attendance,
     "year-progress": _year_progress,
+}
+TO_DO_LISTS = {
+    "offers": _todo_offers,
+    "workplans": _todo_workplans,
+    "attendance": _todo_attendance,
+    "surveys": _todo_surveys,
 }
