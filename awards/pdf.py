@@ -183,6 +183,25 @@ def letter_pdf(snapshot: dict) -> bytes:
     """The award letter as a PDF, from the snapshot it was issued with."""
     s = _styles()
     story = [
+        *_letter_opening(snapshot, s),
+        *_letter_award(snapshot, s),
+        *_letter_tranches(snapshot, s),
+        *_letter_expectations(snapshot, s),
+        *_letter_links(snapshot, s),
+        Spacer(1, 18),
+        KeepTogether([_letter_signatures(snapshot, s)]),
+    ]
+    return _build(
+        story,
+        title=snapshot["subject"],
+        footer=gettext("Award letter %(number)s · %(organization)s")
+        % {"number": snapshot["number"], "organization": snapshot["organization"]},
+    )
+
+
+def _letter_opening(snapshot: dict, s) -> list:
+    """The letterhead, date, addressee, subject and the letter's paragraphs."""
+    story = [
         _p(gettext("DASH Mentor Program · Data Across Sectors for Health"), s["small"]),
         Spacer(1, 12),
         _p(_date(snapshot["issued_on"]), s["body"]),
@@ -197,77 +216,83 @@ def letter_pdf(snapshot: dict) -> bytes:
     story += [Spacer(1, 12), _p(snapshot["subject"], s["title"])]
     for paragraph in snapshot["paragraphs"]:
         story += [_p(paragraph, s["body"]), Spacer(1, 6)]
+    return story
 
-    story.append(_p(gettext("The award"), s["h2"]))
-    story.append(
-        _table(
+
+def _letter_award(snapshot: dict, s) -> list:
+    """The award's terms: amount, contract, mentorship, mentor, round, report."""
+    contract = gettext("%(start)s to %(end)s") % {
+        "start": _date(snapshot["contract_start"]),
+        "end": _date(snapshot["contract_end"]),
+    }
+    mentor = ", ".join([snapshot["mentor_organization"], *snapshot.get("mentors", [])])
+    rows = [
+        [gettext("Amount"), rules.money(snapshot["amount"])],
+        [gettext("Contract"), contract],
+        [gettext("Mentorship"), snapshot["mentorship"]],
+        [gettext("Mentor"), mentor],
+        [gettext("Round"), snapshot["round"]],
+        [gettext("Final report due"), _date(snapshot["report_due"])],
+    ]
+    return [
+        _p(gettext("The award"), s["h2"]),
+        _table(rows, s, widths=[1.6 * inch, 5.2 * inch], header=False),
+    ]
+
+
+def _letter_tranches(snapshot: dict, s) -> list:
+    """The payments table, when the award is paid in tranches."""
+    if not snapshot.get("tranches"):
+        return []
+    rows = [[gettext("Tranche"), gettext("Share"), gettext("Amount"), gettext("Paid")]]
+    for t in snapshot["tranches"]:
+        rows.append(
             [
-                [gettext("Amount"), rules.money(snapshot["amount"])],
-                [
-                    gettext("Contract"),
-                    gettext("%(start)s to %(end)s")
-                    % {
-                        "start": _date(snapshot["contract_start"]),
-                        "end": _date(snapshot["contract_end"]),
-                    },
-                ],
-                [gettext("Mentorship"), snapshot["mentorship"]],
-                [
-                    gettext("Mentor"),
-                    ", ".join(
-                        [snapshot["mentor_organization"], *snapshot.get("mentors", [])]
-                    ),
-                ],
-                [gettext("Round"), snapshot["round"]],
-                [gettext("Final report due"), _date(snapshot["report_due"])],
-            ],
-            s,
-            widths=[1.6 * inch, 5.2 * inch],
-            header=False,
+                t["label"],
+                f"{Decimal(t['percent']).normalize():f}%",
+                rules.money(t["amount"]),
+                t["condition"],
+            ]
         )
-    )
-    if snapshot.get("tranches"):
-        story.append(_p(gettext("Payments"), s["h2"]))
-        rows = [
-            [gettext("Tranche"), gettext("Share"), gettext("Amount"), gettext("Paid")]
-        ]
-        for t in snapshot["tranches"]:
-            rows.append(
-                [
-                    t["label"],
-                    f"{Decimal(t['percent']).normalize():f}%",
-                    rules.money(t["amount"]),
-                    t["condition"],
-                ]
-            )
+    return [
+        _p(gettext("Payments"), s["h2"]),
+        _table(rows, s, widths=[1.9 * inch, 0.7 * inch, 1.1 * inch, 3.1 * inch]),
+    ]
+
+
+def _letter_expectations(snapshot: dict, s) -> list:
+    """What the program asks of the awardee, as a bulleted list."""
+    if not snapshot.get("expectations"):
+        return []
+    items = [
+        ListItem(_p(item, s["body"]), leftIndent=12)
+        for item in snapshot["expectations"]
+    ]
+    return [
+        _p(gettext("What we ask of you"), s["h2"]),
+        ListFlowable(items, bulletType="bullet", start="•", leftIndent=12),
+    ]
+
+
+def _letter_links(snapshot: dict, s) -> list:
+    """The "Getting started" links, each title with its address."""
+    if not snapshot.get("links"):
+        return []
+    story = [_p(gettext("Getting started"), s["h2"])]
+    for title, url in snapshot["links"]:
         story.append(
-            _table(rows, s, widths=[1.9 * inch, 0.7 * inch, 1.1 * inch, 3.1 * inch])
-        )
-    if snapshot.get("expectations"):
-        story.append(_p(gettext("What we ask of you"), s["h2"]))
-        story.append(
-            ListFlowable(
-                [
-                    ListItem(_p(item, s["body"]), leftIndent=12)
-                    for item in snapshot["expectations"]
-                ],
-                bulletType="bullet",
-                start="•",
-                leftIndent=12,
+            Paragraph(
+                f'{escape(title)}: <link href="{escape(url)}" color="blue">'
+                f"{escape(url)}</link>",
+                s["body"],
             )
         )
-    if snapshot.get("links"):
-        story.append(_p(gettext("Getting started"), s["h2"]))
-        for title, url in snapshot["links"]:
-            story.append(
-                Paragraph(
-                    f'{escape(title)}: <link href="{escape(url)}" color="blue">'
-                    f"{escape(url)}</link>",
-                    s["body"],
-                )
-            )
-    story.append(Spacer(1, 18))
-    signatures = _table(
+    return story
+
+
+def _letter_signatures(snapshot: dict, s) -> Table:
+    """The two signature blocks: the program office's and the awardee's."""
+    return _table(
         [
             [
                 gettext("For the DASH National Program Office"),
@@ -281,13 +306,6 @@ def letter_pdf(snapshot: dict) -> bytes:
         ],
         s,
         widths=[3.4 * inch, 3.4 * inch],
-    )
-    story.append(KeepTogether([signatures]))
-    return _build(
-        story,
-        title=snapshot["subject"],
-        footer=gettext("Award letter %(number)s · %(organization)s")
-        % {"number": snapshot["number"], "organization": snapshot["organization"]},
     )
 
 
@@ -337,6 +355,33 @@ def funder_report_pdf(data: dict) -> bytes:
     s = _styles()
     as_of = dt.datetime.fromisoformat(data["computed_at"])
     story = [
+        *_funder_opening(data, as_of, s),
+        *_funder_money(data["money"], s),
+        *_funder_cohorts(data["cohorts"], s),
+        *_funder_goals(data["goals"], s),
+        *_funder_surveys(data["surveys"], s),
+        *_funder_affinity(data["affinity"], s),
+        *_funder_resources(data["resources"], s),
+        Spacer(1, 8),
+        _p(
+            gettext(
+                "Survey figures cover only groups of at least the survey's minimum "
+                "size; smaller groups are shown as hidden."
+            ),
+            s["small"],
+        ),
+    ]
+    return _build(
+        story,
+        title=gettext("Funder report: %(round)s") % {"round": data["round"]["name"]},
+        footer=gettext("Funder report · %(round)s · as of %(when)s UTC")
+        % {"round": data["round"]["name"], "when": f"{as_of:%Y-%m-%d %H:%M}"},
+    )
+
+
+def _funder_opening(data: dict, as_of: dt.datetime, s) -> list:
+    """The title, when the figures were taken, and the application funnel."""
+    return [
         _p(gettext("DASH Mentor Program · Report to the funder"), s["small"]),
         _p(data["round"]["name"], s["title"]),
         _p(
@@ -354,30 +399,33 @@ def funder_report_pdf(data: dict) -> bytes:
         _p(gettext("From application to award"), s["h2"]),
         _bar_drawing([(funnel_label(row), row["count"]) for row in data["funnel"]]),
     ]
-    money = data["money"]
-    story += [
-        _p(gettext("Awards and payments"), s["h2"]),
-        _table(
-            [
-                ["", gettext("Amount")],
-                [
-                    gettext("Budget (%(n)s awards)") % {"n": money["budget_awards"]},
-                    rules.money(money["budget"]),
-                ],
-                [
-                    gettext("Awarded (%(n)s awards)") % {"n": money["awards"]},
-                    rules.money(money["awarded"]),
-                ],
-                [gettext("Paid"), rules.money(money["paid"])],
-                [gettext("Due, not yet paid"), rules.money(money["due"])],
-                [gettext("Still to become due"), rules.money(money["pending"])],
-                [gettext("Stopped (awards withdrawn)"), rules.money(money["stopped"])],
-            ],
-            s,
-            widths=[4.3 * inch, 2.5 * inch],
-        ),
-        _p(gettext("Participation and attendance"), s["h2"]),
+
+
+def _funder_money(money: dict, s) -> list:
+    """The budget, the awards and where their payments stand."""
+    rows = [
+        ["", gettext("Amount")],
+        [
+            gettext("Budget (%(n)s awards)") % {"n": money["budget_awards"]},
+            rules.money(money["budget"]),
+        ],
+        [
+            gettext("Awarded (%(n)s awards)") % {"n": money["awards"]},
+            rules.money(money["awarded"]),
+        ],
+        [gettext("Paid"), rules.money(money["paid"])],
+        [gettext("Due, not yet paid"), rules.money(money["due"])],
+        [gettext("Still to become due"), rules.money(money["pending"])],
+        [gettext("Stopped (awards withdrawn)"), rules.money(money["stopped"])],
     ]
+    return [
+        _p(gettext("Awards and payments"), s["h2"]),
+        _table(rows, s, widths=[4.3 * inch, 2.5 * inch]),
+    ]
+
+
+def _funder_cohorts(cohorts: list, s) -> list:
+    """Each cohort's organizations, events held and attendance."""
     rows = [
         [
             gettext("Cohort"),
@@ -386,7 +434,7 @@ def funder_report_pdf(data: dict) -> bytes:
             gettext("Attendance"),
         ]
     ]
-    for row in data["cohorts"]:
+    for row in cohorts:
         rate = row["attendance"]
         rows.append(
             [
@@ -396,41 +444,46 @@ def funder_report_pdf(data: dict) -> bytes:
                 gettext("no attendance recorded") if rate is None else f"{rate}%",
             ]
         )
-    story.append(
-        _table(rows, s, widths=[3.2 * inch, 1.2 * inch, 1.1 * inch, 1.3 * inch])
-    )
-    goals = data["goals"]
-    story += [
-        _p(gettext("Goals"), s["h2"]),
-        _table(
-            [
-                ["", gettext("Count")],
-                [
-                    gettext("Work plans approved"),
-                    _of(goals["plans_approved"], goals["organizations"]),
-                ],
-                [
-                    gettext("Work-plan goals met"),
-                    _of(goals["goals_met"], goals["goals_reported"]),
-                ],
-                [gettext("Work-plan goals partly met"), goals["goals_partly"]],
-                [
-                    gettext("Success measures at target"),
-                    _of(goals["measures_at_target"], goals["measures"]),
-                ],
-                [
-                    gettext("Final reports accepted"),
-                    _of(goals["reports_accepted"], goals["organizations"]),
-                ],
-            ],
-            s,
-            widths=[4.3 * inch, 2.5 * inch],
-        ),
-        _p(gettext("Surveys"), s["h2"]),
+    return [
+        _p(gettext("Participation and attendance"), s["h2"]),
+        _table(rows, s, widths=[3.2 * inch, 1.2 * inch, 1.1 * inch, 1.3 * inch]),
     ]
-    if not data["surveys"]:
+
+
+def _funder_goals(goals: dict, s) -> list:
+    """Work plans, their goals, success measures and final reports."""
+    rows = [
+        ["", gettext("Count")],
+        [
+            gettext("Work plans approved"),
+            _of(goals["plans_approved"], goals["organizations"]),
+        ],
+        [
+            gettext("Work-plan goals met"),
+            _of(goals["goals_met"], goals["goals_reported"]),
+        ],
+        [gettext("Work-plan goals partly met"), goals["goals_partly"]],
+        [
+            gettext("Success measures at target"),
+            _of(goals["measures_at_target"], goals["measures"]),
+        ],
+        [
+            gettext("Final reports accepted"),
+            _of(goals["reports_accepted"], goals["organizations"]),
+        ],
+    ]
+    return [
+        _p(gettext("Goals"), s["h2"]),
+        _table(rows, s, widths=[4.3 * inch, 2.5 * inch]),
+    ]
+
+
+def _funder_surveys(surveys: list, s) -> list:
+    """Each survey's response rate, its note and its questions' averages."""
+    story = [_p(gettext("Surveys"), s["h2"])]
+    if not surveys:
         story.append(_p(gettext("No survey of this round yet."), s["body"]))
-    for survey in data["surveys"]:
+    for survey in surveys:
         story.append(
             _p(
                 gettext("%(title)s: %(done)s of %(total)s answered (%(rate)s%%).")
@@ -451,8 +504,12 @@ def funder_report_pdf(data: dict) -> bytes:
                 qrows.append([q["prompt"], q["answered"], _hidden(q["mean"])])
             story.append(_table(qrows, s, widths=[4.8 * inch, 0.9 * inch, 1.1 * inch]))
         story.append(Spacer(1, 6))
-    affinity = data["affinity"]
-    story += [
+    return story
+
+
+def _funder_affinity(affinity: dict, s) -> list:
+    """How many collaborations took part in an affinity group, and which."""
+    story = [
         _p(gettext("Affinity groups"), s["h2"]),
         _p(
             gettext(
@@ -473,34 +530,23 @@ def funder_report_pdf(data: dict) -> bytes:
                 widths=[4.8 * inch, 2.0 * inch],
             )
         )
-    story.append(_p(gettext("Resources published"), s["h2"]))
-    if not data["resources"]:
+    return story
+
+
+def _funder_resources(resources: list, s) -> list:
+    """The resources the round's awards published."""
+    story = [_p(gettext("Resources published"), s["h2"])]
+    if not resources:
         story.append(_p(gettext("None yet."), s["body"]))
     else:
         story.append(
             _table(
                 [[gettext("Title"), gettext("Kind"), gettext("Published")]]
                 + [
-                    [r["title"], r["kind"], _date(r["published_on"])]
-                    for r in data["resources"]
+                    [r["title"], r["kind"], _date(r["published_on"])] for r in resources
                 ],
                 s,
                 widths=[4.0 * inch, 1.6 * inch, 1.2 * inch],
             )
         )
-    story.append(Spacer(1, 8))
-    story.append(
-        _p(
-            gettext(
-                "Survey figures cover only groups of at least the survey's minimum "
-                "size; smaller groups are shown as hidden."
-            ),
-            s["small"],
-        )
-    )
-    return _build(
-        story,
-        title=gettext("Funder report: %(round)s") % {"round": data["round"]["name"]},
-        footer=gettext("Funder report · %(round)s · as of %(when)s UTC")
-        % {"round": data["round"]["name"], "when": f"{as_of:%Y-%m-%d %H:%M}"},
-    )
+    return story

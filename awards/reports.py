@@ -321,7 +321,28 @@ def funder_report_csv(data: dict) -> CsvTable:
     table.writerow([report, gettext("as of (UTC)"), data["computed_at"]])
     for row in data["funnel"]:
         table.writerow([gettext("funnel"), funnel_label(row), row["count"]])
-    money = data["money"]
+    _csv_money(table, data["money"])
+    _csv_cohorts(table, data["cohorts"])
+    for key, value in data["goals"].items():
+        label = GOAL_LABELS.get(key)
+        table.writerow(
+            [gettext("goals"), str(label) if label else key.replace("_", " "), value]
+        )
+    _csv_surveys(table, data["surveys"])
+    _csv_affinity(table, data["affinity"])
+    for resource in data["resources"]:
+        table.writerow(
+            [
+                gettext("resources published"),
+                resource["title"],
+                resource["published_on"],
+            ]
+        )
+    return table
+
+
+def _csv_money(table: CsvTable, money: dict) -> None:
+    """The payments rows: the budget and where the awarded money stands."""
     for key, label in (
         ("budget", gettext("budget")),
         ("awarded", gettext("awarded")),
@@ -332,51 +353,48 @@ def funder_report_csv(data: dict) -> CsvTable:
         ("outstanding", gettext("outstanding")),
     ):
         table.writerow([gettext("payments"), label, Decimal(money[key])])
-    cohorts = gettext("cohorts")
-    for row in data["cohorts"]:
+
+
+def _csv_cohorts(table: CsvTable, cohorts: list) -> None:
+    """Each cohort's organizations, events held and attendance."""
+    section = gettext("cohorts")
+    for row in cohorts:
         name = {"name": row["name"]}
         table.writerow(
-            [cohorts, gettext("%(name)s: organizations") % name, row["organizations"]]
+            [section, gettext("%(name)s: organizations") % name, row["organizations"]]
         )
         table.writerow(
-            [cohorts, gettext("%(name)s: events held") % name, row["events"]]
+            [section, gettext("%(name)s: events held") % name, row["events"]]
         )
         table.writerow(
-            [cohorts, gettext("%(name)s: attendance (%%)") % name, row["attendance"]]
+            [section, gettext("%(name)s: attendance (%%)") % name, row["attendance"]]
         )
-    for key, value in data["goals"].items():
-        label = GOAL_LABELS.get(key)
-        table.writerow(
-            [gettext("goals"), str(label) if label else key.replace("_", " "), value]
-        )
-    surveys = gettext("surveys")
-    for survey in data["surveys"]:
+
+
+def _csv_surveys(table: CsvTable, surveys: list) -> None:
+    """Each survey's response and its questions' averages."""
+    section = gettext("surveys")
+    for survey in surveys:
         title = {"title": survey["title"]}
         table.writerow(
-            [surveys, gettext("%(title)s: invited") % title, survey["invited"]]
+            [section, gettext("%(title)s: invited") % title, survey["invited"]]
         )
         table.writerow(
-            [surveys, gettext("%(title)s: answered") % title, survey["completed"]]
+            [section, gettext("%(title)s: answered") % title, survey["completed"]]
         )
         table.writerow(
-            [surveys, gettext("%(title)s: response rate (%%)") % title, survey["rate"]]
+            [section, gettext("%(title)s: response rate (%%)") % title, survey["rate"]]
         )
         for q in survey["questions"]:
-            table.writerow([surveys, f"{survey['title']}: {q['prompt']}", q["mean"]])
-    affinity = data["affinity"]
-    groups = gettext("affinity groups")
+            table.writerow([section, f"{survey['title']}: {q['prompt']}", q["mean"]])
+
+
+def _csv_affinity(table: CsvTable, affinity: dict) -> None:
+    """How many of the round's collaborations joined a group, and which."""
+    section = gettext("affinity groups")
     table.writerow(
-        [groups, gettext("collaborations taking part"), affinity["collaborations"]]
+        [section, gettext("collaborations taking part"), affinity["collaborations"]]
     )
-    table.writerow([groups, gettext("collaborations of the round"), affinity["total"]])
+    table.writerow([section, gettext("collaborations of the round"), affinity["total"]])
     for group in affinity["groups"]:
-        table.writerow([groups, group["topic"], group["collaborations"]])
-    for resource in data["resources"]:
-        table.writerow(
-            [
-                gettext("resources published"),
-                resource["title"],
-                resource["published_on"],
-            ]
-        )
-    return table
+        table.writerow([section, group["topic"], group["collaborations"]])

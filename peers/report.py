@@ -68,7 +68,36 @@ def _label(facts, org_id, attr):
 def network_report() -> NetworkReport:
     """Everything the report shows, in a fixed number of queries."""
     report = NetworkReport()
-    report.months = list(
+    report.months = _introductions_by_month()
+    report.totals = {
+        key: sum(m[key] for m in report.months)
+        for key in ("asked", "accepted", "brokered")
+    }
+    accepted = _accepted_introductions()
+    profiles = _profiles()
+    facts = program_facts([p["organization_id"] for p in profiles])
+    connected = set()
+    graph = nx.Graph()
+    for row in accepted:
+        a = row["from_profile__organization_id"]
+        b = row["to_profile__organization_id"]
+        connected.update((a, b))
+        connection = _connection(row, facts)
+        report.connections.append(connection)
+        report.across_cohorts += connection.across_cohorts
+        report.across_years += connection.across_years
+        graph.add_node(a, name=connection.first, year=min(_years(facts, a), default=0))
+        graph.add_node(b, name=connection.second, year=min(_years(facts, b), default=0))
+        graph.add_edge(a, b)
+    report.unconnected = _unconnected(profiles, facts, connected)
+    report.all_nodes = graph.number_of_nodes()
+    report.svg, report.drawn_nodes = network_svg(graph)
+    return report
+
+
+def _introductions_by_month() -> list[dict]:
+    """Introductions asked, accepted and brokered, month by month."""
+    return list(
         Introduction.objects.annotate(month=TruncMonth("created_at"))
         .values("month")
         .annotate(
@@ -78,12 +107,11 @@ def network_report() -> NetworkReport:
         )
         .order_by("month")
     )
-    report.totals = {
-        "asked": sum(m["asked"] for m in report.months),
-        "accepted": sum(m["accepted"] for m in report.months),
-        "brokered": sum(m["brokered"] for m in report.months),
-    }
-    accepted = list(
+
+
+def _accepted_introductions() -> list[dict]:
+    """The accepted introductions, latest first, with both organizations."""
+    return list(
         Introduction.objects.filter(status=Introduction.Status.ACCEPTED)
         .values(
             "pk",
@@ -96,43 +124,56 @@ def network_report() -> NetworkReport:
         )
         .order_by("-decided_at", "-pk")
     )
-    profiles = list(
+
+
+def _profiles() -> list[dict]:
+    """Every collaboration profile's organization, by name."""
+    return list(
         CollaborationProfile.objects.values(
             "pk", "organization_id", "organization__name"
         ).order_by("organization__name")
     )
-    facts = program_facts([p["organization_id"] for p in profiles])
-    connected = set()
-    graph = nx.Graph()
-    for row in accepted:
-        a = row["from_profile__organization_id"]
-        b = row["to_profile__organization_id"]
-        connected.update((a, b))
-        fa, fb = facts.get(a), facts.get(b)
-        cohorts_a = {m.pk for m in fa.cohorts} if fa else set()
-        cohorts_b = {m.pk for m in fb.cohorts} if fb else set()
-        years_a = set(fa.years) if fa else set()
-        years_b = set(fb.years) if fb else set()
-        connection = Connection(
-            intro_id=row["pk"],
-            first=row["from_profile__organization__name"],
-            second=row["to_profile__organization__name"],
-            first_cohorts=_label(facts, a, "cohorts"),
-            second_cohorts=_label(facts, b, "cohorts"),
-            first_years=_label(facts, a, "years"),
-            second_years=_label(facts, b, "years"),
-            across_cohorts=bool(cohorts_a and cohorts_b and not cohorts_a & cohorts_b),
-            across_years=bool(years_a and years_b and not years_a & years_b),
-            brokered=row["introduced_by_id"] is not None,
-            accepted_on=row["decided_at"],
-        )
-        report.connections.append(connection)
-        report.across_cohorts += connection.across_cohorts
-        report.across_years += connection.across_years
-        graph.add_node(a, name=connection.first, year=min(years_a, default=0))
-        graph.add_node(b, name=connection.second, year=min(years_b, default=0))
-        graph.add_edge(a, b)
-    report.unconnected = [
+
+
+def _cohort_ids(facts, org_id) -> set:
+    """The cohorts the organization was awarded into (not those it mentored)."""
+    fact = facts.get(org_id)
+    return {m.pk for m in fact.cohorts} if fact else set()
+
+
+def _years(facts, org_id) -> set:
+    """The program years of the organization's awards."""
+    fact = facts.get(org_id)
+    return set(fact.years) if fact else set()
+
+
+def _apart(first: set, second: set) -> bool:
+    """Both sides are known and have nothing in common."""
+    return bool(first and second and not first & second)
+
+
+def _connection(row: dict, facts) -> Connection:
+    """One accepted introduction, and whether it crosses cohorts or years."""
+    a = row["from_profile__organization_id"]
+    b = row["to_profile__organization_id"]
+    return Connection(
+        intro_id=row["pk"],
+        first=row["from_profile__organization__name"],
+        second=row["to_profile__organization__name"],
+        first_cohorts=_label(facts, a, "cohorts"),
+        second_cohorts=_label(facts, b, "cohorts"),
+        first_years=_label(facts, a, "years"),
+        second_years=_label(facts, b, "years"),
+        across_cohorts=_apart(_cohort_ids(facts, a), _cohort_ids(facts, b)),
+        across_years=_apart(_years(facts, a), _years(facts, b)),
+        brokered=row["introduced_by_id"] is not None,
+        accepted_on=row["decided_at"],
+    )
+
+
+def _unconnected(profiles: list[dict], facts, connected: set) -> list[dict]:
+    """The profiles whose organization has no accepted introduction yet."""
+    return [
         {
             "profile_id": p["pk"],
             "name": p["organization__name"],
@@ -143,9 +184,6 @@ def network_report() -> NetworkReport:
         for p in profiles
         if p["organization_id"] not in connected
     ]
-    report.all_nodes = graph.number_of_nodes()
-    report.svg, report.drawn_nodes = network_svg(graph)
-    return report
 
 
 _PALETTE = ["#1b6ca8", "#d1495b", "#2e8540", "#8e44ad", "#e07b00", "#00798c"]

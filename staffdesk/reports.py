@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from affinity.models import Cycle
 from applications.models import Application, Award, ReviewAssignment, Round
@@ -50,182 +51,191 @@ def _q(round_: Round | None) -> str:
     return f"?round={round_.pk}" if round_ else ""
 
 
+# The reports of the catalogue that are a fixed list, as (what, name, question):
+# ``what`` is a table of TABLES, of the affinity or peer report, or a staffdesk
+# page. The strings are marked here and translated when the catalogue is built.
+REVIEW_REPORTS = [
+    (
+        "ranked",
+        gettext_noop("Ranking by first choice"),
+        gettext_noop("Within each mentorship, which eligible applicants rank highest?"),
+    ),
+    (
+        "reviewers",
+        gettext_noop("Reviewer progress"),
+        gettext_noop("How far along is each reviewer, and who is late?"),
+    ),
+]
+PLACEMENT_REPORTS = [
+    (
+        "awards",
+        gettext_noop("Awards"),
+        gettext_noop(
+            "Which organizations were placed in which cohort, and where does "
+            "each award stand?"
+        ),
+    ),
+]
+YEAR_REPORTS = [
+    (
+        "year-progress",
+        gettext_noop("Year progress by mentee"),
+        gettext_noop("Is each mentee on track: work plan, attendance, check-ins?"),
+    ),
+    (
+        "attendance",
+        gettext_noop("Attendance by event"),
+        gettext_noop("Who came to each webinar and meeting of the round's cohorts?"),
+    ),
+]
+AFFINITY_REPORTS = [
+    (
+        "attendance",
+        gettext_noop("attendance"),
+        gettext_noop("Who comes to each group's meetings, and does it taper?"),
+    ),
+    (
+        "members",
+        gettext_noop("members by organization"),
+        gettext_noop("Which organizations take part in the groups?"),
+    ),
+    (
+        "crossover",
+        gettext_noop("cross-over with the cohorts"),
+        gettext_noop("How many mentee collaborations also joined a group?"),
+    ),
+]
+PEER_REPORTS = [
+    (
+        "introductions",
+        gettext_noop("introductions by month"),
+        gettext_noop("How many introductions were asked for and accepted?"),
+    ),
+    (
+        "connections",
+        gettext_noop("connections"),
+        gettext_noop("Which organizations are connected, across cohorts and years?"),
+    ),
+    (
+        "unconnected",
+        gettext_noop("not yet connected"),
+        gettext_noop("Which mentee organizations have no peer yet?"),
+    ),
+]
+OFFICE_REPORTS = [
+    (
+        "staffdesk:audit",
+        gettext_noop("Audit trail"),
+        gettext_noop("Who changed what, and when?"),
+    ),
+    (
+        "staffdesk:late-reviews",
+        gettext_noop("Late reviews"),
+        gettext_noop("Which reviewers are past their due date?"),
+    ),
+]
+
+
 def catalogue(*, round_: Round | None) -> list[tuple[str, list[Report]]]:
     """Every report there is, by area, each with the sentence it answers."""
     q = _q(round_)
+    sections = [
+        (_("Review"), [_applications_report(q), *_own_reports(REVIEW_REPORTS, q)]),
+        (_("Placement and awards"), _own_reports(PLACEMENT_REPORTS, q)),
+        (_("The mentorship year"), _own_reports(YEAR_REPORTS, q)),
+        (_("Surveys"), _survey_reports(round_)),
+        (_("Affinity groups"), _affinity_reports()),
+        (_("Peer network"), _peer_reports()),
+        (_("The program office"), _office_reports()),
+    ]
+    return [(title, reports) for title, reports in sections if reports]
 
-    def own(slug):
-        return (
+
+def _applications_report(q: str) -> Report:
+    """The review list of the round's applications, which has its own CSV."""
+    review_list = reverse("applications:staff-review-list")
+    return Report(
+        _("Applications and their scores"),
+        _(
+            "Which applications did the round get, are they eligible, and how "
+            "did the reviewers score them?"
+        ),
+        review_list + q,
+        review_list + (q + "&" if q else "?") + "export=csv",
+    )
+
+
+def _own_reports(reports, q: str) -> list[Report]:
+    """The workspace's own tables (TABLES), each page and CSV for the round."""
+    return [
+        Report(
+            _(name),
+            _(question),
             reverse("staffdesk:report", args=[slug]) + q,
             reverse("staffdesk:report-csv", args=[slug]) + q,
         )
-
-    review_list = reverse("applications:staff-review-list")
-    sections = [
-        (
-            _("Review"),
-            [
-                Report(
-                    _("Applications and their scores"),
-                    _(
-                        "Which applications did the round get, are they eligible, and "
-                        "how "
-                        "did the reviewers score them?"
-                    ),
-                    review_list + q,
-                    review_list + (q + "&" if q else "?") + "export=csv",
-                ),
-                Report(
-                    _("Ranking by first choice"),
-                    _(
-                        "Within each mentorship, which eligible applicants rank "
-                        "highest?"
-                    ),
-                    *own("ranked"),
-                ),
-                Report(
-                    _("Reviewer progress"),
-                    _("How far along is each reviewer, and who is late?"),
-                    *own("reviewers"),
-                ),
-            ],
-        ),
-        (
-            _("Placement and awards"),
-            [
-                Report(
-                    _("Awards"),
-                    _(
-                        "Which organizations were placed in which cohort, and where "
-                        "does "
-                        "each award stand?"
-                    ),
-                    *own("awards"),
-                )
-            ],
-        ),
-        (
-            _("The mentorship year"),
-            [
-                Report(
-                    _("Year progress by mentee"),
-                    _("Is each mentee on track: work plan, attendance, check-ins?"),
-                    *own("year-progress"),
-                ),
-                Report(
-                    _("Attendance by event"),
-                    _("Who came to each webinar and meeting of the round's cohorts?"),
-                    *own("attendance"),
-                ),
-            ],
-        ),
+        for slug, name, question in reports
     ]
+
+
+def _survey_reports(round_: Round | None) -> list[Report]:
+    """The report of each open or closed survey (of the round), latest first."""
     surveys = Survey.objects.filter(
         Q(round=round_) if round_ else Q(), status__in=["open", "closed"]
     ).order_by("-opens_at")[:20]
-    sections.append(
-        (
-            _("Surveys"),
-            [
-                Report(
-                    s.title,
-                    _("What did the %(kind)s find?")
-                    % {"kind": s.get_kind_display().lower()},
-                    reverse("surveys:survey-report", args=[s.pk]),
-                    reverse("surveys:survey-report-csv", args=[s.pk]),
-                )
-                for s in surveys
-            ],
+    return [
+        Report(
+            s.title,
+            _("What did the %(kind)s find?") % {"kind": s.get_kind_display().lower()},
+            reverse("surveys:survey-report", args=[s.pk]),
+            reverse("surveys:survey-report-csv", args=[s.pk]),
         )
-    )
+        for s in surveys
+    ]
+
+
+def _affinity_reports() -> list[Report]:
+    """The affinity report's tables for the latest cycle; none without one."""
     cycle = Cycle.objects.order_by("-starts_on").first()
-    if cycle:
-        affinity = reverse("affinity:report")
-        sections.append(
-            (
-                _("Affinity groups"),
-                [
-                    Report(
-                        _("%(cycle)s: %(title)s")
-                        % {"cycle": cycle.name, "title": title},
-                        question,
-                        affinity,
-                        reverse("affinity:report-csv", args=[which]),
-                    )
-                    for which, title, question in (
-                        (
-                            "attendance",
-                            _("attendance"),
-                            _("Who comes to each group's meetings, and does it taper?"),
-                        ),
-                        (
-                            "members",
-                            _("members by organization"),
-                            _("Which organizations take part in the groups?"),
-                        ),
-                        (
-                            "crossover",
-                            _("cross-over with the cohorts"),
-                            _("How many mentee collaborations also joined a group?"),
-                        ),
-                    )
-                ],
-            )
+    if not cycle:
+        return []
+    affinity = reverse("affinity:report")
+    return [
+        Report(
+            _("%(cycle)s: %(title)s") % {"cycle": cycle.name, "title": _(title)},
+            _(question),
+            affinity,
+            reverse("affinity:report-csv", args=[which]),
         )
+        for which, title, question in AFFINITY_REPORTS
+    ]
+
+
+def _peer_reports() -> list[Report]:
+    """The peer network report's tables."""
     peers = reverse("peers:report")
-    sections.append(
-        (
-            _("Peer network"),
-            [
-                Report(
-                    _("Peer network: %(title)s") % {"title": title},
-                    question,
-                    peers,
-                    reverse("peers:report-csv", args=[table]),
-                )
-                for table, title, question in (
-                    (
-                        "introductions",
-                        _("introductions by month"),
-                        _("How many introductions were asked for and accepted?"),
-                    ),
-                    (
-                        "connections",
-                        _("connections"),
-                        _(
-                            "Which organizations are connected, across cohorts and "
-                            "years?"
-                        ),
-                    ),
-                    (
-                        "unconnected",
-                        _("not yet connected"),
-                        _("Which mentee organizations have no peer yet?"),
-                    ),
-                )
-            ],
+    return [
+        Report(
+            _("Peer network: %(title)s") % {"title": _(title)},
+            _(question),
+            peers,
+            reverse("peers:report-csv", args=[which]),
         )
-    )
-    sections.append(
-        (
-            _("The program office"),
-            [
-                Report(
-                    _("Audit trail"),
-                    _("Who changed what, and when?"),
-                    reverse("staffdesk:audit"),
-                    reverse("staffdesk:audit") + "?format=csv",
-                ),
-                Report(
-                    _("Late reviews"),
-                    _("Which reviewers are past their due date?"),
-                    reverse("staffdesk:late-reviews"),
-                    reverse("staffdesk:late-reviews") + "?format=csv",
-                ),
-            ],
+        for which, title, question in PEER_REPORTS
+    ]
+
+
+def _office_reports() -> list[Report]:
+    """The program office's pages that have a CSV of their own."""
+    return [
+        Report(
+            _(name),
+            _(question),
+            reverse(view),
+            reverse(view) + "?format=csv",
         )
-    )
-    return [(title, reports) for title, reports in sections if reports]
+        for view, name, question in OFFICE_REPORTS
+    ]
 
 
 # --- the tables ---
@@ -467,84 +477,96 @@ def _has(obj, name) -> bool:
 
 
 def todo_table(which: str) -> Table:
-    now = timezone.now()
-    if which == "offers":
-        t = Table(
-            _("Award offers about to expire"),
-            _("Which offers expire unanswered within a week?"),
-            [_("Organization"), _("Round"), _("Cohort"), _("Offer expires")],
-        )
-        for a in selectors.offers_expiring(now=now):
-            t.rows.append(
-                [
-                    a.application.org_name or a.application.organization.name,
-                    a.application.round.name,
-                    str(a.mentorship),
-                    timezone.localtime(a.offer_expires_at).strftime("%Y-%m-%d %H:%M"),
-                ]
-            )
-            t.links.append(reverse("cohorts:award-detail", args=[a.pk]))
-    elif which == "workplans":
-        t = Table(
-            _("Work plans waiting for approval"),
-            _("Which submitted work plans wait for the program office?"),
-            [_("Organization"), _("Cohort"), _("Submitted")],
-        )
-        for w in selectors.workplans_waiting():
-            t.rows.append(
-                [
-                    w.award.application.org_name
-                    or w.award.application.organization.name,
-                    str(w.award.mentorship),
-                    timezone.localtime(w.updated_at).strftime("%Y-%m-%d"),
-                ]
-            )
-            t.links.append(reverse("cohorts:workplan-detail", args=[w.award_id]))
-    elif which == "attendance":
-        t = Table(
-            _("Events and meetings with no attendance recorded"),
-            _("Which past events still need their attendance?"),
-            [_("Date"), _("Where"), _("Event")],
-        )
-        events, meetings = selectors.attendance_missing(now=now)
-        for e in events:
-            t.rows.append(
-                [timezone.localtime(e.starts_at).date(), str(e.mentorship), e.title]
-            )
-            t.links.append(reverse("cohorts:event-attendance", args=[e.pk]))
-        for m in meetings:
-            t.rows.append(
-                [timezone.localtime(m.starts_at).date(), m.group.topic, m.title]
-            )
-            t.links.append(reverse("affinity:attendance", args=[m.group_id, m.pk]))
-    else:
-        t = Table(
-            _("Surveys to open or close"),
-            _("Which surveys have reached their opening or closing time?"),
+    """The to-do list ``which`` of the home as a table; an unknown one is the
+    surveys'."""
+    return TO_DO_LISTS.get(which, _todo_surveys)()
+
+
+def _todo_offers() -> Table:
+    t = Table(
+        _("Award offers about to expire"),
+        _("Which offers expire unanswered within a week?"),
+        [_("Organization"), _("Round"), _("Cohort"), _("Offer expires")],
+    )
+    for a in selectors.offers_expiring(now=timezone.now()):
+        t.rows.append(
             [
-                _("Survey"),
-                _("Status"),
-                _("Opens"),
-                _("Closes"),
-                _("Invited"),
-                _("Answered"),
-                _("Response rate"),
-            ],
+                a.application.org_name or a.application.organization.name,
+                a.application.round.name,
+                str(a.mentorship),
+                timezone.localtime(a.offer_expires_at).strftime("%Y-%m-%d %H:%M"),
+            ]
         )
-        for s in selectors.survey_todo(now=now):
-            rate = f"{round(100 * s.completed / s.invited)}%" if s.invited else ""
-            t.rows.append(
-                [
-                    s.title,
-                    s.get_status_display(),
-                    timezone.localtime(s.opens_at).date(),
-                    timezone.localtime(s.closes_at).date(),
-                    s.invited,
-                    s.completed,
-                    rate,
-                ]
-            )
-            t.links.append(reverse("surveys:survey-builder", args=[s.pk]))
+        t.links.append(reverse("cohorts:award-detail", args=[a.pk]))
+    return t
+
+
+def _todo_workplans() -> Table:
+    t = Table(
+        _("Work plans waiting for approval"),
+        _("Which submitted work plans wait for the program office?"),
+        [_("Organization"), _("Cohort"), _("Submitted")],
+    )
+    for w in selectors.workplans_waiting():
+        t.rows.append(
+            [
+                w.award.application.org_name or w.award.application.organization.name,
+                str(w.award.mentorship),
+                timezone.localtime(w.updated_at).strftime("%Y-%m-%d"),
+            ]
+        )
+        t.links.append(reverse("cohorts:workplan-detail", args=[w.award_id]))
+    return t
+
+
+def _todo_attendance() -> Table:
+    """Past cohort events, then affinity meetings, with no attendance taken."""
+    t = Table(
+        _("Events and meetings with no attendance recorded"),
+        _("Which past events still need their attendance?"),
+        [_("Date"), _("Where"), _("Event")],
+    )
+    events, meetings = selectors.attendance_missing(now=timezone.now())
+    for e in events:
+        t.rows.append(
+            [timezone.localtime(e.starts_at).date(), str(e.mentorship), e.title]
+        )
+        t.links.append(reverse("cohorts:event-attendance", args=[e.pk]))
+    for m in meetings:
+        t.rows.append([timezone.localtime(m.starts_at).date(), m.group.topic, m.title])
+        t.links.append(reverse("affinity:attendance", args=[m.group_id, m.pk]))
+    return t
+
+
+def _todo_surveys() -> Table:
+    """Surveys due to open or close, with their response so far."""
+    t = Table(
+        _("Surveys to open or close"),
+        _("Which surveys have reached their opening or closing time?"),
+        [
+            _("Survey"),
+            _("Status"),
+            _("Opens"),
+            _("Closes"),
+            _("Invited"),
+            _("Answered"),
+            _("Response rate"),
+        ],
+    )
+    for s in selectors.survey_todo(now=timezone.now()):
+        rate = f"{round(100 * s.completed / s.invited)}%" if s.invited else ""
+        t.rows.append(
+            [
+                s.title,
+                s.get_status_display(),
+                timezone.localtime(s.opens_at).date(),
+                timezone.localtime(s.closes_at).date(),
+                s.invited,
+                s.completed,
+                rate,
+            ]
+        )
+        t.links.append(reverse("surveys:survey-builder", args=[s.pk]))
     return t
 
 
@@ -554,4 +576,10 @@ TABLES = {
     "awards": _awards,
     "attendance": _attendance,
     "year-progress": _year_progress,
+}
+TO_DO_LISTS = {
+    "offers": _todo_offers,
+    "workplans": _todo_workplans,
+    "attendance": _todo_attendance,
+    "surveys": _todo_surveys,
 }
