@@ -236,7 +236,10 @@ def main() -> None:
     parser.add_argument("--saturation-seconds", type=float, default=5.0)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--only", help="measure only pages whose label contains this")
+    parser.add_argument(
+        "--only",
+        help="measure only pages whose label contains this (several: a|b)",
+    )
     parser.add_argument(
         "--languages",
         default="en,es",
@@ -268,7 +271,8 @@ def main() -> None:
     )
     queries = json.loads(counted.stdout.strip().splitlines()[-1])
     if args.only:
-        targets = [t for t in targets if args.only in t[0]]
+        wanted = args.only.split("|")
+        targets = [t for t in targets if any(w in t[0] for w in wanted)]
 
     port = free_port()
     server = subprocess.Popen(
