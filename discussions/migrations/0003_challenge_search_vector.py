@@ -24,6 +24,9 @@ FORWARD = [
     "DROP INDEX IF EXISTS discussions_challenge_search_gin",
     "CREATE INDEX IF NOT EXISTS discussions_challenge_vector_gin "
     "ON discussions_challenge USING gin (search_vector)",
+    # Statistics for the new column now, not at the next autovacuum: without
+    # them the planner takes every search for one match and joins row by row.
+    "ANALYZE discussions_challenge",
 ]
 BACKWARD = [
     "DROP INDEX IF EXISTS discussions_challenge_vector_gin",
