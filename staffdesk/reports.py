@@ -178,6 +178,15 @@ def _own_reports(reports, q: str) -> list[Report]:
     ]
 
 
+def in_sentence(label: str) -> str:
+    """A choice's label inside a sentence: its first letter in lower case,
+    unless it starts with a name ("All In capacity assessment" stays so)."""
+    words = label.split()
+    if len(words) > 1 and words[0][:1].isupper() and words[1][:1].isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
 def _survey_reports(round_: Round | None) -> list[Report]:
     """The report of each open or closed survey (of the round), latest first."""
     surveys = Survey.objects.filter(
@@ -186,7 +195,8 @@ def _survey_reports(round_: Round | None) -> list[Report]:
     return [
         Report(
             s.title,
-            _("What did the %(kind)s find?") % {"kind": s.get_kind_display().lower()},
+            _("What did the %(kind)s find?")
+            % {"kind": in_sentence(s.get_kind_display())},
             reverse("surveys:survey-report", args=[s.pk]),
             reverse("surveys:survey-report-csv", args=[s.pk]),
         )
