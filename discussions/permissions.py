@@ -88,16 +88,22 @@ def memberships(user) -> tuple[frozenset, frozenset, frozenset, frozenset]:
         for key in rows:
             tag, _, pk = key.partition(":")
             found[tag].add(int(pk))
-        led_cohorts = frozenset(found["lc"])
-        led_groups = frozenset(found["lg"])
-        cached = (
-            frozenset(found["c"]) | led_cohorts,
-            led_cohorts,
-            frozenset(found["g"]) | led_groups,
-            led_groups,
-        )
+        cached = _memberships_from(found)
         user._discussion_memberships = cached
     return cached
+
+
+def _memberships_from(found: dict[str, set[int]]) -> tuple:
+    """``memberships``' four sets from the ids found under each tag (a cohort
+    or group one leads is one it is in)."""
+    led_cohorts = frozenset(found["lc"])
+    led_groups = frozenset(found["lg"])
+    return (
+        frozenset(found["c"]) | led_cohorts,
+        led_cohorts,
+        frozenset(found["g"]) | led_groups,
+        led_groups,
+    )
 
 
 def memberships_prefill(users) -> None:
@@ -145,15 +151,7 @@ def memberships_prefill(users) -> None:
             if user_id in found:
                 found[user_id][tag].add(pk)
     for user in users:
-        mine = found[user.pk]
-        led_cohorts = frozenset(mine["lc"])
-        led_groups = frozenset(mine["lg"])
-        user._discussion_memberships = (
-            frozenset(mine["c"]) | led_cohorts,
-            led_cohorts,
-            frozenset(mine["g"]) | led_groups,
-            led_groups,
-        )
+        user._discussion_memberships = _memberships_from(found[user.pk])
 
 
 def is_member(user, ref: Ref) -> bool:

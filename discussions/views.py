@@ -262,18 +262,26 @@ def reply_helpful(request, pk):
 @require_POST
 def reply_hide(request, pk):
     reply = _reply_of_reader(request.user, pk)
+    _hide(
+        request,
+        lambda reason: services.reply_hide(reply=reply, by=request.user, reason=reason),
+        _("The reply is hidden; its author sees why."),
+    )
+    return redirect(reply.challenge)
+
+
+def _hide(request, hide, done: str) -> None:
+    """Hide a reply or a post with the form's reason (``hide(reason)``),
+    telling the moderator what came of it."""
     form = HideForm(request.POST)
     try:
         if not form.is_valid():
             raise ValidationError(services.rules.REASON_REQUIRED)
-        services.reply_hide(
-            reply=reply, by=request.user, reason=form.cleaned_data["reason"]
-        )
+        hide(form.cleaned_data["reason"])
     except ValidationError as exc:
         messages.error(request, error_text(exc))
     else:
-        messages.success(request, _("The reply is hidden; its author sees why."))
-    return redirect(reply.challenge)
+        messages.success(request, done)
 
 
 # --- Spaces and threads ------------------------------------------------------------
@@ -465,17 +473,11 @@ def thread_lock(request, pk):
 def post_hide(request, pk):
     post = get_object_or_404(Post.objects.select_related("thread"), pk=pk)
     _thread_for_reader(request.user, post.thread_id)
-    form = HideForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(services.rules.REASON_REQUIRED)
-        services.post_hide(
-            post=post, by=request.user, reason=form.cleaned_data["reason"]
-        )
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, _("The post is hidden; its author sees why."))
+    _hide(
+        request,
+        lambda reason: services.post_hide(post=post, by=request.user, reason=reason),
+        _("The post is hidden; its author sees why."),
+    )
     return redirect(post.thread)
 
 
