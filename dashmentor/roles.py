@@ -120,19 +120,35 @@ def _core_data_roles() -> list[registry.DataRole]:
     ]
 
 
+def _role_flags(prefix: str = "") -> dict[str, registry.DataRole]:
+    """Every source of a data role, by the name of the flag it annotates
+    (``prefix`` keeps the names clear of a model's own attributes)."""
+    return {
+        f"{prefix}{source.name}": source
+        for source in [*_core_data_roles(), *registry.data_roles()]
+    }
+
+
+def _flagged(users, flags):
+    """``users`` with each data role's ``EXISTS`` subquery as a flag."""
+    return users.annotate(**{name: source.exists() for name, source in flags.items()})
+
+
+def _roles_of(flags, value_of) -> frozenset[Role]:
+    return frozenset(Role(s.role) for name, s in flags.items() if value_of(name))
+
+
 def _query_data_roles(user_id) -> frozenset[Role]:
     """Every role the data gives, as one query of ``EXISTS`` subqueries."""
     from dashmentor.models import User
 
-    sources = [*_core_data_roles(), *registry.data_roles()]
-    flags = (
-        User.objects.filter(pk=user_id)
-        .order_by()
-        .annotate(**{source.name: source.exists() for source in sources})
-        .values(*(source.name for source in sources))
+    flags = _role_flags()
+    row = (
+        _flagged(User.objects.filter(pk=user_id).order_by(), flags)
+        .values(*flags)
         .first()
     ) or {}
-    return frozenset(Role(s.role) for s in sources if flags.get(s.name))
+    return _roles_of(flags, row.get)
 
 
 def _data_roles(user) -> frozenset[Role]:
@@ -191,16 +207,12 @@ def with_roles(users) -> list:
     query, so that ``user_roles`` costs no query for any of them (a weekly
     e-mail that looks at every reader's roles reads them once, not per person).
     """
-    sources = [*_core_data_roles(), *registry.data_roles()]
-    flags = {f"role_flag_{source.name}": source for source in sources}
-    loaded = list(
-        users.annotate(**{name: source.exists() for name, source in flags.items()})
-    )
+    flags = _role_flags(prefix="role_flag_")
+    loaded = list(_flagged(users, flags))
     for user in loaded:
-        data = {
-            Role(source.role) for name, source in flags.items() if getattr(user, name)
-        }
-        user._portal_roles = _roles_from(user, data)
+        user._portal_roles = _roles_from(
+            user, _roles_of(flags, lambda name, u=user: getattr(u, name))
+        )
     return loaded
 
 
