@@ -153,8 +153,10 @@ def axe_check(artifact_dir):
         """axe-core's rules of WCAG 2.0, 2.1 and 2.2 at levels A and AA (target
         size among them), and its best practices."""
         # Runtime.evaluate is not subject to the page's CSP, so axe is injected
-        # without allowing inline scripts in the portal itself.
-        page.evaluate(f"() => {{ {source}\n; window.axe = axe; }}")
+        # without allowing inline scripts in the portal itself (unless the page
+        # has it already, from ``axe_on_every_page``).
+        if not page.evaluate("() => typeof window.axe === 'object'"):
+            page.evaluate(f"() => {{ {source}\n; window.axe = axe; }}")
         result = page.evaluate(
             """async (AXE_TAGS) => {
                 const r = await window.axe.run(document, {
@@ -178,6 +180,18 @@ def axe_check(artifact_dir):
         return result
 
     return check
+
+
+@pytest.fixture
+def axe_on_every_page(browser_page):
+    """axe-core in every document the page opens, for a test that checks every
+    page it visits: added as the document is created (an init script, which the
+    page's CSP does not govern), it costs the browser less than sending the
+    half-megabyte source to each page afterwards."""
+    browser_page.context.add_init_script(
+        script=AXE_SOURCE.read_text() + "\n;window.axe = axe;"
+    )
+    return browser_page
 
 
 @pytest.fixture

@@ -8,7 +8,9 @@ page: no serious or critical violation. At 1280 px no menu item wraps and
 nothing sticks out of the window; at
 360×740 (a small phone) the document is no wider than the window, so nothing
 makes the page scroll sideways (wide tables scroll inside their own box). A
-screenshot of each page is saved at both sizes.
+page where a check fails is saved as a screenshot, at the size it failed at;
+``SWEEP_SCREENSHOTS=1`` saves every page the sweep visits, to look the portal
+over (a full-page screenshot costs about a sixth of the sweep's time).
 
 Each role is swept twice, reading the portal in English and in Spanish (its
 profile's language). axe-core runs the rules of WCAG 2.2 AA (``AXE_TAGS`` in
@@ -26,6 +28,7 @@ A page with a known violation in a template that is being fixed goes in
 as soon as the page is clean so the entry is removed.
 """
 
+import os
 import re
 from collections import Counter
 from urllib.parse import urljoin, urlsplit
@@ -62,6 +65,8 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 360, "height": 740}
 
 LANGUAGES = ["en", "es"]
+# Every page visited is saved as a screenshot, not only the pages that fail.
+EVERY_SCREENSHOT = os.environ.get("SWEEP_SCREENSHOTS") == "1"
 
 # The controls of the page's forms that are entirely hidden, once focused (the
 # browser scrolls them into view), under a sticky or fixed element.
@@ -202,11 +207,11 @@ def language(request):
 
 @pytest.mark.parametrize("email", ROLES)
 def test_every_page_a_role_reaches_passes_axe(
-    email, language, demo_site, browser_page, live_url, shot, axe_check, sign_in
+    email, language, demo_site, axe_on_every_page, live_url, shot, axe_check, sign_in
 ):
     user = demo_site[1].get(email)
     assert user is not None, f"the demo program has no {email}"
-    page = browser_page
+    page = axe_on_every_page
     sign_in(page, user, PASSWORD)
     assert "/accounts/login/" not in page.url, f"{email} could not sign in"
     origin = live_url.rstrip("/")
@@ -231,7 +236,8 @@ def test_every_page_a_role_reaches_passes_axe(
         here = urlsplit(page.url).path
         visited.append(here)
         assert page.evaluate("() => document.documentElement.lang") == language
-        shot(page, pattern.strip("/").replace("/", "_") or "home")
+        name = pattern.strip("/").replace("/", "_") or "home"
+        failed_before = len(failures)
         if pattern_of(here) in KNOWN:
             known_seen.add(pattern_of(here))
         if page.evaluate(MENU_LINES) > 1:
@@ -245,7 +251,7 @@ def test_every_page_a_role_reaches_passes_axe(
         phone = fits_a_phone(page, f"{email} {here}")
         if phone:
             page.set_viewport_size(PHONE)
-            shot(page, (pattern.strip("/").replace("/", "_") or "home") + "-360")
+            shot(page, name + "-360")
             page.set_viewport_size(DESKTOP)
             failures.append(phone)
         obscured = page.evaluate(FOCUS_OBSCURED)
@@ -258,6 +264,8 @@ def test_every_page_a_role_reaches_passes_axe(
                 known_failing.add(pattern_of(here))
             else:
                 failures.append(str(exc))
+        if EVERY_SCREENSHOT or len(failures) > failed_before:
+            shot(page, name)
         for href in page.eval_on_selector_all(
             "a[href]", "els => els.map(e => e.getAttribute('href'))"
         ):
