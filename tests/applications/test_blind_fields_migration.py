@@ -3,19 +3,12 @@
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+
+from tests.support.migrations import latest, migrate
 
 BEFORE = [("applications", "0008_organization_as_submitted_fill")]
 AFTER = [("applications", "0009_round_blind_partners")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -63,4 +56,4 @@ def test_rounds_that_withhold_the_organization_withhold_its_partners_too():
         "collaboration_name",
     ]
     assert Round.objects.get(pk=ids["contacts-only"]).blind_fields == ["contacts"]
-    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    migrate(latest())

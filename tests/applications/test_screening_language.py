@@ -3,8 +3,6 @@ screened the application, and results screened before the reasons were kept
 as codes read in both languages too."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import translation
 
@@ -13,6 +11,7 @@ from applications.models import EligibilityResult
 from tests import factories
 from tests.api.conftest import client_for
 from tests.applications import review_factories as rf
+from tests.support.migrations import latest, migrate
 
 pytestmark = pytest.mark.django_db
 
@@ -94,13 +93,6 @@ BEFORE = [("applications", "0012_verbose_names")]
 AFTER = [("applications", "0013_eligibility_reason_codes")]
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_results_screened_before_read_in_each_language(client):
     """The English sentences stored before are mapped to their codes; a text
@@ -122,7 +114,7 @@ def test_results_screened_before_read_in_each_language(client):
             outcome="pass",
             reason=text,
         )
-    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    migrate(latest())
     page = reverse("applications:eligibility-override", args=[application_id])
     staff = factories.StaffFactory()
     (spanish,) = read_as(client, staff, "es", [page])
@@ -145,4 +137,4 @@ def test_results_screened_before_read_in_each_language(client):
         Result = migrate(BEFORE).get_model("applications", "EligibilityResult")
     assert Result.objects.get(criterion=5).reason == "The applicant is based in Ohio."
     assert Result.objects.get(criterion=1).reason == ENGLISH[0]
-    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    migrate(latest())

@@ -3,13 +3,12 @@ the page that computed them; reasons computed before they were kept as codes
 are shown as written until the next computation."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import translation
 
 from peers import services
 from peers.models import CollaborationProfile, Similarity, Topic
+from tests.support.migrations import latest, migrate
 
 from .factories import fill, mentee_org
 
@@ -87,13 +86,6 @@ BEFORE = [("peers", "0003_verbose_names")]
 AFTER = [("peers", "0004_similarity_reason_codes")]
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_reasons_written_before_show_until_the_next_computation(client):
     (mine, me), (other, _user) = [
@@ -106,7 +98,7 @@ def test_reasons_written_before_show_until_the_next_computation(client):
     old_apps.get_model("peers", "CollaborationProfile").objects.update(
         similar_stale=False
     )
-    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    migrate(latest())
     assert "both use EHR" in profile_page(client, me, mine, "es")
     # Every profile waits for the sweep, which writes the reasons as codes.
     assert not CollaborationProfile.objects.filter(similar_stale=False).exists()
