@@ -28,7 +28,7 @@ hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "default-port
 
 # Real Redis, SMTP and Celery processes for the tests that need them, and the
 # demo program seeded once per run.
-pytest_plugins = ["tests.support.services", "tests.support.demo"]
+pytest_plugins = ["tests.support.services", "tests.support.demo", "tests.support.order"]
 
 
 def pytest_collection_modifyitems(config, items):
