@@ -38,7 +38,11 @@ def test_a_real_worker_on_redis_runs_a_task_sent_to_it(redis_server_url, tmp_pat
         stdout=open(tmp_path / "worker.log", "w"),  # noqa: SIM115
         stderr=subprocess.STDOUT,
     )
-    client = Celery(broker=redis_server_url, backend=redis_server_url)
+    # Not the process's current app: the portal's tasks, sent by later tests
+    # in this process, would otherwise go to this client (and never run).
+    client = Celery(
+        broker=redis_server_url, backend=redis_server_url, set_as_current=False
+    )
     try:
         result = client.send_task("dashmentor.ping", args=["hello from the test"])
         # An eager task run earlier in this process (the suite runs tasks in
