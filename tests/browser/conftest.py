@@ -42,6 +42,13 @@ AXE_TAGS = [
     "best-practice",
 ]
 AXE_SOURCE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_script() -> str:
+    """axe-core's source, leaving ``window.axe`` set wherever it is run."""
+    return AXE_SOURCE.read_text() + "\n;window.axe = axe;"
+
+
 RUN_NAME = os.environ.get("TEST_RUN_NAME") or dt.datetime.now().strftime(
     "run-%Y%m%d-%H%M%S"
 )
@@ -147,7 +154,7 @@ def shot(artifact_dir):
 @pytest.fixture
 def axe_check(artifact_dir):
     """Run axe-core on the page; fail on serious or critical violations."""
-    source = AXE_SOURCE.read_text()
+    script = axe_script()
 
     def check(page, *, label: str = "") -> list[dict]:
         """axe-core's rules of WCAG 2.0, 2.1 and 2.2 at levels A and AA (target
@@ -156,7 +163,7 @@ def axe_check(artifact_dir):
         # without allowing inline scripts in the portal itself (unless the page
         # has it already, from ``axe_on_every_page``).
         if not page.evaluate("() => typeof window.axe === 'object'"):
-            page.evaluate(f"() => {{ {source}\n; window.axe = axe; }}")
+            page.evaluate(f"() => {{ {script} }}")
         result = page.evaluate(
             """async (AXE_TAGS) => {
                 const r = await window.axe.run(document, {
@@ -188,9 +195,7 @@ def axe_on_every_page(browser_page):
     page it visits: added as the document is created (an init script, which the
     page's CSP does not govern), it costs the browser less than sending the
     half-megabyte source to each page afterwards."""
-    browser_page.context.add_init_script(
-        script=AXE_SOURCE.read_text() + "\n;window.axe = axe;"
-    )
+    browser_page.context.add_init_script(script=axe_script())
     return browser_page
 
 
